@@ -1,0 +1,283 @@
+// The one data model of Heimdex, shared by the browser (PGlite) and the sync server (Postgres).
+// Vector columns have no fixed dimension: the size depends on the model, and the model id is
+// stored beside every vector so that vectors of two models are never compared.
+import { sql, type SQL } from 'drizzle-orm';
+import {
+  bigint,
+  boolean,
+  customType,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  real,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+/**
+ * pgvector column without a fixed dimension: the size depends on the model that produced it.
+ * Nearest-neighbour indexes are built per model as partial expression indexes with a cast.
+ */
+const vector = customType<{ data: number[]; driverData: string }>({
+  dataType: () => 'vector',
+  toDriver: (v) => `[${v.join(',')}]`,
+  fromDriver: (v) => JSON.parse(v) as number[],
+});
+/** Small binary blobs (JPEG thumbnails, face crops). */
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' });
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
+
+export const userTier = pgEnum('user_tier', ['FREE', 'PRO', 'ENTERPRISE']);
+export const videoState = pgEnum('video_state', [
+  'UPLOADING',
+  'VALIDATING',
+  'PROCESSING',
+  'INDEXED',
+  'FAILED',
+  'DELETED',
+]);
+export const jobState = pgEnum('job_state', ['PENDING', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED']);
+/** Pipeline stages, in the order they run (see client/src/pipeline/stages.ts). */
+export const jobStage = pgEnum('job_stage', [
+  'UPLOAD_VALIDATE',
+  'AUDIO_EXTRACT',
+  'ASR_FAST',
+  'SCENE_DETECT',
+  'KEYFRAMES',
+  'THUMBNAILS',
+  'VISION_EMBED',
+  'OCR',
+  'FACE_DETECT',
+  'FACE_EMBED',
+  'TEXT_INDEX',
+  'FINALIZE',
+]);
+
+export const users = pgTable('users', {
+  userId: uuid('user_id').primaryKey().defaultRandom(),
+  email: text('email').notNull().unique(),
+  passwordHash: text('password_hash').notNull(),
+  tier: userTier('tier').notNull().default('FREE'),
+  emailVerifiedAt: timestamp('email_verified_at', { withTimezone: true }),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const devices = pgTable(
+  'devices',
+  {
+    deviceId: uuid('device_id').primaryKey().defaultRandom(),
+    userId: uuid('user_id').notNull(),
+    name: text('name').notNull(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('devices_user_idx').on(t.userId)],
+);
+
+export const videos = pgTable(
+  'videos',
+  {
+    videoId: uuid('video_id').primaryKey().defaultRandom(),
+    userId: uuid('user_id').notNull(),
+    deviceId: uuid('device_id'),
+    title: text('title').notNull(),
+    fileName: text('file_name').notNull(),
+    sizeBytes: bigint('size_bytes', { mode: 'number' }).notNull(),
+    contentSha256: text('content_sha256').notNull(),
+    mime: text('mime'),
+    durationS: doublePrecision('duration_s'),
+    width: integer('width'),
+    height: integer('height'),
+    fps: doublePrecision('fps'),
+    state: videoState('state').notNull().default('VALIDATING'),
+    error: text('error'),
+    metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
+    deleted: boolean('deleted').notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('videos_user_sha_idx').on(t.userId, t.contentSha256),
+    index('videos_user_state_idx').on(t.userId, t.state),
+  ],
+);
+
+export const jobs = pgTable(
+  'jobs',
+  {
+    jobId: uuid('job_id').primaryKey().defaultRandom(),
+    videoId: uuid('video_id')
+      .notNull()
+      .references(() => videos.videoId, { onDelete: 'cascade' }),
+    stage: jobStage('stage').notNull(),
+    state: jobState('state').notNull().default('PENDING'),
+    progress: real('progress').notNull().default(0),
+    attempts: integer('attempts').notNull().default(0),
+    error: text('error'),
+    jobMetadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('jobs_video_stage_idx').on(t.videoId, t.stage)],
+);
+
+export const scenes = pgTable(
+  'scenes',
+  {
+    sceneId: uuid('scene_id').primaryKey().defaultRandom(),
+    videoId: uuid('video_id')
+      .notNull()
+      .references(() => videos.videoId, { onDelete: 'cascade' }),
+    userId: uuid('user_id').notNull(),
+    idx: integer('idx').notNull(),
+    startS: doublePrecision('start_s').notNull(),
+    endS: doublePrecision('end_s').notNull(),
+    keyframeS: doublePrecision('keyframe_s'),
+    transcript: text('transcript').notNull().default(''),
+    ocrText: text('ocr_text').notNull().default(''),
+    thumbnail: bytea('thumbnail'),
+    imageVec: vector('image_vec'),
+    imageModel: text('image_model'),
+    textVec: vector('text_vec'),
+    textModel: text('text_model'),
+    searchTsv: tsvector('search_tsv').generatedAlwaysAs(
+      (): SQL =>
+        sql`to_tsvector('english', coalesce(${scenes.transcript}, '') || ' ' || coalesce(${scenes.ocrText}, ''))`,
+    ),
+    deleted: boolean('deleted').notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('scenes_video_idx_idx').on(t.videoId, t.idx),
+    index('scenes_user_idx').on(t.userId),
+    index('scenes_tsv_idx').using('gin', t.searchTsv),
+  ],
+);
+
+export const transcriptSegments = pgTable(
+  'transcript_segments',
+  {
+    segmentId: uuid('segment_id').primaryKey().defaultRandom(),
+    videoId: uuid('video_id')
+      .notNull()
+      .references(() => videos.videoId, { onDelete: 'cascade' }),
+    startS: doublePrecision('start_s').notNull(),
+    endS: doublePrecision('end_s').notNull(),
+    text: text('text').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('transcript_segments_video_idx').on(t.videoId, t.startS)],
+);
+
+export const faceProfiles = pgTable(
+  'face_profiles',
+  {
+    personId: uuid('person_id').primaryKey().defaultRandom(),
+    userId: uuid('user_id').notNull(),
+    name: text('name'),
+    centroid: vector('centroid'),
+    faceModel: text('face_model'),
+    hidden: boolean('hidden').notNull().default(false),
+    deleted: boolean('deleted').notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('face_profiles_user_idx').on(t.userId)],
+);
+
+export const faces = pgTable(
+  'faces',
+  {
+    faceId: uuid('face_id').primaryKey().defaultRandom(),
+    sceneId: uuid('scene_id')
+      .notNull()
+      .references(() => scenes.sceneId, { onDelete: 'cascade' }),
+    videoId: uuid('video_id')
+      .notNull()
+      .references(() => videos.videoId, { onDelete: 'cascade' }),
+    userId: uuid('user_id').notNull(),
+    bbox: jsonb('bbox').$type<{ x: number; y: number; w: number; h: number }>().notNull(),
+    score: real('score').notNull(),
+    embedding: vector('embedding'),
+    faceModel: text('face_model'),
+    crop: bytea('crop'),
+    personId: uuid('person_id').references(() => faceProfiles.personId, { onDelete: 'set null' }),
+    deleted: boolean('deleted').notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('faces_scene_idx').on(t.sceneId), index('faces_person_idx').on(t.personId)],
+);
+
+export const scenePeople = pgTable(
+  'scene_people',
+  {
+    sceneId: uuid('scene_id')
+      .notNull()
+      .references(() => scenes.sceneId, { onDelete: 'cascade' }),
+    personId: uuid('person_id')
+      .notNull()
+      .references(() => faceProfiles.personId, { onDelete: 'cascade' }),
+    userId: uuid('user_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.sceneId, t.personId] }), index('scene_people_person_idx').on(t.personId)],
+);
+
+export const refreshTokens = pgTable(
+  'refresh_tokens',
+  {
+    tokenId: uuid('token_id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.userId, { onDelete: 'cascade' }),
+    /** sha256 of the token: the token itself is never stored. */
+    tokenHash: text('token_hash').notNull().unique(),
+    familyId: uuid('family_id').notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    replacedBy: uuid('replaced_by'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('refresh_tokens_user_idx').on(t.userId), index('refresh_tokens_family_idx').on(t.familyId)],
+);
+
+export const emailVerificationTokens = pgTable('email_verification_tokens', {
+  tokenId: uuid('token_id').primaryKey().defaultRandom(),
+  userId: uuid('user_id')
+    .notNull()
+    .references(() => users.userId, { onDelete: 'cascade' }),
+  tokenHash: text('token_hash').notNull().unique(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  usedAt: timestamp('used_at', { withTimezone: true }),
+  createdAt: createdAt(),
+});
+
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    eventId: uuid('event_id').primaryKey().defaultRandom(),
+    userId: uuid('user_id'),
+    action: text('action').notNull(),
+    ip: text('ip'),
+    eventMetadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (t) => [index('audit_events_user_idx').on(t.userId, t.createdAt)],
+);
+
+export const rateLimits = pgTable('rate_limits', {
+  key: text('key').primaryKey(),
+  windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
+  count: integer('count').notNull().default(0),
+});
