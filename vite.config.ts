@@ -1,11 +1,6 @@
 import { defineConfig } from 'vite';
 import solid from 'vite-plugin-solid';
-
-/** Cross-origin isolation (SharedArrayBuffer, threaded WASM) on every server that serves the app. */
-export const isolationHeaders = {
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Embedder-Policy': 'require-corp',
-};
+import { isolationHeaders } from './sync-server/src/middleware/isolation.ts';
 
 export default defineConfig({
   root: 'client',

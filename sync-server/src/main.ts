@@ -1,0 +1,22 @@
+import { serve } from '@hono/node-server';
+import { buildApp } from './app.ts';
+import { loadConfig } from './config.ts';
+import { openDatabase } from './db/open.ts';
+
+const config = loadConfig();
+const log = config.LOG_LEVEL === 'silent' ? () => {} : (line: string) => console.log(line);
+const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
+const app = buildApp({ database, staticDir: config.STATIC_DIR, log });
+
+const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
+  // Tests read this line to learn the port when PORT=0.
+  log(`Heimdex listening on http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${info.port} (database: ${database.kind})`);
+});
+
+async function shutdown() {
+  server.close();
+  await database.close();
+  process.exit(0);
+}
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);

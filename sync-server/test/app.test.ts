@@ -1,0 +1,66 @@
+// @vitest-environment node
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../src/app.ts';
+import { loadConfig } from '../src/config.ts';
+import { openDatabase, type OpenDatabase } from '../src/db/open.ts';
+
+let database: OpenDatabase;
+let staticDir: string;
+
+beforeAll(async () => {
+  database = await openDatabase({ dataDir: 'memory://' });
+  staticDir = mkdtempSync(join(tmpdir(), 'heimdex-static-'));
+  mkdirSync(join(staticDir, 'assets'));
+  writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Heimdex</title>');
+  writeFileSync(join(staticDir, 'assets', 'core.wasm'), new Uint8Array([0, 97, 115, 109]));
+});
+afterAll(() => database.close());
+
+describe('server app', () => {
+  it('reports health with the database kind', async () => {
+    const res = await buildApp({ database }).request('/health');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: 'ok', database: { kind: 'pglite', ok: true } });
+  });
+
+  it('serves the client cross-origin isolated, wasm with its mime type', async () => {
+    const app = buildApp({ database, staticDir });
+    const page = await app.request('/');
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<title>Heimdex</title>');
+    expect(page.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+    expect(page.headers.get('cross-origin-embedder-policy')).toBe('require-corp');
+    const wasm = await app.request('/assets/core.wasm');
+    expect(wasm.headers.get('content-type')).toBe('application/wasm');
+  });
+
+  it('answers a real 404 for a missing model, never the app page', async () => {
+    const res = await buildApp({ database, staticDir }).request('/models/whisper/missing.onnx');
+    expect(res.status).toBe(404);
+    expect(await res.text()).not.toContain('<title>');
+  });
+
+  it('hides internals of unexpected errors', async () => {
+    const lines: string[] = [];
+    const app = buildApp({ database, log: (l) => lines.push(l) });
+    app.get('/boom', () => {
+      throw new Error('secret detail');
+    });
+    const res = await app.request('/boom');
+    expect(res.status).toBe(500);
+    expect(await res.text()).not.toContain('secret');
+    expect(lines.join('\n')).toContain('secret detail');
+  });
+});
+
+describe('config', () => {
+  it('rejects an invalid port with a readable message', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
+  });
+  it('defaults to the embedded database', () => {
+    expect(loadConfig({}).DATABASE_URL).toBeUndefined();
+  });
+});
