@@ -1,7 +1,8 @@
 import { render } from 'solid-js/web';
+import { App } from './ui/App.tsx';
+import './ui/styles.css';
 
-function App() {
-  return <h1>Heimdex</h1>;
-}
+const root = document.getElementById('root');
+if (!root) throw new Error('Heimdex cannot start: index.html has no #root element.');
 
-render(() => <App />, document.getElementById('root')!);
+render(() => <App />, root);

@@ -1,0 +1,470 @@
+// What the UI consumes: the library of this device, kept live as imports and the pipeline run.
+// It opens the DB worker and the media worker, runs the pipeline in this tab (one tab at a time,
+// see the runner's Web Lock), and turns database rows and pipeline events into cards.
+import type { JobStage, JobState, VideoState } from '@heimdex/shared-schema';
+import { createSignal, getOwner, onCleanup, type Accessor } from 'solid-js';
+import type { VideoRow } from '../db/api.ts';
+import { openDbClient } from '../db/client.ts';
+import { deleteVideoFiles, getVideoFile, hashFile, saveAudio, saveVideoFile } from '../files/store.ts';
+import { createMediaClient } from '../media/client.ts';
+import { overallProgress, SLICE_STAGES } from '../pipeline/plan.ts';
+import { createRunner, StageFailure, type RunnerEvent } from '../pipeline/runner.ts';
+import { MEDIA_STAGES, type MediaStageContext } from '../pipeline/stages.ts';
+
+export { STAGE_LABELS } from '../pipeline/plan.ts';
+
+export interface VideoCard {
+  videoId: string;
+  title: string;
+  fileName: string;
+  sizeBytes: number;
+  durationS: number | null;
+  width: number | null;
+  height: number | null;
+  state: VideoState;
+  error: string | null;
+  thumbnail: Uint8Array | null;
+  /** The stage running or next to run (or that failed); null once indexed and while importing. */
+  stage: JobStage | null;
+  /** Progress of `stage`, or of the import (hashing, then copying) while UPLOADING. */
+  stageProgress: number;
+  overallProgress: number;
+  createdAt: string;
+}
+
+export interface SceneCard {
+  sceneId: string;
+  idx: number;
+  startS: number;
+  endS: number;
+  keyframeS: number | null;
+  thumbnail: Uint8Array | null;
+}
+
+export interface StageStatus {
+  stage: JobStage;
+  state: JobState;
+  progress: number;
+  error: string | null;
+  attempts: number;
+}
+
+export interface ImportOutcome {
+  fileName: string;
+  status: 'added' | 'duplicate' | 'failed';
+  videoId?: string;
+  message: string;
+}
+
+/** Share of the import bar spent hashing (the rest is the copy into the browser's storage). */
+const HASH_SHARE = 0.5;
+/** The cards are rebuilt at most this often (~4/s), however fast events arrive. */
+const PUBLISH_INTERVAL_MS = 250;
+const CANCELLED = 'Cancelled';
+
+/** An import in this tab: shown as a card from the first moment, before the database has a row. */
+interface PendingImport {
+  /** The card's id; becomes the video id unless the content revives an earlier video. */
+  cardId: string;
+  file: File;
+  createdAt: string;
+  /** Set once the database holds the video (state UPLOADING). */
+  videoId: string | null;
+  progress: number;
+  /** Set when the import failed before the database had a row: the card stays, FAILED. */
+  error: string | null;
+  controller: AbortController;
+  removed: boolean;
+  /** Settles when the import has finished, one way or the other. */
+  done: Promise<ImportOutcome>;
+}
+
+interface LiveStage {
+  stage: JobStage;
+  stageProgress: number;
+  overallProgress: number;
+}
+
+function titleOf(fileName: string): string {
+  return fileName.replace(/\.[^.]+$/, '').trim() || fileName;
+}
+
+function messageOf(error: unknown): string {
+  if (error instanceof DOMException && error.name === 'AbortError') return CANCELLED;
+  if (error instanceof Error && error.message) return error.message;
+  return String(error);
+}
+
+export function createLibrary() {
+  const [videos, setVideos] = createSignal<VideoCard[]>([]);
+  const [ready, setReady] = createSignal(false);
+  const [error, setError] = createSignal<string | null>(null);
+
+  let rows: VideoRow[] = [];
+  const imports = new Map<string, PendingImport>();
+  const live = new Map<string, LiveStage>();
+  /** Files of imports that failed in this tab, so that retry can import them again. */
+  const failedImportFiles = new Map<string, File>();
+
+  let fail!: (error: Error) => void;
+  const fatal = new Promise<never>((_, reject) => (fail = reject));
+  const db = openDbClient((message) => fail(new Error(message)));
+  const media = createMediaClient();
+
+  const runner = createRunner<MediaStageContext>({
+    db,
+    stages: MEDIA_STAGES,
+    prepare: async (run) => {
+      const file = await getVideoFile(run.videoId);
+      if (!file) {
+        throw new StageFailure('The video file is no longer in this browser’s storage. Delete the video and import it again.');
+      }
+      return { ...run, file, media, reads: db, saveAudio };
+    },
+    abortWork: () => media.abort(),
+    onEvent: onRunnerEvent,
+  });
+
+  // ---- keeping the cards live -------------------------------------------------------------
+
+  function cardOfRow(row: VideoRow): VideoCard {
+    const pending = [...imports.values()].find((p) => p.videoId === row.videoId);
+    const running = live.get(row.videoId);
+    const overlay = running && running.stage === row.currentStage ? running : null;
+    return {
+      videoId: row.videoId,
+      title: row.title,
+      fileName: row.fileName,
+      sizeBytes: row.sizeBytes,
+      durationS: row.durationS,
+      width: row.width,
+      height: row.height,
+      state: row.state,
+      error: row.error,
+      thumbnail: row.thumbnail,
+      stage: row.currentStage,
+      stageProgress: pending && row.state === 'UPLOADING' ? pending.progress : (overlay?.stageProgress ?? row.currentStageProgress),
+      overallProgress: row.state === 'INDEXED' ? 1 : (overlay?.overallProgress ?? overallProgress(row.jobs)),
+      createdAt: row.createdAt,
+    };
+  }
+
+  function cardOfImport(pending: PendingImport): VideoCard {
+    return {
+      videoId: pending.videoId ?? pending.cardId,
+      title: titleOf(pending.file.name),
+      fileName: pending.file.name,
+      sizeBytes: pending.file.size,
+      durationS: null,
+      width: null,
+      height: null,
+      state: pending.error ? 'FAILED' : 'UPLOADING',
+      error: pending.error,
+      thumbnail: null,
+      stage: null,
+      stageProgress: pending.progress,
+      overallProgress: 0,
+      createdAt: pending.createdAt,
+    };
+  }
+
+  function publish() {
+    const known = new Set(rows.map((r) => r.videoId));
+    const transient = [...imports.values()]
+      .filter((p) => !p.removed && !(p.videoId && known.has(p.videoId)))
+      .map(cardOfImport)
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    setVideos([...transient, ...rows.map(cardOfRow)]);
+  }
+
+  let refreshWanted = false;
+  let publishWanted = false;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let flushing = false;
+  let lastFlush = 0;
+
+  /** Throttled: rebuild the cards, re-reading the database first when `fromDb`. */
+  function schedule(fromDb: boolean) {
+    refreshWanted ||= fromDb;
+    publishWanted = true;
+    if (timer || flushing) return;
+    timer = setTimeout(() => void flush(), Math.max(0, lastFlush + PUBLISH_INTERVAL_MS - Date.now()));
+  }
+
+  async function flush() {
+    timer = null;
+    flushing = true;
+    lastFlush = Date.now();
+    try {
+      if (refreshWanted) {
+        refreshWanted = false;
+        // Before the database is open there is nothing to read; opening reads the rows itself.
+        if (ready()) rows = await db.listVideos();
+      }
+      publishWanted = false;
+      publish();
+    } catch (err) {
+      console.error('Could not refresh the library', err);
+    } finally {
+      flushing = false;
+      if (publishWanted || refreshWanted) schedule(refreshWanted);
+    }
+  }
+
+  /** After a user action: show its effect as soon as the action resolves, not a tick later. */
+  async function refreshNow() {
+    rows = await db.listVideos();
+    publish();
+  }
+
+  function onRunnerEvent(event: RunnerEvent) {
+    switch (event.type) {
+      case 'stage-started':
+        live.set(event.videoId, { stage: event.stage, stageProgress: 0, overallProgress: event.overallProgress });
+        return schedule(true);
+      case 'progress':
+        live.set(event.videoId, { stage: event.stage, stageProgress: event.stageProgress, overallProgress: event.overallProgress });
+        return schedule(false);
+      case 'stage-finished':
+        live.delete(event.videoId);
+        return schedule(true);
+      case 'video-changed':
+        return schedule(true);
+      case 'error':
+        console.error('Pipeline:', event.message);
+        return;
+      case 'idle':
+        return;
+    }
+  }
+
+  // ---- opening ----------------------------------------------------------------------------
+
+  const opened: Promise<void> = Promise.race([
+    fatal,
+    (async () => {
+      await db.whenOpen();
+      // Imports cut short by a reload cannot finish: their File went with the page.
+      await db.failInterruptedImports();
+      rows = await db.listVideos();
+      setReady(true);
+      publish();
+      runner.start();
+      // Ask the browser not to evict the library under storage pressure (granted silently or not at all).
+      void navigator.storage?.persist?.().catch(() => undefined);
+    })(),
+  ]);
+  opened.catch((err: unknown) => {
+    setReady(false);
+    setError(messageOf(err));
+  });
+
+  if (getOwner()) {
+    onCleanup(() => {
+      for (const pending of imports.values()) pending.controller.abort();
+      void runner
+        .stop()
+        .then(() => db.close())
+        .catch(() => undefined);
+      media.abort();
+      if (timer) clearTimeout(timer);
+    });
+  }
+
+  // ---- importing --------------------------------------------------------------------------
+
+  function importOne(file: File): Promise<ImportOutcome> {
+    const pending: PendingImport = {
+      cardId: crypto.randomUUID(),
+      file,
+      createdAt: new Date().toISOString(),
+      videoId: null,
+      progress: 0,
+      error: null,
+      controller: new AbortController(),
+      removed: false,
+      done: Promise.resolve({ fileName: file.name, status: 'failed', message: '' }),
+    };
+    imports.set(pending.cardId, pending);
+    schedule(false);
+    pending.done = runImport(pending);
+    return pending.done;
+  }
+
+  async function runImport(pending: PendingImport): Promise<ImportOutcome> {
+    const { file } = pending;
+    const { signal } = pending.controller;
+    const title = titleOf(file.name);
+    try {
+      await opened;
+      const sha256 = await hashFile(
+        file,
+        (f) => {
+          pending.progress = f * HASH_SHARE;
+          schedule(false);
+        },
+        signal,
+      ).catch((err: unknown) => {
+        if (signal.aborted) throw err;
+        throw new Error(`The file could not be read (was it moved or deleted?): ${messageOf(err)}`);
+      });
+      signal.throwIfAborted();
+      const created = await db.createVideo({
+        videoId: pending.cardId,
+        title,
+        fileName: file.name,
+        sizeBytes: file.size,
+        mime: file.type || null,
+        contentSha256: sha256,
+      });
+      if (created.status === 'duplicate') {
+        imports.delete(pending.cardId);
+        schedule(false);
+        return { fileName: file.name, status: 'duplicate', videoId: created.videoId, message: `Already in your library as “${created.title}”.` };
+      }
+      pending.videoId = created.videoId;
+      schedule(true);
+      signal.throwIfAborted();
+      await saveVideoFile(
+        created.videoId,
+        file,
+        (f) => {
+          pending.progress = HASH_SHARE + f * (1 - HASH_SHARE);
+          schedule(false);
+        },
+        signal,
+      );
+      signal.throwIfAborted();
+      if (!(await db.queueVideo(created.videoId, [...SLICE_STAGES]))) throw new DOMException(CANCELLED, 'AbortError');
+      imports.delete(pending.cardId);
+      failedImportFiles.delete(created.videoId);
+      runner.wake();
+      schedule(true);
+      return { fileName: file.name, status: 'added', videoId: created.videoId, message: 'Copied into your library; it is being checked and indexed.' };
+    } catch (err) {
+      const message = messageOf(err);
+      const videoId = pending.videoId;
+      if (pending.removed) {
+        imports.delete(pending.cardId); // remove() deletes what was stored
+      } else if (videoId) {
+        // The video is in the library: it stays there, FAILED with the reason.
+        await db.failImport(videoId, message).catch(() => undefined);
+        imports.delete(pending.cardId);
+        failedImportFiles.set(videoId, file);
+      } else {
+        // Nothing was stored (no database, unreadable file): the card stays in this tab, FAILED.
+        pending.error = message;
+        pending.progress = 0;
+      }
+      schedule(true);
+      return { fileName: file.name, status: 'failed', ...(videoId ? { videoId } : {}), message };
+    }
+  }
+
+  /** Deletes a video with its stored files. */
+  async function forget(videoId: string) {
+    await runner.remove(videoId);
+    live.delete(videoId);
+    failedImportFiles.delete(videoId);
+    await deleteVideoFiles(videoId).catch((err: unknown) => console.error('Could not delete the stored files', err));
+  }
+
+  const importFor = (videoId: string) =>
+    [...imports.values()].find((p) => p.cardId === videoId || p.videoId === videoId);
+
+  return {
+    /** Every video of the library, newest first, with imports in progress on top. */
+    videos: videos as Accessor<VideoCard[]>,
+    /** True once the database is open. */
+    ready: ready as Accessor<boolean>,
+    /** Why the library cannot be used in this tab (e.g. it is open in another tab). */
+    error: error as Accessor<string | null>,
+
+    /**
+     * Imports files, all at once: each appears as a card immediately, is hashed (a file already
+     * in the library is reported, not added twice), copied into the browser's storage and queued
+     * for the pipeline. Bad files are not refused here: they fail at validation, visibly.
+     */
+    async importFiles(files: File[]): Promise<ImportOutcome[]> {
+      return Promise.all(files.map(importOne));
+    },
+
+    async scenes(videoId: string): Promise<SceneCard[]> {
+      await opened;
+      return db.listScenes(videoId);
+    },
+
+    async stages(videoId: string): Promise<StageStatus[]> {
+      await opened;
+      const running = live.get(videoId);
+      return (await db.listStages(videoId)).map((job) => ({
+        stage: job.stage,
+        state: job.state,
+        progress: running?.stage === job.stage && job.state === 'RUNNING' ? running.stageProgress : job.progress,
+        error: job.error,
+        attempts: job.attempts,
+      }));
+    },
+
+    /** An object URL of the stored file for the player (revoke it when done), or null if it is gone. */
+    async videoFileUrl(videoId: string): Promise<string | null> {
+      const file = await getVideoFile(videoId);
+      if (!file) return null;
+      const mime = rows.find((r) => r.videoId === videoId)?.mime;
+      return URL.createObjectURL(mime && !file.type ? new Blob([file], { type: mime }) : file);
+    },
+
+    /** Stops an import or the video's processing; the video ends FAILED "Cancelled" (retry resumes). */
+    async cancel(videoId: string): Promise<void> {
+      const pending = importFor(videoId);
+      if (pending) {
+        pending.controller.abort();
+        return;
+      }
+      await opened;
+      await runner.cancel(videoId);
+      await refreshNow();
+    },
+
+    /** Runs the failed or cancelled stages again (an unfinished import is imported again from this tab). */
+    async retry(videoId: string): Promise<void> {
+      const pending = importFor(videoId);
+      if (pending?.error) {
+        imports.delete(pending.cardId);
+        schedule(false);
+        void importOne(pending.file);
+        return;
+      }
+      await opened;
+      if (await runner.retry(videoId)) return refreshNow();
+      const file = failedImportFiles.get(videoId);
+      if (file) {
+        failedImportFiles.delete(videoId);
+        void importOne(file);
+        return;
+      }
+      const video = await db.getVideo(videoId);
+      if (video?.state === 'FAILED' && video.jobs.length === 0) {
+        throw new Error('This import did not finish. Import the file again.');
+      }
+      throw new Error('There is nothing to retry for this video.');
+    },
+
+    /** Deletes a video: state DELETED, its scenes and stored files gone. */
+    async remove(videoId: string): Promise<void> {
+      const pending = importFor(videoId);
+      if (pending) {
+        pending.removed = true;
+        pending.controller.abort();
+        imports.delete(pending.cardId);
+        schedule(false);
+        await pending.done; // so that nothing is written for it after this
+        if (!pending.videoId) return;
+        videoId = pending.videoId;
+      }
+      await opened;
+      await forget(videoId);
+      await refreshNow();
+    },
+  };
+}

@@ -1,0 +1,23 @@
+// Test support (Node only): a real in-memory PGlite with the extensions, migrated by drizzle's
+// Node migrator — the same migrations and bookkeeping as the browser's bundled path.
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { vector } from '@electric-sql/pglite-pgvector';
+import { migrationsFolder } from '@heimdex/shared-schema/node';
+import { drizzle } from 'drizzle-orm/pglite';
+import { migrate } from 'drizzle-orm/pglite/migrator';
+
+const extensions = { vector, pg_trgm };
+let migratedImage: Promise<File | Blob> | undefined;
+
+/** A fresh, migrated database. The first call migrates; later ones start from its data-dir image (faster). */
+export async function openTestDatabase(): Promise<PGlite> {
+  migratedImage ??= (async () => {
+    const pg = await PGlite.create({ extensions });
+    await migrate(drizzle(pg), { migrationsFolder });
+    const image = await pg.dumpDataDir('none');
+    await pg.close();
+    return image;
+  })();
+  return PGlite.create({ loadDataDir: await migratedImage, extensions });
+}

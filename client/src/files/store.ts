@@ -1,0 +1,141 @@
+// The bytes of imported videos and their extracted audio, in the origin private file system (OPFS):
+//   videos/<videoId>        the imported file, copied once so it survives reloads
+//   audio/<videoId>.f32     16 kHz mono PCM (little-endian float32) for the speech stage
+// Everything streams: a file is never held whole in memory.
+import { createSHA256 } from 'hash-wasm';
+
+const VIDEOS_DIR = 'videos';
+const AUDIO_DIR = 'audio';
+
+export type ProgressFn = (fraction: number) => void;
+
+/** sha256 (hex) of a file, read chunk by chunk. `signal` (an extension of the contract) stops it. */
+export async function hashFile(file: Blob, onProgress?: ProgressFn, signal?: AbortSignal): Promise<string> {
+  const sha = await createSHA256();
+  sha.init();
+  let read = 0;
+  const reader = file.stream().getReader();
+  try {
+    for (;;) {
+      signal?.throwIfAborted();
+      const { done, value } = await reader.read();
+      if (done) break;
+      sha.update(value);
+      read += value.byteLength;
+      onProgress?.(file.size > 0 ? read / file.size : 1);
+    }
+  } catch (error) {
+    await reader.cancel().catch(() => undefined);
+    throw error;
+  }
+  onProgress?.(1);
+  return sha.digest('hex');
+}
+
+async function directory(name: string): Promise<FileSystemDirectoryHandle> {
+  if (!navigator.storage?.getDirectory) {
+    throw new Error('This browser cannot store files for offline use (no origin private file system).');
+  }
+  const root = await navigator.storage.getDirectory();
+  return root.getDirectoryHandle(name, { create: true });
+}
+
+function isNotFound(error: unknown): boolean {
+  return error instanceof DOMException && (error.name === 'NotFoundError' || error.name === 'TypeMismatchError');
+}
+
+async function fileIn(dir: string, name: string): Promise<File | null> {
+  try {
+    return await (await (await directory(dir)).getFileHandle(name)).getFile();
+  } catch (error) {
+    if (isNotFound(error)) return null;
+    throw error;
+  }
+}
+
+async function removeFrom(dir: string, name: string): Promise<void> {
+  try {
+    await (await directory(dir)).removeEntry(name);
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+  }
+}
+
+function describeWriteError(error: unknown): Error {
+  if (error instanceof DOMException && error.name === 'QuotaExceededError') {
+    return new Error('There is not enough storage space in this browser to keep the file.');
+  }
+  if (error instanceof DOMException && error.name === 'AbortError') return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new Error(`The file could not be saved: ${message}`);
+}
+
+/**
+ * Copies `file` into OPFS as videos/<videoId>, streaming, with progress. An aborted or failed copy
+ * leaves no partial file behind. `signal` (an extension of the contract) stops the copy.
+ */
+export async function saveVideoFile(
+  videoId: string,
+  file: File,
+  onProgress?: ProgressFn,
+  signal?: AbortSignal,
+): Promise<void> {
+  const dir = await directory(VIDEOS_DIR);
+  const handle = await dir.getFileHandle(videoId, { create: true });
+  const writable = await handle.createWritable({ keepExistingData: false });
+  const reader = file.stream().getReader();
+  let written = 0;
+  try {
+    for (;;) {
+      signal?.throwIfAborted();
+      const { done, value } = await reader.read();
+      if (done) break;
+      await writable.write(value);
+      written += value.byteLength;
+      onProgress?.(file.size > 0 ? written / file.size : 1);
+    }
+    signal?.throwIfAborted();
+    await writable.close();
+    onProgress?.(1);
+  } catch (error) {
+    await reader.cancel().catch(() => undefined);
+    await writable.abort().catch(() => undefined);
+    await removeFrom(VIDEOS_DIR, videoId).catch(() => undefined);
+    throw describeWriteError(error);
+  }
+}
+
+export async function getVideoFile(videoId: string): Promise<File | null> {
+  return fileIn(VIDEOS_DIR, videoId);
+}
+
+export async function saveAudio(videoId: string, pcm: Float32Array): Promise<void> {
+  const handle = await (await directory(AUDIO_DIR)).getFileHandle(`${videoId}.f32`, { create: true });
+  const writable = await handle.createWritable({ keepExistingData: false });
+  try {
+    await writable.write(bytesOf(pcm));
+    await writable.close();
+  } catch (error) {
+    await writable.abort().catch(() => undefined);
+    throw describeWriteError(error);
+  }
+}
+
+/** The bytes of a float32 array, copied only when they sit in shared memory (which write() refuses). */
+function bytesOf(pcm: Float32Array): Uint8Array<ArrayBuffer> {
+  const { buffer, byteOffset, byteLength } = pcm;
+  if (buffer instanceof ArrayBuffer) return new Uint8Array(buffer, byteOffset, byteLength);
+  const copy = new Uint8Array(byteLength);
+  copy.set(new Uint8Array(buffer, byteOffset, byteLength));
+  return copy;
+}
+
+export async function getAudio(videoId: string): Promise<Float32Array | null> {
+  const file = await fileIn(AUDIO_DIR, `${videoId}.f32`);
+  return file ? new Float32Array(await file.arrayBuffer()) : null;
+}
+
+export async function deleteVideoFiles(videoId: string): Promise<void> {
+  await removeFrom(VIDEOS_DIR, videoId);
+  await removeFrom(AUDIO_DIR, `${videoId}.f32`);
+}

@@ -1,0 +1,73 @@
+import * as Comlink from 'comlink';
+import { MediaError } from './types.ts';
+import { fromWire } from './wire.ts';
+import type { MediaApi } from './worker.ts';
+
+/** The media worker's API (callbacks are plain functions here) plus `abort()`. */
+export type MediaClient = MediaApi & {
+  /**
+   * Stops whatever the worker is running at once (the worker and its ffmpeg are terminated) and rejects the
+   * pending calls with MediaError('aborted'). The next call starts a fresh worker.
+   */
+  abort(): void;
+};
+
+interface Session {
+  worker: Worker;
+  remote: Comlink.Remote<MediaApi>;
+  /** Settles only by rejecting: when the session is aborted or the worker dies. */
+  ended: Promise<never>;
+  end(reason: Error): void;
+}
+
+export function createMediaClient(): MediaClient {
+  let session: Session | null = null;
+
+  function open(): Session {
+    if (session) return session;
+    const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'heimdex-media' });
+    let reject!: (reason: Error) => void;
+    const ended = new Promise<never>((_, r) => (reject = r));
+    ended.catch(() => undefined); // observed by the calls in flight, if any
+    const opened: Session = {
+      worker,
+      remote: Comlink.wrap<MediaApi>(worker),
+      ended,
+      end(reason) {
+        if (session === opened) session = null;
+        worker.terminate();
+        reject(reason);
+      },
+    };
+    // A worker that fails to start (or crashes) would leave comlink calls pending forever.
+    worker.addEventListener('error', (event) => {
+      event.preventDefault();
+      opened.end(new Error(`The media worker stopped: ${event.message || 'it failed to load'}`));
+    });
+    session = opened;
+    return session;
+  }
+
+  async function call<R>(run: (remote: Comlink.Remote<MediaApi>) => Promise<R>): Promise<R> {
+    const current = open();
+    try {
+      return await Promise.race([run(current.remote), current.ended]);
+    } catch (error) {
+      throw fromWire(error);
+    }
+  }
+
+  /** Comlink cannot clone functions: hand the worker a proxy (of a wrapper, so the caller's function is untouched). */
+  const proxied = (onProgress?: (fraction: number) => void) =>
+    onProgress && Comlink.proxy((fraction: number) => onProgress(fraction));
+
+  return {
+    probe: (file) => call((remote) => remote.probe(file)),
+    detectCuts: (file, info, onProgress) => call((remote) => remote.detectCuts(file, info, proxied(onProgress))),
+    extractFrames: (file, timesS, onProgress) => call((remote) => remote.extractFrames(file, timesS, proxied(onProgress))),
+    extractAudio: (file, onProgress, info) => call((remote) => remote.extractAudio(file, proxied(onProgress), info)),
+    abort() {
+      session?.end(new MediaError('aborted', 'Cancelled.'));
+    },
+  };
+}

@@ -1,0 +1,194 @@
+import { FFFSType, FFmpeg } from '@ffmpeg/ffmpeg';
+// Served from our own origin as build assets (never the CDN that ffmpeg.wasm defaults to).
+import coreURL from '@ffmpeg/core?url';
+import wasmURL from '@ffmpeg/core/wasm?url';
+
+/** Compiling the 32 MB core takes ~1 s here; a broken URL or an inlined worker hangs load() forever. */
+const LOAD_TIMEOUT_MS = 60_000;
+/**
+ * ffmpeg.wasm 0.12 leaks wasm stack on every command (ffmpeg ends with exit(), which unwinds nothing:
+ * ffmpegwasm/ffmpeg.wasm#820, #943) and traps with "memory access out of bounds" after 62–124 commands here,
+ * depending on the command. A fresh instance every 24 commands stays far from that; reloading costs ~0.2 s.
+ */
+const COMMANDS_PER_INSTANCE = 24;
+const INPUT_DIR = '/in';
+export const OUTPUT_DIR = '/out';
+
+export interface RunResult {
+  /** ffmpeg's exit code (0 = success). */
+  code: number;
+  /** Everything ffmpeg printed during this run, one entry per line. */
+  lines: string[];
+}
+
+interface Instance {
+  ffmpeg: FFmpeg;
+  commands: number;
+}
+
+/**
+ * ffmpeg.wasm (the single-thread core, running in @ffmpeg/ffmpeg's own inner worker), loaded lazily, renewed
+ * every COMMANDS_PER_INSTANCE commands and after a crash, and used by one job at a time. The input is mounted
+ * with WORKERFS, so a File is read on demand and never copied into wasm memory.
+ */
+export class FfmpegEngine {
+  #instance: Promise<Instance> | null = null;
+  #queue: Promise<unknown> = Promise.resolve();
+  #input: { file: File; name: string } | null = null;
+  #lines: string[] = [];
+  #onTime: ((seconds: number) => void) | undefined;
+
+  /** Runs `job` once every earlier job has finished: ffmpeg.wasm executes one command at a time. */
+  exclusive<T>(job: () => Promise<T>): Promise<T> {
+    const result = this.#queue.then(job);
+    this.#queue = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Mounts `file` read-only at /in for the duration of `job`, which receives the path to give ffmpeg. */
+  async withInput<T>(file: File, job: (path: string) => Promise<T>): Promise<T> {
+    const input = { file, name: `input${safeExtension(file.name)}` };
+    const { ffmpeg } = await this.#current();
+    await mount(ffmpeg, input);
+    this.#input = input;
+    try {
+      return await job(`${INPUT_DIR}/${input.name}`);
+    } finally {
+      this.#input = null;
+      const live = this.#instance;
+      // The instance may have been renewed meanwhile; a failed unmount must not hide the job's own error.
+      if (live) await live.then(({ ffmpeg: now }) => now.unmount(INPUT_DIR)).catch(() => this.dispose());
+    }
+  }
+
+  /**
+   * Runs one ffmpeg command and returns its exit code and log. `onTime` gets the position ffmpeg has reached
+   * in the input, in seconds. A crash of the engine (not a failing command: that is a non-zero code) is
+   * retried once on a fresh instance, as it may come from the commands before it.
+   */
+  async run(args: string[], onTime?: (seconds: number) => void): Promise<RunResult> {
+    try {
+      return await this.#runOnce(args, onTime);
+    } catch (error) {
+      if (!(error instanceof EngineCrash)) throw error;
+      return await this.#runOnce(args, onTime);
+    }
+  }
+
+  async #runOnce(args: string[], onTime?: (seconds: number) => void): Promise<RunResult> {
+    let instance = await this.#current();
+    if (instance.commands >= COMMANDS_PER_INSTANCE) {
+      this.dispose();
+      instance = await this.#current();
+    }
+    instance.commands++;
+    this.#lines = [];
+    this.#onTime = onTime;
+    try {
+      // ffmpeg.wasm ends every command, successful or not, with an "Aborted()" log line: not a crash. A crash
+      // (out of bounds, out of memory) makes exec reject instead.
+      const code = await instance.ffmpeg.exec(args);
+      return { code, lines: this.#lines };
+    } catch (error) {
+      this.dispose();
+      throw new EngineCrash(error);
+    } finally {
+      this.#onTime = undefined;
+    }
+  }
+
+  /** Reads an output file, or returns null when the last command did not write it. */
+  async readOutput(path: string): Promise<Uint8Array | null> {
+    const { ffmpeg } = await this.#current();
+    const entries = await ffmpeg.listDir(OUTPUT_DIR);
+    if (!entries.some((entry) => `${OUTPUT_DIR}/${entry.name}` === path)) return null;
+    const data = await ffmpeg.readFile(path);
+    if (typeof data === 'string') throw new Error(`ffmpeg returned text for ${path}`);
+    return data;
+  }
+
+  /**
+   * Deletes an output file if it exists (outputs stay in the instance's memory until deleted). Never throws:
+   * it runs in cleanup paths, and when deleting fails the instance is discarded instead.
+   */
+  async removeOutput(path: string): Promise<void> {
+    const live = this.#instance;
+    if (live === null) return;
+    try {
+      const { ffmpeg } = await live;
+      const entries = await ffmpeg.listDir(OUTPUT_DIR);
+      if (entries.some((entry) => `${OUTPUT_DIR}/${entry.name}` === path)) await ffmpeg.deleteFile(path);
+    } catch {
+      this.dispose();
+    }
+  }
+
+  /** Stops the instance (and whatever it is running) at once; the next command loads a fresh one. */
+  dispose(): void {
+    const live = this.#instance;
+    this.#instance = null;
+    void live?.then(({ ffmpeg }) => ffmpeg.terminate()).catch(() => undefined);
+  }
+
+  #current(): Promise<Instance> {
+    this.#instance ??= this.#load().catch((error: unknown) => {
+      this.#instance = null;
+      throw error;
+    });
+    return this.#instance;
+  }
+
+  async #load(): Promise<Instance> {
+    const ffmpeg = new FFmpeg();
+    ffmpeg.on('log', ({ message }) => this.#lines.push(message));
+    // `time` is the input position reached, in microseconds.
+    ffmpeg.on('progress', ({ time }) => this.#onTime?.(time / 1e6));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`The video engine (ffmpeg.wasm) did not start within ${LOAD_TIMEOUT_MS / 1000} s.`)),
+        LOAD_TIMEOUT_MS,
+      );
+    });
+    try {
+      await Promise.race([ffmpeg.load({ coreURL, wasmURL }), timeout]);
+      await ffmpeg.createDir(INPUT_DIR);
+      await ffmpeg.createDir(OUTPUT_DIR);
+      // A renewed instance picks up the job's input where the old one had it.
+      if (this.#input) await mount(ffmpeg, this.#input);
+      return { ffmpeg, commands: 0 };
+    } catch (error) {
+      ffmpeg.terminate();
+      throw error instanceof Error ? error : new Error(`The video engine (ffmpeg.wasm) failed to start: ${String(error)}`);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+/** ffmpeg.wasm itself failed (trap, out of memory, terminated), as opposed to a command exiting non-zero. */
+class EngineCrash extends Error {
+  constructor(cause: unknown) {
+    super(`The video engine (ffmpeg.wasm) crashed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
+
+async function mount(ffmpeg: FFmpeg, input: { file: File; name: string }): Promise<void> {
+  await ffmpeg.mount(FFFSType.WORKERFS, { blobs: [{ name: input.name, data: input.file }] }, INPUT_DIR);
+}
+
+/** The file's extension (it helps ffmpeg guess raw formats), restricted to safe characters. */
+function safeExtension(fileName: string): string {
+  const ext = /\.([A-Za-z0-9]{1,8})$/.exec(fileName)?.[1];
+  return ext ? `.${ext.toLowerCase()}` : '';
+}
+
+/** The last few non-empty lines of a log, on one line: enough context for an error message. */
+export function lastLines(lines: string[], count = 3): string {
+  return lines
+    .flatMap((line) => line.split(/\r?\n|\r/))
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && line !== 'Aborted()')
+    .slice(-count)
+    .join(' | ');
+}

@@ -1,0 +1,67 @@
+// What the pipeline of this slice consists of, for the runner, the importer and the UI:
+// the stages in order, their names for people, and how much of the work each one is.
+import type { JobStage, JobState } from '@heimdex/shared-schema';
+
+/** The stages this version runs, in order (a subset of the schema's job_stage enum, same order). */
+export const SLICE_STAGES = [
+  'UPLOAD_VALIDATE',
+  'AUDIO_EXTRACT',
+  'SCENE_DETECT',
+  'KEYFRAMES',
+  'THUMBNAILS',
+  'FINALIZE',
+] as const satisfies readonly JobStage[];
+
+/** Every stage of the schema, named for people. */
+export const STAGE_LABELS: Record<JobStage, string> = {
+  UPLOAD_VALIDATE: 'Checking the file',
+  AUDIO_EXTRACT: 'Extracting audio',
+  ASR_FAST: 'Transcribing speech',
+  SCENE_DETECT: 'Finding scenes',
+  KEYFRAMES: 'Choosing keyframes',
+  THUMBNAILS: 'Making thumbnails',
+  VISION_EMBED: 'Understanding images',
+  OCR: 'Reading on-screen text',
+  FACE_DETECT: 'Finding faces',
+  FACE_EMBED: 'Recognising faces',
+  TEXT_INDEX: 'Indexing text',
+  FINALIZE: 'Finishing',
+};
+
+/**
+ * Rough share of the processing time of each stage (scene detection decodes every frame; probing
+ * reads a header), so that the overall bar moves at a steadier pace than one step per stage.
+ */
+export const STAGE_WEIGHTS: Partial<Record<JobStage, number>> = {
+  UPLOAD_VALIDATE: 0.5,
+  AUDIO_EXTRACT: 2,
+  SCENE_DETECT: 6,
+  KEYFRAMES: 0.1,
+  THUMBNAILS: 1.5,
+  FINALIZE: 0.1,
+};
+
+const weightOf = (stage: JobStage) => STAGE_WEIGHTS[stage] ?? 1;
+
+/** Overall progress (0..1) of a video from its jobs: completed stages count whole, others by progress. */
+export function overallProgress(jobs: readonly { stage: JobStage; state: JobState; progress: number }[]): number {
+  let total = 0;
+  let done = 0;
+  for (const job of jobs) {
+    const weight = weightOf(job.stage);
+    total += weight;
+    done += weight * (job.state === 'COMPLETED' ? 1 : Math.min(1, Math.max(0, job.progress)));
+  }
+  return total > 0 ? done / total : 0;
+}
+
+/**
+ * Overall progress while `stage` runs at `stageProgress`, given the ordered stage list: every
+ * stage before it has completed (the pipeline runs the first unfinished stage).
+ */
+export function overallProgressAt(stages: readonly JobStage[], stage: JobStage, stageProgress: number): number {
+  const at = stages.indexOf(stage);
+  return overallProgress(
+    stages.map((s, i) => ({ stage: s, state: i < at ? 'COMPLETED' : 'PENDING', progress: i === at ? stageProgress : 0 })),
+  );
+}

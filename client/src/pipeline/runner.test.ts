@@ -1,0 +1,346 @@
+// @vitest-environment node
+// The runner against a real in-memory PGlite, with small real stages of the test's own (the media
+// worker cannot run in Node): they write the same kinds of results as the app's stages.
+import type { PGlite } from '@electric-sql/pglite';
+import type { JobStage } from '@heimdex/shared-schema';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CANCELLED_REASON, makeDbApi, type DbApi } from '../db/api.ts';
+import { openTestDatabase } from '../db/testing.ts';
+import { SLICE_STAGES } from './plan.ts';
+import { createRunner, type PipelineStage, type Runner, type RunnerEvent, type StageResult, type StageRun } from './runner.ts';
+
+const SCENES = [
+  { idx: 0, startS: 0, endS: 4 },
+  { idx: 1, startS: 4, endS: 9 },
+  { idx: 2, startS: 9, endS: 12 },
+];
+
+type Behaviour = (run: StageRun) => Promise<StageResult>;
+
+let pg: PGlite;
+let db: DbApi;
+let runners: Runner[];
+
+beforeEach(async () => {
+  pg = await openTestDatabase();
+  db = makeDbApi(pg);
+  runners = [];
+});
+afterEach(async () => {
+  await Promise.all(runners.map((r) => r.stop()));
+  await pg.close();
+});
+
+/** Rejects when the run is aborted, like a media call whose worker was terminated. */
+function untilAborted(run: StageRun): Promise<never> {
+  return new Promise((_, reject) => {
+    const abort = () => reject(new Error('ffmpeg terminated'));
+    if (run.signal.aborted) abort();
+    run.signal.addEventListener('abort', abort);
+  });
+}
+
+/** Working stages of the test's own; `overrides` replaces some; `calls` counts runs per stage. */
+function makeStages(overrides: Partial<Record<JobStage, Behaviour>> = {}) {
+  const calls: Partial<Record<JobStage, number>> = {};
+  const working: Record<(typeof SLICE_STAGES)[number], Behaviour> = {
+    UPLOAD_VALIDATE: async () => ({
+      status: 'done',
+      writes: [{ kind: 'probe', probe: { durationS: 12, width: 320, height: 180, fps: 25, videoCodec: 'h264', audioCodec: null, container: 'mp4' } }],
+    }),
+    AUDIO_EXTRACT: async () => ({ status: 'skipped', reason: 'No audio stream' }),
+    SCENE_DETECT: async (run) => {
+      run.onProgress(0.5);
+      run.onProgress(1);
+      return { status: 'done', writes: [{ kind: 'scenes', scenes: SCENES }] };
+    },
+    KEYFRAMES: async (run) => {
+      const scenes = await db.listSceneTimes(run.videoId);
+      return { status: 'done', writes: [{ kind: 'keyframes', keyframes: scenes.map((s) => ({ idx: s.idx, keyframeS: (s.startS + s.endS) / 2 })) }] };
+    },
+    THUMBNAILS: async (run) => {
+      const scenes = await db.listSceneTimes(run.videoId);
+      return { status: 'done', writes: [{ kind: 'thumbnails', thumbnails: scenes.map((s) => ({ idx: s.idx, jpeg: new Uint8Array([0xff, 0xd8, s.idx]) })) }] };
+    },
+    FINALIZE: async () => ({ status: 'done' }),
+  };
+  const stages: PipelineStage<StageRun>[] = SLICE_STAGES.map((stage) => ({
+    stage,
+    run: (run) => {
+      calls[stage] = (calls[stage] ?? 0) + 1;
+      return (overrides[stage] ?? working[stage])(run);
+    },
+  }));
+  return { stages, calls };
+}
+
+function startRunner(stages: PipelineStage<StageRun>[], extra: { abortWork?: () => void } = {}) {
+  const events: RunnerEvent[] = [];
+  const waiting: { match: (e: RunnerEvent) => boolean; resolve: (e: RunnerEvent) => void }[] = [];
+  const runner = createRunner<StageRun>({
+    db,
+    stages,
+    prepare: async (run) => run,
+    onEvent: (event) => {
+      events.push(event);
+      for (const w of waiting.filter((w) => w.match(event))) {
+        waiting.splice(waiting.indexOf(w), 1);
+        w.resolve(event);
+      }
+    },
+    progressWriteIntervalMs: 0,
+    errorBackoffMs: 10,
+    ...extra,
+  });
+  runners.push(runner);
+  runner.start();
+  const next = (match: (e: RunnerEvent) => boolean) => new Promise<RunnerEvent>((resolve) => waiting.push({ match, resolve }));
+  const started = (videoId: string, stage: JobStage) =>
+    next((e) => e.type === 'stage-started' && e.videoId === videoId && e.stage === stage);
+  return { runner, events, started };
+}
+
+let shaCounter = 0;
+async function importVideo(title = 'Clip'): Promise<string> {
+  const created = await db.createVideo({ title, fileName: `${title}.mp4`, sizeBytes: 100, mime: 'video/mp4', contentSha256: `sha-${++shaCounter}` });
+  await db.queueVideo(created.videoId, [...SLICE_STAGES]);
+  return created.videoId;
+}
+
+async function jobStates(videoId: string) {
+  return Object.fromEntries((await db.listStages(videoId)).map((j) => [j.stage, j.state]));
+}
+
+async function sceneRows(videoId: string) {
+  const rows = await pg.query<{ idx: number }>('select idx from scenes where video_id = $1 order by idx', [videoId]);
+  return rows.rows.map((r) => r.idx);
+}
+
+describe('runner', () => {
+  it('runs a video through every stage to INDEXED, with per-stage and overall progress', async () => {
+    const videoId = await importVideo();
+    const { stages } = makeStages();
+    const { runner, events } = startRunner(stages);
+    await runner.settled();
+
+    const video = await db.getVideo(videoId);
+    expect(video).toMatchObject({ state: 'INDEXED', error: null, durationS: 12 });
+    expect(video?.thumbnail).toEqual(new Uint8Array([0xff, 0xd8, 0]));
+    expect((await db.listScenes(videoId)).map((s) => s.keyframeS)).toEqual([2, 6.5, 10.5]);
+    expect(await jobStates(videoId)).toEqual(Object.fromEntries(SLICE_STAGES.map((s) => [s, 'COMPLETED'])));
+
+    const finished = events.filter((e) => e.type === 'stage-finished');
+    expect(finished.map((e) => [e.stage, e.outcome])).toEqual(
+      SLICE_STAGES.map((s) => [s, s === 'AUDIO_EXTRACT' ? 'skipped' : 'done']),
+    );
+    const sceneProgress = events.filter((e) => e.type === 'progress' && e.stage === 'SCENE_DETECT');
+    expect(sceneProgress.map((e) => e.type === 'progress' && e.stageProgress)).toEqual([0.5, 1]);
+    const overall = events.flatMap((e) => (e.type === 'progress' || e.type === 'stage-started' ? [e.overallProgress] : []));
+    expect(overall).toEqual([...overall].sort((a, b) => a - b));
+    expect(overall[0]).toBe(0);
+    expect(overall.at(-1)).toBeLessThan(1);
+    expect(events.at(-1)).toEqual({ type: 'idle' });
+    expect((await db.listStages(videoId)).find((j) => j.stage === 'AUDIO_EXTRACT')?.error).toBeNull();
+  });
+
+  it('resumes after an interrupted RUNNING stage at the first unfinished stage, with no duplicate scenes', async () => {
+    const videoId = await importVideo();
+    // The page goes away while KEYFRAMES runs: the job is left RUNNING in the database.
+    const first = makeStages({ KEYFRAMES: untilAborted });
+    const before = startRunner(first.stages);
+    await before.started(videoId, 'KEYFRAMES');
+    await before.runner.stop();
+    expect((await jobStates(videoId)).KEYFRAMES).toBe('RUNNING');
+    expect(await sceneRows(videoId)).toEqual([0, 1, 2]);
+
+    // After the reload: a fresh runner on the same database.
+    const second = makeStages();
+    const after = startRunner(second.stages);
+    await after.runner.settled();
+    expect(second.calls).toEqual({ KEYFRAMES: 1, THUMBNAILS: 1, FINALIZE: 1 });
+    expect((await db.getVideo(videoId))?.state).toBe('INDEXED');
+    expect(await sceneRows(videoId)).toEqual([0, 1, 2]);
+    expect((await db.listStages(videoId)).find((j) => j.stage === 'KEYFRAMES')?.attempts).toBe(2);
+  });
+
+  it('a stage interrupted while detecting scenes re-runs it without duplicating scenes', async () => {
+    const videoId = await importVideo();
+    let interrupted = false;
+    const flaky = makeStages({
+      SCENE_DETECT: async (run) => {
+        if (!interrupted) {
+          interrupted = true;
+          return untilAborted(run);
+        }
+        return { status: 'done', writes: [{ kind: 'scenes', scenes: SCENES }] };
+      },
+    });
+    const before = startRunner(flaky.stages);
+    await before.started(videoId, 'SCENE_DETECT');
+    await before.runner.stop();
+    const after = startRunner(flaky.stages);
+    await after.runner.settled();
+    expect(flaky.calls.SCENE_DETECT).toBe(2);
+    expect(await sceneRows(videoId)).toEqual([0, 1, 2]);
+    expect((await db.getVideo(videoId))?.state).toBe('INDEXED');
+  });
+
+  it('a failed stage leaves earlier results intact; retry re-runs from the failed stage', async () => {
+    const videoId = await importVideo();
+    let keyframesWork = false;
+    const { stages, calls } = makeStages({
+      KEYFRAMES: async (run) => {
+        if (!keyframesWork) return { status: 'failed', reason: 'Could not read frames' };
+        const scenes = await db.listSceneTimes(run.videoId);
+        return { status: 'done', writes: [{ kind: 'keyframes', keyframes: scenes.map((s) => ({ idx: s.idx, keyframeS: s.startS })) }] };
+      },
+    });
+    const { runner, events } = startRunner(stages);
+    await runner.settled();
+
+    expect(await db.getVideo(videoId)).toMatchObject({ state: 'FAILED', error: 'Could not read frames', durationS: 12 });
+    expect(await jobStates(videoId)).toEqual({
+      UPLOAD_VALIDATE: 'COMPLETED',
+      AUDIO_EXTRACT: 'COMPLETED',
+      SCENE_DETECT: 'COMPLETED',
+      KEYFRAMES: 'FAILED',
+      THUMBNAILS: 'PENDING',
+      FINALIZE: 'PENDING',
+    });
+    expect(await sceneRows(videoId)).toEqual([0, 1, 2]);
+    expect(events).toContainEqual({ type: 'stage-finished', videoId, stage: 'KEYFRAMES', outcome: 'failed', reason: 'Could not read frames' });
+
+    keyframesWork = true;
+    expect(await runner.retry(videoId)).toBe(true);
+    await runner.settled();
+    expect(await db.getVideo(videoId)).toMatchObject({ state: 'INDEXED', error: null });
+    expect(calls).toEqual({ UPLOAD_VALIDATE: 1, AUDIO_EXTRACT: 1, SCENE_DETECT: 1, KEYFRAMES: 2, THUMBNAILS: 1, FINALIZE: 1 });
+    expect((await db.listScenes(videoId)).map((s) => s.keyframeS)).toEqual([0, 4, 9]);
+    expect(await runner.retry(videoId)).toBe(false);
+  });
+
+  it('an unexpected throw fails the stage with a readable message', async () => {
+    const videoId = await importVideo();
+    const { stages } = makeStages({
+      THUMBNAILS: async () => {
+        throw new Error('out of memory');
+      },
+    });
+    const { runner } = startRunner(stages);
+    await runner.settled();
+    expect(await db.getVideo(videoId)).toMatchObject({
+      state: 'FAILED',
+      error: 'Making thumbnails failed unexpectedly: out of memory',
+    });
+    expect((await db.listScenes(videoId)).every((s) => s.keyframeS !== null)).toBe(true);
+  });
+
+  it('results and job completion are atomic: a write that throws leaves the job not COMPLETED and nothing written', async () => {
+    const videoId = await importVideo();
+    const { stages } = makeStages({
+      KEYFRAMES: async () => ({
+        status: 'done',
+        writes: [{ kind: 'keyframes', keyframes: [{ idx: 0, keyframeS: 1 }, { idx: 9, keyframeS: 50 }] }],
+      }),
+    });
+    const { runner } = startRunner(stages);
+    await runner.settled();
+    const keyframes = (await db.listStages(videoId)).find((j) => j.stage === 'KEYFRAMES');
+    expect(keyframes?.state).toBe('FAILED');
+    expect(keyframes?.error).toMatch(/scene 9/);
+    expect((await db.listScenes(videoId)).map((s) => s.keyframeS)).toEqual([null, null, null]);
+    expect((await db.getVideo(videoId))?.state).toBe('FAILED');
+  });
+
+  it('cancel aborts the running stage: job CANCELLED, video FAILED "Cancelled", and the next video still runs', async () => {
+    const cancelled = await importVideo('First');
+    const other = await importVideo('Second');
+    let aborts = 0;
+    let hang = true;
+    const { stages } = makeStages({
+      SCENE_DETECT: async (run) => (hang && run.videoId === cancelled ? untilAborted(run) : { status: 'done', writes: [{ kind: 'scenes', scenes: SCENES }] }),
+    });
+    const { runner, started } = startRunner(stages, { abortWork: () => aborts++ });
+    await started(cancelled, 'SCENE_DETECT');
+    await runner.cancel(cancelled);
+
+    expect(aborts).toBe(1);
+    expect(await db.getVideo(cancelled)).toMatchObject({ state: 'FAILED', error: CANCELLED_REASON, durationS: 12 });
+    expect(await jobStates(cancelled)).toMatchObject({ AUDIO_EXTRACT: 'COMPLETED', SCENE_DETECT: 'CANCELLED', KEYFRAMES: 'PENDING' });
+    await runner.settled();
+    expect((await db.getVideo(other))?.state).toBe('INDEXED');
+    expect((await db.getVideo(cancelled))?.state).toBe('FAILED');
+
+    hang = false;
+    await runner.retry(cancelled);
+    await runner.settled();
+    expect((await db.getVideo(cancelled))?.state).toBe('INDEXED');
+    expect(await sceneRows(cancelled)).toEqual([0, 1, 2]);
+  });
+
+  it('cancel of a video waiting its turn cancels its next stage without touching the running one', async () => {
+    const running = await importVideo('Running');
+    const waiting = await importVideo('Waiting');
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const { stages } = makeStages({
+      UPLOAD_VALIDATE: async (run) => {
+        if (run.videoId === running) await gate;
+        return { status: 'done', writes: [{ kind: 'probe', probe: { durationS: 12, width: 320, height: 180, fps: 25, videoCodec: 'h264', audioCodec: null, container: 'mp4' } }] };
+      },
+    });
+    const { runner, started } = startRunner(stages);
+    await started(running, 'UPLOAD_VALIDATE');
+    await runner.cancel(waiting);
+    release();
+    await runner.settled();
+    expect(await db.getVideo(waiting)).toMatchObject({ state: 'FAILED', error: CANCELLED_REASON });
+    expect((await jobStates(waiting)).UPLOAD_VALIDATE).toBe('CANCELLED');
+    expect((await db.getVideo(running))?.state).toBe('INDEXED');
+  });
+
+  it('remove during a stage aborts it and deletes the video, its scenes and jobs', async () => {
+    const videoId = await importVideo();
+    const { stages } = makeStages({ THUMBNAILS: untilAborted });
+    const { runner, started } = startRunner(stages);
+    await started(videoId, 'THUMBNAILS');
+    expect(await runner.remove(videoId)).toBe(true);
+    await runner.settled();
+    expect(await db.getVideo(videoId)).toBeNull();
+    expect(await sceneRows(videoId)).toEqual([]);
+    expect(await db.listStages(videoId)).toEqual([]);
+  });
+
+  it('a stage the runner does not know fails with a message instead of blocking the queue', async () => {
+    const videoId = await importVideo();
+    const { stages } = makeStages();
+    const { runner } = startRunner(stages.filter((s) => s.stage !== 'THUMBNAILS'));
+    await runner.settled();
+    expect(await db.getVideo(videoId)).toMatchObject({ state: 'FAILED', error: expect.stringContaining('Making thumbnails') });
+  });
+
+  it('runs the loop inside the exclusive section it is given (the Web Lock in the browser)', async () => {
+    const videoId = await importVideo();
+    const { stages } = makeStages();
+    let inside = false;
+    const runner = createRunner<StageRun>({
+      db,
+      stages,
+      prepare: async (run) => {
+        expect(inside).toBe(true);
+        return run;
+      },
+      exclusive: async (body) => {
+        inside = true;
+        await body();
+        inside = false;
+      },
+    });
+    runners.push(runner);
+    runner.start();
+    await runner.settled();
+    expect((await db.getVideo(videoId))?.state).toBe('INDEXED');
+    await runner.stop();
+    expect(inside).toBe(false);
+  });
+});

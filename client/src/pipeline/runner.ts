@@ -1,0 +1,340 @@
+// The job runner: one loop that takes the next stage to run from the database, runs it and stores
+// its outcome. Each stage's results and its job's completion are written in one transaction
+// (DbApi.completeStage), so a reload at any moment resumes at the first unfinished stage and a
+// re-run never duplicates rows.
+//
+// The runner knows nothing of media or files: stages and what they receive (`prepare`) are
+// injected, so its logic runs in Node against a real PGlite with small stages of a test's own.
+import type { JobStage } from '@heimdex/shared-schema';
+import type { DbApi, StageWrite } from '../db/api.ts';
+import { overallProgressAt, STAGE_LABELS } from './plan.ts';
+
+/** Expected outcomes are values; only the unexpected is thrown (then the stage fails with its message). */
+export type StageResult =
+  | { status: 'done'; writes?: StageWrite[] }
+  | { status: 'skipped'; reason: string; writes?: StageWrite[] }
+  | { status: 'failed'; reason: string };
+
+/**
+ * An expected failure whose message is for the user (e.g. the stored file is gone). Thrown from a
+ * stage or from `prepare`, it fails the stage with exactly this message; anything else thrown is
+ * reported as an unexpected failure of the stage.
+ */
+export class StageFailure extends Error {
+  override readonly name = 'StageFailure';
+}
+
+/** What every stage run gets; `prepare` adds the rest (the file, the media worker, reads). */
+export interface StageRun {
+  videoId: string;
+  stage: JobStage;
+  /** 1 for the first run of this stage, 2 after a retry or a resume, ... */
+  attempt: number;
+  /** Aborted when the user cancels or deletes the video, or the runner stops. */
+  signal: AbortSignal;
+  /** Fraction (0..1) of this stage done. */
+  onProgress: (fraction: number) => void;
+}
+
+export interface PipelineStage<C> {
+  stage: JobStage;
+  run(context: C): Promise<StageResult>;
+}
+
+export type RunnerDb = Pick<
+  DbApi,
+  | 'nextWork'
+  | 'startStage'
+  | 'setStageProgress'
+  | 'completeStage'
+  | 'failStage'
+  | 'cancelVideo'
+  | 'retryVideo'
+  | 'resetInterruptedJobs'
+  | 'deleteVideo'
+>;
+
+export type StageOutcome = 'done' | 'skipped' | 'failed' | 'cancelled' | 'interrupted';
+
+export type RunnerEvent =
+  | { type: 'stage-started'; videoId: string; stage: JobStage; attempt: number; overallProgress: number }
+  | { type: 'progress'; videoId: string; stage: JobStage; stageProgress: number; overallProgress: number }
+  | { type: 'stage-finished'; videoId: string; stage: JobStage; outcome: StageOutcome; reason?: string }
+  /** A video changed outside a stage run (retry, cancel of a waiting video, delete). */
+  | { type: 'video-changed'; videoId: string }
+  /** Nothing left to run. */
+  | { type: 'idle' }
+  /** The loop itself hit an error (e.g. the database went away); it retries shortly. */
+  | { type: 'error'; message: string };
+
+export interface RunnerOptions<C> {
+  db: RunnerDb;
+  /** The stages, in pipeline order. */
+  stages: readonly PipelineStage<C>[];
+  /** Builds a stage's context (e.g. loads the video file). A throw fails the stage with its message. */
+  prepare: (run: StageRun) => Promise<C>;
+  onEvent?: (event: RunnerEvent) => void;
+  /** Stops in-flight work of the current stage at once (e.g. terminates ffmpeg); the signal is aborted too. */
+  abortWork?: () => void;
+  /**
+   * Runs the loop while holding the pipeline for this origin. Default: the Web Lock
+   * "heimdex-pipeline" where the browser has Web Locks (only one tab runs stages), else directly.
+   */
+  exclusive?: (body: () => Promise<void>, signal: AbortSignal) => Promise<void>;
+  /** Progress is written to the database at most this often (events are not throttled). */
+  progressWriteIntervalMs?: number;
+  /** Pause after the loop itself failed, before it tries again. */
+  errorBackoffMs?: number;
+}
+
+export interface Runner {
+  /** Starts the loop in the background: takes the lock, resets interrupted stages, runs until stopped. */
+  start(): void;
+  /** Looks for work now (call after queueing a video). */
+  wake(): void;
+  /** Resolves when the loop next finds nothing to run (or at once when it is not running). */
+  settled(): Promise<void>;
+  /** Cancels a video: its running stage is aborted, the job CANCELLED and the video FAILED "Cancelled". */
+  cancel(videoId: string): Promise<void>;
+  /** Re-queues the failed or cancelled stages of a video; false when there was nothing to retry. */
+  retry(videoId: string): Promise<boolean>;
+  /** Aborts the video's running stage, if any, then deletes it. False for an unknown video. */
+  remove(videoId: string): Promise<boolean>;
+  /** Aborts the running stage without recording anything (it resumes at the next start) and ends the loop. */
+  stop(): Promise<void>;
+}
+
+type AbortCause = 'cancel' | 'delete' | 'stop';
+
+interface CurrentRun {
+  videoId: string;
+  abort(cause: AbortCause): void;
+  done: Promise<void>;
+}
+
+const PIPELINE_LOCK = 'heimdex-pipeline';
+
+/** Runs `body` holding the origin-wide pipeline lock where Web Locks exist. */
+export async function withPipelineLock(body: () => Promise<void>, signal: AbortSignal): Promise<void> {
+  const locks = typeof navigator === 'undefined' ? undefined : navigator.locks;
+  if (!locks) return body();
+  try {
+    await locks.request(PIPELINE_LOCK, { signal }, body);
+  } catch (error) {
+    if (!signal.aborted) throw error; // stopped while waiting for another tab: not an error
+  }
+}
+
+function messageOf(error: unknown): string {
+  if (error instanceof Error && error.message) return error.message;
+  return String(error);
+}
+
+export function createRunner<C>(options: RunnerOptions<C>): Runner {
+  const { db, stages, prepare, onEvent = () => {}, abortWork = () => {} } = options;
+  const exclusive = options.exclusive ?? withPipelineLock;
+  const progressWriteIntervalMs = options.progressWriteIntervalMs ?? 500;
+  const errorBackoffMs = options.errorBackoffMs ?? 2000;
+  const stageOrder = stages.map((s) => s.stage);
+  const byStage = new Map(stages.map((s) => [s.stage, s]));
+
+  let loop: Promise<void> | null = null;
+  let stopping = new AbortController();
+  let current: CurrentRun | null = null;
+  let woken = false;
+  let wakeUp: (() => void) | null = null;
+  let idleWaiters: (() => void)[] = [];
+
+  const emit = (event: RunnerEvent) => {
+    try {
+      onEvent(event);
+    } catch (error) {
+      console.error('pipeline event listener failed', error); // a listener must not break the pipeline
+    }
+  };
+
+  function wake() {
+    woken = true;
+    wakeUp?.();
+  }
+
+  /** Waits for wake() (or `ms`, when given); returns at once if woken meanwhile. */
+  function sleep(ms?: number): Promise<void> {
+    if (woken) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = ms === undefined ? undefined : setTimeout(() => wakeUp?.(), ms);
+      wakeUp = () => {
+        clearTimeout(timer);
+        wakeUp = null;
+        resolve();
+      };
+    });
+  }
+
+  async function runStage(videoId: string, stage: JobStage): Promise<void> {
+    const controller = new AbortController();
+    // Why the run was aborted (set from cancel/remove/stop while the stage awaits).
+    const aborted: { cause: AbortCause | null } = { cause: null };
+    let settle!: () => void;
+    const run: CurrentRun = {
+      videoId,
+      abort(why) {
+        if (aborted.cause) return;
+        aborted.cause = why;
+        controller.abort(new DOMException(`Stage ${why}`, 'AbortError'));
+        abortWork();
+      },
+      done: new Promise((resolve) => (settle = resolve)),
+    };
+    current = run;
+    try {
+      const attempt = await db.startStage(videoId, stage);
+      if (attempt === null) return; // cancelled, deleted or taken meanwhile
+      if (controller.signal.aborted) {
+        await settleAbort(videoId, stage, aborted.cause);
+        return;
+      }
+      const definition = byStage.get(stage);
+      if (!definition) {
+        await fail(videoId, stage, `This version of Heimdex cannot run the stage “${STAGE_LABELS[stage]}”.`);
+        return;
+      }
+      emit({ type: 'stage-started', videoId, stage, attempt, overallProgress: overallProgressAt(stageOrder, stage, 0) });
+
+      let lastWrite = 0;
+      let progressWrite: Promise<void> = Promise.resolve();
+      const onProgress = (fraction: number) => {
+        if (controller.signal.aborted || !Number.isFinite(fraction)) return;
+        const stageProgress = Math.min(1, Math.max(0, fraction));
+        emit({ type: 'progress', videoId, stage, stageProgress, overallProgress: overallProgressAt(stageOrder, stage, stageProgress) });
+        const now = Date.now();
+        if (now - lastWrite < progressWriteIntervalMs) return;
+        lastWrite = now;
+        progressWrite = progressWrite.then(() => db.setStageProgress(videoId, stage, stageProgress)).catch(() => undefined);
+      };
+
+      try {
+        const context = await prepare({ videoId, stage, attempt, signal: controller.signal, onProgress });
+        const result = await definition.run(context);
+        controller.signal.throwIfAborted();
+        await progressWrite;
+        if (result.status === 'failed') {
+          await fail(videoId, stage, result.reason);
+        } else {
+          const reason = result.status === 'skipped' ? result.reason : undefined;
+          await db.completeStage(videoId, stage, { outcome: result.status, reason, writes: result.writes });
+          emit({ type: 'stage-finished', videoId, stage, outcome: result.status, reason });
+        }
+      } catch (error) {
+        if (controller.signal.aborted) {
+          await settleAbort(videoId, stage, aborted.cause);
+        } else {
+          const reason = error instanceof StageFailure ? error.message : `${STAGE_LABELS[stage]} failed unexpectedly: ${messageOf(error)}`;
+          await fail(videoId, stage, reason);
+        }
+      }
+    } finally {
+      current = null;
+      settle();
+    }
+  }
+
+  async function fail(videoId: string, stage: JobStage, reason: string) {
+    await db.failStage(videoId, stage, reason);
+    emit({ type: 'stage-finished', videoId, stage, outcome: 'failed', reason });
+  }
+
+  async function settleAbort(videoId: string, stage: JobStage, cause: AbortCause | null) {
+    if (cause === 'cancel') {
+      await db.cancelVideo(videoId);
+      emit({ type: 'stage-finished', videoId, stage, outcome: 'cancelled' });
+    } else {
+      // 'delete': remove() deletes the rows. 'stop': the job stays RUNNING and resumes at the next start.
+      emit({ type: 'stage-finished', videoId, stage, outcome: 'interrupted' });
+    }
+  }
+
+  async function runLoop(signal: AbortSignal) {
+    await db.resetInterruptedJobs();
+    while (!signal.aborted) {
+      woken = false;
+      try {
+        const work = await db.nextWork();
+        if (signal.aborted) break;
+        if (work) {
+          await runStage(work.videoId, work.stage);
+          continue;
+        }
+        const waiters = idleWaiters;
+        idleWaiters = [];
+        waiters.forEach((resolve) => resolve());
+        emit({ type: 'idle' });
+        await sleep();
+      } catch (error) {
+        emit({ type: 'error', message: messageOf(error) });
+        await sleep(errorBackoffMs);
+      }
+    }
+  }
+
+  return {
+    start() {
+      if (loop) return;
+      stopping = new AbortController();
+      const signal = stopping.signal;
+      loop = exclusive(() => runLoop(signal), signal).catch((error: unknown) => {
+        emit({ type: 'error', message: messageOf(error) });
+      });
+    },
+
+    wake,
+
+    settled() {
+      if (!loop) return Promise.resolve();
+      return new Promise((resolve) => {
+        idleWaiters.push(resolve);
+        wake();
+      });
+    },
+
+    async cancel(videoId) {
+      const run = current;
+      if (run?.videoId === videoId) {
+        run.abort('cancel');
+        await run.done;
+      }
+      // Also when the stage finished just before the abort took effect, or the video was waiting.
+      if (await db.cancelVideo(videoId)) emit({ type: 'video-changed', videoId });
+    },
+
+    async retry(videoId) {
+      const retried = await db.retryVideo(videoId);
+      if (retried) {
+        emit({ type: 'video-changed', videoId });
+        wake();
+      }
+      return retried;
+    },
+
+    async remove(videoId) {
+      const run = current;
+      if (run?.videoId === videoId) {
+        run.abort('delete');
+        await run.done;
+      }
+      const removed = await db.deleteVideo(videoId);
+      if (removed) emit({ type: 'video-changed', videoId });
+      return removed;
+    },
+
+    async stop() {
+      if (!loop) return;
+      stopping.abort();
+      current?.abort('stop');
+      wake();
+      await loop;
+      loop = null;
+      idleWaiters.splice(0).forEach((resolve) => resolve());
+    },
+  };
+}

@@ -1,0 +1,153 @@
+// @vitest-environment node
+// The app's stages through the real runner and a real PGlite. ffmpeg.wasm cannot run in Node, so
+// the media worker is replaced by a small stand-in that answers like it (its own behaviour is
+// tested in the browser suite); validation, scene building, keyframes and every write are real.
+import type { PGlite } from '@electric-sql/pglite';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeDbApi, type DbApi } from '../db/api.ts';
+import { openTestDatabase } from '../db/testing.ts';
+import { MediaError, type ProbeInfo } from '../media/types.ts';
+import { SLICE_STAGES } from './plan.ts';
+import { createRunner, type Runner } from './runner.ts';
+import { MEDIA_STAGES, type MediaStageContext } from './stages.ts';
+
+const VIDEO: ProbeInfo = { durationS: 12, width: 1280, height: 720, fps: 25, videoCodec: 'h264', audioCodec: 'aac', container: 'mov,mp4,m4a,3gp,3g2,mj2' };
+
+type Media = MediaStageContext['media'];
+
+interface StandIn {
+  media: Media;
+  /** What the runner calls on cancel: like MediaClient.abort(), rejects the call in flight. */
+  abort(): void;
+  /** Lets a hanging stand-in call learn of abort(). */
+  onAbort(hook: () => void): void;
+}
+
+function standInMedia(overrides: Partial<Media> = {}): StandIn {
+  const hooks: (() => void)[] = [];
+  const media: Media = {
+    probe: async () => VIDEO,
+    detectCuts: async (_file, _info, onProgress) => {
+      onProgress?.(0.5);
+      onProgress?.(1);
+      return [4.2, 8.1];
+    },
+    extractFrames: async (_file, times) => times.map((t) => new Uint8Array([0xff, 0xd8, Math.round(t)])),
+    extractAudio: async () => new Float32Array(16_000 * 12),
+    ...overrides,
+  };
+  return { media, abort: () => hooks.splice(0).forEach((hook) => hook()), onAbort: (hook) => void hooks.push(hook) };
+}
+
+let pg: PGlite;
+let db: DbApi;
+let runner: Runner | undefined;
+const savedAudio = new Map<string, number>();
+
+beforeEach(async () => {
+  pg = await openTestDatabase();
+  db = makeDbApi(pg);
+  savedAudio.clear();
+});
+afterEach(async () => {
+  await runner?.stop();
+  await pg.close();
+});
+
+function run({ media, abort }: StandIn, bytes = 1000) {
+  runner = createRunner<MediaStageContext>({
+    db,
+    stages: MEDIA_STAGES,
+    prepare: async (stageRun) => ({
+      ...stageRun,
+      file: new File([new Uint8Array(bytes)], 'clip.mp4', { type: 'video/mp4' }),
+      media,
+      reads: db,
+      saveAudio: async (videoId, pcm) => void savedAudio.set(videoId, pcm.length),
+    }),
+    abortWork: abort,
+  });
+  runner.start();
+  return runner;
+}
+
+async function importVideo(sha = 'sha'): Promise<string> {
+  const { videoId } = await db.createVideo({ title: 'Clip', fileName: 'clip.mp4', sizeBytes: 1000, mime: 'video/mp4', contentSha256: sha });
+  await db.queueVideo(videoId, [...SLICE_STAGES]);
+  return videoId;
+}
+
+describe('media stages', () => {
+  it('are the stages of the slice, in order', () => {
+    expect(MEDIA_STAGES.map((s) => s.stage)).toEqual(SLICE_STAGES);
+  });
+
+  it('index a video: probe stored, audio saved, scenes from the cuts, keyframes inside them, thumbnails', async () => {
+    const videoId = await importVideo();
+    await run(standInMedia()).settled();
+
+    expect(await db.getVideo(videoId)).toMatchObject({ state: 'INDEXED', durationS: 12, width: 1280, height: 720, fps: 25, error: null });
+    expect(await db.getProbe(videoId)).toEqual(VIDEO);
+    expect(savedAudio.get(videoId)).toBe(16_000 * 12);
+    const scenes = await db.listScenes(videoId);
+    expect(scenes.map((s) => [s.startS, s.endS])).toEqual([
+      [0, 4.2],
+      [4.2, 8.1],
+      [8.1, 12],
+    ]);
+    for (const s of scenes) {
+      expect(s.keyframeS).toBeGreaterThan(s.startS);
+      expect(s.keyframeS).toBeLessThan(s.endS);
+      expect(s.thumbnail).toEqual(new Uint8Array([0xff, 0xd8, Math.round(s.keyframeS!)]));
+    }
+  });
+
+  it('skip audio for a video without sound', async () => {
+    const videoId = await importVideo();
+    await run(standInMedia({ probe: async () => ({ ...VIDEO, audioCodec: null }) })).settled();
+    expect((await db.getVideo(videoId))?.state).toBe('INDEXED');
+    expect(savedAudio.has(videoId)).toBe(false);
+  });
+
+  it('fail validation of an audio-only file with a clear message, and carry on with the next video', async () => {
+    const audioOnly = await importVideo('a');
+    const good = await importVideo('b');
+    let calls = 0;
+    const media = standInMedia({
+      probe: async () => (++calls === 1 ? { ...VIDEO, videoCodec: '', width: 0, height: 0 } : VIDEO),
+    });
+    await run(media).settled();
+    expect(await db.getVideo(audioOnly)).toMatchObject({ state: 'FAILED', error: 'No video stream: this file has only audio.' });
+    expect((await db.listStages(audioOnly)).find((j) => j.stage === 'UPLOAD_VALIDATE')?.state).toBe('FAILED');
+    expect((await db.getVideo(good))?.state).toBe('INDEXED');
+  });
+
+  it('report the media worker’s message for a file it cannot read', async () => {
+    const videoId = await importVideo();
+    const media = standInMedia({
+      probe: async () => {
+        throw new MediaError('unreadable', 'This file could not be read as a video. It looks incomplete: its index (moov atom) is missing.');
+      },
+    });
+    await run(media).settled();
+    expect(await db.getVideo(videoId)).toMatchObject({ state: 'FAILED', error: expect.stringContaining('moov atom') });
+  });
+
+  it('cancel stops the media call and leaves the stage CANCELLED', async () => {
+    const videoId = await importVideo();
+    let started!: () => void;
+    const detecting = new Promise<void>((resolve) => (started = resolve));
+    const standIn: StandIn = standInMedia({
+      detectCuts: () =>
+        new Promise((_, reject) => {
+          standIn.onAbort(() => reject(new MediaError('aborted', 'Cancelled.')));
+          started();
+        }),
+    });
+    const r = run(standIn);
+    await detecting;
+    await r.cancel(videoId);
+    expect(await db.getVideo(videoId)).toMatchObject({ state: 'FAILED', error: 'Cancelled' });
+    expect((await db.listStages(videoId)).find((j) => j.stage === 'SCENE_DETECT')?.state).toBe('CANCELLED');
+  });
+});

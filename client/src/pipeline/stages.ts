@@ -1,0 +1,133 @@
+// The stages of this slice and what each one does with the media worker. Each returns its results
+// as writes; the runner stores them together with the job's completion in one transaction.
+// Bad input is an expected outcome (`failed` with the media worker's human message); only the
+// unexpected is thrown.
+import type { DbApi, ProbeRecord, SceneTimes } from '../db/api.ts';
+import type { MediaClient } from '../media/client.ts';
+import { validateProbe } from '../media/probe.ts';
+import { buildScenes, chooseKeyframes } from '../media/scenes.ts';
+import { MediaError } from '../media/types.ts';
+import { StageFailure, type PipelineStage, type StageResult, type StageRun } from './runner.ts';
+
+/** Sample rate of the PCM the media worker extracts (what speech models take). */
+export const AUDIO_SAMPLE_RATE = 16_000;
+
+/** What a stage of this slice works with, besides the run itself. */
+export interface MediaStageContext extends StageRun {
+  /** The video's bytes as stored in this browser (OPFS). */
+  file: File;
+  media: Pick<MediaClient, 'probe' | 'detectCuts' | 'extractFrames' | 'extractAudio'>;
+  /** Read access to what earlier stages stored. */
+  reads: Pick<DbApi, 'getProbe' | 'listSceneTimes'>;
+  saveAudio(videoId: string, pcm: Float32Array): Promise<void>;
+}
+
+type Stage = PipelineStage<MediaStageContext>;
+
+/** A bad or unsupported file is an expected failure with the media worker's message; aborts and the rest are thrown. */
+function asFailure(error: unknown): StageResult {
+  if (error instanceof MediaError && error.kind !== 'aborted') return { status: 'failed', reason: error.message };
+  throw error;
+}
+
+async function probeOf(ctx: MediaStageContext): Promise<ProbeRecord> {
+  const probe = await ctx.reads.getProbe(ctx.videoId);
+  if (!probe) throw new StageFailure('The file has not been checked yet: retry the video.');
+  return probe;
+}
+
+async function scenesOf(ctx: MediaStageContext): Promise<SceneTimes[]> {
+  const scenes = await ctx.reads.listSceneTimes(ctx.videoId);
+  if (scenes.length === 0) throw new StageFailure('No scenes were found in this video.');
+  return scenes;
+}
+
+const uploadValidate: Stage = {
+  stage: 'UPLOAD_VALIDATE',
+  async run(ctx) {
+    try {
+      const info = await ctx.media.probe(ctx.file);
+      validateProbe(info, ctx.file.size);
+      return { status: 'done', writes: [{ kind: 'probe', probe: info }] };
+    } catch (error) {
+      return asFailure(error);
+    }
+  },
+};
+
+const audioExtract: Stage = {
+  stage: 'AUDIO_EXTRACT',
+  async run(ctx) {
+    const probe = await probeOf(ctx);
+    if (probe.audioCodec === null) return { status: 'skipped', reason: 'The video has no sound.', writes: [{ kind: 'audio', audio: null }] };
+    ctx.signal.throwIfAborted();
+    try {
+      const pcm = await ctx.media.extractAudio(ctx.file, ctx.onProgress, probe);
+      if (!pcm) return { status: 'skipped', reason: 'The video has no sound.', writes: [{ kind: 'audio', audio: null }] };
+      ctx.signal.throwIfAborted();
+      await ctx.saveAudio(ctx.videoId, pcm);
+      return { status: 'done', writes: [{ kind: 'audio', audio: { sampleRate: AUDIO_SAMPLE_RATE, samples: pcm.length } }] };
+    } catch (error) {
+      return asFailure(error);
+    }
+  },
+};
+
+const sceneDetect: Stage = {
+  stage: 'SCENE_DETECT',
+  async run(ctx) {
+    const probe = await probeOf(ctx);
+    ctx.signal.throwIfAborted();
+    try {
+      const cuts = await ctx.media.detectCuts(ctx.file, probe, ctx.onProgress);
+      const scenes = buildScenes(cuts, probe.durationS);
+      if (scenes.length === 0) return { status: 'failed', reason: 'No scenes were found in this video.' };
+      return { status: 'done', writes: [{ kind: 'scenes', scenes }] };
+    } catch (error) {
+      return asFailure(error);
+    }
+  },
+};
+
+const keyframes: Stage = {
+  stage: 'KEYFRAMES',
+  async run(ctx) {
+    const scenes = await scenesOf(ctx);
+    const times = chooseKeyframes(scenes);
+    return {
+      status: 'done',
+      writes: [{ kind: 'keyframes', keyframes: scenes.map((s, i) => ({ idx: s.idx, keyframeS: times[i]! })) }],
+    };
+  },
+};
+
+const thumbnails: Stage = {
+  stage: 'THUMBNAILS',
+  async run(ctx) {
+    const scenes = await scenesOf(ctx);
+    const chosen = chooseKeyframes(scenes);
+    const times = scenes.map((s, i) => s.keyframeS ?? chosen[i]!);
+    ctx.signal.throwIfAborted();
+    try {
+      const frames = await ctx.media.extractFrames(ctx.file, times, ctx.onProgress);
+      if (frames.length !== scenes.length) {
+        throw new Error(`expected ${scenes.length} thumbnails, the media worker made ${frames.length}`);
+      }
+      return { status: 'done', writes: [{ kind: 'thumbnails', thumbnails: scenes.map((s, i) => ({ idx: s.idx, jpeg: frames[i]! })) }] };
+    } catch (error) {
+      return asFailure(error);
+    }
+  },
+};
+
+const finalize: Stage = {
+  stage: 'FINALIZE',
+  async run(ctx) {
+    // Completing the last stage makes the video INDEXED (in the same transaction).
+    await scenesOf(ctx);
+    return { status: 'done' };
+  },
+};
+
+/** The stages of this slice, in the order of SLICE_STAGES. */
+export const MEDIA_STAGES: readonly Stage[] = [uploadValidate, audioExtract, sceneDetect, keyframes, thumbnails, finalize];

@@ -1,0 +1,66 @@
+import { createEffect, For, type JSX } from 'solid-js';
+import type { SceneCard } from '../../app/library.ts';
+import { formatTimeRange, formatTimecode } from '../format.ts';
+import { Thumbnail } from './Thumbnail.tsx';
+
+/**
+ * The scenes of a video as a horizontal strip of buttons. Selecting one seeks the player; the strip
+ * keeps the active scene (the one being played) highlighted and scrolled into view.
+ */
+export function SceneStrip(props: { scenes: SceneCard[]; activeIdx: number | null; onSelect: (scene: SceneCard) => void }): JSX.Element {
+  let strip: HTMLOListElement | undefined;
+
+  // Scroll only the strip, horizontally: scrollIntoView would also scroll the page under a playing video.
+  createEffect(() => {
+    const idx = props.activeIdx;
+    if (idx === null || !strip) return;
+    const button = strip.querySelector<HTMLElement>(`[data-idx="${idx}"]`);
+    if (!button) return;
+    const left = button.offsetLeft;
+    const right = left + button.offsetWidth;
+    if (left >= strip.scrollLeft && right <= strip.scrollLeft + strip.clientWidth) return;
+    const reduceMotion = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+    strip.scrollTo({ left: left - (strip.clientWidth - button.offsetWidth) / 2, behavior: reduceMotion ? 'auto' : 'smooth' });
+  });
+
+  // Arrow keys move between scenes, as in a toolbar; Tab still walks through them too.
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key !== 'ArrowRight' && event.key !== 'ArrowLeft') return;
+    const buttons = Array.from(strip?.querySelectorAll<HTMLButtonElement>('button') ?? []);
+    const at = buttons.indexOf(document.activeElement as HTMLButtonElement);
+    if (at === -1) return;
+    const next = buttons[event.key === 'ArrowRight' ? Math.min(at + 1, buttons.length - 1) : Math.max(at - 1, 0)];
+    event.preventDefault();
+    next?.focus();
+  };
+
+  return (
+    <ol class="scene-strip" ref={strip} onKeyDown={onKeyDown}>
+      <For each={props.scenes}>
+        {(scene, position) => {
+          const active = () => props.activeIdx === scene.idx;
+          return (
+            <li>
+              <button
+                type="button"
+                class="scene"
+                classList={{ 'scene--active': active() }}
+                data-testid="scene"
+                data-idx={scene.idx}
+                data-start={scene.startS}
+                data-end={scene.endS}
+                data-active={active() ? 'true' : 'false'}
+                aria-current={active() ? 'true' : undefined}
+                aria-label={`Scene ${position() + 1}, ${formatTimecode(scene.startS)} to ${formatTimecode(scene.endS)}`}
+                onClick={() => props.onSelect(scene)}
+              >
+                <Thumbnail bytes={scene.thumbnail} alt="" class="scene-thumb" />
+                <span class="scene-time">{formatTimeRange(scene.startS, scene.endS)}</span>
+              </button>
+            </li>
+          );
+        }}
+      </For>
+    </ol>
+  );
+}

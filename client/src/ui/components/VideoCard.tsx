@@ -1,0 +1,77 @@
+import { Show, type JSX } from 'solid-js';
+import { useNavigate } from '@solidjs/router';
+import type { VideoCard as VideoCardData } from '../../app/library.ts';
+import { formatBytes, formatDuration, formatResolution } from '../format.ts';
+import { isInProgress } from '../labels.ts';
+import { ProcessingProgress } from './ProcessingProgress.tsx';
+import { StateBadge } from './StateBadge.tsx';
+import { Thumbnail } from './Thumbnail.tsx';
+import { VideoActions } from './VideoActions.tsx';
+
+/** Clicks on these belong to the control, not to the card around it. */
+const INTERACTIVE = 'button, a, input, select, textarea, [role="group"]';
+
+/**
+ * One video in the grid. The whole card opens the Video page (click, or Enter while it has focus);
+ * its buttons act on their own.
+ */
+export function VideoCard(props: { video: VideoCardData }): JSX.Element {
+  const navigate = useNavigate();
+  const open = () => navigate(`/video/${encodeURIComponent(props.video.videoId)}`);
+  const titleId = () => `video-title-${props.video.videoId}`;
+  const meta = () =>
+    [formatResolution(props.video.width, props.video.height), formatBytes(props.video.sizeBytes)].filter(Boolean).join(' · ');
+
+  return (
+    <article
+      class="card"
+      tabIndex={0}
+      aria-labelledby={titleId()}
+      data-testid="video-card"
+      data-state={props.video.state}
+      data-video-id={props.video.videoId}
+      onClick={(event) => {
+        if (event.target instanceof Element && event.target.closest(INTERACTIVE)) return;
+        open();
+      }}
+      onKeyDown={(event) => {
+        if (event.key === 'Enter' && event.target === event.currentTarget) {
+          event.preventDefault();
+          open();
+        }
+      }}
+    >
+      <div class="card-media">
+        <Thumbnail bytes={props.video.thumbnail} alt="" />
+        <Show when={props.video.durationS !== null}>
+          <span class="duration-chip">{formatDuration(props.video.durationS)}</span>
+        </Show>
+      </div>
+      <div class="card-body">
+        <div class="card-heading">
+          <h2 class="card-title" id={titleId()} data-testid="video-title" title={props.video.title}>
+            {props.video.title}
+          </h2>
+          <StateBadge state={props.video.state} />
+        </div>
+        <Show when={meta()}>
+          <p class="card-meta">{meta()}</p>
+        </Show>
+        <Show when={isInProgress(props.video.state)}>
+          <ProcessingProgress
+            state={props.video.state}
+            stage={props.video.stage}
+            stageProgress={props.video.stageProgress}
+            overallProgress={props.video.overallProgress}
+          />
+        </Show>
+        <Show when={props.video.state === 'FAILED'}>
+          <p class="error-text" data-testid="video-error">
+            {props.video.error ?? 'Processing failed.'}
+          </p>
+        </Show>
+        <VideoActions videoId={props.video.videoId} title={props.video.title} state={props.video.state} />
+      </div>
+    </article>
+  );
+}

@@ -1,0 +1,250 @@
+import { createEffect, createMemo, createSignal, Match, on, onCleanup, Show, Switch, type JSX } from 'solid-js';
+import { A, useNavigate, useParams } from '@solidjs/router';
+import type { SceneCard } from '../../app/library.ts';
+import { useApp } from '../context.tsx';
+import { formatBytes, formatDuration, formatFps, formatResolution } from '../format.ts';
+import { isInProgress } from '../labels.ts';
+import { errorMessage } from '../notices.ts';
+import { createDocumentTitle, createKeyedList, createLoader } from '../reactive.ts';
+import { Icon } from '../components/Icon.tsx';
+import { ProcessingProgress } from '../components/ProcessingProgress.tsx';
+import { SceneStrip } from '../components/SceneStrip.tsx';
+import { StageList } from '../components/StageList.tsx';
+import { StateBadge } from '../components/StateBadge.tsx';
+import { VideoActions } from '../components/VideoActions.tsx';
+
+/** Player, details, pipeline stages and the scene strip of one video (route /video/:id). */
+export function VideoPage(): JSX.Element {
+  const { library, videos } = useApp();
+  const params = useParams<{ id: string }>();
+  const navigate = useNavigate();
+  const videoId = () => params.id ?? '';
+  const video = createMemo(() => videos.find((candidate) => candidate.videoId === videoId()));
+  const [deleting, setDeleting] = createSignal(false);
+  createDocumentTitle(() => video()?.title ?? 'Video');
+
+  return (
+    <section class="page video-page">
+      <nav class="breadcrumb" aria-label="Breadcrumb">
+        <A href="/" class="back-link">
+          <Icon name="back" size={16} />
+          Library
+        </A>
+      </nav>
+      <Switch>
+        <Match when={video()}>
+          <VideoDetails videoId={videoId()} onDeleting={() => setDeleting(true)} onDeleted={() => navigate('/', { replace: true })} />
+        </Match>
+        <Match when={deleting()}>{null}</Match>
+        <Match when={!library.ready() && !library.error()}>
+          <div class="empty" aria-busy="true">
+            <span class="spinner spinner--large" aria-hidden="true" />
+            <p>Opening your library…</p>
+          </div>
+        </Match>
+        <Match when={true}>
+          <div class="empty">
+            <h1 tabIndex={-1}>Video not found</h1>
+            <p>It may have been deleted, or it was imported on another device.</p>
+            <A href="/" class="btn">
+              Back to the library
+            </A>
+          </div>
+        </Match>
+      </Switch>
+    </section>
+  );
+}
+
+function VideoDetails(props: { videoId: string; onDeleting: () => void; onDeleted: () => void }): JSX.Element {
+  const { library, videos } = useApp();
+  // Looked up by id each time so the details follow the live card (state, progress, error).
+  const video = () => videos.find((candidate) => candidate.videoId === props.videoId);
+  const fileUrl = createVideoFileUrl(() => props.videoId);
+
+  // Stages and scenes are read from the DB again when the pipeline moves on (stage, state, or every 5%).
+  const pipelineKey = () => {
+    const v = video();
+    return v ? `${v.videoId}|${v.state}|${v.stage ?? ''}|${Math.floor(v.overallProgress * 20)}|${v.error ?? ''}` : null;
+  };
+  const stages = createLoader(pipelineKey, () => library.stages(props.videoId));
+  const sceneKey = () => {
+    const v = video();
+    return v ? `${v.videoId}|${v.state}|${v.stage ?? ''}` : null;
+  };
+  const scenesLoaded = createLoader(sceneKey, () => library.scenes(props.videoId));
+  const scenes = createKeyedList<SceneCard>(scenesLoaded.value, 'sceneId');
+
+  let player: HTMLVideoElement | undefined;
+  const [activeIdx, setActiveIdx] = createSignal<number | null>(null);
+  const sceneAt = (timeS: number) => {
+    const last = scenes[scenes.length - 1];
+    // At the very end currentTime equals the last scene's end: it still belongs to that scene.
+    if (last && timeS >= last.endS) return last;
+    return scenes.find((scene) => timeS >= scene.startS && timeS < scene.endS);
+  };
+  const followPlayback = () => {
+    if (!player || player.seeking) return;
+    const scene = sceneAt(player.currentTime);
+    if (scene) setActiveIdx(scene.idx);
+  };
+  const selectScene = (scene: SceneCard) => {
+    setActiveIdx(scene.idx);
+    if (player) player.currentTime = scene.startS;
+  };
+
+  const details = () => {
+    const v = video();
+    if (!v) return [];
+    const fps = 'fps' in v && typeof v.fps === 'number' ? v.fps : null;
+    const duration = v.durationS === null ? '' : formatDuration(v.durationS);
+    return [duration, formatResolution(v.width, v.height), formatFps(fps), formatBytes(v.sizeBytes)].filter(Boolean);
+  };
+
+  return (
+    <Show when={video()}>
+      {(v) => (
+        <>
+          <header class="video-header">
+            <div class="video-heading">
+              <h1 data-testid="video-title" tabIndex={-1}>
+                {v().title}
+              </h1>
+              <StateBadge state={v().state} />
+            </div>
+            <p class="video-meta">
+              {details().join(' · ')}
+              <Show when={v().fileName !== v().title}>
+                <span class="video-file"> · {v().fileName}</span>
+              </Show>
+            </p>
+            <VideoActions
+              videoId={v().videoId}
+              title={v().title}
+              state={v().state}
+              onDeleting={props.onDeleting}
+              onDeleted={props.onDeleted}
+            />
+          </header>
+
+          <div class="video-layout">
+            <div class="video-main">
+              <div class="player-frame">
+                <Switch>
+                  <Match when={fileUrl.url()}>
+                    {(src) => (
+                      <video
+                        ref={player}
+                        class="player"
+                        data-testid="player"
+                        src={src()}
+                        controls
+                        preload="metadata"
+                        playsinline
+                        onTimeUpdate={followPlayback}
+                        onSeeked={followPlayback}
+                      />
+                    )}
+                  </Match>
+                  <Match when={fileUrl.error()}>
+                    <p class="player-message error-text">{fileUrl.error()}</p>
+                  </Match>
+                  <Match when={fileUrl.missing()}>
+                    <p class="player-message">The video file is not stored on this device, so it cannot be played here.</p>
+                  </Match>
+                  <Match when={true}>
+                    <span class="spinner spinner--large" role="status" aria-label="Loading the video" />
+                  </Match>
+                </Switch>
+              </div>
+
+              <section class="panel" aria-labelledby="scenes-heading">
+                <div class="panel-header">
+                  <h2 id="scenes-heading">Scenes</h2>
+                  <Show when={scenes.length > 0}>
+                    <span class="panel-count">{scenes.length}</span>
+                  </Show>
+                </div>
+                <Switch>
+                  <Match when={scenes.length > 0}>
+                    <SceneStrip scenes={scenes} activeIdx={activeIdx()} onSelect={selectScene} />
+                  </Match>
+                  <Match when={scenesLoaded.error()}>
+                    <p class="error-text">Could not load the scenes: {scenesLoaded.error()}</p>
+                  </Match>
+                  <Match when={isInProgress(v().state)}>
+                    <p class="muted">Scenes appear here as soon as they are found.</p>
+                  </Match>
+                  <Match when={v().state === 'FAILED'}>
+                    <p class="muted">No scenes yet: processing stopped before they were found.</p>
+                  </Match>
+                  <Match when={scenesLoaded.value()}>
+                    <p class="muted">No scenes were found in this video.</p>
+                  </Match>
+                </Switch>
+              </section>
+            </div>
+
+            <aside class="video-side">
+              <section class="panel" aria-labelledby="processing-heading">
+                <div class="panel-header">
+                  <h2 id="processing-heading">Processing</h2>
+                </div>
+                <Show when={isInProgress(v().state)}>
+                  <ProcessingProgress state={v().state} stage={v().stage} stageProgress={v().stageProgress} overallProgress={v().overallProgress} />
+                </Show>
+                <Show when={v().state === 'FAILED'}>
+                  <p class="error-text error-box" data-testid="video-error">
+                    {v().error ?? 'Processing failed.'}
+                  </p>
+                </Show>
+                <Show when={stages.error()}>
+                  <p class="error-text">Could not load the stages: {stages.error()}</p>
+                </Show>
+                <StageList stages={stages.value() ?? []} liveStage={v().stage} liveProgress={v().stageProgress} />
+              </section>
+            </aside>
+          </div>
+        </>
+      )}
+    </Show>
+  );
+}
+
+/** The player's object URL for a video, revoked when the id changes or the page closes. */
+function createVideoFileUrl(videoId: () => string) {
+  const [url, setUrl] = createSignal<string | null>(null);
+  const [missing, setMissing] = createSignal(false);
+  const [error, setError] = createSignal<string | null>(null);
+  const { library } = useApp();
+
+  createEffect(
+    on(videoId, (id) => {
+      let current: string | null = null;
+      let disposed = false;
+      setUrl(null);
+      setMissing(false);
+      setError(null);
+      library.videoFileUrl(id).then(
+        (created) => {
+          // The page may have closed while the URL was being made: release it straight away.
+          if (disposed) {
+            if (created) URL.revokeObjectURL(created);
+            return;
+          }
+          current = created;
+          setUrl(created);
+          setMissing(created === null);
+        },
+        (failure: unknown) => {
+          if (!disposed) setError(`Could not open the video file: ${errorMessage(failure)}`);
+        },
+      );
+      onCleanup(() => {
+        disposed = true;
+        if (current) URL.revokeObjectURL(current);
+      });
+    }),
+  );
+  return { url, missing, error };
+}

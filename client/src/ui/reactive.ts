@@ -1,0 +1,93 @@
+import { createComputed, createEffect, createMemo, createSignal, on, onCleanup, untrack, type Accessor } from 'solid-js';
+import { createStore, reconcile } from 'solid-js/store';
+import { errorMessage } from './notices.ts';
+
+/**
+ * A store that follows `source`, reconciled item by item on `key`. The library's signal hands out fresh
+ * objects on every progress tick; reconciling keeps each card's DOM (and its focus, its thumbnail URL)
+ * and updates only the fields that changed.
+ */
+export function createKeyedList<T extends object>(source: Accessor<readonly T[] | undefined>, key: keyof T & string): T[] {
+  const [list, setList] = createStore<T[]>([]);
+  createComputed(() => {
+    const next = [...(source() ?? [])];
+    setList(reconcile(next, { key }));
+  });
+  return list;
+}
+
+export interface Loaded<T> {
+  value: Accessor<T | undefined>;
+  error: Accessor<string | null>;
+  loading: Accessor<boolean>;
+}
+
+/**
+ * Runs `load` whenever `key` changes to a new non-null string, keeping the last good value while the
+ * next one loads (no flicker, no Suspense). Results of superseded loads are dropped.
+ */
+export function createLoader<T>(key: Accessor<string | null>, load: () => Promise<T>): Loaded<T> {
+  const [value, setValue] = createSignal<T>();
+  const [error, setError] = createSignal<string | null>(null);
+  const [loading, setLoading] = createSignal(false);
+  const stableKey = createMemo(key);
+  let version = 0;
+
+  createEffect(
+    on(stableKey, (current) => {
+      if (current === null) return;
+      const mine = ++version;
+      setLoading(true);
+      untrack(load).then(
+        (result) => {
+          if (mine !== version) return;
+          setValue(() => result);
+          setError(null);
+          setLoading(false);
+        },
+        (failure: unknown) => {
+          if (mine !== version) return;
+          setError(errorMessage(failure));
+          setLoading(false);
+        },
+      );
+    }),
+  );
+  onCleanup(() => {
+    version++;
+  });
+  return { value, error, loading };
+}
+
+/**
+ * An object URL that follows `bytes`, revoked when the bytes change or the owner is disposed.
+ * Equal bytes in a new array (a fresh copy from the worker) keep the same URL.
+ */
+export function createJpegUrl(bytes: Accessor<Uint8Array | null | undefined>): Accessor<string | null> {
+  const stableBytes = createMemo(() => bytes() ?? null, null, { equals: sameBytes });
+  return createMemo(() => {
+    const current = stableBytes();
+    if (!current || current.byteLength === 0) return null;
+    // Copy into a fresh ArrayBuffer: a Blob may not be built over a view of shared memory.
+    const url = URL.createObjectURL(new Blob([current.slice()], { type: 'image/jpeg' }));
+    onCleanup(() => URL.revokeObjectURL(url));
+    return url;
+  });
+}
+
+function sameBytes(a: Uint8Array | null, b: Uint8Array | null): boolean {
+  if (a === b) return true;
+  if (!a || !b || a.byteLength !== b.byteLength) return false;
+  for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Sets the document title while the caller lives. */
+export function createDocumentTitle(title: Accessor<string>): void {
+  createEffect(() => {
+    document.title = `${title()} · Heimdex`;
+  });
+  onCleanup(() => {
+    document.title = 'Heimdex';
+  });
+}

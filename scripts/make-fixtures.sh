@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# Generates the media test fixtures into tests/fixtures/generated/ (git-ignored) with Debian ffmpeg.
+#
+# Idempotent: a fixture that already exists is kept. When this script changes, every fixture it makes is
+# rebuilt (a stamp of the script is stored beside them), so an edited recipe never leaves a stale file.
+# Each file is written under a temporary name and renamed when complete, so an interrupted run is never
+# mistaken for a finished one.
+#
+# truth.json records what the scene detector must find: hard cuts (seconds) and durations.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+OUT="$ROOT/tests/fixtures/generated"
+FONT=/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf
+
+fail() { echo "make-fixtures: $*" >&2; exit 1; }
+command -v ffmpeg >/dev/null 2>&1 || fail "ffmpeg not found on PATH. Install it: apt-get install -y ffmpeg fonts-dejavu-core"
+[[ -f "$FONT" ]] || fail "font $FONT not found. Install it: apt-get install -y fonts-dejavu-core"
+
+FIXTURES=(cuts-a.mp4 cuts-b.mp4 bench-720p-60s.mp4 empty.mp4 truncated.mp4 notes.mov audio-only.m4a huge-resolution.mp4 truth.json)
+
+mkdir -p "$OUT"
+stamp="$(sha256sum "${BASH_SOURCE[0]}" | cut -c1-16)"
+if [[ "$(cat "$OUT/.recipe-stamp" 2>/dev/null || true)" != "$stamp" ]]; then
+  for name in "${FIXTURES[@]}"; do rm -f "$OUT/$name"; done
+  echo "$stamp" >"$OUT/.recipe-stamp"
+fi
+
+ff() { ffmpeg -hide_banner -nostdin -loglevel error -y "$@"; }
+
+# build NAME RECIPE: runs `RECIPE <temp path>` unless NAME exists, then renames the result into place.
+build() {
+  local name="$1" recipe="$2" tmp="$OUT/.partial.$1"
+  if [[ -e "$OUT/$name" ]]; then
+    printf '  kept  %-22s %10s bytes\n' "$name" "$(stat -c %s "$OUT/$name")"
+    return
+  fi
+  rm -f "$tmp"
+  "$recipe" "$tmp" || { rm -f "$tmp"; fail "could not make $name"; }
+  mv "$tmp" "$OUT/$name"
+  printf '  made  %-22s %10s bytes\n' "$name" "$(stat -c %s "$OUT/$name")"
+}
+
+# scenes_video OUT FPS WxH AUDIO_HZ PROFILE "lavfi source|seconds|label" ...
+# Concatenates lavfi sources into one H.264 + AAC mp4: each boundary is a hard cut at the exact frame
+# (durations are whole frames at FPS). The label is burnt in so a human can tell the scenes apart.
+scenes_video() {
+  local out="$1" fps="$2" size="$3" hz="$4" profile="$5"; shift 5
+  local inputs=() chains="" labels="" total=0 i=0 spec src dur label
+  for spec in "$@"; do
+    IFS='|' read -r src dur label <<<"$spec"
+    # trim inside the source graph: every input is finite, so ffmpeg never buffers frames of later scenes.
+    inputs+=(-f lavfi -i "$src,trim=duration=$dur")
+    chains+="[$i:v]fps=$fps,scale=$size,setsar=1,format=yuv420p,"
+    chains+="drawtext=fontfile=$FONT:text='$label':x=16:y=16:fontsize=28:fontcolor=white:box=1:boxcolor=black@0.6:boxborderw=8[v$i];"
+    labels+="[v$i]"
+    total=$(awk -v a="$total" -v b="$dur" 'BEGIN { print a + b }')
+    i=$((i + 1))
+  done
+  ff "${inputs[@]}" -f lavfi -i "sine=frequency=$hz:sample_rate=44100:duration=$total" \
+    -filter_complex "${chains}${labels}concat=n=$i:v=1:a=0[v]" \
+    -map "[v]" -map "$i:a" -c:v libx264 -preset veryfast -profile:v "$profile" -pix_fmt yuv420p -g $((fps * 2)) \
+    -c:a aac -b:a 64k -t "$total" -f mp4 "$out"
+}
+
+# The game of life changes almost every cell in its first generations (scene score ~0.4 on frame 1, a false
+# cut): start it 2 s in.
+LIFE_SETTLED="life=seed=42"
+SKIP_2S=",trim=start=2,setpts=PTS-STARTPTS"
+
+# 12 s, 640x360 @ 25 fps; cuts at 4 s and 8 s between clearly different scenes.
+cuts_a() {
+  scenes_video "$1" 25 640x360 440 high \
+    "testsrc2=size=640x360:rate=25|4|cuts-a scene 1" \
+    "smptehdbars=size=640x360:rate=25|4|cuts-a scene 2" \
+    "mandelbrot=size=640x360:rate=25|4|cuts-a scene 3"
+}
+
+# 10 s, 640x360 @ 30 fps; cuts at 3 s and 6.5 s. The second cut is between two similar-looking scenes
+# (SMPTE HD bars -> SMPTE bars); its scene score at 320 px wide is ~0.48, safely above the 0.3 threshold.
+# (A hue-rotated copy of the same picture scored < 0.1 and two flat colours ~0.33: too close to use as truth.)
+cuts_b() {
+  scenes_video "$1" 30 640x360 660 main \
+    "$LIFE_SETTLED:size=160x90:rate=30:mold=10:ratio=0.2:death_color=#203040:life_color=#e0c060$SKIP_2S|3|cuts-b scene 1" \
+    "smptehdbars=size=640x360:rate=30|3.5|cuts-b scene 2" \
+    "smptebars=size=640x360:rate=30|3.5|cuts-b scene 3"
+}
+
+# 60 s, 1280x720 @ 25 fps H.264 High + AAC; cuts at 10/20/30/40/50 s. Heavy sources are rendered small and
+# scaled up so the script stays fast. Sources whose every frame moves a lot (cellauto, sierpinski) are avoided:
+# they mask the cut in ffmpeg's scene score (a cellauto -> gradients cut scored 0.12).
+bench_720p() {
+  scenes_video "$1" 25 1280x720 330 high \
+    "mandelbrot=size=320x180:rate=25|10|bench scene 1" \
+    "testsrc2=size=1280x720:rate=25|10|bench scene 2" \
+    "$LIFE_SETTLED:size=320x180:rate=25:mold=10:ratio=0.3:death_color=#102018:life_color=#80f0a0$SKIP_2S|10|bench scene 3" \
+    "smptehdbars=size=1280x720:rate=25|10|bench scene 4" \
+    "gradients=size=640x360:rate=25:speed=0.02:seed=7|10|bench scene 5" \
+    "colorchart=rate=25:patch_size=80x80|10|bench scene 6"
+}
+
+empty() { : >"$1"; }
+
+# The first 30% of an mp4 whose moov atom is at the end (ffmpeg's default): no index, so nothing can be read.
+truncated() {
+  local whole="$OUT/.partial.whole.mp4"
+  ff -f lavfi -i "testsrc2=size=640x360:rate=25:duration=4" -c:v libx264 -preset veryfast -pix_fmt yuv420p -f mp4 "$whole"
+  head -c $(($(stat -c %s "$whole") * 30 / 100)) "$whole" >"$1"
+  rm -f "$whole"
+  if ffmpeg -hide_banner -nostdin -loglevel error -i "$1" -f null - 2>/dev/null; then
+    fail "truncated.mp4 is still readable by ffmpeg"
+  fi
+}
+
+notes() {
+  printf '%s\n' "Meeting notes, 12 March" "- buy milk" "- call Alice about the holiday videos" \
+    "This is a plain text file renamed to .mov: Heimdex must refuse it with a clear message." >"$1"
+}
+
+audio_only() {
+  ff -f lavfi -i "sine=frequency=440:sample_rate=44100:duration=3" -c:a aac -b:a 64k -f ipod "$1"
+}
+
+# 10000x240: small in bytes, but wider than the 8192 px Heimdex accepts.
+huge_resolution() {
+  ff -f lavfi -i "color=c=0x336699:size=10000x240:rate=5:duration=1" -c:v libx264 -preset veryfast -pix_fmt yuv420p -f mp4 "$1"
+}
+
+truth() {
+  cat >"$1" <<'JSON'
+{
+  "cuts-a.mp4": { "cuts": [4, 8], "durationS": 12, "width": 640, "height": 360, "fps": 25, "audio": true },
+  "cuts-b.mp4": { "cuts": [3, 6.5], "durationS": 10, "width": 640, "height": 360, "fps": 30, "audio": true },
+  "bench-720p-60s.mp4": { "cuts": [10, 20, 30, 40, 50], "durationS": 60, "width": 1280, "height": 720, "fps": 25, "audio": true },
+  "empty.mp4": { "error": "empty" },
+  "truncated.mp4": { "error": "unreadable" },
+  "notes.mov": { "error": "unreadable" },
+  "audio-only.m4a": { "error": "no-video" },
+  "huge-resolution.mp4": { "error": "too-large", "width": 10000, "height": 240 }
+}
+JSON
+}
+
+echo "make-fixtures: $OUT"
+build cuts-a.mp4 cuts_a
+build cuts-b.mp4 cuts_b
+build bench-720p-60s.mp4 bench_720p
+build empty.mp4 empty
+build truncated.mp4 truncated
+build notes.mov notes
+build audio-only.m4a audio_only
+build huge-resolution.mp4 huge_resolution
+build truth.json truth

@@ -1,0 +1,126 @@
+// @vitest-environment node
+// The first slice end to end, in a real headless Chromium against the built app and the real server.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { fixture, videoTruth } from './fixtures.ts';
+import { openBrowser, startServer, type BrowserSession, type RunningServer } from './harness.ts';
+
+let server: RunningServer;
+let browser: BrowserSession;
+let page: Page;
+
+beforeAll(async () => {
+  server = await startServer();
+  browser = await openBrowser();
+  page = browser.page;
+  await openLibrary();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+afterEach((ctx) => {
+  if (ctx.task.result?.state === 'fail') console.log(`page console:\n${browser.logs.slice(-60).join('\n')}`);
+});
+
+async function openLibrary() {
+  await page.goto(`${server.url}/#/`);
+  await page.getByTestId('import-input').waitFor({ state: 'attached', timeout: 60_000 });
+}
+
+function card(title: string): Locator {
+  return page.getByTestId('video-card').filter({ has: page.getByTestId('video-title').getByText(title, { exact: true }) });
+}
+
+async function importFiles(...names: string[]) {
+  await page.getByTestId('import-input').setInputFiles(names.map(fixture));
+}
+
+async function waitForState(title: string, state: 'INDEXED' | 'FAILED', timeout = 180_000) {
+  await card(title).and(page.locator(`[data-state="${state}"]`)).first().waitFor({ timeout });
+}
+
+async function sceneSpans(): Promise<{ start: number; end: number }[]> {
+  const scenes = page.getByTestId('scene');
+  await scenes.first().waitFor({ timeout: 30_000 });
+  return scenes.evaluateAll((els) =>
+    els.map((el) => ({ start: Number(el.getAttribute('data-start')), end: Number(el.getAttribute('data-end')) })),
+  );
+}
+
+function expectScenesMatch(spans: { start: number; end: number }[], fileName: string) {
+  const truth = videoTruth(fileName);
+  const expected = [0, ...truth.cuts, truth.durationS];
+  expect(spans).toHaveLength(truth.cuts.length + 1);
+  spans.forEach((span, i) => {
+    expect(Math.abs(span.start - expected[i]!)).toBeLessThanOrEqual(0.5);
+    expect(Math.abs(span.end - expected[i + 1]!)).toBeLessThanOrEqual(0.5);
+  });
+}
+
+describe('local library', () => {
+  it('imports two videos, cuts them into scenes at the right times, and keeps them across a reload', async () => {
+    await importFiles('cuts-a.mp4', 'cuts-b.mp4');
+    await waitForState('cuts-a', 'INDEXED');
+    await waitForState('cuts-b', 'INDEXED');
+
+    const spansBefore: Record<string, { start: number; end: number }[]> = {};
+    for (const name of ['cuts-a', 'cuts-b']) {
+      await card(name).first().click();
+      spansBefore[name] = await sceneSpans();
+      expectScenesMatch(spansBefore[name], `${name}.mp4`);
+      await page.goBack();
+    }
+
+    await page.reload();
+    await waitForState('cuts-a', 'INDEXED', 60_000);
+    await waitForState('cuts-b', 'INDEXED', 60_000);
+    await expect(page.getByTestId('video-card').count()).resolves.toBe(2);
+    await card('cuts-a').first().click();
+    expect(await sceneSpans()).toEqual(spansBefore['cuts-a']);
+
+    // A click on a scene seeks the player to the scene's start.
+    const third = page.getByTestId('scene').nth(2);
+    const start = Number(await third.getAttribute('data-start'));
+    await third.click();
+    const player = page.getByTestId('player');
+    await expect
+      .poll(() => player.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 10_000 })
+      .toBeCloseTo(start, 1);
+    await page.goBack();
+  });
+
+  it('says so when the same file is imported again, and keeps one video', async () => {
+    await importFiles('cuts-a.mp4');
+    const notice = page.getByTestId('notice').and(page.locator('[data-status="duplicate"]'));
+    await notice.first().waitFor({ timeout: 30_000 });
+    expect(await notice.first().textContent()).toMatch(/already in your library/i);
+    await expect.poll(() => card('cuts-a').count(), { timeout: 10_000 }).toBe(1);
+  });
+
+  it('ends every bad input FAILED with a clear message, and the good import carries on', async () => {
+    const bad: [file: string, title: string, message: RegExp][] = [
+      ['empty.mp4', 'empty', /empty|0 bytes/i],
+      ['truncated.mp4', 'truncated', /could not be read|damaged|truncated|incomplete/i],
+      ['notes.mov', 'notes', /could not be read|not a video/i],
+      ['audio-only.m4a', 'audio-only', /no video|only audio/i],
+      ['huge-resolution.mp4', 'huge-resolution', /resolution|larger than/i],
+    ];
+    await importFiles(...bad.map(([f]) => f), 'bench-720p-60s.mp4');
+    for (const [, title, message] of bad) {
+      await waitForState(title, 'FAILED');
+      const error = await card(title).first().getByTestId('video-error').textContent();
+      expect(error).toMatch(message);
+    }
+    await waitForState('bench-720p-60s', 'INDEXED', 300_000);
+  });
+
+  it('deletes a video with its scenes, for good', async () => {
+    await card('cuts-b').first().getByTestId('delete').click();
+    await card('cuts-b').first().getByTestId('confirm-delete').click();
+    await expect.poll(() => card('cuts-b').count(), { timeout: 15_000 }).toBe(0);
+    await page.reload();
+    await waitForState('cuts-a', 'INDEXED', 60_000);
+    expect(await card('cuts-b').count()).toBe(0);
+  });
+});
