@@ -59,6 +59,18 @@ function expectScenesMatch(spans: { start: number; end: number }[], fileName: st
 }
 
 describe('local library', () => {
+  it('is an installable app: a web manifest and an active service worker', async () => {
+    const manifest = await page.evaluate(async () => {
+      const href = document.querySelector('link[rel="manifest"]')?.getAttribute('href');
+      return href ? ((await (await fetch(href)).json()) as { name: string; icons: { sizes: string }[] }) : null;
+    });
+    expect(manifest?.name).toMatch(/Heimdex/);
+    expect(manifest?.icons.map((i) => i.sizes)).toContain('512x512');
+    const scope = await page.evaluate(async () => (await navigator.serviceWorker.ready).scope);
+    expect(scope).toBe(`${server.url}/`);
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+  });
+
   it('imports two videos, cuts them into scenes at the right times, and keeps them across a reload', async () => {
     await importFiles('cuts-a.mp4', 'cuts-b.mp4');
     await waitForState('cuts-a', 'INDEXED');
