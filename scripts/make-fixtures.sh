@@ -7,7 +7,7 @@
 # mistaken for a finished one.
 #
 # truth.json records what the scene detector must find: hard cuts (seconds) and durations.
-set -euo pipefail
+set -Eeuo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 OUT="$ROOT/tests/fixtures/generated"
@@ -29,6 +29,10 @@ fi
 ff() { ffmpeg -hide_banner -nostdin -loglevel error -y "$@"; }
 
 # build NAME RECIPE: runs `RECIPE <temp path>` unless NAME exists, then renames the result into place.
+# The recipe runs as a plain command so that `set -e` stops at its first failing step (inside `cmd || ...`
+# bash would ignore -e); the ERR trap names the fixture, and a leftover .partial.* file is overwritten next run.
+making=""
+trap '[[ -n "$making" ]] && echo "make-fixtures: FAILED while making $making (see the ffmpeg error above)" >&2' ERR
 build() {
   local name="$1" recipe="$2" tmp="$OUT/.partial.$1"
   if [[ -e "$OUT/$name" ]]; then
@@ -36,7 +40,9 @@ build() {
     return
   fi
   rm -f "$tmp"
-  "$recipe" "$tmp" || { rm -f "$tmp"; fail "could not make $name"; }
+  making="$name"
+  "$recipe" "$tmp"
+  making=""
   mv "$tmp" "$OUT/$name"
   printf '  made  %-22s %10s bytes\n' "$name" "$(stat -c %s "$OUT/$name")"
 }

@@ -177,7 +177,9 @@ function progressReporter(onProgress?: (fraction: number) => void): (fraction: n
     if (clamped <= last) return;
     last = clamped;
     // Across comlink this is an async call; a failure in the caller's callback must not break the job.
-    void Promise.resolve(onProgress(clamped)).catch(() => undefined);
+    void Promise.resolve()
+      .then(() => onProgress(clamped))
+      .catch(() => undefined);
   };
 }
 
