@@ -3,7 +3,7 @@
 // see the runner's Web Lock), and turns database rows and pipeline events into cards.
 import type { JobStage, JobState, VideoState } from '@heimdex/shared-schema';
 import { createSignal, getOwner, onCleanup, type Accessor } from 'solid-js';
-import type { VideoRow } from '../db/api.ts';
+import type { SceneRow, VideoRow } from '../db/api.ts';
 import { openDbClient } from '../db/client.ts';
 import { deleteVideoFiles, getVideoFile, hashFile, saveAudio, saveVideoFile } from '../files/store.ts';
 import { createMediaClient } from '../media/client.ts';
@@ -32,14 +32,7 @@ export interface VideoCard {
   createdAt: string;
 }
 
-export interface SceneCard {
-  sceneId: string;
-  idx: number;
-  startS: number;
-  endS: number;
-  keyframeS: number | null;
-  thumbnail: Uint8Array | null;
-}
+export type SceneCard = SceneRow;
 
 export interface StageStatus {
   stage: JobStage;

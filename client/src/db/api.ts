@@ -12,6 +12,7 @@ import { faces, jobs, scenes, transcriptSegments, videos } from '@heimdex/shared
 import type { JobStage, JobState, VideoState } from '@heimdex/shared-schema';
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { drizzle, type PgliteDatabase } from 'drizzle-orm/pglite';
+import type { ProbeInfo } from '../media/types.ts';
 
 /** The one user of a device until sync signs in. */
 export const LOCAL_USER_ID = '00000000-0000-4000-8000-000000000000';
@@ -20,16 +21,8 @@ export const CANCELLED_REASON = 'Cancelled';
 export const INTERRUPTED_IMPORT_REASON =
   'The import was interrupted before the file was saved. Import the file again.';
 
-/** What UPLOAD_VALIDATE learnt about the file (the shape of the media worker's ProbeInfo). */
-export interface ProbeRecord {
-  durationS: number;
-  width: number;
-  height: number;
-  fps: number;
-  videoCodec: string;
-  audioCodec: string | null;
-  container: string;
-}
+/** What UPLOAD_VALIDATE learnt about the file, as the media worker reported it. */
+export type ProbeRecord = ProbeInfo;
 
 export interface NewVideoInput {
   /** Id to use when a new row is created (lets the UI keep the card it showed while hashing). */
