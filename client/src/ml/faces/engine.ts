@@ -1,0 +1,128 @@
+// The face engine proper, shared by the browser entry (index.ts, face-api's ESM bundle) and the Node entry (node.ts,
+// face-api's node-wasm build): both hand in the face-api module they loaded; everything else happens here.
+import type * as FaceApi from '@vladmandic/face-api';
+import type * as TfCore from '@tensorflow/tfjs-core';
+import type { RgbaImage } from '../image.ts';
+import { assertRgbaImage, clipBox, cropFace, rgbaToRgb } from './pixels.ts';
+import type { CropEncoder, DetectedFace, FaceEngine, FaceEngineOptions, FaceModelSource } from './types.ts';
+import { FACE_MODELS, fileReader, readWeightMap } from './weights.ts';
+
+export type FaceApiModule = typeof FaceApi;
+/** face-api re-exports its whole tfjs as `tf`, but its typings list only a few ops: this is what is really there. */
+type Tf = typeof TfCore & { setWasmPaths(prefix: string): void };
+
+/** Detections below this confidence are dropped. */
+export const MIN_FACE_SCORE = 0.5;
+/** Faces smaller than this (px, either side) are dropped: too small to recognise anyone. */
+export const MIN_FACE_PX = 24;
+/** Stored with each face so descriptors of different models are never compared. */
+export const FACE_MODEL_ID = 'face-api-1.7.15/ssd_mobilenetv1+landmark68+recognition128';
+
+export interface EngineInit extends FaceEngineOptions {
+  encodeCrop: CropEncoder;
+  /** Where tfjs finds its .wasm files (the browser); Node's tfjs-backend-wasm finds its own. */
+  wasmPaths?: string;
+}
+
+const tfOf = (faceapi: FaceApiModule) => faceapi.tf as unknown as Tf;
+
+/**
+ * Puts face-api's tfjs on its single-threaded WASM backend. Threaded WASM is off on purpose: in a
+ * crossOriginIsolated page tfjs picks it and its workers crash, hanging detection (STACK-NOTES).
+ */
+async function useWasmBackend(tf: Tf, wasmPaths: string | undefined): Promise<void> {
+  if (tf.getBackend() === 'wasm') return;
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  if (wasmPaths) tf.setWasmPaths(wasmPaths);
+  if (!(await tf.setBackend('wasm'))) {
+    throw new Error(`TFJS could not start its WASM backend${wasmPaths ? ` (binaries from ${wasmPaths})` : ''}`);
+  }
+  await tf.ready();
+}
+
+/**
+ * face-api only ever sees tensors from us, so it gets an environment without canvas or image support: the same in a
+ * worker (where face-api finds no environment of its own and would throw) as in Node.
+ */
+function useTensorOnlyEnvironment(faceapi: FaceApiModule): void {
+  class NotUsed {}
+  const refuse = (what: string) => () => {
+    throw new Error(`face-api asked for ${what}, but Heimdex only passes it tensors`);
+  };
+  faceapi.env.setEnv({
+    Canvas: NotUsed as unknown as typeof HTMLCanvasElement,
+    CanvasRenderingContext2D: NotUsed as unknown as typeof CanvasRenderingContext2D,
+    Image: NotUsed as unknown as typeof HTMLImageElement,
+    ImageData: NotUsed as unknown as typeof ImageData,
+    Video: NotUsed as unknown as typeof HTMLVideoElement,
+    createCanvasElement: refuse('a canvas'),
+    createImageElement: refuse('an image element'),
+    createVideoElement: refuse('a video element'),
+    fetch: refuse('fetch'),
+    readFile: refuse('a file'),
+  });
+}
+
+async function loadNets(faceapi: FaceApiModule, source: FaceModelSource): Promise<void> {
+  const read = fileReader(source);
+  const tf = tfOf(faceapi);
+  const nets = {
+    ssd_mobilenetv1_model: faceapi.nets.ssdMobilenetv1,
+    face_landmark_68_model: faceapi.nets.faceLandmark68Net,
+    face_recognition_model: faceapi.nets.faceRecognitionNet,
+  } as const;
+  await Promise.all(
+    FACE_MODELS.map(async (model) => {
+      const weights = await readWeightMap(tf, read, model);
+      nets[model].loadFromWeightMap(weights as unknown as FaceApi.tf.NamedTensorMap);
+    }),
+  );
+}
+
+/** One promise chain: tfjs runs one image at a time, and a failed call must not block the next. */
+function serialised<A extends unknown[], R>(fn: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+  let last: Promise<unknown> = Promise.resolve();
+  return (...args) => {
+    const run = last.then(() => fn(...args));
+    last = run.catch(() => undefined);
+    return run;
+  };
+}
+
+export async function createFaceEngine(faceapi: FaceApiModule, source: FaceModelSource, init: EngineInit): Promise<FaceEngine> {
+  const started = performance.now();
+  const tf = tfOf(faceapi);
+  const minScore = init.minScore ?? MIN_FACE_SCORE;
+  const minFacePx = init.minFacePx ?? MIN_FACE_PX;
+  await useWasmBackend(tf, init.wasmPaths);
+  useTensorOnlyEnvironment(faceapi);
+  await loadNets(faceapi, source);
+  const detectorOptions = new faceapi.SsdMobilenetv1Options({ minConfidence: minScore, maxResults: 100 });
+
+  async function detect(img: RgbaImage): Promise<DetectedFace[]> {
+    assertRgbaImage(img);
+    const input = tf.tensor3d(rgbaToRgb(img), [img.height, img.width, 3], 'int32');
+    let results: Array<{ detection: FaceApi.FaceDetection; descriptor: Float32Array }>;
+    try {
+      // Descriptors come from the face aligned on its 68 landmarks, as face-api's recognition net was trained.
+      results = await faceapi
+        .detectAllFaces(input as unknown as FaceApi.tf.Tensor3D, detectorOptions)
+        .withFaceLandmarks()
+        .withFaceDescriptors();
+    } finally {
+      input.dispose();
+    }
+    // The detector already dropped scores under minScore. Tiny faces got descriptors too (face-api's chain has no
+    // hook between detection and description), but the SSD's 512 px input rarely finds faces that small anyway.
+    const faces: DetectedFace[] = [];
+    for (const { detection, descriptor } of results) {
+      const { x, y, width, height } = detection.box;
+      const box = clipBox({ x, y, w: width, h: height }, img.width, img.height);
+      if (!box || box.w < minFacePx || box.h < minFacePx) continue;
+      faces.push({ box, score: detection.score, descriptor, crop: await init.encodeCrop(cropFace(img, box)) });
+    }
+    return faces.sort((a, b) => b.score - a.score);
+  }
+
+  return { detect: serialised(detect), device: tf.getBackend(), loadMs: performance.now() - started };
+}
