@@ -42,12 +42,24 @@ export default defineConfig({
       },
     }),
   ],
-  resolve: { conditions: ['heimdex-source'] },
+  // ORT's external-wasm build: its wasm comes from /ort/ (copied by models:copy), not a second 27 MB asset.
+  resolve: { conditions: ['heimdex-source', 'onnxruntime-web-use-extern-wasm'] },
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders },
-  worker: { format: 'es' },
+  worker: {
+    format: 'es',
+    // ORT in a chunk of its own: when its glue shares a chunk with other code, its pthread workers
+    // re-import that chunk and die (STACK-NOTES). Worker bundles take their own rolldown options.
+    rolldownOptions: {
+      output: {
+        codeSplitting: {
+          groups: [{ name: 'onnxruntime-web', test: /node_modules[\\/]onnxruntime-(web|common)[\\/]/ }],
+        },
+      },
+    },
+  },
   optimizeDeps: {
-    exclude: ['@electric-sql/pglite', '@electric-sql/pglite-pgvector', '@ffmpeg/ffmpeg', '@ffmpeg/util'],
+    exclude: ['@electric-sql/pglite', '@electric-sql/pglite-pgvector', '@ffmpeg/ffmpeg', '@ffmpeg/util', 'onnxruntime-web'],
   },
   build: {
     outDir: '../dist',

@@ -12,8 +12,10 @@ export default defineConfig({
         test: {
           name: 'unit',
           environment: 'node',
-          include: ['shared-schema/test/**/*.test.ts', 'client/src/**/*.test.ts', 'sync-server/**/*.test.ts'],
+          include: ['shared-schema/test/**/*.test.ts', 'client/src/**/*.test.ts', 'sync-server/**/*.test.ts', 'scripts/**/*.test.ts'],
           testTimeout: 60_000,
+          // Opening a PGlite (WASM Postgres) takes seconds on a busy 2-core machine.
+          hookTimeout: 60_000,
         },
       },
       {

@@ -1,4 +1,4 @@
-CREATE TYPE "public"."job_stage" AS ENUM('UPLOAD_VALIDATE', 'AUDIO_EXTRACT', 'ASR_FAST', 'SCENE_DETECT', 'KEYFRAMES', 'THUMBNAILS', 'VISION_EMBED', 'OCR', 'FACE_DETECT', 'FACE_EMBED', 'TEXT_INDEX', 'FINALIZE');--> statement-breakpoint
+CREATE TYPE "public"."job_stage" AS ENUM('UPLOAD_VALIDATE', 'AUDIO_EXTRACT', 'SCENE_DETECT', 'KEYFRAMES', 'THUMBNAILS', 'VISION_EMBED', 'OCR', 'FACE_DETECT', 'FACE_EMBED', 'ASR_FAST', 'TEXT_INDEX', 'FINALIZE');--> statement-breakpoint
 CREATE TYPE "public"."job_state" AS ENUM('PENDING', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED');--> statement-breakpoint
 CREATE TYPE "public"."user_tier" AS ENUM('FREE', 'PRO', 'ENTERPRISE');--> statement-breakpoint
 CREATE TYPE "public"."video_state" AS ENUM('UPLOADING', 'VALIDATING', 'PROCESSING', 'INDEXED', 'FAILED', 'DELETED');--> statement-breakpoint

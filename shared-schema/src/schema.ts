@@ -46,11 +46,14 @@ export const videoState = pgEnum('video_state', [
   'DELETED',
 ]);
 export const jobState = pgEnum('job_state', ['PENDING', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED']);
-/** Pipeline stages, in the order they run (see client/src/pipeline/stages.ts). */
+/**
+ * Pipeline stages, in the order they run: the database sorts a video's jobs by this enum's order.
+ * Unlike the original server pipeline, speech (ASR_FAST) runs after the per-keyframe models: it is
+ * the slowest stage on a CPU, and scenes, thumbnails, on-screen text and faces are searchable first.
+ */
 export const jobStage = pgEnum('job_stage', [
   'UPLOAD_VALIDATE',
   'AUDIO_EXTRACT',
-  'ASR_FAST',
   'SCENE_DETECT',
   'KEYFRAMES',
   'THUMBNAILS',
@@ -58,6 +61,7 @@ export const jobStage = pgEnum('job_stage', [
   'OCR',
   'FACE_DETECT',
   'FACE_EMBED',
+  'ASR_FAST',
   'TEXT_INDEX',
   'FINALIZE',
 ]);

@@ -5,11 +5,13 @@ import type { JobStage, JobState, VideoState } from '@heimdex/shared-schema';
 import { createSignal, getOwner, onCleanup, type Accessor } from 'solid-js';
 import type { SceneRow, VideoRow } from '../db/api.ts';
 import { openDbClient } from '../db/client.ts';
-import { deleteVideoFiles, getVideoFile, hashFile, saveAudio, saveVideoFile } from '../files/store.ts';
+import { deleteVideoFiles, getAudio, getKeyframes, getVideoFile, hashFile, saveAudio, saveKeyframes, saveVideoFile } from '../files/store.ts';
 import { createMediaClient } from '../media/client.ts';
-import { overallProgress, SLICE_STAGES } from '../pipeline/plan.ts';
+import { overallProgress, PIPELINE_STAGES } from '../pipeline/plan.ts';
 import { createRunner, StageFailure, type RunnerEvent } from '../pipeline/runner.ts';
-import { MEDIA_STAGES, type MediaStageContext } from '../pipeline/stages.ts';
+import { createMlClient } from '../ml/client.ts';
+import type { ModelStatus } from '../ml/registry.ts';
+import { PIPELINE, type PipelineContext } from '../pipeline/pipeline.ts';
 
 export { STAGE_LABELS } from '../pipeline/plan.ts';
 
@@ -35,6 +37,8 @@ export interface VideoCard {
 export type SceneCard = SceneRow;
 
 export interface StageStatus {
+  /** Why the stage did no work (its model is not installed, the video has no sound); null when it did. */
+  skippedReason: string | null;
   stage: JobStage;
   state: JobState;
   progress: number;
@@ -103,18 +107,22 @@ export function createLibrary() {
   const fatal = new Promise<never>((_, reject) => (fail = reject));
   const db = openDbClient((message) => fail(new Error(message)));
   const media = createMediaClient();
+  const ml = createMlClient();
 
-  const runner = createRunner<MediaStageContext>({
+  const runner = createRunner<PipelineContext>({
     db,
-    stages: MEDIA_STAGES,
+    stages: PIPELINE,
     prepare: async (run) => {
       const file = await getVideoFile(run.videoId);
       if (!file) {
         throw new StageFailure('The video file is no longer in this browser’s storage. Delete the video and import it again.');
       }
-      return { ...run, file, media, reads: db, saveAudio };
+      return { ...run, file, media, ml, reads: db, saveAudio, saveKeyframes, getKeyframes, getAudio };
     },
-    abortWork: () => media.abort(),
+    abortWork: () => {
+      media.abort();
+      ml.abort();
+    },
     onEvent: onRunnerEvent,
   });
 
@@ -328,7 +336,7 @@ export function createLibrary() {
         signal,
       );
       signal.throwIfAborted();
-      if (!(await db.queueVideo(created.videoId, [...SLICE_STAGES]))) throw new DOMException(CANCELLED, 'AbortError');
+      if (!(await db.queueVideo(created.videoId, [...PIPELINE_STAGES]))) throw new DOMException(CANCELLED, 'AbortError');
       imports.delete(pending.cardId);
       failedImportFiles.delete(created.videoId);
       runner.wake();
@@ -396,6 +404,7 @@ export function createLibrary() {
         progress: running?.stage === job.stage && job.state === 'RUNNING' ? running.stageProgress : job.progress,
         error: job.error,
         attempts: job.attempts,
+        skippedReason: job.skippedReason,
       }));
     },
 
@@ -417,6 +426,20 @@ export function createLibrary() {
       await opened;
       await runner.cancel(videoId);
       await refreshNow();
+    },
+
+    /** Runs the stages an indexed video skipped (a model was missing) or lacks; returns how many. */
+    async reindex(videoId: string): Promise<number> {
+      await opened;
+      const queued = await db.reindexVideo(videoId, [...PIPELINE_STAGES]);
+      if (queued > 0) runner.wake();
+      await refreshNow();
+      return queued;
+    },
+
+    /** Every model with whether its files are here and, once used, where and how fast it loaded. */
+    models(): Promise<ModelStatus[]> {
+      return ml.status();
     },
 
     /** Runs the failed or cancelled stages again (an unfinished import is imported again from this tab). */

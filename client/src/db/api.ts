@@ -45,6 +45,8 @@ export interface JobRow {
   progress: number;
   attempts: number;
   error: string | null;
+  /** Why a COMPLETED stage did no work (e.g. its model is not installed); null when it did. */
+  skippedReason: string | null;
 }
 
 export interface VideoRow {
@@ -77,10 +79,14 @@ export interface SceneRow {
   endS: number;
   keyframeS: number | null;
   thumbnail: Uint8Array | null;
+  transcript: string;
+  ocrText: string;
+  faceCount: number;
+  hasImageVector: boolean;
 }
 
-/** Scene timing without the thumbnail, for stages that need the spans. */
-export type SceneTimes = Omit<SceneRow, 'thumbnail'>;
+/** Scene timing, for stages that need the spans. */
+export type SceneTimes = Pick<SceneRow, 'sceneId' | 'idx' | 'startS' | 'endS' | 'keyframeS'>;
 
 /** The next stage to run: the first unfinished stage of a video, when that stage is PENDING. */
 export interface NextWork {
@@ -95,7 +101,22 @@ export type StageWrite =
   /** Replaces every scene of the video, so a re-run never duplicates rows. */
   | { kind: 'scenes'; scenes: { idx: number; startS: number; endS: number }[] }
   | { kind: 'keyframes'; keyframes: { idx: number; keyframeS: number }[] }
-  | { kind: 'thumbnails'; thumbnails: { idx: number; jpeg: Uint8Array }[] };
+  | { kind: 'thumbnails'; thumbnails: { idx: number; jpeg: Uint8Array }[] }
+  /** L2-normalised keyframe embeddings, stored with the model that made them. */
+  | { kind: 'imageVectors'; modelId: string; vectors: { idx: number; vector: ArrayLike<number> }[] }
+  | { kind: 'ocrText'; texts: { idx: number; text: string }[] }
+  /** Replaces every face of the video (a re-run never duplicates rows). */
+  | { kind: 'faces'; modelId: string; faces: SceneFace[] }
+  /** Replaces the video's transcript segments and sets each scene's transcript. */
+  | { kind: 'transcript'; language: string; segments: { startS: number; endS: number; text: string }[]; sceneTexts: { idx: number; text: string }[] };
+
+export interface SceneFace {
+  idx: number;
+  box: { x: number; y: number; w: number; h: number };
+  score: number;
+  descriptor: ArrayLike<number>;
+  crop: Uint8Array | null;
+}
 
 export interface StageCompletion {
   outcome: 'done' | 'skipped';
@@ -193,6 +214,66 @@ export function makeDbApi(pg: PGlite, userId: string = LOCAL_USER_ID) {
           if (updated.length === 0) throw new Error(`keyframe for scene ${k.idx}, which does not exist`);
         }
         return;
+      case 'imageVectors':
+        for (const v of write.vectors) {
+          await tx
+            .update(scenes)
+            .set({ imageVec: Array.from(v.vector), imageModel: write.modelId, updatedAt: sql`now()` })
+            .where(and(eq(scenes.videoId, videoId), eq(scenes.idx, v.idx)));
+        }
+        return;
+      case 'ocrText':
+        for (const t of write.texts) {
+          await tx
+            .update(scenes)
+            .set({ ocrText: t.text, updatedAt: sql`now()` })
+            .where(and(eq(scenes.videoId, videoId), eq(scenes.idx, t.idx)));
+        }
+        return;
+      case 'faces': {
+        await tx.delete(faces).where(eq(faces.videoId, videoId));
+        if (write.faces.length === 0) return;
+        const sceneIds = new Map(
+          (await tx.select({ idx: scenes.idx, sceneId: scenes.sceneId }).from(scenes).where(eq(scenes.videoId, videoId))).map(
+            (r) => [r.idx, r.sceneId] as const,
+          ),
+        );
+        await tx.insert(faces).values(
+          write.faces.map((f) => {
+            const sceneId = sceneIds.get(f.idx);
+            if (!sceneId) throw new Error(`face for scene ${f.idx}, which does not exist`);
+            return {
+              sceneId,
+              videoId,
+              userId,
+              bbox: f.box,
+              score: f.score,
+              embedding: Array.from(f.descriptor),
+              faceModel: write.modelId,
+              crop: f.crop,
+            };
+          }),
+        );
+        return;
+      }
+      case 'transcript': {
+        await tx.delete(transcriptSegments).where(eq(transcriptSegments.videoId, videoId));
+        if (write.segments.length > 0) {
+          await tx.insert(transcriptSegments).values(write.segments.map((s) => ({ videoId, ...s })));
+        }
+        await tx.update(scenes).set({ transcript: '', updatedAt: sql`now()` }).where(eq(scenes.videoId, videoId));
+        for (const t of write.sceneTexts) {
+          await tx
+            .update(scenes)
+            .set({ transcript: t.text, updatedAt: sql`now()` })
+            .where(and(eq(scenes.videoId, videoId), eq(scenes.idx, t.idx)));
+        }
+        await tx
+          .update(videos)
+          .set({ metadata: sql`${videos.metadata} || jsonb_build_object('language', ${write.language}::text)` })
+          .where(ownVideo(videoId));
+        return;
+      }
       case 'thumbnails':
         for (const t of write.thumbnails) {
           const updated = await tx
@@ -217,6 +298,7 @@ export function makeDbApi(pg: PGlite, userId: string = LOCAL_USER_ID) {
         progress: jobs.progress,
         attempts: jobs.attempts,
         error: jobs.error,
+        skippedReason: sql<string | null>`case when ${jobs.jobMetadata} ->> 'outcome' = 'skipped' then ${jobs.jobMetadata} ->> 'reason' end`,
       })
       .from(jobs)
       .where(inArray(jobs.videoId, videoIds))
@@ -401,6 +483,10 @@ export function makeDbApi(pg: PGlite, userId: string = LOCAL_USER_ID) {
           endS: scenes.endS,
           keyframeS: scenes.keyframeS,
           thumbnail: scenes.thumbnail,
+          transcript: scenes.transcript,
+          ocrText: scenes.ocrText,
+          faceCount: sql<number>`(select count(*)::int from faces f where f.scene_id = "scenes"."scene_id" and not f.deleted)`,
+          hasImageVector: sql<boolean>`"scenes"."image_vec" is not null`,
         })
         .from(scenes)
         .where(and(eq(scenes.videoId, videoId), eq(scenes.userId, userId), eq(scenes.deleted, false)))
@@ -572,6 +658,34 @@ export function makeDbApi(pg: PGlite, userId: string = LOCAL_USER_ID) {
         if (retried.length === 0) return false;
         await syncVideoState(tx, videoId);
         return true;
+      });
+    },
+
+    /**
+     * Fills in what an indexed video lacks: each of `stages` that was skipped (its model was absent)
+     * or that the video has no job for (indexed by an older version) runs again, then FINALIZE.
+     * Returns the number of stages queued; 0 when there is nothing to fill in or the video is busy.
+     */
+    async reindexVideo(videoId: string, stages: JobStage[]): Promise<number> {
+      return db.transaction(async (tx) => {
+        const [video] = await tx
+          .select({ state: videos.state })
+          .from(videos)
+          .where(and(ownVideo(videoId), eq(videos.deleted, false)));
+        if (video?.state !== 'INDEXED') return 0;
+        const existing = await tx.select({ stage: jobs.stage, metadata: jobs.jobMetadata }).from(jobs).where(eq(jobs.videoId, videoId));
+        const known = new Set(existing.map((j) => j.stage));
+        const missing = stages.filter((stage) => !known.has(stage));
+        if (missing.length > 0) await tx.insert(jobs).values(missing.map((stage) => ({ videoId, stage })));
+        const skipped = existing.filter((j) => stages.includes(j.stage) && j.metadata.outcome === 'skipped').map((j) => j.stage);
+        const queued = [...missing, ...skipped];
+        if (queued.length === 0) return 0;
+        await tx
+          .update(jobs)
+          .set({ state: 'PENDING', progress: 0, error: null, jobMetadata: {}, updatedAt: sql`now()` })
+          .where(and(eq(jobs.videoId, videoId), inArray(jobs.stage, [...skipped, 'FINALIZE'])));
+        await syncVideoState(tx, videoId);
+        return queued.length;
       });
     },
 

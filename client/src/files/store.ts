@@ -6,6 +6,7 @@ import { createSHA256 } from 'hash-wasm';
 
 const VIDEOS_DIR = 'videos';
 const AUDIO_DIR = 'audio';
+const FRAMES_DIR = 'keyframes';
 
 export type ProgressFn = (fraction: number) => void;
 
@@ -36,8 +37,9 @@ async function directory(name: string): Promise<FileSystemDirectoryHandle> {
   if (!navigator.storage?.getDirectory) {
     throw new Error('This browser cannot store files for offline use (no origin private file system).');
   }
-  const root = await navigator.storage.getDirectory();
-  return root.getDirectoryHandle(name, { create: true });
+  let dir = await navigator.storage.getDirectory();
+  for (const part of name.split('/')) dir = await dir.getDirectoryHandle(part, { create: true });
+  return dir;
 }
 
 function isNotFound(error: unknown): boolean {
@@ -130,6 +132,34 @@ function bytesOf(pcm: Float32Array): Uint8Array<ArrayBuffer> {
   return copy;
 }
 
+/**
+ * Keyframes at analysis size (the models read them; the library shows the small thumbnails in the
+ * database). Kept after indexing so that a model installed later can fill in its stage with no decode.
+ */
+export async function saveKeyframes(videoId: string, frames: { idx: number; jpeg: Uint8Array }[]): Promise<void> {
+  const dir = await (await directory(FRAMES_DIR)).getDirectoryHandle(videoId, { create: true });
+  for (const frame of frames) {
+    const writable = await (await dir.getFileHandle(`${frame.idx}.jpg`, { create: true })).createWritable();
+    try {
+      await writable.write(frame.jpeg as Uint8Array<ArrayBuffer>);
+      await writable.close();
+    } catch (error) {
+      await writable.abort().catch(() => undefined);
+      throw describeWriteError(error);
+    }
+  }
+}
+
+/** The stored keyframes of these scenes, in the same order; null for a scene whose frame is missing. */
+export async function getKeyframes(videoId: string, idxs: number[]): Promise<(Uint8Array | null)[]> {
+  return Promise.all(
+    idxs.map(async (idx) => {
+      const file = await fileIn(`${FRAMES_DIR}/${videoId}`, `${idx}.jpg`);
+      return file ? new Uint8Array(await file.arrayBuffer()) : null;
+    }),
+  );
+}
+
 export async function getAudio(videoId: string): Promise<Float32Array | null> {
   const file = await fileIn(AUDIO_DIR, `${videoId}.f32`);
   return file ? new Float32Array(await file.arrayBuffer()) : null;
@@ -138,4 +168,9 @@ export async function getAudio(videoId: string): Promise<Float32Array | null> {
 export async function deleteVideoFiles(videoId: string): Promise<void> {
   await removeFrom(VIDEOS_DIR, videoId);
   await removeFrom(AUDIO_DIR, `${videoId}.f32`);
+  try {
+    await (await directory(FRAMES_DIR)).removeEntry(videoId, { recursive: true });
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+  }
 }

@@ -2,13 +2,21 @@
 // the stages in order, their names for people, and how much of the work each one is.
 import type { JobStage, JobState } from '@heimdex/shared-schema';
 
-/** The stages this version runs, in order (a subset of the schema's job_stage enum, same order). */
-export const SLICE_STAGES = [
+/**
+ * The stages this version runs, in order (the job_stage enum's order, which the database sorts by).
+ * FACE_EMBED and TEXT_INDEX are not run: face-api computes descriptors in the same pass as detection
+ * (never a model twice on one frame), and the scenes' tsvector is a generated column.
+ */
+export const PIPELINE_STAGES = [
   'UPLOAD_VALIDATE',
   'AUDIO_EXTRACT',
   'SCENE_DETECT',
   'KEYFRAMES',
   'THUMBNAILS',
+  'VISION_EMBED',
+  'OCR',
+  'FACE_DETECT',
+  'ASR_FAST',
   'FINALIZE',
 ] as const satisfies readonly JobStage[];
 
@@ -38,6 +46,10 @@ export const STAGE_WEIGHTS: Partial<Record<JobStage, number>> = {
   SCENE_DETECT: 6,
   KEYFRAMES: 0.1,
   THUMBNAILS: 1.5,
+  VISION_EMBED: 2,
+  OCR: 3,
+  FACE_DETECT: 3,
+  ASR_FAST: 8,
   FINALIZE: 0.1,
 };
 

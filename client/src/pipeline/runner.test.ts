@@ -6,8 +6,11 @@ import type { JobStage } from '@heimdex/shared-schema';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CANCELLED_REASON, makeDbApi, type DbApi } from '../db/api.ts';
 import { openTestDatabase } from '../db/testing.ts';
-import { SLICE_STAGES } from './plan.ts';
+
 import { createRunner, type PipelineStage, type Runner, type RunnerEvent, type StageResult, type StageRun } from './runner.ts';
+
+/** The runner is generic: these tests run a pipeline of the media stages' names with stages of their own. */
+const TEST_STAGES = ['UPLOAD_VALIDATE', 'AUDIO_EXTRACT', 'SCENE_DETECT', 'KEYFRAMES', 'THUMBNAILS', 'FINALIZE'] as const satisfies readonly JobStage[];
 
 const SCENES = [
   { idx: 0, startS: 0, endS: 4 },
@@ -43,7 +46,7 @@ function untilAborted(run: StageRun): Promise<never> {
 /** Working stages of the test's own; `overrides` replaces some; `calls` counts runs per stage. */
 function makeStages(overrides: Partial<Record<JobStage, Behaviour>> = {}) {
   const calls: Partial<Record<JobStage, number>> = {};
-  const working: Record<(typeof SLICE_STAGES)[number], Behaviour> = {
+  const working: Record<(typeof TEST_STAGES)[number], Behaviour> = {
     UPLOAD_VALIDATE: async () => ({
       status: 'done',
       writes: [{ kind: 'probe', probe: { durationS: 12, width: 320, height: 180, fps: 25, videoCodec: 'h264', audioCodec: null, container: 'mp4' } }],
@@ -64,7 +67,7 @@ function makeStages(overrides: Partial<Record<JobStage, Behaviour>> = {}) {
     },
     FINALIZE: async () => ({ status: 'done' }),
   };
-  const stages: PipelineStage<StageRun>[] = SLICE_STAGES.map((stage) => ({
+  const stages: PipelineStage<StageRun>[] = TEST_STAGES.map((stage) => ({
     stage,
     run: (run) => {
       calls[stage] = (calls[stage] ?? 0) + 1;
@@ -103,7 +106,7 @@ function startRunner(stages: PipelineStage<StageRun>[], extra: { abortWork?: () 
 let shaCounter = 0;
 async function importVideo(title = 'Clip'): Promise<string> {
   const created = await db.createVideo({ title, fileName: `${title}.mp4`, sizeBytes: 100, mime: 'video/mp4', contentSha256: `sha-${++shaCounter}` });
-  await db.queueVideo(created.videoId, [...SLICE_STAGES]);
+  await db.queueVideo(created.videoId, [...TEST_STAGES]);
   return created.videoId;
 }
 
@@ -127,11 +130,11 @@ describe('runner', () => {
     expect(video).toMatchObject({ state: 'INDEXED', error: null, durationS: 12 });
     expect(video?.thumbnail).toEqual(new Uint8Array([0xff, 0xd8, 0]));
     expect((await db.listScenes(videoId)).map((s) => s.keyframeS)).toEqual([2, 6.5, 10.5]);
-    expect(await jobStates(videoId)).toEqual(Object.fromEntries(SLICE_STAGES.map((s) => [s, 'COMPLETED'])));
+    expect(await jobStates(videoId)).toEqual(Object.fromEntries(TEST_STAGES.map((s) => [s, 'COMPLETED'])));
 
     const finished = events.filter((e) => e.type === 'stage-finished');
     expect(finished.map((e) => [e.stage, e.outcome])).toEqual(
-      SLICE_STAGES.map((s) => [s, s === 'AUDIO_EXTRACT' ? 'skipped' : 'done']),
+      TEST_STAGES.map((s) => [s, s === 'AUDIO_EXTRACT' ? 'skipped' : 'done']),
     );
     const sceneProgress = events.filter((e) => e.type === 'progress' && e.stage === 'SCENE_DETECT');
     expect(sceneProgress.map((e) => e.type === 'progress' && e.stageProgress)).toEqual([0.5, 1]);

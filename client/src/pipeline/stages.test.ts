@@ -7,9 +7,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeDbApi, type DbApi } from '../db/api.ts';
 import { openTestDatabase } from '../db/testing.ts';
 import { MediaError, type ProbeInfo } from '../media/types.ts';
-import { SLICE_STAGES } from './plan.ts';
 import { createRunner, type Runner } from './runner.ts';
-import { MEDIA_STAGES, type MediaStageContext } from './stages.ts';
+import { FINALIZE_STAGE, MEDIA_STAGES, type MediaStageContext } from './stages.ts';
+
+const STAGES = [...MEDIA_STAGES, FINALIZE_STAGE];
+const STAGE_NAMES = STAGES.map((s) => s.stage);
 
 const VIDEO: ProbeInfo = { durationS: 12, width: 1280, height: 720, fps: 25, videoCodec: 'h264', audioCodec: 'aac', container: 'mov,mp4,m4a,3gp,3g2,mj2' };
 
@@ -57,7 +59,7 @@ afterEach(async () => {
 function run({ media, abort }: StandIn, bytes = 1000) {
   runner = createRunner<MediaStageContext>({
     db,
-    stages: MEDIA_STAGES,
+    stages: STAGES,
     prepare: async (stageRun) => ({
       ...stageRun,
       file: new File([new Uint8Array(bytes)], 'clip.mp4', { type: 'video/mp4' }),
@@ -73,13 +75,13 @@ function run({ media, abort }: StandIn, bytes = 1000) {
 
 async function importVideo(sha = 'sha'): Promise<string> {
   const { videoId } = await db.createVideo({ title: 'Clip', fileName: 'clip.mp4', sizeBytes: 1000, mime: 'video/mp4', contentSha256: sha });
-  await db.queueVideo(videoId, [...SLICE_STAGES]);
+  await db.queueVideo(videoId, STAGE_NAMES);
   return videoId;
 }
 
 describe('media stages', () => {
-  it('are the stages of the slice, in order', () => {
-    expect(MEDIA_STAGES.map((s) => s.stage)).toEqual(SLICE_STAGES);
+  it('work on the file in order: validate, audio, scenes, keyframes, thumbnails', () => {
+    expect(MEDIA_STAGES.map((s) => s.stage)).toEqual(['UPLOAD_VALIDATE', 'AUDIO_EXTRACT', 'SCENE_DETECT', 'KEYFRAMES', 'THUMBNAILS']);
   });
 
   it('index a video: probe stored, audio saved, scenes from the cuts, keyframes inside them, thumbnails', async () => {

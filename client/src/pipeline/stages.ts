@@ -120,7 +120,7 @@ const thumbnails: Stage = {
   },
 };
 
-const finalize: Stage = {
+export const FINALIZE_STAGE: Stage = {
   stage: 'FINALIZE',
   async run(ctx) {
     // Completing the last stage makes the video INDEXED (in the same transaction).
@@ -129,5 +129,5 @@ const finalize: Stage = {
   },
 };
 
-/** The stages of this slice, in the order of SLICE_STAGES. */
-export const MEDIA_STAGES: readonly Stage[] = [uploadValidate, audioExtract, sceneDetect, keyframes, thumbnails, finalize];
+/** The stages that work on the video file itself, in pipeline order (FINALIZE comes after the models). */
+export const MEDIA_STAGES: readonly Stage[] = [uploadValidate, audioExtract, sceneDetect, keyframes, thumbnails];

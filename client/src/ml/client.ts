@@ -1,0 +1,59 @@
+import * as Comlink from 'comlink';
+import type { ModelStatus } from './registry.ts';
+import type { MlApi } from './worker.ts';
+
+type Progress = ((fraction: number) => void) | undefined;
+
+/** The ML worker, with plain callbacks (wrapped for comlink here). */
+export interface MlClient {
+  status(): Promise<ModelStatus[]>;
+  ocr(frames: Uint8Array[], onProgress?: Progress): ReturnType<MlApi['ocr']>;
+  faces(frames: Uint8Array[], onProgress?: Progress): ReturnType<MlApi['faces']>;
+  embedImages(frames: Uint8Array[], onProgress?: Progress): ReturnType<MlApi['embedImages']>;
+  embedText(texts: string[]): ReturnType<MlApi['embedText']>;
+  transcribe(pcm: Float32Array, onProgress?: Progress): ReturnType<MlApi['transcribe']>;
+  /**
+   * Stops whatever runs now (a cancelled stage): the worker is terminated, calls in flight reject with
+   * an AbortError, and the next call starts a fresh worker that reloads its models.
+   */
+  abort(): void;
+}
+
+export function createMlClient(): MlClient {
+  let worker: Worker | null = null;
+  let remote: Comlink.Remote<MlApi> | null = null;
+  const inFlight = new Set<(reason: unknown) => void>();
+
+  const api = () => {
+    if (!remote) {
+      worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'heimdex-ml' });
+      remote = Comlink.wrap<MlApi>(worker);
+    }
+    return remote;
+  };
+  /** A terminated worker never answers: its pending calls are rejected by abort() instead. */
+  const call = <T>(work: (remote: Comlink.Remote<MlApi>) => Promise<T>): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      inFlight.add(reject);
+      work(api())
+        .then(resolve, reject)
+        .finally(() => inFlight.delete(reject));
+    });
+  const progress = (fn: Progress) => (fn ? Comlink.proxy(fn) : undefined);
+
+  return {
+    status: () => call((r) => r.status()),
+    ocr: (frames, onProgress) => call((r) => r.ocr(frames, progress(onProgress))),
+    faces: (frames, onProgress) => call((r) => r.faces(frames, progress(onProgress))),
+    embedImages: (frames, onProgress) => call((r) => r.embedImages(frames, progress(onProgress))),
+    embedText: (texts) => call((r) => r.embedText(texts)),
+    transcribe: (pcm, onProgress) => call((r) => r.transcribe(pcm, progress(onProgress))),
+    abort() {
+      worker?.terminate();
+      worker = null;
+      remote = null;
+      for (const reject of inFlight) reject(new DOMException('Cancelled.', 'AbortError'));
+      inFlight.clear();
+    },
+  };
+}

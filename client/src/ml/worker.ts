@@ -1,0 +1,174 @@
+// The ML worker: every on-device model runs here, off the main thread and away from the database.
+// Each task's model loads lazily on first use; a model whose files are absent disables only its
+// task, with a reason the pipeline shows the user (the stage is skipped, the video still indexes).
+import * as Comlink from 'comlink';
+import type { AsrEngine, AsrModelId, Transcript } from './asr/index.ts';
+import { detectDevice } from './backend.ts';
+import type { Embedder, EmbedModelId } from './embed/index.ts';
+import type { DetectedFace, FaceEngine } from './faces/index.ts';
+import { decodeImage, type RgbaImage } from './image.ts';
+import type { OcrEngine, OcrLine } from './ocr/ocr.ts';
+import {
+  defaultModel,
+  initialModelStatus,
+  loadModelManifest,
+  modelPresence,
+  type ModelEntry,
+  type ModelManifest,
+  type ModelStatus,
+  type ModelTask,
+} from './registry.ts';
+import { MODEL_UNAVAILABLE } from './unavailable.ts';
+
+/** Longest side given to the models: enough for captions and faces, small enough to stay fast. */
+const ANALYSIS_MAX_WIDTH = 1280;
+
+interface Engines {
+  ocr: OcrEngine;
+  faces: FaceEngine;
+  visual: Embedder;
+  speech: AsrEngine;
+}
+
+let manifestPromise: Promise<{ manifest: ModelManifest; statuses: Map<string, ModelStatus> }> | null = null;
+const engines = new Map<ModelTask, Promise<Engines[ModelTask]>>();
+
+function inventory() {
+  manifestPromise ??= (async () => {
+    const manifest = await loadModelManifest();
+    const presence = await modelPresence({ manifest });
+    const statuses = new Map(
+      manifest.models.map((m) => [m.id, initialModelStatus(m, presence.find((p) => p.id === m.id))] as const),
+    );
+    return { manifest, statuses };
+  })();
+  manifestPromise.catch(() => (manifestPromise = null));
+  return manifestPromise;
+}
+
+/** Thrown when a task's model is absent or failed to load; the pipeline turns it into a skipped stage. */
+function unavailable(message: string): Error {
+  const error = new Error(message);
+  error.name = MODEL_UNAVAILABLE;
+  return error;
+}
+
+function dtypeOf(entry: ModelEntry) {
+  return entry.dtype as never;
+}
+
+async function loadEngine<T extends ModelTask>(task: T, entry: ModelEntry): Promise<{ engine: Engines[T]; device: 'webgpu' | 'wasm'; loadMs: number }> {
+  const started = performance.now();
+  const device = await detectDevice();
+  switch (task) {
+    case 'ocr': {
+      const { loadOcr, ppOcrV4Urls } = await import('./ocr/ocr.ts');
+      const engine = await loadOcr(ppOcrV4Urls('/models/'));
+      return { engine: engine as Engines[T], device: engine.info.device, loadMs: engine.info.loadMs };
+    }
+    case 'faces': {
+      const { loadFaces } = await import('./faces/index.ts');
+      const engine = await loadFaces();
+      return { engine: engine as Engines[T], device: 'wasm', loadMs: engine.loadMs };
+    }
+    case 'visual': {
+      const { loadEmbedder } = await import('./embed/index.ts');
+      const repo = entry.source.kind === 'hub' ? entry.source.repo : entry.id;
+      const engine = await loadEmbedder({ modelId: repo as EmbedModelId, device, dtype: dtypeOf(entry), preload: ['vision'] });
+      return { engine: engine as Engines[T], device: engine.devices.vision === 'webgpu' ? 'webgpu' : 'wasm', loadMs: performance.now() - started };
+    }
+    case 'speech': {
+      const { loadAsr } = await import('./asr/index.ts');
+      const repo = entry.source.kind === 'hub' ? entry.source.repo : entry.id;
+      const engine = await loadAsr({ modelId: repo as AsrModelId, device, dtype: dtypeOf(entry) });
+      return { engine: engine as Engines[T], device: engine.device === 'webgpu' ? 'webgpu' : 'wasm', loadMs: engine.loadMs };
+    }
+  }
+  throw new Error(`unknown task ${task}`);
+}
+
+/** The task's default model, loaded once; throws MODEL_UNAVAILABLE with the reason when it cannot be. */
+async function engineFor<T extends ModelTask>(task: T): Promise<{ engine: Engines[T]; modelId: string }> {
+  const { manifest, statuses } = await inventory();
+  const entry = defaultModel(manifest, task);
+  if (!entry) throw unavailable(`No ${task} model is listed in models.json.`);
+  const status = statuses.get(entry.id)!;
+  if (!status.present) throw unavailable(`The ${task} model ${entry.id} is not installed. ${status.error ?? ''}`.trim());
+  let pending = engines.get(task) as Promise<Engines[T]> | undefined;
+  if (!pending) {
+    pending = loadEngine(task, entry).then(
+      ({ engine, device, loadMs }) => {
+        Object.assign(status, { loaded: true, device, loadMs: Math.round(loadMs), error: null });
+        return engine;
+      },
+      (error: unknown) => {
+        const message = error instanceof Error ? error.message : String(error);
+        Object.assign(status, { loaded: false, error: `Failed to load: ${message}` });
+        throw unavailable(`The ${task} model ${entry.id} failed to load: ${message}`);
+      },
+    );
+    engines.set(task, pending);
+  }
+  return { engine: await pending, modelId: entry.id };
+}
+
+async function decodeAll(frames: Uint8Array[]): Promise<RgbaImage[]> {
+  const images: RgbaImage[] = [];
+  for (const frame of frames) images.push(await decodeImage(frame, { maxWidth: ANALYSIS_MAX_WIDTH }));
+  return images;
+}
+
+const mlApi = {
+  /** Every model of the manifest with its presence and, once tried, where and how fast it loaded. */
+  async status(): Promise<ModelStatus[]> {
+    const { statuses } = await inventory();
+    return [...statuses.values()].map((s) => ({ ...s }));
+  },
+
+  async ocr(frames: Uint8Array[], onProgress?: (fraction: number) => void): Promise<{ modelId: string; lines: OcrLine[][] }> {
+    const { engine, modelId } = await engineFor('ocr');
+    const lines: OcrLine[][] = [];
+    for (const [i, frame] of frames.entries()) {
+      const [image] = await decodeAll([frame]);
+      lines.push(await engine.recognize(image!));
+      onProgress?.((i + 1) / frames.length);
+    }
+    return { modelId, lines };
+  },
+
+  async faces(frames: Uint8Array[], onProgress?: (fraction: number) => void): Promise<{ modelId: string; faces: DetectedFace[][] }> {
+    const { engine } = await engineFor('faces');
+    const { FACE_MODEL_ID } = await import('./faces/index.ts');
+    const faces: DetectedFace[][] = [];
+    for (const [i, frame] of frames.entries()) {
+      const [image] = await decodeAll([frame]);
+      faces.push(await engine.detect(image!));
+      onProgress?.((i + 1) / frames.length);
+    }
+    return { modelId: FACE_MODEL_ID, faces };
+  },
+
+  async embedImages(frames: Uint8Array[], onProgress?: (fraction: number) => void): Promise<{ modelId: string; vectors: Float32Array[] }> {
+    const { engine, modelId } = await engineFor('visual');
+    const vectors: Float32Array[] = [];
+    const batch = 8;
+    for (let i = 0; i < frames.length; i += batch) {
+      vectors.push(...(await engine.embedImages(await decodeAll(frames.slice(i, i + batch)))));
+      onProgress?.(Math.min(1, (i + batch) / frames.length));
+    }
+    return { modelId, vectors };
+  },
+
+  async embedText(texts: string[]): Promise<{ modelId: string; vectors: Float32Array[] }> {
+    const { engine, modelId } = await engineFor('visual');
+    return { modelId, vectors: await engine.embedText(texts) };
+  },
+
+  async transcribe(pcm: Float32Array, onProgress?: (fraction: number) => void): Promise<{ modelId: string; transcript: Transcript }> {
+    const { engine, modelId } = await engineFor('speech');
+    return { modelId, transcript: await engine.transcribe(pcm, { onProgress }) };
+  },
+};
+
+export type MlApi = typeof mlApi;
+Comlink.expose(mlApi);

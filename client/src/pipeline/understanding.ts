@@ -1,0 +1,127 @@
+// The stages that give scenes their meaning with on-device models: visual embedding, on-screen text,
+// faces and speech. Each reads the keyframes stored by THUMBNAILS (or the audio from AUDIO_EXTRACT),
+// runs its model once per frame in the ML worker, and returns its writes. A missing model skips the
+// stage with the worker's reason: the video is still INDEXED, and Re-index fills it in later.
+import { assignSegmentsToScenes } from '../ml/asr/scenes.ts';
+import type { MlClient } from '../ml/client.ts';
+import { isModelUnavailable } from '../ml/unavailable.ts';
+import type { SceneTimes } from '../db/api.ts';
+import { StageFailure, type PipelineStage, type StageResult } from './runner.ts';
+import type { MediaStageContext } from './stages.ts';
+
+/** On-screen text lines below this recogniser confidence are dropped (PP-OCR's own drop score). */
+export const OCR_MIN_CONFIDENCE = 0.6;
+
+export interface UnderstandingContext extends MediaStageContext {
+  ml: Pick<MlClient, 'ocr' | 'faces' | 'embedImages' | 'transcribe'>;
+  getKeyframes(videoId: string, idxs: number[]): Promise<(Uint8Array | null)[]>;
+  getAudio(videoId: string): Promise<Float32Array | null>;
+}
+
+type Stage = PipelineStage<UnderstandingContext>;
+
+/** A missing or broken model is an expected outcome: skip with the worker's reason. */
+async function withModel(work: () => Promise<StageResult>): Promise<StageResult> {
+  try {
+    return await work();
+  } catch (error) {
+    if (isModelUnavailable(error)) return { status: 'skipped', reason: error.message };
+    throw error;
+  }
+}
+
+async function keyframesOf(ctx: UnderstandingContext): Promise<{ scenes: SceneTimes[]; frames: Uint8Array[] }> {
+  const scenes = await ctx.reads.listSceneTimes(ctx.videoId);
+  if (scenes.length === 0) throw new StageFailure('No scenes were found in this video.');
+  const stored = await ctx.getKeyframes(
+    ctx.videoId,
+    scenes.map((s) => s.idx),
+  );
+  if (stored.some((f) => f === null)) {
+    throw new StageFailure('The keyframes of this video are missing from this browser: re-index the video.');
+  }
+  return { scenes, frames: stored as Uint8Array[] };
+}
+
+/** Joins recognised lines into one searchable text per frame, best lines only. */
+export function ocrTextOf(lines: { text: string; confidence: number }[], minConfidence = OCR_MIN_CONFIDENCE): string {
+  return lines
+    .filter((l) => l.confidence >= minConfidence && l.text.trim() !== '')
+    .map((l) => l.text.trim())
+    .join('\n');
+}
+
+const visionEmbed: Stage = {
+  stage: 'VISION_EMBED',
+  run: (ctx) =>
+    withModel(async () => {
+      const { scenes, frames } = await keyframesOf(ctx);
+      const { modelId, vectors } = await ctx.ml.embedImages(frames, ctx.onProgress);
+      return {
+        status: 'done',
+        writes: [{ kind: 'imageVectors', modelId, vectors: scenes.map((s, i) => ({ idx: s.idx, vector: vectors[i]! })) }],
+      };
+    }),
+};
+
+const ocr: Stage = {
+  stage: 'OCR',
+  run: (ctx) =>
+    withModel(async () => {
+      const { scenes, frames } = await keyframesOf(ctx);
+      const { lines } = await ctx.ml.ocr(frames, ctx.onProgress);
+      return {
+        status: 'done',
+        writes: [{ kind: 'ocrText', texts: scenes.map((s, i) => ({ idx: s.idx, text: ocrTextOf(lines[i] ?? []) })) }],
+      };
+    }),
+};
+
+const faceDetect: Stage = {
+  stage: 'FACE_DETECT',
+  run: (ctx) =>
+    withModel(async () => {
+      const { scenes, frames } = await keyframesOf(ctx);
+      const { modelId, faces } = await ctx.ml.faces(frames, ctx.onProgress);
+      return {
+        status: 'done',
+        writes: [
+          {
+            kind: 'faces',
+            modelId,
+            faces: scenes.flatMap((s, i) =>
+              (faces[i] ?? []).map((f) => ({ idx: s.idx, box: f.box, score: f.score, descriptor: f.descriptor, crop: f.crop })),
+            ),
+          },
+        ],
+      };
+    }),
+};
+
+const asr: Stage = {
+  stage: 'ASR_FAST',
+  run: (ctx) =>
+    withModel(async () => {
+      const probe = await ctx.reads.getProbe(ctx.videoId);
+      if (probe && probe.audioCodec === null) return { status: 'skipped', reason: 'The video has no sound.' };
+      const pcm = await ctx.getAudio(ctx.videoId);
+      if (!pcm) return { status: 'skipped', reason: 'The video has no sound.' };
+      const scenes = await ctx.reads.listSceneTimes(ctx.videoId);
+      const { transcript } = await ctx.ml.transcribe(pcm, ctx.onProgress);
+      const perScene = assignSegmentsToScenes(transcript.segments, scenes);
+      return {
+        status: 'done',
+        writes: [
+          {
+            kind: 'transcript',
+            language: transcript.language,
+            segments: transcript.segments,
+            sceneTexts: [...perScene].map(([idx, text]) => ({ idx, text })),
+          },
+        ],
+      };
+    }),
+};
+
+/** In pipeline order (the order of the job_stage enum). */
+export const UNDERSTANDING_STAGES: readonly Stage[] = [visionEmbed, ocr, faceDetect, asr];
