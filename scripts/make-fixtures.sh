@@ -17,7 +17,7 @@ fail() { echo "make-fixtures: $*" >&2; exit 1; }
 command -v ffmpeg >/dev/null 2>&1 || fail "ffmpeg not found on PATH. Install it: apt-get install -y ffmpeg fonts-dejavu-core"
 [[ -f "$FONT" ]] || fail "font $FONT not found. Install it: apt-get install -y fonts-dejavu-core"
 
-FIXTURES=(cuts-a.mp4 cuts-b.mp4 bench-720p-60s.mp4 empty.mp4 truncated.mp4 notes.mov audio-only.m4a huge-resolution.mp4 truth.json)
+FIXTURES=(cuts-a.mp4 cuts-b.mp4 bench-720p-60s.mp4 faces-text.mp4 empty.mp4 truncated.mp4 notes.mov audio-only.m4a huge-resolution.mp4 truth.json)
 
 mkdir -p "$OUT"
 stamp="$(sha256sum "${BASH_SOURCE[0]}" | cut -c1-16)"
@@ -118,6 +118,23 @@ truncated() {
   fi
 }
 
+# 12 s, 1280x720 @ 25 fps for the model stages: real people (face-api's sample photos, 3 and 5 faces),
+# then a title card with on-screen text, cuts at 4 s and 8 s. No burnt-in labels: they would be read as text.
+FACE_PHOTOS="$ROOT/node_modules/@vladmandic/face-api/demo"
+faces_text() {
+  [[ -f "$FACE_PHOTOS/sample1.jpg" ]] || fail "face-api sample photos not found in $FACE_PHOTOS: run npm install first"
+  local fit="scale=1280:720:force_original_aspect_ratio=decrease,pad=1280:720:(ow-iw)/2:(oh-ih)/2,setsar=1,fps=25,format=yuv420p"
+  ff -loop 1 -t 4 -i "$FACE_PHOTOS/sample1.jpg" \
+    -f lavfi -i "gradients=size=1280x720:rate=25:c0=0x1e3a8a:c1=0x0f766e:duration=4" \
+    -loop 1 -t 4 -i "$FACE_PHOTOS/sample5.jpg" \
+    -f lavfi -i "sine=frequency=330:sample_rate=44100:duration=12" \
+    -filter_complex "[0:v]$fit[a];[2:v]$fit[c];[1:v]setsar=1,fps=25,format=yuv420p,\
+drawtext=fontfile=$FONT:text='QUARTERLY REVENUE 2026':x=(w-text_w)/2:y=260:fontsize=72:fontcolor=white,\
+drawtext=fontfile=$FONT:text='Meeting with Alice in Berlin':x=(w-text_w)/2:y=400:fontsize=44:fontcolor=0xfde68a[b];\
+[a][b][c]concat=n=3:v=1:a=0[v]" \
+    -map "[v]" -map 3:a -c:v libx264 -preset veryfast -pix_fmt yuv420p -g 50 -c:a aac -b:a 64k -t 12 -f mp4 "$1"
+}
+
 notes() {
   printf '%s\n' "Meeting notes, 12 March" "- buy milk" "- call Alice about the holiday videos" \
     "This is a plain text file renamed to .mov: Heimdex must refuse it with a clear message." >"$1"
@@ -138,6 +155,8 @@ truth() {
   "cuts-a.mp4": { "cuts": [4, 8], "durationS": 12, "width": 640, "height": 360, "fps": 25, "audio": true },
   "cuts-b.mp4": { "cuts": [3, 6.5], "durationS": 10, "width": 640, "height": 360, "fps": 30, "audio": true },
   "bench-720p-60s.mp4": { "cuts": [10, 20, 30, 40, 50], "durationS": 60, "width": 1280, "height": 720, "fps": 25, "audio": true },
+  "faces-text.mp4": { "cuts": [4, 8], "durationS": 12, "width": 1280, "height": 720, "fps": 25, "audio": true,
+    "faces": [3, 0, 5], "ocrWords": [[], ["QUARTERLY", "REVENUE", "2026", "Alice", "Berlin"], []] },
   "empty.mp4": { "error": "empty" },
   "truncated.mp4": { "error": "unreadable" },
   "notes.mov": { "error": "unreadable" },
@@ -151,6 +170,7 @@ echo "make-fixtures: $OUT"
 build cuts-a.mp4 cuts_a
 build cuts-b.mp4 cuts_b
 build bench-720p-60s.mp4 bench_720p
+build faces-text.mp4 faces_text
 build empty.mp4 empty
 build truncated.mp4 truncated
 build notes.mov notes

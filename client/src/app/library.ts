@@ -39,6 +39,8 @@ export type SceneCard = SceneRow;
 export interface StageStatus {
   /** Why the stage did no work (its model is not installed, the video has no sound); null when it did. */
   skippedReason: string | null;
+  /** Re-index can fill this skipped stage in (its model was missing). */
+  fillable: boolean;
   stage: JobStage;
   state: JobState;
   progress: number;
@@ -405,6 +407,7 @@ export function createLibrary() {
         error: job.error,
         attempts: job.attempts,
         skippedReason: job.skippedReason,
+        fillable: job.fillable,
       }));
     },
 

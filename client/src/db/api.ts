@@ -47,6 +47,8 @@ export interface JobRow {
   error: string | null;
   /** Why a COMPLETED stage did no work (e.g. its model is not installed); null when it did. */
   skippedReason: string | null;
+  /** The skip can be filled in by Re-index (a model was missing). */
+  fillable: boolean;
 }
 
 export interface VideoRow {
@@ -122,6 +124,8 @@ export interface StageCompletion {
   outcome: 'done' | 'skipped';
   /** Why a stage was skipped (kept in the job's metadata). */
   reason?: string;
+  /** The skip can be filled in later (its model was missing): Re-index runs such stages again. */
+  fillable?: boolean;
   writes?: StageWrite[];
 }
 
@@ -299,6 +303,7 @@ export function makeDbApi(pg: PGlite, userId: string = LOCAL_USER_ID) {
         attempts: jobs.attempts,
         error: jobs.error,
         skippedReason: sql<string | null>`case when ${jobs.jobMetadata} ->> 'outcome' = 'skipped' then ${jobs.jobMetadata} ->> 'reason' end`,
+        fillable: sql<boolean>`coalesce((${jobs.jobMetadata} ->> 'fillable')::boolean, false)`,
       })
       .from(jobs)
       .where(inArray(jobs.videoId, videoIds))
@@ -578,7 +583,9 @@ export function makeDbApi(pg: PGlite, userId: string = LOCAL_USER_ID) {
     async completeStage(videoId: string, stage: JobStage, completion: StageCompletion): Promise<boolean> {
       return db.transaction(async (tx) => {
         const metadata =
-          completion.outcome === 'skipped' ? { outcome: 'skipped', reason: completion.reason ?? '' } : { outcome: 'done' };
+          completion.outcome === 'skipped'
+            ? { outcome: 'skipped', reason: completion.reason ?? '', fillable: completion.fillable === true }
+            : { outcome: 'done' };
         const done = await tx
           .update(jobs)
           .set({ state: 'COMPLETED', progress: 1, error: null, jobMetadata: metadata, updatedAt: sql`now()` })
@@ -662,7 +669,7 @@ export function makeDbApi(pg: PGlite, userId: string = LOCAL_USER_ID) {
     },
 
     /**
-     * Fills in what an indexed video lacks: each of `stages` that was skipped (its model was absent)
+     * Fills in what an indexed video lacks: each of `stages` skipped in a way that can be filled in (its model was absent)
      * or that the video has no job for (indexed by an older version) runs again, then FINALIZE.
      * Returns the number of stages queued; 0 when there is nothing to fill in or the video is busy.
      */
@@ -677,7 +684,9 @@ export function makeDbApi(pg: PGlite, userId: string = LOCAL_USER_ID) {
         const known = new Set(existing.map((j) => j.stage));
         const missing = stages.filter((stage) => !known.has(stage));
         if (missing.length > 0) await tx.insert(jobs).values(missing.map((stage) => ({ videoId, stage })));
-        const skipped = existing.filter((j) => stages.includes(j.stage) && j.metadata.outcome === 'skipped').map((j) => j.stage);
+        const skipped = existing
+          .filter((j) => stages.includes(j.stage) && j.metadata.outcome === 'skipped' && j.metadata.fillable === true)
+          .map((j) => j.stage);
         const queued = [...missing, ...skipped];
         if (queued.length === 0) return 0;
         await tx

@@ -64,7 +64,10 @@ export function createMediaClient(): MediaClient {
   return {
     probe: (file) => call((remote) => remote.probe(file)),
     detectCuts: (file, info, onProgress) => call((remote) => remote.detectCuts(file, info, proxied(onProgress))),
+    detectCutsDetailed: (file, info, onProgress, options) =>
+      call((remote) => remote.detectCutsDetailed(file, info, proxied(onProgress), options)),
     extractFrames: (file, timesS, onProgress) => call((remote) => remote.extractFrames(file, timesS, proxied(onProgress))),
+    extractKeyframes: (file, timesS, onProgress) => call((remote) => remote.extractKeyframes(file, timesS, proxied(onProgress))),
     extractAudio: (file, onProgress, info) => call((remote) => remote.extractAudio(file, proxied(onProgress), info)),
     abort() {
       session?.end(new MediaError('aborted', 'Cancelled.'));

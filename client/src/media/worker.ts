@@ -1,13 +1,16 @@
 /// <reference lib="webworker" />
 /**
- * The media worker: probing, scene cuts, thumbnails and audio with ffmpeg.wasm, exposed with comlink.
+ * The media worker: probing, scene cuts, thumbnails and audio with ffmpeg.wasm, exposed with comlink. Scene cuts
+ * of MP4/MOV files take the faster WebCodecs path (webcodecs/) when the browser can decode them.
  * Create it through `createMediaClient()` (client.ts), which restores MediaErrors and proxies callbacks.
  */
 import * as Comlink from 'comlink';
 import { cutDetectionArgs, parseCutLog } from './cut-log.ts';
 import { FfmpegEngine, lastLines, OUTPUT_DIR, type RunResult } from './engine.ts';
 import { parseProbeLog, validateProbe, validateSize } from './probe.ts';
-import { MediaError, type ProbeInfo } from './types.ts';
+import { MediaError, type CutDetection, type CutDetectionOptions, type ProbeInfo } from './types.ts';
+import { detectCutsWebCodecs } from './webcodecs/detect.ts';
+import { WebCodecsUnsupported } from './webcodecs/unsupported.ts';
 import { toWire } from './wire.ts';
 
 const engine = new FfmpegEngine();
@@ -15,6 +18,9 @@ const engine = new FfmpegEngine();
 /** Thumbnail: at most 320 px wide, square pixels, display aspect kept, both sides even. */
 const FRAME_FILTER = "scale=w='trunc(min(320,iw*sar)/2)*2':h='trunc(ow/dar/2)*2',setsar=1";
 const FRAME_PATH = `${OUTPUT_DIR}/frame.jpg`;
+/** Keyframe for the models: at most 1280 px wide (captions and faces stay legible), same geometry rules. */
+const ANALYSIS_FILTER = "scale=w='trunc(min(1280,iw*sar)/2)*2':h='trunc(ow/dar/2)*2',setsar=1";
+const ANALYSIS_PATH = `${OUTPUT_DIR}/analysis.jpg`;
 const AUDIO_PATH = `${OUTPUT_DIR}/audio.pcm`;
 /** Every command whose log we read says -loglevel info: one quieter call would lower it for the whole instance. */
 const LOG = ['-hide_banner', '-loglevel', 'info'];
@@ -31,22 +37,56 @@ async function probe(file: File): Promise<ProbeInfo> {
 }
 
 async function detectCuts(file: File, info: ProbeInfo, onProgress?: (fraction: number) => void): Promise<number[]> {
+  return (await detectCutsDetailed(file, info, onProgress)).cutsS;
+}
+
+/** `detectCuts`, choosing the method (see CutDetectionOptions) and saying which one ran. */
+async function detectCutsDetailed(
+  file: File,
+  info: ProbeInfo,
+  onProgress?: (fraction: number) => void,
+  options: CutDetectionOptions = {},
+): Promise<CutDetection> {
+  const method = options.method ?? 'auto';
+  // One reporter for both attempts: progress never goes backwards when WebCodecs gives up half-way.
   const report = progressReporter(onProgress);
   try {
-    return await engine.exclusive(() =>
-      engine.withInput(file, async (path) => {
-        const result = await engine.run(
-          [...LOG, ...cutDetectionArgs(path)],
-          (seconds) => report(seconds / info.durationS),
-        );
-        if (result.code !== 0) throw decodeFailure('looking for scene cuts', result);
+    let fallbackReason: string | null = null;
+    if (method === 'webcodecs' || (method === 'auto' && isMp4Family(info))) {
+      try {
+        const { cutsS, frames, strongest } = await detectCutsWebCodecs(file, report);
         report(1);
-        return parseCutLog(result.lines);
-      }),
-    );
+        return { cutsS, method: 'webcodecs', fallbackReason: null, webcodecs: { frames, strongest } };
+      } catch (error) {
+        if (method === 'webcodecs') throw error;
+        fallbackReason = error instanceof Error ? error.message : String(error);
+        // An expected refusal (codec, container) is routine; anything else is worth a line in the console.
+        if (!(error instanceof WebCodecsUnsupported)) console.warn('WebCodecs cut detection failed; using ffmpeg.wasm.', error);
+      }
+    } else if (method === 'auto') {
+      fallbackReason = `WebCodecs path reads MP4/MOV only (this is ${info.container || 'unknown'})`;
+    }
+    const cutsS = await detectCutsFfmpeg(file, info, report);
+    return { cutsS, method: 'ffmpeg', fallbackReason };
   } finally {
     release(onProgress);
   }
+}
+
+/** ffmpeg's demuxer name for MP4/MOV/3GP is 'mov,mp4,m4a,3gp,3g2,mj2'. */
+function isMp4Family(info: ProbeInfo): boolean {
+  return info.container.split(',').some((name) => name === 'mov' || name === 'mp4');
+}
+
+async function detectCutsFfmpeg(file: File, info: ProbeInfo, report: (fraction: number) => void): Promise<number[]> {
+  return engine.exclusive(() =>
+    engine.withInput(file, async (path) => {
+      const result = await engine.run([...LOG, ...cutDetectionArgs(path)], (seconds) => report(seconds / info.durationS));
+      if (result.code !== 0) throw decodeFailure('looking for scene cuts', result);
+      report(1);
+      return parseCutLog(result.lines);
+    }),
+  );
 }
 
 async function extractFrames(file: File, timesS: number[], onProgress?: (fraction: number) => void): Promise<Uint8Array[]> {
@@ -65,6 +105,62 @@ async function extractFrames(file: File, timesS: number[], onProgress?: (fractio
     return Comlink.transfer(frames, frames.map((frame) => frame.buffer));
   } finally {
     release(onProgress);
+  }
+}
+
+/**
+ * For each time, a thumbnail (≤ 320 px) and an analysis frame (≤ 1280 px) from one decode: a single
+ * ffmpeg run splits the decoded picture into both sizes.
+ */
+async function extractKeyframes(
+  file: File,
+  timesS: number[],
+  onProgress?: (fraction: number) => void,
+): Promise<{ thumbnail: Uint8Array; frame: Uint8Array }[]> {
+  const report = progressReporter(onProgress);
+  try {
+    const keyframes = await engine.exclusive(() =>
+      engine.withInput(file, async (path) => {
+        const out: { thumbnail: Uint8Array; frame: Uint8Array }[] = [];
+        for (const [i, timeS] of timesS.entries()) {
+          out.push(await extractKeyframe(path, timeS));
+          report((i + 1) / timesS.length);
+        }
+        return out;
+      }),
+    );
+    return Comlink.transfer(keyframes, keyframes.flatMap((k) => [k.thumbnail.buffer, k.frame.buffer]));
+  } finally {
+    release(onProgress);
+  }
+}
+
+async function extractKeyframe(path: string, timeS: number): Promise<{ thumbnail: Uint8Array; frame: Uint8Array }> {
+  const encode = (seek: string[]) =>
+    engine.run([
+      ...LOG, ...seek, '-i', path, '-an', '-sn', '-dn',
+      '-filter_complex', `[0:v:0]split=2[t][a];[t]${FRAME_FILTER}[thumb];[a]${ANALYSIS_FILTER}[analysis]`,
+      '-map', '[thumb]', '-frames:v', '1', '-q:v', '5', '-f', 'image2', '-update', '1', FRAME_PATH,
+      '-map', '[analysis]', '-frames:v', '1', '-q:v', '3', '-f', 'image2', '-update', '1', ANALYSIS_PATH,
+    ]);
+  const read = async () => {
+    const thumbnail = await readFrame();
+    const frame = await engine.readOutput(ANALYSIS_PATH);
+    return thumbnail && frame && frame.byteLength > 0 ? { thumbnail, frame } : null;
+  };
+  try {
+    let result = await encode(['-ss', Math.max(0, timeS).toFixed(3)]);
+    let keyframe = result.code === 0 ? await read() : null;
+    // A time at or past the end (durations are rounded) yields no frame: take one from the last second.
+    if (result.code === 0 && keyframe === null) {
+      result = await encode(['-sseof', '-1']);
+      keyframe = result.code === 0 ? await read() : null;
+    }
+    if (keyframe === null) throw decodeFailure(`taking a picture at ${timeS.toFixed(2)} s`, result);
+    return keyframe;
+  } finally {
+    await engine.removeOutput(FRAME_PATH);
+    await engine.removeOutput(ANALYSIS_PATH);
   }
 }
 
@@ -109,7 +205,9 @@ async function extractAudio(
 const mediaApi = {
   probe: guarded(probe),
   detectCuts: guarded(detectCuts),
+  detectCutsDetailed: guarded(detectCutsDetailed),
   extractFrames: guarded(extractFrames),
+  extractKeyframes: guarded(extractKeyframes),
   extractAudio: guarded(extractAudio),
 };
 export type MediaApi = typeof mediaApi;

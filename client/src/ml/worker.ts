@@ -121,7 +121,13 @@ async function decodeAll(frames: Uint8Array[]): Promise<RgbaImage[]> {
 const mlApi = {
   /** Every model of the manifest with its presence and, once tried, where and how fast it loaded. */
   async status(): Promise<ModelStatus[]> {
-    const { statuses } = await inventory();
+    const { manifest, statuses } = await inventory();
+    // Files may have been added since (models:fetch while the app is open): ask again for the absent ones.
+    const absent = manifest.models.filter((m) => !statuses.get(m.id)!.present);
+    if (absent.length > 0) {
+      const presence = await modelPresence({ manifest: { ...manifest, models: absent } });
+      for (const model of absent) statuses.set(model.id, initialModelStatus(model, presence.find((p) => p.id === model.id)));
+    }
     return [...statuses.values()].map((s) => ({ ...s }));
   },
 

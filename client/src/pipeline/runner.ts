@@ -12,7 +12,8 @@ import { overallProgressAt, STAGE_LABELS } from './plan.ts';
 /** Expected outcomes are values; only the unexpected is thrown (then the stage fails with its message). */
 export type StageResult =
   | { status: 'done'; writes?: StageWrite[] }
-  | { status: 'skipped'; reason: string; writes?: StageWrite[] }
+  /** `fillable`: installing something (a model) would let the stage do its work; Re-index runs it again then. */
+  | { status: 'skipped'; reason: string; fillable?: boolean; writes?: StageWrite[] }
   | { status: 'failed'; reason: string };
 
 /**
@@ -222,7 +223,8 @@ export function createRunner<C>(options: RunnerOptions<C>): Runner {
           await fail(videoId, stage, result.reason);
         } else {
           const reason = result.status === 'skipped' ? result.reason : undefined;
-          await db.completeStage(videoId, stage, { outcome: result.status, reason, writes: result.writes });
+          const fillable = result.status === 'skipped' && result.fillable === true;
+          await db.completeStage(videoId, stage, { outcome: result.status, reason, fillable, writes: result.writes });
           emit({ type: 'stage-finished', videoId, stage, outcome: result.status, reason });
         }
       } catch (error) {

@@ -34,7 +34,8 @@ function standInMedia(overrides: Partial<Media> = {}): StandIn {
       onProgress?.(1);
       return [4.2, 8.1];
     },
-    extractFrames: async (_file, times) => times.map((t) => new Uint8Array([0xff, 0xd8, Math.round(t)])),
+    extractKeyframes: async (_file, times) =>
+      times.map((t) => ({ thumbnail: new Uint8Array([0xff, 0xd8, Math.round(t)]), frame: new Uint8Array([0xff, 0xd8, 100 + Math.round(t)]) })),
     extractAudio: async () => new Float32Array(16_000 * 12),
     ...overrides,
   };
@@ -45,11 +46,13 @@ let pg: PGlite;
 let db: DbApi;
 let runner: Runner | undefined;
 const savedAudio = new Map<string, number>();
+const savedKeyframes = new Map<string, { idx: number; jpeg: Uint8Array }[]>();
 
 beforeEach(async () => {
   pg = await openTestDatabase();
   db = makeDbApi(pg);
   savedAudio.clear();
+  savedKeyframes.clear();
 });
 afterEach(async () => {
   await runner?.stop();
@@ -66,6 +69,7 @@ function run({ media, abort }: StandIn, bytes = 1000) {
       media,
       reads: db,
       saveAudio: async (videoId, pcm) => void savedAudio.set(videoId, pcm.length),
+      saveKeyframes: async (videoId, frames) => void savedKeyframes.set(videoId, frames),
     }),
     abortWork: abort,
   });
@@ -101,6 +105,8 @@ describe('media stages', () => {
       expect(s.keyframeS).toBeGreaterThan(s.startS);
       expect(s.keyframeS).toBeLessThan(s.endS);
       expect(s.thumbnail).toEqual(new Uint8Array([0xff, 0xd8, Math.round(s.keyframeS!)]));
+      // The analysis-size keyframe of the same instant is kept for the model stages.
+      expect(savedKeyframes.get(videoId)?.find((f) => f.idx === s.idx)?.jpeg).toEqual(new Uint8Array([0xff, 0xd8, 100 + Math.round(s.keyframeS!)]));
     }
   });
 

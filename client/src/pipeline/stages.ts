@@ -16,10 +16,12 @@ export const AUDIO_SAMPLE_RATE = 16_000;
 export interface MediaStageContext extends StageRun {
   /** The video's bytes as stored in this browser (OPFS). */
   file: File;
-  media: Pick<MediaClient, 'probe' | 'detectCuts' | 'extractFrames' | 'extractAudio'>;
+  media: Pick<MediaClient, 'probe' | 'detectCuts' | 'extractKeyframes' | 'extractAudio'>;
   /** Read access to what earlier stages stored. */
   reads: Pick<DbApi, 'getProbe' | 'listSceneTimes'>;
   saveAudio(videoId: string, pcm: Float32Array): Promise<void>;
+  /** Analysis-size keyframes (≤ 1280 px) for the model stages; thumbnails go to the database. */
+  saveKeyframes(videoId: string, frames: { idx: number; jpeg: Uint8Array }[]): Promise<void>;
 }
 
 type Stage = PipelineStage<MediaStageContext>;
@@ -109,11 +111,19 @@ const thumbnails: Stage = {
     const times = scenes.map((s, i) => s.keyframeS ?? chosen[i]!);
     ctx.signal.throwIfAborted();
     try {
-      const frames = await ctx.media.extractFrames(ctx.file, times, ctx.onProgress);
-      if (frames.length !== scenes.length) {
-        throw new Error(`expected ${scenes.length} thumbnails, the media worker made ${frames.length}`);
+      const keyframes = await ctx.media.extractKeyframes(ctx.file, times, ctx.onProgress);
+      if (keyframes.length !== scenes.length) {
+        throw new Error(`expected ${scenes.length} keyframes, the media worker made ${keyframes.length}`);
       }
-      return { status: 'done', writes: [{ kind: 'thumbnails', thumbnails: scenes.map((s, i) => ({ idx: s.idx, jpeg: frames[i]! })) }] };
+      ctx.signal.throwIfAborted();
+      await ctx.saveKeyframes(
+        ctx.videoId,
+        scenes.map((s, i) => ({ idx: s.idx, jpeg: keyframes[i]!.frame })),
+      );
+      return {
+        status: 'done',
+        writes: [{ kind: 'thumbnails', thumbnails: scenes.map((s, i) => ({ idx: s.idx, jpeg: keyframes[i]!.thumbnail })) }],
+      };
     } catch (error) {
       return asFailure(error);
     }

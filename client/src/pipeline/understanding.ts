@@ -25,7 +25,7 @@ async function withModel(work: () => Promise<StageResult>): Promise<StageResult>
   try {
     return await work();
   } catch (error) {
-    if (isModelUnavailable(error)) return { status: 'skipped', reason: error.message };
+    if (isModelUnavailable(error)) return { status: 'skipped', reason: error.message, fillable: true };
     throw error;
   }
 }
@@ -38,7 +38,7 @@ async function keyframesOf(ctx: UnderstandingContext): Promise<{ scenes: SceneTi
     scenes.map((s) => s.idx),
   );
   if (stored.some((f) => f === null)) {
-    throw new StageFailure('The keyframes of this video are missing from this browser: re-index the video.');
+    throw new StageFailure('The keyframes of this video are missing from this browser: delete the video and import it again.');
   }
   return { scenes, frames: stored as Uint8Array[] };
 }

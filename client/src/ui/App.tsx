@@ -8,6 +8,7 @@ import { createKeyedList } from './reactive.ts';
 import { Shell } from './Shell.tsx';
 import { LibraryPage } from './pages/LibraryPage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
+import { SettingsPage } from './pages/SettingsPage.tsx';
 import { VideoPage } from './pages/VideoPage.tsx';
 
 /**
@@ -25,6 +26,7 @@ export function App(): JSX.Element {
       <HashRouter root={Shell}>
         <Route path="/" component={LibraryPage} />
         <Route path="/video/:id" component={VideoPage} />
+        <Route path="/settings" component={SettingsPage} />
         <Route path="*404" component={NotFoundPage} />
       </HashRouter>
     </AppProvider>

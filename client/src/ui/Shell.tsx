@@ -30,10 +30,13 @@ export function Shell(props: RouteSectionProps): JSX.Element {
             <Logo />
             <span class="brand-name">Heimdex</span>
           </A>
-          {/* Search, People and Settings join this nav when they exist. */}
+          {/* Search and People join this nav when they exist. */}
           <nav class="nav" aria-label="Main">
             <A href="/" end activeClass="nav-link--active" class="nav-link">
               Library
+            </A>
+            <A href="/settings" activeClass="nav-link--active" class="nav-link">
+              Settings
             </A>
           </nav>
           <div class="topbar-actions">

@@ -3,11 +3,12 @@ import type { ImportOutcome } from '../app/library.ts';
 
 /**
  * A message in the notice list. Import outcomes keep their status ('added' | 'duplicate' | 'failed');
- * 'pending' is an import still running, 'error' an action (retry, cancel, delete) that failed.
+ * 'pending' is an import still running, 'error' an action (retry, cancel, delete) that failed, 'info'
+ * the result of an action that has nothing to go wrong (e.g. what a re-index queued).
  */
 export interface Notice {
   id: number;
-  status: ImportOutcome['status'] | 'pending' | 'error';
+  status: ImportOutcome['status'] | 'pending' | 'error' | 'info';
   title: string;
   message: string;
   videoId?: string;

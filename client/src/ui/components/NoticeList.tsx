@@ -10,6 +10,7 @@ const ICONS: Record<Notice['status'], IconName> = {
   duplicate: 'copy',
   failed: 'alert',
   error: 'alert',
+  info: 'info',
 };
 
 /**

@@ -1,11 +1,14 @@
-import { createEffect, For, type JSX } from 'solid-js';
+import { createEffect, For, Show, type JSX } from 'solid-js';
 import type { SceneCard } from '../../app/library.ts';
 import { formatTimeRange, formatTimecode } from '../format.ts';
+import { faceCountText } from '../scene-facts.ts';
+import { Icon } from './Icon.tsx';
 import { Thumbnail } from './Thumbnail.tsx';
 
 /**
  * The scenes of a video as a horizontal strip of buttons. Selecting one seeks the player; the strip
- * keeps the active scene (the one being played) highlighted and scrolled into view.
+ * keeps the active scene (the one being played) highlighted and scrolled into view. Badges on a thumb
+ * say what was found in the scene: faces (with their count) and on-screen text ("T").
  */
 export function SceneStrip(props: { scenes: SceneCard[]; activeIdx: number | null; onSelect: (scene: SceneCard) => void }): JSX.Element {
   let strip: HTMLOListElement | undefined;
@@ -39,6 +42,15 @@ export function SceneStrip(props: { scenes: SceneCard[]; activeIdx: number | nul
       <For each={props.scenes}>
         {(scene, position) => {
           const active = () => props.activeIdx === scene.idx;
+          const hasText = () => scene.ocrText.trim() !== '';
+          const label = () =>
+            [
+              `Scene ${position() + 1}, ${formatTimecode(scene.startS)} to ${formatTimecode(scene.endS)}`,
+              scene.faceCount > 0 ? faceCountText(scene.faceCount) : '',
+              hasText() ? 'on-screen text' : '',
+            ]
+              .filter(Boolean)
+              .join(', ');
           return (
             <li>
               <button
@@ -50,11 +62,30 @@ export function SceneStrip(props: { scenes: SceneCard[]; activeIdx: number | nul
                 data-start={scene.startS}
                 data-end={scene.endS}
                 data-active={active() ? 'true' : 'false'}
+                data-faces={scene.faceCount}
+                data-ocr={scene.ocrText}
                 aria-current={active() ? 'true' : undefined}
-                aria-label={`Scene ${position() + 1}, ${formatTimecode(scene.startS)} to ${formatTimecode(scene.endS)}`}
+                aria-label={label()}
                 onClick={() => props.onSelect(scene)}
               >
-                <Thumbnail bytes={scene.thumbnail} alt="" class="scene-thumb" />
+                <div class="scene-media">
+                  <Thumbnail bytes={scene.thumbnail} alt="" class="scene-thumb" />
+                  <Show when={scene.faceCount > 0 || hasText()}>
+                    <span class="scene-badges" aria-hidden="true">
+                      <Show when={scene.faceCount > 0}>
+                        <span class="scene-badge" title={faceCountText(scene.faceCount)}>
+                          <Icon name="face" size={12} />
+                          {scene.faceCount}
+                        </span>
+                      </Show>
+                      <Show when={hasText()}>
+                        <span class="scene-badge scene-badge--text" title="On-screen text">
+                          T
+                        </span>
+                      </Show>
+                    </span>
+                  </Show>
+                </div>
                 <span class="scene-time">{formatTimeRange(scene.startS, scene.endS)}</span>
               </button>
             </li>

@@ -8,12 +8,14 @@ import { errorMessage } from '../notices.ts';
 import { createDocumentTitle, createKeyedList, createLoader } from '../reactive.ts';
 import { Icon } from '../components/Icon.tsx';
 import { ProcessingProgress } from '../components/ProcessingProgress.tsx';
+import { ReindexPanel } from '../components/ReindexPanel.tsx';
+import { SceneDetails } from '../components/SceneDetails.tsx';
 import { SceneStrip } from '../components/SceneStrip.tsx';
 import { StageList } from '../components/StageList.tsx';
 import { StateBadge } from '../components/StateBadge.tsx';
 import { VideoActions } from '../components/VideoActions.tsx';
 
-/** Player, details, pipeline stages and the scene strip of one video (route /video/:id). */
+/** Player, details, pipeline stages, the scene strip and the chosen scene's details of one video (route /video/:id). */
 export function VideoPage(): JSX.Element {
   const { library, videos } = useApp();
   const params = useParams<{ id: string }>();
@@ -92,6 +94,14 @@ function VideoDetails(props: { videoId: string; onDeleting: () => void; onDelete
     setActiveIdx(scene.idx);
     if (player) player.currentTime = scene.startS;
   };
+  // Before any scene is chosen or played, the player stands at the start: the details show the first scene.
+  const shownScene = () => {
+    const idx = activeIdx();
+    const at = idx === null ? 0 : scenes.findIndex((scene) => scene.idx === idx);
+    const scene = scenes[at === -1 ? 0 : at];
+    return scene ? { scene, position: at === -1 ? 0 : at } : null;
+  };
+  const hasSkippedStage = () => (stages.value() ?? []).some((stage) => stage.state === 'COMPLETED' && stage.fillable);
 
   const details = () => {
     const v = video();
@@ -168,6 +178,9 @@ function VideoDetails(props: { videoId: string; onDeleting: () => void; onDelete
                 <Switch>
                   <Match when={scenes.length > 0}>
                     <SceneStrip scenes={scenes} activeIdx={activeIdx()} onSelect={selectScene} />
+                    <Show when={shownScene()}>
+                      {(shown) => <SceneDetails scene={shown().scene} position={shown().position} stages={stages.value() ?? []} />}
+                    </Show>
                   </Match>
                   <Match when={scenesLoaded.error()}>
                     <p class="error-text">Could not load the scenes: {scenesLoaded.error()}</p>
@@ -202,6 +215,9 @@ function VideoDetails(props: { videoId: string; onDeleting: () => void; onDelete
                   <p class="error-text">Could not load the stages: {stages.error()}</p>
                 </Show>
                 <StageList stages={stages.value() ?? []} liveStage={v().stage} liveProgress={v().stageProgress} />
+                <Show when={v().state === 'INDEXED' && hasSkippedStage()}>
+                  <ReindexPanel videoId={v().videoId} title={v().title} />
+                </Show>
               </section>
             </aside>
           </div>

@@ -1,0 +1,203 @@
+import { createEffect, createSignal, For, Match, Show, Switch, type JSX } from 'solid-js';
+import type { ModelStatus } from '../../ml/registry.ts';
+import { useApp } from '../context.tsx';
+import { DEVICE_LABELS, describeModel, devicesInUse, sortModels, TASK_LABELS } from '../models.ts';
+import { createDocumentTitle, createLoader } from '../reactive.ts';
+import { CodeText } from '../components/CodeText.tsx';
+import { Icon, type IconName } from '../components/Icon.tsx';
+
+const CONDITION_ICONS: Record<ReturnType<typeof describeModel>['condition'], IconName> = {
+  loaded: 'check',
+  ready: 'dot',
+  missing: 'alert',
+  failed: 'alert',
+};
+
+/** Settings (route /settings): the on-device models, their state, and what this browser offers them. */
+export function SettingsPage(): JSX.Element {
+  const { library, videos } = useApp();
+  createDocumentTitle(() => 'Settings');
+
+  // Asked again on "Check again", and whenever a video moves to another stage: models load during
+  // indexing, so a stage change is when "Ready" can turn into "Loaded".
+  const [checks, setChecks] = createSignal(0);
+  const pipelineKey = () => videos.map((video) => `${video.videoId}:${video.state}:${video.stage ?? ''}`).join('|');
+  const models = createLoader(
+    () => `${checks()}|${pipelineKey()}`,
+    () => library.models().then(sortModels),
+  );
+  // Only a check the user asked for shows "Checking…" (the automatic ones are quiet).
+  const [checking, setChecking] = createSignal(false);
+  createEffect(() => {
+    if (!models.loading()) setChecking(false);
+  });
+  const checkAgain = () => {
+    setChecking(true);
+    setChecks((n) => n + 1);
+  };
+
+  return (
+    <section class="page settings" aria-labelledby="settings-heading">
+      <header class="page-header">
+        <div>
+          <h1 id="settings-heading" tabIndex={-1}>
+            Settings
+          </h1>
+          <p class="page-subtitle">How Heimdex understands your videos on this device.</p>
+        </div>
+      </header>
+
+      <section class="panel settings-panel" aria-labelledby="models-heading">
+        <div class="panel-header">
+          <h2 id="models-heading">On-device models</h2>
+          <Show when={models.value()}>{(list) => <span class="panel-count">{list().length}</span>}</Show>
+          <button
+            type="button"
+            class="btn btn--small panel-action"
+            data-testid="models-refresh"
+            disabled={checking()}
+            onClick={checkAgain}
+          >
+            <Icon name="retry" size={16} />
+            {checking() ? 'Checking…' : 'Check again'}
+          </button>
+        </div>
+
+        <div class="settings-intro">
+          <p>
+            <Icon name="lock" size={14} />
+            Speech, images, on-screen text and faces are recognised by models that run here, in this browser. Your
+            videos and what is found in them are never uploaded.
+          </p>
+          <p class="muted">
+            When a model is missing, its stage is skipped and videos still index. Install the model, then use{' '}
+            <strong>Re-index</strong> on a video to fill in what was skipped.
+          </p>
+        </div>
+
+        <RuntimeFacts models={models.value() ?? []} />
+
+        <Switch>
+          <Match when={models.value()}>
+            {(list) => (
+              <Show when={list().length > 0} fallback={<p class="muted">No models are listed in this build (public/models/models.json).</p>}>
+                <ul class="model-list" role="list">
+                  <For each={list()}>{(model) => <ModelRow model={model} />}</For>
+                </ul>
+              </Show>
+            )}
+          </Match>
+          <Match when={models.error()}>
+            <p class="error-text error-box" role="alert">
+              Could not check the models: {models.error()}
+            </p>
+          </Match>
+          <Match when={true}>
+            <p class="settings-loading" aria-busy="true">
+              <span class="spinner" aria-hidden="true" />
+              Checking the models…
+            </p>
+          </Match>
+        </Switch>
+        <Show when={models.value() && models.error()}>
+          <p class="error-text">Could not check again: {models.error()}</p>
+        </Show>
+      </section>
+    </section>
+  );
+}
+
+function ModelRow(props: { model: ModelStatus }): JSX.Element {
+  const view = () => describeModel(props.model);
+  return (
+    <li
+      class={`model-row model-row--${view().condition}${props.model.default ? '' : ' model-row--alternative'}`}
+      data-testid="model-row"
+      data-model-id={props.model.id}
+      data-task={props.model.task}
+      data-present={props.model.present ? 'true' : 'false'}
+      data-device={props.model.device ?? ''}
+    >
+      <div class="model-main">
+        <div class="model-heading">
+          <span class="model-task">{TASK_LABELS[props.model.task]}</span>
+          <Show when={props.model.default}>
+            <span class="tag">Default</span>
+          </Show>
+        </div>
+        <code class="model-id">{props.model.id}</code>
+      </div>
+      <p class="model-status" data-testid="model-status">
+        <Icon name={CONDITION_ICONS[view().condition]} size={16} />
+        {view().label}
+      </p>
+      <Show when={view().detail}>
+        {(detail) => (
+          <p class={view().condition === 'failed' ? 'model-detail error-text' : 'model-detail'}>
+            <CodeText text={detail()} />
+          </p>
+        )}
+      </Show>
+    </li>
+  );
+}
+
+/** Whether WASM may use threads (the page must be cross-origin isolated) and which device runs the models. */
+function RuntimeFacts(props: { models: readonly ModelStatus[] }): JSX.Element {
+  const isolated = typeof crossOriginIsolated !== 'undefined' && crossOriginIsolated;
+  const cores = navigator.hardwareConcurrency || null;
+  const offersWebGpu = 'gpu' in navigator;
+  const device = () => {
+    const used = devicesInUse(props.models);
+    if (used.length > 0) return used.map((d) => DEVICE_LABELS[d]).join(' and ');
+    return null;
+  };
+
+  return (
+    <dl class="runtime-facts" data-testid="runtime-facts">
+      <div class="runtime-fact" data-testid="isolation" data-isolated={isolated ? 'true' : 'false'}>
+        <dt>Threads</dt>
+        <dd>
+          <Show
+            when={isolated}
+            fallback={
+              <>
+                <span class="fact-value fact-value--warn">Not available</span>
+                <span class="fact-note">The page is not cross-origin isolated, so models run on a single thread (slower).</span>
+              </>
+            }
+          >
+            <span class="fact-value fact-value--ok">Available</span>
+            <span class="fact-note">
+              Cross-origin isolated{cores ? `; this device has ${cores} cores` : ''}.
+            </span>
+          </Show>
+        </dd>
+      </div>
+      <div class="runtime-fact" data-testid="device" data-device={devicesInUse(props.models)[0] ?? ''}>
+        <dt>Device</dt>
+        <dd>
+          <Show
+            when={device()}
+            fallback={
+              <>
+                <span class="fact-value">Not known yet</span>
+                <span class="fact-note">
+                  It is chosen when a model first loads, while a video is indexed.{' '}
+                  {offersWebGpu ? 'This browser offers WebGPU.' : 'This browser has no WebGPU, so models will run on WASM.'}
+                </span>
+              </>
+            }
+          >
+            {(name) => (
+              <>
+                <span class="fact-value fact-value--ok">{name()}</span>
+                <span class="fact-note">Where the loaded models run.</span>
+              </>
+            )}
+          </Show>
+        </dd>
+      </div>
+    </dl>
+  );
+}
