@@ -118,7 +118,7 @@ truncated() {
   fi
 }
 
-# 12 s, 1280x720 @ 25 fps for the model stages: real people (face-api's sample photos, 3 and 5 faces),
+# 12 s, 1280x720 @ 25 fps for the model stages: real people (face-api's sample photos, 3 and 4 faces),
 # then a title card with on-screen text, cuts at 4 s and 8 s. No burnt-in labels: they would be read as text.
 FACE_PHOTOS="$ROOT/node_modules/@vladmandic/face-api/demo"
 faces_text() {
@@ -126,7 +126,7 @@ faces_text() {
   local fit="scale=1280:720:force_original_aspect_ratio=decrease,pad=1280:720:(ow-iw)/2:(oh-ih)/2,setsar=1,fps=25,format=yuv420p"
   ff -loop 1 -t 4 -i "$FACE_PHOTOS/sample1.jpg" \
     -f lavfi -i "gradients=size=1280x720:rate=25:c0=0x1e3a8a:c1=0x0f766e:duration=4" \
-    -loop 1 -t 4 -i "$FACE_PHOTOS/sample5.jpg" \
+    -loop 1 -t 4 -i "$FACE_PHOTOS/sample4.jpg" \
     -f lavfi -i "sine=frequency=330:sample_rate=44100:duration=12" \
     -filter_complex "[0:v]$fit[a];[2:v]$fit[c];[1:v]setsar=1,fps=25,format=yuv420p,\
 drawtext=fontfile=$FONT:text='QUARTERLY REVENUE 2026':x=(w-text_w)/2:y=260:fontsize=72:fontcolor=white,\
@@ -156,7 +156,7 @@ truth() {
   "cuts-b.mp4": { "cuts": [3, 6.5], "durationS": 10, "width": 640, "height": 360, "fps": 30, "audio": true },
   "bench-720p-60s.mp4": { "cuts": [10, 20, 30, 40, 50], "durationS": 60, "width": 1280, "height": 720, "fps": 25, "audio": true },
   "faces-text.mp4": { "cuts": [4, 8], "durationS": 12, "width": 1280, "height": 720, "fps": 25, "audio": true,
-    "faces": [3, 0, 5], "ocrWords": [[], ["QUARTERLY", "REVENUE", "2026", "Alice", "Berlin"], []] },
+    "faces": [3, 0, 4], "ocrWords": [[], ["QUARTERLY", "REVENUE", "2026", "Alice", "Berlin"], []] },
   "empty.mp4": { "error": "empty" },
   "truncated.mp4": { "error": "unreadable" },
   "notes.mov": { "error": "unreadable" },

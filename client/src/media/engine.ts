@@ -154,6 +154,7 @@ export class FfmpegEngine {
       await Promise.race([ffmpeg.load({ coreURL, wasmURL }), timeout]);
       await ffmpeg.createDir(INPUT_DIR);
       await ffmpeg.createDir(OUTPUT_DIR);
+      await growHeap(ffmpeg);
       // A renewed instance picks up the job's input where the old one had it.
       if (this.#input) await mount(ffmpeg, this.#input);
       return { ffmpeg, commands: 0 };
@@ -164,6 +165,18 @@ export class FfmpegEngine {
       clearTimeout(timer);
     }
   }
+}
+
+/**
+ * Grows the wasm heap in steps before real work. On a fresh ffmpeg.wasm 0.12 instance, a first command
+ * that needs a large heap at once (a 1280 px JPEG, even one synthetic 1080p picture) traps with "memory
+ * access out of bounds", every time; growing it through 320 → 1080p pictures never did (~0.2 s a load).
+ */
+async function growHeap(ffmpeg: FFmpeg): Promise<void> {
+  for (const size of ['320x180', '640x360', '1280x720', '1920x1080']) {
+    await ffmpeg.exec(['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=1`, '-frames:v', '1', '-q:v', '3', '-f', 'mjpeg', `${OUTPUT_DIR}/heap.jpg`]);
+  }
+  await ffmpeg.deleteFile(`${OUTPUT_DIR}/heap.jpg`).catch(() => undefined);
 }
 
 /** ffmpeg.wasm itself failed (trap, out of memory, terminated), as opposed to a command exiting non-zero. */

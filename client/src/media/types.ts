@@ -18,6 +18,27 @@ export interface SceneSpan {
   endS: number;
 }
 
+/** How scene cuts were found: with the browser's own decoder (WebCodecs) or with ffmpeg.wasm. */
+export type CutMethod = 'webcodecs' | 'ffmpeg';
+
+export interface CutDetectionOptions {
+  /**
+   * 'auto' (the default): WebCodecs when the file is MP4/MOV and the browser decodes its codec, else — or when
+   * it fails — ffmpeg.wasm. A named method runs alone and its failure is thrown (for benchmarks and tests).
+   */
+  method?: 'auto' | CutMethod;
+}
+
+export interface CutDetection {
+  /** Cut times in seconds, ascending (what `detectCuts` returns). */
+  cutsS: number[];
+  method: CutMethod;
+  /** Why WebCodecs was not used, when 'auto' fell back to ffmpeg.wasm; otherwise null. */
+  fallbackReason: string | null;
+  /** WebCodecs only: frames scored, and the strongest frames' cut strength (how clearly the cuts stood out). */
+  webcodecs?: { frames: number; strongest: Array<{ timeS: number; strength: number }> };
+}
+
 export type MediaErrorKind = 'empty' | 'unreadable' | 'no-video' | 'too-large' | 'unsupported' | 'aborted';
 
 /** A failure the user should read (bad file, unsupported input). `message` is the human text. */

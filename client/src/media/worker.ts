@@ -20,7 +20,7 @@ const FRAME_FILTER = "scale=w='trunc(min(320,iw*sar)/2)*2':h='trunc(ow/dar/2)*2'
 const FRAME_PATH = `${OUTPUT_DIR}/frame.jpg`;
 /** Keyframe for the models: at most 1280 px wide (captions and faces stay legible), same geometry rules. */
 const ANALYSIS_FILTER = "scale=w='trunc(min(1280,iw*sar)/2)*2':h='trunc(ow/dar/2)*2',setsar=1";
-const ANALYSIS_PATH = `${OUTPUT_DIR}/analysis.jpg`;
+const THUMBNAIL_MAX_WIDTH = 320;
 const AUDIO_PATH = `${OUTPUT_DIR}/audio.pcm`;
 /** Every command whose log we read says -loglevel info: one quieter call would lower it for the whole instance. */
 const LOG = ['-hide_banner', '-loglevel', 'info'];
@@ -136,31 +136,30 @@ async function extractKeyframes(
 }
 
 async function extractKeyframe(path: string, timeS: number): Promise<{ thumbnail: Uint8Array; frame: Uint8Array }> {
-  const encode = (seek: string[]) =>
-    engine.run([
-      ...LOG, ...seek, '-i', path, '-an', '-sn', '-dn',
-      '-filter_complex', `[0:v:0]split=2[t][a];[t]${FRAME_FILTER}[thumb];[a]${ANALYSIS_FILTER}[analysis]`,
-      '-map', '[thumb]', '-frames:v', '1', '-q:v', '5', '-f', 'image2', '-update', '1', FRAME_PATH,
-      '-map', '[analysis]', '-frames:v', '1', '-q:v', '3', '-f', 'image2', '-update', '1', ANALYSIS_PATH,
-    ]);
-  const read = async () => {
-    const thumbnail = await readFrame();
-    const frame = await engine.readOutput(ANALYSIS_PATH);
-    return thumbnail && frame && frame.byteLength > 0 ? { thumbnail, frame } : null;
-  };
+  const frame = await extractFrame(path, timeS, ANALYSIS_FILTER, '3');
+  return { frame, thumbnail: await shrinkJpeg(frame, THUMBNAIL_MAX_WIDTH) };
+}
+
+/**
+ * The thumbnail is made from the analysis frame with the browser's image codecs (~10 ms), not by a second
+ * ffmpeg seek and decode. (A single ffmpeg run with `split` into two outputs crashed ffmpeg.wasm 0.12:
+ * "memory access out of bounds".)
+ */
+async function shrinkJpeg(jpeg: Uint8Array, maxWidth: number): Promise<Uint8Array> {
+  const bitmap = await createImageBitmap(new Blob([jpeg as Uint8Array<ArrayBuffer>], { type: 'image/jpeg' }));
   try {
-    let result = await encode(['-ss', Math.max(0, timeS).toFixed(3)]);
-    let keyframe = result.code === 0 ? await read() : null;
-    // A time at or past the end (durations are rounded) yields no frame: take one from the last second.
-    if (result.code === 0 && keyframe === null) {
-      result = await encode(['-sseof', '-1']);
-      keyframe = result.code === 0 ? await read() : null;
-    }
-    if (keyframe === null) throw decodeFailure(`taking a picture at ${timeS.toFixed(2)} s`, result);
-    return keyframe;
+    const scale = Math.min(1, maxWidth / bitmap.width);
+    const width = Math.max(2, Math.round((bitmap.width * scale) / 2) * 2);
+    const height = Math.max(2, Math.round((bitmap.height * scale) / 2) * 2);
+    const canvas = new OffscreenCanvas(width, height);
+    const context = canvas.getContext('2d');
+    if (!context) throw new Error('no 2D canvas in the media worker');
+    context.imageSmoothingQuality = 'high';
+    context.drawImage(bitmap, 0, 0, width, height);
+    const blob = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.8 });
+    return new Uint8Array(await blob.arrayBuffer());
   } finally {
-    await engine.removeOutput(FRAME_PATH);
-    await engine.removeOutput(ANALYSIS_PATH);
+    bitmap.close();
   }
 }
 
@@ -223,9 +222,9 @@ async function probeMounted(path: string): Promise<ProbeInfo> {
 }
 
 /** One JPEG at `timeS` (input seeking: fast, and exact since ffmpeg decodes from the keyframe before it). */
-async function extractFrame(path: string, timeS: number): Promise<Uint8Array> {
+async function extractFrame(path: string, timeS: number, filter = FRAME_FILTER, quality = '5'): Promise<Uint8Array> {
   const encode = (seek: string[]) =>
-    engine.run([...LOG, ...seek, '-i', path, '-an', '-sn', '-dn', '-frames:v', '1', '-vf', FRAME_FILTER, '-q:v', '5', '-f', 'image2', '-update', '1', FRAME_PATH]);
+    engine.run([...LOG, ...seek, '-i', path, '-an', '-sn', '-dn', '-frames:v', '1', '-vf', filter, '-q:v', quality, '-f', 'image2', '-update', '1', FRAME_PATH]);
   try {
     let result = await encode(['-ss', Math.max(0, timeS).toFixed(3)]);
     let frame = result.code === 0 ? await readFrame() : null;

@@ -1,0 +1,31 @@
+/** What the benchmark page (main.ts) exposes to bench/run.ts as `window.heimdexBench`. */
+import type { CutDetection } from '../../client/src/media/types.ts';
+
+/** One measured operation on the file chosen in the page's file input. */
+export type BenchTask = 'ffmpeg-cuts' | 'webcodecs-cuts' | 'media-stages';
+
+export interface BenchOutcome {
+  /** Wall time of the task, in seconds. */
+  wallS: number;
+  cuts: CutDetection;
+  /** media-stages only: seconds per stage, in the pipeline's order. */
+  stages?: Record<string, number>;
+}
+
+export interface BenchApi {
+  /**
+   * Starts a fresh media worker and warms it up with a probe (worker start + ffmpeg.wasm load), untimed by
+   * the tasks; returns its seconds.
+   */
+  prepare(): Promise<number>;
+  /** Times one task on the prepared worker. */
+  run(task: BenchTask): Promise<BenchOutcome>;
+  /** Terminates the worker, so that one run's memory does not carry into the next. */
+  dispose(): void;
+}
+
+declare global {
+  interface Window {
+    heimdexBench?: BenchApi;
+  }
+}

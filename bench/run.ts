@@ -1,0 +1,164 @@
+/**
+ * `npm run bench`: scene-cut throughput on the 60 s 720p fixture, in one run —
+ *   native ffmpeg (the reference), ffmpeg.wasm and WebCodecs cut detection in headless Chromium, and the whole
+ *   media stage set (probe + audio + cuts + thumbnails) through the real media worker —
+ * each the median of RUNS runs, with × real time, the ratio to native, cuts found against truth.json and the
+ * peak memory. Prints a table and writes bench/results/latest.json.
+ * Needs `npm run fixtures` and the bench page built (`vite build --config bench/vite.config.ts`); the npm
+ * script does both.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { CUT_THRESHOLD } from '../client/src/media/webcodecs/cuts.ts';
+import { CHROMIUM_ARGS } from '../tests/browser/harness.ts';
+import { isRenderer, pidsWithArgument, processTree, rssByPid, samplePeaks } from './memory.ts';
+import { runNativeSceneDetection } from './native.ts';
+import { serveStatic } from './server.ts';
+import type { BenchOutcome, BenchTask } from './page/protocol.ts';
+import { formatReport, summarise, type Measurement, type Row, type Truth } from './report.ts';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const FIXTURE_NAME = 'bench-720p-60s.mp4';
+const FIXTURE = join(ROOT, 'tests/fixtures/generated', FIXTURE_NAME);
+const PAGE_DIR = join(ROOT, 'dist-bench');
+const RESULTS = join(ROOT, 'bench/results/latest.json');
+const RUNS = 3;
+const TASK_TIMEOUT_MS = 120_000;
+
+function loadTruth(): Truth {
+  const path = join(ROOT, 'tests/fixtures/generated/truth.json');
+  if (!existsSync(FIXTURE) || !existsSync(path)) throw new Error(`${FIXTURE} is missing: run "npm run fixtures"`);
+  const truth = (JSON.parse(readFileSync(path, 'utf8')) as Record<string, Truth>)[FIXTURE_NAME];
+  if (!truth) throw new Error(`truth.json has no entry for ${FIXTURE_NAME}`);
+  return truth;
+}
+
+/** Headless Chromium on the bench page, with a way to find its renderer processes for /proc sampling. */
+async function openBenchPage(): Promise<{ context: BrowserContext; page: Page; renderers: () => number[]; close(): Promise<void> }> {
+  const profile = mkdtempSync(join(tmpdir(), 'heimdex-bench-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_ARGS,
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.on('pageerror', (error) => console.error(`[page error] ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') console.error(`[page ${message.type()}] ${message.text()}`);
+  });
+  // The browser process is the one started with our unique profile directory; renderers descend from it.
+  const [browserPid] = pidsWithArgument(profile).filter((pid) => !isRenderer(pid)).sort((a, b) => a - b);
+  if (browserPid === undefined) throw new Error(`no Chromium process with the profile ${profile} in /proc: cannot measure memory`);
+  const renderers = () => processTree(browserPid).filter(isRenderer);
+  return {
+    context,
+    page,
+    renderers,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+interface PageRun {
+  outcome: BenchOutcome;
+  warmUpS: number;
+  peakRssBytes: number;
+  /** Renderer RSS when the task started (after the warm-up). */
+  startRssBytes: number;
+  /** Renderer RSS with the page loaded, before the worker started. */
+  pageRssBytes: number;
+}
+
+async function runInPage(page: Page, url: string, task: BenchTask, renderers: () => number[]): Promise<PageRun> {
+  // A fresh document per run: nothing of the previous run's workers is left in the renderer.
+  await page.goto(url);
+  await page.waitForFunction(() => window.heimdexBench !== undefined && crossOriginIsolated);
+  await page.locator('#file').setInputFiles(FIXTURE);
+  const pageRss = rssByPid(renderers());
+  const warmUpS = await page.evaluate(() => window.heimdexBench!.prepare());
+  const startRss = rssByPid(renderers());
+  const memory = samplePeaks(renderers);
+  let outcome: BenchOutcome;
+  let peaks: Map<number, number>;
+  try {
+    outcome = await withTimeout(
+      page.evaluate((t) => window.heimdexBench!.run(t), task),
+      TASK_TIMEOUT_MS,
+      `${task} did not finish within ${TASK_TIMEOUT_MS / 1000} s`,
+    );
+  } finally {
+    peaks = memory.stop();
+    await page.evaluate(() => window.heimdexBench?.dispose()).catch(() => undefined);
+  }
+  // The page's renderer is the one that ran the work: by far the largest (the others are spares).
+  const [pid, peakRssBytes] = [...peaks].reduce((a, b) => (b[1] > a[1] ? b : a), [0, 0]);
+  return { outcome, warmUpS, peakRssBytes, startRssBytes: startRss.get(pid) ?? 0, pageRssBytes: pageRss.get(pid) ?? 0 };
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)));
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+async function main(): Promise<void> {
+  const truth = loadTruth();
+  // The machine may be shared: its load when the bench starts tells how far to trust absolute numbers.
+  const loadAverage = loadavg()[0]!.toFixed(1);
+  if (!existsSync(join(PAGE_DIR, 'index.html'))) throw new Error('dist-bench/ is missing: run "vite build --config bench/vite.config.ts"');
+  const server = await serveStatic(PAGE_DIR);
+  const browser = await openBenchPage();
+  const version = browser.context.browser()?.version() ?? (await browser.page.evaluate(() => navigator.userAgent));
+  const measurements: Record<string, Measurement[]> = { native: [], 'ffmpeg-cuts': [], 'webcodecs-cuts': [], 'media-stages': [] };
+  try {
+    for (let run = 1; run <= RUNS; run++) {
+      process.stdout.write(`run ${run}/${RUNS}: native`);
+      const native = await runNativeSceneDetection(FIXTURE);
+      measurements.native!.push({ wallS: native.wallS, cutsS: native.cutsS, peakRssBytes: native.peakRssBytes });
+      for (const task of ['ffmpeg-cuts', 'webcodecs-cuts', 'media-stages'] as const) {
+        process.stdout.write(`, ${task}`);
+        const { outcome, warmUpS, peakRssBytes, startRssBytes, pageRssBytes } = await runInPage(browser.page, server.url, task, browser.renderers);
+        measurements[task]!.push({
+          wallS: outcome.wallS,
+          cutsS: outcome.cuts.cutsS,
+          peakRssBytes,
+          startRssBytes,
+          pageRssBytes,
+          method: outcome.cuts.method,
+          stages: outcome.stages,
+          warmUpS,
+          strongest: outcome.cuts.webcodecs?.strongest,
+        });
+      }
+      process.stdout.write('\n');
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+
+  const rows: Row[] = [
+    summarise('native ffmpeg (scale=320, scene>0.3)', measurements.native!, truth),
+    summarise('ffmpeg.wasm detectCuts (Chromium)', measurements['ffmpeg-cuts']!, truth),
+    summarise('WebCodecs detectCuts (Chromium)', measurements['webcodecs-cuts']!, truth),
+    summarise('media stages via worker (Chromium)', measurements['media-stages']!, truth),
+  ];
+  const nativeWall = rows[0]!.wallS;
+  for (const row of rows) row.ratioVsNative = nativeWall / row.wallS;
+  const cpu = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'} (load ${loadAverage} at start)`;
+  const machine = `${cpu}; Chromium ${version}; fixture ${FIXTURE_NAME} (${truth.durationS} s)`;
+  console.log(formatReport(rows, truth, machine, RUNS, CUT_THRESHOLD));
+
+  mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+  writeFileSync(RESULTS, `${JSON.stringify({ date: new Date().toISOString(), machine, runs: RUNS, truth, rows, measurements }, null, 2)}\n`);
+  console.log(`\nwritten: ${RESULTS}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  process.exit(1);
+});
