@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -83,4 +84,35 @@ export async function openBrowser(): Promise<BrowserSession> {
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+export interface AppUnderTest {
+  server: RunningServer;
+  browser: BrowserSession;
+  page: Page;
+}
+
+/**
+ * Registers the hooks of a browser test file: the server and a browser on the Library page before
+ * its tests (after `beforeOpen`, e.g. an init script), both closed after, and the page's console
+ * printed when a test fails. The returned object is filled in by the first beforeAll.
+ */
+export function useApp(options: { beforeOpen?: (page: Page) => Promise<unknown> } = {}): AppUnderTest {
+  const app = {} as AppUnderTest;
+  beforeAll(async () => {
+    app.server = await startServer();
+    app.browser = await openBrowser();
+    app.page = app.browser.page;
+    await options.beforeOpen?.(app.page);
+    await app.page.goto(`${app.server.url}/#/`);
+    await app.page.getByTestId('import-input').waitFor({ state: 'attached', timeout: 60_000 });
+  });
+  afterAll(async () => {
+    await app.browser?.close();
+    await app.server?.stop();
+  });
+  afterEach((ctx) => {
+    if (ctx.task.result?.state === 'fail') console.log(`page console:\n${app.browser.logs.slice(-80).join('\n')}`);
+  });
+  return app;
 }

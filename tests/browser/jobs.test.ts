@@ -1,27 +1,14 @@
 // @vitest-environment node
 // Long work survives a closed tab, and the user can cancel and retry it.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { fixture, videoTruth } from './fixtures.ts';
-import { openBrowser, startServer, type BrowserSession, type RunningServer } from './harness.ts';
+import { useApp } from './harness.ts';
 
-let server: RunningServer;
-let browser: BrowserSession;
+const app = useApp();
 let page: Page;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await openBrowser();
-  page = browser.page;
-  await page.goto(`${server.url}/#/`);
-  await page.getByTestId('import-input').waitFor({ state: 'attached', timeout: 60_000 });
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-afterEach((ctx) => {
-  if (ctx.task.result?.state === 'fail') console.log(`page console:\n${browser.logs.slice(-60).join('\n')}`);
+beforeAll(() => {
+  page = app.page;
 });
 
 const benchCard = () =>

@@ -1,32 +1,16 @@
 // @vitest-environment node
 // The first slice end to end, in a real headless Chromium against the built app and the real server.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { fixture, videoTruth } from './fixtures.ts';
-import { openBrowser, startServer, type BrowserSession, type RunningServer } from './harness.ts';
+import { useApp, type RunningServer } from './harness.ts';
 
-let server: RunningServer;
-let browser: BrowserSession;
+const app = useApp();
 let page: Page;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await openBrowser();
-  page = browser.page;
-  await openLibrary();
+let server: RunningServer;
+beforeAll(() => {
+  ({ page, server } = app);
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-afterEach((ctx) => {
-  if (ctx.task.result?.state === 'fail') console.log(`page console:\n${browser.logs.slice(-60).join('\n')}`);
-});
-
-async function openLibrary() {
-  await page.goto(`${server.url}/#/`);
-  await page.getByTestId('import-input').waitFor({ state: 'attached', timeout: 60_000 });
-}
 
 function card(title: string): Locator {
   return page.getByTestId('video-card').filter({ has: page.getByTestId('video-title').getByText(title, { exact: true }) });

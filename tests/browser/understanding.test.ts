@@ -2,10 +2,10 @@
 // The model stages end to end with the real models that ship in npm packages (PP-OCR, face-api):
 // a video with faces and on-screen text gets its words and face counts, and the page stays responsive.
 import { readFileSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { fixture, FIXTURE_DIR } from './fixtures.ts';
-import { openBrowser, startServer, type BrowserSession, type RunningServer } from './harness.ts';
+import { useApp, type RunningServer } from './harness.ts';
 
 interface Truth {
   cuts: number[];
@@ -14,31 +14,21 @@ interface Truth {
 }
 const truth = (JSON.parse(readFileSync(`${FIXTURE_DIR}/truth.json`, 'utf8')) as Record<string, Truth>)['faces-text.mp4']!;
 
-let server: RunningServer;
-let browser: BrowserSession;
+// Every main-thread task over 50 ms, from the first script on (the Long Tasks API).
+const app = useApp({
+  beforeOpen: (page) =>
+    page.addInitScript(() => {
+      const w = window as unknown as { __longTasks: number[] };
+      w.__longTasks = [];
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) w.__longTasks.push(entry.duration);
+      }).observe({ type: 'longtask', buffered: true });
+    }),
+});
 let page: Page;
-
-beforeAll(async () => {
-  server = await startServer();
-  browser = await openBrowser();
-  page = browser.page;
-  // Every main-thread task over 50 ms, from the first script on (the Long Tasks API).
-  await page.addInitScript(() => {
-    const w = window as unknown as { __longTasks: number[] };
-    w.__longTasks = [];
-    new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) w.__longTasks.push(entry.duration);
-    }).observe({ type: 'longtask', buffered: true });
-  });
-  await page.goto(`${server.url}/#/`);
-  await page.getByTestId('import-input').waitFor({ state: 'attached', timeout: 60_000 });
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-});
-afterEach((ctx) => {
-  if (ctx.task.result?.state === 'fail') console.log(`page console:\n${browser.logs.slice(-80).join('\n')}`);
+let server: RunningServer;
+beforeAll(() => {
+  ({ page, server } = app);
 });
 
 const card = () =>

@@ -209,30 +209,15 @@ export function makeDbApi(pg: PGlite, userId: string = LOCAL_USER_ID) {
         }
         return;
       case 'keyframes':
-        for (const k of write.keyframes) {
-          const updated = await tx
-            .update(scenes)
-            .set({ keyframeS: k.keyframeS, updatedAt: sql`now()` })
-            .where(and(eq(scenes.videoId, videoId), eq(scenes.idx, k.idx)))
-            .returning({ sceneId: scenes.sceneId });
-          if (updated.length === 0) throw new Error(`keyframe for scene ${k.idx}, which does not exist`);
-        }
+        for (const k of write.keyframes) await updateScene(tx, videoId, k.idx, 'keyframe', { keyframeS: k.keyframeS });
         return;
       case 'imageVectors':
         for (const v of write.vectors) {
-          await tx
-            .update(scenes)
-            .set({ imageVec: Array.from(v.vector), imageModel: write.modelId, updatedAt: sql`now()` })
-            .where(and(eq(scenes.videoId, videoId), eq(scenes.idx, v.idx)));
+          await updateScene(tx, videoId, v.idx, 'image vector', { imageVec: Array.from(v.vector), imageModel: write.modelId });
         }
         return;
       case 'ocrText':
-        for (const t of write.texts) {
-          await tx
-            .update(scenes)
-            .set({ ocrText: t.text, updatedAt: sql`now()` })
-            .where(and(eq(scenes.videoId, videoId), eq(scenes.idx, t.idx)));
-        }
+        for (const t of write.texts) await updateScene(tx, videoId, t.idx, 'on-screen text', { ocrText: t.text });
         return;
       case 'faces': {
         await tx.delete(faces).where(eq(faces.videoId, videoId));
@@ -266,12 +251,7 @@ export function makeDbApi(pg: PGlite, userId: string = LOCAL_USER_ID) {
           await tx.insert(transcriptSegments).values(write.segments.map((s) => ({ videoId, ...s })));
         }
         await tx.update(scenes).set({ transcript: '', updatedAt: sql`now()` }).where(eq(scenes.videoId, videoId));
-        for (const t of write.sceneTexts) {
-          await tx
-            .update(scenes)
-            .set({ transcript: t.text, updatedAt: sql`now()` })
-            .where(and(eq(scenes.videoId, videoId), eq(scenes.idx, t.idx)));
-        }
+        for (const t of write.sceneTexts) await updateScene(tx, videoId, t.idx, 'transcript', { transcript: t.text });
         await tx
           .update(videos)
           .set({ metadata: sql`${videos.metadata} || jsonb_build_object('language', ${write.language}::text)` })
@@ -279,16 +259,19 @@ export function makeDbApi(pg: PGlite, userId: string = LOCAL_USER_ID) {
         return;
       }
       case 'thumbnails':
-        for (const t of write.thumbnails) {
-          const updated = await tx
-            .update(scenes)
-            .set({ thumbnail: t.jpeg, updatedAt: sql`now()` })
-            .where(and(eq(scenes.videoId, videoId), eq(scenes.idx, t.idx)))
-            .returning({ sceneId: scenes.sceneId });
-          if (updated.length === 0) throw new Error(`thumbnail for scene ${t.idx}, which does not exist`);
-        }
+        for (const t of write.thumbnails) await updateScene(tx, videoId, t.idx, 'thumbnail', { thumbnail: t.jpeg });
         return;
     }
+  }
+
+  /** Sets columns of one scene of the video; a result for a scene that does not exist fails the whole write. */
+  async function updateScene(tx: Tx, videoId: string, idx: number, what: string, values: Partial<typeof scenes.$inferInsert>) {
+    const updated = await tx
+      .update(scenes)
+      .set({ ...values, updatedAt: sql`now()` })
+      .where(and(eq(scenes.videoId, videoId), eq(scenes.idx, idx)))
+      .returning({ sceneId: scenes.sceneId });
+    if (updated.length === 0) throw new Error(`${what} for scene ${idx}, which does not exist`);
   }
 
   async function jobsOf(videoIds: string[]): Promise<Map<string, JobRow[]>> {
