@@ -145,6 +145,7 @@ export function makeDbApi(pg: PGlite, userId: string = LOCAL_USER_ID) {
   const db: Db = drizzle(pg);
 
   const ownVideo = (videoId: string) => and(eq(videos.videoId, videoId), eq(videos.userId, userId));
+  const liveScenesOf = (videoId: string) => and(eq(scenes.videoId, videoId), eq(scenes.userId, userId), eq(scenes.deleted, false));
 
   /** Derives the video state from its jobs (see the header) unless it is FAILED or DELETED. */
   async function syncVideoState(q: Queryable, videoId: string): Promise<void> {
@@ -477,7 +478,7 @@ export function makeDbApi(pg: PGlite, userId: string = LOCAL_USER_ID) {
           hasImageVector: sql<boolean>`"scenes"."image_vec" is not null`,
         })
         .from(scenes)
-        .where(and(eq(scenes.videoId, videoId), eq(scenes.userId, userId), eq(scenes.deleted, false)))
+        .where(liveScenesOf(videoId))
         .orderBy(asc(scenes.idx));
       return rows.map((r) => ({ ...r, thumbnail: r.thumbnail ?? null }));
     },
@@ -492,7 +493,7 @@ export function makeDbApi(pg: PGlite, userId: string = LOCAL_USER_ID) {
           keyframeS: scenes.keyframeS,
         })
         .from(scenes)
-        .where(and(eq(scenes.videoId, videoId), eq(scenes.userId, userId), eq(scenes.deleted, false)))
+        .where(liveScenesOf(videoId))
         .orderBy(asc(scenes.idx));
     },
 

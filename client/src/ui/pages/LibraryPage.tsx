@@ -6,6 +6,7 @@ import { createDocumentTitle } from '../reactive.ts';
 import { Icon } from '../components/Icon.tsx';
 import { ImportButton } from '../components/ImportButton.tsx';
 import { VideoCard } from '../components/VideoCard.tsx';
+import { OpeningLibrary } from '../components/OpeningLibrary.tsx';
 
 /** The grid of videos. The whole window accepts dropped files while this page is open. */
 export function LibraryPage(): JSX.Element {
@@ -58,10 +59,7 @@ export function LibraryPage(): JSX.Element {
           </div>
         </Match>
         <Match when={!library.ready()}>
-          <div class="empty" aria-busy="true">
-            <span class="spinner spinner--large" aria-hidden="true" />
-            <p>Opening your library…</p>
-          </div>
+          <OpeningLibrary />
         </Match>
         <Match when={true}>
           <div class="empty">

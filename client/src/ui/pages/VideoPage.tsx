@@ -14,6 +14,7 @@ import { SceneStrip } from '../components/SceneStrip.tsx';
 import { StageList } from '../components/StageList.tsx';
 import { StateBadge } from '../components/StateBadge.tsx';
 import { VideoActions } from '../components/VideoActions.tsx';
+import { OpeningLibrary } from '../components/OpeningLibrary.tsx';
 
 /** Player, details, pipeline stages, the scene strip and the chosen scene's details of one video (route /video/:id). */
 export function VideoPage(): JSX.Element {
@@ -39,10 +40,7 @@ export function VideoPage(): JSX.Element {
         </Match>
         <Match when={deleting()}>{null}</Match>
         <Match when={!library.ready() && !library.error()}>
-          <div class="empty" aria-busy="true">
-            <span class="spinner spinner--large" aria-hidden="true" />
-            <p>Opening your library…</p>
-          </div>
+          <OpeningLibrary />
         </Match>
         <Match when={true}>
           <div class="empty">
