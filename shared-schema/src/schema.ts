@@ -166,6 +166,10 @@ export const scenes = pgTable(
     uniqueIndex('scenes_video_idx_idx').on(t.videoId, t.idx),
     index('scenes_user_idx').on(t.userId),
     index('scenes_tsv_idx').using('gin', t.searchTsv),
+    // Typo-tolerant matching (`word_similarity`, the `<%` operator) on each text signal apart,
+    // so `said:` and `text:` filters keep their index.
+    index('scenes_transcript_trgm_idx').using('gin', t.transcript.op('gin_trgm_ops')),
+    index('scenes_ocr_trgm_idx').using('gin', t.ocrText.op('gin_trgm_ops')),
   ],
 );
 
@@ -217,6 +221,8 @@ export const faces = pgTable(
     faceModel: text('face_model'),
     crop: bytea('crop'),
     personId: uuid('person_id').references(() => faceProfiles.personId, { onDelete: 'set null' }),
+    /** The user put this face in its person (split / move): automatic clustering leaves it there. */
+    personLocked: boolean('person_locked').notNull().default(false),
     deleted: boolean('deleted').notNull().default(false),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -236,6 +242,34 @@ export const scenePeople = pgTable(
     userId: uuid('user_id').notNull(),
   },
   (t) => [primaryKey({ columns: [t.sceneId, t.personId] }), index('scene_people_person_idx').on(t.personId)],
+);
+
+/** "Never merge these two": clustering keeps the two people apart. Stored once per pair, person_a < person_b. */
+export const personNeverMerge = pgTable(
+  'person_never_merge',
+  {
+    userId: uuid('user_id').notNull(),
+    personA: uuid('person_a')
+      .notNull()
+      .references(() => faceProfiles.personId, { onDelete: 'cascade' }),
+    personB: uuid('person_b')
+      .notNull()
+      .references(() => faceProfiles.personId, { onDelete: 'cascade' }),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.personA, t.personB] }), index('person_never_merge_b_idx').on(t.personB)],
+);
+
+/** Per-user preferences that belong with the library (e.g. the chosen visual model). */
+export const settings = pgTable(
+  'settings',
+  {
+    userId: uuid('user_id').notNull(),
+    key: text('key').notNull(),
+    value: jsonb('value').$type<unknown>().notNull(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.key] })],
 );
 
 export const refreshTokens = pgTable(
