@@ -23,10 +23,12 @@ export interface RunningServer {
 
 /** `npm run serve` on a free port with its own temporary data directory. */
 export async function startServer(): Promise<RunningServer> {
-  if (!existsSync('dist/index.html')) throw new Error('dist/ is missing: run "npm run build" before the browser tests');
+  // HEIMDEX_DIST lets several builds live side by side (e.g. `vite build --outDir /tmp/dist-x`).
+  const staticDir = process.env.HEIMDEX_DIST ?? 'dist';
+  if (!existsSync(join(staticDir, 'index.html'))) throw new Error(`${staticDir}/ is missing: run "npm run build" before the browser tests`);
   const dataDir = mkdtempSync(join(tmpdir(), 'heimdex-server-'));
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'sync-server/src/main.ts'], {
-    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, STATIC_DIR: 'dist' },
+    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, STATIC_DIR: staticDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
