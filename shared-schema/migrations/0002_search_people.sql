@@ -14,6 +14,7 @@ CREATE TABLE "settings" (
 	CONSTRAINT "settings_user_id_key_pk" PRIMARY KEY("user_id","key")
 );
 --> statement-breakpoint
+ALTER TABLE "face_profiles" ADD COLUMN "number" integer NOT NULL;--> statement-breakpoint
 ALTER TABLE "faces" ADD COLUMN "person_locked" boolean DEFAULT false NOT NULL;--> statement-breakpoint
 ALTER TABLE "person_never_merge" ADD CONSTRAINT "person_never_merge_person_a_face_profiles_person_id_fk" FOREIGN KEY ("person_a") REFERENCES "public"."face_profiles"("person_id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "person_never_merge" ADD CONSTRAINT "person_never_merge_person_b_face_profiles_person_id_fk" FOREIGN KEY ("person_b") REFERENCES "public"."face_profiles"("person_id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint

@@ -194,6 +194,8 @@ export const faceProfiles = pgTable(
     personId: uuid('person_id').primaryKey().defaultRandom(),
     userId: uuid('user_id').notNull(),
     name: text('name'),
+    /** Stable per-user number, shown as "Person N" while the person has no name. */
+    number: integer('number').notNull(),
     centroid: vector('centroid'),
     faceModel: text('face_model'),
     hidden: boolean('hidden').notNull().default(false),
