@@ -17,12 +17,14 @@ import { isRenderer, pidsWithArgument, processTree, rssByPid, samplePeaks } from
 import { runNativeSceneDetection } from './native.ts';
 import { serveStatic } from './server.ts';
 import type { BenchOutcome, BenchTask } from './page/protocol.ts';
-import { formatReport, summarise, type Measurement, type Row, type Truth } from './report.ts';
+import { formatReport, median, summarise, type Measurement, type Row, type Truth } from './report.ts';
+import { formatModelReport, runModelBench, type ModelBenchResult } from './models.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const FIXTURE_NAME = 'bench-720p-60s.mp4';
 const FIXTURE = join(ROOT, 'tests/fixtures/generated', FIXTURE_NAME);
-const PAGE_DIR = join(ROOT, 'dist-bench');
+// HEIMDEX_BENCH_DIST: a page built elsewhere (several people benchmarking in one checkout).
+const PAGE_DIR = process.env.HEIMDEX_BENCH_DIST ?? join(ROOT, 'dist-bench');
 const RESULTS = join(ROOT, 'bench/results/latest.json');
 const RUNS = 3;
 const TASK_TIMEOUT_MS = 120_000;
@@ -114,6 +116,7 @@ async function main(): Promise<void> {
   const browser = await openBenchPage();
   const version = browser.context.browser()?.version() ?? (await browser.page.evaluate(() => navigator.userAgent));
   const measurements: Record<string, Measurement[]> = { native: [], 'ffmpeg-cuts': [], 'webcodecs-cuts': [], 'media-stages': [] };
+  let models: ModelBenchResult | undefined;
   try {
     for (let run = 1; run <= RUNS; run++) {
       process.stdout.write(`run ${run}/${RUNS}: native`);
@@ -136,6 +139,8 @@ async function main(): Promise<void> {
       }
       process.stdout.write('\n');
     }
+    process.stdout.write('models and the whole pipeline\n');
+    models = await runModelBench(browser.page, server.url, FIXTURE, median(measurements.native!.map((m) => m.wallS)));
   } finally {
     await browser.close();
     await server.close();
@@ -152,9 +157,10 @@ async function main(): Promise<void> {
   const cpu = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'} (load ${loadAverage} at start)`;
   const machine = `${cpu}; Chromium ${version}; fixture ${FIXTURE_NAME} (${truth.durationS} s)`;
   console.log(formatReport(rows, truth, machine, RUNS, CUT_THRESHOLD));
+  if (models) console.log(formatModelReport(models));
 
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
-  writeFileSync(RESULTS, `${JSON.stringify({ date: new Date().toISOString(), machine, runs: RUNS, truth, rows, measurements }, null, 2)}\n`);
+  writeFileSync(RESULTS, `${JSON.stringify({ date: new Date().toISOString(), machine, runs: RUNS, truth, rows, measurements, models }, null, 2)}\n`);
   console.log(`\nwritten: ${RESULTS}`);
 }
 

@@ -8,6 +8,7 @@ import { isolationHeaders } from '../sync-server/src/middleware/isolation.ts';
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8', // ORT's wasm glue (/ort/*.mjs) is imported as a module: it needs a JS type
   '.wasm': 'application/wasm', // streaming compilation needs it
   '.css': 'text/css; charset=utf-8',
   '.json': 'application/json',

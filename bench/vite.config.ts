@@ -1,15 +1,26 @@
 /**
- * Builds the benchmark page (bench/page/) to dist-bench/: the real media worker and its ffmpeg.wasm core,
- * without the app. Kept apart from the product build on purpose. Used by `npm run bench`.
+ * Builds the benchmark page (bench/page/) to dist-bench/: the real media and ML workers, ffmpeg.wasm and the
+ * models of public/, without the app. Kept apart from the product build on purpose. Used by `npm run bench`.
  */
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
 export default defineConfig({
   root: fileURLToPath(new URL('./page', import.meta.url)),
-  publicDir: false,
-  resolve: { conditions: ['heimdex-source'] },
-  worker: { format: 'es' },
+  // The app's public/ (models, /ort/ and /tfjs/ runtimes) so the real ML worker loads what the app loads.
+  publicDir: fileURLToPath(new URL('../public', import.meta.url)),
+  // As in the app's build: ORT's external-wasm build, and ORT's glue in a chunk of its own in workers.
+  resolve: { conditions: ['heimdex-source', 'onnxruntime-web-use-extern-wasm'] },
+  worker: {
+    format: 'es',
+    rolldownOptions: {
+      output: {
+        codeSplitting: {
+          groups: [{ name: 'onnxruntime-web', test: /node_modules[\\/]onnxruntime-(web|common)[\\/]/ }],
+        },
+      },
+    },
+  },
   logLevel: 'warn',
   build: {
     outDir: fileURLToPath(new URL('../dist-bench', import.meta.url)),

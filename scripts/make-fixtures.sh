@@ -177,3 +177,6 @@ build notes.mov notes
 build audio-only.m4a audio_only
 build huge-resolution.mp4 huge_resolution
 build truth.json truth
+
+# The dev corpus of `npm run eval` (tests/eval/): its own recipe and stamp, so editing it rebuilds only it.
+bash "$ROOT/tests/eval/make-corpus.sh" "$OUT/eval"

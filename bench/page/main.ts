@@ -2,6 +2,7 @@
 import { createMediaClient, type MediaClient } from '../../client/src/media/client.ts';
 import { buildScenes, chooseKeyframes } from '../../client/src/media/scenes.ts';
 import type { ProbeInfo } from '../../client/src/media/types.ts';
+import { benchModels } from './models.ts';
 import type { BenchApi, BenchOutcome, BenchTask } from './protocol.ts';
 
 let prepared: { media: MediaClient; file: File; info: ProbeInfo } | null = null;
@@ -51,4 +52,6 @@ function dispose(): void {
   prepared = null;
 }
 
-window.heimdexBench = { prepare, run, dispose } satisfies BenchApi;
+const models = () => benchModels([...(document.querySelector<HTMLInputElement>('#file')?.files ?? [])]);
+
+window.heimdexBench = { prepare, run, dispose, models } satisfies BenchApi;

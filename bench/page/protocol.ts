@@ -1,5 +1,6 @@
 /** What the benchmark page (main.ts) exposes to bench/run.ts as `window.heimdexBench`. */
 import type { CutDetection } from '../../client/src/media/types.ts';
+import type { ModelBenchOutcome } from './models-protocol.ts';
 
 /** One measured operation on the file chosen in the page's file input. */
 export type BenchTask = 'ffmpeg-cuts' | 'webcodecs-cuts' | 'media-stages';
@@ -22,6 +23,8 @@ export interface BenchApi {
   run(task: BenchTask): Promise<BenchOutcome>;
   /** Terminates the worker, so that one run's memory does not carry into the next. */
   dispose(): void;
+  /** Every model of models.json, then the whole pipeline, on the files in #file (bench/page/models.ts). */
+  models(): Promise<ModelBenchOutcome>;
 }
 
 declare global {

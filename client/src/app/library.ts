@@ -10,7 +10,10 @@ import { createMediaClient } from '../media/client.ts';
 import { overallProgress, PIPELINE_STAGES } from '../pipeline/plan.ts';
 import { createRunner, StageFailure, type RunnerEvent } from '../pipeline/runner.ts';
 import { createMlClient } from '../ml/client.ts';
+import { createVisualModel } from './visual-model.ts';
+import { createSearch } from './search.ts';
 import type { ModelStatus } from '../ml/registry.ts';
+import type { MergeResult } from '../db/people.ts';
 import { PIPELINE, type PipelineContext } from '../pipeline/pipeline.ts';
 
 export { STAGE_LABELS } from '../pipeline/plan.ts';
@@ -109,6 +112,8 @@ export function createLibrary() {
   const fatal = new Promise<never>((_, reject) => (fail = reject));
   const db = openDbClient((message) => fail(new Error(message)));
   const media = createMediaClient();
+  /** Clip export has its own media worker, started on first use: cancelling indexing must not kill an export, nor an export wait for indexing. */
+  let clipMedia: ReturnType<typeof createMediaClient> | null = null;
   const ml = createMlClient();
 
   const runner = createRunner<PipelineContext>({
@@ -126,6 +131,15 @@ export function createLibrary() {
       ml.abort();
     },
     onEvent: onRunnerEvent,
+  });
+  const visualModel = createVisualModel({
+    db,
+    ml,
+    whenOpen: () => opened,
+    onQueued: () => {
+      runner.wake();
+      schedule(true);
+    },
   });
 
   // ---- keeping the cards live -------------------------------------------------------------
@@ -252,7 +266,10 @@ export function createLibrary() {
       rows = await db.listVideos();
       setReady(true);
       publish();
+      // The chosen visual model reaches the ML worker before any stage can ask it for an embedding.
+      const catchUpVisual = await visualModel.restore();
       runner.start();
+      void catchUpVisual();
       // Ask the browser not to evict the library under storage pressure (granted silently or not at all).
       void navigator.storage?.persist?.().catch(() => undefined);
     })(),
@@ -270,6 +287,7 @@ export function createLibrary() {
         .then(() => db.close())
         .catch(() => undefined);
       media.abort();
+      clipMedia?.abort();
       if (timer) clearTimeout(timer);
     });
   }
@@ -419,6 +437,20 @@ export function createLibrary() {
       return URL.createObjectURL(mime && !file.type ? new Blob([file], { type: mime }) : file);
     },
 
+    /**
+     * The part [startS, endS] of a video's stored file, cut without re-encoding (see the media worker's
+     * exportClip); the Blob's type says its container. `onProgress` gets 0..1.
+     */
+    async exportClip(videoId: string, startS: number, endS: number, onProgress?: (fraction: number) => void): Promise<Blob> {
+      const file = await getVideoFile(videoId);
+      if (!file) throw new Error('The video file is not stored on this device, so no clip can be cut from it.');
+      // Stored files are named by id: give it the original name, whose extension picks the clip's container.
+      const fileName = rows.find((row) => row.videoId === videoId)?.fileName ?? file.name;
+      clipMedia ??= createMediaClient();
+      const clip = await clipMedia.exportClip(new File([file], fileName, { type: file.type }), startS, endS, onProgress);
+      return new Blob([clip.bytes as Uint8Array<ArrayBuffer>], { type: clip.mime });
+    },
+
     /** Stops an import or the video's processing; the video ends FAILED "Cancelled" (retry resumes). */
     async cancel(videoId: string): Promise<void> {
       const pending = importFor(videoId);
@@ -444,6 +476,26 @@ export function createLibrary() {
     models(): Promise<ModelStatus[]> {
       return ml.status();
     },
+
+    /** People grouped from the videos' faces, and what the user does with them (db/people.ts). */
+    people: {
+      list: () => opened.then(() => db.listPeople()),
+      get: (personId: string) => opened.then(() => db.getPerson(personId)),
+      rename: (personId: string, name: string) => opened.then(() => db.renamePerson(personId, name)),
+      // comlink's Remote spreads a union result into a union of promises: give the type back.
+      merge: (fromId: string, intoId: string) => opened.then(() => db.mergePeople(fromId, intoId) as Promise<MergeResult>),
+      /** `toPersonId` null: the face becomes a new person. Resolves to the person the face is now in. */
+      moveFace: (faceId: string, toPersonId: string | null) => opened.then(() => db.moveFace(faceId, toPersonId)),
+      setHidden: (personId: string, hidden: boolean) => opened.then(() => db.setPersonHidden(personId, hidden)),
+      setNeverMerge: (personId: string, otherId: string, marked: boolean) =>
+        opened.then(() => db.setNeverMerge(personId, otherId, marked)),
+    },
+
+    /** The visual model for images and queries: choose it (the library is re-embedded in the background), follow the re-embedding. */
+    visualModel: { choose: visualModel.choose, progress: visualModel.progress },
+
+    /** Search: a typed query, an example image or "more like this" (app/search.ts). */
+    search: createSearch({ db, ml, whenOpen: () => opened }),
 
     /** Runs the failed or cancelled stages again (an unfinished import is imported again from this tab). */
     async retry(videoId: string): Promise<void> {

@@ -13,6 +13,9 @@ import type { JobStage, JobState, VideoState } from '@heimdex/shared-schema';
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import { drizzle, type PgliteDatabase } from 'drizzle-orm/pglite';
 import type { ProbeInfo } from '../media/types.ts';
+import { clusterVideoFaces, forgetVideoFaces } from './people.ts';
+import { makeVisualModelQueries } from './visual-model.ts';
+import { ensureVectorIndex } from './search.ts';
 
 /** The one user of a device until sync signs in. */
 export const LOCAL_USER_ID = '00000000-0000-4000-8000-000000000000';
@@ -109,6 +112,8 @@ export type StageWrite =
   | { kind: 'ocrText'; texts: { idx: number; text: string }[] }
   /** Replaces every face of the video (a re-run never duplicates rows). */
   | { kind: 'faces'; modelId: string; faces: SceneFace[] }
+  /** Groups the video's unplaced faces into people (people.ts, clusterVideoFaces). */
+  | { kind: 'people' }
   /** Replaces the video's transcript segments and sets each scene's transcript. */
   | { kind: 'transcript'; language: string; segments: { startS: number; endS: number; text: string }[]; sceneTexts: { idx: number; text: string }[] };
 
@@ -169,7 +174,7 @@ export function makeDbApi(pg: PGlite, userId: string = LOCAL_USER_ID) {
 
   /** Removes every derived row of a video (scenes and what hangs off them, transcript, jobs). */
   async function clearVideoResults(q: Queryable, videoId: string): Promise<void> {
-    await q.delete(faces).where(eq(faces.videoId, videoId));
+    await forgetVideoFaces(q, userId, videoId);
     await q.delete(scenes).where(eq(scenes.videoId, videoId));
     await q.delete(transcriptSegments).where(eq(transcriptSegments.videoId, videoId));
     await q.delete(jobs).where(eq(jobs.videoId, videoId));
@@ -202,6 +207,7 @@ export function makeDbApi(pg: PGlite, userId: string = LOCAL_USER_ID) {
           .where(ownVideo(videoId));
         return;
       case 'scenes':
+        await forgetVideoFaces(tx, userId, videoId);
         await tx.delete(scenes).where(eq(scenes.videoId, videoId));
         if (write.scenes.length > 0) {
           await tx
@@ -216,12 +222,14 @@ export function makeDbApi(pg: PGlite, userId: string = LOCAL_USER_ID) {
         for (const v of write.vectors) {
           await updateScene(tx, videoId, v.idx, 'image vector', { imageVec: Array.from(v.vector), imageModel: write.modelId });
         }
+        // The model's first vectors create its nearest-neighbour index; later writes keep it up to date.
+        if (write.vectors[0]) await ensureVectorIndex(tx, write.modelId, write.vectors[0].vector.length);
         return;
       case 'ocrText':
         for (const t of write.texts) await updateScene(tx, videoId, t.idx, 'on-screen text', { ocrText: t.text });
         return;
       case 'faces': {
-        await tx.delete(faces).where(eq(faces.videoId, videoId));
+        await forgetVideoFaces(tx, userId, videoId);
         if (write.faces.length === 0) return;
         const sceneIds = new Map(
           (await tx.select({ idx: scenes.idx, sceneId: scenes.sceneId }).from(scenes).where(eq(scenes.videoId, videoId))).map(
@@ -246,6 +254,9 @@ export function makeDbApi(pg: PGlite, userId: string = LOCAL_USER_ID) {
         );
         return;
       }
+      case 'people':
+        await clusterVideoFaces(tx, userId, videoId);
+        return;
       case 'transcript': {
         await tx.delete(transcriptSegments).where(eq(transcriptSegments.videoId, videoId));
         if (write.segments.length > 0) {
@@ -347,6 +358,9 @@ export function makeDbApi(pg: PGlite, userId: string = LOCAL_USER_ID) {
   }
 
   return {
+    /** Settings and the visual model's re-embedding (visual-model.ts). */
+    ...makeVisualModelQueries(db, userId, syncVideoState),
+
     /**
      * Registers an imported file as a video in state UPLOADING (its bytes are being saved), or
      * reports the video that already holds the same content. A DELETED video, or one whose import

@@ -4,7 +4,9 @@ import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { vector } from '@electric-sql/pglite-pgvector';
 import * as Comlink from 'comlink';
-import { makeDbApi, type DbApi } from './api.ts';
+import { LOCAL_USER_ID, makeDbApi, type DbApi } from './api.ts';
+import { makePeopleRepo, type PeopleRepo } from './people.ts';
+import { makeSearchRepo, type SearchRepo } from './search.ts';
 import { migrationFiles, migrationJournal } from './bundled-migrations.ts';
 import { applyMigrations } from './migrate.ts';
 import { serialise } from './queue.ts';
@@ -16,7 +18,7 @@ export const OTHER_TAB_MESSAGE =
   'Heimdex is already open in another tab. Close that tab or switch to it: the local library can be open in only one tab at a time.';
 
 /** What the worker exposes: the repository plus its open state and shutdown. */
-export type DbWorkerApi = DbApi & {
+export type DbWorkerApi = DbApi & PeopleRepo & SearchRepo & {
   /** Resolves once the database is open and migrated; rejects with a human message. */
   whenOpen(): Promise<void>;
   /** Closes the database (flushing it) and ends the worker. */
@@ -47,7 +49,7 @@ function describeOpenError(error: unknown): Error {
   return new Error(`The local library could not be opened: ${message}`);
 }
 
-async function open(): Promise<{ pg: PGlite; api: DbApi }> {
+async function open(): Promise<{ pg: PGlite; api: DbApi & PeopleRepo & SearchRepo }> {
   if (!(await holdTabLock())) throw new Error(OTHER_TAB_MESSAGE);
   let pg: PGlite;
   try {
@@ -61,7 +63,7 @@ async function open(): Promise<{ pg: PGlite; api: DbApi }> {
     await pg.close().catch(() => undefined);
     throw new Error(`The local library could not be upgraded: ${error instanceof Error ? error.message : String(error)}`);
   }
-  return { pg, api: serialise(makeDbApi(pg)) };
+  return { pg, api: serialise({ ...makeDbApi(pg), ...makePeopleRepo(pg, LOCAL_USER_ID), ...makeSearchRepo(pg, LOCAL_USER_ID) }) };
 }
 
 const opening = open();

@@ -69,6 +69,7 @@ export function createMediaClient(): MediaClient {
     extractFrames: (file, timesS, onProgress) => call((remote) => remote.extractFrames(file, timesS, proxied(onProgress))),
     extractKeyframes: (file, timesS, onProgress) => call((remote) => remote.extractKeyframes(file, timesS, proxied(onProgress))),
     extractAudio: (file, onProgress, info) => call((remote) => remote.extractAudio(file, proxied(onProgress), info)),
+    exportClip: (file, startS, endS, onProgress) => call((remote) => remote.exportClip(file, startS, endS, proxied(onProgress))),
     abort() {
       session?.end(new MediaError('aborted', 'Cancelled.'));
     },

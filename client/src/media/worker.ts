@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
 /**
- * The media worker: probing, scene cuts, thumbnails and audio with ffmpeg.wasm, exposed with comlink. Scene cuts
+ * The media worker: probing, scene cuts, thumbnails, audio and clip export with ffmpeg.wasm, exposed with comlink. Scene cuts
  * of MP4/MOV files take the faster WebCodecs path (webcodecs/) when the browser can decode them.
  * Create it through `createMediaClient()` (client.ts), which restores MediaErrors and proxies callbacks.
  */
@@ -201,6 +201,65 @@ async function extractAudio(
   }
 }
 
+/** Containers a stream copy keeps as they are; anything else is cut into Matroska, which holds every codec. */
+const CLIP_CONTAINERS: Record<string, string> = {
+  mp4: 'video/mp4',
+  m4v: 'video/mp4',
+  mov: 'video/quicktime',
+  webm: 'video/webm',
+  mkv: 'video/x-matroska',
+};
+
+/**
+ * The part [startS, endS] of a video as a file of its own, by stream copy: no re-encoding, so it takes
+ * a moment whatever the length, and the quality is the original's. It starts at the keyframe at or before
+ * `startS` (a copy cannot start between keyframes); scene starts are cuts, where encoders put one. The input
+ * stays mounted (read on demand); only the clip is held in memory.
+ */
+async function exportClip(
+  file: File,
+  startS: number,
+  endS: number,
+  onProgress?: (fraction: number) => void,
+): Promise<{ bytes: Uint8Array; extension: string; mime: string }> {
+  const report = progressReporter(onProgress);
+  try {
+    if (!Number.isFinite(startS) || !Number.isFinite(endS) || startS < 0 || endS <= startS) {
+      throw new Error(`A clip needs a start before its end (got ${startS}–${endS} s).`);
+    }
+    validateSize(file.size);
+    const ext = /\.([A-Za-z0-9]{1,8})$/.exec(file.name)?.[1]?.toLowerCase() ?? '';
+    const extension = ext in CLIP_CONTAINERS ? ext : 'mkv';
+    const mime = CLIP_CONTAINERS[extension]!;
+    const output = `${OUTPUT_DIR}/clip.${extension}`;
+    const durationS = endS - startS;
+    const bytes = await engine.exclusive(() =>
+      engine.withInput(file, async (path) => {
+        // The MP4 family gets its index up front (faststart), so the clip plays while it is still loading.
+        const faststart = extension === 'mkv' || extension === 'webm' ? [] : ['-movflags', '+faststart'];
+        const result = await engine.run(
+          [...LOG, '-ss', startS.toFixed(3), '-i', path, '-t', durationS.toFixed(3), '-map', '0:v:0', '-map', '0:a:0?',
+            '-c', 'copy', '-avoid_negative_ts', 'make_zero', ...faststart, output],
+          (seconds) => report(seconds / durationS),
+        );
+        try {
+          const written = result.code === 0 ? await engine.readOutput(output) : null;
+          if (written === null || written.byteLength === 0) {
+            throw new MediaError('unreadable', `The clip could not be cut from this video. (ffmpeg: ${lastLines(result.lines)})`);
+          }
+          return written;
+        } finally {
+          await engine.removeOutput(output);
+        }
+      }),
+    );
+    report(1);
+    return Comlink.transfer({ bytes, extension, mime }, [bytes.buffer]);
+  } finally {
+    release(onProgress);
+  }
+}
+
 const mediaApi = {
   probe: guarded(probe),
   detectCuts: guarded(detectCuts),
@@ -208,6 +267,7 @@ const mediaApi = {
   extractFrames: guarded(extractFrames),
   extractKeyframes: guarded(extractKeyframes),
   extractAudio: guarded(extractAudio),
+  exportClip: guarded(exportClip),
 };
 export type MediaApi = typeof mediaApi;
 

@@ -1,5 +1,5 @@
 import * as Comlink from 'comlink';
-import type { ModelStatus } from './registry.ts';
+import type { ModelStatus, ModelTask } from './registry.ts';
 import type { MlApi } from './worker.ts';
 
 type Progress = ((fraction: number) => void) | undefined;
@@ -7,6 +7,8 @@ type Progress = ((fraction: number) => void) | undefined;
 /** The ML worker, with plain callbacks (wrapped for comlink here). */
 export interface MlClient {
   status(): Promise<ModelStatus[]>;
+  /** The model its task uses from now on (the visual model picked in Settings); survives abort(). */
+  setPreferredModel(task: ModelTask, modelId: string): Promise<void>;
   ocr(frames: Uint8Array[], onProgress?: Progress): ReturnType<MlApi['ocr']>;
   faces(frames: Uint8Array[], onProgress?: Progress): ReturnType<MlApi['faces']>;
   embedImages(frames: Uint8Array[], onProgress?: Progress): ReturnType<MlApi['embedImages']>;
@@ -24,10 +26,15 @@ export function createMlClient(): MlClient {
   let remote: Comlink.Remote<MlApi> | null = null;
   const inFlight = new Set<(reason: unknown) => void>();
 
+  // Picks are replayed on every fresh worker: abort() ends the worker, and its successor must not fall
+  // back to the default model (it would embed with another model than the one chosen).
+  const preferred = new Map<ModelTask, string>();
   const api = () => {
     if (!remote) {
       worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'heimdex-ml' });
-      remote = Comlink.wrap<MlApi>(worker);
+      const fresh = Comlink.wrap<MlApi>(worker);
+      remote = fresh;
+      for (const [task, modelId] of preferred) void fresh.setPreferredModel(task, modelId).catch(() => undefined);
     }
     return remote;
   };
@@ -43,6 +50,19 @@ export function createMlClient(): MlClient {
 
   return {
     status: () => call((r) => r.status()),
+    setPreferredModel(task, modelId) {
+      // Remembered at once, so a worker restarted by abort() before the answer still gets the pick.
+      const before = preferred.get(task);
+      preferred.set(task, modelId);
+      return call((r) => r.setPreferredModel(task, modelId)).catch((error: unknown) => {
+        const aborted = error instanceof DOMException && error.name === 'AbortError';
+        if (!aborted && preferred.get(task) === modelId) {
+          if (before === undefined) preferred.delete(task);
+          else preferred.set(task, before);
+        }
+        throw error;
+      });
+    },
     ocr: (frames, onProgress) => call((r) => r.ocr(frames, progress(onProgress))),
     faces: (frames, onProgress) => call((r) => r.faces(frames, progress(onProgress))),
     embedImages: (frames, onProgress) => call((r) => r.embedImages(frames, progress(onProgress))),

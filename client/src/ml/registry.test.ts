@@ -216,6 +216,7 @@ describe('modelPresence', () => {
     const [ocr, clip] = manifest.models as [ModelEntry, ModelEntry];
     expect(initialModelStatus(ocr, { id: 'ocr-a', task: 'ocr', present: true, missingFiles: [], bytes: 8 })).toEqual({
       id: 'ocr-a',
+      name: ocr.name,
       task: 'ocr',
       present: true,
       loaded: false,
@@ -223,6 +224,7 @@ describe('modelPresence', () => {
       loadMs: null,
       error: null,
       default: true,
+      selected: true,
     });
     const missing = initialModelStatus(clip, { id: 'clip-b', task: 'visual', present: false, missingFiles: ['org/b/onnx/vision_model.onnx'], bytes: 2 });
     expect(missing).toMatchObject({ present: false, loaded: false });

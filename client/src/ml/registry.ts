@@ -50,8 +50,9 @@ export interface ModelEntry {
   license: string;
   /**
    * One dtype for the whole model, or one per ONNX file, keyed by the file's base name (encoder_model,
-   * decoder_model_merged, vision_model, text_model): `onnx/<key><suffix>.onnx` is the file listed. These keys
-   * are not transformers.js's session keys (it names Whisper's encoder session `model`): the task modules map them.
+   * decoder_model_merged, vision_model, text_model): `onnx/<key><suffix>.onnx` is the file listed. transformers.js
+   * reads its `dtype` option by these file names too (not by session name: Whisper's encoder session is
+   * `model`, yet its dtype key is `encoder_model`), so the task modules pass them through unchanged.
    */
   dtype: ModelDtype | Record<string, ModelDtype>;
   source: ModelOrigin;
@@ -78,6 +79,8 @@ export interface ModelPresence {
 /** What Settings shows per model; the ML worker fills loaded/device/loadMs/error as it loads models. */
 export interface ModelStatus {
   id: string;
+  /** For people, from models.json. */
+  name: string;
   task: ModelTask;
   present: boolean;
   loaded: boolean;
@@ -85,6 +88,8 @@ export interface ModelStatus {
   loadMs: number | null;
   error: string | null;
   default: boolean;
+  /** The model its task uses now: the user's pick (Settings), else the default. */
+  selected: boolean;
 }
 
 export const MODELS_BASE_URL = '/models/';
@@ -324,5 +329,16 @@ export function initialModelStatus(model: ModelEntry, presence: ModelPresence | 
     const shown = missing.slice(0, 2).join(', ') + (missing.length > 2 ? ` and ${missing.length - 2} more` : '');
     error = `Missing ${missing.length} of ${model.files.length} files (${shown}): run \`${fetchCommandFor(model)}\`.`;
   }
-  return { id: model.id, task: model.task, present, loaded: false, device: null, loadMs: null, error, default: model.default };
+  return {
+    id: model.id,
+    name: model.name,
+    task: model.task,
+    present,
+    loaded: false,
+    device: null,
+    loadMs: null,
+    error,
+    default: model.default,
+    selected: model.default,
+  };
 }

@@ -8,8 +8,8 @@ import type { Embedder, EmbedModelId } from './embed/index.ts';
 import type { DetectedFace, FaceEngine } from './faces/index.ts';
 import { decodeImage, type RgbaImage } from './image.ts';
 import type { OcrEngine, OcrLine } from './ocr/ocr.ts';
+import { createEngineSet, type LoadedEngine } from './engines.ts';
 import {
-  defaultModel,
   initialModelStatus,
   loadModelManifest,
   modelPresence,
@@ -18,7 +18,6 @@ import {
   type ModelStatus,
   type ModelTask,
 } from './registry.ts';
-import { MODEL_UNAVAILABLE } from './unavailable.ts';
 
 /** Longest side given to the models: enough for captions and faces, small enough to stay fast. */
 const ANALYSIS_MAX_WIDTH = 1280;
@@ -31,7 +30,6 @@ interface Engines {
 }
 
 let manifestPromise: Promise<{ manifest: ModelManifest; statuses: Map<string, ModelStatus> }> | null = null;
-const engines = new Map<ModelTask, Promise<Engines[ModelTask]>>();
 
 function inventory() {
   manifestPromise ??= (async () => {
@@ -46,18 +44,11 @@ function inventory() {
   return manifestPromise;
 }
 
-/** Thrown when a task's model is absent or failed to load; the pipeline turns it into a skipped stage. */
-function unavailable(message: string): Error {
-  const error = new Error(message);
-  error.name = MODEL_UNAVAILABLE;
-  return error;
-}
-
 function dtypeOf(entry: ModelEntry) {
   return entry.dtype as never;
 }
 
-async function loadEngine<T extends ModelTask>(task: T, entry: ModelEntry): Promise<{ engine: Engines[T]; device: 'webgpu' | 'wasm'; loadMs: number }> {
+async function loadEngine<T extends ModelTask>(task: T, entry: ModelEntry): Promise<LoadedEngine<Engines[T]>> {
   const started = performance.now();
   const device = await detectDevice();
   switch (task) {
@@ -87,30 +78,12 @@ async function loadEngine<T extends ModelTask>(task: T, entry: ModelEntry): Prom
   throw new Error(`unknown task ${task}`);
 }
 
-/** The task's default model, loaded once; throws MODEL_UNAVAILABLE with the reason when it cannot be. */
-async function engineFor<T extends ModelTask>(task: T): Promise<{ engine: Engines[T]; modelId: string }> {
-  const { manifest, statuses } = await inventory();
-  const entry = defaultModel(manifest, task);
-  if (!entry) throw unavailable(`No ${task} model is listed in models.json.`);
-  const status = statuses.get(entry.id)!;
-  if (!status.present) throw unavailable(`The ${task} model ${entry.id} is not installed. ${status.error ?? ''}`.trim());
-  let pending = engines.get(task) as Promise<Engines[T]> | undefined;
-  if (!pending) {
-    pending = loadEngine(task, entry).then(
-      ({ engine, device, loadMs }) => {
-        Object.assign(status, { loaded: true, device, loadMs: Math.round(loadMs), error: null });
-        return engine;
-      },
-      (error: unknown) => {
-        const message = error instanceof Error ? error.message : String(error);
-        Object.assign(status, { loaded: false, error: `Failed to load: ${message}` });
-        throw unavailable(`The ${task} model ${entry.id} failed to load: ${message}`);
-      },
-    );
-    engines.set(task, pending);
-  }
-  return { engine: await pending, modelId: entry.id };
-}
+const engines = createEngineSet<Engines>({
+  inventory,
+  load: loadEngine,
+  dispose: (engine) => (engine as { dispose?: () => Promise<unknown> }).dispose?.(),
+});
+const engineFor = engines.engineFor;
 
 /** Each model decodes the stored keyframe itself (~10 ms): cheap next to any model run on it. */
 const decodeFrame = (frame: Uint8Array): Promise<RgbaImage> => decodeImage(frame, { maxWidth: ANALYSIS_MAX_WIDTH });
@@ -125,7 +98,19 @@ const mlApi = {
       const presence = await modelPresence({ manifest: { ...manifest, models: absent } });
       for (const model of absent) statuses.set(model.id, initialModelStatus(model, presence.find((p) => p.id === model.id)));
     }
+    for (const task of new Set(manifest.models.map((m) => m.task))) {
+      const chosen = (await engines.selected(task))?.id;
+      for (const status of statuses.values()) if (status.task === task) status.selected = status.id === chosen;
+    }
     return [...statuses.values()].map((s) => ({ ...s }));
+  },
+
+  /**
+   * Makes `modelId` the model of its task (the visual model chosen in Settings): from now on both image
+   * and text embeddings come from it. Throws for an id that models.json does not list for that task.
+   */
+  async setPreferredModel(task: ModelTask, modelId: string): Promise<void> {
+    await engines.setPreferred(task, modelId);
   },
 
   async ocr(frames: Uint8Array[], onProgress?: (fraction: number) => void): Promise<{ modelId: string; lines: OcrLine[][] }> {

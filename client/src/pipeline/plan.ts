@@ -4,8 +4,9 @@ import type { JobStage, JobState } from '@heimdex/shared-schema';
 
 /**
  * The stages this version runs, in order (the job_stage enum's order, which the database sorts by).
- * FACE_EMBED and TEXT_INDEX are not run: face-api computes descriptors in the same pass as detection
- * (never a model twice on one frame), and the scenes' tsvector is a generated column.
+ * TEXT_INDEX is not run: the scenes' tsvector is a generated column. FACE_EMBED runs no model (face-api
+ * computes descriptors in the same pass as detection, never a model twice on one frame): it groups the
+ * faces FACE_DETECT stored into people, in the database.
  */
 export const PIPELINE_STAGES = [
   'UPLOAD_VALIDATE',
@@ -16,6 +17,7 @@ export const PIPELINE_STAGES = [
   'VISION_EMBED',
   'OCR',
   'FACE_DETECT',
+  'FACE_EMBED',
   'ASR_FAST',
   'FINALIZE',
 ] as const satisfies readonly JobStage[];
@@ -31,7 +33,7 @@ export const STAGE_LABELS: Record<JobStage, string> = {
   VISION_EMBED: 'Understanding images',
   OCR: 'Reading on-screen text',
   FACE_DETECT: 'Finding faces',
-  FACE_EMBED: 'Recognising faces',
+  FACE_EMBED: 'Grouping faces into people',
   TEXT_INDEX: 'Indexing text',
   FINALIZE: 'Finishing',
 };
@@ -49,6 +51,7 @@ export const STAGE_WEIGHTS: Partial<Record<JobStage, number>> = {
   VISION_EMBED: 2,
   OCR: 3,
   FACE_DETECT: 3,
+  FACE_EMBED: 0.2,
   ASR_FAST: 8,
   FINALIZE: 0.1,
 };

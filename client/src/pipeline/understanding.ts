@@ -5,7 +5,7 @@
 import { assignSegmentsToScenes } from '../ml/asr/scenes.ts';
 import type { MlClient } from '../ml/client.ts';
 import { isModelUnavailable } from '../ml/unavailable.ts';
-import type { SceneTimes } from '../db/api.ts';
+import type { DbApi, SceneTimes } from '../db/api.ts';
 import { StageFailure, type PipelineStage, type StageResult } from './runner.ts';
 import type { MediaStageContext } from './stages.ts';
 
@@ -13,6 +13,7 @@ import type { MediaStageContext } from './stages.ts';
 export const OCR_MIN_CONFIDENCE = 0.6;
 
 export interface UnderstandingContext extends MediaStageContext {
+  reads: Pick<DbApi, 'getProbe' | 'listSceneTimes' | 'listStages'>;
   ml: Pick<MlClient, 'ocr' | 'faces' | 'embedImages' | 'transcribe'>;
   getKeyframes(videoId: string, idxs: number[]): Promise<(Uint8Array | null)[]>;
   getAudio(videoId: string): Promise<Float32Array | null>;
@@ -98,6 +99,20 @@ const faceDetect: Stage = {
     }),
 };
 
+/**
+ * Groups the faces FACE_DETECT stored into people. No model runs: the grouping is SQL, written in the
+ * same transaction as the job (the 'people' write). Skipped, fillable, when FACE_DETECT was skipped
+ * for a missing model, so that Re-index runs both once the model is installed.
+ */
+const faceEmbed: Stage = {
+  stage: 'FACE_EMBED',
+  async run(ctx) {
+    const detect = (await ctx.reads.listStages(ctx.videoId)).find((job) => job.stage === 'FACE_DETECT');
+    if (detect?.skippedReason) return { status: 'skipped', reason: detect.skippedReason, fillable: detect.fillable };
+    return { status: 'done', writes: [{ kind: 'people' }] };
+  },
+};
+
 const asr: Stage = {
   stage: 'ASR_FAST',
   run: (ctx) =>
@@ -124,4 +139,4 @@ const asr: Stage = {
 };
 
 /** In pipeline order (the order of the job_stage enum). */
-export const UNDERSTANDING_STAGES: readonly Stage[] = [visionEmbed, ocr, faceDetect, asr];
+export const UNDERSTANDING_STAGES: readonly Stage[] = [visionEmbed, ocr, faceDetect, faceEmbed, asr];

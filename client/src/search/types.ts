@@ -88,4 +88,6 @@ export interface SearchResult {
   notes: string[];
   /** Milliseconds the search took, end to end. */
   tookMs: number;
+  /** The query as parsed (text searches only), e.g. to show its filters as chips; its warnings are also in `notes`. */
+  query?: ParsedQuery;
 }

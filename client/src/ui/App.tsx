@@ -8,6 +8,8 @@ import { createKeyedList } from './reactive.ts';
 import { Shell } from './Shell.tsx';
 import { LibraryPage } from './pages/LibraryPage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
+import { PeoplePage } from './pages/PeoplePage.tsx';
+import { SearchPage } from './pages/SearchPage.tsx';
 import { SettingsPage } from './pages/SettingsPage.tsx';
 import { VideoPage } from './pages/VideoPage.tsx';
 
@@ -26,6 +28,8 @@ export function App(): JSX.Element {
       <HashRouter root={Shell}>
         <Route path="/" component={LibraryPage} />
         <Route path="/video/:id" component={VideoPage} />
+        <Route path="/search" component={SearchPage} />
+        <Route path="/people/:id?" component={PeoplePage} />
         <Route path="/settings" component={SettingsPage} />
         <Route path="*404" component={NotFoundPage} />
       </HashRouter>

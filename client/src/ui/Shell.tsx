@@ -5,6 +5,7 @@ import { preventStrayFileDrops } from './drop.ts';
 import { Icon, Logo } from './components/Icon.tsx';
 import { ImportButton, ImportInput } from './components/ImportButton.tsx';
 import { NoticeList } from './components/NoticeList.tsx';
+import { SearchBox } from './components/SearchBox.tsx';
 
 /** Top bar, global error banner, page content and the notice list. */
 export function Shell(props: RouteSectionProps): JSX.Element {
@@ -35,10 +36,14 @@ export function Shell(props: RouteSectionProps): JSX.Element {
             <A href="/" end activeClass="nav-link--active" class="nav-link">
               Library
             </A>
+            <A href="/people" activeClass="nav-link--active" class="nav-link">
+              People
+            </A>
             <A href="/settings" activeClass="nav-link--active" class="nav-link">
               Settings
             </A>
           </nav>
+          <SearchBox />
           <div class="topbar-actions">
             <ImportButton label="Import" class="btn btn--primary" />
           </div>

@@ -1,10 +1,10 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
 import type { ModelStatus } from '../ml/registry.ts';
-import { describeModel, devicesInUse, sortModels, splitCode } from './models.ts';
+import { describeModel, describeReembed, devicesInUse, sortModels, splitCode } from './models.ts';
 
 function status(overrides: Partial<ModelStatus> = {}): ModelStatus {
-  return { id: 'm', task: 'ocr', present: true, loaded: false, device: null, loadMs: null, error: null, default: true, ...overrides };
+  return { id: 'm', name: 'M', task: 'ocr', present: true, loaded: false, device: null, loadMs: null, error: null, default: true, selected: true, ...overrides };
 }
 
 describe('describeModel', () => {
@@ -72,5 +72,21 @@ describe('splitCode', () => {
     expect(splitCode('plain')).toEqual([{ text: 'plain', code: false }]);
     expect(splitCode('one ` tick')).toEqual([{ text: 'one ` tick', code: false }]);
     expect(splitCode('')).toEqual([]);
+  });
+});
+
+describe('describeReembed', () => {
+  const p = (done: number, waiting: number, stopped: number) => ({ modelId: 'siglip2-base-224', total: done + waiting + stopped, done, waiting, stopped });
+  it('counts the videos done while some are waiting', () => {
+    expect(describeReembed(p(3, 9, 0), 'SigLIP 2')).toBe('Re-embedding 3 of 12 videos for SigLIP 2…');
+  });
+  it('says when every video is on the model, and names the ones left behind', () => {
+    expect(describeReembed(p(12, 0, 0), 'SigLIP 2')).toBe('All 12 videos use SigLIP 2.');
+    expect(describeReembed(p(1, 0, 0), 'SigLIP 2')).toBe('All 1 video uses SigLIP 2.');
+    expect(describeReembed(p(10, 0, 2), 'SigLIP 2')).toBe('2 videos were not re-embedded for SigLIP 2 (see their page); 10 of 12 were.');
+  });
+  it('says nothing when there was no re-embedding', () => {
+    expect(describeReembed(null, 'X')).toBeNull();
+    expect(describeReembed(p(0, 0, 0), 'X')).toBeNull();
   });
 });

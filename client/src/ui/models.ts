@@ -2,6 +2,7 @@
  * How Settings shows the on-device models. Pure: no DOM, no Solid (unit-tested in Node).
  * The statuses come from the ML worker through `library.models()`.
  */
+import type { ReembedProgress } from '../db/visual-model.ts';
 import type { ModelStatus, ModelTask } from '../ml/registry.ts';
 
 /** What each task does for the user, in the order Settings lists them. */
@@ -85,4 +86,15 @@ export function splitCode(text: string): TextPart[] {
   }
   if (last < text.length) parts.push({ text: text.slice(last), code: false });
   return parts;
+}
+
+/** What the re-embedding line says, or null when there is nothing to say. */
+export function describeReembed(progress: ReembedProgress | null, name: string): string | null {
+  if (!progress || progress.total === 0) return null;
+  if (progress.waiting > 0) return `Re-embedding ${progress.done} of ${progress.total} videos for ${name}…`;
+  if (progress.stopped > 0) {
+    const n = progress.stopped;
+    return `${n} ${n === 1 ? 'video was' : 'videos were'} not re-embedded for ${name} (see ${n === 1 ? 'its' : 'their'} page); ${progress.done} of ${progress.total} were.`;
+  }
+  return `All ${progress.total} ${progress.total === 1 ? 'video uses' : 'videos use'} ${name}.`;
 }

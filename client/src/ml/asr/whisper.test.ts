@@ -93,6 +93,23 @@ describe.skipIf(runtimeProblem !== null)('loadAsr on a tiny scripted Whisper', (
     await expect(run).rejects.toMatchObject({ name: 'AbortError' });
   }, 120_000);
 
+  it('loads each part at the dtype asked for, keyed by ONNX file name as transformers.js reads it', async () => {
+    // CPU's default is fp32: had the encoder's dtype gone under its session name (`model`), transformers.js
+    // would ignore it and load onnx/encoder_model.onnx instead of the q8 file.
+    const mixed = await loadAsr({ modelId: 'onnx-community/whisper-base', device: 'cpu', dtype: { encoder_model: 'q8', decoder_model_merged: 'q4' } });
+    try {
+      expect(mixed.dtype).toEqual({ encoder_model: 'q8', decoder_model_merged: 'q4' });
+    } finally {
+      await mixed.dispose();
+    }
+    const full = await loadAsr({ modelId: 'onnx-community/whisper-base', device: 'cpu', dtype: { encoder_model: 'fp32', decoder_model_merged: 'fp32' } });
+    try {
+      expect(full.dtype).toEqual({ encoder_model: 'fp32', decoder_model_merged: 'fp32' });
+    } finally {
+      await full.dispose();
+    }
+  }, 60_000);
+
   it('says which model is missing and how to get it', async () => {
     await expect(loadAsr({ modelId: 'onnx-community/whisper-tiny', device: 'cpu' })).rejects.toThrow(
       /onnx-community\/whisper-tiny is not installed \(missing config\.json, generation_config\.json, .*onnx\/decoder_model_merged_quantized\.onnx\)\. Run `npm run models:fetch`/,

@@ -75,6 +75,7 @@ export interface AsrEngine {
   readonly modelId: AsrModelId;
   /** Where it runs: the requested device, except WebGPU with weights that break there (whisperDevice). */
   readonly device: MlDevice;
+  /** The weight formats loaded per part, as transformers.js reports them (not merely as asked). */
   readonly dtype: WhisperDtype;
   /** Wall time the model took to load (ms). */
   readonly loadMs: number;
@@ -95,6 +96,8 @@ interface WhisperGenerationConfig {
 
 interface WhisperModel {
   generation_config: WhisperGenerationConfig | null;
+  /** transformers.js's ONNX sessions by session name; each records the dtype it was created with. */
+  sessions: Record<string, { config?: { dtype?: string } } | undefined>;
   generate(options: Record<string, unknown>): Promise<unknown>;
   (inputs: Record<string, unknown>): Promise<{ logits: Tensor }>;
   dispose(): Promise<unknown>;
@@ -103,6 +106,17 @@ interface WhisperModel {
 interface WhisperProcessor {
   (audio: Float32Array): Promise<{ input_features: Tensor }>;
   tokenizer: { decode(ids: number[], options: { skip_special_tokens: boolean }): string };
+}
+
+/**
+ * The weight formats transformers.js really loaded, read back from its sessions. Its `dtype` option is
+ * keyed by ONNX file name (encoder_model, decoder_model_merged) while the sessions are named `model` and
+ * `decoder_model_merged`: a dtype keyed by the session name `model` is silently ignored and the encoder
+ * loads the device default (fp32 on CPU, q8 on WASM). Reading it back makes such a mix-up visible.
+ */
+function loadedDtype(model: WhisperModel, asked: WhisperDtype): WhisperDtype {
+  const read = (session: string, fallback: ModelDtype) => (model.sessions?.[session]?.config?.dtype as ModelDtype | undefined) ?? fallback;
+  return { encoder_model: read('model', asked.encoder_model), decoder_model_merged: read('decoder_model_merged', asked.decoder_model_merged) };
 }
 
 /** Languages are detected from the loudest of the first windows: an intro of music or silence misleads. */
@@ -131,6 +145,7 @@ export async function loadAsr(options: LoadAsrOptions): Promise<AsrEngine> {
     throw await explainLoadFailure(modelId, whisperFiles(dtype), error);
   }
   const loadMs = performance.now() - started;
+  const loaded = loadedDtype(model, dtype);
 
   const config = model.generation_config;
   if (!config || config.no_timestamps_token_id === undefined) {
@@ -165,7 +180,7 @@ export async function loadAsr(options: LoadAsrOptions): Promise<AsrEngine> {
   return {
     modelId,
     device,
-    dtype,
+    dtype: loaded,
     loadMs,
     async transcribe(pcm16k, opts = {}) {
       const durationS = pcm16k.length / WHISPER_SAMPLE_RATE;

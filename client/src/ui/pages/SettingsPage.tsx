@@ -5,6 +5,7 @@ import { DEVICE_LABELS, describeModel, devicesInUse, sortModels, TASK_LABELS } f
 import { createDocumentTitle, createLoader } from '../reactive.ts';
 import { CodeText } from '../components/CodeText.tsx';
 import { Icon, type IconName } from '../components/Icon.tsx';
+import { VisualModelPicker } from '../components/VisualModelPicker.tsx';
 
 const CONDITION_ICONS: Record<ReturnType<typeof describeModel>['condition'], IconName> = {
   loaded: 'check',
@@ -77,6 +78,20 @@ export function SettingsPage(): JSX.Element {
 
         <RuntimeFacts models={models.value() ?? []} />
 
+        <Show when={(models.value() ?? []).filter((m) => m.task === 'visual')}>
+          {(visual) => (
+            <Show when={visual().length > 1}>
+              <VisualModelPicker
+                models={visual()}
+                choose={library.visualModel.choose}
+                progress={library.visualModel.progress}
+                pipelineKey={pipelineKey()}
+                onChosen={() => setChecks((n) => n + 1)}
+              />
+            </Show>
+          )}
+        </Show>
+
         <Switch>
           <Match when={models.value()}>
             {(list) => (
@@ -117,12 +132,16 @@ function ModelRow(props: { model: ModelStatus }): JSX.Element {
       data-task={props.model.task}
       data-present={props.model.present ? 'true' : 'false'}
       data-device={props.model.device ?? ''}
+      data-selected={props.model.selected ? 'true' : 'false'}
     >
       <div class="model-main">
         <div class="model-heading">
           <span class="model-task">{TASK_LABELS[props.model.task]}</span>
           <Show when={props.model.default}>
             <span class="tag">Default</span>
+          </Show>
+          <Show when={props.model.selected}>
+            <span class="tag" data-testid="model-in-use">In use</span>
           </Show>
         </div>
         <code class="model-id">{props.model.id}</code>

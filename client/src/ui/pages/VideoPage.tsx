@@ -1,15 +1,17 @@
 import { createEffect, createMemo, createSignal, Match, on, onCleanup, Show, Switch, type JSX } from 'solid-js';
-import { A, useNavigate, useParams } from '@solidjs/router';
+import { A, useNavigate, useParams, useSearchParams } from '@solidjs/router';
 import type { SceneCard } from '../../app/library.ts';
 import { useApp } from '../context.tsx';
 import { formatBytes, formatDuration, formatFps, formatResolution } from '../format.ts';
 import { isInProgress } from '../labels.ts';
 import { errorMessage } from '../notices.ts';
 import { createDocumentTitle, createKeyedList, createLoader } from '../reactive.ts';
+import { startTimeOf } from '../search-format.ts';
 import { Icon } from '../components/Icon.tsx';
 import { ProcessingProgress } from '../components/ProcessingProgress.tsx';
 import { ReindexPanel } from '../components/ReindexPanel.tsx';
 import { SceneDetails } from '../components/SceneDetails.tsx';
+import { MoreLikeThisLink } from '../components/SearchMoreLikeThis.tsx';
 import { SceneStrip } from '../components/SceneStrip.tsx';
 import { StageList } from '../components/StageList.tsx';
 import { StateBadge } from '../components/StateBadge.tsx';
@@ -88,6 +90,17 @@ function VideoDetails(props: { videoId: string; onDeleting: () => void; onDelete
     const scene = sceneAt(player.currentTime);
     if (scene) setActiveIdx(scene.idx);
   };
+  // A link from search (#/video/<id>?t=12.5) plays from that moment once the player knows the video.
+  const [searchParams] = useSearchParams();
+  const startAt = () => startTimeOf(searchParams.t);
+  const playFromLink = () => {
+    const t = startAt();
+    if (!player || t === null || player.readyState < HTMLMediaElement.HAVE_METADATA) return;
+    player.currentTime = Number.isFinite(player.duration) ? Math.min(t, player.duration) : t;
+    // Without a user gesture the browser may refuse to play: the player then waits at that moment.
+    void player.play().catch(() => undefined);
+  };
+  createEffect(on(startAt, playFromLink, { defer: true }));
   const selectScene = (scene: SceneCard) => {
     setActiveIdx(scene.idx);
     if (player) player.currentTime = scene.startS;
@@ -149,6 +162,7 @@ function VideoDetails(props: { videoId: string; onDeleting: () => void; onDelete
                         controls
                         preload="metadata"
                         playsinline
+                        onLoadedMetadata={playFromLink}
                         onTimeUpdate={followPlayback}
                         onSeeked={followPlayback}
                       />
@@ -177,7 +191,14 @@ function VideoDetails(props: { videoId: string; onDeleting: () => void; onDelete
                   <Match when={scenes.length > 0}>
                     <SceneStrip scenes={scenes} activeIdx={activeIdx()} onSelect={selectScene} />
                     <Show when={shownScene()}>
-                      {(shown) => <SceneDetails scene={shown().scene} position={shown().position} stages={stages.value() ?? []} />}
+                      {(shown) => (
+                        <>
+                          <SceneDetails scene={shown().scene} position={shown().position} stages={stages.value() ?? []} />
+                          <div class="scene-details-actions">
+                            <MoreLikeThisLink sceneId={shown().scene.sceneId} />
+                          </div>
+                        </>
+                      )}
                     </Show>
                   </Match>
                   <Match when={scenesLoaded.error()}>

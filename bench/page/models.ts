@@ -1,0 +1,153 @@
+/**
+ * The model rows of the benchmark, on the page: every model of models.json through the real ML worker
+ * (client/src/ml), on keyframes cut by the real media worker; and the whole pipeline's stages in order on
+ * the 60 s fixture, with every model that is installed.
+ */
+import { createMediaClient, type MediaClient } from '../../client/src/media/client.ts';
+import { buildScenes, chooseKeyframes } from '../../client/src/media/scenes.ts';
+import { createMlClient, type MlClient } from '../../client/src/ml/client.ts';
+import type { ModelStatus } from '../../client/src/ml/registry.ts';
+import { ocrTextOf } from '../../client/src/pipeline/understanding.ts';
+import type { ModelBenchOutcome, ModelMeasurement, PipelineMeasurement } from './models-protocol.ts';
+
+/** Queries for the text encoder: one at a time, as a search box sends them. */
+const QUERIES = ['a person speaking', 'text on a screen', 'a red car on a street', 'people at a meeting', 'a city at night'];
+
+const msSince = (start: number) => performance.now() - start;
+
+async function keyframesOf(media: MediaClient, file: File): Promise<{ frames: Uint8Array[]; durationS: number }> {
+  const info = await media.probe(file);
+  const cuts = await media.detectCuts(file, info);
+  const keyframes = await media.extractKeyframes(file, chooseKeyframes(buildScenes(cuts, info.durationS)));
+  return { frames: keyframes.map((k) => k.frame), durationS: info.durationS };
+}
+
+/** One model in a fresh ML worker: its load (as the worker timed it) and its runs after the load. */
+async function measureModel(model: ModelStatus, frames: Uint8Array[], pcm: Float32Array | null, audioS: number): Promise<ModelMeasurement> {
+  const base = { id: model.id, name: model.name, task: model.task, default: model.default };
+  if (!model.present) return { ...base, installed: false, reason: model.error ?? 'not installed' };
+  const ml = createMlClient();
+  try {
+    await ml.setPreferredModel(model.task, model.id);
+    const started = performance.now();
+    const measured: Partial<ModelMeasurement> = {};
+    // The first call loads the model and runs it once on one input; the timed runs come after.
+    switch (model.task) {
+      case 'ocr': {
+        await ml.ocr(frames.slice(0, 1));
+        const t = performance.now();
+        const { lines } = await ml.ocr(frames);
+        measured.msPerKeyframe = msSince(t) / frames.length;
+        measured.found = `${lines.filter((l) => ocrTextOf(l) !== '').length} of ${frames.length} keyframes with text`;
+        break;
+      }
+      case 'faces': {
+        await ml.faces(frames.slice(0, 1));
+        const t = performance.now();
+        const { faces } = await ml.faces(frames);
+        measured.msPerKeyframe = msSince(t) / frames.length;
+        measured.found = `${faces.reduce((n, f) => n + f.length, 0)} faces`;
+        break;
+      }
+      case 'visual': {
+        await ml.embedImages(frames.slice(0, 1));
+        const t = performance.now();
+        const { vectors } = await ml.embedImages(frames);
+        measured.msPerKeyframe = msSince(t) / frames.length;
+        await ml.embedText([QUERIES[0]!]); // loads the text tower
+        const perQuery: number[] = [];
+        for (const query of QUERIES) {
+          const q = performance.now();
+          await ml.embedText([query]);
+          perQuery.push(msSince(q));
+        }
+        measured.msPerQuery = perQuery.sort((a, b) => a - b)[perQuery.length >> 1];
+        measured.found = `${vectors[0]?.length ?? 0}-d vectors`;
+        break;
+      }
+      case 'speech': {
+        if (!pcm) return { ...base, installed: true, reason: 'the fixture has no audio' };
+        const t = performance.now();
+        const { transcript } = await ml.transcribe(pcm);
+        const wallS = msSince(t) / 1000;
+        measured.xRealTime = audioS / wallS;
+        measured.found = `${transcript.segments.length} segments, language ${transcript.language}`;
+        break;
+      }
+    }
+    const status = (await ml.status()).find((s) => s.id === model.id);
+    if (status && !status.loaded) return { ...base, installed: true, reason: status.error ?? 'did not load' };
+    return { ...base, installed: true, device: status?.device ?? null, loadMs: status?.loadMs ?? null, wallMs: msSince(started), ...measured };
+  } catch (error) {
+    return { ...base, installed: true, reason: error instanceof Error ? error.message : String(error) };
+  } finally {
+    ml.abort();
+  }
+}
+
+/**
+ * The pipeline's stages in their order (client/src/pipeline/plan.ts) on one file, each through the real
+ * worker that runs it in the app, in fresh workers (so model loads count, as on a first import). The DB
+ * writes between stages (a few ms each) are not part of it.
+ */
+async function measurePipeline(file: File): Promise<PipelineMeasurement> {
+  const media = createMediaClient();
+  const ml: MlClient = createMlClient();
+  const stages: Record<string, number> = {};
+  const skipped: Record<string, string> = {};
+  const start = performance.now();
+  const time = async <T>(stage: string, work: () => Promise<T>): Promise<T | null> => {
+    const t = performance.now();
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof Error && error.name === 'ModelUnavailable') {
+        skipped[stage] = error.message;
+        return null;
+      }
+      throw error;
+    } finally {
+      stages[stage] = msSince(t) / 1000;
+    }
+  };
+  try {
+    const info = (await time('UPLOAD_VALIDATE', () => media.probe(file)))!;
+    const pcm = await time('AUDIO_EXTRACT', () => media.extractAudio(file, undefined, info));
+    const cuts = (await time('SCENE_DETECT', () => media.detectCuts(file, info)))!;
+    const scenes = buildScenes(cuts, info.durationS);
+    const keyframes = (await time('THUMBNAILS', () => media.extractKeyframes(file, chooseKeyframes(scenes))))!;
+    const frames = keyframes.map((k) => k.frame);
+    await time('VISION_EMBED', () => ml.embedImages(frames));
+    await time('OCR', () => ml.ocr(frames));
+    await time('FACE_DETECT', () => ml.faces(frames));
+    if (pcm) await time('ASR_FAST', () => ml.transcribe(pcm));
+    else skipped.ASR_FAST = 'no audio';
+    return { wallS: msSince(start) / 1000, durationS: info.durationS, scenes: scenes.length, stages, skipped };
+  } finally {
+    media.abort();
+    ml.abort();
+  }
+}
+
+/** `files[0]`: the 60 s fixture (pipeline, keyframes); the rest: more keyframes for the model rows (text, faces). */
+export async function benchModels(files: File[]): Promise<ModelBenchOutcome> {
+  const media = createMediaClient();
+  let frames: Uint8Array[] = [];
+  let pcm: Float32Array | null = null;
+  let audioS = 0;
+  try {
+    for (const file of files) frames = frames.concat((await keyframesOf(media, file)).frames);
+    const info = await media.probe(files[0]!);
+    pcm = await media.extractAudio(files[0]!, undefined, info);
+    audioS = pcm ? pcm.length / 16_000 : 0;
+  } finally {
+    media.abort();
+  }
+  const probe = createMlClient();
+  const statuses = await probe.status();
+  probe.abort();
+  const models: ModelMeasurement[] = [];
+  for (const model of statuses) models.push(await measureModel(model, frames, pcm, audioS));
+  const pipeline = await measurePipeline(files[0]!);
+  return { keyframes: frames.length, audioS, models, pipeline };
+}

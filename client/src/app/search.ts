@@ -1,0 +1,112 @@
+// Search as the UI uses it: a typed query, a dropped image or "more like this" in, ranked scenes out. The ML
+// worker turns the query or the image into vectors (when a visual / face model is there); the DB worker does the
+// retrieval (db/search.ts). A missing model never fails a search: it only removes its signal, with a note that
+// says so.
+import type { SearchRepo } from '../db/search.ts';
+import type { MlClient } from '../ml/client.ts';
+import { isModelUnavailable } from '../ml/unavailable.ts';
+import { freeTerms, parseQuery, visualText } from '../search/parse.ts';
+import type { ModelVector, SearchResult } from '../search/types.ts';
+
+/** A first query may have to load the text encoder (tens of MB); past this the search runs without it. */
+export const VISUAL_QUERY_TIMEOUT_MS = 30_000;
+
+export interface SearchDeps {
+  db: Pick<SearchRepo, 'searchScenes' | 'searchByExample' | 'moreLikeThis'>;
+  ml: Pick<MlClient, 'embedText' | 'embedImages' | 'faces'>;
+  /** Resolves once the database is open (searches wait for it). */
+  whenOpen?: () => Promise<void>;
+}
+
+export interface Search {
+  /** Parses and runs a search box query (see search/parse.ts for the syntax). */
+  run(raw: string): Promise<SearchResult>;
+  /** Scenes that look like an image, and scenes of the people whose faces are in it. */
+  byImage(file: Blob): Promise<SearchResult>;
+  /** Scenes like one scene of the library (its picture, or its faces when it has no picture embedding). */
+  moreLikeThis(sceneId: string): Promise<SearchResult>;
+}
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(message)), ms)));
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/** What a model failure means for the search, said plainly. */
+function signalOff(what: string, error: unknown): string {
+  if (isModelUnavailable(error)) return `${what} is off: ${messageOf(error)}`;
+  return `${what} did not work this time: ${messageOf(error)}`;
+}
+
+export function createSearch({ db, ml, whenOpen = () => Promise.resolve() }: SearchDeps): Search {
+  const finish = (result: SearchResult, started: number, notes: string[] = []): SearchResult => ({
+    ...result,
+    notes: [...result.notes, ...notes],
+    tookMs: performance.now() - started,
+  });
+
+  async function textVector(text: string, notes: string[]): Promise<ModelVector | null> {
+    try {
+      const { modelId, vectors } = await withTimeout(
+        ml.embedText([text]),
+        VISUAL_QUERY_TIMEOUT_MS,
+        `the visual model took more than ${VISUAL_QUERY_TIMEOUT_MS / 1000} s to answer.`,
+      );
+      const vector = vectors[0];
+      return vector ? { modelId, vector: Array.from(vector) } : null;
+    } catch (error) {
+      notes.push(signalOff('Visual search', error));
+      return null;
+    }
+  }
+
+  return {
+    async run(raw) {
+      const started = performance.now();
+      const query = parseQuery(raw);
+      const notes: string[] = [];
+      const textVectorPromise = freeTerms(query).length > 0 ? textVector(visualText(query), notes) : Promise.resolve(null);
+      const [vector] = await Promise.all([textVectorPromise, whenOpen()]);
+      return finish(await db.searchScenes({ query, textVector: vector }), started, notes);
+    },
+
+    async byImage(file) {
+      const started = performance.now();
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      const notes: string[] = [];
+      const failures: string[] = [];
+      let imageVector: ModelVector | null = null;
+      let faces: ModelVector[] = [];
+      // One at a time: the ML worker's models share the CPU.
+      try {
+        const { modelId, vectors } = await ml.embedImages([bytes]);
+        if (vectors[0]) imageVector = { modelId, vector: Array.from(vectors[0]) };
+      } catch (error) {
+        notes.push(signalOff('Searching by how the image looks', error));
+        if (!isModelUnavailable(error)) failures.push(messageOf(error));
+      }
+      try {
+        const found = await ml.faces([bytes]);
+        faces = (found.faces[0] ?? []).map((f) => ({ modelId: found.modelId, vector: Array.from(f.descriptor) }));
+        if (faces.length === 0) notes.push('No face was found in the image.');
+      } catch (error) {
+        notes.push(signalOff('Searching by faces', error));
+        if (!isModelUnavailable(error)) failures.push(messageOf(error));
+      }
+      // Both models failed on it (not merely absent): the image itself is the problem, e.g. not a picture.
+      if (failures.length === 2) throw new Error(`The image could not be used for a search: ${failures[0]}`);
+      if (!imageVector && faces.length === 0) return { hits: [], notes, tookMs: performance.now() - started };
+      await whenOpen();
+      return finish(await db.searchByExample({ imageVector, faces }), started, notes);
+    },
+
+    async moreLikeThis(sceneId) {
+      const started = performance.now();
+      await whenOpen();
+      return finish(await db.moreLikeThis(sceneId), started);
+    },
+  };
+}

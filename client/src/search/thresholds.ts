@@ -1,0 +1,45 @@
+// When a match counts as "confident" (SearchHit.confident), and how loose the typo-tolerant candidate search is.
+// Every number is documented with what it was measured on; change them only with new measurements.
+import { FACE_MATCH_THRESHOLD } from '../ml/faces/distance.ts';
+
+/**
+ * pg_trgm `word_similarity` a scene's transcript or on-screen text must reach to be a typo candidate (the `<%`
+ * operator's threshold, set per search). Measured on PGlite: "quartely"→"QUARTERLY" 0.67, "revenu"→"REVENUE"
+ * 0.86, "cart"→"carton" 0.80 (a candidate, but see below), "meeting"→"meat" 0.25, "teh"→"the" 0.25.
+ */
+export const TRIGRAM_CANDIDATE = 0.5;
+
+/**
+ * pg_trgm `strict_word_similarity` (whole words only) at which a typo match counts as confident. Measured:
+ * typos "quartely" 0.58, "revenu" 0.67, "zebra"→"zebras" 0.63; different words that share a prefix "cart"→
+ * "carton", "planet"→"plan", "sales"→"salesman" all 0.50, "elephant"→"elegant" 0.42. (Plain word_similarity
+ * cannot tell these apart: a prefix scores 0.8.)
+ */
+export const TRIGRAM_CONFIDENT = 0.55;
+
+/** Query words shorter than this are left to full text only: their few trigrams match almost anything. */
+export const TRIGRAM_MIN_LETTERS = 4;
+
+/**
+ * Cosine similarity between a query's text embedding and a keyframe's image embedding at which the visual match
+ * is confident, per visual model id (models.json). CLIP-family text↔image similarities are low in absolute terms:
+ * ~0.25–0.35 for a matching caption with CLIP/MobileCLIP and far lower for SigLIP, whose sigmoid loss puts
+ * matches around 0.10–0.20. These follow the published behaviour of each family; they have not been calibrated
+ * on this app's data (no weights reach the build machine): `npm run eval` is where to tune them.
+ */
+export const VISUAL_TEXT_THRESHOLDS: Readonly<Record<string, number>> = {
+  'mobileclip-s0': 0.27,
+  'siglip2-base-224': 0.12,
+};
+/** For a visual model missing above: the CLIP-family value. */
+export const DEFAULT_VISUAL_TEXT_THRESHOLD = 0.27;
+
+/** Image↔image cosine similarity (search by example, "more like this") at which two keyframes count as alike. */
+export const VISUAL_EXAMPLE_THRESHOLD = 0.85;
+
+/** Face descriptors (euclidean) closer than this are the same person: the faces task's calibrated threshold. */
+export const FACE_THRESHOLD = FACE_MATCH_THRESHOLD;
+
+export function visualTextThreshold(modelId: string): number {
+  return VISUAL_TEXT_THRESHOLDS[modelId] ?? DEFAULT_VISUAL_TEXT_THRESHOLD;
+}

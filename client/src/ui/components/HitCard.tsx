@@ -1,0 +1,76 @@
+import { For, Show, type JSX } from 'solid-js';
+import { A } from '@solidjs/router';
+import type { SearchHit } from '../../search/types.ts';
+import { formatTimeRange, formatTimecode } from '../format.ts';
+import { playPath, REASON_LABELS } from '../search-format.ts';
+import { ClipExportButton } from './ClipExportButton.tsx';
+import { MoreLikeThisLink } from './SearchMoreLikeThis.tsx';
+import { SnippetText } from './SnippetText.tsx';
+import { Thumbnail } from './Thumbnail.tsx';
+
+/**
+ * One found scene: its keyframe, video, time and why it matched. The link plays the video from the
+ * moment (the spoken words' time when speech matched); its actions find similar scenes or save the clip.
+ */
+export function HitCard(props: { hit: SearchHit }): JSX.Element {
+  const hit = () => props.hit;
+  const reasonChips = () =>
+    hit().reasons.map((reason) =>
+      reason === 'person' && hit().people.length > 0 ? { reason, label: `${REASON_LABELS.person}: ${hit().people.join(', ')}` } : { reason, label: REASON_LABELS[reason] },
+    );
+  const label = () =>
+    [
+      hit().videoTitle,
+      `${formatTimecode(hit().startS)} to ${formatTimecode(hit().endS)}`,
+      `matched by ${reasonChips().map((chip) => chip.label.toLowerCase()).join(', ')}`,
+      hit().confident ? '' : 'weak match',
+    ]
+      .filter(Boolean)
+      .join(', ');
+
+  return (
+    <li
+      class="hit"
+      classList={{ 'hit--weak': !hit().confident }}
+      data-testid="search-hit"
+      data-scene-id={hit().sceneId}
+      data-video-id={hit().videoId}
+      data-file-name={hit().fileName}
+      data-start={hit().startS}
+      data-end={hit().endS}
+      data-play-from={hit().playFromS}
+      data-score={hit().score}
+      data-confident={hit().confident ? 'true' : 'false'}
+      data-reasons={hit().reasons.join(',')}
+    >
+      <A href={playPath(hit().videoId, hit().playFromS)} class="hit-link" aria-label={label()}>
+        <div class="hit-media">
+          <Thumbnail bytes={hit().thumbnail} alt="" class="hit-thumb" />
+          <span class="duration-chip">{formatTimecode(hit().playFromS)}</span>
+        </div>
+        <div class="hit-body">
+          <div class="hit-heading">
+            <h3 class="hit-title">{hit().videoTitle}</h3>
+            <span class="hit-time">{formatTimeRange(hit().startS, hit().endS)}</span>
+          </div>
+          <For each={hit().snippets}>{(snippet) => <SnippetText snippet={snippet} />}</For>
+          <Show when={hit().reasons.length > 0}>
+            <ul class="hit-reasons" aria-hidden="true">
+              <For each={reasonChips()}>
+                {(chip) => (
+                  <li class={`reason-chip reason-chip--${chip.reason}`} data-reason={chip.reason}>
+                    {chip.label}
+                  </li>
+                )}
+              </For>
+            </ul>
+          </Show>
+        </div>
+      </A>
+      <div class="hit-actions">
+        <MoreLikeThisLink sceneId={hit().sceneId} class="btn btn--small btn--ghost" />
+        <ClipExportButton videoId={hit().videoId} title={hit().videoTitle} startS={hit().startS} endS={hit().endS} />
+      </div>
+    </li>
+  );
+}

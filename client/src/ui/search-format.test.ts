@@ -1,0 +1,70 @@
+// @vitest-environment node
+import { describe, expect, it } from 'vitest';
+import { clipFileName, exampleKey, moreLikePath, playPath, searchPath, searchTarget, splitByConfidence, startTimeOf } from './search-format.ts';
+
+describe('searchTarget', () => {
+  it('reads a text query, trimmed', () => {
+    expect(searchTarget({ q: '  revenue ' })).toEqual({ kind: 'text', key: 'revenue', query: 'revenue' });
+  });
+  it('is none for an empty or blank query', () => {
+    expect(searchTarget({})).toEqual({ kind: 'none', key: '' });
+    expect(searchTarget({ q: '   ' })).toEqual({ kind: 'none', key: '' });
+  });
+  it('prefers a more-like-this scene, then an example image, over the query', () => {
+    expect(searchTarget({ q: 'x', like: 'abc' })).toEqual({ kind: 'like', key: 'example:scene:abc', sceneId: 'abc' });
+    expect(searchTarget({ q: 'x', example: 'cat.jpg' })).toEqual({ kind: 'image', key: exampleKey('cat.jpg'), name: 'cat.jpg' });
+  });
+  it('round-trips the query through its path', () => {
+    const query = 'person:"Ada Lovelace" text:berlin & 100%';
+    const search = new URLSearchParams(searchPath(query).split('?')[1]);
+    expect(searchTarget({ q: search.get('q') ?? '' })).toMatchObject({ query });
+    expect(searchPath('  ')).toBe('/search');
+    expect(moreLikePath('a/b')).toBe('/search?like=a%2Fb');
+  });
+});
+
+describe('playPath and startTimeOf', () => {
+  it('puts the start time in the URL, to the millisecond', () => {
+    expect(playPath('v1', 12.34567)).toBe('/video/v1?t=12.346');
+    expect(playPath('v1', -1)).toBe('/video/v1?t=0');
+    expect(startTimeOf(new URLSearchParams(playPath('v1', 4.5).split('?')[1]).get('t') ?? undefined)).toBe(4.5);
+  });
+  it('ignores a missing or bad time', () => {
+    expect(startTimeOf(undefined)).toBeNull();
+    expect(startTimeOf('')).toBeNull();
+    expect(startTimeOf('abc')).toBeNull();
+    expect(startTimeOf('-3')).toBeNull();
+    expect(startTimeOf(['7', '9'])).toBe(7);
+  });
+});
+
+describe('splitByConfidence', () => {
+  it('keeps rank order within each group', () => {
+    const hits = [
+      { id: 1, confident: false },
+      { id: 2, confident: true },
+      { id: 3, confident: false },
+      { id: 4, confident: true },
+    ];
+    const { strong, weak } = splitByConfidence(hits);
+    expect(strong.map((h) => h.id)).toEqual([2, 4]);
+    expect(weak.map((h) => h.id)).toEqual([1, 3]);
+  });
+});
+
+describe('clipFileName', () => {
+  it('names a clip by title and span', () => {
+    expect(clipFileName('faces-text', 12, 20, 'video/mp4')).toBe('faces-text 00-12–00-20.mp4');
+    expect(clipFileName('Talk', 3725.9, 3790, 'video/webm')).toBe('Talk 01-02-05–01-03-10.webm');
+    expect(clipFileName('Talk', 4, 8, 'video/quicktime')).toBe('Talk 00-04–00-08.mov');
+  });
+  it('makes the title safe for file systems', () => {
+    expect(clipFileName('a/b: c?*"<>|\u0001d', 0, 1, 'video/mp4')).toBe('a b c d 00-00–00-01.mp4');
+    expect(clipFileName('..hidden', 0, 1, 'video/mp4')).toBe('hidden 00-00–00-01.mp4');
+    expect(clipFileName('  ', 0, 1, 'video/mp4')).toBe('Clip 00-00–00-01.mp4');
+  });
+  it('falls back to Matroska for an unknown type', () => {
+    expect(clipFileName('x', 0, 1, '')).toBe('x 00-00–00-01.mkv');
+    expect(clipFileName('x', 0, 1, 'video/x-matroska')).toBe('x 00-00–00-01.mkv');
+  });
+});

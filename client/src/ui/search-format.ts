@@ -1,0 +1,89 @@
+/**
+ * Pure helpers of the search UI: its URLs, the search behind a URL, reason labels, and clip file names.
+ * No DOM, no Solid: unit-tested in Node.
+ */
+import type { MatchReason, SearchHit } from '../search/types.ts';
+import { formatTimecode } from './format.ts';
+
+export const REASON_LABELS: Record<MatchReason, string> = {
+  speech: 'Speech',
+  text: 'On-screen text',
+  visual: 'Visual',
+  person: 'Person',
+};
+
+/** What the search page shows, read from its URL (so reload, back and shared links work). */
+export type SearchTarget =
+  | { kind: 'none'; key: '' }
+  | { kind: 'text'; key: string; query: string }
+  | { kind: 'like'; key: string; sceneId: string }
+  | { kind: 'image'; key: string; name: string };
+
+/** The key of an example search: what the status element's data-query says for it. */
+export const exampleKey = (name: string) => `example:${name}`;
+
+export function searchTarget(params: { q?: string | string[]; like?: string | string[]; example?: string | string[] }): SearchTarget {
+  const one = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value) ?? '';
+  const like = one(params.like).trim();
+  if (like) return { kind: 'like', key: exampleKey(`scene:${like}`), sceneId: like };
+  const example = one(params.example).trim();
+  if (example) return { kind: 'image', key: exampleKey(example), name: example };
+  const query = one(params.q).trim();
+  return query ? { kind: 'text', key: query, query } : { kind: 'none', key: '' };
+}
+
+/** Router paths (the hash router adds the '#'). */
+export const searchPath = (query: string) => (query.trim() ? `/search?q=${encodeURIComponent(query)}` : '/search');
+export const moreLikePath = (sceneId: string) => `/search?like=${encodeURIComponent(sceneId)}`;
+export const examplePath = (name: string) => `/search?example=${encodeURIComponent(name)}`;
+/** The Video page playing from `timeS` (to the millisecond: enough to land on the spoken word). */
+export const playPath = (videoId: string, timeS: number) =>
+  `/video/${encodeURIComponent(videoId)}?t=${Math.max(0, Math.round(timeS * 1000) / 1000)}`;
+
+/** The `t` of a Video page URL as seconds, or null when absent or not a time. */
+export function startTimeOf(value: string | string[] | undefined): number | null {
+  const raw = Array.isArray(value) ? value[0] : value;
+  if (raw === undefined || raw.trim() === '') return null;
+  const seconds = Number(raw);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds : null;
+}
+
+/** Confident hits first (in rank order), then the weaker ones (in rank order). */
+export function splitByConfidence<T extends Pick<SearchHit, 'confident'>>(hits: readonly T[]): { strong: T[]; weak: T[] } {
+  return { strong: hits.filter((hit) => hit.confident), weak: hits.filter((hit) => !hit.confident) };
+}
+
+/** "0:12" → "00-12", "1:02:05" → "01-02-05": a timecode that is safe in a file name and sorts. */
+function fileTimecode(seconds: number): string {
+  const [first = '0', ...rest] = formatTimecode(seconds).split(':');
+  return [first.padStart(2, '0'), ...rest].join('-');
+}
+
+const MIME_EXTENSIONS: Record<string, string> = {
+  'video/mp4': 'mp4',
+  'video/quicktime': 'mov',
+  'video/webm': 'webm',
+  'video/x-matroska': 'mkv',
+};
+
+/**
+ * The download name of a clip: "<title> 00-12–00-20.mp4". Characters that some file systems refuse
+ * (/ \ : * ? " < > | and control characters) become spaces; an empty title becomes "Clip".
+ */
+export function clipFileName(title: string, startS: number, endS: number, mime: string): string {
+  const safe = title.replace(/[/\\:*?"<>|\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim().replace(/^\.+/, '').slice(0, 120).trim();
+  const extension = MIME_EXTENSIONS[mime.split(';')[0]!.trim()] ?? 'mkv';
+  return `${safe || 'Clip'} ${fileTimecode(startS)}–${fileTimecode(endS)}.${extension}`;
+}
+
+/** The query syntax, as the help text shows it. */
+export const SEARCH_SYNTAX: { example: string; meaning: string }[] = [
+  { example: 'revenue report', meaning: 'scenes where these words are said or shown' },
+  { example: '"quarterly revenue"', meaning: 'an exact phrase' },
+  { example: 'person:Alice', meaning: 'scenes with a person you named (quotes for full names: person:"Ada Lovelace")' },
+  { example: 'said:budget', meaning: 'only in what is spoken' },
+  { example: 'text:berlin', meaning: 'only in on-screen text' },
+  { example: 'video:holiday', meaning: 'only in videos whose title or file name contains this' },
+  { example: 'after:2026-01-01', meaning: 'only videos from this date on' },
+  { example: 'before:2026-03-31', meaning: 'only videos up to this date' },
+];
