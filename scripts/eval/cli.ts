@@ -5,8 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs, USAGE, UsageError } from './args.ts';
 import { checkThresholds } from './metrics.ts';
 import { QueriesError } from './queries.ts';
-import { formatReport } from './report.ts';
-import { missLines, rankedHitsJson, runEval } from './run.ts';
+import { rankedHitsJson, reportOfRun, runEval } from './run.ts';
 
 async function main(): Promise<number> {
   let options;
@@ -29,17 +28,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const thresholds = checkThresholds(result.summary, options.thresholds);
-  console.log(
-    formatReport({
-      summary: result.summary,
-      videos: result.videos.length,
-      failedVideos: result.videos.filter((v) => v.state === 'FAILED').length,
-      indexingMs: result.indexingMs,
-      searchMs: result.results.map((r) => r.ms),
-      misses: missLines(result.results),
-      thresholds,
-    }),
-  );
+  console.log(reportOfRun(result, thresholds));
   if (options.outFile) {
     writeFileSync(options.outFile, `${JSON.stringify(rankedHitsJson(result.results), null, 2)}\n`);
     log(`ranked hits written to ${options.outFile}`);

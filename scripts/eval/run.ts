@@ -3,7 +3,8 @@
 import { join } from 'node:path';
 import { startApp } from './app.ts';
 import { importAndWait, openLibrary, openSearch, readModels, searchByExample, searchText, type ModelRow, type VideoOutcome } from './driver.ts';
-import { scoreQuery, summarize, type KindSummary, type QueryKind, type QueryScore, type RankedHit } from './metrics.ts';
+import { scoreQuery, summarize, type KindSummary, type QueryKind, type QueryScore, type RankedHit, type ThresholdOutcome } from './metrics.ts';
+import { formatReport } from './report.ts';
 import { listVideos, loadQueries, type EvalQuery } from './queries.ts';
 
 export interface EvalOptions {
@@ -156,4 +157,17 @@ export function missLines(results: readonly QueryResult[]): string[] {
     }
   }
   return lines;
+}
+
+/** The printed report of a run (the table, timings, misses and threshold outcomes). */
+export function reportOfRun(result: EvalResult, thresholds: ThresholdOutcome[]): string {
+  return formatReport({
+    summary: result.summary,
+    videos: result.videos.length,
+    failedVideos: result.videos.filter((v) => v.state === 'FAILED').length,
+    indexingMs: result.indexingMs,
+    searchMs: result.results.map((r) => r.ms),
+    misses: missLines(result.results),
+    thresholds,
+  });
 }

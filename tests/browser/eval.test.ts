@@ -6,8 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { checkThresholds, type QueryKind, type Threshold } from '../../scripts/eval/metrics.ts';
-import { formatReport } from '../../scripts/eval/report.ts';
-import { missLines, runEval } from '../../scripts/eval/run.ts';
+import { reportOfRun, runEval } from '../../scripts/eval/run.ts';
 import { FIXTURE_DIR } from './fixtures.ts';
 
 const CORPUS = `${FIXTURE_DIR}/eval`;
@@ -42,17 +41,7 @@ describe('evaluation harness on the dev corpus', () => {
       },
     });
     const thresholds = checkThresholds(result.summary, FLOORS);
-    console.log(
-      formatReport({
-        summary: result.summary,
-        videos: result.videos.length,
-        failedVideos: result.videos.filter((v) => v.state === 'FAILED').length,
-        indexingMs: result.indexingMs,
-        searchMs: result.results.map((r) => r.ms),
-        misses: missLines(result.results),
-        thresholds,
-      }),
-    );
+    console.log(reportOfRun(result, thresholds));
 
     expect(result.videos.map((v) => [v.title, v.state, v.error]).sort()).toEqual(
       ['eval-people-1', 'eval-people-2', 'eval-slides', 'eval-speech'].map((t) => [t, 'INDEXED', null]).sort(),
