@@ -264,6 +264,11 @@ export function createLibrary() {
       // Imports cut short by a reload cannot finish: their File went with the page.
       await db.failInterruptedImports();
       rows = await db.listVideos();
+      // A video indexed by an older version lacks the stages added since (e.g. grouping faces into
+      // people): queue just those, so an upgrade brings the whole library up to date by itself.
+      const outdated = rows.filter((r) => r.state === 'INDEXED' && PIPELINE_STAGES.some((s) => !r.jobs.some((j) => j.stage === s)));
+      for (const row of outdated) await db.reindexVideo(row.videoId, [...PIPELINE_STAGES]);
+      if (outdated.length > 0) rows = await db.listVideos();
       setReady(true);
       publish();
       // The chosen visual model reaches the ML worker before any stage can ask it for an embedding.

@@ -87,6 +87,8 @@ export interface SceneRow {
   transcript: string;
   ocrText: string;
   faceCount: number;
+  /** The people grouped from the scene's faces (hidden people left out), by name or "Person N". */
+  people: { personId: string; name: string }[];
   hasImageVector: boolean;
 }
 
@@ -489,6 +491,11 @@ export function makeDbApi(pg: PGlite, userId: string = LOCAL_USER_ID) {
           transcript: scenes.transcript,
           ocrText: scenes.ocrText,
           faceCount: sql<number>`(select count(*)::int from faces f where f.scene_id = "scenes"."scene_id" and not f.deleted)`,
+          people: sql<{ personId: string; name: string }[]>`(
+            select coalesce(json_agg(json_build_object('personId', p.person_id, 'name', coalesce(p.name, 'Person ' || p.number))
+                                     order by p.name nulls last, p.number), '[]'::json)
+            from scene_people sp join face_profiles p on p.person_id = sp.person_id
+            where sp.scene_id = "scenes"."scene_id" and p.user_id = ${userId} and not p.deleted and not p.hidden)`,
           hasImageVector: sql<boolean>`"scenes"."image_vec" is not null`,
         })
         .from(scenes)

@@ -236,6 +236,16 @@ describe('what the user does', () => {
     await expect(people.renamePerson(person!.personId, 'x'.repeat(121))).rejects.toThrow('at most 120 characters');
   });
 
+  it('names the people of each scene for the Video page: named first, hidden people left out', async () => {
+    const videoId = await indexVideo('one', 2, [face(0, descriptor(1, 0), 0.99), face(0, descriptor(2, 0), 0.8), face(1, descriptor(3, 0))]);
+    const [first, second, third] = byNumber(await people.listPeople());
+    await people.renamePerson(second!.personId, 'Bea');
+    await people.setPersonHidden(third!.personId, true);
+    const scenes = await api.listScenes(videoId);
+    expect(scenes.map((s) => s.people.map((p) => p.name))).toEqual([['Bea', 'Person 1'], []]);
+    expect(scenes[0]!.people.map((p) => p.personId)).toEqual([second!.personId, first!.personId]);
+  });
+
   it('merges A into B: faces move, scenes are not counted twice, A is gone, its name and marks carry over', async () => {
     // Person 1 and Person 2 share scene 0; Person 3 is marked never-merge with Person 1.
     await indexVideo('one', 2, [face(0, descriptor(1, 0), 0.9), face(0, descriptor(2, 0), 0.8), face(1, descriptor(1, 1)), face(1, descriptor(3, 0), 0.5)]);

@@ -1,4 +1,5 @@
-import { Show, type JSX } from 'solid-js';
+import { For, Show, type JSX } from 'solid-js';
+import { A } from '@solidjs/router';
 import type { SceneCard, StageStatus } from '../../app/library.ts';
 import { formatTimeRange } from '../format.ts';
 import { analysisOf, emptyFactText, faceCountText, SCENE_FACTS, type SceneFact } from '../scene-facts.ts';
@@ -44,6 +45,19 @@ export function SceneDetails(props: { scene: SceneCard; position: number; stages
                 <Icon name="face" size={16} />
                 {faceCountText(props.scene.faceCount)}
               </span>
+              <Show when={props.scene.people.length > 0}>
+                <ul class="fact-people" data-testid="scene-people">
+                  <For each={props.scene.people}>
+                    {(person) => (
+                      <li>
+                        <A href={`/people/${person.personId}`} class="reason-chip reason-chip--person">
+                          {person.name}
+                        </A>
+                      </li>
+                    )}
+                  </For>
+                </ul>
+              </Show>
             </Show>
           </dd>
         </div>
