@@ -12,13 +12,14 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { CUT_THRESHOLD } from '../client/src/media/webcodecs/cuts.ts';
-import { CHROMIUM_ARGS } from '../tests/browser/harness.ts';
+import { CHROMIUM_ARGS } from '../scripts/app-under-test.ts';
 import { isRenderer, pidsWithArgument, processTree, rssByPid, samplePeaks } from './memory.ts';
 import { runNativeSceneDetection } from './native.ts';
 import { serveStatic } from './server.ts';
 import type { BenchOutcome, BenchTask } from './page/protocol.ts';
 import { formatReport, median, summarise, type Measurement, type Row, type Truth } from './report.ts';
 import { formatModelReport, runModelBench, type ModelBenchResult } from './models.ts';
+import { runSearchBench, sizesFromArgs } from './search.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const FIXTURE_NAME = 'bench-720p-60s.mp4';
@@ -107,7 +108,22 @@ function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** `npm run bench -- --only search` (or `--only media`): one part of the bench. */
+function onlyPart(): 'media' | 'search' | null {
+  const i = process.argv.indexOf('--only');
+  if (i < 0) return null;
+  const part = process.argv[i + 1];
+  if (part !== 'media' && part !== 'search') throw new Error('--only takes "media" or "search"');
+  return part;
+}
+
 async function main(): Promise<void> {
+  const only = onlyPart();
+  if (only !== 'search') await mediaBench();
+  if (only !== 'media') console.log(await runSearchBench({ sizes: sizesFromArgs(process.argv) }));
+}
+
+async function mediaBench(): Promise<void> {
   const truth = loadTruth();
   // The machine may be shared: its load when the bench starts tells how far to trust absolute numbers.
   const loadAverage = loadavg()[0]!.toFixed(1);

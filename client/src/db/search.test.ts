@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FACE_MODEL_ID } from '../ml/faces/engine.ts';
 import { parseQuery } from '../search/parse.ts';
 import type { ModelVector, SearchHit, SearchResult } from '../search/types.ts';
-import { LOCAL_USER_ID } from './api.ts';
+import { LOCAL_USER_ID, makeDbApi } from './api.ts';
 import { ensureVectorIndex, makeSearchRepo, nearestScenesQuery, ownScenes, vectorIndexName, type SearchRepo } from './search.ts';
 import { openTestDatabase } from './testing.ts';
 import { drizzle } from 'drizzle-orm/pglite';
@@ -410,6 +410,28 @@ describe('visual', () => {
     await repo.ensureVectorIndex("it's a model", DIM);
     const { rows } = await pg.query<{ n: number }>("select count(*)::int as n from pg_indexes where indexname like 'scenes_image_vec_%'");
     expect(rows[0]!.n).toBe(3);
+  });
+});
+
+describe('the vector index follows the pipeline', () => {
+  it('storing a model\'s first image vectors creates its HNSW index', async () => {
+    const fresh = await openTestDatabase();
+    try {
+      const api = makeDbApi(fresh, LOCAL_USER_ID);
+      const created = await api.createVideo({ title: 'v', fileName: 'v.mp4', sizeBytes: 1, mime: 'video/mp4', contentSha256: 'sha' });
+      await api.queueVideo(created.videoId, ['SCENE_DETECT', 'VISION_EMBED']);
+      for (const [stage, writes] of [
+        ['SCENE_DETECT', [{ kind: 'scenes', scenes: [{ idx: 0, startS: 0, endS: 4 }] }]],
+        ['VISION_EMBED', [{ kind: 'imageVectors', modelId: 'clip-c', vectors: [{ idx: 0, vector: unit(2) }] }]],
+      ] as const) {
+        expect(await api.startStage(created.videoId, stage)).not.toBeNull();
+        expect(await api.completeStage(created.videoId, stage, { outcome: 'done', writes: writes as never })).toBe(true);
+      }
+      const { rows } = await fresh.query<{ indexdef: string }>('select indexdef from pg_indexes where indexname = $1', [vectorIndexName('clip-c', DIM)]);
+      expect(rows[0]?.indexdef).toContain("USING hnsw (((image_vec)::vector(8)) vector_cosine_ops) WHERE (image_model = 'clip-c'::text)");
+    } finally {
+      await fresh.close();
+    }
   });
 });
 

@@ -2,7 +2,8 @@
 // tests on an in-memory PGlite). Each signal ranks its own candidates, all under the same filters and scoped to
 // the user's live rows:
 //   full text   search_tsv @@ websearch_to_tsquery('english', …), ranked by ts_rank_cd (all the words first);
-//   typos       pg_trgm word similarity (`%>`, GIN trigram indexes) on the transcript and on the on-screen text;
+//   typos       a word found in too few scenes is corrected from similar words the GIN trigram indexes find
+//               (pg_trgm word_similarity), and the corrections search as words;
 //   visual      the query's text embedding against image_vec of the same model (HNSW, cosine);
 //   said:/text: the words in the transcript / on-screen text only (a filter and a ranked list of their own);
 //   people      a filter; a query of filters only lists the matching scenes.
@@ -248,14 +249,15 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
     const candidates = [...new Set(spellable(terms))];
     if (candidates.length === 0) return typos;
     // One subquery per term with the term as a constant, so the planner sees how rare it is and takes the index.
-    const counts = await rows<{ term: string; n: number }>(sql.join(
+    const counts = await rows<{ term: string; nodes: number; n: number }>(sql.join(
       candidates.map((t) => sql`
-        select ${t}::text as term, (select count(*) from (
+        select ${t}::text as term, numnode(${termQuery(t)}) as nodes, (select count(*) from (
           select 1 from scenes s where s.user_id = ${userId} and not s.deleted and s.search_tsv @@ ${termQuery(t)}
           limit ${SPELT_RIGHT_SCENES}) x)::int as n`),
       sql` union all `,
     ));
-    const misspelt = counts.filter((r) => r.n < SPELT_RIGHT_SCENES).map((r) => r.term);
+    // A stop word ("about") has no lexeme to find: it is not misspelt, just not searchable.
+    const misspelt = counts.filter((r) => r.nodes > 0 && r.n < SPELT_RIGHT_SCENES).map((r) => r.term);
     if (misspelt.length === 0) return typos;
     await setTrigramThreshold();
     await db.transaction(async (tx) => {
