@@ -158,6 +158,10 @@ beforeAll(async () => {
     { key: 'off0', start: 0, end: 20, transcript: 'We discussed the product roadmap and the budget for next year.', ocr: 'ROADMAP 2025', vec: { model: MODEL_A, v: unit(6) } },
     { key: 'off1', start: 20, end: 40, transcript: 'Grace presents the design review.', ocr: 'Design Review', vec: { model: MODEL_A, v: unit(6, 7, 0.3) } },
   ]);
+  // OCR over a busy background often loses the spaces between words.
+  await addVideo(me, 'poster', 'Festival poster', 'poster.mp4', { creationTime: '2025-08-01T12:00:00Z' }, [
+    { key: 'poster0', start: 0, end: 6, ocr: 'HARBORFESTIVALTICKETS on sale' },
+  ]);
   await addVideo(me, 'gone', 'Deleted video about revenue', 'gone.mp4', { deleted: true }, [
     { key: 'gone0', start: 0, end: 5, transcript: 'quarterly revenue in a deleted video', ocr: 'QUARTERLY REVENUE', vec: { model: MODEL_A, v: unit(0) } },
   ]);
@@ -292,6 +296,17 @@ describe('said: and text:', () => {
     expect(keys(roadmap)).toEqual(['off0']);
     expect(roadmap.hits[0]!.reasons).toEqual(['text']);
     expect(roadmap.hits[0]!.snippets).toEqual([{ source: 'text', parts: [{ text: 'ROADMAP', highlight: true }, { text: ' 2025', highlight: false }] }]);
+  });
+
+  it('finds words that OCR ran together, confidently, for plain words, a phrase or text:', async () => {
+    for (const query of ['harbor festival tickets', '"Harbor Festival"', 'text:"festival tickets"']) {
+      const result = await search(query);
+      expect(keys(result), query).toEqual(['poster0']);
+      expect(result.hits[0]!.confident, query).toBe(true);
+      expect(result.hits[0]!.reasons, query).toEqual(['text']);
+    }
+    // Words in another order, or a single word inside the run, are not read into it.
+    expect((await search('tickets harbor')).hits.filter((h) => h.confident)).toEqual([]);
   });
 
   it('combines with free words', async () => {

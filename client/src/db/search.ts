@@ -123,6 +123,26 @@ const CORRECTIONS_PER_TERM = 3;
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
+/**
+ * OCR often drops the spaces between words ("HARBORFESTIVALTICKETS", measured on text over busy
+ * backgrounds). A run of two or more words also matches on-screen text where the words stand together
+ * with or without anything between them: a regular expression, which the trigram index on ocr_text answers.
+ * Null for a single word or a run too short to be telling.
+ */
+export function gluedPattern(text: string): string | null {
+  const words = wordsOf(text).map((w) => w.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '')).filter((w) => w.length > 0);
+  if (words.length < 2 || words.join('').length < 8) return null;
+  return words.join('[^[:alnum:]]*');
+}
+
+/** The glued-words patterns of a query: the plain words as one run (with no phrases beside them), and each phrase. */
+function gluedPatterns(words: string[], phrases: string[]): string[] {
+  const runs = phrases.length === 0 ? [words.join(' ')] : words.length === 0 ? phrases : [];
+  return runs.map(gluedPattern).filter((p): p is string => p !== null);
+}
+
+const gluedIn = (patterns: string[]) => or(patterns.map((p) => sql`s.ocr_text ~* ${p}`));
+
 /** The video's date as YYYY-MM-DD text (ISO dates compare as text): its recorded creation time, else its import. */
 const VIDEO_DAY = sql.raw(`(case
   when (v.metadata -> 'probe' ->> 'creationTime') ~ '^\\d{4}-\\d{2}-\\d{2}' then left(v.metadata -> 'probe' ->> 'creationTime', 10)
@@ -142,7 +162,9 @@ function termInColumn(term: string, column: Column, typos: ReadonlyMap<string, s
   const col = sql.raw(`s.${column}`);
   const forms = [term, ...(typos.get(term) ?? [])];
   // The GIN tsvector index narrows the scenes; the column's own tsvector decides.
-  return sql`(s.search_tsv @@ ${anyOf(forms)} and to_tsvector('english', ${col}) @@ ${anyOf(forms)})`;
+  const lexical = sql`(s.search_tsv @@ ${anyOf(forms)} and to_tsvector('english', ${col}) @@ ${anyOf(forms)})`;
+  const glued = column === 'ocr_text' ? gluedPattern(term) : null;
+  return glued ? sql`(${lexical} or s.ocr_text ~* ${glued})` : lexical;
 }
 
 /** A person filter: a name (case-insensitive, or its first name(s)), or "Person N" by number. Hidden people match. */
@@ -159,6 +181,8 @@ interface Terms {
   people: string[];
   /** The terms that take part in the typo signal (see SPELT_RIGHT_SCENES). */
   typos: ReadonlySet<string>;
+  /** Glued-words patterns of the free words (see gluedPattern): a match is a confident on-screen text match. */
+  glued: string[];
 }
 
 interface Candidate {
@@ -300,6 +324,15 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
       limit ${CANDIDATES}`);
   }
 
+  /** On-screen text holding the query's words run together (see gluedPattern), through the trigram index. */
+  function gluedList(patterns: string[], where: SQL): Promise<Candidate[]> {
+    return ids(db, sql`
+      select s.scene_id from ${FROM}
+      where ${where} and ${gluedIn(patterns)}
+      order by length(s.ocr_text), s.scene_id
+      limit ${CANDIDATES}`);
+  }
+
   /** said:/text: terms, ranked by their column's own full-text rank, then by spelling (the filter requires them). */
   function columnList(terms: string[], typos: ReadonlyMap<string, string[]>, column: Column, where: SQL): Promise<Candidate[]> {
     const col = sql.raw(`s.${column}`);
@@ -350,7 +383,8 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
     const confidentIn = (term: string, columns: Column[]) => {
       const lexical = columns.map((c) => sql`to_tsvector('english', ${sql.raw(`s.${c}`)}) @@ ${termQuery(term)}`);
       const spelt = fuzzyTerms([term]).length > 0 ? columns.map((c) => sql`strict_word_similarity(${term}, ${sql.raw(`s.${c}`)}) >= ${TRIGRAM_CONFIDENT}`) : [];
-      return or([...lexical, ...spelt]);
+      const glued = columns.includes('ocr_text') ? gluedPattern(term) : null;
+      return or([...lexical, ...spelt, ...(glued ? [sql`s.ocr_text ~* ${glued}`] : [])]);
     };
     const required = [
       ...terms.free.map((t) => confidentIn(t, ['transcript', 'ocr_text'])),
@@ -372,8 +406,8 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
     const found = await rows<DetailRow & Record<string, unknown>>(sql`
       select s.scene_id, s.video_id, v.title, v.file_name, s.idx, s.start_s, s.end_s, s.thumbnail, s.transcript, s.ocr_text,
         ${matchIn('transcript', speechTerms)} as speech_match,
-        ${matchIn('ocr_text', textTerms)} as text_match,
-        ${required.length > 0 ? and(required) : sql`false`} as words_confident,
+        (${matchIn('ocr_text', textTerms)} or ${gluedIn([...terms.glued, ...gluedPatterns([], terms.onScreen)])}) as text_match,
+        (${required.length > 0 ? and(required) : sql`false`} or ${gluedIn(terms.glued)}) as words_confident,
         ${playFrom} as play_from,
         (select array_agg(coalesce(fp.name, 'Person ' || fp.number) order by fp.name nulls last, fp.number)
            from scene_people sp join face_profiles fp on fp.person_id = sp.person_id
@@ -533,7 +567,7 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
       lists.push(direct, people);
     }
     const fused = fuseRanks(lists.map((l) => l.map((c) => c.id)));
-    const hits = await hitsOf(fused, limit, { free: [], said: [], onScreen: [], people: [], typos: new Set() }, {
+    const hits = await hitsOf(fused, limit, { free: [], said: [], onScreen: [], people: [], typos: new Set(), glued: [] }, {
       visual,
       visualThreshold: VISUAL_EXAMPLE_THRESHOLD,
       faceScenes,
@@ -557,6 +591,8 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
 
       const lists: Candidate[][] = [];
       if (free.length > 0) lists.push(await fullTextList(free, where));
+      const glued = gluedPatterns(q.words, q.phrases);
+      if (glued.length > 0) lists.push(await gluedList(glued, where));
       const corrected = free.flatMap((t) => typos.get(t) ?? []);
       if (corrected.length > 0) lists.push(await correctedList(corrected, where));
       if (q.said.length > 0) lists.push(await columnList(q.said, typos, 'transcript', where));
@@ -572,7 +608,7 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
       if (filterOnly) lists.push(await browseList(where));
 
       const fused = fuseRanks(lists.map((l) => l.map((c) => c.id)));
-      const hits = await hitsOf(fused, limit, { free, said: q.said, onScreen: q.onScreen, people: q.people, typos: new Set(typos.keys()) }, {
+      const hits = await hitsOf(fused, limit, { free, said: q.said, onScreen: q.onScreen, people: q.people, typos: new Set(typos.keys()), glued }, {
         visual,
         visualThreshold: vector ? visualTextThreshold(vector.modelId) : Infinity,
         faceScenes: new Set(),
