@@ -20,6 +20,7 @@ import type { BenchOutcome, BenchTask } from './page/protocol.ts';
 import { formatReport, median, summarise, type Measurement, type Row, type Truth } from './report.ts';
 import { formatModelReport, runModelBench, type ModelBenchResult } from './models.ts';
 import { runSearchBench, sizesFromArgs } from './search.ts';
+import { formatFirstResultReport, runFirstResultBench } from './first-result.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const FIXTURE_NAME = 'bench-720p-60s.mp4';
@@ -108,19 +109,22 @@ function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** `npm run bench -- --only search` (or `--only media`): one part of the bench. */
-function onlyPart(): 'media' | 'search' | null {
+const PARTS = ['media', 'search', 'first-result'] as const;
+
+/** `npm run bench -- --only search` (or media, first-result): one part of the bench. */
+function onlyPart(): (typeof PARTS)[number] | null {
   const i = process.argv.indexOf('--only');
   if (i < 0) return null;
-  const part = process.argv[i + 1];
-  if (part !== 'media' && part !== 'search') throw new Error('--only takes "media" or "search"');
+  const part = PARTS.find((p) => p === process.argv[i + 1]);
+  if (!part) throw new Error(`--only takes one of ${PARTS.join(', ')}`);
   return part;
 }
 
 async function main(): Promise<void> {
   const only = onlyPart();
-  if (only !== 'search') await mediaBench();
-  if (only !== 'media') console.log(await runSearchBench({ sizes: sizesFromArgs(process.argv) }));
+  if (only === null || only === 'media') await mediaBench();
+  if (only === null || only === 'search') console.log(await runSearchBench({ sizes: sizesFromArgs(process.argv) }));
+  if (only === null || only === 'first-result') console.log(formatFirstResultReport(await runFirstResultBench()));
 }
 
 async function mediaBench(): Promise<void> {
