@@ -304,6 +304,9 @@ describe('said: and text:', () => {
       expect(keys(result), query).toEqual(['poster0']);
       expect(result.hits[0]!.confident, query).toBe(true);
       expect(result.hits[0]!.reasons, query).toEqual(['text']);
+      expect(result.hits[0]!.snippets, query).toEqual([
+        { source: 'text', parts: [{ text: 'HARBORFESTIVALTICKETS', highlight: true }, { text: ' on sale', highlight: false }] },
+      ]);
     }
     // Words in another order, or a single word inside the run, are not read into it.
     expect((await search('tickets harbor')).hits.filter((h) => h.confident)).toEqual([]);

@@ -129,10 +129,12 @@ const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
  * with or without anything between them: a regular expression, which the trigram index on ocr_text answers.
  * Null for a single word or a run too short to be telling.
  */
+const GLUE = '[^[:alnum:]]*';
+
 export function gluedPattern(text: string): string | null {
   const words = wordsOf(text).map((w) => w.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '')).filter((w) => w.length > 0);
   if (words.length < 2 || words.join('').length < 8) return null;
-  return words.join('[^[:alnum:]]*');
+  return words.join(GLUE);
 }
 
 /** The glued-words patterns of a query: the plain words as one run (with no phrases beside them), and each phrase. */
@@ -427,7 +429,13 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
   }
 
   /** Snippets of each hit: the speech and the on-screen text that matched, the matching words highlighted. */
-  async function snippetsOf(found: DetailRow[], speechTerms: string[], textTerms: string[], typos: ReadonlySet<string>): Promise<Map<string, Snippet[]>> {
+  async function snippetsOf(
+    found: DetailRow[],
+    speechTerms: string[],
+    textTerms: string[],
+    typos: ReadonlySet<string>,
+    gluedRuns: string[],
+  ): Promise<Map<string, Snippet[]>> {
     const texts = found.flatMap((r) => [r.speech_match ? r.transcript : '', r.text_match ? r.ocr_text : '']);
     const queryWords = [...speechTerms, ...textTerms].flatMap(wordsOf);
     const stemOf = await stems([...queryWords, ...texts.flatMap(wordsOf)]);
@@ -435,7 +443,7 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
       const words = terms.flatMap(wordsOf);
       const queryStems = new Set(words.flatMap((w) => stemOf.get(w.toLowerCase()) ?? [w.toLowerCase()]));
       const fuzzyWords = terms.filter((t) => typos.has(t)).map((w) => w.toLowerCase());
-      return makeMatcher({ queryStems, stemOf, fuzzyWords });
+      return makeMatcher({ queryStems, stemOf, fuzzyWords, gluedRuns });
     };
     const speech = matcherFor(speechTerms);
     const text = matcherFor(textTerms);
@@ -471,7 +479,8 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
     const detail = await details(top.map((f) => f.id), terms);
     const present = top.filter((f) => detail.has(f.id));
     const rowsInOrder = present.map((f) => detail.get(f.id)!);
-    const snippets = await snippetsOf(rowsInOrder, [...terms.free, ...terms.said], [...terms.free, ...terms.onScreen], terms.typos);
+    const gluedRuns = [...terms.glued, ...gluedPatterns([], terms.onScreen)].map((p) => p.split(GLUE).join(''));
+    const snippets = await snippetsOf(rowsInOrder, [...terms.free, ...terms.said], [...terms.free, ...terms.onScreen], terms.typos, gluedRuns);
     return present.map(({ id, score }) => {
       const r = detail.get(id)!;
       const reasons: MatchReason[] = [];

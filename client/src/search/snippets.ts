@@ -41,11 +41,14 @@ export interface MatcherInput {
   stemOf: ReadonlyMap<string, readonly string[]>;
   /** Query words a typo-tolerant match may stand for; empty when only exact/stemmed matches count. */
   fuzzyWords: readonly string[];
+  /** Runs of query words joined without spaces ("harborfestival"): a text word holding one is a match (OCR glues words). */
+  gluedRuns?: readonly string[];
 }
 
-export function makeMatcher({ queryStems, stemOf, fuzzyWords }: MatcherInput): (word: string) => boolean {
+export function makeMatcher({ queryStems, stemOf, fuzzyWords, gluedRuns = [] }: MatcherInput): (word: string) => boolean {
   return (word) => {
     const lower = word.toLowerCase();
+    if (gluedRuns.some((run) => lower.includes(run))) return true;
     const stems = stemOf.get(lower);
     if (stems ? stems.some((s) => queryStems.has(s)) : queryStems.has(lower)) return true;
     if (stems && stems.length === 0) return false; // a stop word is never a typo of anything
