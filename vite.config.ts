@@ -2,6 +2,7 @@ import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 import solid from 'vite-plugin-solid';
 import { isolationHeaders } from './sync-server/src/middleware/isolation.ts';
+import { workerBuildOptions } from './vite.workers.ts';
 
 export default defineConfig({
   root: 'client',
@@ -42,22 +43,9 @@ export default defineConfig({
       },
     }),
   ],
-  // ORT's external-wasm build: its wasm comes from /ort/ (copied by models:copy), not a second 27 MB asset.
-  resolve: { conditions: ['heimdex-source', 'onnxruntime-web-use-extern-wasm'] },
+  ...workerBuildOptions,
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders },
-  worker: {
-    format: 'es',
-    // ORT in a chunk of its own: when its glue shares a chunk with other code, its pthread workers
-    // re-import that chunk and die (STACK-NOTES). Worker bundles take their own rolldown options.
-    rolldownOptions: {
-      output: {
-        codeSplitting: {
-          groups: [{ name: 'onnxruntime-web', test: /node_modules[\\/]onnxruntime-(web|common)[\\/]/ }],
-        },
-      },
-    },
-  },
   optimizeDeps: {
     exclude: ['@electric-sql/pglite', '@electric-sql/pglite-pgvector', '@ffmpeg/ffmpeg', '@ffmpeg/util', 'onnxruntime-web'],
   },

@@ -4,23 +4,14 @@
  */
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { workerBuildOptions } from '../vite.workers.ts';
 
 export default defineConfig({
   root: fileURLToPath(new URL('./page', import.meta.url)),
   // The app's public/ (models, /ort/ and /tfjs/ runtimes) so the real ML worker loads what the app loads.
   publicDir: fileURLToPath(new URL('../public', import.meta.url)),
   // As in the app's build: ORT's external-wasm build, and ORT's glue in a chunk of its own in workers.
-  resolve: { conditions: ['heimdex-source', 'onnxruntime-web-use-extern-wasm'] },
-  worker: {
-    format: 'es',
-    rolldownOptions: {
-      output: {
-        codeSplitting: {
-          groups: [{ name: 'onnxruntime-web', test: /node_modules[\\/]onnxruntime-(web|common)[\\/]/ }],
-        },
-      },
-    },
-  },
+  ...workerBuildOptions,
   logLevel: 'warn',
   build: {
     outDir: fileURLToPath(new URL('../dist-bench', import.meta.url)),
