@@ -158,8 +158,7 @@ const sum = (parts: SQL[]) => (parts.length === 0 ? sql`0::float8` : sql`(${sql.
 
 type Column = 'transcript' | 'ocr_text';
 
-/** A term in one column: lexically (the GIN tsvector index narrows, the column's own tsvector decides) or by spelling. */
-/** A term in one column, as a word or stem, or as one of its spelling corrections (see corrections()). */
+/** A term in one column, as a word or stem, as one of its spelling corrections (see corrections()), or in on-screen text with its words run together (see gluedPattern). */
 function termInColumn(term: string, column: Column, typos: ReadonlyMap<string, string[]>): SQL {
   const col = sql.raw(`s.${column}`);
   const forms = [term, ...(typos.get(term) ?? [])];
@@ -316,7 +315,6 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
       limit ${CANDIDATES}`);
   }
 
-  /** Typo-tolerant: scenes whose column holds something spelt like the terms (GIN trigram index), closest first. */
   /** The typo signal: scenes holding the spelling corrections of the query's misspelt words, by full-text rank. */
   function correctedList(words: string[], where: SQL): Promise<Candidate[]> {
     return ids(db, sql`

@@ -31,7 +31,6 @@ export function Shell(props: RouteSectionProps): JSX.Element {
             <Logo />
             <span class="brand-name">Heimdex</span>
           </A>
-          {/* Search and People join this nav when they exist. */}
           <nav class="nav" aria-label="Main">
             <A href="/" end activeClass="nav-link--active" class="nav-link">
               Library
