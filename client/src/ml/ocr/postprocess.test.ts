@@ -39,7 +39,7 @@ describe('boxesFromProbMap', () => {
     expect(small.x + small.w).toBeGreaterThan(160);
   });
 
-  it('drops faint regions (mean below 0.6), slivers, and keeps boxes inside the image', () => {
+  it('drops faint regions (mean below 0.5), slivers, and keeps boxes inside the image', () => {
     const map = probMap(100, 50, [[5, 5, 30, 10, 0.45], [50, 5, 30, 2, 0.95], [0, 40, 30, 10, 0.9]]);
     const boxes = boxesFromProbMap(map, 100, 50, 100, 50);
     expect(boxes).toHaveLength(1);
