@@ -26,20 +26,16 @@ export default defineConfig({
         ],
       },
       workbox: {
-        // The app shell is precached; the big engines (ffmpeg, PGlite, ORT wasm) and models are
-        // cached on first use instead, so installing the app does not download ~60 MB at once.
-        globPatterns: ['**/*.{js,css,html,png,svg}'],
-        globIgnores: ['**/ffmpeg-core*', 'models/**', 'ort/**', 'tfjs/**'],
-        maximumFileSizeToCacheInBytes: 4 * 1024 * 1024,
+        // Everything the app runs on is precached when the service worker installs, in the background: the
+        // shell and every engine (PGlite, ffmpeg, ONNX Runtime, tfjs wasm, ~80 MB). An offline-first app must
+        // open and index offline after one online visit, and a first visit's requests happen before the
+        // worker controls the page, so caching engines "on first use" left a reload offline without them.
+        // Models are not here: the person installs them from Settings into the app's own model store
+        // (client/src/models/), which is what counts as "on this device".
+        globPatterns: ['**/*.{js,mjs,css,html,png,svg,wasm,data,gz}'],
+        globIgnores: ['models/**'],
+        maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
         navigateFallbackDenylist: [/^\/(health|auth|sync|search|models)/],
-        runtimeCaching: [
-          {
-            urlPattern: ({ url, sameOrigin }) =>
-              sameOrigin && /^\/(assets|models|ort|tfjs)\//.test(url.pathname),
-            handler: 'CacheFirst',
-            options: { cacheName: 'heimdex-engines-and-models', expiration: { maxEntries: 200 } },
-          },
-        ],
       },
     }),
   ],

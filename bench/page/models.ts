@@ -7,6 +7,10 @@ import { createMediaClient, type MediaClient } from '../../client/src/media/clie
 import { buildScenes, chooseKeyframes } from '../../client/src/media/scenes.ts';
 import { createMlClient, type MlClient } from '../../client/src/ml/client.ts';
 import type { ModelStatus } from '../../client/src/ml/registry.ts';
+import { DownloadError } from '../../client/src/models/download.ts';
+import { installModel } from '../../client/src/models/installer.ts';
+import { createOpfsPartials } from '../../client/src/models/partials.ts';
+import { loadLock, loadManifest } from '../../client/src/models/store.ts';
 import { ocrTextOf } from '../../client/src/pipeline/understanding.ts';
 import type { ModelBenchOutcome, ModelMeasurement, PipelineMeasurement } from './models-protocol.ts';
 
@@ -25,7 +29,7 @@ async function keyframesOf(media: MediaClient, file: File): Promise<{ frames: Ui
 /** One model in a fresh ML worker: its load (as the worker timed it) and its runs after the load. */
 async function measureModel(model: ModelStatus, frames: Uint8Array[], pcm: Float32Array | null, audioS: number): Promise<ModelMeasurement> {
   const base = { id: model.id, name: model.name, task: model.task, default: model.default };
-  if (!model.present) return { ...base, installed: false, reason: model.error ?? 'not installed' };
+  if (!model.present) return { ...base, installed: false, reason: 'not installed (the server has no copy: `npm run models:fetch`)' };
   const ml = createMlClient();
   try {
     await ml.setPreferredModel(model.task, model.id);
@@ -129,6 +133,23 @@ async function measurePipeline(file: File): Promise<PipelineMeasurement> {
   }
 }
 
+/**
+ * The bench's browser profile starts empty: every model this server has is installed into its model store
+ * first, as a person's Download in Settings would (the ML worker only runs what the browser holds).
+ */
+async function installServedModels(): Promise<void> {
+  const [manifest, lock] = await Promise.all([loadManifest(), loadLock()]);
+  const partials = createOpfsPartials();
+  for (const model of manifest.models) {
+    // The server only: the bench never reaches a model's published source.
+    await installModel(model, { lock, partials, fetch: (url, init) => (String(url).startsWith('/') ? fetch(url, init) : Promise.reject(new TypeError('offline bench'))) }).catch(
+      (error: unknown) => {
+        if (!(error instanceof DownloadError)) throw error;
+      },
+    );
+  }
+}
+
 /** `files[0]`: the 60 s fixture (pipeline, keyframes); the rest: more keyframes for the model rows (text, faces). */
 export async function benchModels(files: File[]): Promise<ModelBenchOutcome> {
   const media = createMediaClient();
@@ -143,6 +164,7 @@ export async function benchModels(files: File[]): Promise<ModelBenchOutcome> {
   } finally {
     media.abort();
   }
+  await installServedModels();
   const probe = createMlClient();
   const statuses = await probe.status();
   probe.abort();

@@ -371,7 +371,7 @@ describe('fetchHubModels and the lock', () => {
   });
 
   it('builds hub URLs with the revision and an encoded path', () => {
-    expect(hubFileUrl('https://huggingface.co/', 'org/tiny', 'main', { path: 'org/tiny/onnx/a b.onnx', bytes: null, sha256: null })).toBe(
+    expect(hubFileUrl('https://huggingface.co/', 'org/tiny', 'main', { path: 'org/tiny/onnx/a b.onnx' })).toBe(
       'https://huggingface.co/org/tiny/resolve/main/onnx/a%20b.onnx',
     );
   });

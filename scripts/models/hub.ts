@@ -3,7 +3,9 @@
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isPinnedRevision, type ModelEntry, type ModelFile } from '../../client/src/ml/registry.ts';
+import { hubFileUrl, isPinnedRevision, type ModelEntry } from '../../client/src/ml/registry.ts';
+
+export { hubFileUrl };
 import { DownloadError, downloadFile, type DownloadOptions } from './download.ts';
 import { hashFile } from './hash.ts';
 import { lockedModel, recordFile, type ModelsLock } from './lock.ts';
@@ -31,13 +33,6 @@ export interface HubFileOutcome {
   bytes?: number;
   /** Downloaded files: bytes that an earlier, interrupted run had already fetched. */
   resumedFrom?: number;
-}
-
-/** The file's URL on the hub: `<endpoint>/<repo>/resolve/<revision>/<path in the repo>`. */
-export function hubFileUrl(endpoint: string, repo: string, revision: string, file: ModelFile): string {
-  const inRepo = file.path.slice(repo.length + 1);
-  const encoded = inRepo.split('/').map(encodeURIComponent).join('/');
-  return `${endpoint.replace(/\/+$/, '')}/${repo}/resolve/${encodeURIComponent(revision)}/${encoded}`;
 }
 
 /**

@@ -7,12 +7,13 @@ import type { SceneRow, VideoRow } from '../db/api.ts';
 import { openDbClient } from '../db/client.ts';
 import { deleteVideoFiles, getAudio, getKeyframes, getVideoFile, hashFile, saveAudio, saveKeyframes, saveVideoFile } from '../files/store.ts';
 import { createMediaClient } from '../media/client.ts';
-import { overallProgress, PIPELINE_STAGES } from '../pipeline/plan.ts';
+import { MODEL_TASK_STAGES, overallProgress, PIPELINE_STAGES } from '../pipeline/plan.ts';
 import { createRunner, StageFailure, type RunnerEvent } from '../pipeline/runner.ts';
 import { createMlClient } from '../ml/client.ts';
 import { createVisualModel } from './visual-model.ts';
 import { createSearch } from './search.ts';
-import type { ModelStatus } from '../ml/registry.ts';
+import { MODEL_TASKS, type ModelTask } from '../ml/registry.ts';
+import { createModels } from './models.ts';
 import type { MergeResult } from '../db/people.ts';
 import { PIPELINE, type PipelineContext } from '../pipeline/pipeline.ts';
 
@@ -124,7 +125,7 @@ export function createLibrary() {
       if (!file) {
         throw new StageFailure('The video file is no longer in this browser’s storage. Delete the video and import it again.');
       }
-      return { ...run, file, media, ml, reads: db, saveAudio, saveKeyframes, getKeyframes, getAudio };
+      return { ...run, file, media, ml, reads: db, saveAudio, saveKeyframes, getKeyframes, getAudio, modelReady: models.whenReady };
     },
     abortWork: () => {
       media.abort();
@@ -132,6 +133,7 @@ export function createLibrary() {
     },
     onEvent: onRunnerEvent,
   });
+  const models = createModels({ ml, onInstalled: (task) => void fillGaps([task]) });
   const visualModel = createVisualModel({
     db,
     ml,
@@ -255,6 +257,21 @@ export function createLibrary() {
     }
   }
 
+  /**
+   * Queues, for every indexed video, the stages of `tasks` that were skipped because their model was not on
+   * this device: run when a model arrives and at start, so nothing waits for a manual re-index.
+   */
+  async function fillGaps(tasks: readonly ModelTask[]) {
+    await opened;
+    const stages = tasks.flatMap((task) => MODEL_TASK_STAGES[task]);
+    let queued = 0;
+    for (const row of rows.filter((r) => r.state === 'INDEXED')) queued += await db.reindexVideo(row.videoId, [...stages]);
+    if (queued > 0) {
+      runner.wake();
+      schedule(true);
+    }
+  }
+
   // ---- opening ----------------------------------------------------------------------------
 
   const opened: Promise<void> = Promise.race([
@@ -275,6 +292,15 @@ export function createLibrary() {
       const catchUpVisual = await visualModel.restore();
       runner.start();
       void catchUpVisual();
+      // What a model on this device could already have done (it arrived while the tab was closed, or in
+      // another tab) is filled in now; the models that ship with the app are fetched while online.
+      void ml
+        .status()
+        .then((statuses) => fillGaps(MODEL_TASKS.filter((task) => statuses.some((m) => m.task === task && m.selected && m.present))))
+        .then(() => models.installBundled())
+        .catch((err: unknown) => console.error('Could not check the models', err));
+      // Back online after an offline start: the models that ship with the app arrive now.
+      addEventListener('online', () => void models.installBundled().catch(() => undefined));
       // Ask the browser not to evict the library under storage pressure (granted silently or not at all).
       void navigator.storage?.persist?.().catch(() => undefined);
     })(),
@@ -477,10 +503,8 @@ export function createLibrary() {
       return queued;
     },
 
-    /** Every model with whether its files are here and, once used, where and how fast it loaded. */
-    models(): Promise<ModelStatus[]> {
-      return ml.status();
-    },
+    /** The models of this device: list, download with progress, remove (app/models.ts). */
+    models,
 
     /** People grouped from the videos' faces, and what the user does with them (db/people.ts). */
     people: {

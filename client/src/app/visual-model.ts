@@ -38,7 +38,7 @@ export function createVisualModel(deps: VisualModelDeps) {
   async function catchUp(modelId: string): Promise<VisualModelChoice> {
     const model = (await visualModels()).find((m) => m.id === modelId);
     if (!model?.present) {
-      const notInstalled = `${model?.name ?? modelId} is not installed, so no video is re-embedded yet: run \`npm run models:fetch\`, then reload.`;
+      const notInstalled = `${model?.name ?? modelId} is not on this device yet, so no video is re-embedded: download it first.`;
       return { modelId, queued: 0, notInstalled };
     }
     const done = queuedFor.get(modelId) ?? new Set<string>();

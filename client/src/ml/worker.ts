@@ -1,6 +1,7 @@
 // The ML worker: every on-device model runs here, off the main thread and away from the database.
-// Each task's model loads lazily on first use; a model whose files are absent disables only its
-// task, with a reason the pipeline shows the user (the stage is skipped, the video still indexes).
+// Each task's model loads lazily on first use, from the files this browser holds (models/store.ts); a
+// model that is not on this device disables only its task, with a reason the pipeline shows the user
+// (the stage is skipped, the video is indexed with a gap that fills in once the model is downloaded).
 import * as Comlink from 'comlink';
 import type { AsrEngine, AsrModelId, Transcript } from './asr/index.ts';
 import { detectDevice } from './backend.ts';
@@ -9,15 +10,11 @@ import type { DetectedFace, FaceEngine } from './faces/index.ts';
 import { decodeImage, type RgbaImage } from './image.ts';
 import type { OcrEngine, OcrLine } from './ocr/ocr.ts';
 import { createEngineSet, type LoadedEngine } from './engines.ts';
-import {
-  initialModelStatus,
-  loadModelManifest,
-  modelPresence,
-  type ModelEntry,
-  type ModelManifest,
-  type ModelStatus,
-  type ModelTask,
-} from './registry.ts';
+import { configureTransformers } from './asr/transformers-runtime.ts';
+import { MODELS_BASE_URL, type ModelEntry, type ModelManifest, type ModelStatus, type ModelTask } from './registry.ts';
+import { holdingOf, storedModelStatus } from '../models/inventory.ts';
+import type { ModelsLock } from '../models/lock.ts';
+import { listStoredFiles, loadLock, loadManifest, readStoredFile } from '../models/store.ts';
 
 /** Longest side given to the models: enough for captions and faces, small enough to stay fast. */
 const ANALYSIS_MAX_WIDTH = 1280;
@@ -29,19 +26,53 @@ interface Engines {
   speech: AsrEngine;
 }
 
-let manifestPromise: Promise<{ manifest: ModelManifest; statuses: Map<string, ModelStatus> }> | null = null;
+let listsPromise: Promise<{ manifest: ModelManifest; lock: ModelsLock }> | null = null;
+/** What the worker learnt by loading models (loaded, device, time, error), kept across presence checks. */
+const live = new Map<string, ModelStatus>();
 
-function inventory() {
-  manifestPromise ??= (async () => {
-    const manifest = await loadModelManifest();
-    const presence = await modelPresence({ manifest });
-    const statuses = new Map(
-      manifest.models.map((m) => [m.id, initialModelStatus(m, presence.find((p) => p.id === m.id))] as const),
-    );
-    return { manifest, statuses };
-  })();
-  manifestPromise.catch(() => (manifestPromise = null));
-  return manifestPromise;
+/**
+ * The manifest and each model's status, its presence read from what this browser holds (models/store.ts)
+ * every time: a model downloaded or removed from Settings counts at once, and nothing asks the server.
+ */
+async function inventory(): Promise<{ manifest: ModelManifest; statuses: Map<string, ModelStatus> }> {
+  listsPromise ??= Promise.all([loadManifest(), loadLock()]).then(([manifest, lock]) => ({ manifest, lock }));
+  listsPromise.catch(() => (listsPromise = null));
+  const { manifest, lock } = await listsPromise;
+  const stored = await listStoredFiles();
+  for (const model of manifest.models) {
+    const fresh = storedModelStatus(model, holdingOf(model, stored, lock));
+    const known = live.get(model.id);
+    if (!known) live.set(model.id, fresh);
+    else {
+      Object.assign(known, { present: fresh.present, storedBytes: fresh.storedBytes, downloadBytes: fresh.downloadBytes, downloadBytesExact: fresh.downloadBytesExact });
+      // A model removed from this browser is no longer loaded for any new work (its engine is dropped below).
+      if (!fresh.present && known.error?.startsWith('Failed to load')) known.error = null;
+    }
+  }
+  return { manifest, statuses: live };
+}
+
+// transformers.js (speech, visual) reads its files from what this browser holds, by their /models/ URL.
+configureTransformers({
+  files: {
+    match: async (key: string) => {
+      const path = new URL(key, self.location.origin).pathname;
+      return path.startsWith(MODELS_BASE_URL) ? readStoredFile(decodeURIComponent(path.slice(MODELS_BASE_URL.length))) : undefined;
+    },
+  },
+});
+
+/** A stored model file's bytes; the model was checked present before its engine loads. */
+async function storedBytes(path: string): Promise<Uint8Array> {
+  const response = await readStoredFile(path);
+  if (!response) throw new Error(`a file of the model is no longer on this device (${path})`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+function fileEnding(entry: ModelEntry, ending: string): string {
+  const file = entry.files.find((f) => f.path.endsWith(ending));
+  if (!file) throw new Error(`models.json lists no file ending in ${ending} for ${entry.id}`);
+  return file.path;
 }
 
 function dtypeOf(entry: ModelEntry) {
@@ -53,13 +84,18 @@ async function loadEngine<T extends ModelTask>(task: T, entry: ModelEntry): Prom
   const device = await detectDevice();
   switch (task) {
     case 'ocr': {
-      const { loadOcr, ppOcrV4Urls } = await import('./ocr/ocr.ts');
-      const engine = await loadOcr(ppOcrV4Urls('/models/'));
+      const { loadOcr } = await import('./ocr/ocr.ts');
+      const [det, rec, keys] = await Promise.all(
+        ['_det_infer.onnx', '_rec_infer.onnx', 'ppocr_keys_v1.txt'].map((ending) => storedBytes(fileEnding(entry, ending))),
+      );
+      const engine = await loadOcr({ det: det!, rec: rec!, keys: keys! });
       return { engine: engine as Engines[T], device: engine.info.device, loadMs: engine.info.loadMs };
     }
     case 'faces': {
       const { loadFaces } = await import('./faces/index.ts');
-      const engine = await loadFaces();
+      // face-api asks for its files by name; they live under the folder of the model's first file.
+      const folder = entry.files[0]!.path.replace(/[^/]+$/, '');
+      const engine = await loadFaces((fileName) => storedBytes(`${folder}${fileName}`));
       return { engine: engine as Engines[T], device: 'wasm', loadMs: engine.loadMs };
     }
     case 'visual': {
@@ -92,12 +128,6 @@ const mlApi = {
   /** Every model of the manifest with its presence and, once tried, where and how fast it loaded. */
   async status(): Promise<ModelStatus[]> {
     const { manifest, statuses } = await inventory();
-    // Files may have been added since (models:fetch while the app is open): ask again for the absent ones.
-    const absent = manifest.models.filter((m) => !statuses.get(m.id)!.present);
-    if (absent.length > 0) {
-      const presence = await modelPresence({ manifest: { ...manifest, models: absent } });
-      for (const model of absent) statuses.set(model.id, initialModelStatus(model, presence.find((p) => p.id === model.id)));
-    }
     for (const task of new Set(manifest.models.map((m) => m.task))) {
       const chosen = (await engines.selected(task))?.id;
       for (const status of statuses.values()) if (status.task === task) status.selected = status.id === chosen;

@@ -1,6 +1,7 @@
 // What the pipeline of this slice consists of, for the runner, the importer and the UI:
 // the stages in order, their names for people, and how much of the work each one is.
 import type { JobStage, JobState } from '@heimdex/shared-schema';
+import type { ModelTask } from '../ml/registry.ts';
 
 /**
  * The stages this version runs, in order (the job_stage enum's order, which the database sorts by).
@@ -21,6 +22,14 @@ export const PIPELINE_STAGES = [
   'ASR_FAST',
   'FINALIZE',
 ] as const satisfies readonly JobStage[];
+
+/** The stages that run each task's model; skipped without it, filled in once it is on the device. */
+export const MODEL_TASK_STAGES: Record<ModelTask, readonly JobStage[]> = {
+  visual: ['VISION_EMBED'],
+  ocr: ['OCR'],
+  faces: ['FACE_DETECT', 'FACE_EMBED'],
+  speech: ['ASR_FAST'],
+};
 
 /** Every stage of the schema, named for people. */
 export const STAGE_LABELS: Record<JobStage, string> = {

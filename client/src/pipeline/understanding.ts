@@ -4,6 +4,7 @@
 // stage with the worker's reason: the video is still INDEXED, and Re-index fills it in later.
 import { assignSegmentsToScenes } from '../ml/asr/scenes.ts';
 import type { MlClient } from '../ml/client.ts';
+import type { ModelTask } from '../ml/registry.ts';
 import { isModelUnavailable } from '../ml/unavailable.ts';
 import type { DbApi, SceneTimes } from '../db/api.ts';
 import { StageFailure, type PipelineStage, type StageResult } from './runner.ts';
@@ -17,12 +18,15 @@ export interface UnderstandingContext extends MediaStageContext {
   ml: Pick<MlClient, 'ocr' | 'faces' | 'embedImages' | 'transcribe'>;
   getKeyframes(videoId: string, idxs: number[]): Promise<(Uint8Array | null)[]>;
   getAudio(videoId: string): Promise<Float32Array | null>;
+  /** Settles when no download of the task's model is under way: a model arriving is waited for, not skipped. */
+  modelReady?(task: ModelTask): Promise<void>;
 }
 
 type Stage = PipelineStage<UnderstandingContext>;
 
 /** A missing or broken model is an expected outcome: skip with the worker's reason. */
-async function withModel(work: () => Promise<StageResult>): Promise<StageResult> {
+async function withModel(ctx: UnderstandingContext, task: ModelTask, work: () => Promise<StageResult>): Promise<StageResult> {
+  await ctx.modelReady?.(task);
   try {
     return await work();
   } catch (error) {
@@ -55,7 +59,7 @@ export function ocrTextOf(lines: { text: string; confidence: number }[], minConf
 const visionEmbed: Stage = {
   stage: 'VISION_EMBED',
   run: (ctx) =>
-    withModel(async () => {
+    withModel(ctx, 'visual', async () => {
       const { scenes, frames } = await keyframesOf(ctx);
       const { modelId, vectors } = await ctx.ml.embedImages(frames, ctx.onProgress);
       return {
@@ -68,7 +72,7 @@ const visionEmbed: Stage = {
 const ocr: Stage = {
   stage: 'OCR',
   run: (ctx) =>
-    withModel(async () => {
+    withModel(ctx, 'ocr', async () => {
       const { scenes, frames } = await keyframesOf(ctx);
       const { lines } = await ctx.ml.ocr(frames, ctx.onProgress);
       return {
@@ -81,7 +85,7 @@ const ocr: Stage = {
 const faceDetect: Stage = {
   stage: 'FACE_DETECT',
   run: (ctx) =>
-    withModel(async () => {
+    withModel(ctx, 'faces', async () => {
       const { scenes, frames } = await keyframesOf(ctx);
       const { modelId, faces } = await ctx.ml.faces(frames, ctx.onProgress);
       return {
@@ -116,7 +120,7 @@ const faceEmbed: Stage = {
 const asr: Stage = {
   stage: 'ASR_FAST',
   run: (ctx) =>
-    withModel(async () => {
+    withModel(ctx, 'speech', async () => {
       const probe = await ctx.reads.getProbe(ctx.videoId);
       if (probe && probe.audioCodec === null) return { status: 'skipped', reason: 'The video has no sound.' };
       const pcm = await ctx.getAudio(ctx.videoId);

@@ -1,39 +1,62 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
 import type { ModelStatus } from '../ml/registry.ts';
-import { describeModel, describeReembed, devicesInUse, sortModels, splitCode } from './models.ts';
+import { describeModel, describeReembed, devicesInUse, sortModels } from './models.ts';
 
 function status(overrides: Partial<ModelStatus> = {}): ModelStatus {
-  return { id: 'm', name: 'M', task: 'ocr', present: true, loaded: false, device: null, loadMs: null, error: null, default: true, selected: true, ...overrides };
+  return {
+    id: 'm',
+    name: 'M',
+    task: 'ocr',
+    present: true,
+    downloadBytes: 16_000_000,
+    downloadBytesExact: true,
+    storedBytes: 16_000_000,
+    bundled: true,
+    loaded: false,
+    device: null,
+    loadMs: null,
+    error: null,
+    default: true,
+    selected: true,
+    ...overrides,
+  };
 }
 
 describe('describeModel', () => {
-  it('says where and how fast a loaded model loaded', () => {
-    expect(describeModel(status({ loaded: true, device: 'webgpu', loadMs: 419.6 }))).toEqual({
-      condition: 'loaded',
-      label: 'Loaded on WebGPU in 420 ms',
-      detail: null,
-    });
-    expect(describeModel(status({ loaded: true, device: 'wasm', loadMs: 1234 })).label).toBe('Loaded on WASM in 1234 ms');
-    expect(describeModel(status({ loaded: true })).label).toBe('Loaded');
+  it('says a model is on this device, and where and how fast it loaded once used', () => {
+    expect(describeModel(status())).toMatchObject({ condition: 'ready', label: 'On this device', size: '16 MB', actions: ['remove'] });
+    expect(describeModel(status({ loaded: true, device: 'webgpu', loadMs: 419.6 })).label).toBe('On this device · runs on WebGPU, loaded in 420 ms');
+    expect(describeModel(status({ loaded: true, device: 'wasm' })).label).toBe('On this device · runs on WASM');
   });
 
-  it('calls a present model that has not been used ready', () => {
-    expect(describeModel(status())).toEqual({ condition: 'ready', label: 'Ready (not loaded yet)', detail: null });
+  it('offers a download for a missing model, with its size (an estimate says so) and what a past try kept', () => {
+    const missing = status({ present: false, storedBytes: 0 });
+    expect(describeModel(missing)).toMatchObject({ condition: 'missing', label: 'Not on this device', size: '16 MB', actions: ['download'] });
+    expect(describeModel(status({ present: false, storedBytes: 0, downloadBytes: 80_000_000, downloadBytesExact: false })).size).toBe('about 80 MB');
+    expect(describeModel(status({ present: false, storedBytes: 4_000_000 })).label).toBe('Not on this device (4 MB downloaded so far)');
   });
 
-  it('keeps the worker’s instructions for a missing model', () => {
-    const error = 'Missing 3 of 3 files (ocr/a.onnx, ocr/b.onnx and 1 more): run `npm run models:fetch -- ppocr-v4`.';
-    expect(describeModel(status({ present: false, error }))).toEqual({ condition: 'missing', label: 'Not installed', detail: error });
-    expect(describeModel(status({ present: false })).detail).toBe('Its files are not on this device.');
+  it('shows a download’s progress and offers to cancel it', () => {
+    const view = describeModel(status({ present: false }), { phase: 'downloading', receivedBytes: 4_000_000, totalBytes: 16_000_000 });
+    expect(view).toMatchObject({ condition: 'downloading', label: 'Downloading 25% (4 MB of 16 MB)', progress: 0.25, actions: ['cancel'] });
+    expect(describeModel(status({ present: false }), { phase: 'downloading', receivedBytes: 0, totalBytes: null }).label).toBe('Downloading 0%');
   });
 
-  it('does not repeat "Failed to load" from the worker’s message', () => {
-    expect(describeModel(status({ error: 'Failed to load: no backend' }))).toEqual({
-      condition: 'failed',
-      label: 'Failed to load',
-      detail: 'no backend',
-    });
+  it('explains a stopped download in plain words, offline apart', () => {
+    const failed = describeModel(status({ present: false }), { phase: 'failed', message: 'A downloaded file did not match.', offline: false });
+    expect(failed).toMatchObject({ condition: 'failed', label: 'Download stopped', detail: 'A downloaded file did not match.', actions: ['download'] });
+    expect(describeModel(status({ present: false }), { phase: 'failed', message: 'x', offline: true }).detail).toMatch(/offline\. What was downloaded is kept/);
+  });
+
+  it('never shows a command or a file path', () => {
+    const views = [
+      describeModel(status({ present: false })),
+      describeModel(status({ error: 'Failed to load: no backend' })),
+      describeModel(status({ present: false }), { phase: 'failed', message: 'x', offline: true }),
+    ];
+    for (const view of views) expect(`${view.label} ${view.detail ?? ''}`).not.toMatch(/npm|models:|public\//);
+    expect(views[1]).toMatchObject({ condition: 'failed', detail: 'no backend' });
   });
 });
 
@@ -56,22 +79,6 @@ describe('devicesInUse', () => {
     expect(devicesInUse([status()])).toEqual([]);
     expect(devicesInUse([status({ loaded: true, device: 'wasm' }), status({ loaded: true, device: 'webgpu' })])).toEqual(['webgpu', 'wasm']);
     expect(devicesInUse([status({ loaded: false, device: 'webgpu' }), status({ loaded: true, device: 'wasm' })])).toEqual(['wasm']);
-  });
-});
-
-describe('splitCode', () => {
-  it('marks backticked parts as code', () => {
-    expect(splitCode('run `npm run models:fetch`.')).toEqual([
-      { text: 'run ', code: false },
-      { text: 'npm run models:fetch', code: true },
-      { text: '.', code: false },
-    ]);
-  });
-
-  it('leaves text without pairs alone', () => {
-    expect(splitCode('plain')).toEqual([{ text: 'plain', code: false }]);
-    expect(splitCode('one ` tick')).toEqual([{ text: 'one ` tick', code: false }]);
-    expect(splitCode('')).toEqual([]);
   });
 });
 

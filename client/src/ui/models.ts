@@ -1,9 +1,11 @@
 /**
  * How Settings shows the on-device models. Pure: no DOM, no Solid (unit-tested in Node).
- * The statuses come from the ML worker through `library.models()`.
+ * The statuses come from the ML worker through `library.models.list()`.
  */
+import type { InstallState } from '../app/models.ts';
 import type { ReembedProgress } from '../db/visual-model.ts';
 import type { ModelStatus, ModelTask } from '../ml/registry.ts';
+import { formatBytes } from './format.ts';
 
 /** What each task does for the user, in the order Settings lists them. */
 export const TASK_LABELS: Record<ModelTask, string> = {
@@ -20,31 +22,65 @@ export const DEVICE_LABELS: Record<ModelDevice, string> = {
   wasm: 'WASM',
 };
 
-/** loaded: the worker has it in memory; ready: its files are here, not loaded yet; missing: not installed; failed: did not load. */
-export type ModelCondition = 'loaded' | 'ready' | 'missing' | 'failed';
+/** What each task makes possible, in the words Settings uses. */
+export const TASK_PURPOSES: Record<ModelTask, string> = {
+  speech: 'Makes spoken words searchable.',
+  visual: 'Finds scenes by what they show, and scenes that look alike.',
+  ocr: 'Makes text on signs, slides and screens searchable.',
+  faces: 'Finds faces and groups them into people you can name.',
+};
+
+/**
+ * loaded: the worker has it in memory; ready: on this device, not loaded yet; downloading; missing: not on this
+ * device; failed: a download or the load failed.
+ */
+export type ModelCondition = 'loaded' | 'ready' | 'downloading' | 'missing' | 'failed';
 
 export interface ModelView {
   condition: ModelCondition;
-  /** One short line: "Loaded on WebGPU in 420 ms", "Ready (not loaded yet)", "Not installed", "Failed to load". */
+  /** One short line: "On this device · runs on WASM", "Downloading 45% (5.4 of 12 MB)", "Not on this device". */
   label: string;
-  /** What went wrong and what to do (it may quote a command in `backticks`); null when all is well. */
+  /** What went wrong or what to know, in plain words; null when all is well. */
   detail: string | null;
+  /** 0..1 while downloading with a known size. */
+  progress: number | null;
+  /** "12 MB" or "about 80 MB": what a download takes (or took). */
+  size: string;
+  actions: ('download' | 'cancel' | 'remove')[];
 }
 
-export function describeModel(status: ModelStatus): ModelView {
-  if (status.loaded) {
-    const where = status.device ? ` on ${DEVICE_LABELS[status.device]}` : '';
-    const time = isValidMs(status.loadMs) ? ` in ${Math.round(status.loadMs)} ms` : '';
-    return { condition: 'loaded', label: `Loaded${where}${time}`, detail: null };
+function sizeOf(status: ModelStatus): string {
+  const bytes = status.present ? status.storedBytes : status.downloadBytes;
+  if (bytes === null) return '';
+  return status.present || status.downloadBytesExact ? formatBytes(bytes) : `about ${formatBytes(bytes)}`;
+}
+
+export function describeModel(status: ModelStatus, install?: InstallState): ModelView {
+  const size = sizeOf(status);
+  if (install?.phase === 'downloading') {
+    const total = install.totalBytes ?? status.downloadBytes;
+    const progress = total ? Math.min(1, install.receivedBytes / total) : null;
+    const amount = total ? ` (${formatBytes(install.receivedBytes)} of ${formatBytes(total)})` : ` (${formatBytes(install.receivedBytes)})`;
+    const label = `Downloading${progress === null ? '' : ` ${Math.floor(progress * 100)}%`}${install.receivedBytes > 0 ? amount : ''}`;
+    return { condition: 'downloading', label, detail: null, progress, size, actions: ['cancel'] };
   }
   if (!status.present) {
-    return { condition: 'missing', label: 'Not installed', detail: status.error || 'Its files are not on this device.' };
+    if (install?.phase === 'failed') {
+      const detail = install.offline ? 'This device is offline. What was downloaded is kept; try again once you are back online.' : install.message;
+      return { condition: 'failed', label: 'Download stopped', detail, progress: null, size, actions: ['download'] };
+    }
+    const partly = status.storedBytes > 0 ? ` (${formatBytes(status.storedBytes)} downloaded so far)` : '';
+    return { condition: 'missing', label: `Not on this device${partly}`, detail: null, progress: null, size, actions: ['download'] };
+  }
+  if (status.loaded) {
+    const where = status.device ? ` · runs on ${DEVICE_LABELS[status.device]}` : '';
+    const time = isValidMs(status.loadMs) ? `, loaded in ${Math.round(status.loadMs)} ms` : '';
+    return { condition: 'loaded', label: `On this device${where}${time}`, detail: null, progress: null, size, actions: ['remove'] };
   }
   if (status.error) {
-    // The worker's text already starts with "Failed to load:", which the label says.
-    return { condition: 'failed', label: 'Failed to load', detail: status.error.replace(/^failed to load:\s*/i, '') || null };
+    return { condition: 'failed', label: 'On this device, but it could not be loaded', detail: status.error.replace(/^failed to load:\s*/i, ''), progress: null, size, actions: ['remove'] };
   }
-  return { condition: 'ready', label: 'Ready (not loaded yet)', detail: null };
+  return { condition: 'ready', label: 'On this device', detail: null, progress: null, size, actions: ['remove'] };
 }
 
 function isValidMs(ms: number | null): ms is number {
@@ -65,27 +101,6 @@ export function sortModels(models: readonly ModelStatus[]): ModelStatus[] {
 export function devicesInUse(models: readonly ModelStatus[]): ModelDevice[] {
   const used = new Set(models.filter((m) => m.loaded && m.device).map((m) => m.device as ModelDevice));
   return (['webgpu', 'wasm'] as const).filter((device) => used.has(device));
-}
-
-export interface TextPart {
-  text: string;
-  /** A command or path quoted in `backticks`: shown as code. */
-  code: boolean;
-}
-
-/** Splits "run `npm run models:fetch`." into plain and code parts (an unpaired backtick stays plain text). */
-export function splitCode(text: string): TextPart[] {
-  const parts: TextPart[] = [];
-  const pattern = /`([^`]+)`/g;
-  let last = 0;
-  for (const match of text.matchAll(pattern)) {
-    const at = match.index;
-    if (at > last) parts.push({ text: text.slice(last, at), code: false });
-    parts.push({ text: match[1] ?? '', code: true });
-    last = at + match[0].length;
-  }
-  if (last < text.length) parts.push({ text: text.slice(last), code: false });
-  return parts;
 }
 
 /** What the re-embedding line says, or null when there is nothing to say. */

@@ -51,9 +51,4 @@ export function createNotices(): Notices {
   };
 }
 
-/** A thrown value as text a user can read; never "[object Object]". */
-export function errorMessage(error: unknown): string {
-  if (error instanceof Error && error.message) return error.message;
-  if (typeof error === 'string' && error) return error;
-  return 'Something went wrong.';
-}
+export { errorMessage } from '../app/errors.ts';

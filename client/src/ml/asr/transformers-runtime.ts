@@ -2,15 +2,23 @@
 //
 // Why a door: transformers.js is heavy, so it is imported lazily, the first time a model is loaded; and
 // its global `env` must be set for offline use before anything is fetched. Models are served by the app
-// itself under /models/<model-id>/ (never from the Hub at run time). ONNX Runtime is configured by
+// from what this browser holds (models/store.ts, through transformers.js's custom-cache hook), never from the
+// Hub or the server at run time; Node tests point `localModelPath` at a folder instead. ONNX Runtime is configured by
 // ../backend.ts: transformers.js 4.3 imports the same `onnxruntime-web/webgpu` entry, so they share one
 // runtime, one `env` (wasm paths on our origin, thread count) and one ~27 MB .wasm.
 
 type TransformersModule = typeof import('@huggingface/transformers');
 
+/** Model files by their /models/<path> URL: what transformers.js's `env.customCache` needs of a cache. */
+export interface ModelFileCache {
+  match(key: string): Promise<Response | undefined>;
+}
+
 export interface TransformersRuntimeConfig {
   /** Where model folders live: a URL path in the browser ('/models/'), a folder path in Node tests. */
   localModelPath: string;
+  /** In the browser: the stored model files, looked up before anything is fetched. */
+  files?: ModelFileCache;
 }
 
 let config: TransformersRuntimeConfig = { localModelPath: '/models/' };
@@ -28,9 +36,16 @@ function applyConfig(t: TransformersModule): void {
   env.allowRemoteModels = false; // never reach the Hub: a missing file must fail, not download
   env.allowLocalModels = true; // defaults to false in browsers
   env.localModelPath = config.localModelPath;
-  // Offline copies of /models/ are the service worker's job (vite.config.ts runtime caching); letting
-  // transformers.js also copy every model into its own Cache Storage would store each one twice.
+  // The browser's copies of the models are kept by models/store.ts; letting transformers.js also copy
+  // every model into its own Cache Storage would store each one twice.
   env.useBrowserCache = false;
+  if (config.files) {
+    const files = config.files;
+    env.useCustomCache = true;
+    // transformers.js asks with the local path first ('/models/<repo>/<file>'); what is not stored stays a miss
+    // (and then a clear "not on this device" error), and nothing it fetched is written back.
+    env.customCache = { match: (key: string) => files.match(key), put: async () => undefined };
+  }
 }
 
 /** The transformers.js module, imported once and configured for offline use. */
@@ -99,7 +114,7 @@ export async function explainLoadFailure(modelId: string, files: readonly string
   }
   if (missing.length > 0 || /could not locate file|local_files_only|Unexpected token '<'/i.test(message)) {
     const what = missing.length > 0 ? `missing ${missing.join(', ')}` : message;
-    return new Error(`Model ${modelId} is not installed (${what}). Run \`npm run models:fetch\` to download it into public/models/${modelId}/.`);
+    return new Error(`Model ${modelId} is not on this device (${what}).`);
   }
   return new Error(`Model ${modelId} failed to load: ${message}`);
 }

@@ -22,8 +22,7 @@ export function fileReader(source: FaceModelSource): FileReader {
     const type = response.headers.get('content-type') ?? '';
     if (!response.ok || type.includes('text/html')) {
       throw new Error(
-        `Face model file ${url} is missing (HTTP ${response.status}${response.ok ? `, ${type}` : ''}): ` +
-          'run `npm run models:copy`',
+        `Face model file ${url} is missing (HTTP ${response.status}${response.ok ? `, ${type}` : ''}).`,
       );
     }
     return new Uint8Array(await response.arrayBuffer());

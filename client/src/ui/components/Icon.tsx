@@ -3,6 +3,7 @@ import type { JSX } from 'solid-js';
 /** Inline stroke icons (no icon font, no network). Decorative: always aria-hidden. */
 const PATHS = {
   upload: 'M12 16V4m0 0L7 9m5-5 5 5M4 16v3a1 1 0 0 0 1 1h14a1 1 0 0 0 1-1v-3',
+  download: 'M12 4v12m0 0-5-5m5 5 5-5M4 16v3a1 1 0 0 0 1 1h14a1 1 0 0 0 1-1v-3',
   film: 'M4 5h16v14H4zM8 5v14m8-14v14M4 9h4m-4 6h4m8-6h4m-4 6h4',
   check: 'm5 12 5 5L20 7',
   copy: 'M9 9h10v10H9zM5 15V5h10',

@@ -3,7 +3,6 @@ import type { JobStage } from '@heimdex/shared-schema';
 import type { StageStatus } from '../../app/library.ts';
 import { toPercent } from '../format.ts';
 import { JOB_STATE_LABELS, STAGE_LABELS } from '../labels.ts';
-import { CodeText } from './CodeText.tsx';
 import { Icon, type IconName } from './Icon.tsx';
 import { ProgressBar } from './ProgressBar.tsx';
 
@@ -56,7 +55,7 @@ export function StageList(props: { stages: StageStatus[]; liveStage: JobStage | 
                 <Show when={skipped() && stage.skippedReason}>
                   {(reason) => (
                     <p class="stage-note" data-testid="stage-skipped-reason">
-                      <CodeText text={reason()} />
+                      {reason()}
                     </p>
                   )}
                 </Show>

@@ -4,13 +4,14 @@ import type { ModelStatus } from '../../ml/registry.ts';
 import { describeReembed } from '../models.ts';
 import { errorMessage } from '../notices.ts';
 import { createLoader } from '../reactive.ts';
-import { CodeText } from './CodeText.tsx';
 import { ProgressBar } from './ProgressBar.tsx';
 
 export interface VisualModelPickerProps {
   /** The visual models of the manifest, with presence and which is selected. */
   models: readonly ModelStatus[];
   choose(modelId: string): Promise<VisualModelChoice>;
+  /** Starts downloading a model that is not on this device (only a model on the device can be chosen). */
+  download(modelId: string): void;
   progress(): Promise<ReembedProgress | null>;
   /** Changes whenever the pipeline moves on: the progress is read again then. */
   pipelineKey: string;
@@ -63,6 +64,7 @@ export function VisualModelPicker(props: VisualModelPickerProps): JSX.Element {
               name="visual-model"
               value={model.id}
               checked={model.selected}
+              disabled={!model.present && !model.selected}
               onChange={() => void pick(model.id)}
             />
             <span class="visual-model-name">{model.name}</span>
@@ -70,7 +72,10 @@ export function VisualModelPicker(props: VisualModelPickerProps): JSX.Element {
               <span class="tag">Default</span>
             </Show>
             <Show when={!model.present}>
-              <span class="visual-model-missing">Not installed</span>
+              <span class="visual-model-missing">Not on this device</span>
+              <button type="button" class="btn btn--small" data-testid="visual-model-download" onClick={() => props.download(model.id)}>
+                Download to use it
+              </button>
             </Show>
           </label>
         )}
@@ -78,7 +83,7 @@ export function VisualModelPicker(props: VisualModelPickerProps): JSX.Element {
       <Show when={message()}>
         {(m) => (
           <p class={m().error ? 'error-text' : 'muted'} role="status" data-testid="visual-model-message">
-            <CodeText text={m().text} />
+            {m().text}
           </p>
         )}
       </Show>

@@ -52,7 +52,7 @@ function PeopleGrid(props: { people: Loaded<PersonSummary[]> }): JSX.Element {
   // Faces are only found when face-api's model is installed: say so instead of an unexplained empty page.
   const facesModel = createLoader(
     () => 'faces',
-    async () => (await library.models()).find((m) => m.task === 'faces' && m.default) ?? null,
+    async () => (await library.models.list()).find((m) => m.task === 'faces' && m.default) ?? null,
   );
   const facesMissing = () => {
     const model = facesModel.value();
@@ -90,7 +90,7 @@ function PeopleGrid(props: { people: Loaded<PersonSummary[]> }): JSX.Element {
         <p class="people-note" data-testid="faces-model-missing" role="note">
           <Icon name="info" size={16} />
           <span>
-            The faces model is not installed, so new videos are not searched for faces. See <A href="/settings">Settings</A>.
+            The face model is not on this device, so new videos are not searched for faces. <A href="/settings">Download it in Settings</A>.
           </span>
         </p>
       </Show>

@@ -1,31 +1,32 @@
 import { createEffect, createSignal, For, Match, Show, Switch, type JSX } from 'solid-js';
 import type { ModelStatus } from '../../ml/registry.ts';
 import { useApp } from '../context.tsx';
-import { DEVICE_LABELS, describeModel, devicesInUse, sortModels, TASK_LABELS } from '../models.ts';
+import { DEVICE_LABELS, describeModel, devicesInUse, sortModels, TASK_LABELS, TASK_PURPOSES } from '../models.ts';
 import { createDocumentTitle, createLoader } from '../reactive.ts';
-import { CodeText } from '../components/CodeText.tsx';
 import { Icon, type IconName } from '../components/Icon.tsx';
+import { ProgressBar } from '../components/ProgressBar.tsx';
 import { VisualModelPicker } from '../components/VisualModelPicker.tsx';
 
 const CONDITION_ICONS: Record<ReturnType<typeof describeModel>['condition'], IconName> = {
   loaded: 'check',
-  ready: 'dot',
+  ready: 'check',
+  downloading: 'download',
   missing: 'alert',
   failed: 'alert',
 };
 
-/** Settings (route /settings): the on-device models, their state, and what this browser offers them. */
+/** Settings (route /settings): the models of this device (download, remove, where they run) and the visual model choice. */
 export function SettingsPage(): JSX.Element {
   const { library, videos } = useApp();
   createDocumentTitle(() => 'Settings');
 
-  // Asked again on "Check again", and whenever a video moves to another stage: models load during
-  // indexing, so a stage change is when "Ready" can turn into "Loaded".
+  // Asked again on "Check again", when a download ends or a model is removed, and whenever a video moves
+  // to another stage: models load during indexing, so a stage change is when "loaded" can appear.
   const [checks, setChecks] = createSignal(0);
   const pipelineKey = () => videos.map((video) => `${video.videoId}:${video.state}:${video.stage ?? ''}`).join('|');
   const models = createLoader(
-    () => `${checks()}|${pipelineKey()}`,
-    () => library.models().then(sortModels),
+    () => `${checks()}|${library.models.changes()}|${pipelineKey()}`,
+    () => library.models.list().then(sortModels),
   );
   // Only a check the user asked for shows "Checking…" (the automatic ones are quiet).
   const [checking, setChecking] = createSignal(false);
@@ -48,9 +49,9 @@ export function SettingsPage(): JSX.Element {
         </div>
       </header>
 
-      <section class="panel settings-panel" aria-labelledby="models-heading">
+      <section class="panel settings-panel" id="models" aria-labelledby="models-heading">
         <div class="panel-header">
-          <h2 id="models-heading">On-device models</h2>
+          <h2 id="models-heading">Models</h2>
           <Show when={models.value()}>{(list) => <span class="panel-count">{list().length}</span>}</Show>
           <button
             type="button"
@@ -71,8 +72,8 @@ export function SettingsPage(): JSX.Element {
             videos and what is found in them are never uploaded.
           </p>
           <p class="muted">
-            When a model is missing, its stage is skipped and videos still index. Install the model, then use{' '}
-            <strong>Re-index</strong> on a video to fill in what was skipped.
+            Models are kept in this browser, so indexing works offline. Without a model its part of indexing is
+            skipped; once you download it, videos are filled in by themselves.
           </p>
         </div>
 
@@ -84,6 +85,7 @@ export function SettingsPage(): JSX.Element {
               <VisualModelPicker
                 models={visual()}
                 choose={library.visualModel.choose}
+                download={(id) => void library.models.download(id).catch(() => undefined)}
                 progress={library.visualModel.progress}
                 pipelineKey={pipelineKey()}
                 onChosen={() => setChecks((n) => n + 1)}
@@ -95,7 +97,7 @@ export function SettingsPage(): JSX.Element {
         <Switch>
           <Match when={models.value()}>
             {(list) => (
-              <Show when={list().length > 0} fallback={<p class="muted">No models are listed in this build (public/models/models.json).</p>}>
+              <Show when={list().length > 0} fallback={<p class="muted">This version of Heimdex offers no models.</p>}>
                 <ul class="model-list" role="list">
                   <For each={list()}>{(model) => <ModelRow model={model} />}</For>
                 </ul>
@@ -123,7 +125,19 @@ export function SettingsPage(): JSX.Element {
 }
 
 function ModelRow(props: { model: ModelStatus }): JSX.Element {
-  const view = () => describeModel(props.model);
+  const { library } = useApp();
+  const view = () => describeModel(props.model, library.models.installs()[props.model.id]);
+  const [confirmRemove, setConfirmRemove] = createSignal(false);
+  const [busy, setBusy] = createSignal(false);
+  const remove = async () => {
+    setBusy(true);
+    try {
+      await library.models.remove(props.model.id);
+    } finally {
+      setBusy(false);
+      setConfirmRemove(false);
+    }
+  };
   return (
     <li
       class={`model-row model-row--${view().condition}${props.model.default ? '' : ' model-row--alternative'}`}
@@ -131,6 +145,7 @@ function ModelRow(props: { model: ModelStatus }): JSX.Element {
       data-model-id={props.model.id}
       data-task={props.model.task}
       data-present={props.model.present ? 'true' : 'false'}
+      data-condition={view().condition}
       data-device={props.model.device ?? ''}
       data-selected={props.model.selected ? 'true' : 'false'}
     >
@@ -144,16 +159,64 @@ function ModelRow(props: { model: ModelStatus }): JSX.Element {
             <span class="tag" data-testid="model-in-use">In use</span>
           </Show>
         </div>
-        <code class="model-id">{props.model.id}</code>
+        <p class="model-purpose">{TASK_PURPOSES[props.model.task]}</p>
+        <p class="model-name muted">
+          {props.model.name}
+          <Show when={view().size}>{(size) => <> · {size()}</>}</Show>
+          <Show when={props.model.bundled}> · comes with Heimdex</Show>
+        </p>
       </div>
-      <p class="model-status" data-testid="model-status">
-        <Icon name={CONDITION_ICONS[view().condition]} size={16} />
-        {view().label}
-      </p>
+      <div class="model-side">
+        <p class="model-status" data-testid="model-status" aria-live="polite">
+          <Icon name={CONDITION_ICONS[view().condition]} size={16} />
+          {view().label}
+        </p>
+        <Show when={view().condition === 'downloading'}>
+          <ProgressBar value={view().progress ?? 0} label={`Downloading the ${TASK_LABELS[props.model.task].toLowerCase()} model`} testid="model-progress" />
+        </Show>
+        <div class="model-actions">
+          <Show when={view().actions.includes('download')}>
+            <button
+              type="button"
+              class="btn btn--small btn--primary"
+              data-testid="model-download"
+              onClick={() => void library.models.download(props.model.id).catch(() => undefined)}
+            >
+              <Icon name="download" size={16} />
+              {props.model.storedBytes > 0 || view().condition === 'failed' ? 'Continue download' : 'Download'}
+            </button>
+          </Show>
+          <Show when={view().actions.includes('cancel')}>
+            <button type="button" class="btn btn--small" data-testid="model-cancel" onClick={() => library.models.cancel(props.model.id)}>
+              Pause
+            </button>
+          </Show>
+          <Show when={view().actions.includes('remove')}>
+            <Show
+              when={confirmRemove()}
+              fallback={
+                <button type="button" class="btn btn--small" data-testid="model-remove" onClick={() => setConfirmRemove(true)}>
+                  Remove
+                </button>
+              }
+            >
+              <span class="model-confirm">
+                Its part of indexing is skipped until you download it again.
+                <button type="button" class="btn btn--small btn--danger" data-testid="model-remove-confirm" disabled={busy()} onClick={() => void remove()}>
+                  Remove
+                </button>
+                <button type="button" class="btn btn--small" onClick={() => setConfirmRemove(false)}>
+                  Keep
+                </button>
+              </span>
+            </Show>
+          </Show>
+        </div>
+      </div>
       <Show when={view().detail}>
         {(detail) => (
-          <p class={view().condition === 'failed' ? 'model-detail error-text' : 'model-detail'}>
-            <CodeText text={detail()} />
+          <p class={view().condition === 'failed' ? 'model-detail error-text' : 'model-detail'} role={view().condition === 'failed' ? 'alert' : undefined} data-testid="model-detail">
+            {detail()}
           </p>
         )}
       </Show>

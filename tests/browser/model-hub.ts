@@ -1,0 +1,101 @@
+// A stand-in for a model's published source (the Hugging Face hub's /<repo>/resolve/<revision>/<path>) on
+// loopback, for the model download tests: CORS as the hub sends it, Range requests, a throttled stream (so
+// progress can be watched), and scripted failures (a connection dropped mid-file, a file with wrong bytes).
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+
+export type HubFault = 'drop-half' | 'wrong-bytes';
+
+export interface HubRequest {
+  /** The file's path inside the repo. */
+  file: string;
+  range: string | null;
+  status: number;
+  /** Body bytes actually written. */
+  sent: number;
+}
+
+export interface ModelHub {
+  /** `<url>/<repo>` is what models.json's source.url names. */
+  url: string;
+  requests: HubRequest[];
+  /** The next request for `file` fails this way (each fault is used once). */
+  fail(file: string, fault: HubFault): void;
+  /** Bytes per 50 ms tick for files larger than 1 MB (default: unthrottled). */
+  throttle(bytesPerTick: number | null): void;
+  close(): Promise<void>;
+}
+
+const CORS = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-headers': 'range',
+  'access-control-expose-headers': 'content-range, content-length, etag',
+  // The app is cross-origin isolated (COEP require-corp): a CORS response is allowed, and so is this.
+  'cross-origin-resource-policy': 'cross-origin',
+};
+
+/** Serves the files of `repoDir` as the repo `repo` at any revision. */
+export async function startModelHub(repo: string, repoDir: string): Promise<ModelHub> {
+  const faults = new Map<string, HubFault[]>();
+  const requests: HubRequest[] = [];
+  let tick: number | null = null;
+
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
+    if (req.method === 'OPTIONS') return void res.writeHead(204, CORS).end();
+    const prefix = `/${repo}/resolve/`;
+    const url = decodeURIComponent(new URL(req.url ?? '/', 'http://hub').pathname);
+    if (!url.startsWith(prefix)) return void res.writeHead(404, CORS).end('not found');
+    const file = url.slice(prefix.length).split('/').slice(1).join('/');
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(join(repoDir, file));
+    } catch {
+      return void res.writeHead(404, CORS).end('not found');
+    }
+    const fault = faults.get(file)?.shift();
+    if (fault === 'wrong-bytes') bytes = Buffer.concat([bytes.subarray(0, bytes.length - 1), Buffer.from([bytes.at(-1)! ^ 0xff])]);
+    const range = req.headers.range ?? null;
+    const start = range ? Number(/bytes=(\d+)-/.exec(range)?.[1] ?? 0) : 0;
+    const body = bytes.subarray(start);
+    const status = start > 0 ? 206 : 200;
+    const record: HubRequest = { file, range, status, sent: 0 };
+    requests.push(record);
+    res.writeHead(status, {
+      ...CORS,
+      'content-type': 'application/octet-stream',
+      'content-length': String(body.length),
+      ...(status === 206 ? { 'content-range': `bytes ${start}-${bytes.length - 1}/${bytes.length}` } : {}),
+    });
+    const limit = fault === 'drop-half' ? Math.floor(body.length / 2) : body.length;
+    const step = tick !== null && bytes.length > 1_000_000 ? tick : limit;
+    let at = 0;
+    const pump = () => {
+      if (res.destroyed) return;
+      if (at >= limit) {
+        if (fault === 'drop-half') return void setTimeout(() => res.destroy(), 20);
+        return void res.end();
+      }
+      const chunk = body.subarray(at, Math.min(limit, at + step));
+      at += chunk.length;
+      record.sent += chunk.length;
+      res.write(chunk, () => setTimeout(pump, step === limit ? 0 : 50));
+    };
+    pump();
+  };
+
+  const server: Server = createServer(handle);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    requests,
+    fail: (file, fault) => faults.set(file, [...(faults.get(file) ?? []), fault]),
+    throttle: (bytesPerTick) => void (tick = bytesPerTick),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
