@@ -5,8 +5,8 @@ import { errorMessage } from '../notices.ts';
 import { Icon } from './Icon.tsx';
 
 /**
- * Offered on an indexed video some of whose stages were skipped: Re-index runs them again (they fill in
- * once their models are installed). What it queued, or that there was nothing to do, becomes a notice.
+ * Offered on an indexed video some of whose stages were skipped: Re-index runs them again (they also fill in
+ * by themselves once their models are downloaded). What it queued, or that there was nothing to do, becomes a notice.
  */
 export function ReindexPanel(props: { videoId: string; title: string }): JSX.Element {
   const { library, notices } = useApp();
@@ -26,7 +26,7 @@ export function ReindexPanel(props: { videoId: string; title: string }): JSX.Ele
           : {
               status: 'info',
               title: `Nothing to fill in for “${props.title}”`,
-              message: 'Every stage that can run has run. A stage skipped for a missing model runs once the model is installed.',
+              message: 'Every stage that can run has run. A stage skipped for a missing model runs by itself once the model is downloaded.',
             },
       );
     } catch (error) {
@@ -39,7 +39,8 @@ export function ReindexPanel(props: { videoId: string; title: string }): JSX.Ele
   return (
     <div class="reindex">
       <p class="reindex-text">
-        Some stages were skipped. Once their models are installed (see <A href="/settings">Settings</A>), Re-index fills them in.
+        Some stages were skipped. Once their models are on this device (<A href="/settings">download them in Settings</A>), the
+        video fills in by itself; Re-index runs them again now.
       </p>
       <button type="button" class="btn btn--small" data-testid="reindex" disabled={busy()} onClick={() => void reindex()}>
         <Icon name="retry" size={16} />

@@ -74,7 +74,7 @@ export function VisualModelPicker(props: VisualModelPickerProps): JSX.Element {
             <Show when={!model.present}>
               <span class="visual-model-missing">Not on this device</span>
               <button type="button" class="btn btn--small" data-testid="visual-model-download" onClick={() => props.download(model.id)}>
-                Download to use it
+                Download
               </button>
             </Show>
           </label>
