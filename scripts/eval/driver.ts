@@ -83,10 +83,21 @@ export interface ModelRow {
   device: string;
 }
 
+/**
+ * Installs every model in use that this browser does not hold yet, as a person would from Settings (Download;
+ * the app's server first, then the model's source), and reads what is on the device afterwards. A model no
+ * source has stays absent: its kind of query is skipped, loudly.
+ */
 export async function readModels(page: Page, url: string): Promise<ModelRow[]> {
   await page.goto(`${url}/#/settings`);
   const rows = page.getByTestId('model-row');
   await rows.first().waitFor({ timeout: 60_000 });
+  const wanted = page.locator('[data-testid="model-row"][data-selected="true"][data-present="false"]');
+  for (const id of await wanted.evaluateAll((els) => els.map((el) => el.getAttribute('data-model-id') ?? ''))) {
+    const row = page.locator(`[data-testid="model-row"][data-model-id="${id}"]`);
+    if ((await row.getAttribute('data-condition')) !== 'downloading') await row.getByTestId('model-download').click();
+    await row.and(page.locator('[data-present="true"], [data-condition="failed"]')).waitFor({ timeout: 1_800_000 });
+  }
   return rows.evaluateAll((els) =>
     els.map((el) => ({
       id: el.getAttribute('data-model-id') ?? '',

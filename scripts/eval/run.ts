@@ -50,7 +50,7 @@ export function skippedForModels(models: readonly ModelRow[]): Partial<Record<Qu
     const rows = models.filter((m) => m.task === task);
     if (rows.some((m) => m.present)) continue;
     const names = rows.map((m) => m.id).join(' / ') || 'no model listed';
-    skipped[kind] = `${task} model not installed (${names}); \`npm run models:fetch\` downloads it`;
+    skipped[kind] = `${task} model not installed (${names}): neither this server nor its source had it (\`npm run models:fetch\` puts it on the server)`;
   }
   return skipped;
 }
@@ -62,6 +62,9 @@ export async function runEval(options: EvalOptions): Promise<EvalResult> {
   const app = await startApp(options.distDir ?? process.env.HEIMDEX_DIST ?? 'dist');
   try {
     const { page, url } = app;
+    // The models first (a fresh profile holds none): what is not on the device is skipped while indexing.
+    const models = await readModels(page, url);
+    log(`models on this device: ${models.filter((m) => m.present).map((m) => m.id).join(', ') || 'none'}`);
     await openLibrary(page, url);
     log(`importing ${videoNames.length} videos from ${options.videosDir}`);
     const started = Date.now();
@@ -77,7 +80,6 @@ export async function runEval(options: EvalOptions): Promise<EvalResult> {
     for (const v of failed) log(`!!! FAILED to index ${v.title}: ${v.error ?? 'no reason shown'}`);
     for (const line of refused) log(`!!! NOT IMPORTED: ${line}`);
 
-    const models = await readModels(page, url);
     const skipped = { ...skippedForModels(models), ...options.skip };
     for (const [kind, reason] of Object.entries(skipped)) {
       if (queries.some((q) => q.kind === kind)) log(`!!! SKIPPED ${kind} queries: ${reason}`);
