@@ -91,3 +91,16 @@ export function createDocumentTitle(title: Accessor<string>): void {
     document.title = 'Heimdex';
   });
 }
+
+/** Whether the browser says it is online, following its online/offline events while the caller lives. */
+export function createOnline(): Accessor<boolean> {
+  const [online, setOnline] = createSignal(navigator.onLine);
+  const update = () => setOnline(navigator.onLine);
+  window.addEventListener('online', update);
+  window.addEventListener('offline', update);
+  onCleanup(() => {
+    window.removeEventListener('online', update);
+    window.removeEventListener('offline', update);
+  });
+  return online;
+}
