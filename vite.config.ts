@@ -10,8 +10,10 @@ export default defineConfig({
   plugins: [
     solid(),
     VitePWA({
-      registerType: 'autoUpdate',
-      injectRegister: 'script',
+      // A new version waits until the person chooses to reload (ui/service-worker.ts registers it and
+      // shows "Update available"): taking over by itself would reload the page under running work.
+      registerType: 'prompt',
+      injectRegister: false,
       manifest: {
         name: 'Heimdex — private video search',
         short_name: 'Heimdex',

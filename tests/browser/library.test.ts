@@ -74,15 +74,63 @@ describe('local library', () => {
     await expect(page.getByTestId('video-card').count()).resolves.toBe(2);
     await card('cuts-a').first().click();
     expect(await sceneSpans()).toEqual(spansBefore['cuts-a']);
+    await page.goBack();
+  });
 
-    // A click on a scene seeks the player to the scene's start.
-    const third = page.getByTestId('scene').nth(2);
+  it('plays a chosen scene from its start, and shows when the scene strip scrolls', async () => {
+    await card('cuts-a').first().click();
+    const scenes = page.getByTestId('scene');
+    await scenes.first().waitFor({ timeout: 30_000 });
+    const player = page.getByTestId('player');
+    await player.waitFor();
+
+    // A click on a scene plays the video from the scene's start: what the player played begins there.
+    const third = scenes.nth(2);
     const start = Number(await third.getAttribute('data-start'));
     await third.click();
-    const player = page.getByTestId('player');
     await expect
-      .poll(() => player.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 10_000 })
-      .toBeCloseTo(start, 1);
+      .poll(() => player.evaluate((v: HTMLVideoElement) => !v.paused && v.currentTime > v.played.start(0) + 0.2), { timeout: 15_000 })
+      .toBe(true);
+    const played = await player.evaluate((v: HTMLVideoElement) => {
+      v.pause();
+      return Array.from({ length: v.played.length }, (_, i) => [v.played.start(i), v.played.end(i)]);
+    });
+    expect(played).toHaveLength(1);
+    expect(played[0]![0]).toBeCloseTo(start, 1);
+    expect(played[0]![1]).toBeGreaterThan(start + 0.2);
+    await expect(third.getAttribute('data-active')).resolves.toBe('true');
+
+    // Three scenes fit a wide window: nothing says the strip scrolls.
+    const strip = page.getByTestId('scene-strip');
+    const before = page.getByTestId('scene-strip-before');
+    const after = page.getByTestId('scene-strip-after');
+    await expect(strip.getAttribute('data-more-after')).resolves.toBe('false');
+    await expect(after.isVisible()).resolves.toBe(false);
+    // On a phone they do not: the strip shows that more scenes follow, and its buttons scroll it, by keyboard too.
+    const wide = page.viewportSize()!;
+    await page.setViewportSize({ width: 400, height: 800 });
+    try {
+      await strip.and(page.locator('[data-more-after="true"][data-more-before="false"]')).waitFor({ timeout: 5000 });
+      await expect(before.isVisible()).resolves.toBe(false);
+      await expect(after.isVisible()).resolves.toBe(true);
+      await after.focus();
+      for (let presses = 0; presses < 10 && (await after.isVisible()); presses++) {
+        await page.keyboard.press('Enter');
+        await page.waitForTimeout(600);
+      }
+      await expect(after.isVisible()).resolves.toBe(false);
+      await expect(strip.getAttribute('data-more-before')).resolves.toBe('true');
+      await expect(before.isVisible()).resolves.toBe(true);
+      // The button went away at the end; the focus went to the last scene, not to the page.
+      const last = (await scenes.count()) - 1;
+      await expect(page.evaluate(() => document.activeElement?.getAttribute('data-idx'))).resolves.toBe(
+        await scenes.nth(last).getAttribute('data-idx'),
+      );
+      await before.click();
+      await strip.and(page.locator('[data-more-after="true"]')).waitFor({ timeout: 5000 });
+    } finally {
+      await page.setViewportSize(wide);
+    }
     await page.goBack();
   });
 

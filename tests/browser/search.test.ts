@@ -159,6 +159,27 @@ describe('search', () => {
     await expect(page.getByTestId('search-no-results').textContent()).resolves.toContain('submarine');
   });
 
+  it('says next to the results which signals are off, in plain words, with a way to download them', async () => {
+    expectTextSceneFirst(await searchFor('revenue'));
+    const modelNotes = page.locator('[data-testid="search-note"][data-kind="model"]');
+    // Weights that are not on the server cannot be in the browser either (here: speech and visual, never downloaded).
+    const missing = (['speech', 'visual'] as const).filter((task) => !modelInstalled(task));
+    for (const task of missing) {
+      const note = modelNotes.and(page.locator(`[data-task="${task}"]`));
+      await note.waitFor({ timeout: 10_000 });
+      await expect(note.getByTestId('search-note-download').getAttribute('data-task')).resolves.toBe(task);
+    }
+    if (missing.includes('speech')) await expect(modelNotes.allTextContents()).resolves.toContainEqual(expect.stringContaining('Spoken words are not searchable yet'));
+    // Never a command, a path or a model id for the person using the app.
+    for (const text of await page.getByTestId('search-note').allTextContents()) {
+      expect(text).not.toMatch(/npm|`|models\/|mobileclip|whisper|\.onnx/i);
+    }
+    if (missing.length > 0) {
+      await page.getByTestId('search-note-download').first().click();
+      await page.waitForURL(/#\/settings$/);
+    }
+  });
+
   it('walks the results with the keyboard and plays the video from the moment', async () => {
     const hits = await searchFor('revenue');
     const box = page.getByTestId('search-input');
@@ -236,8 +257,8 @@ describe('search', () => {
     const notes = await page.getByTestId('search-note').allTextContents();
     // Without visual weights (they cannot be downloaded here) the page says why nothing looks alike instead of
     // pretending: the scene has no picture embedding (the title card has no faces either).
-    if (!visualModelInstalled()) {
-      expect(notes.join(' ')).toMatch(/visual search is off|picture embedding/i);
+    if (!modelInstalled('visual')) {
+      expect(notes.join(' ')).toMatch(/what scenes show is not searchable yet|picture embedding/i);
       await page.getByTestId('search-no-results').waitFor();
     }
 
@@ -303,10 +324,13 @@ describe('search', () => {
 });
 
 /** Whether the build being tested serves every file of some visual (CLIP-family) model. */
-function visualModelInstalled(): boolean {
+/** Whether the build holds every file of a task's default model (weights fetched with models:fetch, or shipped). */
+function modelInstalled(task: 'speech' | 'visual'): boolean {
   const dist = process.env.HEIMDEX_DIST ?? 'dist';
-  const manifest = JSON.parse(readFileSync(join(dist, 'models/models.json'), 'utf8')) as { models: { task: string; files: { path: string }[] }[] };
-  return manifest.models.some((model) => model.task === 'visual' && model.files.every((file) => existsSync(join(dist, 'models', file.path))));
+  const manifest = JSON.parse(readFileSync(join(dist, 'models/models.json'), 'utf8')) as {
+    models: { task: string; default: boolean; files: { path: string }[] }[];
+  };
+  return manifest.models.some((model) => model.task === task && model.default && model.files.every((file) => existsSync(join(dist, 'models', file.path))));
 }
 
 /** "00-04" for 4 s: the timecode of a clip's file name. */

@@ -58,7 +58,7 @@ afterAll(async () => {
 });
 
 describe('createSearch without models', () => {
-  it('runs the words alone and says why visual search is off', async () => {
+  it('runs the words alone and names visual search as left out', async () => {
     let opened = false;
     const search = createSearch({
       db: makeSearchRepo(pg, LOCAL_USER_ID),
@@ -69,10 +69,9 @@ describe('createSearch without models', () => {
     expect(opened).toBe(true);
     expect(result.hits.map((h) => h.sceneId)).toEqual([sceneId]);
     expect(result.hits[0]!.reasons).toEqual(['speech']);
-    expect(result.notes).toEqual([
-      'after: needs a date like 2026-01-31 ("someday" is not one); it was left out.',
-      'Visual search is off: The visual model mobileclip-s0 is not installed. Run `npm run models:fetch`.',
-    ]);
+    // The worker's message (a model id, a command) is for logs, never a note for the person.
+    expect(result.notes).toEqual(['after: needs a date like 2026-01-31 ("someday" is not one); it was left out.']);
+    expect(result.unavailable).toEqual(['visual']);
     expect(result.tookMs).toBeGreaterThan(0);
   });
 
@@ -82,6 +81,7 @@ describe('createSearch without models', () => {
     const result = await search.run('said:beach');
     expect(asked).toBe(0);
     expect(result.notes).toEqual([]);
+    expect(result.unavailable).toEqual([]);
     expect(result.hits).toHaveLength(1);
   });
 
@@ -89,10 +89,19 @@ describe('createSearch without models', () => {
     const search = createSearch({ db: makeSearchRepo(pg, LOCAL_USER_ID), ml: noModels });
     const result = await search.byImage(new Blob([new Uint8Array([1, 2, 3])]));
     expect(result.hits).toEqual([]);
-    expect(result.notes).toEqual([
-      'Searching by how the image looks is off: The visual model mobileclip-s0 is not installed.',
-      'Searching by faces is off: The faces model face-api is not installed.',
-    ]);
+    expect(result.notes).toEqual([]);
+    expect(result.unavailable).toEqual(['visual', 'faces']);
+  });
+
+  it('a model that fails for another reason is a note for this search, not a task left out', async () => {
+    const search = createSearch({
+      db: makeSearchRepo(pg, LOCAL_USER_ID),
+      ml: { ...noModels, embedText: () => Promise.reject(new Error('the visual model took more than 30 s to answer.')) },
+    });
+    const result = await search.run('dog');
+    expect(result.hits.map((h) => h.sceneId)).toEqual([sceneId]);
+    expect(result.notes).toEqual(['Visual search did not work this time: the visual model took more than 30 s to answer.']);
+    expect(result.unavailable).toEqual([]);
   });
 
   it('an image both models fail on is an error, said plainly', async () => {
@@ -143,6 +152,7 @@ describe.skipIf(runtimeProblem !== null)('createSearch with a real (tiny) visual
     expect(result.hits).toEqual([]); // the person filter holds for every signal
     const open = await search.run('red dog');
     expect(open.notes).toEqual([]);
+    expect(open.unavailable).toEqual([]);
     expect(open.hits[0]!.sceneId).toBe(sceneId);
     expect(open.hits[0]!.reasons).toEqual(['speech', 'visual']);
     expect(open.hits[0]!.confident).toBe(true);

@@ -1,9 +1,10 @@
 // Search as the UI uses it: a typed query, a dropped image or "more like this" in, ranked scenes out. The ML
 // worker turns the query or the image into vectors (when a visual / face model is there); the DB worker does the
-// retrieval (db/search.ts). A missing model never fails a search: it only removes its signal, with a note that
-// says so.
+// retrieval (db/search.ts). A missing model never fails a search: it only removes its signal, and the result
+// names the task left out (the UI says so in plain words, with a way to get the model).
 import type { SearchRepo } from '../db/search.ts';
 import type { MlClient } from '../ml/client.ts';
+import type { ModelTask } from '../ml/registry.ts';
 import { isModelUnavailable } from '../ml/unavailable.ts';
 import { freeTerms, parseQuery, visualText } from '../search/parse.ts';
 import type { ModelVector, SearchResult } from '../search/types.ts';
@@ -35,20 +36,34 @@ function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** What a model failure means for the search, said plainly. */
-function signalOff(what: string, error: unknown): string {
-  if (isModelUnavailable(error)) return `${what} is off: ${messageOf(error)}`;
+/** A model failure other than its absence: the search ran without that signal this time. */
+function signalFailed(what: string, error: unknown): string {
   return `${what} did not work this time: ${messageOf(error)}`;
 }
 
+/** What a search learnt along the way: notes to show, and the tasks whose model could not take part. */
+interface Findings {
+  notes: string[];
+  unavailable: ModelTask[];
+}
+
+const noFindings = (): Findings => ({ notes: [], unavailable: [] });
+
+/** Records a model failure: an absent (or unloadable) model is a task left out, anything else a note. */
+function modelFailed(findings: Findings, task: ModelTask, what: string, error: unknown): void {
+  if (isModelUnavailable(error)) findings.unavailable.push(task);
+  else findings.notes.push(signalFailed(what, error));
+}
+
 export function createSearch({ db, ml, whenOpen = () => Promise.resolve() }: SearchDeps): Search {
-  const finish = (result: SearchResult, started: number, notes: string[] = []): SearchResult => ({
+  const finish = (result: SearchResult, started: number, findings: Findings = noFindings()): SearchResult => ({
     ...result,
-    notes: [...result.notes, ...notes],
+    notes: [...result.notes, ...findings.notes],
+    unavailable: [...(result.unavailable ?? []), ...findings.unavailable],
     tookMs: performance.now() - started,
   });
 
-  async function textVector(text: string, notes: string[]): Promise<ModelVector | null> {
+  async function textVector(text: string, findings: Findings): Promise<ModelVector | null> {
     try {
       const { modelId, vectors } = await withTimeout(
         ml.embedText([text]),
@@ -58,7 +73,7 @@ export function createSearch({ db, ml, whenOpen = () => Promise.resolve() }: Sea
       const vector = vectors[0];
       return vector ? { modelId, vector: Array.from(vector) } : null;
     } catch (error) {
-      notes.push(signalOff('Visual search', error));
+      modelFailed(findings, 'visual', 'Visual search', error);
       return null;
     }
   }
@@ -67,16 +82,16 @@ export function createSearch({ db, ml, whenOpen = () => Promise.resolve() }: Sea
     async run(raw) {
       const started = performance.now();
       const query = parseQuery(raw);
-      const notes: string[] = [];
-      const textVectorPromise = freeTerms(query).length > 0 ? textVector(visualText(query), notes) : Promise.resolve(null);
+      const findings = noFindings();
+      const textVectorPromise = freeTerms(query).length > 0 ? textVector(visualText(query), findings) : Promise.resolve(null);
       const [vector] = await Promise.all([textVectorPromise, whenOpen()]);
-      return finish(await db.searchScenes({ query, textVector: vector }), started, notes);
+      return finish(await db.searchScenes({ query, textVector: vector }), started, findings);
     },
 
     async byImage(file) {
       const started = performance.now();
       const bytes = new Uint8Array(await file.arrayBuffer());
-      const notes: string[] = [];
+      const findings = noFindings();
       const failures: string[] = [];
       let imageVector: ModelVector | null = null;
       let faces: ModelVector[] = [];
@@ -85,22 +100,22 @@ export function createSearch({ db, ml, whenOpen = () => Promise.resolve() }: Sea
         const { modelId, vectors } = await ml.embedImages([bytes]);
         if (vectors[0]) imageVector = { modelId, vector: Array.from(vectors[0]) };
       } catch (error) {
-        notes.push(signalOff('Searching by how the image looks', error));
+        modelFailed(findings, 'visual', 'Searching by how the image looks', error);
         if (!isModelUnavailable(error)) failures.push(messageOf(error));
       }
       try {
         const found = await ml.faces([bytes]);
         faces = (found.faces[0] ?? []).map((f) => ({ modelId: found.modelId, vector: Array.from(f.descriptor) }));
-        if (faces.length === 0) notes.push('No face was found in the image.');
+        if (faces.length === 0) findings.notes.push('No face was found in the image.');
       } catch (error) {
-        notes.push(signalOff('Searching by faces', error));
+        modelFailed(findings, 'faces', 'Searching by faces', error);
         if (!isModelUnavailable(error)) failures.push(messageOf(error));
       }
       // Both models failed on it (not merely absent): the image itself is the problem, e.g. not a picture.
       if (failures.length === 2) throw new Error(`The image could not be used for a search: ${failures[0]}`);
-      if (!imageVector && faces.length === 0) return { hits: [], notes, tookMs: performance.now() - started };
+      if (!imageVector && faces.length === 0) return finish({ hits: [], notes: [], tookMs: 0 }, started, findings);
       await whenOpen();
-      return finish(await db.searchByExample({ imageVector, faces }), started, notes);
+      return finish(await db.searchByExample({ imageVector, faces }), started, findings);
     },
 
     async moreLikeThis(sceneId) {

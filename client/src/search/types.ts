@@ -1,5 +1,6 @@
 // The search contract shared by the query parser, the DB worker's retrieval, the app layer and the UI.
 // Everything here is plain structured-clonable data (it crosses the worker boundary).
+import type { ModelTask } from '../ml/registry.ts';
 
 /** Why a scene matched; a hit can have several. */
 export type MatchReason = 'speech' | 'text' | 'visual' | 'person';
@@ -84,8 +85,13 @@ export interface SearchHit {
 
 export interface SearchResult {
   hits: SearchHit[];
-  /** Signals that could not take part, said plainly (e.g. "Visual search is off: no visual model is installed."). */
+  /** What the person should know about this search, said plainly (a query's problems, a signal that failed this time). */
   notes: string[];
+  /**
+   * Tasks whose model could not take part (not installed, or it failed to load). Not notes: the UI says what
+   * this means from what it knows of the models, with a way to get them.
+   */
+  unavailable?: ModelTask[];
   /** Milliseconds the search took, end to end. */
   tookMs: number;
   /** The query as parsed (text searches only), e.g. to show its filters as chips; its warnings are also in `notes`. */

@@ -2,15 +2,20 @@ import { createEffect, on, Show, type JSX } from 'solid-js';
 import { A, useLocation, type RouteSectionProps } from '@solidjs/router';
 import { useApp } from './context.tsx';
 import { preventStrayFileDrops } from './drop.ts';
+import { createOnline } from './reactive.ts';
+import { createAppUpdate } from './service-worker.ts';
 import { Icon, Logo } from './components/Icon.tsx';
 import { ImportButton, ImportInput } from './components/ImportButton.tsx';
 import { NoticeList } from './components/NoticeList.tsx';
 import { SearchBox } from './components/SearchBox.tsx';
+import { UpdatePrompt } from './components/UpdatePrompt.tsx';
 
-/** Top bar, global error banner, page content and the notice list. */
+/** Top bar (with the offline indicator), global error banner, page content, the notice list and the update prompt. */
 export function Shell(props: RouteSectionProps): JSX.Element {
   const { library } = useApp();
   const location = useLocation();
+  const online = createOnline();
+  const update = createAppUpdate();
   preventStrayFileDrops();
 
   // After an in-app navigation, move focus to the new page's heading (as a page load would reset it),
@@ -44,6 +49,17 @@ export function Shell(props: RouteSectionProps): JSX.Element {
           </nav>
           <SearchBox />
           <div class="topbar-actions">
+            {/* The live region stays in the DOM, so going offline is announced (a region inserted with its message is not). */}
+            <div class="offline-slot" role="status">
+              <Show when={!online()}>
+                <p class="offline-indicator" data-testid="offline-indicator" title="Everything on this device still works">
+                  <Icon name="offline" size={16} />
+                  <span>
+                    Offline<span class="offline-detail"> — everything on this device still works</span>
+                  </span>
+                </p>
+              </Show>
+            </div>
             <ImportButton label="Import" class="btn btn--primary" />
           </div>
           <ImportInput />
@@ -60,7 +76,9 @@ export function Shell(props: RouteSectionProps): JSX.Element {
       <main class="main" id="main">
         {props.children}
       </main>
-      <NoticeList />
+      <NoticeList>
+        <UpdatePrompt update={update} />
+      </NoticeList>
     </div>
   );
 }

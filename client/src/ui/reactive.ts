@@ -1,4 +1,4 @@
-import { createComputed, createEffect, createMemo, createSignal, on, onCleanup, untrack, type Accessor } from 'solid-js';
+import { createComputed, createEffect, createMemo, createSignal, on, onCleanup, onMount, untrack, type Accessor } from 'solid-js';
 import { createStore, reconcile } from 'solid-js/store';
 import { errorMessage } from './notices.ts';
 
@@ -90,4 +90,61 @@ export function createDocumentTitle(title: Accessor<string>): void {
   onCleanup(() => {
     document.title = 'Heimdex';
   });
+}
+
+/** Whether the browser says it is online, following its online/offline events while the caller lives. */
+export function createOnline(): Accessor<boolean> {
+  const [online, setOnline] = createSignal(navigator.onLine);
+  const update = () => setOnline(navigator.onLine);
+  window.addEventListener('online', update);
+  window.addEventListener('offline', update);
+  onCleanup(() => {
+    window.removeEventListener('online', update);
+    window.removeEventListener('offline', update);
+  });
+  return online;
+}
+
+export interface ScrollEdges {
+  /** Content is hidden before the visible part (scrolled away to the left). */
+  before: Accessor<boolean>;
+  /** Content is hidden after the visible part (more to the right). */
+  after: Accessor<boolean>;
+}
+
+/**
+ * Whether a horizontally scrolling element has more to show on either side, kept up to date as it
+ * scrolls, resizes, and as its children come, go or change size (thumbnails arriving, scenes found).
+ */
+export function createScrollEdges(element: () => HTMLElement | undefined): ScrollEdges {
+  const [before, setBefore] = createSignal(false);
+  const [after, setAfter] = createSignal(false);
+  onMount(() => {
+    const el = element();
+    if (!el) return;
+    const measure = () => {
+      // A pixel of slack: at some zoom levels fractional widths leave scrollLeft a hair short of either end.
+      setBefore(el.scrollLeft > 1);
+      setAfter(el.scrollLeft + el.clientWidth < el.scrollWidth - 1);
+    };
+    const resized = new ResizeObserver(measure);
+    const observeChildren = () => {
+      for (const child of Array.from(el.children)) resized.observe(child);
+    };
+    const changed = new MutationObserver(() => {
+      observeChildren();
+      measure();
+    });
+    resized.observe(el);
+    observeChildren();
+    changed.observe(el, { childList: true });
+    el.addEventListener('scroll', measure, { passive: true });
+    measure();
+    onCleanup(() => {
+      resized.disconnect();
+      changed.disconnect();
+      el.removeEventListener('scroll', measure);
+    });
+  });
+  return { before, after };
 }

@@ -1,6 +1,17 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { clipFileName, exampleKey, moreLikePath, playPath, searchPath, searchTarget, splitByConfidence, startTimeOf } from './search-format.ts';
+import type { ModelStatus } from '../ml/registry.ts';
+import {
+  clipFileName,
+  exampleKey,
+  modelNotes,
+  moreLikePath,
+  playPath,
+  searchPath,
+  searchTarget,
+  splitByConfidence,
+  startTimeOf,
+} from './search-format.ts';
 
 describe('searchTarget', () => {
   it('reads a text query, trimmed', () => {
@@ -66,5 +77,78 @@ describe('clipFileName', () => {
   it('falls back to Matroska for an unknown type', () => {
     expect(clipFileName('x', 0, 1, '')).toBe('x 00-00–00-01.mkv');
     expect(clipFileName('x', 0, 1, 'video/x-matroska')).toBe('x 00-00–00-01.mkv');
+  });
+});
+
+describe('modelNotes', () => {
+  function model(overrides: Partial<ModelStatus> & Pick<ModelStatus, 'id' | 'task'>): ModelStatus {
+    return {
+      name: overrides.id,
+      present: true,
+      downloadBytes: null,
+      downloadBytesExact: false,
+      storedBytes: 0,
+      bundled: false,
+      loaded: false,
+      device: null,
+      loadMs: null,
+      error: null,
+      default: true,
+      selected: true,
+      ...overrides,
+    };
+  }
+  const installed: ModelStatus[] = [
+    model({ id: 'whisper-base', task: 'speech' }),
+    model({ id: 'ppocr-v4', task: 'ocr' }),
+    model({ id: 'mobileclip-s0', task: 'visual' }),
+    model({ id: 'face-api', task: 'faces' }),
+  ];
+  const without = (...ids: string[]) => installed.map((m) => (ids.includes(m.id) ? { ...m, present: false } : m));
+
+  it('says nothing when every model a search uses is here', () => {
+    expect(modelNotes('text', installed)).toEqual([]);
+    expect(modelNotes('image', installed)).toEqual([]);
+  });
+
+  it('says, for a text query, that spoken words and what scenes show are not searchable yet, with a download', () => {
+    expect(modelNotes('text', without('whisper-base', 'mobileclip-s0'))).toEqual([
+      { task: 'speech', text: 'Spoken words are not searchable yet.', download: true },
+      { task: 'visual', text: 'What scenes show is not searchable yet.', download: true },
+    ]);
+  });
+
+  it('is plain language: no model id, command or path', () => {
+    for (const note of [...modelNotes('text', without('whisper-base', 'ppocr-v4', 'mobileclip-s0')), ...modelNotes('image', without('face-api'))]) {
+      expect(note.text).not.toMatch(/npm|`|\/|whisper|mobileclip|ppocr|face-api|models/i);
+    }
+  });
+
+  it('names only the signals a kind of search uses', () => {
+    const none = without('whisper-base', 'ppocr-v4', 'mobileclip-s0', 'face-api');
+    expect(modelNotes('image', none).map((n) => n.task)).toEqual(['visual', 'faces']);
+    expect(modelNotes('like', none).map((n) => n.task)).toEqual(['visual', 'faces']);
+    expect(modelNotes('none', none)).toEqual([]);
+  });
+
+  it('looks at the chosen model of a task, not any model of it', () => {
+    const models = [
+      ...installed.filter((m) => m.task !== 'visual'),
+      model({ id: 'mobileclip-s0', task: 'visual', default: true, selected: false }),
+      model({ id: 'clip-b32', task: 'visual', default: false, selected: true, present: false }),
+    ];
+    expect(modelNotes('text', models).map((n) => n.task)).toEqual(['visual']);
+    const chosenIsHere = models.map((m) => (m.task === 'visual' ? { ...m, present: !m.present } : m));
+    expect(modelNotes('text', chosenIsHere)).toEqual([]);
+  });
+
+  it('says a model that is here but could not take part cannot be searched right now, without a download', () => {
+    expect(modelNotes('text', installed, ['visual'])).toEqual([
+      { task: 'visual', text: 'What scenes show cannot be searched right now.', download: false },
+    ]);
+    // Before the statuses are known, a task left out is still said, without offering a download.
+    expect(modelNotes('image', undefined, ['faces'])).toEqual([
+      { task: 'faces', text: 'Faces cannot be searched right now.', download: false },
+    ]);
   });
 });

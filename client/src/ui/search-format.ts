@@ -2,6 +2,7 @@
  * Pure helpers of the search UI: its URLs, the search behind a URL, reason labels, and clip file names.
  * No DOM, no Solid: unit-tested in Node.
  */
+import type { ModelStatus, ModelTask } from '../ml/registry.ts';
 import type { MatchReason, SearchHit } from '../search/types.ts';
 import { formatTimecode } from './format.ts';
 
@@ -30,6 +31,57 @@ export function searchTarget(params: { q?: string | string[]; like?: string | st
   if (example) return { kind: 'image', key: exampleKey(example), name: example };
   const query = one(params.q).trim();
   return query ? { kind: 'text', key: query, query } : { kind: 'none', key: '' };
+}
+
+/** A search signal that is off because of its model, said next to the results. */
+export interface ModelNote {
+  task: ModelTask;
+  text: string;
+  /** The model is not on this device: a Download link (to Settings) goes with the note; else a link to Settings, which says why. */
+  download: boolean;
+}
+
+/** The signals each kind of search draws on, in the order their notes are shown. */
+const SEARCH_TASKS: Record<Exclude<SearchTarget['kind'], 'none'>, readonly ModelTask[]> = {
+  text: ['speech', 'ocr', 'visual'],
+  image: ['visual', 'faces'],
+  like: ['visual', 'faces'],
+};
+
+const NOT_INSTALLED: Record<ModelTask, string> = {
+  speech: 'Spoken words are not searchable yet.',
+  ocr: 'On-screen text is not searchable yet.',
+  visual: 'What scenes show is not searchable yet.',
+  faces: 'Faces are not searchable yet.',
+};
+
+/** Installed, yet it could not take part (it failed to load): Settings says why. */
+const NOT_AVAILABLE_NOW: Record<ModelTask, string> = {
+  speech: 'Spoken words cannot be searched right now.',
+  ocr: 'On-screen text cannot be searched right now.',
+  visual: 'What scenes show cannot be searched right now.',
+  faces: 'Faces cannot be searched right now.',
+};
+
+/**
+ * What to say about the models of a search: for each signal it draws on, whether the chosen model of its
+ * task is not installed (say so, offer the download), or it is but could not take part in this search
+ * (`unavailable`: it failed to load). `models` is undefined while their status is not known yet.
+ */
+export function modelNotes(
+  kind: SearchTarget['kind'],
+  models: readonly ModelStatus[] | undefined,
+  unavailable: readonly ModelTask[] = [],
+): ModelNote[] {
+  if (kind === 'none') return [];
+  const tasks = [...new Set([...SEARCH_TASKS[kind], ...unavailable])];
+  return tasks.flatMap((task): ModelNote[] => {
+    const ofTask = (models ?? []).filter((model) => model.task === task);
+    const chosen = ofTask.find((model) => model.selected) ?? ofTask.find((model) => model.default);
+    if (chosen && !chosen.present) return [{ task, text: NOT_INSTALLED[task], download: true }];
+    if (unavailable.includes(task)) return [{ task, text: NOT_AVAILABLE_NOW[task], download: false }];
+    return [];
+  });
 }
 
 /** Router paths (the hash router adds the '#'). */

@@ -13,12 +13,14 @@ const PATHS = {
   stop: 'M7 7h10v10H7z',
   trash: 'M4 7h16M10 11v6m4-6v6M6 7l1 13h10l1-13M9 7V4h6v3',
   back: 'M15 18l-6-6 6-6',
+  next: 'M9 18l6-6-6-6',
   lock: 'M6 11h12v9H6zM8 11V8a4 4 0 0 1 8 0v3',
   dot: 'M12 12h.01',
   skip: 'M6 6l8 6-8 6zM18 6v12',
   face: 'M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zm-7 8a7 7 0 0 1 14 0',
   info: 'M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18zm0-10v5m0-8.5v.01',
   chip: 'M7 7h10v10H7zM10 3v4m4-4v4m-4 10v4m4-4v4M3 10h4m-4 4h4m10-4h4m-4 4h4',
+  offline: 'M3 3l18 18M8.5 16.4a5 5 0 0 1 7 0M5 12.9a10 10 0 0 1 4.3-2.6M19 12.9a10 10 0 0 0-2.8-1.8M2 8.8a15 15 0 0 1 4.5-2.9M22 8.8A15 15 0 0 0 10.7 5M12 20h.01',
 } as const;
 
 export type IconName = keyof typeof PATHS;

@@ -14,10 +14,11 @@ const ICONS: Record<Notice['status'], IconName> = {
 };
 
 /**
- * Import results and action errors. The live region is always in the DOM (a region inserted together
- * with its first message is not announced), and polite: results never interrupt.
+ * Import results and action errors, after `children` (notices that are not in the list, such as the
+ * update prompt). The live region is always in the DOM (a region inserted together with its first
+ * message is not announced), and polite: results never interrupt.
  */
-export function NoticeList(): JSX.Element {
+export function NoticeList(props: { children?: JSX.Element }): JSX.Element {
   const { notices } = useApp();
   return (
     <section class="notices" aria-live="polite" aria-label="Notifications">
@@ -26,6 +27,7 @@ export function NoticeList(): JSX.Element {
           Dismiss all
         </button>
       </Show>
+      {props.children}
       <ol class="notice-list">
         <For each={notices.list()}>
           {(notice) => (

@@ -1,17 +1,23 @@
 import { createEffect, For, Show, type JSX } from 'solid-js';
 import type { SceneCard } from '../../app/library.ts';
 import { formatTimeRange, formatTimecode } from '../format.ts';
+import { createScrollEdges } from '../reactive.ts';
 import { faceCountText } from '../scene-facts.ts';
 import { Icon } from './Icon.tsx';
 import { Thumbnail } from './Thumbnail.tsx';
 
+const scrollBehavior = (): ScrollBehavior => (window.matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth');
+
 /**
- * The scenes of a video as a horizontal strip of buttons. Selecting one seeks the player; the strip
+ * The scenes of a video as a horizontal strip of buttons. Selecting one plays the video from it; the strip
  * keeps the active scene (the one being played) highlighted and scrolled into view. Badges on a thumb
- * say what was found in the scene: faces (with their count) and on-screen text ("T").
+ * say what was found in the scene: faces (with their count) and on-screen text ("T"). When the scenes do
+ * not fit, faded edges and ◀ ▶ buttons show that the strip scrolls (each hidden at its end).
  */
 export function SceneStrip(props: { scenes: SceneCard[]; activeIdx: number | null; onSelect: (scene: SceneCard) => void }): JSX.Element {
   let strip: HTMLOListElement | undefined;
+  const edges = createScrollEdges(() => strip);
+  const sceneButtons = () => Array.from(strip?.querySelectorAll<HTMLButtonElement>('button') ?? []);
 
   // Scroll only the strip, horizontally: scrollIntoView would also scroll the page under a playing video.
   createEffect(() => {
@@ -22,14 +28,25 @@ export function SceneStrip(props: { scenes: SceneCard[]; activeIdx: number | nul
     const left = button.offsetLeft;
     const right = left + button.offsetWidth;
     if (left >= strip.scrollLeft && right <= strip.scrollLeft + strip.clientWidth) return;
-    const reduceMotion = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
-    strip.scrollTo({ left: left - (strip.clientWidth - button.offsetWidth) / 2, behavior: reduceMotion ? 'auto' : 'smooth' });
+    strip.scrollTo({ left: left - (strip.clientWidth - button.offsetWidth) / 2, behavior: scrollBehavior() });
   });
+
+  const scrollByPage = (direction: -1 | 1, button: HTMLButtonElement) => {
+    if (!strip) return;
+    const target = strip.scrollLeft + direction * strip.clientWidth * 0.8;
+    const end = direction < 0 ? target <= 1 : target >= strip.scrollWidth - strip.clientWidth - 1;
+    // The button hides at its end: had it the focus, the focus goes to the scene at that end, not to the page.
+    if (end && document.activeElement === button) {
+      const buttons = sceneButtons();
+      (direction < 0 ? buttons[0] : buttons.at(-1))?.focus({ preventScroll: true });
+    }
+    strip.scrollBy({ left: direction * strip.clientWidth * 0.8, behavior: scrollBehavior() });
+  };
 
   // Arrow keys move between scenes, as in a toolbar; Tab still walks through them too.
   const onKeyDown = (event: KeyboardEvent) => {
     if (event.key !== 'ArrowRight' && event.key !== 'ArrowLeft') return;
-    const buttons = Array.from(strip?.querySelectorAll<HTMLButtonElement>('button') ?? []);
+    const buttons = sceneButtons();
     const at = buttons.indexOf(document.activeElement as HTMLButtonElement);
     if (at === -1) return;
     const next = buttons[event.key === 'ArrowRight' ? Math.min(at + 1, buttons.length - 1) : Math.max(at - 1, 0)];
@@ -38,60 +55,88 @@ export function SceneStrip(props: { scenes: SceneCard[]; activeIdx: number | nul
   };
 
   return (
-    <ol class="scene-strip" ref={strip} onKeyDown={onKeyDown}>
-      <For each={props.scenes}>
-        {(scene, position) => {
-          const active = () => props.activeIdx === scene.idx;
-          const hasText = () => scene.ocrText.trim() !== '';
-          const label = () =>
-            [
-              `Scene ${position() + 1}, ${formatTimecode(scene.startS)} to ${formatTimecode(scene.endS)}`,
-              scene.faceCount > 0 ? faceCountText(scene.faceCount) : '',
-              hasText() ? 'on-screen text' : '',
-            ]
-              .filter(Boolean)
-              .join(', ');
-          return (
-            <li>
-              <button
-                type="button"
-                class="scene"
-                classList={{ 'scene--active': active() }}
-                data-testid="scene"
-                data-idx={scene.idx}
-                data-start={scene.startS}
-                data-end={scene.endS}
-                data-active={active() ? 'true' : 'false'}
-                data-faces={scene.faceCount}
-                data-ocr={scene.ocrText}
-                aria-current={active() ? 'true' : undefined}
-                aria-label={label()}
-                onClick={() => props.onSelect(scene)}
-              >
-                <div class="scene-media">
-                  <Thumbnail bytes={scene.thumbnail} alt="" class="scene-thumb" />
-                  <Show when={scene.faceCount > 0 || hasText()}>
-                    <span class="scene-badges" aria-hidden="true">
-                      <Show when={scene.faceCount > 0}>
-                        <span class="scene-badge" title={faceCountText(scene.faceCount)}>
-                          <Icon name="face" size={12} />
-                          {scene.faceCount}
-                        </span>
-                      </Show>
-                      <Show when={hasText()}>
-                        <span class="scene-badge scene-badge--text" title="On-screen text">
-                          T
-                        </span>
-                      </Show>
-                    </span>
-                  </Show>
-                </div>
-                <span class="scene-time">{formatTimeRange(scene.startS, scene.endS)}</span>
-              </button>
-            </li>
-          );
-        }}
-      </For>
-    </ol>
+    <div
+      class="scene-strip-frame"
+      classList={{ 'scene-strip-frame--before': edges.before(), 'scene-strip-frame--after': edges.after() }}
+      data-testid="scene-strip"
+      data-more-before={edges.before() ? 'true' : 'false'}
+      data-more-after={edges.after() ? 'true' : 'false'}
+    >
+      <button
+        type="button"
+        class="scene-strip-scroll scene-strip-scroll--before"
+        data-testid="scene-strip-before"
+        aria-label="Show earlier scenes"
+        hidden={!edges.before()}
+        onClick={(event) => scrollByPage(-1, event.currentTarget)}
+      >
+        <Icon name="back" />
+      </button>
+      <ol class="scene-strip" ref={strip} onKeyDown={onKeyDown}>
+        <For each={props.scenes}>
+          {(scene, position) => {
+            const active = () => props.activeIdx === scene.idx;
+            const hasText = () => scene.ocrText.trim() !== '';
+            const label = () =>
+              [
+                `Scene ${position() + 1}, ${formatTimecode(scene.startS)} to ${formatTimecode(scene.endS)}`,
+                scene.faceCount > 0 ? faceCountText(scene.faceCount) : '',
+                hasText() ? 'on-screen text' : '',
+              ]
+                .filter(Boolean)
+                .join(', ');
+            return (
+              <li>
+                <button
+                  type="button"
+                  class="scene"
+                  classList={{ 'scene--active': active() }}
+                  data-testid="scene"
+                  data-idx={scene.idx}
+                  data-start={scene.startS}
+                  data-end={scene.endS}
+                  data-active={active() ? 'true' : 'false'}
+                  data-faces={scene.faceCount}
+                  data-ocr={scene.ocrText}
+                  aria-current={active() ? 'true' : undefined}
+                  aria-label={label()}
+                  onClick={() => props.onSelect(scene)}
+                >
+                  <div class="scene-media">
+                    <Thumbnail bytes={scene.thumbnail} alt="" class="scene-thumb" />
+                    <Show when={scene.faceCount > 0 || hasText()}>
+                      <span class="scene-badges" aria-hidden="true">
+                        <Show when={scene.faceCount > 0}>
+                          <span class="scene-badge" title={faceCountText(scene.faceCount)}>
+                            <Icon name="face" size={12} />
+                            {scene.faceCount}
+                          </span>
+                        </Show>
+                        <Show when={hasText()}>
+                          <span class="scene-badge scene-badge--text" title="On-screen text">
+                            T
+                          </span>
+                        </Show>
+                      </span>
+                    </Show>
+                  </div>
+                  <span class="scene-time">{formatTimeRange(scene.startS, scene.endS)}</span>
+                </button>
+              </li>
+            );
+          }}
+        </For>
+      </ol>
+      <button
+        type="button"
+        class="scene-strip-scroll scene-strip-scroll--after"
+        data-testid="scene-strip-after"
+        aria-label="Show later scenes"
+        hidden={!edges.after()}
+        onClick={(event) => scrollByPage(1, event.currentTarget)}
+      >
+        <Icon name="next" />
+      </button>
+    </div>
   );
 }

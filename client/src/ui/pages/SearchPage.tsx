@@ -1,11 +1,11 @@
 import { createEffect, createMemo, createSignal, For, Match, on, onCleanup, Show, Switch, type JSX } from 'solid-js';
-import { useNavigate, useSearchParams } from '@solidjs/router';
+import { A, useNavigate, useSearchParams } from '@solidjs/router';
 import type { SearchResult } from '../../search/types.ts';
 import { useApp } from '../context.tsx';
 import { createFileDrop } from '../drop.ts';
 import { errorMessage } from '../notices.ts';
-import { createDocumentTitle } from '../reactive.ts';
-import { examplePath, searchTarget, splitByConfidence, type SearchTarget } from '../search-format.ts';
+import { createDocumentTitle, createLoader } from '../reactive.ts';
+import { examplePath, modelNotes, searchTarget, splitByConfidence, type SearchTarget } from '../search-format.ts';
 import { IDLE_VIEW, makeLatestSearch, type SearchRequest, type SearchView } from '../search-run.ts';
 import { HitCard } from '../components/HitCard.tsx';
 import { Icon } from '../components/Icon.tsx';
@@ -105,6 +105,14 @@ export function SearchPage(): JSX.Element {
     return (found?.notes ?? []).map((text) => ({ text, warning: warnings.has(text) }));
   });
   const shownKind = () => (view().shownKey.startsWith('example:') ? 'example' : 'text');
+  // Which models are here, asked again for each search shown: one may have been downloaded meanwhile.
+  const models = createLoader(
+    () => (result() ? `${view().shownKey}|${library.models.changes()}` : null),
+    () => library.models.list(),
+  );
+  const missingModels = createMemo(() =>
+    result() ? modelNotes(shownKind() === 'example' ? 'image' : 'text', models.value(), result()?.unavailable) : [],
+  );
   const heading = () => {
     switch (target().kind) {
       case 'like':
@@ -165,7 +173,7 @@ export function SearchPage(): JSX.Element {
         {(example) => <ExamplePreview image={example().image} name={example().name} />}
       </Show>
 
-      <Show when={notes().length > 0}>
+      <Show when={notes().length > 0 || missingModels().length > 0}>
         <ul class="search-notes">
           <For each={notes()}>
             {(note) => (
@@ -177,6 +185,22 @@ export function SearchPage(): JSX.Element {
               >
                 <Icon name={note.warning ? 'alert' : 'info'} size={16} />
                 {note.text}
+              </li>
+            )}
+          </For>
+          <For each={missingModels()}>
+            {(note) => (
+              <li class="search-note search-note--model" data-testid="search-note" data-kind="model" data-task={note.task}>
+                <Icon name="info" size={16} />
+                <span>{note.text}</span>
+                <A
+                  href="/settings"
+                  class="search-note-link"
+                  data-testid={note.download ? 'search-note-download' : 'search-note-settings'}
+                  data-task={note.task}
+                >
+                  {note.download ? 'Download' : 'See Settings'}
+                </A>
               </li>
             )}
           </For>

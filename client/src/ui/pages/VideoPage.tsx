@@ -101,9 +101,13 @@ function VideoDetails(props: { videoId: string; onDeleting: () => void; onDelete
     void player.play().catch(() => undefined);
   };
   createEffect(on(startAt, playFromLink, { defer: true }));
+  // A chosen scene plays from its start. The click is a user gesture, so the browser lets it play; should it
+  // refuse all the same, the player waits at the scene's start.
   const selectScene = (scene: SceneCard) => {
     setActiveIdx(scene.idx);
-    if (player) player.currentTime = scene.startS;
+    if (!player) return;
+    player.currentTime = scene.startS;
+    void player.play().catch(() => undefined);
   };
   // Before any scene is chosen or played, the player stands at the start: the details show the first scene.
   const shownScene = () => {
