@@ -1,5 +1,9 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import { randomBytes } from 'node:crypto';
+import { makeAuthRepo } from './auth/repository.ts';
+import { authRoutes } from './auth/routes.ts';
+import { makeAuthService, type AuthSettings } from './auth/service.ts';
 import type { OpenDatabase } from './db/open.ts';
 import { healthRoutes } from './health/routes.ts';
 import { crossOriginIsolation } from './middleware/isolation.ts';
@@ -10,17 +14,22 @@ export interface AppDeps {
   /** The built client to serve; omitted in API-only tests. */
   staticDir?: string;
   log?: (line: string) => void;
+  /** Token signing and password hashing; a random secret when omitted (tests). */
+  auth?: Partial<AuthSettings> & { trustProxy?: boolean };
 }
 
 /** The whole server as a Hono app, without a socket: tests call `app.request()`. */
-export function buildApp({ database, staticDir, log = () => {} }: AppDeps) {
+export function buildApp({ database, staticDir, log = () => {}, auth = {} }: AppDeps) {
   const app = new Hono();
+  const jwtSecret = auth.jwtSecret ?? randomBytes(32).toString('base64url');
+  const authService = makeAuthService(makeAuthRepo(database.db), { ...auth, jwtSecret });
   app.use('*', crossOriginIsolation());
   app.route('/health', healthRoutes(database));
+  app.route('/auth', authRoutes(authService, { jwtSecret, trustProxy: auth.trustProxy ?? false }));
   if (staticDir) app.route('/', staticRoutes(staticDir));
   app.notFound((c) => c.json({ error: 'Not found' }, 404));
   app.onError((err, c) => {
-    if (err instanceof HTTPException) return c.json({ error: err.message }, err.status);
+    if (err instanceof HTTPException) return err.res ? err.getResponse() : c.json({ error: err.message }, err.status);
     log(`unhandled error on ${c.req.method} ${c.req.path}: ${err.stack ?? err.message}`);
     return c.json({ error: 'Internal server error' }, 500);
   });

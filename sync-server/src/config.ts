@@ -9,6 +9,11 @@ const envSchema = z.object({
   /** The built client (vite build output). */
   STATIC_DIR: z.string().default('dist'),
   LOG_LEVEL: z.enum(['silent', 'info']).default('info'),
+  NODE_ENV: z.string().optional(),
+  /** Signs access tokens; the same on every instance. Unset outside production: generated and kept in DATA_DIR. */
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Read the client address from X-Forwarded-For (only behind a proxy that sets it). */
+  TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
 });
 
 export type Config = z.infer<typeof envSchema>;

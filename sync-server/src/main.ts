@@ -1,12 +1,14 @@
 import { serve } from '@hono/node-server';
 import { buildApp } from './app.ts';
+import { resolveJwtSecret } from './auth/secret.ts';
 import { loadConfig } from './config.ts';
 import { openDatabase } from './db/open.ts';
 
 const config = loadConfig();
 const log = config.LOG_LEVEL === 'silent' ? () => {} : (line: string) => console.log(line);
 const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
-const app = buildApp({ database, staticDir: config.STATIC_DIR, log });
+const jwtSecret = resolveJwtSecret({ configured: config.JWT_SECRET, production: config.NODE_ENV === 'production', dataDir: config.DATA_DIR });
+const app = buildApp({ database, staticDir: config.STATIC_DIR, log, auth: { jwtSecret, trustProxy: config.TRUST_PROXY } });
 
 const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
   // Tests read this line to learn the port when PORT=0.

@@ -22,9 +22,9 @@ export interface OpenDatabase {
 }
 
 /** Postgres when a URL is given, else embedded PGlite (a directory, or in memory for `memory://`). */
-export async function openDatabase(opts: { databaseUrl?: string; dataDir: string }): Promise<OpenDatabase> {
+export async function openDatabase(opts: { databaseUrl?: string; dataDir: string; poolMax?: number }): Promise<OpenDatabase> {
   if (opts.databaseUrl) {
-    const client = postgres(opts.databaseUrl, { onnotice: () => {} });
+    const client = postgres(opts.databaseUrl, { onnotice: () => {}, ...(opts.poolMax ? { max: opts.poolMax } : {}) });
     const db = drizzlePostgres(client);
     await migratePostgres(db, { migrationsFolder });
     return wrap(db, 'postgres', () => client.end());
