@@ -54,6 +54,20 @@ describe('batches', () => {
     expect(nextBatch(grown, [item('a', { state: 'INDEXED' }), item('b', { state: 'FAILED' })], 4000)).toBeNull();
   });
 
+  it('starts the throughput clock when indexing starts, not while files are copied in', () => {
+    const copying = nextBatch(null, [item('a', { state: 'UPLOADING', stage: null, durationS: null })], 1000);
+    expect(copying?.startedAtMs).toBeNull();
+    expect(summarizeBatch(copying, [item('a', { state: 'UPLOADING', stage: null, durationS: null })], 1000)).toEqual({
+      indexing: false,
+      importing: 1,
+      current: 1,
+      total: 1,
+      secondsLeft: null,
+    });
+    const indexing = nextBatch(copying, [item('a', { state: 'VALIDATING', stage: 'UPLOAD_VALIDATE' })], 8000);
+    expect(indexing).toEqual({ startedAtMs: 8000, joined: new Map([['a', 0]]) });
+  });
+
   it('says which video of the batch is being worked on, counting failed ones as finished', () => {
     const items = [item('a', { state: 'INDEXED', overallProgress: 1 }), item('b', { state: 'FAILED' }), item('c', { running: true }), item('d')];
     const batch = nextBatch(null, items.map((i) => ({ ...i, state: 'PROCESSING' as const })), 0);
@@ -70,13 +84,13 @@ describe('batches', () => {
     const batch = nextBatch(null, [item('a', { durationS: 20, overallProgress: 0.5 }), item('b', { durationS: 40 })], 0);
     const now = [item('a', { durationS: 20, overallProgress: 1, state: 'INDEXED' }), item('b', { durationS: 40, overallProgress: 0.25, running: true })];
     // Done: 20 × 0.5 + 40 × 0.25 = 20 video-seconds in 10 s (2 per second); left: 40 × 0.75 = 30 → 15 s.
-    expect(summarizeBatch(batch, now, 10_000)).toEqual({ current: 2, total: 2, secondsLeft: 15 });
+    expect(summarizeBatch(batch, now, 10_000)).toEqual({ indexing: true, importing: 0, current: 2, total: 2, secondsLeft: 15 });
   });
 
   it('gives no time while a waiting video has not been measured yet', () => {
     const batch = nextBatch(null, [item('a'), item('b')], 0);
     const now = [item('a', { overallProgress: 0.5, running: true }), item('b', { durationS: null, state: 'VALIDATING', stage: 'UPLOAD_VALIDATE' })];
-    expect(summarizeBatch(batch, now, 10_000)).toEqual({ current: 1, total: 2, secondsLeft: null });
+    expect(summarizeBatch(batch, now, 10_000)).toEqual({ indexing: true, importing: 0, current: 1, total: 2, secondsLeft: null });
   });
 
   it('is null without a batch or once every member is finished', () => {

@@ -39,7 +39,11 @@ export function queuePositions(items: readonly QueueItem[]): Map<string, number>
 
 /** A run of work: from the moment something is in progress until nothing is. */
 export interface Batch {
-  startedAtMs: number;
+  /**
+   * When the pipeline started on the batch: the clock of its throughput. Null while its videos are
+   * only being copied in (copying is not indexing work, and would make the estimate too slow).
+   */
+  startedAtMs: number | null;
   /** Every video that was in progress during the batch, with its overall progress when it joined. */
   joined: ReadonlyMap<string, number>;
 }
@@ -55,11 +59,20 @@ export function nextBatch(batch: Batch | null, items: readonly QueueItem[], nowM
     joined.set(item.videoId, item.overallProgress);
     grew = true;
   }
-  if (batch && !grew) return batch;
-  return { startedAtMs: batch?.startedAtMs ?? nowMs, joined };
+  const startedAtMs = batch?.startedAtMs ?? (active.some(isIndexing) ? nowMs : null);
+  if (batch && !grew && startedAtMs === batch.startedAtMs) return batch;
+  return { startedAtMs, joined };
+}
+
+function isIndexing(item: QueueItem): boolean {
+  return item.state === 'VALIDATING' || item.state === 'PROCESSING';
 }
 
 export interface QueueSummary {
+  /** False while the batch's videos are only being copied into the library. */
+  indexing: boolean;
+  /** Videos of the batch being copied into the library. */
+  importing: number;
   /** The place of the video being worked on in the batch: "Indexing 2 of 5". */
   current: number;
   total: number;
@@ -84,8 +97,15 @@ export function summarizeBatch(batch: Batch | null, items: readonly QueueItem[],
     if (!isInProgress(item.state)) continue;
     remainingS = length === null || remainingS === null ? null : remainingS + length * (1 - progress);
   }
-  const secondsLeft = estimateSecondsLeft({ elapsedS: (nowMs - batch.startedAtMs) / 1000, doneS, remainingS });
-  return { current: finished + 1, total: members.length, secondsLeft };
+  const secondsLeft =
+    batch.startedAtMs === null ? null : estimateSecondsLeft({ elapsedS: (nowMs - batch.startedAtMs) / 1000, doneS, remainingS });
+  return {
+    indexing: active.some(isIndexing),
+    importing: active.filter((item) => item.state === 'UPLOADING').length,
+    current: finished + 1,
+    total: members.length,
+    secondsLeft,
+  };
 }
 
 function clamp01(value: number): number {
