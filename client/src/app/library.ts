@@ -3,7 +3,7 @@
 // see the runner's Web Lock), and turns database rows and pipeline events into cards.
 import type { JobStage, JobState, VideoState } from '@heimdex/shared-schema';
 import { createSignal, getOwner, onCleanup, type Accessor } from 'solid-js';
-import type { SceneRow, VideoRow } from '../db/api.ts';
+import type { JobRow, SceneRow, VideoRow } from '../db/api.ts';
 import { openDbClient } from '../db/client.ts';
 import { deleteVideoFiles, getAudio, getKeyframes, getVideoFile, hashFile, saveAudio, saveKeyframes, saveVideoFile } from '../files/store.ts';
 import { createMediaClient } from '../media/client.ts';
@@ -16,8 +16,12 @@ import { MODEL_TASKS, type ModelTask } from '../ml/registry.ts';
 import { createModels } from './models.ts';
 import type { MergeResult } from '../db/people.ts';
 import { PIPELINE, type PipelineContext } from '../pipeline/pipeline.ts';
+import { gapsOf, type IndexGap } from './gaps.ts';
+import { nextBatch, queuePositions, summarizeBatch, type Batch, type QueueSummary } from './queue.ts';
 
 export { STAGE_LABELS } from '../pipeline/plan.ts';
+export type { IndexGap } from './gaps.ts';
+export type { QueueSummary } from './queue.ts';
 
 export interface VideoCard {
   videoId: string;
@@ -28,13 +32,26 @@ export interface VideoCard {
   width: number | null;
   height: number | null;
   state: VideoState;
+  /** Why it failed, in one short sentence. */
   error: string | null;
+  /** The technical rest of the failure (behind "Show details"); null when there is none. */
+  errorDetails: string | null;
+  /** Retry can help: a cancelled, crashed or interrupted run, a storage error; not a bad file. */
+  retryable: boolean;
   thumbnail: Uint8Array | null;
   /** The stage running or next to run (or that failed); null once indexed and while importing. */
   stage: JobStage | null;
   /** Progress of `stage`, or of the import (hashing, then copying) while UPLOADING. */
   stageProgress: number;
   overallProgress: number;
+  /** The pipeline is working on this video now (between two of its stages too). */
+  running: boolean;
+  /** 1-based place in the pipeline's queue while waiting; null otherwise. */
+  queuePosition: number | null;
+  /** Every stage with its state, from the same database read as `state`, so the two always agree. */
+  stages: StageStatus[];
+  /** What an indexed video cannot be searched for because a model was missing (app/gaps.ts). */
+  gaps: IndexGap[];
   createdAt: string;
 }
 
@@ -76,6 +93,7 @@ interface PendingImport {
   progress: number;
   /** Set when the import failed before the database had a row: the card stays, FAILED. */
   error: string | null;
+  errorDetails: string | null;
   controller: AbortController;
   removed: boolean;
   /** Settles when the import has finished, one way or the other. */
@@ -98,12 +116,41 @@ function messageOf(error: unknown): string {
   return String(error);
 }
 
+/** An error of reading the picked file: a sentence for people, the browser's words as details. */
+class UnreadableFile extends Error {
+  constructor(readonly details: string) {
+    super('The file could not be read — was it moved or deleted?');
+  }
+}
+
+/** Each stage of a video for people: the running stage's progress comes live from the runner, between database reads. */
+function stagesOf(jobs: readonly JobRow[], running: LiveStage | undefined): StageStatus[] {
+  return jobs.map((job) => ({
+    stage: job.stage,
+    state: job.state,
+    progress: running?.stage === job.stage && job.state === 'RUNNING' ? running.stageProgress : job.progress,
+    error: job.error,
+    attempts: job.attempts,
+    skippedReason: job.skippedReason,
+    fillable: job.fillable,
+  }));
+}
+
+/** The job that stopped the video (the first failed or cancelled one), if any. */
+function stoppedJob(jobs: readonly JobRow[]): JobRow | undefined {
+  return jobs.find((job) => job.state === 'FAILED' || job.state === 'CANCELLED');
+}
+
 export function createLibrary() {
   const [videos, setVideos] = createSignal<VideoCard[]>([]);
   const [ready, setReady] = createSignal(false);
   const [error, setError] = createSignal<string | null>(null);
+  const [queue, setQueue] = createSignal<QueueSummary | null>(null);
 
   let rows: VideoRow[] = [];
+  /** The video the runner is working on: set when one of its stages starts, kept between its stages. */
+  let activeVideoId: string | null = null;
+  let batch: Batch | null = null;
   const imports = new Map<string, PendingImport>();
   const live = new Map<string, LiveStage>();
   /** Files of imports that failed in this tab, so that retry can import them again. */
@@ -150,6 +197,8 @@ export function createLibrary() {
     const pending = [...imports.values()].find((p) => p.videoId === row.videoId);
     const running = live.get(row.videoId);
     const overlay = running && running.stage === row.currentStage ? running : null;
+    const stages = stagesOf(row.jobs, running);
+    const stopped = row.state === 'FAILED' ? stoppedJob(row.jobs) : undefined;
     return {
       videoId: row.videoId,
       title: row.title,
@@ -160,10 +209,19 @@ export function createLibrary() {
       height: row.height,
       state: row.state,
       error: row.error,
+      errorDetails: stopped?.details ?? null,
+      // Without a job the import itself failed: only a file this tab still holds can be imported again.
+      retryable: row.state === 'FAILED' && (stopped ? stopped.state === 'CANCELLED' || stopped.retryable : failedImportFiles.has(row.videoId)),
       thumbnail: row.thumbnail,
       stage: row.currentStage,
       stageProgress: pending && row.state === 'UPLOADING' ? pending.progress : (overlay?.stageProgress ?? row.currentStageProgress),
       overallProgress: row.state === 'INDEXED' ? 1 : (overlay?.overallProgress ?? overallProgress(row.jobs)),
+      running:
+        (row.state === 'VALIDATING' || row.state === 'PROCESSING') &&
+        (row.videoId === activeVideoId || row.jobs.some((job) => job.state === 'RUNNING')),
+      queuePosition: null,
+      stages,
+      gaps: gapsOf(row.state, stages),
       createdAt: row.createdAt,
     };
   }
@@ -179,10 +237,16 @@ export function createLibrary() {
       height: null,
       state: pending.error ? 'FAILED' : 'UPLOADING',
       error: pending.error,
+      errorDetails: pending.errorDetails,
+      retryable: pending.error !== null,
       thumbnail: null,
       stage: null,
       stageProgress: pending.progress,
       overallProgress: 0,
+      running: false,
+      queuePosition: null,
+      stages: [],
+      gaps: [],
       createdAt: pending.createdAt,
     };
   }
@@ -193,7 +257,13 @@ export function createLibrary() {
       .filter((p) => !p.removed && !(p.videoId && known.has(p.videoId)))
       .map(cardOfImport)
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-    setVideos([...transient, ...rows.map(cardOfRow)]);
+    const cards = [...transient, ...rows.map(cardOfRow)];
+    const positions = queuePositions(cards);
+    for (const card of cards) card.queuePosition = positions.get(card.videoId) ?? null;
+    const now = Date.now();
+    batch = nextBatch(batch, cards, now);
+    setQueue(summarizeBatch(batch, cards, now));
+    setVideos(cards);
   }
 
   let refreshWanted = false;
@@ -239,6 +309,7 @@ export function createLibrary() {
   function onRunnerEvent(event: RunnerEvent) {
     switch (event.type) {
       case 'stage-started':
+        activeVideoId = event.videoId;
         live.set(event.videoId, { stage: event.stage, stageProgress: 0, overallProgress: event.overallProgress });
         return schedule(true);
       case 'progress':
@@ -253,7 +324,8 @@ export function createLibrary() {
         console.error('Pipeline:', event.message);
         return;
       case 'idle':
-        return;
+        activeVideoId = null;
+        return schedule(false);
     }
   }
 
@@ -333,6 +405,7 @@ export function createLibrary() {
       videoId: null,
       progress: 0,
       error: null,
+      errorDetails: null,
       controller: new AbortController(),
       removed: false,
       done: Promise.resolve({ fileName: file.name, status: 'failed', message: '' }),
@@ -358,7 +431,7 @@ export function createLibrary() {
         signal,
       ).catch((err: unknown) => {
         if (signal.aborted) throw err;
-        throw new Error(`The file could not be read (was it moved or deleted?): ${messageOf(err)}`);
+        throw new UnreadableFile(messageOf(err));
       });
       signal.throwIfAborted();
       const created = await db.createVideo({
@@ -406,6 +479,7 @@ export function createLibrary() {
       } else {
         // Nothing was stored (no database, unreadable file): the card stays in this tab, FAILED.
         pending.error = message;
+        pending.errorDetails = err instanceof UnreadableFile ? err.details : null;
         pending.progress = 0;
       }
       schedule(true);
@@ -431,6 +505,8 @@ export function createLibrary() {
     ready: ready as Accessor<boolean>,
     /** Why the library cannot be used in this tab (e.g. it is open in another tab). */
     error: error as Accessor<string | null>,
+    /** How far the current run of work has got ("Indexing 2 of 5 — about 40 s left"); null when nothing is in progress. */
+    queue: queue as Accessor<QueueSummary | null>,
 
     /**
      * Imports files, all at once: each appears as a card immediately, is hashed (a file already
@@ -444,20 +520,6 @@ export function createLibrary() {
     async scenes(videoId: string): Promise<SceneCard[]> {
       await opened;
       return db.listScenes(videoId);
-    },
-
-    async stages(videoId: string): Promise<StageStatus[]> {
-      await opened;
-      const running = live.get(videoId);
-      return (await db.listStages(videoId)).map((job) => ({
-        stage: job.stage,
-        state: job.state,
-        progress: running?.stage === job.stage && job.state === 'RUNNING' ? running.stageProgress : job.progress,
-        error: job.error,
-        attempts: job.attempts,
-        skippedReason: job.skippedReason,
-        fillable: job.fillable,
-      }));
     },
 
     /** An object URL of the stored file for the player (revoke it when done), or null if it is gone. */

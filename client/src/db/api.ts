@@ -52,6 +52,10 @@ export interface JobRow {
   skippedReason: string | null;
   /** The skip can be filled in by Re-index (a model was missing). */
   fillable: boolean;
+  /** Technical details of a FAILED stage (shown behind "Show details"); null when none. */
+  details: string | null;
+  /** Whether retrying a FAILED stage can help (false for a bad file); true for every other state. */
+  retryable: boolean;
 }
 
 export interface VideoRow {
@@ -301,6 +305,8 @@ export function makeDbApi(pg: PGlite, userId: string = LOCAL_USER_ID) {
         error: jobs.error,
         skippedReason: sql<string | null>`case when ${jobs.jobMetadata} ->> 'outcome' = 'skipped' then ${jobs.jobMetadata} ->> 'reason' end`,
         fillable: sql<boolean>`coalesce((${jobs.jobMetadata} ->> 'fillable')::boolean, false)`,
+        details: sql<string | null>`case when ${jobs.state} = 'FAILED' then ${jobs.jobMetadata} ->> 'details' end`,
+        retryable: sql<boolean>`${jobs.state} <> 'FAILED' or coalesce((${jobs.jobMetadata} ->> 'retryable')::boolean, true)`,
       })
       .from(jobs)
       .where(inArray(jobs.videoId, videoIds))
@@ -604,14 +610,21 @@ export function makeDbApi(pg: PGlite, userId: string = LOCAL_USER_ID) {
     },
 
     /**
-     * A RUNNING stage failed: the job is FAILED and the video FAILED with the human reason; the
-     * results of earlier stages stay as they are. Returns false when the job was not RUNNING.
+     * A RUNNING stage failed: the job is FAILED and the video FAILED with the human reason (its details
+     * and whether a retry can help kept in the job's metadata); the results of earlier stages stay as
+     * they are. Returns false when the job was not RUNNING.
      */
-    async failStage(videoId: string, stage: JobStage, reason: string): Promise<boolean> {
+    async failStage(
+      videoId: string,
+      stage: JobStage,
+      reason: string,
+      failure: { details?: string | null; retryable?: boolean } = {},
+    ): Promise<boolean> {
       return db.transaction(async (tx) => {
+        const metadata = { outcome: 'failed', details: failure.details ?? null, retryable: failure.retryable ?? true };
         const failed = await tx
           .update(jobs)
-          .set({ state: 'FAILED', error: reason, updatedAt: sql`now()` })
+          .set({ state: 'FAILED', error: reason, jobMetadata: metadata, updatedAt: sql`now()` })
           .where(and(eq(jobs.videoId, videoId), eq(jobs.stage, stage), eq(jobs.state, 'RUNNING')))
           .returning({ jobId: jobs.jobId });
         if (failed.length === 0) return false;

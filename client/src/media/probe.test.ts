@@ -138,11 +138,12 @@ describe('parseProbeLog', () => {
     expect(parseProbeLog(HUGE_WASM)).toMatchObject({ width: 10000, height: 240, fps: 5 });
   });
 
-  it('throws "unreadable" for a truncated mp4 and says why', () => {
+  it('throws "unreadable" for a truncated mp4 and says why, in plain words with the jargon behind the details', () => {
     const error = mediaError(() => parseProbeLog(TRUNCATED_WASM));
     expect(error.kind).toBe('unreadable');
-    expect(error.message).toMatch(/could not be read as a video/);
     expect(error.message).toMatch(/incomplete/);
+    expect(error.message).not.toMatch(/moov/);
+    expect(error.details).toMatch(/moov atom/);
   });
 
   it('throws "unreadable" for a text file renamed .mov ("Invalid data found"), without the mp4 hint', () => {

@@ -125,7 +125,11 @@ function unreadableError(lines: string[]): MediaError {
   // "moov atom not found": an mp4/mov whose index never got written (interrupted recording, partial copy) —
   // unless the format was only guessed from the file name ("misdetection possible"): then it is no mp4 at all.
   if (/moov atom not found/.test(log) && !/misdetection possible/.test(log)) {
-    return new MediaError('unreadable', `${UNREADABLE} It looks incomplete: its index (moov atom) is missing.`);
+    return new MediaError(
+      'unreadable',
+      'This video file is incomplete — it may not have finished copying or recording.',
+      'Its index (the mp4 “moov atom”) is missing.',
+    );
   }
   return new MediaError('unreadable', UNREADABLE);
 }

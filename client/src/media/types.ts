@@ -41,13 +41,17 @@ export interface CutDetection {
 
 export type MediaErrorKind = 'empty' | 'unreadable' | 'no-video' | 'too-large' | 'unsupported' | 'aborted';
 
-/** A failure the user should read (bad file, unsupported input). `message` is the human text. */
+/**
+ * A failure the user should read (bad file, unsupported input). `message` is one short human sentence;
+ * `details` what a technical reader may want behind "Show details" (e.g. ffmpeg's last lines), or null.
+ */
 export class MediaError extends Error {
   override readonly name = 'MediaError';
 
   constructor(
     readonly kind: MediaErrorKind,
     message: string,
+    readonly details: string | null = null,
   ) {
     super(message);
   }

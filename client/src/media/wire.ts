@@ -8,17 +8,18 @@ import { MediaError, type MediaErrorKind } from './types.ts';
 interface WireMediaError {
   heimdexMediaError: MediaErrorKind;
   message: string;
+  details: string | null;
 }
 
 export function toWire(error: unknown): unknown {
-  if (error instanceof MediaError) return { heimdexMediaError: error.kind, message: error.message } satisfies WireMediaError;
+  if (error instanceof MediaError) return { heimdexMediaError: error.kind, message: error.message, details: error.details } satisfies WireMediaError;
   return error;
 }
 
 export function fromWire(error: unknown): unknown {
   if (typeof error === 'object' && error !== null && 'heimdexMediaError' in error) {
     const wire = error as WireMediaError;
-    return new MediaError(wire.heimdexMediaError, wire.message);
+    return new MediaError(wire.heimdexMediaError, wire.message, wire.details ?? null);
   }
   return error;
 }

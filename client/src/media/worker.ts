@@ -245,7 +245,7 @@ async function exportClip(
         try {
           const written = result.code === 0 ? await engine.readOutput(output) : null;
           if (written === null || written.byteLength === 0) {
-            throw new MediaError('unreadable', `The clip could not be cut from this video. (ffmpeg: ${lastLines(result.lines)})`);
+            throw new MediaError('unreadable', 'The clip could not be cut from this video.', `ffmpeg: ${lastLines(result.lines)}`);
           }
           return written;
         } finally {
@@ -312,7 +312,8 @@ function decodeFailure(action: string, { lines }: RunResult): MediaError {
   if (missing) return new MediaError('unsupported', `This video uses the ${missing} codec, which Heimdex cannot decode.`);
   return new MediaError(
     'unreadable',
-    `The video could not be decoded while ${action} — the file may be damaged. (ffmpeg: ${lastLines(lines)})`,
+    'The video could not be decoded — the file may be damaged.',
+    `While ${action}, ffmpeg said: ${lastLines(lines)}`,
   );
 }
 

@@ -212,6 +212,8 @@ describe('runner', () => {
     });
     expect(await sceneRows(videoId)).toEqual([0, 1, 2]);
     expect(events).toContainEqual({ type: 'stage-finished', videoId, stage: 'KEYFRAMES', outcome: 'failed', reason: 'Could not read frames' });
+    // A 'failed' result is bad input: recorded as not retryable (the UI offers no Retry; the runner still allows one).
+    expect((await db.listStages(videoId)).find((j) => j.stage === 'KEYFRAMES')).toMatchObject({ details: null, retryable: false });
 
     keyframesWork = true;
     expect(await runner.retry(videoId)).toBe(true);
@@ -231,9 +233,12 @@ describe('runner', () => {
     });
     const { runner } = startRunner(stages);
     await runner.settled();
-    expect(await db.getVideo(videoId)).toMatchObject({
+    expect(await db.getVideo(videoId)).toMatchObject({ state: 'FAILED', error: 'Making thumbnails stopped unexpectedly.' });
+    // The error itself goes behind "Show details"; a crash may not happen twice, so Retry is offered.
+    expect((await db.listStages(videoId)).find((j) => j.stage === 'THUMBNAILS')).toMatchObject({
       state: 'FAILED',
-      error: 'Making thumbnails failed unexpectedly: out of memory',
+      details: 'out of memory',
+      retryable: true,
     });
     expect((await db.listScenes(videoId)).every((s) => s.keyframeS !== null)).toBe(true);
   });
@@ -250,7 +255,7 @@ describe('runner', () => {
     await runner.settled();
     const keyframes = (await db.listStages(videoId)).find((j) => j.stage === 'KEYFRAMES');
     expect(keyframes?.state).toBe('FAILED');
-    expect(keyframes?.error).toMatch(/scene 9/);
+    expect(keyframes?.details).toMatch(/scene 9/);
     expect((await db.listScenes(videoId)).map((s) => s.keyframeS)).toEqual([null, null, null]);
     expect((await db.getVideo(videoId))?.state).toBe('FAILED');
   });

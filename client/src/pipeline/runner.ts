@@ -14,15 +14,32 @@ export type StageResult =
   | { status: 'done'; writes?: StageWrite[] }
   /** `fillable`: installing something (a model) would let the stage do its work; Re-index runs it again then. */
   | { status: 'skipped'; reason: string; fillable?: boolean; writes?: StageWrite[] }
-  | { status: 'failed'; reason: string };
+  /**
+   * Bad input: `reason` is one short sentence for the user, `details` the technical rest. Not retryable
+   * unless `retryable` says so (running the same stage on the same file would fail the same way).
+   */
+  | { status: 'failed'; reason: string; details?: string | null; retryable?: boolean };
+
+/** How a failed stage is recorded: the user's sentence, the details behind it, and whether Retry can help. */
+export interface FailureInfo {
+  reason: string;
+  details: string | null;
+  retryable: boolean;
+}
 
 /**
  * An expected failure whose message is for the user (e.g. the stored file is gone). Thrown from a
  * stage or from `prepare`, it fails the stage with exactly this message; anything else thrown is
- * reported as an unexpected failure of the stage.
+ * reported as an unexpected failure of the stage (retryable: a crash may not happen twice).
  */
 export class StageFailure extends Error {
   override readonly name = 'StageFailure';
+  readonly retryable: boolean;
+
+  constructor(message: string, options: { retryable?: boolean } = {}) {
+    super(message);
+    this.retryable = options.retryable ?? false;
+  }
 }
 
 /** What every stage run gets; `prepare` adds the rest (the file, the media worker, reads). */
@@ -131,6 +148,12 @@ function messageOf(error: unknown): string {
   return String(error);
 }
 
+/** A throw from a stage: a StageFailure as it says; anything else a crash, told in a sentence with the error as details. */
+function failureOf(stage: JobStage, error: unknown): FailureInfo {
+  if (error instanceof StageFailure) return { reason: error.message, details: null, retryable: error.retryable };
+  return { reason: `${STAGE_LABELS[stage]} stopped unexpectedly.`, details: messageOf(error), retryable: true };
+}
+
 export function createRunner<C>(options: RunnerOptions<C>): Runner {
   const { db, stages, prepare, onEvent = () => {}, abortWork = () => {} } = options;
   const exclusive = options.exclusive ?? withPipelineLock;
@@ -197,7 +220,7 @@ export function createRunner<C>(options: RunnerOptions<C>): Runner {
       }
       const definition = byStage.get(stage);
       if (!definition) {
-        await fail(videoId, stage, `This version of Heimdex cannot run the stage “${STAGE_LABELS[stage]}”.`);
+        await fail(videoId, stage, { reason: `This version of Heimdex cannot run the stage “${STAGE_LABELS[stage]}”.`, details: null, retryable: false });
         return;
       }
       emit({ type: 'stage-started', videoId, stage, attempt, overallProgress: overallProgressAt(stageOrder, stage, 0) });
@@ -220,7 +243,7 @@ export function createRunner<C>(options: RunnerOptions<C>): Runner {
         controller.signal.throwIfAborted();
         await progressWrite;
         if (result.status === 'failed') {
-          await fail(videoId, stage, result.reason);
+          await fail(videoId, stage, { reason: result.reason, details: result.details ?? null, retryable: result.retryable ?? false });
         } else {
           const reason = result.status === 'skipped' ? result.reason : undefined;
           const fillable = result.status === 'skipped' && result.fillable === true;
@@ -231,8 +254,7 @@ export function createRunner<C>(options: RunnerOptions<C>): Runner {
         if (controller.signal.aborted) {
           await settleAbort(videoId, stage, aborted.cause);
         } else {
-          const reason = error instanceof StageFailure ? error.message : `${STAGE_LABELS[stage]} failed unexpectedly: ${messageOf(error)}`;
-          await fail(videoId, stage, reason);
+          await fail(videoId, stage, failureOf(stage, error));
         }
       }
     } finally {
@@ -241,9 +263,9 @@ export function createRunner<C>(options: RunnerOptions<C>): Runner {
     }
   }
 
-  async function fail(videoId: string, stage: JobStage, reason: string) {
-    await db.failStage(videoId, stage, reason);
-    emit({ type: 'stage-finished', videoId, stage, outcome: 'failed', reason });
+  async function fail(videoId: string, stage: JobStage, failure: FailureInfo) {
+    await db.failStage(videoId, stage, failure.reason, { details: failure.details, retryable: failure.retryable });
+    emit({ type: 'stage-finished', videoId, stage, outcome: 'failed', reason: failure.reason });
   }
 
   async function settleAbort(videoId: string, stage: JobStage, cause: AbortCause | null) {

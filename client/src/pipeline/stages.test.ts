@@ -134,11 +134,17 @@ describe('media stages', () => {
     const videoId = await importVideo();
     const media = standInMedia({
       probe: async () => {
-        throw new MediaError('unreadable', 'This file could not be read as a video. It looks incomplete: its index (moov atom) is missing.');
+        throw new MediaError('unreadable', 'This video file is incomplete.', 'Its index (moov atom) is missing.');
       },
     });
     await run(media).settled();
-    expect(await db.getVideo(videoId)).toMatchObject({ state: 'FAILED', error: expect.stringContaining('moov atom') });
+    expect(await db.getVideo(videoId)).toMatchObject({ state: 'FAILED', error: 'This video file is incomplete.' });
+    // A bad file: the jargon waits behind "Show details", and retrying cannot help.
+    expect((await db.listStages(videoId)).find((j) => j.stage === 'UPLOAD_VALIDATE')).toMatchObject({
+      state: 'FAILED',
+      details: 'Its index (moov atom) is missing.',
+      retryable: false,
+    });
   });
 
   it('cancel stops the media call and leaves the stage CANCELLED', async () => {

@@ -28,13 +28,13 @@ type Stage = PipelineStage<MediaStageContext>;
 
 /** A bad or unsupported file is an expected failure with the media worker's message; aborts and the rest are thrown. */
 function asFailure(error: unknown): StageResult {
-  if (error instanceof MediaError && error.kind !== 'aborted') return { status: 'failed', reason: error.message };
+  if (error instanceof MediaError && error.kind !== 'aborted') return { status: 'failed', reason: error.message, details: error.details };
   throw error;
 }
 
 async function probeOf(ctx: MediaStageContext): Promise<ProbeRecord> {
   const probe = await ctx.reads.getProbe(ctx.videoId);
-  if (!probe) throw new StageFailure('The file has not been checked yet: retry the video.');
+  if (!probe) throw new StageFailure('The file has not been checked yet: retry the video.', { retryable: true });
   return probe;
 }
 

@@ -6,8 +6,10 @@ import {
   formatDuration,
   formatFps,
   formatResolution,
+  formatTimeLeft,
   formatTimeRange,
   formatTimecode,
+  ordinal,
   toPercent,
 } from './format.ts';
 
@@ -113,5 +115,30 @@ describe('toPercent', () => {
     expect(toPercent(-0.1)).toBe(0);
     expect(toPercent(Number.NaN)).toBe(0);
     expect(toPercent(null)).toBe(0);
+  });
+});
+
+describe('formatTimeLeft', () => {
+  it('rounds as people say it', () => {
+    expect(formatTimeLeft(4)).toBe('a few seconds left');
+    expect(formatTimeLeft(41)).toBe('about 40 s left');
+    expect(formatTimeLeft(56)).toBe('about 1 min left');
+    expect(formatTimeLeft(200)).toBe('about 3 min left');
+    expect(formatTimeLeft(3600)).toBe('about 1 h left');
+    expect(formatTimeLeft(4800)).toBe('about 1 h 20 min left');
+  });
+
+  it('is empty for no value', () => {
+    expect(formatTimeLeft(null)).toBe('');
+    expect(formatTimeLeft(Number.NaN)).toBe('');
+    expect(formatTimeLeft(-3)).toBe('');
+  });
+});
+
+describe('ordinal', () => {
+  it('writes English ordinals', () => {
+    expect([1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 101, 111].map(ordinal)).toEqual([
+      '1st', '2nd', '3rd', '4th', '11th', '12th', '13th', '21st', '22nd', '23rd', '101st', '111th',
+    ]);
   });
 });

@@ -74,3 +74,26 @@ export function toPercent(fraction: number | null | undefined): number {
   if (typeof fraction !== 'number' || !Number.isFinite(fraction)) return 0;
   return Math.round(Math.min(1, Math.max(0, fraction)) * 100);
 }
+
+/**
+ * Time left, rounded as people say it: "a few seconds left", "about 40 s left", "about 3 min left",
+ * "about 1 h 20 min left"; '' for an invalid value.
+ */
+export function formatTimeLeft(seconds: number | null | undefined): string {
+  if (!isValidSeconds(seconds)) return '';
+  if (seconds < 10) return 'a few seconds left';
+  if (seconds < 55) return `about ${Math.round(seconds / 5) * 5} s left`;
+  const minutes = Math.max(1, Math.round(seconds / 60));
+  if (minutes < 60) return `about ${minutes} min left`;
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  return m === 0 ? `about ${h} h left` : `about ${h} h ${m} min left`;
+}
+
+/** 1 → "1st", 2 → "2nd", 11 → "11th", 23 → "23rd". */
+export function ordinal(n: number): string {
+  const tens = n % 100;
+  if (tens >= 11 && tens <= 13) return `${n}th`;
+  const suffix = ['th', 'st', 'nd', 'rd'][n % 10] ?? 'th';
+  return `${n}${suffix}`;
+}

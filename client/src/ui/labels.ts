@@ -1,4 +1,4 @@
-import type { JobState, VideoState } from '@heimdex/shared-schema';
+import type { JobState } from '@heimdex/shared-schema';
 
 // Stage names for people are the pipeline's own (one list for the whole app).
 export { STAGE_LABELS } from '../app/library.ts';
@@ -12,6 +12,4 @@ export const JOB_STATE_LABELS: Record<JobState, string> = {
 };
 
 /** States in which the pipeline is still working on a video (progress shown, Cancel offered). */
-export function isInProgress(state: VideoState): boolean {
-  return state === 'UPLOADING' || state === 'VALIDATING' || state === 'PROCESSING';
-}
+export { isInProgress } from '../app/queue.ts';

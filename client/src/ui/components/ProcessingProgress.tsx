@@ -5,8 +5,9 @@ import { STAGE_LABELS } from '../labels.ts';
 import { ProgressBar } from './ProgressBar.tsx';
 
 /**
- * The current step with its own bar (a pipeline stage, or the import's hash-and-copy while
- * UPLOADING), and the whole pipeline's bar under it.
+ * The step under way with its own bar (a pipeline stage, or copying the file into the library), and
+ * for indexing the whole pipeline's bar under it. Only for a video something is happening to: a
+ * queued video shows its place in the queue instead (StateBadge), never a stage at 0%.
  */
 export function ProcessingProgress(props: {
   state: VideoState;
@@ -14,20 +15,11 @@ export function ProcessingProgress(props: {
   stageProgress: number;
   overallProgress: number;
 }): JSX.Element {
-  const stepLabel = () => {
-    if (props.stage) return STAGE_LABELS[props.stage];
-    return props.state === 'UPLOADING' ? 'Importing' : null;
-  };
+  const importing = () => props.state === 'UPLOADING';
+  const stepLabel = () => (importing() ? 'Copying' : props.stage ? STAGE_LABELS[props.stage] : null);
   return (
     <div class="processing">
-      <Show
-        when={stepLabel()}
-        fallback={
-          <div class="processing-row">
-            <span class="processing-stage">Waiting to start</span>
-          </div>
-        }
-      >
+      <Show when={stepLabel()}>
         {(label) => (
           <>
             <div class="processing-row">
@@ -40,11 +32,13 @@ export function ProcessingProgress(props: {
           </>
         )}
       </Show>
-      <div class="processing-row processing-row--overall">
-        <span>Overall</span>
-        <span class="processing-percent">{toPercent(props.overallProgress)}%</span>
-      </div>
-      <ProgressBar value={props.overallProgress} label="Overall progress" tone="overall" testid="overall-progress" />
+      <Show when={!importing()}>
+        <div class="processing-row processing-row--overall">
+          <span>Overall</span>
+          <span class="processing-percent">{toPercent(props.overallProgress)}%</span>
+        </div>
+        <ProgressBar value={props.overallProgress} label="Overall progress" tone="overall" testid="overall-progress" />
+      </Show>
     </div>
   );
 }

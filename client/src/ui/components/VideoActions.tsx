@@ -11,13 +11,15 @@ export interface VideoActionsProps {
   videoId: string;
   title: string;
   state: VideoState;
+  /** Retry is offered only where it can help (not for an empty file or one that is not a video). */
+  retryable: boolean;
   /** Called once the video is gone (the Video page goes back to the Library). */
   onDeleted?: () => void;
   /** Called when deletion starts, before the video disappears from the list. */
   onDeleting?: () => void;
 }
 
-/** Retry (failed), Cancel (in progress) and Delete with a confirm step. Failures become notices. */
+/** Retry (a failure a retry can help), Cancel (in progress) and Delete with a confirm step. Failures become notices. */
 export function VideoActions(props: VideoActionsProps): JSX.Element {
   const { library, notices } = useApp();
   const [busy, setBusy] = createSignal<Action | null>(null);
@@ -51,7 +53,7 @@ export function VideoActions(props: VideoActionsProps): JSX.Element {
 
   return (
     <div class="actions">
-      <Show when={props.state === 'FAILED' && !confirming()}>
+      <Show when={props.state === 'FAILED' && props.retryable && !confirming()}>
         <button
           type="button"
           class="btn btn--small"

@@ -2,14 +2,16 @@ import { Show, type JSX } from 'solid-js';
 import { useNavigate } from '@solidjs/router';
 import type { VideoCard as VideoCardData } from '../../app/library.ts';
 import { formatBytes, formatDuration, formatResolution } from '../format.ts';
-import { isInProgress } from '../labels.ts';
+import { statusOf } from '../status.ts';
+import { FailureMessage } from './FailureMessage.tsx';
+import { GapList } from './GapList.tsx';
 import { ProcessingProgress } from './ProcessingProgress.tsx';
 import { StateBadge } from './StateBadge.tsx';
 import { Thumbnail } from './Thumbnail.tsx';
 import { VideoActions } from './VideoActions.tsx';
 
 /** Clicks on these belong to the control, not to the card around it. */
-const INTERACTIVE = 'button, a, input, select, textarea, [role="group"]';
+const INTERACTIVE = 'button, a, input, select, textarea, details, [role="group"]';
 
 /**
  * One video in the grid. The whole card opens the Video page (click, or Enter while it has focus);
@@ -19,6 +21,9 @@ export function VideoCard(props: { video: VideoCardData }): JSX.Element {
   const navigate = useNavigate();
   const open = () => navigate(`/video/${encodeURIComponent(props.video.videoId)}`);
   const titleId = () => `video-title-${props.video.videoId}`;
+  const status = () => statusOf(props.video);
+  /** Something is happening to it now: copying, or the pipeline's current video. */
+  const busy = () => props.video.state === 'UPLOADING' || props.video.running;
   const meta = () =>
     [formatResolution(props.video.width, props.video.height), formatBytes(props.video.sizeBytes)].filter(Boolean).join(' · ');
 
@@ -52,12 +57,12 @@ export function VideoCard(props: { video: VideoCardData }): JSX.Element {
           <h2 class="card-title" id={titleId()} data-testid="video-title" title={props.video.title}>
             {props.video.title}
           </h2>
-          <StateBadge state={props.video.state} />
+          <StateBadge state={props.video.state} status={status()} />
         </div>
         <Show when={meta()}>
           <p class="card-meta">{meta()}</p>
         </Show>
-        <Show when={isInProgress(props.video.state)}>
+        <Show when={busy()}>
           <ProcessingProgress
             state={props.video.state}
             stage={props.video.stage}
@@ -66,11 +71,12 @@ export function VideoCard(props: { video: VideoCardData }): JSX.Element {
           />
         </Show>
         <Show when={props.video.state === 'FAILED'}>
-          <p class="error-text" data-testid="video-error">
-            {props.video.error ?? 'Processing failed.'}
-          </p>
+          <FailureMessage error={props.video.error} details={props.video.errorDetails} />
         </Show>
-        <VideoActions videoId={props.video.videoId} title={props.video.title} state={props.video.state} />
+        <Show when={props.video.gaps.length > 0}>
+          <GapList gaps={props.video.gaps} />
+        </Show>
+        <VideoActions videoId={props.video.videoId} title={props.video.title} state={props.video.state} retryable={props.video.retryable} />
       </div>
     </article>
   );

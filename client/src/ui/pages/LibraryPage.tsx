@@ -3,6 +3,7 @@ import { useApp } from '../context.tsx';
 import { createFileDrop } from '../drop.ts';
 import { formatBytes } from '../format.ts';
 import { createDocumentTitle } from '../reactive.ts';
+import { countsOf, queueText } from '../status.ts';
 import { Icon } from '../components/Icon.tsx';
 import { ImportButton } from '../components/ImportButton.tsx';
 import { VideoCard } from '../components/VideoCard.tsx';
@@ -14,11 +15,8 @@ export function LibraryPage(): JSX.Element {
   const dragging = createFileDrop((files) => void importer.importFiles(files));
   createDocumentTitle(() => 'Library');
 
-  const summary = () => {
-    const count = videos.length;
-    const bytes = videos.reduce((sum, video) => sum + (video.sizeBytes ?? 0), 0);
-    return `${count} ${count === 1 ? 'video' : 'videos'} · ${formatBytes(bytes)}`;
-  };
+  const counts = () => countsOf(videos);
+  const bytes = () => formatBytes(videos.reduce((sum, video) => sum + (video.sizeBytes ?? 0), 0));
 
   return (
     <section class="page library" aria-labelledby="library-heading">
@@ -28,7 +26,32 @@ export function LibraryPage(): JSX.Element {
             Library
           </h1>
           <Show when={videos.length > 0}>
-            <p class="page-subtitle">{summary()}</p>
+            <p class="page-subtitle library-counts" data-testid="library-counts">
+              {counts().total} {counts().total === 1 ? 'video' : 'videos'}
+              <Show when={counts().indexed > 0}>
+                {' · '}
+                <span data-count="indexed">{counts().indexed} indexed</span>
+              </Show>
+              <Show when={counts().inProgress > 0}>
+                {' · '}
+                <span data-count="in-progress">{counts().inProgress} in progress</span>
+              </Show>
+              <Show when={counts().failed > 0}>
+                {' · '}
+                <span data-count="failed" class="library-count--failed">
+                  {counts().failed} failed
+                </span>
+              </Show>
+              {' · '}
+              {bytes()}
+            </p>
+          </Show>
+          <Show when={library.queue()}>
+            {(summary) => (
+              <p class="queue-summary" data-testid="queue-summary">
+                {queueText(summary())}
+              </p>
+            )}
           </Show>
         </div>
         <Show when={videos.length > 0}>

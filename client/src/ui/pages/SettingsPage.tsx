@@ -1,4 +1,5 @@
 import { createEffect, createSignal, For, Match, Show, Switch, type JSX } from 'solid-js';
+import { useSearchParams } from '@solidjs/router';
 import type { ModelStatus } from '../../ml/registry.ts';
 import { useApp } from '../context.tsx';
 import { DEVICE_LABELS, describeModel, devicesInUse, sortModels, TASK_LABELS, TASK_PURPOSES } from '../models.ts';
@@ -37,6 +38,15 @@ export function SettingsPage(): JSX.Element {
     setChecking(true);
     setChecks((n) => n + 1);
   };
+  // Arriving from a gap ("Download the speech model"): bring that task's model into view, marked.
+  const [params] = useSearchParams<{ models?: string }>();
+  createEffect(() => {
+    const task = params.models;
+    if (!task || !models.value()) return;
+    requestAnimationFrame(() =>
+      document.querySelector(`[data-testid="model-row"][data-task="${CSS.escape(task)}"][data-selected="true"]`)?.scrollIntoView({ block: 'center' }),
+    );
+  });
 
   return (
     <section class="page settings" aria-labelledby="settings-heading">
@@ -126,6 +136,8 @@ export function SettingsPage(): JSX.Element {
 
 function ModelRow(props: { model: ModelStatus }): JSX.Element {
   const { library } = useApp();
+  const [params] = useSearchParams<{ models?: string }>();
+  const wanted = () => params.models === props.model.task && props.model.selected;
   const view = () => describeModel(props.model, library.models.installs()[props.model.id]);
   const [confirmRemove, setConfirmRemove] = createSignal(false);
   const [busy, setBusy] = createSignal(false);
@@ -140,7 +152,7 @@ function ModelRow(props: { model: ModelStatus }): JSX.Element {
   };
   return (
     <li
-      class={`model-row model-row--${view().condition}${props.model.default ? '' : ' model-row--alternative'}`}
+      class={`model-row model-row--${view().condition}${props.model.default ? '' : ' model-row--alternative'}${wanted() ? ' model-row--wanted' : ''}`}
       data-testid="model-row"
       data-model-id={props.model.id}
       data-task={props.model.task}

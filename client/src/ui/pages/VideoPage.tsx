@@ -15,6 +15,9 @@ import { MoreLikeThisLink } from '../components/SearchMoreLikeThis.tsx';
 import { SceneStrip } from '../components/SceneStrip.tsx';
 import { StageList } from '../components/StageList.tsx';
 import { StateBadge } from '../components/StateBadge.tsx';
+import { FailureMessage } from '../components/FailureMessage.tsx';
+import { GapList } from '../components/GapList.tsx';
+import { statusOf } from '../status.ts';
 import { VideoActions } from '../components/VideoActions.tsx';
 import { OpeningLibrary } from '../components/OpeningLibrary.tsx';
 
@@ -64,12 +67,10 @@ function VideoDetails(props: { videoId: string; onDeleting: () => void; onDelete
   const video = () => videos.find((candidate) => candidate.videoId === props.videoId);
   const fileUrl = createVideoFileUrl(() => props.videoId);
 
-  // Stages and scenes are read from the DB again when the pipeline moves on (stage, state, or every 5%).
-  const pipelineKey = () => {
-    const v = video();
-    return v ? `${v.videoId}|${v.state}|${v.stage ?? ''}|${Math.floor(v.overallProgress * 20)}|${v.error ?? ''}` : null;
-  };
-  const stages = createLoader(pipelineKey, () => library.stages(props.videoId));
+  // The stages come with the card, from the same read as its state: a separate read, refreshed on a
+  // coarser key, lagged behind the badge (an INDEXED video whose stages still said "Waiting").
+  const stages = () => video()?.stages ?? [];
+  // Scenes are read from the DB again when the pipeline moves on (stage or state).
   const sceneKey = () => {
     const v = video();
     return v ? `${v.videoId}|${v.state}|${v.stage ?? ''}` : null;
@@ -116,7 +117,7 @@ function VideoDetails(props: { videoId: string; onDeleting: () => void; onDelete
     const scene = scenes[at === -1 ? 0 : at];
     return scene ? { scene, position: at === -1 ? 0 : at } : null;
   };
-  const hasSkippedStage = () => (stages.value() ?? []).some((stage) => stage.state === 'COMPLETED' && stage.fillable);
+  const hasSkippedStage = () => stages().some((stage) => stage.state === 'COMPLETED' && stage.fillable);
 
   const details = () => {
     const v = video();
@@ -135,7 +136,7 @@ function VideoDetails(props: { videoId: string; onDeleting: () => void; onDelete
               <h1 data-testid="video-title" tabIndex={-1}>
                 {v().title}
               </h1>
-              <StateBadge state={v().state} />
+              <StateBadge state={v().state} status={statusOf(v())} />
             </div>
             <p class="video-meta">
               {details().join(' · ')}
@@ -147,6 +148,7 @@ function VideoDetails(props: { videoId: string; onDeleting: () => void; onDelete
               videoId={v().videoId}
               title={v().title}
               state={v().state}
+              retryable={v().retryable}
               onDeleting={props.onDeleting}
               onDeleted={props.onDeleted}
             />
@@ -197,7 +199,7 @@ function VideoDetails(props: { videoId: string; onDeleting: () => void; onDelete
                     <Show when={shownScene()}>
                       {(shown) => (
                         <>
-                          <SceneDetails scene={shown().scene} position={shown().position} stages={stages.value() ?? []} />
+                          <SceneDetails scene={shown().scene} position={shown().position} stages={stages()} />
                           <div class="scene-details-actions">
                             <MoreLikeThisLink sceneId={shown().scene.sceneId} />
                           </div>
@@ -226,18 +228,24 @@ function VideoDetails(props: { videoId: string; onDeleting: () => void; onDelete
                 <div class="panel-header">
                   <h2 id="processing-heading">Processing</h2>
                 </div>
-                <Show when={isInProgress(v().state)}>
+                <Show when={v().state === 'UPLOADING' || v().running}>
                   <ProcessingProgress state={v().state} stage={v().stage} stageProgress={v().stageProgress} overallProgress={v().overallProgress} />
                 </Show>
-                <Show when={v().state === 'FAILED'}>
-                  <p class="error-text error-box" data-testid="video-error">
-                    {v().error ?? 'Processing failed.'}
+                <Show when={v().queuePosition !== null && !v().running}>
+                  <p class="muted" data-testid="queue-note">
+                    {statusOf(v()).label}: it starts when the videos before it are done.
                   </p>
                 </Show>
-                <Show when={stages.error()}>
-                  <p class="error-text">Could not load the stages: {stages.error()}</p>
+                <Show when={v().state === 'FAILED'}>
+                  <FailureMessage error={v().error} details={v().errorDetails} class="error-box" />
                 </Show>
-                <StageList stages={stages.value() ?? []} liveStage={v().stage} liveProgress={v().stageProgress} />
+                <Show when={v().gaps.length > 0}>
+                  <div class="gaps-panel">
+                    <p class="gaps-title">Indexed with gaps</p>
+                    <GapList gaps={v().gaps} />
+                  </div>
+                </Show>
+                <StageList stages={stages()} liveStage={v().stage} liveProgress={v().stageProgress} />
                 <Show when={v().state === 'INDEXED' && hasSkippedStage()}>
                   <ReindexPanel videoId={v().videoId} title={v().title} />
                 </Show>

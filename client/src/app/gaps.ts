@@ -1,0 +1,39 @@
+// What an indexed video cannot be searched for because a model was missing when it was indexed.
+// Pure: unit-tested in Node. One derivation for the card and the Video page.
+import type { JobStage, VideoState } from '@heimdex/shared-schema';
+import type { ModelTask } from '../ml/registry.ts';
+import { MODEL_TASK_STAGES } from '../pipeline/plan.ts';
+
+/** The model task whose absence leaves each model stage's work undone (the pipeline's own map, inverted). */
+export const STAGE_TASKS: Partial<Record<JobStage, ModelTask>> = Object.fromEntries(
+  (Object.entries(MODEL_TASK_STAGES) as [ModelTask, readonly JobStage[]][]).flatMap(([task, stages]) => stages.map((stage) => [stage, task])),
+);
+
+/** What is missing, in plain words, and the action that fills it in. */
+export const GAP_TEXTS: Record<ModelTask, { missing: string; action: string }> = {
+  speech: { missing: 'Spoken words are not searchable', action: 'Download the speech model' },
+  visual: { missing: 'Searching by what is shown is not available', action: 'Download the visual model' },
+  ocr: { missing: 'On-screen text is not searchable', action: 'Download the text-reading model' },
+  faces: { missing: 'People are not recognised', action: 'Download the face model' },
+};
+
+export interface IndexGap {
+  task: ModelTask;
+  missing: string;
+  action: string;
+}
+
+/** The gaps of a video: only an INDEXED one has them (elsewhere the stages may still run); one per task, in stage order. */
+export function gapsOf(
+  state: VideoState,
+  stages: readonly { stage: JobStage; state: string; skippedReason: string | null; fillable: boolean }[],
+): IndexGap[] {
+  if (state !== 'INDEXED') return [];
+  const tasks: ModelTask[] = [];
+  for (const stage of stages) {
+    const task = STAGE_TASKS[stage.stage];
+    if (!task || stage.state !== 'COMPLETED' || stage.skippedReason === null || !stage.fillable) continue;
+    if (!tasks.includes(task)) tasks.push(task);
+  }
+  return tasks.map((task) => ({ task, ...GAP_TEXTS[task] }));
+}
