@@ -2,11 +2,14 @@ import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { randomBytes } from 'node:crypto';
 import { makeAuthRepo } from './auth/repository.ts';
-import { authRoutes } from './auth/routes.ts';
+import { authRoutes, type AuthRateLimits } from './auth/routes.ts';
+import { makeRateLimitRepo } from './rate-limit/repository.ts';
 import { makeAuthService, type AuthSettings } from './auth/service.ts';
 import type { OpenDatabase } from './db/open.ts';
 import { healthRoutes } from './health/routes.ts';
 import { crossOriginIsolation } from './middleware/isolation.ts';
+import { securityHeaders } from './middleware/security-headers.ts';
+import { modelOrigins } from './static/model-origins.ts';
 import { staticRoutes } from './static/routes.ts';
 
 export interface AppDeps {
@@ -15,7 +18,7 @@ export interface AppDeps {
   staticDir?: string;
   log?: (line: string) => void;
   /** Token signing and password hashing; a random secret when omitted (tests). */
-  auth?: Partial<AuthSettings> & { trustProxy?: boolean };
+  auth?: Partial<AuthSettings> & { trustProxy?: boolean; rateLimits?: AuthRateLimits };
 }
 
 /** The whole server as a Hono app, without a socket: tests call `app.request()`. */
@@ -24,8 +27,17 @@ export function buildApp({ database, staticDir, log = () => {}, auth = {} }: App
   const jwtSecret = auth.jwtSecret ?? randomBytes(32).toString('base64url');
   const authService = makeAuthService(makeAuthRepo(database.db), { ...auth, jwtSecret });
   app.use('*', crossOriginIsolation());
+  app.use('*', securityHeaders({ modelOrigins: modelOrigins(staticDir) }));
   app.route('/health', healthRoutes(database));
-  app.route('/auth', authRoutes(authService, { jwtSecret, trustProxy: auth.trustProxy ?? false }));
+  app.route(
+    '/auth',
+    authRoutes(authService, {
+      jwtSecret,
+      trustProxy: auth.trustProxy ?? false,
+      rateLimits: makeRateLimitRepo(database.db),
+      ...(auth.rateLimits ? { limits: auth.rateLimits } : {}),
+    }),
+  );
   if (staticDir) app.route('/', staticRoutes(staticDir));
   app.notFound((c) => c.json({ error: 'Not found' }, 404));
   app.onError((err, c) => {

@@ -43,6 +43,36 @@ describe('server app', () => {
     expect(await res.text()).not.toContain('<title>');
   });
 
+  it('sends security headers on every response, with a CSP the app runs under', async () => {
+    const app = buildApp({ database, staticDir });
+    for (const path of ['/', '/health', '/auth/me', '/assets/core.wasm', '/nowhere']) {
+      const res = await app.request(path);
+      const csp = res.headers.get('content-security-policy') ?? '';
+      expect(csp, path).toContain("script-src 'self' 'wasm-unsafe-eval'");
+      expect(csp, path).toContain("worker-src 'self' blob:");
+      expect(csp, path).toContain("frame-ancestors 'none'");
+      expect(csp, path).toContain('connect-src \'self\' https://huggingface.co');
+      expect(res.headers.get('x-content-type-options'), path).toBe('nosniff');
+      expect(res.headers.get('referrer-policy'), path).toBe('no-referrer');
+      expect(res.headers.get('cross-origin-embedder-policy'), path).toBe('require-corp');
+    }
+  });
+
+  it('lets the CSP reach the model sources its models.json names', async () => {
+    mkdirSync(join(staticDir, 'models'), { recursive: true });
+    writeFileSync(join(staticDir, 'models', 'models.json'), JSON.stringify({ models: [{ source: { url: 'http://127.0.0.1:4567/org/model' } }] }));
+    const res = await buildApp({ database, staticDir }).request('/');
+    expect(res.headers.get('content-security-policy')).toContain('http://127.0.0.1:4567');
+  });
+
+  it('serves nothing outside the build through path traversal', async () => {
+    const app = buildApp({ database, staticDir });
+    for (const path of ['/../package.json', '/assets/../../package.json', '/%2e%2e/package.json', '/assets/%2e%2e%2f%2e%2e%2fpackage.json', '/..%2fpackage.json']) {
+      const res = await app.request(path);
+      expect(await res.text(), path).not.toContain('"name"');
+    }
+  });
+
   it('hides internals of unexpected errors', async () => {
     const lines: string[] = [];
     const app = buildApp({ database, log: (l) => lines.push(l) });

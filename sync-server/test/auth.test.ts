@@ -109,6 +109,28 @@ describe.each(TEST_DATABASES)('accounts on $name', ({ open }) => {
     expect((await post('/auth/logout', { refreshToken: session.refreshToken })).status).toBe(204); // twice is fine
   });
 
+  it('limits sign-in attempts per address and per account, counted in the database so instances share them', async () => {
+    const limits = { perIp: { name: 'ip', limit: 4, windowS: 60 }, perAccount: { name: 'acct', limit: 2, windowS: 60 } };
+    // Two server instances on one database, behind a proxy that says who the caller is.
+    const [one, two] = [0, 1].map(() => buildApp({ database, auth: { jwtSecret: SECRET, scrypt: TEST_SCRYPT, trustProxy: true, rateLimits: limits } }));
+    const attempt = (instance: typeof one, email: string, ip: string) =>
+      instance!.request('/auth/login', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': ip },
+        body: JSON.stringify({ email, password: 'wrong password' }),
+      });
+    expect((await attempt(one, 'target@example.org', '10.0.0.1')).status).toBe(401);
+    expect((await attempt(two, 'target@example.org', '10.0.0.2')).status).toBe(401);
+    const third = await attempt(one, 'target@example.org', '10.0.0.3'); // a third try at one account, from a third address
+    expect(third.status).toBe(429);
+    expect(Number(third.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(((await third.json()) as { error: string }).error).toMatch(/^Too many attempts\. Try again in 1 minute\.$/);
+
+    for (const n of [1, 2, 3]) expect((await attempt(two, `other${n}@example.org`, '10.0.0.9')).status, `try ${n}`).toBe(401);
+    expect((await attempt(one, 'other4@example.org', '10.0.0.9')).status).toBe(401);
+    expect((await attempt(two, 'other5@example.org', '10.0.0.9')).status).toBe(429); // fifth from one address
+  });
+
   it('refuses missing, expired, tampered, wrong-algorithm and unsigned access tokens', async () => {
     const session = (await (await post('/auth/register', { email: 'margaret@example.org', password: 'apollo guidance' })).json()) as {
       accessToken: string;

@@ -2,12 +2,20 @@ import { Hono } from 'hono';
 import type { OpenDatabase } from '../db/open.ts';
 import { version } from '../version.ts';
 
-/** `/health`: what this server is and whether its database answers. */
+const startedAt = Date.now();
+
+/** `/health`: what this server is, whether its database answers, what it offers, how long it has run. */
 export function healthRoutes(database: OpenDatabase) {
   return new Hono().get('/', async (c) => {
     const ok = await database.ping();
     return c.json(
-      { status: ok ? 'ok' : 'degraded', version, database: { kind: database.kind, ok }, features: { sync: false, search: false } },
+      {
+        status: ok ? 'ok' : 'degraded',
+        version,
+        database: { kind: database.kind, ok },
+        features: { accounts: true, sync: false, search: false, supabase: false, smtp: false },
+        uptimeS: Math.round((Date.now() - startedAt) / 1000),
+      },
       ok ? 200 : 503,
     );
   });
