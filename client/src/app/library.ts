@@ -107,6 +107,8 @@ export function createLibrary() {
   const live = new Map<string, LiveStage>();
   /** Files of imports that failed in this tab, so that retry can import them again. */
   const failedImportFiles = new Map<string, File>();
+  /** Set once close() was called (see there). */
+  let closing: Promise<void> | null = null;
 
   let fail!: (error: Error) => void;
   const fatal = new Promise<never>((_, reject) => (fail = reject));
@@ -273,6 +275,7 @@ export function createLibrary() {
       publish();
       // The chosen visual model reaches the ML worker before any stage can ask it for an embedding.
       const catchUpVisual = await visualModel.restore();
+      if (closing) return; // closed while opening (handed over to another tab at once)
       runner.start();
       void catchUpVisual();
       // Ask the browser not to evict the library under storage pressure (granted silently or not at all).
@@ -284,18 +287,27 @@ export function createLibrary() {
     setError(messageOf(err));
   });
 
-  if (getOwner()) {
-    onCleanup(() => {
-      for (const pending of imports.values()) pending.controller.abort();
-      void runner
-        .stop()
-        .then(() => db.close())
-        .catch(() => undefined);
+  // ---- closing ----------------------------------------------------------------------------
+
+  /**
+   * Closes the library in this tab, e.g. to hand it over to another tab: imports already running
+   * finish (their files exist only in this tab), the running stage stops unrecorded (it resumes
+   * wherever the library opens next), the database is flushed and closed, the workers end.
+   */
+  function close(): Promise<void> {
+    closing ??= (async () => {
+      await Promise.allSettled([...imports.values()].map((pending) => pending.done));
+      await runner.stop().catch(() => undefined);
+      await db.close().catch(() => undefined);
       media.abort();
       clipMedia?.abort();
+      ml.abort();
       if (timer) clearTimeout(timer);
-    });
+    })();
+    return closing;
   }
+
+  if (getOwner()) onCleanup(() => void close());
 
   // ---- importing --------------------------------------------------------------------------
 
@@ -405,6 +417,8 @@ export function createLibrary() {
     ready: ready as Accessor<boolean>,
     /** Why the library cannot be used in this tab (e.g. it is open in another tab). */
     error: error as Accessor<string | null>,
+
+    close,
 
     /**
      * Imports files, all at once: each appears as a card immediately, is hashed (a file already
