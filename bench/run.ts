@@ -21,6 +21,7 @@ import { formatReport, median, summarise, type Measurement, type Row, type Truth
 import { formatModelReport, runModelBench, type ModelBenchResult } from './models.ts';
 import { runSearchBench, sizesFromArgs } from './search.ts';
 import { formatFirstResultReport, runFirstResultBench } from './first-result.ts';
+import { formatLibraryStartReport, runLibraryStartBench } from './library-start.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const FIXTURE_NAME = 'bench-720p-60s.mp4';
@@ -109,9 +110,9 @@ function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
-const PARTS = ['media', 'search', 'first-result'] as const;
+const PARTS = ['media', 'search', 'first-result', 'library-start'] as const;
 
-/** `npm run bench -- --only search` (or media, first-result): one part of the bench. */
+/** `npm run bench -- --only search` (or media, first-result, library-start): one part of the bench. */
 function onlyPart(): (typeof PARTS)[number] | null {
   const i = process.argv.indexOf('--only');
   if (i < 0) return null;
@@ -125,6 +126,7 @@ async function main(): Promise<void> {
   if (only === null || only === 'media') await mediaBench();
   if (only === null || only === 'search') console.log(await runSearchBench({ sizes: sizesFromArgs(process.argv) }));
   if (only === null || only === 'first-result') console.log(formatFirstResultReport(await runFirstResultBench()));
+  if (only === null || only === 'library-start') console.log(formatLibraryStartReport(await runLibraryStartBench()));
 }
 
 async function mediaBench(): Promise<void> {

@@ -155,6 +155,8 @@ export function createLibrary() {
   const live = new Map<string, LiveStage>();
   /** Files of imports that failed in this tab, so that retry can import them again. */
   const failedImportFiles = new Map<string, File>();
+  /** Set once close() was called (see there). */
+  let closing: Promise<void> | null = null;
 
   let fail!: (error: Error) => void;
   const fatal = new Promise<never>((_, reject) => (fail = reject));
@@ -362,6 +364,7 @@ export function createLibrary() {
       publish();
       // The chosen visual model reaches the ML worker before any stage can ask it for an embedding.
       const catchUpVisual = await visualModel.restore();
+      if (closing) return; // closed while opening (handed over to another tab at once)
       runner.start();
       void catchUpVisual();
       // What a model on this device could already have done (it arrived while the tab was closed, or in
@@ -372,7 +375,7 @@ export function createLibrary() {
         .then(() => models.installBundled())
         .catch((err: unknown) => console.error('Could not check the models', err));
       // Back online after an offline start: the models that ship with the app arrive now.
-      addEventListener('online', () => void models.installBundled().catch(() => undefined));
+      addEventListener('online', onOnline);
       // Ask the browser not to evict the library under storage pressure (granted silently or not at all).
       void navigator.storage?.persist?.().catch(() => undefined);
     })(),
@@ -382,18 +385,32 @@ export function createLibrary() {
     setError(messageOf(err));
   });
 
-  if (getOwner()) {
-    onCleanup(() => {
-      for (const pending of imports.values()) pending.controller.abort();
-      void runner
-        .stop()
-        .then(() => db.close())
-        .catch(() => undefined);
+  function onOnline() {
+    if (!closing) void models.installBundled().catch(() => undefined);
+  }
+
+  // ---- closing ----------------------------------------------------------------------------
+
+  /**
+   * Closes the library in this tab, e.g. to hand it over to another tab: imports already running
+   * finish (their files exist only in this tab), the running stage stops unrecorded (it resumes
+   * wherever the library opens next), the database is flushed and closed, the workers end.
+   */
+  function close(): Promise<void> {
+    closing ??= (async () => {
+      removeEventListener('online', onOnline);
+      await Promise.allSettled([...imports.values()].map((pending) => pending.done));
+      await runner.stop().catch(() => undefined);
+      await db.close().catch(() => undefined);
       media.abort();
       clipMedia?.abort();
+      ml.abort();
       if (timer) clearTimeout(timer);
-    });
+    })();
+    return closing;
   }
+
+  if (getOwner()) onCleanup(() => void close());
 
   // ---- importing --------------------------------------------------------------------------
 
@@ -507,6 +524,8 @@ export function createLibrary() {
     error: error as Accessor<string | null>,
     /** How far the current run of work has got ("Indexing 2 of 5 — about 40 s left"); null when nothing is in progress. */
     queue: queue as Accessor<QueueSummary | null>,
+
+    close,
 
     /**
      * Imports files, all at once: each appears as a card immediately, is hashed (a file already

@@ -1,21 +1,28 @@
-// The DB worker: one PGlite persisted in OPFS (opfs-ahp: sync access handles, which only workers
-// have), migrated on open, exposed with comlink. Every call goes through one queue.
-import { PGlite } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { vector } from '@electric-sql/pglite-pgvector';
+// The DB worker: one PGlite persisted in OPFS (see opfs-storage.ts), created from the prebuilt
+// empty library on a fresh profile, migrated on open, exposed with comlink. Every call goes
+// through one queue.
+import type { PGlite } from '@electric-sql/pglite';
 import * as Comlink from 'comlink';
 import { LOCAL_USER_ID, makeDbApi, type DbApi } from './api.ts';
 import { makePeopleRepo, type PeopleRepo } from './people.ts';
 import { makeSearchRepo, type SearchRepo } from './search.ts';
 import { migrationFiles, migrationJournal } from './bundled-migrations.ts';
 import { applyMigrations } from './migrate.ts';
+import { openDatabase } from './open.ts';
+import { opfsStorage } from './opfs-storage.ts';
 import { serialise } from './queue.ts';
 
-const DATA_DIR = 'opfs-ahp://heimdex';
-const TAB_LOCK = 'heimdex-db';
+/** Held while this worker has the database files open. */
+const FILES_LOCK = 'heimdex-db';
+/**
+ * How long a new worker waits for the files: the tab hand-over (app/tab-handover.ts) decides which
+ * tab opens the library, but the worker of the tab that had it may still be closing (a reload, a
+ * hand-over). Only a tab that cannot hand over (an older version of Heimdex) holds it longer.
+ */
+const FILES_LOCK_WAIT_MS = 10_000;
 
 export const OTHER_TAB_MESSAGE =
-  'Heimdex is already open in another tab. Close that tab or switch to it: the local library can be open in only one tab at a time.';
+  'Heimdex is still open in another tab or window that could not hand it over. Close that tab, then reload this one.';
 
 /** What the worker exposes: the repository plus its open state and shutdown. */
 export type DbWorkerApi = DbApi & PeopleRepo & SearchRepo & {
@@ -26,17 +33,19 @@ export type DbWorkerApi = DbApi & PeopleRepo & SearchRepo & {
 };
 
 /**
- * Holds a Web Lock for the worker's whole life, so a second tab learns at once that the
- * database is taken instead of failing somewhere inside PGlite. False when another tab holds it.
+ * Holds a Web Lock for the worker's whole life (it goes when the worker ends), so that no two
+ * workers ever open the files at once. False when it was not free within FILES_LOCK_WAIT_MS.
  */
-function holdTabLock(): Promise<boolean> {
+function holdFilesLock(): Promise<boolean> {
   if (!('locks' in navigator)) return Promise.resolve(true);
+  const signal = AbortSignal.timeout(FILES_LOCK_WAIT_MS);
   return new Promise((resolve) => {
-    void navigator.locks.request(TAB_LOCK, { ifAvailable: true }, (lock) => {
-      resolve(lock !== null);
-      // Never settles: the lock goes when the worker ends.
-      return lock ? new Promise<void>(() => {}) : undefined;
-    });
+    navigator.locks
+      .request(FILES_LOCK, { signal }, () => {
+        resolve(true);
+        return new Promise<void>(() => {}); // never settles
+      })
+      .catch(() => resolve(false));
   });
 }
 
@@ -50,10 +59,15 @@ function describeOpenError(error: unknown): Error {
 }
 
 async function open(): Promise<{ pg: PGlite; api: DbApi & PeopleRepo & SearchRepo }> {
-  if (!(await holdTabLock())) throw new Error(OTHER_TAB_MESSAGE);
+  if (!(await holdFilesLock())) throw new Error(OTHER_TAB_MESSAGE);
+  const started = performance.now();
   let pg: PGlite;
   try {
-    pg = await PGlite.create({ dataDir: DATA_DIR, extensions: { vector, pg_trgm } });
+    const opened = await openDatabase(opfsStorage(), (error) =>
+      console.warn('The empty library image could not be used; creating the library instead.', error),
+    );
+    pg = opened.pg;
+    console.info(`database opened from ${opened.from} in ${Math.round(performance.now() - started)} ms`);
   } catch (error) {
     throw describeOpenError(error);
   }
@@ -76,9 +90,14 @@ const exposed = new Proxy({} as DbWorkerApi, {
     if (name === 'whenOpen') return async () => void (await opening);
     if (name === 'close') {
       return async () => {
-        const { pg } = await opening;
-        await pg.close();
-        setTimeout(() => self.close(), 0); // after comlink has sent the reply
+        try {
+          const { pg } = await opening;
+          await pg.close();
+        } catch {
+          // it never opened: nothing to flush
+        } finally {
+          setTimeout(() => self.close(), 0); // after comlink has sent the reply
+        }
       };
     }
     if (typeof name !== 'string' || name === 'then') return undefined;

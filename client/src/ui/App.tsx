@@ -1,11 +1,14 @@
-import type { JSX } from 'solid-js';
+import { Match, Switch, type JSX } from 'solid-js';
 import { HashRouter, Route } from '@solidjs/router';
 import { createLibrary } from '../app/library.ts';
 import { AppProvider } from './context.tsx';
 import { createImporter } from './importer.ts';
 import { createNotices } from './notices.ts';
 import { createKeyedList } from './reactive.ts';
+import { createTabSession } from './tab-session.ts';
 import { Shell } from './Shell.tsx';
+import { OpeningLibrary } from './components/OpeningLibrary.tsx';
+import { OtherTab } from './components/OtherTab.tsx';
 import { LibraryPage } from './pages/LibraryPage.tsx';
 import { NotFoundPage } from './pages/NotFoundPage.tsx';
 import { PeoplePage } from './pages/PeoplePage.tsx';
@@ -14,11 +17,35 @@ import { SettingsPage } from './pages/SettingsPage.tsx';
 import { VideoPage } from './pages/VideoPage.tsx';
 
 /**
- * The app: one library for the page's lifetime, shared by every route. Hash routes keep every URL
- * served by the single index.html (no server rewrite needed, offline included).
+ * The app. The library opens only in the tab that has it (one tab at a time, see tab-session.ts);
+ * other tabs say so and offer to bring it here.
  */
 export function App(): JSX.Element {
+  const tab = createTabSession();
+  return (
+    <Switch>
+      <Match when={tab.state() === 'here'}>
+        <LibraryApp onOpen={(close) => tab.setRelease(close)} />
+      </Match>
+      <Match when={tab.state() === 'waiting'}>
+        <main class="tab-gate">
+          <OpeningLibrary />
+        </main>
+      </Match>
+      <Match when={true}>
+        <OtherTab state={tab.state()} onTakeOver={() => tab.takeOver()} />
+      </Match>
+    </Switch>
+  );
+}
+
+/**
+ * One library for as long as this tab has it, shared by every route. Hash routes keep every URL
+ * served by the single index.html (no server rewrite needed, offline included).
+ */
+function LibraryApp(props: { onOpen: (close: () => Promise<void>) => void }): JSX.Element {
   const library = createLibrary();
+  props.onOpen(library.close);
   const notices = createNotices();
   const importer = createImporter(library, notices);
   const videos = createKeyedList(library.videos, 'videoId');

@@ -1,0 +1,68 @@
+// Where the DB worker keeps the library: a PGlite data directory in OPFS (opfs-ahp: sync access
+// handles, which only workers have), as the DatabaseStorage that openDatabase() needs.
+import { PGlite } from '@electric-sql/pglite';
+import { OpfsAhpFS } from '@electric-sql/pglite/opfs-ahp';
+import { DB_EXTENSIONS } from './extensions.ts';
+import { DB_IMAGE_PATH, imageTar, tarFileCount } from './image.ts';
+import type { DatabaseStorage } from './open.ts';
+
+/** The OPFS folder (what `opfs-ahp://heimdex` names); its state.txt is opfs-ahp's index, written on first open. */
+const FOLDER = 'heimdex';
+const INDEX_FILE = 'state.txt';
+const IMAGE_TIMEOUT_MS = 30_000;
+/** Spare access handles opfs-ahp keeps (its maintainedPoolSize): PostgreSQL creates a few files as it starts. */
+const SPARE_HANDLES = 100;
+
+const isNotFound = (error: unknown) => error instanceof DOMException && error.name === 'NotFoundError';
+
+/** Closes the access handles of a filesystem whose PGlite failed to start (they would block the next try). */
+async function closeQuietly(fs: OpfsAhpFS): Promise<void> {
+  try {
+    await fs.closeFs(); // closes every handle first; then fails on the PGlite that never ran
+  } catch {
+    // nothing more to release
+  }
+}
+
+export function opfsStorage(): DatabaseStorage {
+  return {
+    async isFresh() {
+      const root = await navigator.storage.getDirectory();
+      try {
+        await (await root.getDirectoryHandle(FOLDER)).getFileHandle(INDEX_FILE);
+        return false;
+      } catch (error) {
+        if (isNotFound(error)) return true;
+        throw error;
+      }
+    },
+
+    async loadImage() {
+      const response = await fetch(new URL(`${import.meta.env.BASE_URL}${DB_IMAGE_PATH}`, self.location.href), {
+        signal: AbortSignal.timeout(IMAGE_TIMEOUT_MS),
+      });
+      if (!response.ok) throw new Error(`the empty library image answered ${response.status}`);
+      return imageTar(new Uint8Array(await response.arrayBuffer()));
+    },
+
+    async create(image) {
+      // Loading the image writes all its files before opfs-ahp can grow its pool, so the pool starts
+      // with one handle per file (each costs ~1 ms to create: the default 1,000 would be wasted time).
+      const files = image ? tarFileCount(new Uint8Array(await image.arrayBuffer())) : 0;
+      const fs = new OpfsAhpFS(FOLDER, image ? { initialPoolSize: files + SPARE_HANDLES } : {});
+      try {
+        return await PGlite.create({ fs, extensions: DB_EXTENSIONS, ...(image ? { loadDataDir: image } : {}) });
+      } catch (error) {
+        await closeQuietly(fs);
+        throw error;
+      }
+    },
+
+    async discard() {
+      const root = await navigator.storage.getDirectory();
+      await root.removeEntry(FOLDER, { recursive: true }).catch((error: unknown) => {
+        if (!isNotFound(error)) throw error;
+      });
+    },
+  };
+}
