@@ -43,8 +43,7 @@ export interface ImportOutcome {
 
 /**
  * Imports the files through the Library's file input (as a user choosing them) and waits until the import
- * has settled (its notices say added / duplicate / failed for every file) and every added video is INDEXED
- * or FAILED. Throws, saying what it saw, when that takes longer than `timeoutMs`.
+ * has settled (its notice says what came of every file) and every added video is INDEXED or FAILED. Throws, saying what it saw, when that takes longer than `timeoutMs`.
  */
 export async function importAndWait(
   page: Page,
@@ -55,13 +54,14 @@ export async function importAndWait(
   await page.getByTestId('import-input').setInputFiles([...files]);
   const started = Date.now();
   let lastReport = 0;
+  // The import's one notice says what came of it, then dismisses itself: keep what it said once settled.
+  let outcome: { status: string; text: string } | null = null;
   for (;;) {
     const [cards, notices] = [await readCards(page), await readNotices(page)];
+    outcome = notices.find((n) => n.status !== 'pending' && n.status !== 'info') ?? outcome;
     const done = cards.filter((c) => TERMINAL.has(c.state));
-    const settled = notices.length > 0 && !notices.some((n) => n.status === 'pending');
-    const added = notices.filter((n) => n.status === 'added').length;
-    if (settled && cards.length >= added && done.length === cards.length) {
-      return { videos: cards, refused: notices.filter((n) => n.status === 'failed' || n.status === 'duplicate').map((n) => n.text) };
+    if (outcome && cards.length > 0 && done.length === cards.length) {
+      return { videos: cards, refused: outcome.status === 'added' ? [] : [outcome.text] };
     }
     const elapsed = Date.now() - started;
     if (elapsed > timeoutMs) {

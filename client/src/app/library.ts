@@ -5,6 +5,7 @@ import type { JobStage, JobState, VideoState } from '@heimdex/shared-schema';
 import { createSignal, getOwner, onCleanup, type Accessor } from 'solid-js';
 import type { JobRow, SceneRow, VideoRow } from '../db/api.ts';
 import { openDbClient } from '../db/client.ts';
+import { isFreshProfile } from '../db/location.ts';
 import { deleteVideoFiles, getAudio, getKeyframes, getVideoFile, hashFile, saveAudio, saveKeyframes, saveVideoFile } from '../files/store.ts';
 import { createMediaClient } from '../media/client.ts';
 import { MODEL_TASK_STAGES, overallProgress, PIPELINE_STAGES } from '../pipeline/plan.ts';
@@ -144,6 +145,13 @@ function stoppedJob(jobs: readonly JobRow[]): JobRow | undefined {
 export function createLibrary() {
   const [videos, setVideos] = createSignal<VideoCard[]>([]);
   const [ready, setReady] = createSignal(false);
+  // A profile with no database yet has an empty library: shown at once (imports wait for the database),
+  // instead of "Opening your library" while the database is made (about a second or more on first start).
+  const [knownEmpty, setKnownEmpty] = createSignal(false);
+  void isFreshProfile().then(
+    (fresh) => setKnownEmpty(fresh && !ready()),
+    () => undefined,
+  );
   const [error, setError] = createSignal<string | null>(null);
   const [queue, setQueue] = createSignal<QueueSummary | null>(null);
 
@@ -520,6 +528,8 @@ export function createLibrary() {
     videos: videos as Accessor<VideoCard[]>,
     /** True once the database is open. */
     ready: ready as Accessor<boolean>,
+    /** True while a new profile's database is being made: the library is known to be empty meanwhile. */
+    knownEmpty: () => knownEmpty() && !ready() && error() === null,
     /** Why the library cannot be used in this tab (e.g. it is open in another tab). */
     error: error as Accessor<string | null>,
     /** How far the current run of work has got ("Indexing 2 of 5 — about 40 s left"); null when nothing is in progress. */

@@ -6,9 +6,7 @@ import { DB_EXTENSIONS } from './extensions.ts';
 import { DB_IMAGE_PATH, imageTar, tarFileCount } from './image.ts';
 import type { DatabaseStorage } from './open.ts';
 
-/** The OPFS folder (what `opfs-ahp://heimdex` names); its state.txt is opfs-ahp's index, written on first open. */
-const FOLDER = 'heimdex';
-const INDEX_FILE = 'state.txt';
+import { DB_FOLDER as FOLDER, isFreshProfile } from './location.ts';
 const IMAGE_TIMEOUT_MS = 30_000;
 /** Spare access handles opfs-ahp keeps (its maintainedPoolSize): PostgreSQL creates a few files as it starts. */
 const SPARE_HANDLES = 100;
@@ -26,16 +24,7 @@ async function closeQuietly(fs: OpfsAhpFS): Promise<void> {
 
 export function opfsStorage(): DatabaseStorage {
   return {
-    async isFresh() {
-      const root = await navigator.storage.getDirectory();
-      try {
-        await (await root.getDirectoryHandle(FOLDER)).getFileHandle(INDEX_FILE);
-        return false;
-      } catch (error) {
-        if (isNotFound(error)) return true;
-        throw error;
-      }
-    },
+    isFresh: isFreshProfile,
 
     async loadImage() {
       const response = await fetch(new URL(`${import.meta.env.BASE_URL}${DB_IMAGE_PATH}`, self.location.href), {

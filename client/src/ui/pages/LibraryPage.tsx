@@ -19,7 +19,7 @@ export function LibraryPage(): JSX.Element {
   const bytes = () => formatBytes(videos.reduce((sum, video) => sum + (video.sizeBytes ?? 0), 0));
 
   return (
-    <section class="page library" aria-labelledby="library-heading">
+    <section class="page library" aria-labelledby="library-heading" data-ready={library.ready() ? 'true' : 'false'}>
       <header class="page-header">
         <div>
           <h1 id="library-heading" tabIndex={-1}>
@@ -81,7 +81,7 @@ export function LibraryPage(): JSX.Element {
             <p>Close the other Heimdex tab or window, then reload this one.</p>
           </div>
         </Match>
-        <Match when={!library.ready()}>
+        <Match when={!library.ready() && !library.knownEmpty()}>
           <OpeningLibrary />
         </Match>
         <Match when={true}>
