@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { sampleManifest } from './testing/fixtures.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   defaultModel,
@@ -129,39 +130,7 @@ function serveDir(root: string, spaFallback: boolean): Promise<{ base: string; s
 
 describe('loadModelManifest', () => {
   let root: string;
-  const manifest: ModelManifest = parseModelManifest({
-    schemaVersion: 1,
-    models: [
-      {
-        id: 'ocr-a',
-        name: 'A',
-        task: 'ocr',
-        default: true,
-        vectorSize: null,
-        license: 'MIT',
-        dtype: 'fp32',
-        source: { kind: 'npm', package: 'p', version: '1', path: 'assets' },
-        files: [
-          { path: 'ocr/a.onnx', from: 'a.onnx', bytes: 5, sha256: 'a'.repeat(64) },
-          { path: 'ocr/b.txt', from: 'b.txt', bytes: 3, sha256: 'b'.repeat(64) },
-        ],
-      },
-      {
-        id: 'clip-b',
-        name: 'B',
-        task: 'visual',
-        default: true,
-        vectorSize: 512,
-        license: 'MIT',
-        dtype: { vision_model: 'fp32', text_model: 'q8' },
-        source: { kind: 'hub', repo: 'org/b', revision: 'main', url: 'https://example.invalid/org/b' },
-        files: [
-          { path: 'org/b/config.json', bytes: null, sha256: null },
-          { path: 'org/b/onnx/vision_model.onnx', bytes: null, sha256: null },
-        ],
-      },
-    ],
-  });
+  const manifest: ModelManifest = sampleManifest();
 
   beforeAll(() => {
     root = mkdtempSync(join(tmpdir(), 'heimdex-presence-'));

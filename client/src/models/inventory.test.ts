@@ -1,43 +1,11 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { parseModelManifest, type ModelEntry } from '../ml/registry.ts';
+import type { ModelEntry } from '../ml/registry.ts';
+import { sampleManifest } from '../ml/testing/fixtures.ts';
 import { downloadSources, holdingOf, storedStatuses, type StoredFile } from './inventory.ts';
 import { emptyLock, type ModelsLock } from './lock.ts';
 
-const manifest = parseModelManifest({
-  schemaVersion: 1,
-  models: [
-    {
-      id: 'ocr-a',
-      name: 'A',
-      task: 'ocr',
-      default: true,
-      vectorSize: null,
-      license: 'MIT',
-      dtype: 'fp32',
-      source: { kind: 'npm', package: 'p', version: '1', path: 'assets' },
-      files: [
-        { path: 'ocr/a.onnx', from: 'a.onnx', bytes: 5, sha256: 'a'.repeat(64) },
-        { path: 'ocr/b.txt', from: 'b.txt', bytes: 3, sha256: 'b'.repeat(64) },
-      ],
-    },
-    {
-      id: 'clip-b',
-      name: 'B',
-      task: 'visual',
-      default: true,
-      vectorSize: 512,
-      license: 'MIT',
-      approxBytes: 90_000_000,
-      dtype: { vision_model: 'fp32', text_model: 'q8' },
-      source: { kind: 'hub', repo: 'org/b', revision: 'main', url: 'https://hub.example/org/b' },
-      files: [
-        { path: 'org/b/config.json', bytes: null, sha256: null },
-        { path: 'org/b/onnx/vision model.onnx', bytes: null, sha256: null },
-      ],
-    },
-  ],
-});
+const manifest = sampleManifest('https://hub.example/org/b');
 const [ocr, clip] = manifest.models as [ModelEntry, ModelEntry];
 const stored = (...files: StoredFile[]) => new Map(files.map((f) => [f.path, f]));
 

@@ -1,27 +1,9 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import type { ModelStatus } from '../ml/registry.ts';
+import { modelStatus } from '../ml/testing/fixtures.ts';
 import { describeModel, describeReembed, devicesInUse, sortModels } from './models.ts';
 
-function status(overrides: Partial<ModelStatus> = {}): ModelStatus {
-  return {
-    id: 'm',
-    name: 'M',
-    task: 'ocr',
-    present: true,
-    downloadBytes: 16_000_000,
-    downloadBytesExact: true,
-    storedBytes: 16_000_000,
-    bundled: true,
-    loaded: false,
-    device: null,
-    loadMs: null,
-    error: null,
-    default: true,
-    selected: true,
-    ...overrides,
-  };
-}
+const status = modelStatus;
 
 describe('describeModel', () => {
   it('says a model is on this device, and where and how fast it loaded once used', () => {

@@ -1,5 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
+import { modelStatus } from '../ml/testing/fixtures.ts';
 import type { ModelStatus } from '../ml/registry.ts';
 import {
   clipFileName,
@@ -81,23 +82,8 @@ describe('clipFileName', () => {
 });
 
 describe('modelNotes', () => {
-  function model(overrides: Partial<ModelStatus> & Pick<ModelStatus, 'id' | 'task'>): ModelStatus {
-    return {
-      name: overrides.id,
-      present: true,
-      downloadBytes: null,
-      downloadBytesExact: false,
-      storedBytes: 0,
-      bundled: false,
-      loaded: false,
-      device: null,
-      loadMs: null,
-      error: null,
-      default: true,
-      selected: true,
-      ...overrides,
-    };
-  }
+  const model = (overrides: Partial<ModelStatus> & Pick<ModelStatus, 'id' | 'task'>) =>
+    modelStatus({ downloadBytes: null, downloadBytesExact: false, storedBytes: 0, bundled: false, ...overrides });
   const installed: ModelStatus[] = [
     model({ id: 'whisper-base', task: 'speech' }),
     model({ id: 'ppocr-v4', task: 'ocr' }),

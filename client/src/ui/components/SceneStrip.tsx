@@ -62,16 +62,7 @@ export function SceneStrip(props: { scenes: SceneCard[]; activeIdx: number | nul
       data-more-before={edges.before() ? 'true' : 'false'}
       data-more-after={edges.after() ? 'true' : 'false'}
     >
-      <button
-        type="button"
-        class="scene-strip-scroll scene-strip-scroll--before"
-        data-testid="scene-strip-before"
-        aria-label="Show earlier scenes"
-        hidden={!edges.before()}
-        onClick={(event) => scrollByPage(-1, event.currentTarget)}
-      >
-        <Icon name="back" />
-      </button>
+      <ScrollButton side="before" shown={edges.before()} onClick={(button) => scrollByPage(-1, button)} />
       <ol class="scene-strip" ref={strip} onKeyDown={onKeyDown}>
         <For each={props.scenes}>
           {(scene, position) => {
@@ -127,16 +118,23 @@ export function SceneStrip(props: { scenes: SceneCard[]; activeIdx: number | nul
           }}
         </For>
       </ol>
-      <button
-        type="button"
-        class="scene-strip-scroll scene-strip-scroll--after"
-        data-testid="scene-strip-after"
-        aria-label="Show later scenes"
-        hidden={!edges.after()}
-        onClick={(event) => scrollByPage(1, event.currentTarget)}
-      >
-        <Icon name="next" />
-      </button>
+      <ScrollButton side="after" shown={edges.after()} onClick={(button) => scrollByPage(1, button)} />
     </div>
+  );
+}
+
+/** ◀ or ▶ at an end of the strip, shown while there are scenes beyond that end. */
+function ScrollButton(props: { side: 'before' | 'after'; shown: boolean; onClick: (button: HTMLButtonElement) => void }): JSX.Element {
+  return (
+    <button
+      type="button"
+      class={`scene-strip-scroll scene-strip-scroll--${props.side}`}
+      data-testid={`scene-strip-${props.side}`}
+      aria-label={props.side === 'before' ? 'Show earlier scenes' : 'Show later scenes'}
+      hidden={!props.shown}
+      onClick={(event) => props.onClick(event.currentTarget)}
+    >
+      <Icon name={props.side === 'before' ? 'back' : 'next'} />
+    </button>
   );
 }
