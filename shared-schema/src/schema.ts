@@ -5,6 +5,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import {
   bigint,
   boolean,
+  check,
   customType,
   doublePrecision,
   index,
@@ -321,3 +322,31 @@ export const rateLimits = pgTable('rate_limits', {
   windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
   count: integer('count').notNull().default(0),
 });
+
+/**
+ * Content-addressed images the index points at (scene thumbnails, face crops), kept by the sync server.
+ * One row per user and hash: the same bytes uploaded by two users are stored twice, so that nothing (timing,
+ * a skipped upload, a HEAD answer) ever tells one user what another holds. Thumbnails are small and rarely
+ * shared between people, so deduplicating across users would save little for that risk.
+ * `size_bytes` is kept beside the bytes so quota sums never read the bytes themselves.
+ */
+export const blobs = pgTable(
+  'blobs',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.userId, { onDelete: 'cascade' }),
+    /** Lowercase hex sha256 of `bytes`, checked by the server on upload. */
+    sha256: text('sha256').notNull(),
+    contentType: text('content_type').notNull(),
+    sizeBytes: integer('size_bytes').notNull(),
+    bytes: bytea('bytes').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.userId, t.sha256] }),
+    check('blobs_sha256_hex', sql`${t.sha256} ~ '^[0-9a-f]{64}$'`),
+    check('blobs_content_type', sql`${t.contentType} in ('image/jpeg', 'image/png', 'image/webp')`),
+    check('blobs_size_matches', sql`${t.sizeBytes} = octet_length(${t.bytes})`),
+  ],
+);

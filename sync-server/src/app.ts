@@ -3,6 +3,9 @@ import { HTTPException } from 'hono/http-exception';
 import { randomBytes } from 'node:crypto';
 import { makeAuthRepo } from './auth/repository.ts';
 import { authRoutes, type AuthRateLimits } from './auth/routes.ts';
+import { makeBlobRepo } from './blobs/repository.ts';
+import { blobRoutes, DEFAULT_BLOB_MAX_BYTES } from './blobs/routes.ts';
+import { UNLIMITED_BLOB_QUOTA, type BlobQuota } from './blobs/quota.ts';
 import { makeRateLimitRepo } from './rate-limit/repository.ts';
 import { makeAuthService, type AuthSettings } from './auth/service.ts';
 import type { OpenDatabase } from './db/open.ts';
@@ -19,10 +22,12 @@ export interface AppDeps {
   log?: (line: string) => void;
   /** Token signing and password hashing; a random secret when omitted (tests). */
   auth?: Partial<AuthSettings> & { trustProxy?: boolean; rateLimits?: AuthRateLimits };
+  /** Thumbnails and face crops: the size limit per blob (2 MB when omitted) and the storage quota (none when omitted). */
+  blobs?: { maxBytes?: number; quota?: BlobQuota };
 }
 
 /** The whole server as a Hono app, without a socket: tests call `app.request()`. */
-export function buildApp({ database, staticDir, log = () => {}, auth = {} }: AppDeps) {
+export function buildApp({ database, staticDir, log = () => {}, auth = {}, blobs = {} }: AppDeps) {
   const app = new Hono();
   const jwtSecret = auth.jwtSecret ?? randomBytes(32).toString('base64url');
   const authService = makeAuthService(makeAuthRepo(database.db), { ...auth, jwtSecret });
@@ -36,6 +41,14 @@ export function buildApp({ database, staticDir, log = () => {}, auth = {} }: App
       trustProxy: auth.trustProxy ?? false,
       rateLimits: makeRateLimitRepo(database.db),
       ...(auth.rateLimits ? { limits: auth.rateLimits } : {}),
+    }),
+  );
+  app.route(
+    '/blobs',
+    blobRoutes(makeBlobRepo(database.db), {
+      jwtSecret,
+      maxBytes: blobs.maxBytes ?? DEFAULT_BLOB_MAX_BYTES,
+      quota: blobs.quota ?? UNLIMITED_BLOB_QUOTA,
     }),
   );
   if (staticDir) app.route('/', staticRoutes(staticDir));

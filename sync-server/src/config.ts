@@ -5,6 +5,8 @@ const envSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   /** Postgres with pgvector. Unset: an embedded PGlite database in DATA_DIR. */
   DATABASE_URL: z.string().url().optional(),
+  /** Connections each instance may open to DATABASE_URL (postgres.js's default, 10, when unset). */
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(1000).optional(),
   DATA_DIR: z.string().default('.data'),
   /** The built client (vite build output). */
   STATIC_DIR: z.string().default('dist'),
@@ -14,7 +16,12 @@ const envSchema = z.object({
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   /** Read the client address from X-Forwarded-For (only behind a proxy that sets it). */
   TRUST_PROXY: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  /** The largest thumbnail or face crop accepted, in bytes (2 MB when unset). */
+  BLOB_MAX_BYTES: z.coerce.number().int().min(1024).optional(),
 });
+
+/** Every variable the server reads: a deployment setting anything else is a typo. */
+export const CONFIG_KEYS = Object.keys(envSchema.shape) as (keyof Config)[];
 
 export type Config = z.infer<typeof envSchema>;
 

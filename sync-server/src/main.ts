@@ -1,24 +1,42 @@
+import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
 import { buildApp } from './app.ts';
 import { resolveJwtSecret } from './auth/secret.ts';
 import { loadConfig } from './config.ts';
 import { openDatabase } from './db/open.ts';
+import { closeGracefully } from './shutdown.ts';
+
+/** Under Docker's default 10 s between SIGTERM and SIGKILL, so the database is always closed cleanly. */
+const SHUTDOWN_GRACE_MS = 8_000;
 
 const config = loadConfig();
 const log = config.LOG_LEVEL === 'silent' ? () => {} : (line: string) => console.log(line);
-const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR });
+const database = await openDatabase({ databaseUrl: config.DATABASE_URL, dataDir: config.DATA_DIR, poolMax: config.DATABASE_POOL_MAX });
 const jwtSecret = resolveJwtSecret({ configured: config.JWT_SECRET, production: config.NODE_ENV === 'production', dataDir: config.DATA_DIR });
-const app = buildApp({ database, staticDir: config.STATIC_DIR, log, auth: { jwtSecret, trustProxy: config.TRUST_PROXY } });
+const app = buildApp({
+  database,
+  staticDir: config.STATIC_DIR,
+  log,
+  auth: { jwtSecret, trustProxy: config.TRUST_PROXY },
+  blobs: { maxBytes: config.BLOB_MAX_BYTES },
+});
 
+// serve() makes a plain node:http server (no TLS, no HTTP/2 options given).
 const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
   // Tests read this line to learn the port when PORT=0.
   log(`Heimdex listening on http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${info.port} (database: ${database.kind})`);
-});
+}) as Server;
 
-async function shutdown() {
-  server.close();
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  log(`${signal}: finishing the requests in flight, then stopping`);
+  const outcome = await closeGracefully(server, SHUTDOWN_GRACE_MS);
+  if (outcome === 'forced') log(`some requests were still running after ${SHUTDOWN_GRACE_MS / 1000} s and were cut`);
   await database.close();
+  log('Heimdex stopped');
   process.exit(0);
 }
-process.on('SIGINT', shutdown);
-process.on('SIGTERM', shutdown);
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));

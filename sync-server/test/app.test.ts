@@ -93,4 +93,10 @@ describe('config', () => {
   it('defaults to the embedded database', () => {
     expect(loadConfig({}).DATABASE_URL).toBeUndefined();
   });
+  it('reads the pool size and the blob limit as numbers, and refuses nonsense', () => {
+    expect(loadConfig({ DATABASE_POOL_MAX: '20', BLOB_MAX_BYTES: '4194304' })).toMatchObject({ DATABASE_POOL_MAX: 20, BLOB_MAX_BYTES: 4194304 });
+    expect(loadConfig({}).DATABASE_POOL_MAX).toBeUndefined();
+    expect(() => loadConfig({ DATABASE_POOL_MAX: '0' })).toThrow(/DATABASE_POOL_MAX/);
+    expect(() => loadConfig({ BLOB_MAX_BYTES: 'big' })).toThrow(/BLOB_MAX_BYTES/);
+  });
 });
