@@ -38,6 +38,8 @@ const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull(
 const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
 
 export const userTier = pgEnum('user_tier', ['FREE', 'PRO', 'ENTERPRISE']);
+/** What a single-use emailed token is good for (the table is shared by both kinds). */
+export const emailTokenPurpose = pgEnum('email_token_purpose', ['VERIFY_EMAIL', 'RESET_PASSWORD']);
 export const videoState = pgEnum('video_state', [
   'UPLOADING',
   'VALIDATING',
@@ -70,7 +72,10 @@ export const jobStage = pgEnum('job_stage', [
 export const users = pgTable('users', {
   userId: uuid('user_id').primaryKey().defaultRandom(),
   email: text('email').notNull().unique(),
-  passwordHash: text('password_hash').notNull(),
+  /** Null for an account created from a Supabase sign-in: it has no password here until one is reset. */
+  passwordHash: text('password_hash'),
+  /** The Supabase user id (`sub`) an account was created from or linked to; null for local accounts. */
+  externalId: text('external_id').unique(),
   tier: userTier('tier').notNull().default('FREE'),
   emailVerifiedAt: timestamp('email_verified_at', { withTimezone: true }),
   createdAt: createdAt(),
@@ -293,16 +298,23 @@ export const refreshTokens = pgTable(
   (t) => [index('refresh_tokens_user_idx').on(t.userId), index('refresh_tokens_family_idx').on(t.familyId)],
 );
 
-export const emailVerificationTokens = pgTable('email_verification_tokens', {
-  tokenId: uuid('token_id').primaryKey().defaultRandom(),
-  userId: uuid('user_id')
-    .notNull()
-    .references(() => users.userId, { onDelete: 'cascade' }),
-  tokenHash: text('token_hash').notNull().unique(),
-  expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
-  usedAt: timestamp('used_at', { withTimezone: true }),
-  createdAt: createdAt(),
-});
+/** Emailed single-use tokens (email verification, password reset); only their sha256 is stored. */
+export const emailVerificationTokens = pgTable(
+  'email_verification_tokens',
+  {
+    tokenId: uuid('token_id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.userId, { onDelete: 'cascade' }),
+    /** Added after the table: existing rows were verification tokens, hence the default. */
+    purpose: emailTokenPurpose('purpose').notNull().default('VERIFY_EMAIL'),
+    tokenHash: text('token_hash').notNull().unique(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('email_verification_tokens_user_idx').on(t.userId, t.purpose)],
+);
 
 export const auditEvents = pgTable(
   'audit_events',

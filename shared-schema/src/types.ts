@@ -1,4 +1,4 @@
-import type { jobStage, jobState, scenes, transcriptSegments, videoState, videos, jobs } from './schema.ts';
+import type { jobStage, jobState, scenes, transcriptSegments, userTier, videoState, videos, jobs } from './schema.ts';
 
 export type Video = typeof videos.$inferSelect;
 export type NewVideo = typeof videos.$inferInsert;
@@ -9,3 +9,4 @@ export type TranscriptSegment = typeof transcriptSegments.$inferSelect;
 export type VideoState = (typeof videoState.enumValues)[number];
 export type JobState = (typeof jobState.enumValues)[number];
 export type JobStage = (typeof jobStage.enumValues)[number];
+export type UserTier = (typeof userTier.enumValues)[number];

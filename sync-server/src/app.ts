@@ -1,17 +1,22 @@
 import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { randomBytes } from 'node:crypto';
+import { makeAccountService } from './auth/account-service.ts';
+import { makeBearerVerifier } from './auth/bearer.ts';
+import { requireUser } from './auth/middleware.ts';
 import { makeAuthRepo } from './auth/repository.ts';
 import { authRoutes, type AuthRateLimits } from './auth/routes.ts';
+import { makeAuthService, type AuthSettings } from './auth/service.ts';
 import { makeBlobRepo } from './blobs/repository.ts';
 import { blobRoutes, DEFAULT_BLOB_MAX_BYTES } from './blobs/routes.ts';
-import { UNLIMITED_BLOB_QUOTA, type BlobQuota } from './blobs/quota.ts';
-import { makeRateLimitRepo } from './rate-limit/repository.ts';
-import { makeAuthService, type AuthSettings } from './auth/service.ts';
 import type { OpenDatabase } from './db/open.ts';
 import { healthRoutes } from './health/routes.ts';
+import { developmentLogMailer, type Mailer } from './mail/mailer.ts';
 import { crossOriginIsolation } from './middleware/isolation.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
+import { DEFAULT_TIER_QUOTAS, type TierQuotas } from './quota/limits.ts';
+import { makeQuotaService } from './quota/service.ts';
+import { makeRateLimitRepo } from './rate-limit/repository.ts';
 import { modelOrigins } from './static/model-origins.ts';
 import { staticRoutes } from './static/routes.ts';
 
@@ -21,36 +26,58 @@ export interface AppDeps {
   staticDir?: string;
   log?: (line: string) => void;
   /** Token signing and password hashing; a random secret when omitted (tests). */
-  auth?: Partial<AuthSettings> & { trustProxy?: boolean; rateLimits?: AuthRateLimits };
-  /** Thumbnails and face crops: the size limit per blob (2 MB when omitted) and the storage quota (none when omitted). */
-  blobs?: { maxBytes?: number; quota?: BlobQuota };
+  auth?: Partial<AuthSettings> & {
+    trustProxy?: boolean;
+    rateLimits?: Partial<AuthRateLimits>;
+    /** Accept Supabase access tokens signed with this secret. */
+    supabaseJwtSecret?: string;
+  };
+  /** Outgoing email; by default its links are printed through `log` (development). */
+  mailer?: Mailer;
+  /** The base of the links in emails. */
+  publicUrl?: string;
+  /** What each plan holds (the configuration's defaults when omitted). */
+  quotas?: TierQuotas;
+  /** Thumbnails and face crops: the size limit per blob (2 MB when omitted). */
+  blobs?: { maxBytes?: number };
 }
 
 /** The whole server as a Hono app, without a socket: tests call `app.request()`. */
-export function buildApp({ database, staticDir, log = () => {}, auth = {}, blobs = {} }: AppDeps) {
+export function buildApp({
+  database,
+  staticDir,
+  log = () => {},
+  auth = {},
+  mailer = developmentLogMailer(log),
+  publicUrl = 'http://localhost:8787',
+  quotas = DEFAULT_TIER_QUOTAS,
+  blobs = {},
+}: AppDeps) {
   const app = new Hono();
   const jwtSecret = auth.jwtSecret ?? randomBytes(32).toString('base64url');
-  const authService = makeAuthService(makeAuthRepo(database.db), { ...auth, jwtSecret });
+  const authRepo = makeAuthRepo(database.db);
+  const sessions = makeAuthService(authRepo, { ...auth, jwtSecret });
+  const account = makeAccountService(authRepo, sessions, { mailer, publicUrl, log, ...(auth.scrypt ? { scrypt: auth.scrypt } : {}) });
+  const supabase = auth.supabaseJwtSecret ? { jwtSecret: auth.supabaseJwtSecret, repo: authRepo } : undefined;
+  /** Every route that needs a signed-in user uses this one (our tokens, and Supabase's when configured). */
+  const signedIn = requireUser(makeBearerVerifier({ jwtSecret, ...(supabase ? { supabase } : {}) }));
+  const quota = makeQuotaService({ db: database.db, blobBytesUsed: (db, userId) => makeBlobRepo(db).totalBytes(userId), quotas });
+
   app.use('*', crossOriginIsolation());
   app.use('*', securityHeaders({ modelOrigins: modelOrigins(staticDir) }));
-  app.route('/health', healthRoutes(database));
+  app.route('/health', healthRoutes(database, { supabase: supabase !== undefined, smtp: mailer.kind === 'smtp' }));
   app.route(
     '/auth',
-    authRoutes(authService, {
-      jwtSecret,
+    authRoutes({
+      sessions,
+      account,
+      signedIn,
       trustProxy: auth.trustProxy ?? false,
       rateLimits: makeRateLimitRepo(database.db),
       ...(auth.rateLimits ? { limits: auth.rateLimits } : {}),
     }),
   );
-  app.route(
-    '/blobs',
-    blobRoutes(makeBlobRepo(database.db), {
-      jwtSecret,
-      maxBytes: blobs.maxBytes ?? DEFAULT_BLOB_MAX_BYTES,
-      quota: blobs.quota ?? UNLIMITED_BLOB_QUOTA,
-    }),
-  );
+  app.route('/blobs', blobRoutes(makeBlobRepo(database.db), { signedIn, maxBytes: blobs.maxBytes ?? DEFAULT_BLOB_MAX_BYTES, quota }));
   if (staticDir) app.route('/', staticRoutes(staticDir));
   app.notFound((c) => c.json({ error: 'Not found' }, 404));
   app.onError((err, c) => {

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { openDatabase, type OpenDatabase } from '../src/db/open.ts';
+import { mailerFromConfig } from '../src/mail/from-config.ts';
 
 let database: OpenDatabase;
 let staticDir: string;
@@ -98,5 +99,24 @@ describe('config', () => {
     expect(loadConfig({}).DATABASE_POOL_MAX).toBeUndefined();
     expect(() => loadConfig({ DATABASE_POOL_MAX: '0' })).toThrow(/DATABASE_POOL_MAX/);
     expect(() => loadConfig({ BLOB_MAX_BYTES: 'big' })).toThrow(/BLOB_MAX_BYTES/);
+  });
+
+  it('needs a sender with SMTP, one way of naming the server, and a Supabase secret unlike our own', () => {
+    expect(() => loadConfig({ SMTP_URL: 'smtp://mail.example.org:587' })).toThrow(/MAIL_FROM: is required when SMTP is configured/);
+    expect(() => loadConfig({ SMTP_URL: 'http://mail.example.org', MAIL_FROM: 'a@b.c' })).toThrow(/SMTP_URL: must start with smtp:\/\/ or smtps:\/\//);
+    expect(() => loadConfig({ SMTP_URL: 'smtp://a', SMTP_HOST: 'b', MAIL_FROM: 'a@b.c' })).toThrow(/set SMTP_URL or SMTP_HOST, not both/);
+    const secret = 'x'.repeat(40);
+    expect(() => loadConfig({ JWT_SECRET: secret, SUPABASE_JWT_SECRET: secret })).toThrow(/SUPABASE_JWT_SECRET: must differ from JWT_SECRET/);
+  });
+  it('sends mail over SMTP when configured; otherwise prints links only outside production', () => {
+    const log = () => {};
+    expect(mailerFromConfig(loadConfig({ SMTP_HOST: 'mail.example.org', MAIL_FROM: 'a@b.c' }), log).kind).toBe('smtp');
+    expect(mailerFromConfig(loadConfig({}), log).kind).toBe('development-log');
+    expect(mailerFromConfig(loadConfig({ NODE_ENV: 'production' }), log).kind).toBe('off');
+  });
+  it('has quotas per plan, each configurable', () => {
+    const config = loadConfig({ QUOTA_PRO_SCENES: '250000' });
+    expect(config).toMatchObject({ QUOTA_FREE_SCENES: 5000, QUOTA_PRO_SCENES: 250000, QUOTA_ENTERPRISE_SCENES: 1_000_000 });
+    expect(() => loadConfig({ QUOTA_FREE_BLOB_BYTES: '-1' })).toThrow(/QUOTA_FREE_BLOB_BYTES/);
   });
 });

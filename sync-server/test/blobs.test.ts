@@ -4,9 +4,9 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { HTTPException } from 'hono/http-exception';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
+import { DEFAULT_TIER_QUOTAS } from '../src/quota/limits.ts';
 import { makeBlobRepo } from '../src/blobs/repository.ts';
 import type { OpenDatabase } from '../src/db/open.ts';
 import { TEST_DATABASES } from './databases.ts';
@@ -167,23 +167,19 @@ describe.each(TEST_DATABASES)('blobs on $name', ({ open }) => {
     expect((await get('not.a.token', hash)).status).toBe(401);
   });
 
-  it('asks the quota before storing new bytes, and passes its refusal on', async () => {
-    const asked: [string, number][] = [];
-    const quota = {
-      async checkBlobBytes(userId: string, adding: number) {
-        asked.push([userId, adding]);
-        if (adding > 600) throw new HTTPException(413, { message: 'Your plan allows 600 bytes of images; 0 are used.' });
-      },
-    };
-    const limited = buildApp({ database, auth: { jwtSecret: SECRET }, blobs: { quota } });
+  it('keeps a user within their plan’s blob bytes, counting only new bytes', async () => {
+    const used = await makeBlobRepo(database.db).totalBytes(bob.userId);
     const small = webpWith('fits');
+    const quotas = { ...DEFAULT_TIER_QUOTAS, FREE: { scenes: 5000, blobBytes: used + small.byteLength + 100 } };
+    const limited = buildApp({ database, auth: { jwtSecret: SECRET }, quotas });
     expect((await put(bob.token, small, { type: 'image/webp', on: limited })).status).toBe(201);
-    expect((await put(bob.token, small, { type: 'image/webp', on: limited })).status).toBe(200);
+    expect((await put(bob.token, small, { type: 'image/webp', on: limited })).status).toBe(200); // already stored: adds nothing
     const refused = await put(bob.token, JPEG.subarray(0, 700), { on: limited });
     expect(refused.status).toBe(413);
-    expect(await refused.json()).toEqual({ error: 'Your plan allows 600 bytes of images; 0 are used.' });
+    const body = (await refused.json()) as { error: string; quota: { limit: string; adding: number } };
+    expect(body.error).toMatch(/^Your FREE plan holds .* of thumbnails and face crops; .* are used and this change adds 700 bytes\.$/);
+    expect(body.quota).toMatchObject({ limit: 'blobBytes', adding: 700 });
     expect((await get(bob.token, sha256(JPEG.subarray(0, 700)), 'HEAD')).status).toBe(404);
-    expect(asked).toEqual([[bob.userId, small.byteLength], [bob.userId, 700]]); // the re-upload asked nothing
   });
 });
 

@@ -2,3 +2,4 @@
 // A subpath of its own (`@heimdex/shared-schema/protocol`): zod stays out of bundles that only need the schema.
 export * from './auth.ts';
 export * from './blobs.ts';
+export * from './quota.ts';

@@ -1,27 +1,18 @@
-// Requires a valid access token (Authorization: Bearer …) and puts its user id on the context.
+// Requires a valid bearer token (Authorization: Bearer …) and puts its user id on the context.
 import { createMiddleware } from 'hono/factory';
-import { HTTPException } from 'hono/http-exception';
-import { verifyAccessToken } from './tokens.ts';
+import { jsonError } from '../middleware/json-error.ts';
+import type { BearerVerifier } from './bearer.ts';
 
 export type AuthEnv = { Variables: { userId: string } };
 
-export function requireUser(jwtSecret: string) {
+export function requireUser(verifyBearer: BearerVerifier) {
   return createMiddleware<AuthEnv>(async (c, next) => {
-    const header = c.req.header('authorization') ?? '';
-    const match = /^Bearer ([A-Za-z0-9_\-.]+)$/.exec(header);
-    const refuse = (message: string) =>
-      new HTTPException(401, {
-        res: new Response(JSON.stringify({ error: message }), {
-          status: 401,
-          headers: { 'content-type': 'application/json', 'www-authenticate': 'Bearer' },
-        }),
-      });
+    const match = /^Bearer ([A-Za-z0-9_\-.]+)$/.exec(c.req.header('authorization') ?? '');
+    const refuse = (error: string) => jsonError(401, { error }, { 'www-authenticate': 'Bearer' });
     if (!match) throw refuse('Sign in first.');
-    try {
-      c.set('userId', await verifyAccessToken(match[1]!, jwtSecret));
-    } catch {
-      throw refuse('Your session has expired. Sign in again.');
-    }
+    const userId = await verifyBearer(match[1]!);
+    if (!userId) throw refuse('Your session has expired. Sign in again.');
+    c.set('userId', userId);
     await next();
   });
 }

@@ -5,7 +5,7 @@ import type { PublicUser, SessionResponse } from '@heimdex/shared-schema/protoco
 import { HTTPException } from 'hono/http-exception';
 import { hashPassword, OWASP_SCRYPT, verifyAgainstNothing, verifyPassword, type ScryptCost } from './passwords.ts';
 import type { AuthRepo, UserRow } from './repository.ts';
-import { hashToken, newRefreshToken, signAccessToken } from './tokens.ts';
+import { hashToken, newOpaqueToken, signAccessToken } from './tokens.ts';
 
 export interface AuthSettings {
   jwtSecret: string;
@@ -46,12 +46,15 @@ export function makeAuthService(repo: AuthRepo, settings: AuthSettings) {
   }
 
   async function startSession(user: UserRow): Promise<SessionResponse> {
-    const token = newRefreshToken();
+    const token = newOpaqueToken();
     await repo.insertRefreshToken({ userId: user.userId, tokenHash: hashToken(token), familyId: crypto.randomUUID(), expiresAt: expiry() });
     return issue(user, token);
   }
 
   return {
+    /** A new session family for a user (after registering, signing in, or changing the password). */
+    startSession,
+
     async register(input: { email: string; password: string }, ip: string | null): Promise<SessionResponse> {
       const user = await repo.createUser(input.email, await hashPassword(input.password, cost));
       if (!user) throw new HTTPException(409, { message: 'An account with this email already exists. Sign in instead.' });
@@ -61,7 +64,8 @@ export function makeAuthService(repo: AuthRepo, settings: AuthSettings) {
 
     async login(input: { email: string; password: string }, ip: string | null): Promise<SessionResponse> {
       const user = await repo.userByEmail(input.email);
-      const ok = user ? await verifyPassword(input.password, user.passwordHash) : await verifyAgainstNothing(input.password, cost);
+      // An account made from a Supabase sign-in has no password here: it fails like an unknown email.
+      const ok = user?.passwordHash ? await verifyPassword(input.password, user.passwordHash) : await verifyAgainstNothing(input.password, cost);
       if (!user || !ok) {
         await repo.audit({ userId: user?.userId ?? null, action: 'login_failed', ip });
         throw new HTTPException(401, { message: WRONG_LOGIN });
@@ -83,7 +87,7 @@ export function makeAuthService(repo: AuthRepo, settings: AuthSettings) {
       if (row.expiresAt.getTime() <= Date.now()) throw new HTTPException(401, { message: SESSION_ENDED });
       const user = await repo.userById(row.userId);
       if (!user) throw new HTTPException(401, { message: SESSION_ENDED });
-      const next = newRefreshToken();
+      const next = newOpaqueToken();
       const rotated = await repo.rotate(row.tokenId, { userId: row.userId, tokenHash: hashToken(next), familyId: row.familyId, expiresAt: expiry() });
       if (!rotated) return reuse(); // lost a race with another use of the same token
       return issue(user, next);

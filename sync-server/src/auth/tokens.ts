@@ -1,5 +1,6 @@
 // Access tokens: short-lived JWTs signed HS256 (the algorithm is named on both sides: a token claiming
-// another algorithm, or none, is refused). Refresh tokens: 256 random bits, stored only as a sha256 hash.
+// another algorithm, or none, is refused). Refresh tokens and emailed tokens: 256 random bits, stored only as
+// a sha256 hash.
 import { createHash, randomBytes } from 'node:crypto';
 import { sign, verify } from 'hono/jwt';
 
@@ -24,7 +25,8 @@ export async function verifyAccessToken(token: string, secret: string): Promise<
   return payload.sub;
 }
 
-export function newRefreshToken(): string {
+/** A refresh token, or the token of an emailed link. */
+export function newOpaqueToken(): string {
   return randomBytes(32).toString('base64url');
 }
 

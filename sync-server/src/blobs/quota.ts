@@ -1,5 +1,4 @@
-// Where a storage quota plugs into uploads. The accounts side provides the real one (per tier, configurable);
-// until it is given, every upload is allowed.
+// What uploads ask of the plan's storage quota (quota/service.ts provides it, per tier, configurable).
 
 export interface BlobQuota {
   /**
@@ -8,5 +7,3 @@ export interface BlobQuota {
    */
   checkBlobBytes(userId: string, adding: number): Promise<void>;
 }
-
-export const UNLIMITED_BLOB_QUOTA: BlobQuota = { checkBlobBytes: async () => {} };

@@ -4,7 +4,8 @@ import { createHash } from 'node:crypto';
 import { blobParams, blobUploadHeaders, type BlobUploadResponse } from '@heimdex/shared-schema/protocol';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { requireUser, type AuthEnv } from '../auth/middleware.ts';
+import type { MiddlewareHandler } from 'hono';
+import type { AuthEnv } from '../auth/middleware.ts';
 import { valid } from '../middleware/validate.ts';
 import { looksLike, TYPE_NAMES } from './image-signature.ts';
 import type { BlobQuota } from './quota.ts';
@@ -19,10 +20,10 @@ export const DEFAULT_BLOB_MAX_BYTES = 2 * 1024 * 1024;
  */
 const CACHE_HEADERS = { 'cache-control': 'private, max-age=31536000, immutable', vary: 'Authorization' };
 
-export function blobRoutes(repo: BlobRepo, opts: { jwtSecret: string; maxBytes: number; quota: BlobQuota }) {
+export function blobRoutes(repo: BlobRepo, opts: { signedIn: MiddlewareHandler<AuthEnv>; maxBytes: number; quota: BlobQuota }) {
   const tooLarge = `The image is too large: the limit is ${formatSize(opts.maxBytes)}.`;
   return new Hono<AuthEnv>()
-    .use('*', requireUser(opts.jwtSecret))
+    .use('*', opts.signedIn)
     .put(
       '/:sha256',
       valid('param', blobParams),

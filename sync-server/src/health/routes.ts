@@ -4,8 +4,14 @@ import { version } from '../version.ts';
 
 const startedAt = Date.now();
 
+/** Optional features, as configured: Supabase sign-in, and email really sent over SMTP. */
+export interface HealthFeatures {
+  supabase: boolean;
+  smtp: boolean;
+}
+
 /** `/health`: what this server is, whether its database answers, what it offers, how long it has run. */
-export function healthRoutes(database: OpenDatabase) {
+export function healthRoutes(database: OpenDatabase, features: HealthFeatures) {
   return new Hono().get('/', async (c) => {
     const ok = await database.ping();
     return c.json(
@@ -13,7 +19,7 @@ export function healthRoutes(database: OpenDatabase) {
         status: ok ? 'ok' : 'degraded',
         version,
         database: { kind: database.kind, ok },
-        features: { accounts: true, sync: false, search: false, supabase: false, smtp: false },
+        features: { accounts: true, sync: false, search: false, ...features },
         uptimeS: Math.round((Date.now() - startedAt) / 1000),
       },
       ok ? 200 : 503,
