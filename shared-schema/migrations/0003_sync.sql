@@ -15,6 +15,7 @@ CREATE TABLE "user_sync_state" (
 );
 --> statement-breakpoint
 DROP INDEX "videos_user_sha_idx";--> statement-breakpoint
+DROP INDEX "scenes_video_idx_idx";--> statement-breakpoint
 ALTER TABLE "devices" ADD COLUMN "last_batch_seq" bigint DEFAULT 0 NOT NULL;--> statement-breakpoint
 ALTER TABLE "face_profiles" ADD COLUMN "hlc" text;--> statement-breakpoint
 ALTER TABLE "face_profiles" ADD COLUMN "server_seq" bigint;--> statement-breakpoint
@@ -43,4 +44,5 @@ CREATE INDEX "scene_people_user_seq_idx" ON "scene_people" USING btree ("user_id
 CREATE INDEX "scenes_user_seq_idx" ON "scenes" USING btree ("user_id","server_seq");--> statement-breakpoint
 CREATE INDEX "transcript_segments_user_seq_idx" ON "transcript_segments" USING btree ("user_id","server_seq");--> statement-breakpoint
 CREATE INDEX "videos_user_seq_idx" ON "videos" USING btree ("user_id","server_seq");--> statement-breakpoint
+CREATE UNIQUE INDEX "scenes_video_idx_idx" ON "scenes" USING btree ("video_id","idx") WHERE "scenes"."deleted" = false;--> statement-breakpoint
 ALTER TABLE "videos" ADD CONSTRAINT "videos_user_device_sha_key" UNIQUE NULLS NOT DISTINCT("user_id","device_id","content_sha256");

@@ -187,7 +187,9 @@ export const scenes = pgTable(
     updatedAt: updatedAt(),
   },
   (t) => [
-    uniqueIndex('scenes_video_idx_idx').on(t.videoId, t.idx),
+    // Live scenes only: a re-index replaces a video's scenes under new ids, and the old ones stay behind as
+    // sync tombstones holding the same positions.
+    uniqueIndex('scenes_video_idx_idx').on(t.videoId, t.idx).where(sql`${t.deleted} = false`),
     index('scenes_user_idx').on(t.userId),
     index('scenes_user_seq_idx').on(t.userId, t.serverSeq),
     index('scenes_tsv_idx').using('gin', t.searchTsv),

@@ -5,6 +5,10 @@ import { makeAuthRepo } from './auth/repository.ts';
 import { authRoutes, type AuthRateLimits } from './auth/routes.ts';
 import { makeRateLimitRepo } from './rate-limit/repository.ts';
 import { makeAuthService, type AuthSettings } from './auth/service.ts';
+import { deviceRoutes } from './devices/routes.ts';
+import { clientIp } from './middleware/client-ip.ts';
+import { allowAll, type QuotaCheck } from './sync/quota.ts';
+import { DEFAULT_SYNC_RATE_LIMITS, syncGuard, syncRoutes, type SyncRateLimits } from './sync/routes.ts';
 import type { OpenDatabase } from './db/open.ts';
 import { healthRoutes } from './health/routes.ts';
 import { crossOriginIsolation } from './middleware/isolation.ts';
@@ -19,10 +23,15 @@ export interface AppDeps {
   log?: (line: string) => void;
   /** Token signing and password hashing; a random secret when omitted (tests). */
   auth?: Partial<AuthSettings> & { trustProxy?: boolean; rateLimits?: AuthRateLimits };
+  sync?: {
+    rateLimits?: SyncRateLimits;
+    /** Account limits checked inside every push (the accounts' tier quotas); none by default. */
+    checkQuota?: QuotaCheck;
+  };
 }
 
 /** The whole server as a Hono app, without a socket: tests call `app.request()`. */
-export function buildApp({ database, staticDir, log = () => {}, auth = {} }: AppDeps) {
+export function buildApp({ database, staticDir, log = () => {}, auth = {}, sync = {} }: AppDeps) {
   const app = new Hono();
   const jwtSecret = auth.jwtSecret ?? randomBytes(32).toString('base64url');
   const authService = makeAuthService(makeAuthRepo(database.db), { ...auth, jwtSecret });
@@ -38,6 +47,11 @@ export function buildApp({ database, staticDir, log = () => {}, auth = {} }: App
       ...(auth.rateLimits ? { limits: auth.rateLimits } : {}),
     }),
   );
+  const ipOf = (c: Parameters<typeof clientIp>[0]) => clientIp(c, auth.trustProxy ?? false);
+  const guard = syncGuard({ jwtSecret, rateLimits: makeRateLimitRepo(database.db), limits: sync.rateLimits ?? DEFAULT_SYNC_RATE_LIMITS, ipOf });
+  for (const path of ['/sync/*', '/devices', '/devices/*']) app.use(path, ...guard);
+  app.route('/devices', deviceRoutes(database.db, ipOf));
+  app.route('/sync', syncRoutes(database.db, { checkQuota: sync.checkQuota ?? allowAll, ipOf }));
   if (staticDir) app.route('/', staticRoutes(staticDir));
   app.notFound((c) => c.json({ error: 'Not found' }, 404));
   app.onError((err, c) => {
