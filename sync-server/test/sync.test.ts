@@ -389,6 +389,20 @@ describe.each(TEST_DATABASES)('sync on $name', ({ open }) => {
     expect(((await (await client.pull(0)).json()) as PullResponse).changes).toEqual([]); // nothing of the refused batch
   });
 
+  it('limits sync requests per user (429 with Retry-After), counted in the database', async () => {
+    const limited = buildApp({
+      database,
+      auth: { jwtSecret: SECRET, scrypt: TEST_SCRYPT },
+      sync: { rateLimits: { perUser: { name: `sync-user-${randomUUID()}`, limit: 3, windowS: 60 }, perIp: { name: 'sync-ip-test', limit: 1000, windowS: 60 } } },
+    });
+    const { token } = await newDevice();
+    const client = api(limited, token);
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await client.pull(0)).status);
+    expect(statuses).toEqual([200, 200, 200, 429]);
+    expect((await client.pull(0)).headers.get('retry-after')).toMatch(/^\d+$/);
+  });
+
   it('reports a row whose parent is not on the server and applies the rest', async () => {
     const { device } = await newDevice();
     const videoId = randomUUID();
