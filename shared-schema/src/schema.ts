@@ -17,6 +17,7 @@ import {
   real,
   text,
   timestamp,
+  unique,
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
@@ -36,6 +37,19 @@ const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataTyp
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
+
+/**
+ * Sync bookkeeping on every synced row (videos, scenes, transcript segments, faces, people and their links).
+ * `hlc`: the hybrid-logical-clock stamp of the row's last change (string order = last-writer-wins order);
+ * null until the row is first stamped (rows written before sync existed).
+ * `server_seq`: on the server, the user's monotonic change number given when the row last changed (what a
+ * pull cursor counts); null in the browser until the client keeps it.
+ * Both nullable so that the app's existing writes keep working unchanged.
+ */
+const syncColumns = () => ({
+  hlc: text('hlc'),
+  serverSeq: bigint('server_seq', { mode: 'number' }),
+});
 
 export const userTier = pgEnum('user_tier', ['FREE', 'PRO', 'ENTERPRISE']);
 /** What a single-use emailed token is good for (the table is shared by both kinds). */
@@ -89,6 +103,8 @@ export const devices = pgTable(
     userId: uuid('user_id').notNull(),
     name: text('name').notNull(),
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true }),
+    /** The last push batch applied from this device (the Replicache rule: the next one must be this + 1). */
+    lastBatchSeq: bigint('last_batch_seq', { mode: 'number' }).notNull().default(0),
     createdAt: createdAt(),
   },
   (t) => [index('devices_user_idx').on(t.userId)],
@@ -113,12 +129,17 @@ export const videos = pgTable(
     error: text('error'),
     metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
     deleted: boolean('deleted').notNull().default(false),
+    ...syncColumns(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
-    uniqueIndex('videos_user_sha_idx').on(t.userId, t.contentSha256),
+    // One row per file per device: two devices that index the same file each hold their own copy, so their
+    // synced rows never collide. The app's own videos have no device id yet; NULLS NOT DISTINCT keeps them
+    // unique per content as before (needs PostgreSQL 15+).
+    unique('videos_user_device_sha_key').on(t.userId, t.deviceId, t.contentSha256).nullsNotDistinct(),
     index('videos_user_state_idx').on(t.userId, t.state),
+    index('videos_user_seq_idx').on(t.userId, t.serverSeq),
   ],
 );
 
@@ -156,6 +177,8 @@ export const scenes = pgTable(
     transcript: text('transcript').notNull().default(''),
     ocrText: text('ocr_text').notNull().default(''),
     thumbnail: bytea('thumbnail'),
+    /** The thumbnail as a content-addressed blob (sha256, hex): what sync carries instead of the bytes. */
+    thumbnailSha256: text('thumbnail_sha256'),
     imageVec: vector('image_vec'),
     imageModel: text('image_model'),
     textVec: vector('text_vec'),
@@ -165,12 +188,16 @@ export const scenes = pgTable(
         sql`to_tsvector('english', coalesce(${scenes.transcript}, '') || ' ' || coalesce(${scenes.ocrText}, ''))`,
     ),
     deleted: boolean('deleted').notNull().default(false),
+    ...syncColumns(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
-    uniqueIndex('scenes_video_idx_idx').on(t.videoId, t.idx),
+    // Live scenes only: a re-index replaces a video's scenes under new ids, and the old ones stay behind as
+    // sync tombstones holding the same positions.
+    uniqueIndex('scenes_video_idx_idx').on(t.videoId, t.idx).where(sql`${t.deleted} = false`),
     index('scenes_user_idx').on(t.userId),
+    index('scenes_user_seq_idx').on(t.userId, t.serverSeq),
     index('scenes_tsv_idx').using('gin', t.searchTsv),
     // Typo-tolerant matching (`word_similarity`, the `<%` operator) on each text signal apart,
     // so `said:` and `text:` filters keep their index.
@@ -189,9 +216,16 @@ export const transcriptSegments = pgTable(
     startS: doublePrecision('start_s').notNull(),
     endS: doublePrecision('end_s').notNull(),
     text: text('text').notNull(),
+    /** Always set on the server (every statement there is scoped by user); the app's rows leave it empty. */
+    userId: uuid('user_id'),
+    deleted: boolean('deleted').notNull().default(false),
+    ...syncColumns(),
     createdAt: createdAt(),
   },
-  (t) => [index('transcript_segments_video_idx').on(t.videoId, t.startS)],
+  (t) => [
+    index('transcript_segments_video_idx').on(t.videoId, t.startS),
+    index('transcript_segments_user_seq_idx').on(t.userId, t.serverSeq),
+  ],
 );
 
 export const faceProfiles = pgTable(
@@ -206,10 +240,11 @@ export const faceProfiles = pgTable(
     faceModel: text('face_model'),
     hidden: boolean('hidden').notNull().default(false),
     deleted: boolean('deleted').notNull().default(false),
+    ...syncColumns(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index('face_profiles_user_idx').on(t.userId)],
+  (t) => [index('face_profiles_user_idx').on(t.userId), index('face_profiles_user_seq_idx').on(t.userId, t.serverSeq)],
 );
 
 export const faces = pgTable(
@@ -228,14 +263,21 @@ export const faces = pgTable(
     embedding: vector('embedding'),
     faceModel: text('face_model'),
     crop: bytea('crop'),
+    /** The crop as a content-addressed blob (sha256, hex): what sync carries instead of the bytes. */
+    cropSha256: text('crop_sha256'),
     personId: uuid('person_id').references(() => faceProfiles.personId, { onDelete: 'set null' }),
     /** The user put this face in its person (split / move): automatic clustering leaves it there. */
     personLocked: boolean('person_locked').notNull().default(false),
     deleted: boolean('deleted').notNull().default(false),
+    ...syncColumns(),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
-  (t) => [index('faces_scene_idx').on(t.sceneId), index('faces_person_idx').on(t.personId)],
+  (t) => [
+    index('faces_scene_idx').on(t.sceneId),
+    index('faces_person_idx').on(t.personId),
+    index('faces_user_seq_idx').on(t.userId, t.serverSeq),
+  ],
 );
 
 export const scenePeople = pgTable(
@@ -248,8 +290,14 @@ export const scenePeople = pgTable(
       .notNull()
       .references(() => faceProfiles.personId, { onDelete: 'cascade' }),
     userId: uuid('user_id').notNull(),
+    deleted: boolean('deleted').notNull().default(false),
+    ...syncColumns(),
   },
-  (t) => [primaryKey({ columns: [t.sceneId, t.personId] }), index('scene_people_person_idx').on(t.personId)],
+  (t) => [
+    primaryKey({ columns: [t.sceneId, t.personId] }),
+    index('scene_people_person_idx').on(t.personId),
+    index('scene_people_user_seq_idx').on(t.userId, t.serverSeq),
+  ],
 );
 
 /** "Never merge these two": clustering keeps the two people apart. Stored once per pair, person_a < person_b. */
@@ -263,9 +311,15 @@ export const personNeverMerge = pgTable(
     personB: uuid('person_b')
       .notNull()
       .references(() => faceProfiles.personId, { onDelete: 'cascade' }),
+    deleted: boolean('deleted').notNull().default(false),
+    ...syncColumns(),
     createdAt: createdAt(),
   },
-  (t) => [primaryKey({ columns: [t.personA, t.personB] }), index('person_never_merge_b_idx').on(t.personB)],
+  (t) => [
+    primaryKey({ columns: [t.personA, t.personB] }),
+    index('person_never_merge_b_idx').on(t.personB),
+    index('person_never_merge_user_seq_idx').on(t.userId, t.serverSeq),
+  ],
 );
 
 /** Per-user preferences that belong with the library (e.g. the chosen visual model). */
@@ -361,4 +415,32 @@ export const blobs = pgTable(
     check('blobs_content_type', sql`${t.contentType} in ('image/jpeg', 'image/png', 'image/webp')`),
     check('blobs_size_matches', sql`${t.sizeBytes} = octet_length(${t.bytes})`),
   ],
+);
+
+/**
+ * Server: per user, the next change number to give (`server_seq`, what pull cursors count) and the
+ * tombstone-purge watermark (a cursor below it may have missed a purged deletion and must start over).
+ * The row is locked for the length of a push, so one user's pushes apply one after another.
+ */
+export const userSyncState = pgTable('user_sync_state', {
+  userId: uuid('user_id').primaryKey(),
+  nextServerSeq: bigint('next_server_seq', { mode: 'number' }).notNull().default(1),
+  purgeWatermark: bigint('purge_watermark', { mode: 'number' }).notNull().default(0),
+});
+
+/**
+ * Server: one row per applied push, the server_seq range it took. A pull page ends on one of these
+ * boundaries, so a device never applies half of another device's batch; the tombstone purge dates by it.
+ */
+export const syncBatches = pgTable(
+  'sync_batches',
+  {
+    userId: uuid('user_id').notNull(),
+    firstSeq: bigint('first_seq', { mode: 'number' }).notNull(),
+    lastSeq: bigint('last_seq', { mode: 'number' }).notNull(),
+    deviceId: uuid('device_id').notNull(),
+    batchSeq: bigint('batch_seq', { mode: 'number' }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.lastSeq] })],
 );

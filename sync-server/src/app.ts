@@ -9,6 +9,10 @@ import { authRoutes, type AuthRateLimits } from './auth/routes.ts';
 import { makeAuthService, type AuthSettings } from './auth/service.ts';
 import { makeBlobRepo } from './blobs/repository.ts';
 import { blobRoutes, DEFAULT_BLOB_MAX_BYTES } from './blobs/routes.ts';
+import { deviceRoutes } from './devices/routes.ts';
+import { clientIp } from './middleware/client-ip.ts';
+import type { QuotaCheck } from './sync/quota.ts';
+import { DEFAULT_SYNC_RATE_LIMITS, syncGuard, syncRoutes, type SyncRateLimits } from './sync/routes.ts';
 import type { OpenDatabase } from './db/open.ts';
 import { healthRoutes } from './health/routes.ts';
 import { developmentLogMailer, type Mailer } from './mail/mailer.ts';
@@ -40,6 +44,11 @@ export interface AppDeps {
   quotas?: TierQuotas;
   /** Thumbnails and face crops: the size limit per blob (2 MB when omitted). */
   blobs?: { maxBytes?: number };
+  sync?: {
+    rateLimits?: SyncRateLimits;
+    /** Checked inside every push before it writes; the plan quotas (`quotas`) by default. */
+    checkQuota?: QuotaCheck;
+  };
 }
 
 /** The whole server as a Hono app, without a socket: tests call `app.request()`. */
@@ -52,6 +61,7 @@ export function buildApp({
   publicUrl = 'http://localhost:8787',
   quotas = DEFAULT_TIER_QUOTAS,
   blobs = {},
+  sync = {},
 }: AppDeps) {
   const app = new Hono();
   const jwtSecret = auth.jwtSecret ?? randomBytes(32).toString('base64url');
@@ -78,6 +88,11 @@ export function buildApp({
     }),
   );
   app.route('/blobs', blobRoutes(makeBlobRepo(database.db), { signedIn, maxBytes: blobs.maxBytes ?? DEFAULT_BLOB_MAX_BYTES, quota }));
+  const ipOf = (c: Parameters<typeof clientIp>[0]) => clientIp(c, auth.trustProxy ?? false);
+  const guard = syncGuard({ signedIn, rateLimits: makeRateLimitRepo(database.db), limits: sync.rateLimits ?? DEFAULT_SYNC_RATE_LIMITS, ipOf });
+  for (const path of ['/sync/*', '/devices', '/devices/*']) app.use(path, ...guard);
+  app.route('/devices', deviceRoutes(database.db, ipOf));
+  app.route('/sync', syncRoutes(database.db, { checkQuota: sync.checkQuota ?? ((tx, userId, usage) => quota.checkScenes(userId, usage.addedScenes, tx)), ipOf }));
   if (staticDir) app.route('/', staticRoutes(staticDir));
   app.notFound((c) => c.json({ error: 'Not found' }, 404));
   app.onError((err, c) => {

@@ -3,3 +3,4 @@
 export * from './auth.ts';
 export * from './blobs.ts';
 export * from './quota.ts';
+export * from './sync.ts';

@@ -1,0 +1,61 @@
+// /sync/push and /sync/pull, and the guard every sync-related route shares (protocol version, signed-in user,
+// per-user and per-address rate limits). Thin: validation here, the work in push.ts and pull.ts.
+import { MAX_PUSH_BYTES, pullQuery, pushRequest } from '@heimdex/shared-schema/protocol';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { AuthEnv } from '../auth/middleware.ts';
+import type { Db } from '../db/types.ts';
+import { valid } from '../middleware/validate.ts';
+import { rateLimit, type RateLimit } from '../rate-limit/middleware.ts';
+import type { RateLimitRepo } from '../rate-limit/repository.ts';
+import { requireProtocol } from './protocol-version.ts';
+import { applyPush } from './push.ts';
+import { pullPage } from './pull.ts';
+import type { QuotaCheck } from './quota.ts';
+
+export interface SyncRateLimits {
+  perUser: RateLimit;
+  perIp: RateLimit;
+}
+
+/** A first sync of a large library is many batches in a row: generous, but bounded. */
+export const DEFAULT_SYNC_RATE_LIMITS: SyncRateLimits = {
+  perUser: { name: 'sync-user', limit: 1200, windowS: 60 },
+  perIp: { name: 'sync-ip', limit: 2400, windowS: 60 },
+};
+
+export interface SyncGuardOptions {
+  /** The app's one signed-in check (our tokens, and Supabase's when configured). */
+  signedIn: MiddlewareHandler<AuthEnv>;
+  rateLimits: RateLimitRepo;
+  limits: SyncRateLimits;
+  ipOf: (c: Context) => string | null;
+}
+
+/** Protocol version first (an old app is told to update even when signed out), then the user, then limits. */
+export function syncGuard(opts: SyncGuardOptions): MiddlewareHandler[] {
+  return [
+    requireProtocol(),
+    rateLimit(opts.rateLimits, opts.limits.perIp, opts.ipOf),
+    opts.signedIn as MiddlewareHandler,
+    rateLimit(opts.rateLimits, opts.limits.perUser, (c) => (c as Context<AuthEnv>).get('userId')),
+  ];
+}
+
+export function syncRoutes(db: Db, opts: { checkQuota: QuotaCheck; ipOf: (c: Context) => string | null }) {
+  return new Hono<AuthEnv>()
+    .post(
+      '/push',
+      bodyLimit({ maxSize: MAX_PUSH_BYTES, onError: (c) => c.json({ error: 'The batch is too large: send fewer changes at a time.' }, 413) }),
+      valid('json', pushRequest),
+      async (c) => {
+        const answer = await applyPush(db, c.req.valid('json'), { userId: c.get('userId'), ip: opts.ipOf(c), checkQuota: opts.checkQuota });
+        return c.json(answer, answer.type === 'batch-gap' ? 409 : 200);
+      },
+    )
+    .get('/pull', valid('query', pullQuery), async (c) => {
+      const { cursor, limit } = c.req.valid('query');
+      const answer = await pullPage(db, c.get('userId'), cursor, limit);
+      return c.json(answer, answer.type === 'start-over' ? 410 : 200);
+    });
+}
