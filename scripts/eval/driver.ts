@@ -95,7 +95,13 @@ export async function readModels(page: Page, url: string): Promise<ModelRow[]> {
   const wanted = page.locator('[data-testid="model-row"][data-selected="true"][data-present="false"]');
   for (const id of await wanted.evaluateAll((els) => els.map((el) => el.getAttribute('data-model-id') ?? ''))) {
     const row = page.locator(`[data-testid="model-row"][data-model-id="${id}"]`);
-    if ((await row.getAttribute('data-condition')) !== 'downloading') await row.getByTestId('model-download').click();
+    // The app may start a model by itself meanwhile (the ones it ships with): then the button is gone, which is fine.
+    const busyOrHere = async () => (await row.getAttribute('data-condition')) === 'downloading' || (await row.getAttribute('data-present')) === 'true';
+    if (!(await busyOrHere())) {
+      await row.getByTestId('model-download').click({ timeout: 10_000 }).catch(async (error: unknown) => {
+        if (!(await busyOrHere())) throw error;
+      });
+    }
     await row.and(page.locator('[data-present="true"], [data-condition="failed"]')).waitFor({ timeout: 1_800_000 });
   }
   return rows.evaluateAll((els) =>
