@@ -27,3 +27,27 @@ export function estimateSecondsLeft({ elapsedS, doneS, remainingS }: Throughput)
   if (doneS < MIN_DONE_SHARE * (doneS + remainingS)) return null;
   return remainingS / (doneS / elapsedS);
 }
+
+/** A point of the batch's progress: video-seconds of work done by then. */
+export interface WorkSample {
+  atMs: number;
+  doneS: number;
+}
+
+/** The throughput that counts is the recent one: the first video's model loads must not slow the estimate for long. */
+export const RECENT_WINDOW_MS = 20_000;
+
+/**
+ * The work rate to extrapolate from: over the last RECENT_WINDOW_MS when at least MIN_ELAPSED_S of samples
+ * cover it with progress, else over the whole batch.
+ */
+export function recentThroughput(samples: readonly WorkSample[], now: WorkSample, batch: Throughput): Throughput {
+  const from = samples.find((sample) => sample.atMs >= now.atMs - RECENT_WINDOW_MS);
+  if (!from) return batch;
+  const elapsedS = (now.atMs - from.atMs) / 1000;
+  const doneS = now.doneS - from.doneS;
+  if (elapsedS < MIN_ELAPSED_S || doneS <= 0) return batch;
+  // The share-done guard still looks at the whole batch: a recent window only sharpens the rate.
+  const rate = doneS / elapsedS;
+  return { elapsedS: batch.doneS / rate, doneS: batch.doneS, remainingS: batch.remainingS };
+}

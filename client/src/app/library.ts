@@ -18,6 +18,7 @@ import { createModels } from './models.ts';
 import type { MergeResult } from '../db/people.ts';
 import { PIPELINE, type PipelineContext } from '../pipeline/pipeline.ts';
 import { gapsOf, type IndexGap } from './gaps.ts';
+import { RECENT_WINDOW_MS, type WorkSample } from './eta.ts';
 import { nextBatch, queuePositions, summarizeBatch, type Batch, type QueueSummary } from './queue.ts';
 
 export { STAGE_LABELS } from '../pipeline/plan.ts';
@@ -159,6 +160,8 @@ export function createLibrary() {
   /** The video the runner is working on: set when one of its stages starts, kept between its stages. */
   let activeVideoId: string | null = null;
   let batch: Batch | null = null;
+  /** The batch's recent progress, for a time-left estimate that follows the current pace. */
+  const workSamples: WorkSample[] = [];
   const imports = new Map<string, PendingImport>();
   const live = new Map<string, LiveStage>();
   /** Files of imports that failed in this tab, so that retry can import them again. */
@@ -271,8 +274,15 @@ export function createLibrary() {
     const positions = queuePositions(cards);
     for (const card of cards) card.queuePosition = positions.get(card.videoId) ?? null;
     const now = Date.now();
+    const before = batch;
     batch = nextBatch(batch, cards, now);
-    setQueue(summarizeBatch(batch, cards, now));
+    if (batch !== before && (batch === null || batch.startedAtMs !== before?.startedAtMs)) workSamples.length = 0; // a new batch or clock
+    const summary = summarizeBatch(batch, cards, now, workSamples);
+    if (summary) {
+      workSamples.push({ atMs: now, doneS: summary.doneS });
+      while (workSamples.length > 0 && workSamples[0]!.atMs < now - 2 * RECENT_WINDOW_MS) workSamples.shift();
+    }
+    setQueue(summary);
     setVideos(cards);
   }
 

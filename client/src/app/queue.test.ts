@@ -63,6 +63,7 @@ describe('batches', () => {
       current: 1,
       total: 1,
       secondsLeft: null,
+      doneS: 0,
     });
     const indexing = nextBatch(copying, [item('a', { state: 'VALIDATING', stage: 'UPLOAD_VALIDATE' })], 8000);
     expect(indexing).toEqual({ startedAtMs: 8000, joined: new Map([['a', 0]]) });
@@ -84,13 +85,25 @@ describe('batches', () => {
     const batch = nextBatch(null, [item('a', { durationS: 20, overallProgress: 0.5 }), item('b', { durationS: 40 })], 0);
     const now = [item('a', { durationS: 20, overallProgress: 1, state: 'INDEXED' }), item('b', { durationS: 40, overallProgress: 0.25, running: true })];
     // Done: 20 × 0.5 + 40 × 0.25 = 20 video-seconds in 10 s (2 per second); left: 40 × 0.75 = 30 → 15 s.
-    expect(summarizeBatch(batch, now, 10_000)).toEqual({ indexing: true, importing: 0, current: 2, total: 2, secondsLeft: 15 });
+    expect(summarizeBatch(batch, now, 10_000)).toEqual({ indexing: true, importing: 0, current: 2, total: 2, secondsLeft: 15, doneS: 20 });
   });
 
   it('gives no time while a waiting video has not been measured yet', () => {
     const batch = nextBatch(null, [item('a'), item('b')], 0);
     const now = [item('a', { overallProgress: 0.5, running: true }), item('b', { durationS: null, state: 'VALIDATING', stage: 'UPLOAD_VALIDATE' })];
-    expect(summarizeBatch(batch, now, 10_000)).toEqual({ indexing: true, importing: 0, current: 1, total: 2, secondsLeft: null });
+    expect(summarizeBatch(batch, now, 10_000)).toMatchObject({ indexing: true, importing: 0, current: 1, total: 2, secondsLeft: null });
+  });
+
+  it('follows the recent pace: a slow start (models loading) no longer stretches the estimate', () => {
+    const batch = nextBatch(null, [item('a', { durationS: 100 })], 0);
+    // 30 s in, 30 video-seconds done, but 20 of them in the last 10 s (2 per second): 70 left → 35 s, not 70 s.
+    const now = [item('a', { durationS: 100, overallProgress: 0.3, running: true })];
+    const samples = [
+      { atMs: 5_000, doneS: 2 },
+      { atMs: 20_000, doneS: 10 },
+    ];
+    expect(summarizeBatch(batch, now, 30_000)?.secondsLeft).toBe(70);
+    expect(summarizeBatch(batch, now, 30_000, samples)?.secondsLeft).toBe(35);
   });
 
   it('is null without a batch or once every member is finished', () => {

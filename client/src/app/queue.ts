@@ -1,7 +1,7 @@
 // The pipeline's queue as people see it: which waiting video runs next, and how far the current
 // batch of work has got. Pure: unit-tested in Node; library.ts feeds it the cards.
 import type { JobStage, VideoState } from '@heimdex/shared-schema';
-import { estimateSecondsLeft } from './eta.ts';
+import { estimateSecondsLeft, MIN_ELAPSED_S, recentThroughput, type WorkSample } from './eta.ts';
 
 /** What the queue needs of a video card. */
 export interface QueueItem {
@@ -76,12 +76,19 @@ export interface QueueSummary {
   /** The place of the video being worked on in the batch: "Indexing 2 of 5". */
   current: number;
   total: number;
-  /** Estimated from this batch's measured throughput; null while there is no basis. */
+  /** Estimated from this batch's measured throughput (its recent part, see eta.ts); null while there is no basis. */
   secondsLeft: number | null;
+  /** Video-seconds of work done in the batch so far: the caller keeps these as samples of the recent throughput. */
+  doneS: number;
 }
 
 /** Where the batch stands; null when there is none. Videos deleted meanwhile no longer count. */
-export function summarizeBatch(batch: Batch | null, items: readonly QueueItem[], nowMs: number): QueueSummary | null {
+export function summarizeBatch(
+  batch: Batch | null,
+  items: readonly QueueItem[],
+  nowMs: number,
+  recent: readonly WorkSample[] = [],
+): QueueSummary | null {
   if (!batch) return null;
   const members = items.filter((item) => batch.joined.has(item.videoId));
   const active = members.filter((item) => isInProgress(item.state));
@@ -97,14 +104,16 @@ export function summarizeBatch(batch: Batch | null, items: readonly QueueItem[],
     if (!isInProgress(item.state)) continue;
     remainingS = length === null || remainingS === null ? null : remainingS + length * (1 - progress);
   }
+  const whole = batch.startedAtMs === null ? null : { elapsedS: (nowMs - batch.startedAtMs) / 1000, doneS, remainingS };
   const secondsLeft =
-    batch.startedAtMs === null ? null : estimateSecondsLeft({ elapsedS: (nowMs - batch.startedAtMs) / 1000, doneS, remainingS });
+    whole === null ? null : estimateSecondsLeft(whole.elapsedS < MIN_ELAPSED_S ? whole : recentThroughput(recent, { atMs: nowMs, doneS }, whole));
   return {
     indexing: active.some(isIndexing),
     importing: active.filter((item) => item.state === 'UPLOADING').length,
     current: finished + 1,
     total: members.length,
     secondsLeft,
+    doneS,
   };
 }
 

@@ -48,13 +48,13 @@ describe('countsOf', () => {
 
 describe('queueText', () => {
   it('says which video of how many, and the time left once there is one', () => {
-    const indexing = { indexing: true, importing: 0 };
+    const indexing = { indexing: true, importing: 0, doneS: 0 };
     expect(queueText({ ...indexing, current: 2, total: 5, secondsLeft: 41 })).toBe('Indexing 2 of 5 — about 40 s left');
     expect(queueText({ ...indexing, current: 2, total: 5, secondsLeft: null })).toBe('Indexing 2 of 5');
     expect(queueText({ ...indexing, current: 1, total: 1, secondsLeft: 200 })).toBe('Indexing 1 video — about 3 min left');
   });
 
   it('does not speak of indexing while the files are only being copied in', () => {
-    expect(queueText({ indexing: false, importing: 5, current: 1, total: 5, secondsLeft: null })).toBe('Adding 5 videos to the library');
+    expect(queueText({ indexing: false, importing: 5, current: 1, total: 5, secondsLeft: null, doneS: 0 })).toBe('Adding 5 videos to the library');
   });
 });
