@@ -91,7 +91,7 @@ export async function loadEmbedder(options: LoadEmbedderOptions): Promise<Embedd
 
   const visionTower = (): Promise<VisionTower> => {
     vision ??= timed('vision', () => loadVision(t, spec, devices.vision, dtype)).catch((error: unknown) => {
-      vision = null; // a later call may try again (e.g. after `npm run models:fetch`)
+      vision = null; // a later call may try again (e.g. once the model is downloaded)
       throw error;
     });
     return vision;
