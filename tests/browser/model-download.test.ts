@@ -69,7 +69,22 @@ afterEach((ctx) => {
 
 const speechRow = () => page.locator('[data-testid="model-row"][data-model-id="whisper-tiny"]');
 
+const cardOf = (title: string) =>
+  page.getByTestId('video-card').filter({ has: page.getByTestId('video-title').getByText(title, { exact: true }) });
+
 describe('downloading a model from Settings', () => {
+  it('indexes a video without the speech model as indexed with a gap, and says how to fill it', async () => {
+    await page.goto(`${server.url}/#/`);
+    await page.getByTestId('import-input').setInputFiles(fixture('cuts-a.mp4'));
+    await cardOf('cuts-a').and(page.locator('[data-state="INDEXED"]')).waitFor({ timeout: 300_000 });
+    const gap = cardOf('cuts-a').locator('[data-testid="gap"][data-task="speech"]');
+    await gap.waitFor();
+    await expect(gap.getByTestId('gap-action').textContent()).resolves.toMatch(/Download the speech model/);
+    await gap.getByTestId('gap-action').click();
+    await speechRow().waitFor({ timeout: 60_000 });
+    await expect(page.locator('.model-row--wanted').getAttribute('data-model-id')).resolves.toBe('whisper-tiny');
+  });
+
   it('refuses a file that does not match its checksum, then downloads with progress and resumes a dropped connection', async () => {
     await speechRow().waitFor({ timeout: 60_000 });
     await expect(speechRow().getAttribute('data-present')).resolves.toBe('false');
@@ -99,11 +114,20 @@ describe('downloading a model from Settings', () => {
     expect(resumed!.range).toBe(`bytes=${decoder[0]!.sent}-`);
     expect(resumed!.status).toBe(206);
     expect(decoder.reduce((sum, r) => sum + r.sent, 0), 'the file crossed the network about once').toBeLessThan(decoderBytes * 1.05);
+
+    // The video indexed without it fills in by itself: no Re-index, no reload.
+    await page.goto(`${server.url}/#/`);
+    await cardOf('cuts-a').locator('[data-testid="gap"]').waitFor({ state: 'detached', timeout: 180_000 });
+    await cardOf('cuts-a').and(page.locator('[data-state="INDEXED"]')).waitFor({ timeout: 180_000 });
+    await cardOf('cuts-a').click();
+    await page.getByTestId('stage').first().waitFor();
+    await expect(page.locator('[data-testid="stage"][data-stage="ASR_FAST"]').getAttribute('data-skipped')).resolves.toBe('false');
   });
 
   it('uses the downloaded model with the network off after a reload: the video’s words become searchable', async () => {
     await browser.context.setOffline(true);
     await page.reload();
+    await page.goto(`${server.url}/#/settings`);
     await speechRow().and(page.locator('[data-present="true"]')).waitFor({ timeout: 60_000 });
 
     await page.goto(`${server.url}/#/`);

@@ -356,8 +356,10 @@ export function createLibrary() {
   async function fillGaps(tasks: readonly ModelTask[]) {
     await opened;
     const stages = tasks.flatMap((task) => MODEL_TASK_STAGES[task]);
+    // Only videos with such a gap reach the database (this runs at every start, over the whole library).
+    const gapped = rows.filter((r) => r.state === 'INDEXED' && r.jobs.some((j) => j.fillable && j.skippedReason !== null && stages.includes(j.stage)));
     let queued = 0;
-    for (const row of rows.filter((r) => r.state === 'INDEXED')) queued += await db.reindexVideo(row.videoId, [...stages]);
+    for (const row of gapped) queued += await db.reindexVideo(row.videoId, [...stages]);
     if (queued > 0) {
       runner.wake();
       schedule(true);
