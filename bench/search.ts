@@ -20,8 +20,7 @@ import { drizzle } from 'drizzle-orm/pglite';
 import { LOCAL_USER_ID } from '../client/src/db/api.ts';
 import { ensureVectorIndex, makeSearchRepo, nearestScenesQuery, ownScenes } from '../client/src/db/search.ts';
 import { openTestDatabase } from '../client/src/db/testing.ts';
-import { parseQuery } from '../client/src/search/parse.ts';
-import type { ModelVector } from '../client/src/search/types.ts';
+import { parseQuery, type ModelVector } from '@heimdex/shared-schema/search';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const RESULTS = join(ROOT, 'bench/results/search.json');

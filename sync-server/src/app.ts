@@ -20,7 +20,11 @@ import { crossOriginIsolation } from './middleware/isolation.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import { DEFAULT_TIER_QUOTAS, type TierQuotas } from './quota/limits.ts';
 import { makeQuotaService } from './quota/service.ts';
+import { rateLimit, type RateLimit } from './rate-limit/middleware.ts';
 import { makeRateLimitRepo } from './rate-limit/repository.ts';
+import { EXACT_SCAN_MAX, makeSearchRepo } from './search/repository.ts';
+import { searchRoutes } from './search/routes.ts';
+import { makeVectorIndexes, modelsIn } from './search/vector-index.ts';
 import { modelOrigins } from './static/model-origins.ts';
 import { staticRoutes } from './static/routes.ts';
 
@@ -49,7 +53,15 @@ export interface AppDeps {
     /** Checked inside every push before it writes; the plan quotas (`quotas`) by default. */
     checkQuota?: QuotaCheck;
   };
+  search?: {
+    /** Users with at most this many scenes of a visual model are searched by an exact scan (see search/repository.ts). */
+    exactScanMax?: number;
+    rateLimit?: RateLimit;
+  };
 }
+
+/** Searches as someone types: generous, but bounded. */
+export const DEFAULT_SEARCH_RATE_LIMIT: RateLimit = { name: 'search-user', limit: 600, windowS: 60 };
 
 /** The whole server as a Hono app, without a socket: tests call `app.request()`. */
 export function buildApp({
@@ -62,6 +74,7 @@ export function buildApp({
   quotas = DEFAULT_TIER_QUOTAS,
   blobs = {},
   sync = {},
+  search = {},
 }: AppDeps) {
   const app = new Hono();
   const jwtSecret = auth.jwtSecret ?? randomBytes(32).toString('base64url');
@@ -92,7 +105,22 @@ export function buildApp({
   const guard = syncGuard({ signedIn, rateLimits: makeRateLimitRepo(database.db), limits: sync.rateLimits ?? DEFAULT_SYNC_RATE_LIMITS, ipOf });
   for (const path of ['/sync/*', '/devices', '/devices/*']) app.use(path, ...guard);
   app.route('/devices', deviceRoutes(database.db, ipOf));
-  app.route('/sync', syncRoutes(database.db, { checkQuota: sync.checkQuota ?? ((tx, userId, usage) => quota.checkScenes(userId, usage.addedScenes, tx)), ipOf }));
+  const vectorIndexes = makeVectorIndexes(database.db, log);
+  app.route(
+    '/sync',
+    syncRoutes(database.db, {
+      checkQuota: sync.checkQuota ?? ((tx, userId, usage) => quota.checkScenes(userId, usage.addedScenes, tx)),
+      ipOf,
+      afterPush: (request) => vectorIndexes.ensure(modelsIn(request.changes)),
+    }),
+  );
+  app.route(
+    '/search',
+    searchRoutes(makeSearchRepo(database.db, { exactScanMax: search.exactScanMax ?? EXACT_SCAN_MAX }), {
+      signedIn,
+      limit: rateLimit(makeRateLimitRepo(database.db), search.rateLimit ?? DEFAULT_SEARCH_RATE_LIMIT, (c) => c.get('userId') as string),
+    }),
+  );
   if (staticDir) app.route('/', staticRoutes(staticDir));
   app.notFound((c) => c.json({ error: 'Not found' }, 404));
   app.onError((err, c) => {

@@ -6,8 +6,8 @@ import type { SearchRepo } from '../db/search.ts';
 import type { MlClient } from '../ml/client.ts';
 import type { ModelTask } from '../ml/registry.ts';
 import { isModelUnavailable } from '../ml/unavailable.ts';
-import { freeTerms, parseQuery, visualText } from '../search/parse.ts';
-import type { ModelVector, SearchResult } from '../search/types.ts';
+import { freeTerms, parseQuery, visualText, type ModelVector } from '@heimdex/shared-schema/search';
+import type { SearchResult } from '../search/types.ts';
 
 /** A first query may have to load the text encoder (tens of MB); past this the search runs without it. */
 export const VISUAL_QUERY_TIMEOUT_MS = 30_000;

@@ -6,8 +6,8 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FACE_MODEL_ID } from '../ml/faces/engine.ts';
-import { parseQuery } from '../search/parse.ts';
-import type { ModelVector, SearchHit, SearchResult } from '../search/types.ts';
+import { parseQuery, type ModelVector } from '@heimdex/shared-schema/search';
+import type { SearchHit, SearchResult } from '../search/types.ts';
 import { LOCAL_USER_ID, makeDbApi } from './api.ts';
 import { ensureVectorIndex, makeSearchRepo, nearestScenesQuery, ownScenes, vectorIndexName, type SearchRepo } from './search.ts';
 import { openTestDatabase } from './testing.ts';

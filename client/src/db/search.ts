@@ -1,43 +1,51 @@
-// Search: every SQL statement of retrieval lives here. It runs in the DB worker next to makeDbApi (and in Node
-// tests on an in-memory PGlite). Each signal ranks its own candidates, all under the same filters and scoped to
-// the user's live rows:
-//   full text   search_tsv @@ websearch_to_tsquery('english', …), ranked by ts_rank_cd (all the words first);
-//   typos       a word found in too few scenes is corrected from similar words the GIN trigram indexes find
-//               (pg_trgm word_similarity), and the corrections search as words;
-//   visual      the query's text embedding against image_vec of the same model (HNSW, cosine);
-//   said:/text: the words in the transcript / on-screen text only (a filter and a ranked list of their own);
-//   people      a filter; a query of filters only lists the matching scenes.
-// The lists are fused by reciprocal rank (fuse.ts); the top hits then get their reasons, snippets, the moment to
-// play from and their people in one more statement.
+// Search in the app: runs the shared retrieval statements (@heimdex/shared-schema/search, where the signals are
+// described) in the DB worker next to makeDbApi (and in Node tests on an in-memory PGlite), adds the visual
+// signal through this device's per-model HNSW indexes and search by example (pictures and faces). The lists are
+// fused by reciprocal rank; the top hits then get their reasons, snippets, the moment to play from and their
+// people in one more statement.
 import type { PGlite } from '@electric-sql/pglite';
-import { sql, type SQL } from 'drizzle-orm';
-import { drizzle } from 'drizzle-orm/pglite';
-import { fuseRanks } from '../search/fuse.ts';
-import { freeTerms, isEmptyQuery } from '../search/parse.ts';
-import { makeMatcher, snippetParts, wordsOf } from '../search/snippets.ts';
 import {
-  FACE_THRESHOLD,
-  TRIGRAM_CANDIDATE,
-  TRIGRAM_CONFIDENT,
-  TRIGRAM_MIN_LETTERS,
+  browseQuery,
+  CANDIDATES,
+  checkDim,
+  columnQuery,
+  correctedQuery,
+  correctionsQuery,
+  DEFAULT_LIMIT,
+  describeHits,
+  detailsQuery,
+  filtersOf,
+  FROM,
+  freeTerms,
+  fuseRanks,
+  gluedPatterns,
+  gluedQuery,
+  fullTextQuery,
+  hashTag,
+  isEmptyQuery,
+  literal,
+  misspeltTerms,
+  NO_TERMS,
+  ownScenes,
+  spellingCountsQuery,
+  stemsQuery,
+  trigramThresholdStatement,
+  vectorText,
+  wordsToStem,
   VISUAL_EXAMPLE_THRESHOLD,
   visualTextThreshold,
-} from '../search/thresholds.ts';
-import type {
-  ExampleSearchRequest,
-  MatchReason,
-  ModelVector,
-  ParsedQuery,
-  SearchHit,
-  SearchResult,
-  Snippet,
-  TextSearchRequest,
-} from '../search/types.ts';
+  type DetailRow as SharedDetailRow,
+  type HitSignals,
+  type ModelVector,
+  type Terms,
+} from '@heimdex/shared-schema/search';
+import { sql, type SQL } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/pglite';
+import { FACE_MATCH_THRESHOLD as FACE_THRESHOLD } from '../ml/faces/distance.ts';
+import type { ExampleSearchRequest, SearchHit, SearchResult, TextSearchRequest } from '../search/types.ts';
 
-/** Hits returned unless the request asks for another number. */
-export const DEFAULT_LIMIT = 50;
-/** Candidates each signal contributes to fusion. */
-const CANDIDATES = 100;
+export { DEFAULT_LIMIT, ownScenes };
+
 /**
  * HNSW candidate list per query. It caps what an index scan returns (STACK-NOTES: at the default 40, LIMIT 50 gave
  * 40 rows), so it is never below the candidates asked for; 100 gave recall@10 of 1.0 on 100k clustered vectors.
@@ -46,28 +54,10 @@ const EF_SEARCH = Math.max(100, CANDIDATES);
 
 type Queryable = { execute: ReturnType<typeof drizzle>['execute'] };
 
+/** The shared detail columns and the app's own: the thumbnail bytes kept on this device. */
+type DetailRow = SharedDetailRow & { thumbnail: Uint8Array | null };
+
 // ---- per-model vector indexes ---------------------------------------------------------------------------------
-
-/** FNV-1a, 32 bits: a short, stable, SQL-safe tag for a model id in an index name. */
-function hashTag(text: string): string {
-  let h = 0x811c9dc5;
-  for (const byte of new TextEncoder().encode(text)) {
-    h ^= byte;
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0).toString(16).padStart(8, '0');
-}
-
-/** A string as a SQL literal. Only for values the planner must see as constants (a partial index's predicate). */
-function literal(value: string): SQL {
-  if (value.includes('\0')) throw new Error('A model id cannot contain a NUL character.');
-  return sql.raw(`'${value.replace(/'/g, "''")}'`);
-}
-
-function checkDim(dim: number): number {
-  if (!Number.isInteger(dim) || dim <= 0 || dim > 16000) throw new Error(`A vector size must be a whole number from 1 to 16000 (got ${dim}).`);
-  return dim;
-}
 
 export function vectorIndexName(modelId: string, dim: number): string {
   return `scenes_image_vec_${checkDim(dim)}_${hashTag(modelId)}`;
@@ -89,130 +79,13 @@ export async function ensureVectorIndex(q: Queryable, modelId: string, dim: numb
   return name;
 }
 
-// ---- query pieces ---------------------------------------------------------------------------------------------
-
-const vectorText = (v: ArrayLike<number>) => {
-  const values = Array.from(v);
-  if (values.some((x) => !Number.isFinite(x))) throw new Error('The query vector has a value that is not a number.');
-  return `[${values.join(',')}]`;
-};
-
-/** One term (a word or a phrase) as websearch syntax: quoted, so its words must be adjacent and in order. */
-const quoted = (term: string) => `"${term.replace(/["\\]/g, ' ')}"`;
-/** Every term (all must match). */
-const allOf = (terms: string[]) => sql`websearch_to_tsquery('english', ${terms.map(quoted).join(' ')})`;
-/** Any of the terms. */
-const anyOf = (terms: string[]) => sql`websearch_to_tsquery('english', ${terms.map(quoted).join(' or ')})`;
-const termQuery = (term: string) => sql`websearch_to_tsquery('english', ${quoted(term)})`;
-
-/**
- * Terms the typo signal may take: single words long enough to have telling trigrams. A quoted phrase asks for
- * exactly those words in that order, which trigrams (a bag of letter triples) cannot tell apart from any other.
- */
-const spellable = (terms: string[]) => terms.filter((t) => wordsOf(t).length === 1 && wordsOf(t)[0]!.length >= TRIGRAM_MIN_LETTERS);
-
-/**
- * A word found as a word (or stem) in at least this many scenes is taken as spelt right and skips the typo
- * signal. Trigram matching costs a word_similarity per scene that shares the word's trigrams (~45 µs each in
- * PGlite, measured): a well-spelt common word would pay that on thousands of scenes for nothing.
- */
-const SPELT_RIGHT_SCENES = 5;
-/** Scenes per column sampled for the spelling of a misspelt word, and the corrections kept per word. */
-const CORRECTION_SAMPLE = 20;
-const CORRECTIONS_PER_TERM = 3;
-
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
-
-/**
- * OCR often drops the spaces between words ("HARBORFESTIVALTICKETS", measured on text over busy
- * backgrounds). A run of two or more words also matches on-screen text where the words stand together
- * with or without anything between them: a regular expression, which the trigram index on ocr_text answers.
- * Null for a single word or a run too short to be telling.
- */
-const GLUE = '[^[:alnum:]]*';
-
-export function gluedPattern(text: string): string | null {
-  const words = wordsOf(text).map((w) => w.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '')).filter((w) => w.length > 0);
-  if (words.length < 2 || words.join('').length < 8) return null;
-  return words.join(GLUE);
-}
-
-/** The glued-words patterns of a query: the plain words as one run (with no phrases beside them), and each phrase. */
-function gluedPatterns(words: string[], phrases: string[]): string[] {
-  const runs = phrases.length === 0 ? [words.join(' ')] : words.length === 0 ? phrases : [];
-  return runs.map(gluedPattern).filter((p): p is string => p !== null);
-}
-
-const gluedIn = (patterns: string[]) => or(patterns.map((p) => sql`s.ocr_text ~* ${p}`));
-
-/** The video's date as YYYY-MM-DD text (ISO dates compare as text): its recorded creation time, else its import. */
-const VIDEO_DAY = sql.raw(`(case
-  when (v.metadata -> 'probe' ->> 'creationTime') ~ '^\\d{4}-\\d{2}-\\d{2}' then left(v.metadata -> 'probe' ->> 'creationTime', 10)
-  when (v.metadata -> 'probe' ->> 'creation_time') ~ '^\\d{4}-\\d{2}-\\d{2}' then left(v.metadata -> 'probe' ->> 'creation_time', 10)
-  else to_char(v.created_at, 'YYYY-MM-DD') end)`);
-
-const and = (parts: SQL[]) => (parts.length === 0 ? sql`true` : sql.join(parts, sql` and `));
-const or = (parts: SQL[]) => (parts.length === 0 ? sql`false` : sql`(${sql.join(parts, sql` or `)})`);
-// A bare 0 in ORDER BY would name a column position.
-const sum = (parts: SQL[]) => (parts.length === 0 ? sql`0::float8` : sql`(${sql.join(parts, sql` + `)})`);
-
-type Column = 'transcript' | 'ocr_text';
-
-/** A term in one column, as a word or stem, as one of its spelling corrections (see corrections()), or in on-screen text with its words run together (see gluedPattern). */
-function termInColumn(term: string, column: Column, typos: ReadonlyMap<string, string[]>): SQL {
-  const col = sql.raw(`s.${column}`);
-  const forms = [term, ...(typos.get(term) ?? [])];
-  // The GIN tsvector index narrows the scenes; the column's own tsvector decides.
-  const lexical = sql`(s.search_tsv @@ ${anyOf(forms)} and to_tsvector('english', ${col}) @@ ${anyOf(forms)})`;
-  const glued = column === 'ocr_text' ? gluedPattern(term) : null;
-  return glued ? sql`(${lexical} or s.ocr_text ~* ${glued})` : lexical;
-}
-
-/** A person filter: a name (case-insensitive, or its first name(s)), or "Person N" by number. Hidden people match. */
-function personMatches(name: string): SQL {
-  const byName = sql`(lower(fp.name) = lower(${name}) or lower(fp.name) like lower(${escapeLike(name)}) || ' %' escape '\\')`;
-  const number = /^person\s+(\d{1,9})$/i.exec(name.trim());
-  return number ? sql`(${byName} or fp.number = ${Number(number[1])})` : byName;
-}
-
-interface Terms {
-  free: string[];
-  said: string[];
-  onScreen: string[];
-  people: string[];
-  /** The terms that take part in the typo signal (see SPELT_RIGHT_SCENES). */
-  typos: ReadonlySet<string>;
-  /** Glued-words patterns of the free words (see gluedPattern): a match is a confident on-screen text match. */
-  glued: string[];
-}
+// ---- retrieval ------------------------------------------------------------------------------------------------
 
 interface Candidate {
   id: string;
   /** The signal's own similarity where it has one (cosine for visual, distance for faces). */
   value?: number;
 }
-
-interface DetailRow {
-  scene_id: string;
-  video_id: string;
-  title: string;
-  file_name: string;
-  idx: number;
-  start_s: number;
-  end_s: number;
-  thumbnail: Uint8Array | null;
-  transcript: string;
-  ocr_text: string;
-  speech_match: boolean;
-  text_match: boolean;
-  words_confident: boolean;
-  play_from: number | null;
-  people: string[] | null;
-}
-
-/** The user's live scenes of live videos (aliases s and v of FROM): every statement starts from here. */
-export const ownScenes = (userId: string) => sql`s.user_id = ${userId} and not s.deleted and v.user_id = ${userId} and not v.deleted`;
-const FROM = sql`scenes s join videos v on v.video_id = s.video_id`;
 
 /**
  * Nearest keyframes of the vector's model by cosine distance. The ORDER BY expression and the model predicate are
@@ -238,111 +111,34 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
 
   const OWN = ownScenes(userId);
 
-  /** Everything a hit must satisfy, whatever signal found it. */
-  function filters(q: ParsedQuery, typos: ReadonlyMap<string, string[]>): SQL {
-    const parts = [OWN];
-    for (const fragment of q.videos) {
-      const pattern = `%${escapeLike(fragment)}%`;
-      parts.push(sql`(v.title ilike ${pattern} escape '\\' or v.file_name ilike ${pattern} escape '\\')`);
-    }
-    if (q.after) parts.push(sql`${VIDEO_DAY} >= ${q.after}`);
-    if (q.before) parts.push(sql`${VIDEO_DAY} <= ${q.before}`);
-    for (const name of q.people) {
-      parts.push(sql`exists (
-        select 1 from scene_people sp join face_profiles fp on fp.person_id = sp.person_id
-        where sp.scene_id = s.scene_id and sp.user_id = ${userId} and fp.user_id = ${userId} and not fp.deleted
-          and ${personMatches(name)})`);
-    }
-    for (const term of q.said) parts.push(termInColumn(term, 'transcript', typos));
-    for (const term of q.onScreen) parts.push(termInColumn(term, 'ocr_text', typos));
-    return and(parts);
-  }
-
   async function ids(q: Queryable, query: SQL): Promise<Candidate[]> {
     return (await q.execute<{ scene_id: string }>(query)).rows.map((r) => ({ id: r.scene_id }));
   }
 
-  /**
-   * Spelling corrections of the terms that look misspelt (spellable, and found as a word in fewer than
-   * SPELT_RIGHT_SCENES scenes): the words most similar to the term among a few scenes that the trigram indexes
-   * say hold something spelt like it ("quartely" → "quarterly"). The corrections then search as words, through
-   * the full-text index. Matching whole scenes by trigrams instead costs a word_similarity on every scene that
-   * holds a similar word — 2.6 s on 20k scenes for a typo of a common word, measured — where this costs a few ms.
-   */
+  /** Spelling corrections of the terms that look misspelt (see correctionsQuery). */
   async function corrections(terms: string[]): Promise<Map<string, string[]>> {
     const typos = new Map<string, string[]>();
-    const candidates = [...new Set(spellable(terms))];
-    if (candidates.length === 0) return typos;
-    // One subquery per term with the term as a constant, so the planner sees how rare it is and takes the index.
-    const counts = await rows<{ term: string; nodes: number; n: number }>(sql.join(
-      candidates.map((t) => sql`
-        select ${t}::text as term, numnode(${termQuery(t)}) as nodes, (select count(*) from (
-          select 1 from scenes s where s.user_id = ${userId} and not s.deleted and s.search_tsv @@ ${termQuery(t)}
-          limit ${SPELT_RIGHT_SCENES}) x)::int as n`),
-      sql` union all `,
-    ));
-    // A stop word ("about") has no lexeme to find: it is not misspelt, just not searchable.
-    const misspelt = counts.filter((r) => r.nodes > 0 && r.n < SPELT_RIGHT_SCENES).map((r) => r.term);
+    const counts = spellingCountsQuery(userId, terms);
+    if (!counts) return typos;
+    const misspelt = misspeltTerms(await rows<{ term: string; nodes: number; n: number }>(counts));
     if (misspelt.length === 0) return typos;
-    await setTrigramThreshold();
+    await rows(trigramThresholdStatement(false));
     await db.transaction(async (tx) => {
-      // On a small table the planner prefers a sequential scan that computes word_similarity on every scene
-      // (400 ms on 2000 scenes, measured); the trigram index answers in a few ms.
       await tx.execute(sql`set local enable_seqscan = off`);
       for (const term of misspelt) {
-        const found = await tx.execute<{ word: string }>(sql`
-          with sample as (
-            (select s.transcript as t from scenes s where s.user_id = ${userId} and not s.deleted and s.transcript %> ${term} limit ${CORRECTION_SAMPLE})
-            union all
-            (select s.ocr_text from scenes s where s.user_id = ${userId} and not s.deleted and s.ocr_text %> ${term} limit ${CORRECTION_SAMPLE})),
-          words as (select distinct lower(w) as word from sample, regexp_split_to_table(sample.t, '[^[:alnum:]]+') w where length(w) >= 3)
-          select word from words
-          where word <> lower(${term}) and word_similarity(${term}, word) >= ${TRIGRAM_CANDIDATE}
-          order by similarity(${term}, word) desc, word
-          limit ${CORRECTIONS_PER_TERM}`);
+        const found = await tx.execute<{ word: string }>(correctionsQuery(userId, term));
         typos.set(term, found.rows.map((r) => r.word));
       }
     });
     return typos;
   }
 
-  /** Full text over transcript + on-screen text: scenes with every term first, then by ts_rank_cd. */
-  function fullTextList(terms: string[], where: SQL): Promise<Candidate[]> {
-    return ids(db, sql`
-      select s.scene_id from ${FROM}
-      where ${where} and s.search_tsv @@ ${anyOf(terms)}
-      order by (s.search_tsv @@ ${allOf(terms)}) desc, ts_rank_cd(s.search_tsv, ${anyOf(terms)}) desc, s.scene_id
-      limit ${CANDIDATES}`);
-  }
-
-  /** The typo signal: scenes holding the spelling corrections of the query's misspelt words, by full-text rank. */
-  function correctedList(words: string[], where: SQL): Promise<Candidate[]> {
-    return ids(db, sql`
-      select s.scene_id from ${FROM}
-      where ${where} and s.search_tsv @@ ${anyOf(words)}
-      order by ts_rank_cd(s.search_tsv, ${anyOf(words)}) desc, s.scene_id
-      limit ${CANDIDATES}`);
-  }
-
-  /** On-screen text holding the query's words run together (see gluedPattern), through the trigram index. */
-  function gluedList(patterns: string[], where: SQL): Promise<Candidate[]> {
-    return ids(db, sql`
-      select s.scene_id from ${FROM}
-      where ${where} and ${gluedIn(patterns)}
-      order by length(s.ocr_text), s.scene_id
-      limit ${CANDIDATES}`);
-  }
-
-  /** said:/text: terms, ranked by their column's own full-text rank, then by spelling (the filter requires them). */
-  function columnList(terms: string[], typos: ReadonlyMap<string, string[]>, column: Column, where: SQL): Promise<Candidate[]> {
-    const col = sql.raw(`s.${column}`);
-    const forms = terms.flatMap((t) => [t, ...(typos.get(t) ?? [])]);
-    return ids(db, sql`
-      select s.scene_id from ${FROM}
-      where ${where}
-      order by ts_rank_cd(to_tsvector('english', ${col}), ${anyOf(forms)}) desc, s.scene_id
-      limit ${CANDIDATES}`);
-  }
+  const fullTextList = (terms: string[], where: SQL) => ids(db, fullTextQuery(terms, where));
+  const correctedList = (words: string[], where: SQL) => ids(db, correctedQuery(words, where));
+  const gluedList = (patterns: string[], where: SQL) => ids(db, gluedQuery(patterns, where));
+  const columnList = (terms: string[], typos: ReadonlyMap<string, string[]>, column: 'transcript' | 'ocr_text', where: SQL) =>
+    ids(db, columnQuery(terms, typos, column, where));
+  const browseList = (where: SQL) => ids(db, browseQuery(where));
 
   /** Nearest keyframes of the same model (see nearestScenesQuery), most similar first. */
   async function visualList(vector: ModelVector, where: SQL, excludeSceneId?: string): Promise<Candidate[]> {
@@ -352,163 +148,18 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
     return found.sort((a, b) => b.similarity - a.similarity).map((r) => ({ id: r.scene_id, value: r.similarity }));
   }
 
-  /** Scenes matching the filters alone (a query of filters only): newest video first, in scene order. */
-  function browseList(where: SQL): Promise<Candidate[]> {
-    return ids(db, sql`
-      select s.scene_id from ${FROM} where ${where}
-      order by ${VIDEO_DAY} desc, v.created_at desc, s.video_id, s.idx
-      limit ${CANDIDATES}`);
-  }
-
-  async function setTrigramThreshold(): Promise<void> {
-    await rows(sql`select set_config('pg_trgm.word_similarity_threshold', ${String(TRIGRAM_CANDIDATE)}, false)`);
-  }
-
-  /** Reasons, snippets, the moment to play from and the people of the fused top scenes, in their order. */
-  async function details(
-    sceneIds: string[],
-    terms: Terms,
-  ): Promise<Map<string, DetailRow>> {
-    const fuzzyTerms = (list: string[]) => list.filter((t) => terms.typos.has(t));
-    if (sceneIds.length === 0) return new Map();
-    const speechTerms = [...terms.free, ...terms.said];
-    const textTerms = [...terms.free, ...terms.onScreen];
-    const matchIn = (column: Column, list: string[]) => {
-      if (list.length === 0) return sql`false`;
-      const col = sql.raw(`s.${column}`);
-      const fuzzy = fuzzyTerms(list).map((t) => sql`word_similarity(${t}, ${col}) >= ${TRIGRAM_CANDIDATE}`);
-      return or([sql`to_tsvector('english', ${col}) @@ ${anyOf(list)}`, ...fuzzy]);
-    };
-    /** A term is confidently there: as a word or stem, or spelt within TRIGRAM_CONFIDENT, in the allowed columns. */
-    const confidentIn = (term: string, columns: Column[]) => {
-      const lexical = columns.map((c) => sql`to_tsvector('english', ${sql.raw(`s.${c}`)}) @@ ${termQuery(term)}`);
-      const spelt = fuzzyTerms([term]).length > 0 ? columns.map((c) => sql`strict_word_similarity(${term}, ${sql.raw(`s.${c}`)}) >= ${TRIGRAM_CONFIDENT}`) : [];
-      const glued = columns.includes('ocr_text') ? gluedPattern(term) : null;
-      return or([...lexical, ...spelt, ...(glued ? [sql`s.ocr_text ~* ${glued}`] : [])]);
-    };
-    const required = [
-      ...terms.free.map((t) => confidentIn(t, ['transcript', 'ocr_text'])),
-      ...terms.said.map((t) => confidentIn(t, ['transcript'])),
-      ...terms.onScreen.map((t) => confidentIn(t, ['ocr_text'])),
-    ];
-    const segmentMatch = speechTerms.length === 0 ? null : or([
-      sql`to_tsvector('english', ts.text) @@ ${anyOf(speechTerms)}`,
-      ...fuzzyTerms(speechTerms).map((t) => sql`word_similarity(${t}, ts.text) >= ${TRIGRAM_CANDIDATE}`),
-    ]);
-    const playFrom = segmentMatch
-      ? sql`(select greatest(ts.start_s, s.start_s) from transcript_segments ts
-             where ts.video_id = s.video_id and ts.start_s < s.end_s and ts.end_s > s.start_s and ${segmentMatch}
-             order by ts_rank_cd(to_tsvector('english', ts.text), ${anyOf(speechTerms)}) desc,
-               ${sum(fuzzyTerms(speechTerms).map((t) => sql`word_similarity(${t}, ts.text)`))} desc, ts.start_s
-             limit 1)`
-      : sql`null::float8`;
-    const named = terms.people.length > 0 ? or(terms.people.map(personMatches)) : sql`false`;
-    const found = await rows<DetailRow & Record<string, unknown>>(sql`
-      select s.scene_id, s.video_id, v.title, v.file_name, s.idx, s.start_s, s.end_s, s.thumbnail, s.transcript, s.ocr_text,
-        ${matchIn('transcript', speechTerms)} as speech_match,
-        (${matchIn('ocr_text', textTerms)} or ${gluedIn([...terms.glued, ...gluedPatterns([], terms.onScreen)])}) as text_match,
-        (${required.length > 0 ? and(required) : sql`false`} or ${gluedIn(terms.glued)}) as words_confident,
-        ${playFrom} as play_from,
-        (select array_agg(coalesce(fp.name, 'Person ' || fp.number) order by fp.name nulls last, fp.number)
-           from scene_people sp join face_profiles fp on fp.person_id = sp.person_id
-           where sp.scene_id = s.scene_id and sp.user_id = ${userId} and fp.user_id = ${userId}
-             and not fp.deleted and (not fp.hidden or ${named})) as people
-      from ${FROM}
-      where ${OWN} and s.scene_id = any(${sql.param(sceneIds)}::uuid[])`);
-    return new Map(found.map((r) => [r.scene_id, r]));
-  }
-
-  /** english_stem lexemes of each distinct lower-cased word (an empty list for a stop word). */
-  async function stems(words: Iterable<string>): Promise<Map<string, string[]>> {
-    const distinct = [...new Set([...words].map((w) => w.toLowerCase()))];
-    if (distinct.length === 0) return new Map();
-    const found = await rows<{ w: string; l: string[] | null }>(sql`select w, ts_lexize('english_stem', w) as l from unnest(${sql.param(distinct)}::text[]) w`);
-    return new Map(found.map((r) => [r.w, r.l ?? [r.w]]));
-  }
-
-  /** Snippets of each hit: the speech and the on-screen text that matched, the matching words highlighted. */
-  async function snippetsOf(
-    found: DetailRow[],
-    speechTerms: string[],
-    textTerms: string[],
-    typos: ReadonlySet<string>,
-    gluedRuns: string[],
-  ): Promise<Map<string, Snippet[]>> {
-    const texts = found.flatMap((r) => [r.speech_match ? r.transcript : '', r.text_match ? r.ocr_text : '']);
-    const queryWords = [...speechTerms, ...textTerms].flatMap(wordsOf);
-    const stemOf = await stems([...queryWords, ...texts.flatMap(wordsOf)]);
-    const matcherFor = (terms: string[]) => {
-      const words = terms.flatMap(wordsOf);
-      const queryStems = new Set(words.flatMap((w) => stemOf.get(w.toLowerCase()) ?? [w.toLowerCase()]));
-      const fuzzyWords = terms.filter((t) => typos.has(t)).map((w) => w.toLowerCase());
-      return makeMatcher({ queryStems, stemOf, fuzzyWords, gluedRuns });
-    };
-    const speech = matcherFor(speechTerms);
-    const text = matcherFor(textTerms);
-    return new Map(
-      found.map((r) => {
-        const list: Snippet[] = [];
-        const spoken = r.speech_match ? snippetParts(r.transcript, speech) : null;
-        if (spoken) list.push({ source: 'speech', parts: spoken });
-        const shown = r.text_match ? snippetParts(r.ocr_text, text) : null;
-        if (shown) list.push({ source: 'text', parts: shown });
-        return [r.scene_id, list];
-      }),
-    );
-  }
-
-  interface Signals {
-    visual: Map<string, number>;
-    visualThreshold: number;
-    faceScenes: Set<string>;
-    personFilter: boolean;
-    /** Hits are there because they satisfy the query's filters alone. */
-    filterOnly: boolean;
-  }
-
   /** Turns the fused order into hits. */
-  async function hitsOf(
-    fused: { id: string; score: number }[],
-    limit: number,
-    terms: Terms,
-    signals: Signals,
-  ): Promise<SearchHit[]> {
+  async function hitsOf(fused: { id: string; score: number }[], limit: number, terms: Terms, signals: HitSignals): Promise<SearchHit[]> {
     const top = fused.slice(0, limit);
-    const detail = await details(top.map((f) => f.id), terms);
-    const present = top.filter((f) => detail.has(f.id));
-    const rowsInOrder = present.map((f) => detail.get(f.id)!);
-    const gluedRuns = [...terms.glued, ...gluedPatterns([], terms.onScreen)].map((p) => p.split(GLUE).join(''));
-    const snippets = await snippetsOf(rowsInOrder, [...terms.free, ...terms.said], [...terms.free, ...terms.onScreen], terms.typos, gluedRuns);
-    return present.map(({ id, score }) => {
-      const r = detail.get(id)!;
-      const reasons: MatchReason[] = [];
-      if (r.speech_match) reasons.push('speech');
-      if (r.text_match) reasons.push('text');
-      const similarity = signals.visual.get(id);
-      if (similarity !== undefined) reasons.push('visual');
-      if (signals.personFilter || signals.faceScenes.has(id)) reasons.push('person');
-      const confident =
-        r.words_confident ||
-        (similarity !== undefined && similarity >= signals.visualThreshold) ||
-        signals.faceScenes.has(id) ||
-        signals.filterOnly;
-      return {
-        sceneId: r.scene_id,
-        videoId: r.video_id,
-        videoTitle: r.title,
-        fileName: r.file_name,
-        idx: r.idx,
-        startS: r.start_s,
-        endS: r.end_s,
-        thumbnail: r.thumbnail ?? null,
-        score,
-        confident,
-        reasons,
-        snippets: snippets.get(id) ?? [],
-        playFromS: r.speech_match && r.play_from !== null ? r.play_from : r.start_s,
-        people: r.people ?? [],
-      };
-    });
+    if (top.length === 0) return [];
+    const found = await rows<DetailRow & Record<string, unknown>>(detailsQuery(userId, top.map((f) => f.id), terms, { columns: sql`s.thumbnail` }));
+    const words = wordsToStem(found, terms);
+    const stemmed = words.length === 0 ? [] : await rows<{ w: string; l: string[] | null }>(stemsQuery(words));
+    const stemOf = new Map(stemmed.map((r) => [r.w, r.l ?? [r.w]]));
+    return describeHits(top, new Map(found.map((r) => [r.scene_id, r])), terms, signals, stemOf).map(({ row, hit }) => ({
+      ...hit,
+      thumbnail: row.thumbnail ?? null,
+    }));
   }
 
   /** Face descriptors of the same model within FACE_THRESHOLD, and every scene of the people those faces belong to. */
@@ -574,7 +225,7 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
       lists.push(direct, people);
     }
     const fused = fuseRanks(lists.map((l) => l.map((c) => c.id)));
-    const hits = await hitsOf(fused, limit, { free: [], said: [], onScreen: [], people: [], typos: new Set(), glued: [] }, {
+    const hits = await hitsOf(fused, limit, NO_TERMS, {
       visual,
       visualThreshold: VISUAL_EXAMPLE_THRESHOLD,
       faceScenes,
@@ -594,7 +245,7 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
       if (isEmptyQuery(q)) return { hits: [], notes, tookMs: performance.now() - started, query: q };
       const free = freeTerms(q);
       const typos = await corrections([...free, ...q.said, ...q.onScreen]);
-      const where = filters(q, typos);
+      const where = filtersOf(userId, q, typos);
 
       const lists: Candidate[][] = [];
       if (free.length > 0) lists.push(await fullTextList(free, where));

@@ -3,7 +3,8 @@
  * No DOM, no Solid: unit-tested in Node.
  */
 import type { ModelStatus, ModelTask } from '../ml/registry.ts';
-import type { MatchReason, SearchHit } from '../search/types.ts';
+import type { MatchReason } from '@heimdex/shared-schema/search';
+import type { SearchHit } from '../search/types.ts';
 import { formatTimecode } from './format.ts';
 
 export const REASON_LABELS: Record<MatchReason, string> = {

@@ -3,4 +3,5 @@
 export * from './auth.ts';
 export * from './blobs.ts';
 export * from './quota.ts';
+export * from './search.ts';
 export * from './sync.ts';

@@ -19,7 +19,7 @@ export function healthRoutes(database: OpenDatabase, features: HealthFeatures) {
         status: ok ? 'ok' : 'degraded',
         version,
         database: { kind: database.kind, ok },
-        features: { accounts: true, sync: true, blobs: true, search: false, ...features },
+        features: { accounts: true, sync: true, blobs: true, search: true, ...features },
         uptimeS: Math.round((Date.now() - startedAt) / 1000),
       },
       ok ? 200 : 503,

@@ -1,6 +1,6 @@
 // /sync/push and /sync/pull, and the guard every sync-related route shares (protocol version, signed-in user,
 // per-user and per-address rate limits). Thin: validation here, the work in push.ts and pull.ts.
-import { MAX_PUSH_BYTES, pullQuery, pushRequest } from '@heimdex/shared-schema/protocol';
+import { MAX_PUSH_BYTES, pullQuery, pushRequest, type PushRequest } from '@heimdex/shared-schema/protocol';
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { AuthEnv } from '../auth/middleware.ts';
@@ -42,14 +42,23 @@ export function syncGuard(opts: SyncGuardOptions): MiddlewareHandler[] {
   ];
 }
 
-export function syncRoutes(db: Db, opts: { checkQuota: QuotaCheck; ipOf: (c: Context) => string | null }) {
+export interface SyncRouteOptions {
+  checkQuota: QuotaCheck;
+  ipOf: (c: Context) => string | null;
+  /** Runs after a batch is applied (outside its transaction): the search's per-model vector indexes. */
+  afterPush?: (request: PushRequest) => Promise<void>;
+}
+
+export function syncRoutes(db: Db, opts: SyncRouteOptions) {
   return new Hono<AuthEnv>()
     .post(
       '/push',
       bodyLimit({ maxSize: MAX_PUSH_BYTES, onError: (c) => c.json({ error: 'The batch is too large: send fewer changes at a time.' }, 413) }),
       valid('json', pushRequest),
       async (c) => {
-        const answer = await applyPush(db, c.req.valid('json'), { userId: c.get('userId'), ip: opts.ipOf(c), checkQuota: opts.checkQuota });
+        const request = c.req.valid('json');
+        const answer = await applyPush(db, request, { userId: c.get('userId'), ip: opts.ipOf(c), checkQuota: opts.checkQuota });
+        if (answer.type === 'applied' && !answer.duplicate) await opts.afterPush?.(request);
         return c.json(answer, answer.type === 'batch-gap' ? 409 : 200);
       },
     )

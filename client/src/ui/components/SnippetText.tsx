@@ -1,5 +1,5 @@
 import { For, Show, type JSX } from 'solid-js';
-import type { Snippet } from '../../search/types.ts';
+import type { Snippet } from '@heimdex/shared-schema/search';
 
 const SOURCE_LABELS: Record<Snippet['source'], string> = { speech: 'Said', text: 'On screen' };
 

@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { fuseRanks, RRF_K } from './fuse.ts';
+import { fuseRanks, RRF_K } from '../../src/search/fuse.ts';
 
 describe('fuseRanks', () => {
   it('sums 1 / (k + rank) over the lists an id appears in', () => {

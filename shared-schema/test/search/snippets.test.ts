@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { makeMatcher, snippetParts, trigramSimilarity, trigrams, wordsOf } from './snippets.ts';
+import { makeMatcher, snippetParts, trigramSimilarity, trigrams, wordsOf } from '../../src/search/snippets.ts';
 
 const exact = (...words: string[]) => (w: string) => words.includes(w.toLowerCase());
 

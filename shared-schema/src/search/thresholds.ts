@@ -1,6 +1,6 @@
-// When a match counts as "confident" (SearchHit.confident), and how loose the typo-tolerant candidate search is.
-// Every number is documented with what it was measured on; change them only with new measurements.
-import { FACE_MATCH_THRESHOLD } from '../ml/faces/distance.ts';
+// When a match counts as "confident" (a hit's `confident`), and how loose the typo-tolerant candidate search is;
+// the app and the sync server search alike. Every number is documented with what it was measured on; change
+// them only with new measurements.
 
 /**
  * pg_trgm `word_similarity` a scene's transcript or on-screen text must reach to be a typo candidate (the `<%`
@@ -36,9 +36,6 @@ export const DEFAULT_VISUAL_TEXT_THRESHOLD = 0.27;
 
 /** Image↔image cosine similarity (search by example, "more like this") at which two keyframes count as alike. */
 export const VISUAL_EXAMPLE_THRESHOLD = 0.85;
-
-/** Face descriptors (euclidean) closer than this are the same person: the faces task's calibrated threshold. */
-export const FACE_THRESHOLD = FACE_MATCH_THRESHOLD;
 
 export function visualTextThreshold(modelId: string): number {
   return VISUAL_TEXT_THRESHOLDS[modelId] ?? DEFAULT_VISUAL_TEXT_THRESHOLD;

@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { freeTerms, isEmptyQuery, isIsoDate, parseQuery, visualText } from './parse.ts';
+import { freeTerms, isEmptyQuery, isIsoDate, parseQuery, visualText } from '../../src/search/parse.ts';
 
 describe('parseQuery', () => {
   it('keeps plain words in order and trims the raw query', () => {

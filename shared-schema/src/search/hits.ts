@@ -1,0 +1,115 @@
+// From the fused order and detailsQuery's rows to hits: why each scene matched, whether confidently, its
+// highlighted snippets, the moment to play from and its people. Pure: the word stems come from the caller's
+// database (stemsQuery), so highlights agree with what full text matched.
+import { GLUE, gluedPatterns, type DetailRow, type Terms } from './sql.ts';
+import { makeMatcher, snippetParts, wordsOf } from './snippets.ts';
+import type { MatchReason, Snippet } from './types.ts';
+
+/** What the signals outside the detail rows know about each scene. */
+export interface HitSignals {
+  /** Visual similarity (cosine) of the scenes the visual signal found. */
+  visual: ReadonlyMap<string, number>;
+  visualThreshold: number;
+  /** Scenes found by a face. */
+  faceScenes: ReadonlySet<string>;
+  personFilter: boolean;
+  /** Hits are there because they satisfy the query's filters alone. */
+  filterOnly: boolean;
+}
+
+/** What a hit says on either side (the app adds its thumbnail bytes, the server the device holding the video). */
+export interface HitCore {
+  sceneId: string;
+  videoId: string;
+  videoTitle: string;
+  fileName: string;
+  idx: number;
+  startS: number;
+  endS: number;
+  /** Fused rank score (reciprocal-rank fusion); only for ordering. */
+  score: number;
+  /** At least one signal matched with confidence (an exact word, a strong visual or face match). */
+  confident: boolean;
+  reasons: MatchReason[];
+  snippets: Snippet[];
+  /** Where to start playing: the matched spoken words' time when speech matched, else the scene start. */
+  playFromS: number;
+  /** Named (or "Person N") people in the scene. */
+  people: string[];
+}
+
+const speechTermsOf = (terms: Terms) => [...terms.free, ...terms.said];
+const textTermsOf = (terms: Terms) => [...terms.free, ...terms.onScreen];
+
+/** The distinct lower-cased words whose stems snippets need (run them through stemsQuery). */
+export function wordsToStem(rows: readonly DetailRow[], terms: Terms): string[] {
+  const texts = rows.flatMap((r) => [r.speech_match ? r.transcript : '', r.text_match ? r.ocr_text : '']);
+  const queryWords = [...speechTermsOf(terms), ...textTermsOf(terms)].flatMap(wordsOf);
+  return [...new Set([...queryWords, ...texts.flatMap(wordsOf)].map((w) => w.toLowerCase()))];
+}
+
+/** Snippets of one hit: the speech and the on-screen text that matched, the matching words highlighted. */
+function makeSnippets(terms: Terms, stemOf: ReadonlyMap<string, readonly string[]>): (r: DetailRow) => Snippet[] {
+  const gluedRuns = [...terms.glued, ...gluedPatterns([], terms.onScreen)].map((p) => p.split(GLUE).join(''));
+  const matcherFor = (list: string[]) => {
+    const words = list.flatMap(wordsOf);
+    const queryStems = new Set(words.flatMap((w) => stemOf.get(w.toLowerCase()) ?? [w.toLowerCase()]));
+    const fuzzyWords = list.filter((t) => terms.typos.has(t)).map((w) => w.toLowerCase());
+    return makeMatcher({ queryStems, stemOf, fuzzyWords, gluedRuns });
+  };
+  const speech = matcherFor(speechTermsOf(terms));
+  const text = matcherFor(textTermsOf(terms));
+  return (r) => {
+    const list: Snippet[] = [];
+    const spoken = r.speech_match ? snippetParts(r.transcript, speech) : null;
+    if (spoken) list.push({ source: 'speech', parts: spoken });
+    const shown = r.text_match ? snippetParts(r.ocr_text, text) : null;
+    if (shown) list.push({ source: 'text', parts: shown });
+    return list;
+  };
+}
+
+/**
+ * The hits of the fused top scenes that still have detail rows, in fused order. `stemOf` maps each word of
+ * wordsToStem to its stems (an empty list for a stop word).
+ */
+export function describeHits<Row extends DetailRow>(
+  top: readonly { id: string; score: number }[],
+  detail: ReadonlyMap<string, Row>,
+  terms: Terms,
+  signals: HitSignals,
+  stemOf: ReadonlyMap<string, readonly string[]>,
+): { row: Row; hit: HitCore }[] {
+  const snippetsOf = makeSnippets(terms, stemOf);
+  return top.flatMap(({ id, score }) => {
+    const r = detail.get(id);
+    if (!r) return [];
+    const reasons: MatchReason[] = [];
+    if (r.speech_match) reasons.push('speech');
+    if (r.text_match) reasons.push('text');
+    const similarity = signals.visual.get(id);
+    if (similarity !== undefined) reasons.push('visual');
+    if (signals.personFilter || signals.faceScenes.has(id)) reasons.push('person');
+    const confident =
+      r.words_confident ||
+      (similarity !== undefined && similarity >= signals.visualThreshold) ||
+      signals.faceScenes.has(id) ||
+      signals.filterOnly;
+    const hit: HitCore = {
+      sceneId: r.scene_id,
+      videoId: r.video_id,
+      videoTitle: r.title,
+      fileName: r.file_name,
+      idx: r.idx,
+      startS: r.start_s,
+      endS: r.end_s,
+      score,
+      confident,
+      reasons,
+      snippets: snippetsOf(r),
+      playFromS: r.speech_match && r.play_from !== null ? r.play_from : r.start_s,
+      people: r.people ?? [],
+    };
+    return [{ row: r, hit }];
+  });
+}

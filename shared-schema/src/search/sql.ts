@@ -1,0 +1,342 @@
+// The query language in SQL: the statements of hybrid retrieval as drizzle `SQL` values, built here once and run
+// by each side's own driver — the app's DB worker (PGlite) and the sync server (PGlite or Postgres). Nothing here
+// touches a database. Aliases every statement uses: s = scenes, v = videos, fp = face_profiles,
+// sp = scene_people, ts = transcript_segments. Each signal ranks its own candidates, all under the same filters
+// and scoped to one user's live rows:
+//   full text   search_tsv @@ websearch_to_tsquery('english', …), ranked by ts_rank_cd (all the words first);
+//   typos       a word found in too few scenes is corrected from similar words the GIN trigram indexes find
+//               (pg_trgm word_similarity), and the corrections search as words;
+//   said:/text: the words in the transcript / on-screen text only (a filter and a ranked list of their own);
+//   people      a filter; a query of filters only lists the matching scenes.
+// Visual similarity depends on each side's vector indexes and lives with them.
+import { sql, type SQL } from 'drizzle-orm';
+import { TRIGRAM_CANDIDATE, TRIGRAM_CONFIDENT, TRIGRAM_MIN_LETTERS } from './thresholds.ts';
+import type { ParsedQuery } from './types.ts';
+import { wordsOf } from './snippets.ts';
+
+/** Hits returned unless the request asks for another number. */
+export const DEFAULT_LIMIT = 50;
+/** Candidates each signal contributes to fusion. */
+export const CANDIDATES = 100;
+
+// ---- fragments ------------------------------------------------------------------------------------------------
+
+/** FNV-1a, 32 bits: a short, stable, SQL-safe tag for a model id in an index name. */
+export function hashTag(text: string): string {
+  let h = 0x811c9dc5;
+  for (const byte of new TextEncoder().encode(text)) {
+    h ^= byte;
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(16).padStart(8, '0');
+}
+
+/** A string as a SQL literal. Only for values the planner must see as constants (a partial index's predicate). */
+export function literal(value: string): SQL {
+  if (value.includes('\0')) throw new Error('A model id cannot contain a NUL character.');
+  return sql.raw(`'${value.replace(/'/g, "''")}'`);
+}
+
+export function checkDim(dim: number): number {
+  if (!Number.isInteger(dim) || dim <= 0 || dim > 16000) throw new Error(`A vector size must be a whole number from 1 to 16000 (got ${dim}).`);
+  return dim;
+}
+
+/** A vector in pgvector's text form. */
+export const vectorText = (v: ArrayLike<number>) => {
+  const values = Array.from(v);
+  if (values.some((x) => !Number.isFinite(x))) throw new Error('The query vector has a value that is not a number.');
+  return `[${values.join(',')}]`;
+};
+
+/** One term (a word or a phrase) as websearch syntax: quoted, so its words must be adjacent and in order. */
+const quoted = (term: string) => `"${term.replace(/["\\]/g, ' ')}"`;
+/** Every term (all must match). */
+export const allOf = (terms: string[]) => sql`websearch_to_tsquery('english', ${terms.map(quoted).join(' ')})`;
+/** Any of the terms. */
+export const anyOf = (terms: string[]) => sql`websearch_to_tsquery('english', ${terms.map(quoted).join(' or ')})`;
+export const termQuery = (term: string) => sql`websearch_to_tsquery('english', ${quoted(term)})`;
+
+/**
+ * Terms the typo signal may take: single words long enough to have telling trigrams. A quoted phrase asks for
+ * exactly those words in that order, which trigrams (a bag of letter triples) cannot tell apart from any other.
+ */
+export const spellable = (terms: string[]) => terms.filter((t) => wordsOf(t).length === 1 && wordsOf(t)[0]!.length >= TRIGRAM_MIN_LETTERS);
+
+/**
+ * A word found as a word (or stem) in at least this many scenes is taken as spelt right and skips the typo
+ * signal. Trigram matching costs a word_similarity per scene that shares the word's trigrams (~45 µs each in
+ * PGlite, measured): a well-spelt common word would pay that on thousands of scenes for nothing.
+ */
+export const SPELT_RIGHT_SCENES = 5;
+/** Scenes per column sampled for the spelling of a misspelt word, and the corrections kept per word. */
+const CORRECTION_SAMPLE = 20;
+const CORRECTIONS_PER_TERM = 3;
+
+export const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/**
+ * OCR often drops the spaces between words ("HARBORFESTIVALTICKETS", measured on text over busy
+ * backgrounds). A run of two or more words also matches on-screen text where the words stand together
+ * with or without anything between them: a regular expression, which the trigram index on ocr_text answers.
+ * Null for a single word or a run too short to be telling.
+ */
+export const GLUE = '[^[:alnum:]]*';
+
+export function gluedPattern(text: string): string | null {
+  const words = wordsOf(text).map((w) => w.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '')).filter((w) => w.length > 0);
+  if (words.length < 2 || words.join('').length < 8) return null;
+  return words.join(GLUE);
+}
+
+/** The glued-words patterns of a query: the plain words as one run (with no phrases beside them), and each phrase. */
+export function gluedPatterns(words: string[], phrases: string[]): string[] {
+  const runs = phrases.length === 0 ? [words.join(' ')] : words.length === 0 ? phrases : [];
+  return runs.map(gluedPattern).filter((p): p is string => p !== null);
+}
+
+export const gluedIn = (patterns: string[]) => or(patterns.map((p) => sql`s.ocr_text ~* ${p}`));
+
+/** The video's date as YYYY-MM-DD text (ISO dates compare as text): its recorded creation time, else its import. */
+const VIDEO_DAY = sql.raw(`(case
+  when (v.metadata -> 'probe' ->> 'creationTime') ~ '^\\d{4}-\\d{2}-\\d{2}' then left(v.metadata -> 'probe' ->> 'creationTime', 10)
+  when (v.metadata -> 'probe' ->> 'creation_time') ~ '^\\d{4}-\\d{2}-\\d{2}' then left(v.metadata -> 'probe' ->> 'creation_time', 10)
+  else to_char(v.created_at, 'YYYY-MM-DD') end)`);
+
+export const and = (parts: SQL[]) => (parts.length === 0 ? sql`true` : sql.join(parts, sql` and `));
+export const or = (parts: SQL[]) => (parts.length === 0 ? sql`false` : sql`(${sql.join(parts, sql` or `)})`);
+// A bare 0 in ORDER BY would name a column position.
+const sum = (parts: SQL[]) => (parts.length === 0 ? sql`0::float8` : sql`(${sql.join(parts, sql` + `)})`);
+
+export type Column = 'transcript' | 'ocr_text';
+
+/** A term in one column, as a word or stem, as one of its spelling corrections (see corrections()), or in on-screen text with its words run together (see gluedPattern). */
+function termInColumn(term: string, column: Column, typos: ReadonlyMap<string, string[]>): SQL {
+  const col = sql.raw(`s.${column}`);
+  const forms = [term, ...(typos.get(term) ?? [])];
+  // The GIN tsvector index narrows the scenes; the column's own tsvector decides.
+  const lexical = sql`(s.search_tsv @@ ${anyOf(forms)} and to_tsvector('english', ${col}) @@ ${anyOf(forms)})`;
+  const glued = column === 'ocr_text' ? gluedPattern(term) : null;
+  return glued ? sql`(${lexical} or s.ocr_text ~* ${glued})` : lexical;
+}
+
+/** A person filter: a name (case-insensitive, or its first name(s)), or "Person N" by number. Hidden people match. */
+export function personMatches(name: string): SQL {
+  const byName = sql`(lower(fp.name) = lower(${name}) or lower(fp.name) like lower(${escapeLike(name)}) || ' %' escape '\\')`;
+  const number = /^person\s+(\d{1,9})$/i.exec(name.trim());
+  return number ? sql`(${byName} or fp.number = ${Number(number[1])})` : byName;
+}
+
+/** The user's live scenes of live videos (aliases s and v of FROM): every statement starts from here. */
+export const ownScenes = (userId: string) => sql`s.user_id = ${userId} and not s.deleted and v.user_id = ${userId} and not v.deleted`;
+export const FROM = sql`scenes s join videos v on v.video_id = s.video_id`;
+
+/** Everything a hit must satisfy, whatever signal found it: the user's live scenes and the query's filters. */
+export function filtersOf(userId: string, q: ParsedQuery, typos: ReadonlyMap<string, string[]>): SQL {
+  const parts = [ownScenes(userId)];
+  for (const fragment of q.videos) {
+    const pattern = `%${escapeLike(fragment)}%`;
+    parts.push(sql`(v.title ilike ${pattern} escape '\\' or v.file_name ilike ${pattern} escape '\\')`);
+  }
+  if (q.after) parts.push(sql`${VIDEO_DAY} >= ${q.after}`);
+  if (q.before) parts.push(sql`${VIDEO_DAY} <= ${q.before}`);
+  for (const name of q.people) {
+    parts.push(sql`exists (
+      select 1 from scene_people sp join face_profiles fp on fp.person_id = sp.person_id
+      where sp.scene_id = s.scene_id and sp.user_id = ${userId} and not sp.deleted and fp.user_id = ${userId} and not fp.deleted
+        and ${personMatches(name)})`);
+  }
+  for (const term of q.said) parts.push(termInColumn(term, 'transcript', typos));
+  for (const term of q.onScreen) parts.push(termInColumn(term, 'ocr_text', typos));
+  return and(parts);
+}
+
+// ---- spelling corrections -------------------------------------------------------------------------------------
+
+/**
+ * How often each spellable term is found as a word (capped at SPELT_RIGHT_SCENES), and whether it has a lexeme
+ * at all (`nodes` 0: a stop word, not misspelt, just not searchable). One subquery per term with the term as a
+ * constant, so the planner sees how rare it is and takes the index. Null when no term is spellable.
+ */
+export function spellingCountsQuery(userId: string, terms: string[]): SQL | null {
+  const candidates = [...new Set(spellable(terms))];
+  if (candidates.length === 0) return null;
+  return sql.join(
+    candidates.map((t) => sql`
+      select ${t}::text as term, numnode(${termQuery(t)}) as nodes, (select count(*) from (
+        select 1 from scenes s where s.user_id = ${userId} and not s.deleted and s.search_tsv @@ ${termQuery(t)}
+        limit ${SPELT_RIGHT_SCENES}) x)::int as n`),
+    sql` union all `,
+  );
+}
+
+/** The terms of spellingCountsQuery's rows that look misspelt. */
+export const misspeltTerms = (counts: { term: string; nodes: number; n: number }[]) =>
+  counts.filter((r) => Number(r.nodes) > 0 && Number(r.n) < SPELT_RIGHT_SCENES).map((r) => r.term);
+
+/**
+ * Sets the `%>` operator's threshold for correctionsQuery (the caller's transaction, or its session). Run with
+ * `enable_seqscan = off`: on a small table the planner prefers a sequential scan that computes word_similarity on
+ * every scene (400 ms on 2000 scenes, measured); the trigram index answers in a few ms.
+ */
+export const trigramThresholdStatement = (local: boolean) =>
+  sql`select set_config('pg_trgm.word_similarity_threshold', ${String(TRIGRAM_CANDIDATE)}, ${local})`;
+
+/**
+ * Spelling corrections of one misspelt term: the words most similar to it among a few scenes that the trigram
+ * indexes say hold something spelt like it ("quartely" → "quarterly"); rows of `word`. The corrections then
+ * search as words, through the full-text index. Matching whole scenes by trigrams instead costs a
+ * word_similarity on every scene that holds a similar word — 2.6 s on 20k scenes for a typo of a common word,
+ * measured — where this costs a few ms.
+ */
+export function correctionsQuery(userId: string, term: string): SQL {
+  return sql`
+    with sample as (
+      (select s.transcript as t from scenes s where s.user_id = ${userId} and not s.deleted and s.transcript %> ${term} limit ${CORRECTION_SAMPLE})
+      union all
+      (select s.ocr_text from scenes s where s.user_id = ${userId} and not s.deleted and s.ocr_text %> ${term} limit ${CORRECTION_SAMPLE})),
+    words as (select distinct lower(w) as word from sample, regexp_split_to_table(sample.t, '[^[:alnum:]]+') w where length(w) >= 3)
+    select word from words
+    where word <> lower(${term}) and word_similarity(${term}, word) >= ${TRIGRAM_CANDIDATE}
+    order by similarity(${term}, word) desc, word
+    limit ${CORRECTIONS_PER_TERM}`;
+}
+
+// ---- ranked candidate lists (rows of scene_id, best first) ----------------------------------------------------
+
+/** Full text over transcript + on-screen text: scenes with every term first, then by ts_rank_cd. */
+export function fullTextQuery(terms: string[], where: SQL): SQL {
+  return sql`
+    select s.scene_id from ${FROM}
+    where ${where} and s.search_tsv @@ ${anyOf(terms)}
+    order by (s.search_tsv @@ ${allOf(terms)}) desc, ts_rank_cd(s.search_tsv, ${anyOf(terms)}) desc, s.scene_id
+    limit ${CANDIDATES}`;
+}
+
+/** The typo signal: scenes holding the spelling corrections of the query's misspelt words, by full-text rank. */
+export function correctedQuery(words: string[], where: SQL): SQL {
+  return sql`
+    select s.scene_id from ${FROM}
+    where ${where} and s.search_tsv @@ ${anyOf(words)}
+    order by ts_rank_cd(s.search_tsv, ${anyOf(words)}) desc, s.scene_id
+    limit ${CANDIDATES}`;
+}
+
+/** On-screen text holding the query's words run together (see gluedPattern), through the trigram index. */
+export function gluedQuery(patterns: string[], where: SQL): SQL {
+  return sql`
+    select s.scene_id from ${FROM}
+    where ${where} and ${gluedIn(patterns)}
+    order by length(s.ocr_text), s.scene_id
+    limit ${CANDIDATES}`;
+}
+
+/** said:/text: terms, ranked by their column's own full-text rank, then by spelling (the filter requires them). */
+export function columnQuery(terms: string[], typos: ReadonlyMap<string, string[]>, column: Column, where: SQL): SQL {
+  const col = sql.raw(`s.${column}`);
+  const forms = terms.flatMap((t) => [t, ...(typos.get(t) ?? [])]);
+  return sql`
+    select s.scene_id from ${FROM}
+    where ${where}
+    order by ts_rank_cd(to_tsvector('english', ${col}), ${anyOf(forms)}) desc, s.scene_id
+    limit ${CANDIDATES}`;
+}
+
+/** Scenes matching the filters alone (a query of filters only): newest video first, in scene order. */
+export function browseQuery(where: SQL): SQL {
+  return sql`
+    select s.scene_id from ${FROM} where ${where}
+    order by ${VIDEO_DAY} desc, v.created_at desc, s.video_id, s.idx
+    limit ${CANDIDATES}`;
+}
+
+// ---- the top hits' details ------------------------------------------------------------------------------------
+
+/** The text terms of a search, as hit details and snippets need them. */
+export interface Terms {
+  free: string[];
+  said: string[];
+  onScreen: string[];
+  people: string[];
+  /** The terms that take part in the typo signal (see SPELT_RIGHT_SCENES). */
+  typos: ReadonlySet<string>;
+  /** Glued-words patterns of the free words (see gluedPattern): a match is a confident on-screen text match. */
+  glued: string[];
+}
+
+export const NO_TERMS: Terms = { free: [], said: [], onScreen: [], people: [], typos: new Set(), glued: [] };
+
+/** What detailsQuery answers per scene, besides the columns a side adds. */
+export interface DetailRow {
+  scene_id: string;
+  video_id: string;
+  title: string;
+  file_name: string;
+  idx: number;
+  start_s: number;
+  end_s: number;
+  transcript: string;
+  ocr_text: string;
+  speech_match: boolean;
+  text_match: boolean;
+  words_confident: boolean;
+  play_from: number | null;
+  people: string[] | null;
+}
+
+/**
+ * Reasons, the moment to play from and the people of the given scenes (the snippets are built from the texts
+ * afterwards). `extra` adds columns and joins a side needs (the app's thumbnail bytes, the server's device name).
+ */
+export function detailsQuery(userId: string, sceneIds: string[], terms: Terms, extra: { columns?: SQL; joins?: SQL } = {}): SQL {
+  const fuzzyTerms = (list: string[]) => list.filter((t) => terms.typos.has(t));
+  const speechTerms = [...terms.free, ...terms.said];
+  const textTerms = [...terms.free, ...terms.onScreen];
+  const matchIn = (column: Column, list: string[]) => {
+    if (list.length === 0) return sql`false`;
+    const col = sql.raw(`s.${column}`);
+    const fuzzy = fuzzyTerms(list).map((t) => sql`word_similarity(${t}, ${col}) >= ${TRIGRAM_CANDIDATE}`);
+    return or([sql`to_tsvector('english', ${col}) @@ ${anyOf(list)}`, ...fuzzy]);
+  };
+  /** A term is confidently there: as a word or stem, or spelt within TRIGRAM_CONFIDENT, in the allowed columns. */
+  const confidentIn = (term: string, columns: Column[]) => {
+    const lexical = columns.map((c) => sql`to_tsvector('english', ${sql.raw(`s.${c}`)}) @@ ${termQuery(term)}`);
+    const spelt = fuzzyTerms([term]).length > 0 ? columns.map((c) => sql`strict_word_similarity(${term}, ${sql.raw(`s.${c}`)}) >= ${TRIGRAM_CONFIDENT}`) : [];
+    const glued = columns.includes('ocr_text') ? gluedPattern(term) : null;
+    return or([...lexical, ...spelt, ...(glued ? [sql`s.ocr_text ~* ${glued}`] : [])]);
+  };
+  const required = [
+    ...terms.free.map((t) => confidentIn(t, ['transcript', 'ocr_text'])),
+    ...terms.said.map((t) => confidentIn(t, ['transcript'])),
+    ...terms.onScreen.map((t) => confidentIn(t, ['ocr_text'])),
+  ];
+  const segmentMatch = speechTerms.length === 0 ? null : or([
+    sql`to_tsvector('english', ts.text) @@ ${anyOf(speechTerms)}`,
+    ...fuzzyTerms(speechTerms).map((t) => sql`word_similarity(${t}, ts.text) >= ${TRIGRAM_CANDIDATE}`),
+  ]);
+  const playFrom = segmentMatch
+    ? sql`(select greatest(ts.start_s, s.start_s) from transcript_segments ts
+           where ts.video_id = s.video_id and not ts.deleted and ts.start_s < s.end_s and ts.end_s > s.start_s and ${segmentMatch}
+           order by ts_rank_cd(to_tsvector('english', ts.text), ${anyOf(speechTerms)}) desc,
+             ${sum(fuzzyTerms(speechTerms).map((t) => sql`word_similarity(${t}, ts.text)`))} desc, ts.start_s
+           limit 1)`
+    : sql`null::float8`;
+  const named = terms.people.length > 0 ? or(terms.people.map(personMatches)) : sql`false`;
+  return sql`
+    select s.scene_id, s.video_id, v.title, v.file_name, s.idx, s.start_s, s.end_s, s.transcript, s.ocr_text,
+      ${matchIn('transcript', speechTerms)} as speech_match,
+      (${matchIn('ocr_text', textTerms)} or ${gluedIn([...terms.glued, ...gluedPatterns([], terms.onScreen)])}) as text_match,
+      (${required.length > 0 ? and(required) : sql`false`} or ${gluedIn(terms.glued)}) as words_confident,
+      ${playFrom} as play_from,
+      (select array_agg(coalesce(fp.name, 'Person ' || fp.number) order by fp.name nulls last, fp.number)
+         from scene_people sp join face_profiles fp on fp.person_id = sp.person_id
+         where sp.scene_id = s.scene_id and sp.user_id = ${userId} and not sp.deleted and fp.user_id = ${userId}
+           and not fp.deleted and (not fp.hidden or ${named})) as people
+      ${extra.columns ? sql`, ${extra.columns}` : sql``}
+    from ${FROM} ${extra.joins ?? sql``}
+    where ${ownScenes(userId)} and s.scene_id = any(${sql.param(sceneIds)}::uuid[])`;
+}
+
+/** english_stem lexemes of each distinct lower-cased word: rows of `w` and `l` (null when not stemmed). */
+export const stemsQuery = (distinctWords: string[]) =>
+  sql`select w, ts_lexize('english_stem', w) as l from unnest(${sql.param(distinctWords)}::text[]) w`;

@@ -1,0 +1,74 @@
+// Server-side search, as the app searches (client/src/db/search.ts): the same parser, statements, fusion and hit
+// building from @heimdex/shared-schema/search, over the signed-in user's synced rows.
+import type { SearchRequest, SearchResponse, ServerSearchHit } from '@heimdex/shared-schema/protocol';
+import {
+  browseQuery,
+  columnQuery,
+  correctedQuery,
+  DEFAULT_LIMIT,
+  describeHits,
+  filtersOf,
+  freeTerms,
+  fullTextQuery,
+  fuseRanks,
+  gluedPatterns,
+  gluedQuery,
+  isEmptyQuery,
+  parseQuery,
+  VISUAL_EXAMPLE_THRESHOLD,
+  visualTextThreshold,
+  wordsToStem,
+  type Terms,
+} from '@heimdex/shared-schema/search';
+import { decodeVector } from '@heimdex/shared-schema/sync';
+import type { Candidate, SearchRepo } from './repository.ts';
+
+export async function search(repo: SearchRepo, userId: string, request: SearchRequest): Promise<SearchResponse> {
+  const started = performance.now();
+  const q = parseQuery(request.query);
+  const limit = request.limit ?? DEFAULT_LIMIT;
+  const notes = [...q.warnings];
+  const done = (hits: ServerSearchHit[]): SearchResponse => ({ hits, notes, query: q, tookMs: Math.round(performance.now() - started) });
+  // The vector is the text embedding of the query's words, or an example picture's when it has none.
+  if (isEmptyQuery(q) && !request.vector) return done([]);
+  const free = freeTerms(q);
+  const typos = await repo.corrections(userId, [...free, ...q.said, ...q.onScreen]);
+  const where = filtersOf(userId, q, typos);
+
+  const lists: Candidate[][] = [];
+  if (free.length > 0) lists.push(await repo.ranked(fullTextQuery(free, where)));
+  const glued = gluedPatterns(q.words, q.phrases);
+  if (glued.length > 0) lists.push(await repo.ranked(gluedQuery(glued, where)));
+  const corrected = free.flatMap((t) => typos.get(t) ?? []);
+  if (corrected.length > 0) lists.push(await repo.ranked(correctedQuery(corrected, where)));
+  if (q.said.length > 0) lists.push(await repo.ranked(columnQuery(q.said, typos, 'transcript', where)));
+  if (q.onScreen.length > 0) lists.push(await repo.ranked(columnQuery(q.onScreen, typos, 'ocr_text', where)));
+  const visual = new Map<string, number>();
+  if (request.vector) {
+    const values = decodeVector(request.vector.data);
+    const list = await repo.nearest(userId, where, { modelId: request.vector.model, dim: values.length }, values);
+    if (list.length === 0) notes.push('No scene has a picture embedding from the same visual model yet.');
+    for (const c of list) visual.set(c.id, c.value!);
+    lists.push(list);
+  }
+  const filterOnly = lists.length === 0;
+  if (filterOnly) lists.push(await repo.ranked(browseQuery(where)));
+
+  const top = fuseRanks(lists.map((l) => l.map((c) => c.id))).slice(0, limit);
+  const terms: Terms = { free, said: q.said, onScreen: q.onScreen, people: q.people, typos: new Set(typos.keys()), glued };
+  const rows = await repo.details(userId, top.map((f) => f.id), terms);
+  const stemOf = await repo.stems(wordsToStem(rows, terms));
+  const signals = {
+    visual,
+    visualThreshold: request.vector ? (free.length > 0 ? visualTextThreshold(request.vector.model) : VISUAL_EXAMPLE_THRESHOLD) : Infinity,
+    faceScenes: new Set<string>(),
+    personFilter: q.people.length > 0,
+    filterOnly,
+  };
+  const hits = describeHits(top, new Map(rows.map((r) => [r.scene_id, r])), terms, signals, stemOf).map(({ row, hit }) => ({
+    ...hit,
+    thumbnailSha256: row.thumbnail_sha256,
+    device: { id: row.device_id, name: row.device_name },
+  }));
+  return done(hits);
+}

@@ -1,0 +1,330 @@
+// @vitest-environment node
+// POST /search through the real app (`app.request()`), filled through the real sync push as devices fill it, on
+// embedded PGlite and over the Postgres wire: the app's query language, why each hit matched, the device holding
+// the video, models never mixed, users never mixed, deleted rows gone, and recall for a small user among many.
+import { randomUUID } from 'node:crypto';
+import type { SearchResponse, VideoRow } from '@heimdex/shared-schema/protocol';
+import { ownScenes } from '@heimdex/shared-schema/search';
+import { encodeVector } from '@heimdex/shared-schema/sync';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../src/app.ts';
+import type { OpenDatabase } from '../src/db/open.ts';
+import { selectRows } from '../src/db/rows.ts';
+import { nearestStatement } from '../src/search/repository.ts';
+import { vectorIndexName } from '../src/search/vector-index.ts';
+import { TEST_DATABASES } from './databases.ts';
+import { api, randomVector, signUp, SimDevice } from './sync-client.ts';
+
+const SECRET = 'test-secret-0123456789abcdef0123456789';
+const TEST_SCRYPT = { N: 2 ** 14, r: 8, p: 1 };
+const UNLIMITED = { perUser: { name: 'sync-user', limit: 1e6, windowS: 60 }, perIp: { name: 'sync-ip', limit: 1e6, windowS: 60 } };
+const MODEL_A = 'clip-a';
+const MODEL_B = 'clip-b';
+const DIM = 8;
+const sha = (n: number) => n.toString(16).padStart(64, '0');
+
+/** A unit vector along one axis. */
+const axis = (i: number, dim = DIM) => Float32Array.from({ length: dim }, (_, j) => (j === i ? 1 : 0));
+const wire = (model: string, values: Float32Array) => ({ model, data: encodeVector(values) });
+
+const video = (deviceId: string, title: string): VideoRow => ({
+  title,
+  fileName: `${title.toLowerCase().replace(/\W+/g, '-')}.mp4`,
+  sizeBytes: 1_000_000,
+  contentSha256: sha(title.length * 7919 + title.charCodeAt(0)),
+  mime: 'video/mp4',
+  durationS: 60,
+  width: 1280,
+  height: 720,
+  fps: 25,
+  state: 'INDEXED',
+  error: null,
+  metadata: {},
+  deviceId,
+  createdAt: '2026-11-20T10:00:00.000Z',
+});
+
+interface SceneSpec {
+  idx: number;
+  transcript?: string;
+  ocr?: string;
+  vec?: { model: string; values: Float32Array } | null;
+}
+const scene = (videoId: string, s: SceneSpec) => ({
+  videoId,
+  idx: s.idx,
+  startS: s.idx * 10,
+  endS: s.idx * 10 + 10,
+  keyframeS: s.idx * 10 + 5,
+  transcript: s.transcript ?? '',
+  ocrText: s.ocr ?? '',
+  thumbnailSha256: sha(500 + s.idx),
+  imageVec: s.vec ? wire(s.vec.model, s.vec.values) : null,
+  textVec: null,
+});
+
+/** Cosine similarity, for the exact answer the server's must match. */
+function cosine(a: Float32Array, b: Float32Array): number {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    dot += a[i]! * b[i]!;
+    na += a[i]! * a[i]!;
+    nb += b[i]! * b[i]!;
+  }
+  return dot / Math.sqrt(na * nb);
+}
+
+describe.each(TEST_DATABASES)('search on $name', ({ open }) => {
+  let database: OpenDatabase;
+  let close: () => Promise<void>;
+  let app: ReturnType<typeof buildApp>;
+  const ids = new Map<string, string>();
+  const id = (key: string) => ids.get(key)!;
+  let tokenA: string;
+  let tokenB: string;
+  let laptopA: string;
+
+  const searchAs = async (token: string, body: unknown) => {
+    const res = await app.request('/search', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as SearchResponse & { error?: string; field?: string } };
+  };
+  const found = async (token: string, body: unknown) => {
+    const { status, body: answer } = await searchAs(token, body);
+    expect(status, JSON.stringify(answer)).toBe(200);
+    return answer;
+  };
+  const keysOf = (answer: SearchResponse) => answer.hits.map((h) => [...ids].find(([, v]) => v === h.sceneId)?.[0] ?? h.sceneId);
+
+  /** A signed-up user's device, pushing its rows through /sync/push. */
+  async function deviceOf(token: string, name: string) {
+    const client = api(app, token);
+    return new SimDevice(client, await client.registerDevice(name));
+  }
+
+  beforeAll(async () => {
+    ({ database, close } = await open());
+    app = buildApp({ database, auth: { jwtSecret: SECRET, scrypt: TEST_SCRYPT }, sync: { rateLimits: UNLIMITED } });
+    tokenA = await signUp(app, `a-${randomUUID().slice(0, 8)}@example.org`);
+    tokenB = await signUp(app, `b-${randomUUID().slice(0, 8)}@example.org`);
+
+    // User A: a call with slides (model A pictures), a holiday clip with Ada in it, a scene embedded by model B
+    // with the very vector of the call's picture, and a video later deleted on the device.
+    const laptop = await deviceOf(tokenA, "Ada's laptop");
+    laptopA = laptop.deviceId;
+    for (const key of ['call', 'holiday', 'deleted', 'callB', 'secret', 'intro', 'beach', 'modelB', 'ada', 'grace']) ids.set(key, randomUUID());
+    laptop.write('video', { videoId: id('call') }, video(laptop.deviceId, 'Quarterly call'));
+    laptop.write('video', { videoId: id('holiday') }, video(laptop.deviceId, 'Holiday'));
+    laptop.write('video', { videoId: id('deleted') }, video(laptop.deviceId, 'Old draft'));
+    laptop.write('scene', { sceneId: id('intro') }, scene(id('call'), {
+      idx: 0,
+      transcript: 'Welcome everyone. Our quarterly revenue grew twelve percent this year.',
+      ocr: 'Q3 REVENUE',
+      vec: { model: MODEL_A, values: axis(0) },
+    }));
+    laptop.write('segment', { segmentId: randomUUID() }, { videoId: id('call'), startS: 0, endS: 3, text: 'Welcome everyone.' });
+    laptop.write('segment', { segmentId: randomUUID() }, { videoId: id('call'), startS: 3.5, endS: 9, text: 'Our quarterly revenue grew twelve percent this year.' });
+    laptop.write('scene', { sceneId: id('beach') }, scene(id('holiday'), {
+      idx: 0,
+      transcript: 'The waves at the beach were huge.',
+      vec: { model: MODEL_A, values: axis(1) },
+    }));
+    laptop.write('scene', { sceneId: id('modelB') }, scene(id('holiday'), {
+      idx: 1,
+      transcript: 'Sunset over the harbour.',
+      vec: { model: MODEL_B, values: axis(0) },
+    }));
+    laptop.write('scene', { sceneId: id('secret') }, scene(id('deleted'), { idx: 0, transcript: 'The confidential roadmap slide.', vec: { model: MODEL_A, values: axis(0) } }));
+    laptop.write('person', { personId: id('ada') }, { name: 'Ada Lovelace', number: 1, centroid: null, hidden: false });
+    laptop.write('person', { personId: id('grace') }, { name: 'Grace Hopper', number: 2, centroid: null, hidden: false });
+    laptop.write('scenePerson', { sceneId: id('beach'), personId: id('ada') }, {});
+    await laptop.pushAll();
+    // Deleted on the device afterwards: a tombstone for the video (its scene row stays live on the server).
+    laptop.write('video', { videoId: id('deleted') }, null);
+    await laptop.pushAll();
+
+    // User B: a scene that matches A's words and A's picture.
+    const phone = await deviceOf(tokenB, "Bo's phone");
+    ids.set('videoB', randomUUID());
+    phone.write('video', { videoId: id('videoB') }, video(phone.deviceId, 'Board meeting'));
+    phone.write('scene', { sceneId: id('callB') }, scene(id('videoB'), {
+      idx: 0,
+      transcript: 'The quarterly revenue and the confidential roadmap.',
+      vec: { model: MODEL_A, values: axis(0) },
+    }));
+    await phone.pushAll();
+  });
+  afterAll(() => close());
+
+  it('finds the pushed scene by its words, says why, highlights them and names the device holding the video', async () => {
+    const answer = await found(tokenA, { query: 'quarterly revenue' });
+    expect(keysOf(answer)).toEqual(['intro']);
+    const [hit] = answer.hits;
+    expect(hit).toMatchObject({
+      videoId: id('call'),
+      videoTitle: 'Quarterly call',
+      confident: true,
+      thumbnailSha256: sha(500),
+      device: { id: laptopA, name: "Ada's laptop" },
+      // The spoken words' moment, from the transcript segment that holds them.
+      playFromS: 3.5,
+    });
+    expect(hit!.reasons).toEqual(['speech', 'text']);
+    const speech = hit!.snippets.find((s) => s.source === 'speech')!;
+    expect(speech.parts.map((p) => p.text).join('')).toBe('Welcome everyone. Our quarterly revenue grew twelve percent this year.');
+    expect(speech.parts.filter((p) => p.highlight).map((p) => p.text)).toEqual(['quarterly revenue']);
+    expect(hit!.snippets.find((s) => s.source === 'text')!.parts).toEqual([
+      { text: 'Q3 ', highlight: false },
+      { text: 'REVENUE', highlight: true },
+    ]);
+    expect(answer.query.words).toEqual(['quarterly', 'revenue']);
+  });
+
+  it('forgives a typo as the app does', async () => {
+    const answer = await found(tokenA, { query: 'quartely' });
+    expect(keysOf(answer)).toEqual(['intro']);
+    expect(answer.hits[0]!.reasons).toContain('speech');
+    expect(answer.hits[0]!.snippets[0]!.parts.filter((p) => p.highlight).map((p) => p.text)).toEqual(['quarterly']);
+  });
+
+  it('filters by person, by full name or first name, and lists who is in the scene', async () => {
+    const answer = await found(tokenA, { query: 'person:Ada' });
+    expect(keysOf(answer)).toEqual(['beach']);
+    expect(answer.hits[0]).toMatchObject({ reasons: ['person'], people: ['Ada Lovelace'], confident: true });
+    expect(keysOf(await found(tokenA, { query: 'person:"Ada Lovelace" waves' }))).toEqual(['beach']);
+    expect(keysOf(await found(tokenA, { query: 'person:Grace' }))).toEqual([]);
+    expect(keysOf(await found(tokenA, { query: 'person:Ada quarterly' }))).toEqual([]);
+  });
+
+  it('compares a query vector only with pictures of the same model, through that model’s own index', async () => {
+    const answer = await found(tokenA, { query: 'slides', vector: wire(MODEL_A, axis(0)) });
+    expect(keysOf(answer)).toEqual(['intro', 'beach']);
+    expect(answer.hits[0]!.reasons).toEqual(['visual']);
+    expect(answer.hits[0]!.confident).toBe(true);
+    // The model-B scene holds the very same vector and is never compared.
+    expect(keysOf(await found(tokenA, { query: '', vector: wire(MODEL_B, axis(0)) }))).toEqual(['modelB']);
+    const unknown = await found(tokenA, { query: '', vector: wire('clip-c', axis(0)) });
+    expect(unknown.hits).toEqual([]);
+    expect(unknown.notes).toContain('No scene has a picture embedding from the same visual model yet.');
+    // A vector of another size under model A's id: no scene of that size, nothing compared.
+    expect((await found(tokenA, { query: '', vector: wire(MODEL_A, axis(0, 4)) })).hits).toEqual([]);
+    const indexes = await selectRows<{ indexname: string }>(database.db, sql`select indexname from pg_indexes where tablename = 'scenes'`);
+    const names = indexes.map((r) => r.indexname);
+    expect(names).toContain(vectorIndexName({ modelId: MODEL_A, dim: DIM }));
+    expect(names).toContain(vectorIndexName({ modelId: MODEL_B, dim: DIM }));
+  });
+
+  it('never shows one user another user’s scenes, by words or by picture', async () => {
+    expect(keysOf(await found(tokenB, { query: 'quarterly revenue' }))).toEqual(['callB']);
+    expect(keysOf(await found(tokenB, { query: '', vector: wire(MODEL_A, axis(0)) }))).toEqual(['callB']);
+    expect(keysOf(await found(tokenB, { query: 'person:Ada' }))).toEqual([]);
+    expect(keysOf(await found(tokenA, { query: 'board meeting' }))).toEqual([]);
+    const b = await found(tokenB, { query: 'roadmap' });
+    expect(keysOf(b)).toEqual(['callB']);
+    expect(b.hits[0]!.device.name).toBe("Bo's phone");
+  });
+
+  it('leaves out the scenes of a deleted video', async () => {
+    expect(keysOf(await found(tokenA, { query: 'confidential roadmap' }))).toEqual([]);
+    expect(keysOf(await found(tokenA, { query: '', vector: wire(MODEL_A, axis(0)) }))).not.toContain('secret');
+  });
+
+  it('refuses a bad request naming the field, and a signed-out or oversized one', async () => {
+    expect(await searchAs(tokenA, {})).toMatchObject({ status: 400, body: { field: 'query', error: 'query is required.' } });
+    expect(await searchAs(tokenA, { query: 'x', limit: 0 })).toMatchObject({ status: 400, body: { field: 'limit' } });
+    expect(await searchAs(tokenA, { query: 'x', vector: { model: MODEL_A, data: 'not base64!' } })).toMatchObject({
+      status: 400,
+      body: { field: 'vector.data', error: 'vector.data must be base64 of float32 values.' },
+    });
+    expect(await searchAs(tokenA, { query: 'x', vector: { data: encodeVector(axis(0)) } })).toMatchObject({ status: 400, body: { field: 'vector.model' } });
+    const signedOut = await app.request('/search', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"x"}' });
+    expect(signedOut.status).toBe(401);
+    const huge = await app.request('/search', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokenA}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'x'.repeat(100_000) }),
+    });
+    expect(huge.status).toBe(413);
+    expect((await (await app.request('/health')).json()) as unknown).toMatchObject({ features: { search: true } });
+  });
+
+  describe('a small user among many', () => {
+    const DIM_R = 32;
+    const OTHERS = 4;
+    const OTHER_SCENES = 1250;
+    const SMALL_SCENES = 50;
+    let tokenSmall: string;
+    const small = new Map<string, Float32Array>();
+
+    /** One video of `count` scenes with random pictures, pushed in batches as a device sends them. */
+    async function fill(token: string, count: number, seed: number, keep?: Map<string, Float32Array>) {
+      const device = await deviceOf(token, 'Desktop');
+      const videoId = randomUUID();
+      device.write('video', { videoId }, video(device.deviceId, `Library ${seed}`));
+      for (let i = 0; i < count; i++) {
+        const sceneId = randomUUID();
+        const values = randomVector(DIM_R, seed * 100_000 + i + 1);
+        keep?.set(sceneId, values);
+        device.write('scene', { sceneId }, scene(videoId, { idx: i, transcript: `scene ${i}`, vec: { model: 'clip-r', values } }));
+      }
+      await device.pushAll(1000);
+    }
+
+    beforeAll(async () => {
+      for (let u = 0; u < OTHERS; u++) await fill(await signUp(app, `o${u}-${randomUUID().slice(0, 8)}@example.org`), OTHER_SCENES, u + 1);
+      tokenSmall = await signUp(app, `small-${randomUUID().slice(0, 8)}@example.org`);
+      await fill(tokenSmall, SMALL_SCENES, 99, small);
+    }, 600_000);
+
+    /** recall@10 of the server's visual hits against the exact top 10 of the user's own vectors. */
+    async function recallAt10(server: ReturnType<typeof buildApp>, query: Float32Array): Promise<number> {
+      const exact = [...small].sort((a, b) => cosine(b[1], query) - cosine(a[1], query)).slice(0, 10).map(([k]) => k);
+      const res = await server.request('/search', {
+        method: 'POST',
+        headers: { authorization: `Bearer ${tokenSmall}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '', vector: wire('clip-r', query), limit: 10 }),
+      });
+      expect(res.status).toBe(200);
+      const got = ((await res.json()) as SearchResponse).hits.map((h) => h.sceneId);
+      expect(got).toHaveLength(10);
+      return exact.filter((k) => got.includes(k)).length / 10;
+    }
+
+    it('finds every one of its 10 nearest scenes, by exact scan and through the shared HNSW index', async () => {
+      const total = await selectRows<{ n: number }>(database.db, sql`select count(*)::int as n from scenes where image_model = 'clip-r'`);
+      expect(Number(total[0]!.n)).toBe(OTHERS * OTHER_SCENES + SMALL_SCENES);
+      // Forcing the index path: every user is "large", so the HNSW index with iterative scans answers.
+      const indexed = buildApp({ database, auth: { jwtSecret: SECRET, scrypt: TEST_SCRYPT }, search: { exactScanMax: 0 } });
+      for (let q = 0; q < 5; q++) {
+        const query = randomVector(DIM_R, 7_000_000 + q);
+        expect(await recallAt10(app, query)).toBe(1);
+        expect(await recallAt10(indexed, query)).toBe(1);
+      }
+      // And the two ways are what they say: the index serves only the indexed one.
+      const [owner] = await selectRows<{ user_id: string }>(database.db, sql`select user_id from scenes where scene_id = ${[...small.keys()][0]!}`);
+      const model = { modelId: 'clip-r', dim: DIM_R };
+      const plan = async (way: 'exact' | 'index') =>
+        (await selectRows<{ 'QUERY PLAN': string }>(database.db, sql`explain ${nearestStatement(ownScenes(owner!.user_id), model, randomVector(DIM_R, 5), way)}`))
+          .map((r) => r['QUERY PLAN'])
+          .join('\n');
+      expect(await plan('index')).toContain(`Index Scan using ${vectorIndexName(model)}`);
+      expect(await plan('exact')).not.toContain('scenes_image_vec_srv');
+      // The target scene's own picture is its first hit either way.
+      const [targetId, target] = [...small][17]!;
+      for (const server of [app, indexed]) {
+        const res = await server.request('/search', {
+          method: 'POST',
+          headers: { authorization: `Bearer ${tokenSmall}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ query: '', vector: wire('clip-r', target) }),
+        });
+        expect(((await res.json()) as SearchResponse).hits[0]!.sceneId).toBe(targetId);
+      }
+    }, 300_000);
+  });
+});
