@@ -22,6 +22,8 @@ import { formatModelReport, runModelBench, type ModelBenchResult } from './model
 import { runSearchBench, sizesFromArgs } from './search.ts';
 import { formatFirstResultReport, runFirstResultBench } from './first-result.ts';
 import { formatLibraryStartReport, runLibraryStartBench } from './library-start.ts';
+import { runSyncBench, syncOptionsFromArgs } from './sync.ts';
+import { runSearchLoadBench, searchLoadOptionsFromArgs } from './search-load.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const FIXTURE_NAME = 'bench-720p-60s.mp4';
@@ -110,9 +112,9 @@ function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
-const PARTS = ['media', 'search', 'first-result', 'library-start'] as const;
+const PARTS = ['media', 'search', 'first-result', 'library-start', 'sync', 'search-load'] as const;
 
-/** `npm run bench -- --only search` (or media, first-result, library-start): one part of the bench. */
+/** `npm run bench -- --only search` (or media, first-result, library-start, sync, search-load): one part of the bench. */
 function onlyPart(): (typeof PARTS)[number] | null {
   const i = process.argv.indexOf('--only');
   if (i < 0) return null;
@@ -127,6 +129,8 @@ async function main(): Promise<void> {
   if (only === null || only === 'search') console.log(await runSearchBench({ sizes: sizesFromArgs(process.argv) }));
   if (only === null || only === 'first-result') console.log(formatFirstResultReport(await runFirstResultBench()));
   if (only === null || only === 'library-start') console.log(formatLibraryStartReport(await runLibraryStartBench()));
+  if (only === null || only === 'sync') console.log(await runSyncBench(syncOptionsFromArgs(process.argv)));
+  if (only === null || only === 'search-load') console.log(await runSearchLoadBench(searchLoadOptionsFromArgs(process.argv)));
 }
 
 async function mediaBench(): Promise<void> {

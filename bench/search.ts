@@ -57,7 +57,7 @@ export interface SearchBenchSize {
 // ---- synthetic library ------------------------------------------------------------------------------------
 
 /** mulberry32: a small seeded PRNG, so every run builds the same library. */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -68,11 +68,11 @@ function prng(seed: number): () => number {
   };
 }
 
-function gaussian(random: () => number): number {
+export function gaussian(random: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
 }
 
-function normalise(v: Float64Array): Float64Array {
+export function normalise(v: Float64Array): Float64Array {
   let norm = 0;
   for (const x of v) norm += x * x;
   norm = Math.sqrt(norm);
@@ -80,12 +80,12 @@ function normalise(v: Float64Array): Float64Array {
 }
 
 /** A point near `centre`: cosine to it ≈ 0.8, like keyframes of one kind of shot. */
-function near(centre: Float64Array, random: () => number, spread = 0.75): Float64Array {
+export function near(centre: Float64Array, random: () => number, spread = 0.75): Float64Array {
   const sigma = spread / Math.sqrt(DIM);
   return normalise(centre.map((x) => x + gaussian(random) * sigma));
 }
 
-function makeWords(random: () => number): string[] {
+export function makeWords(random: () => number): string[] {
   const syllables = ['ka', 'lo', 'mi', 'ne', 'ru', 'ta', 'po', 'si', 've', 'da', 'gu', 'be', 'zo', 'fi', 'ha', 'nu'];
   const words = new Set<string>();
   while (words.size < VOCABULARY) {
@@ -96,7 +96,7 @@ function makeWords(random: () => number): string[] {
 }
 
 /** Zipf(1) sampling over ranks 1..n by inverting the harmonic CDF. */
-function zipfSampler(n: number, random: () => number): () => number {
+export function zipfSampler(n: number, random: () => number): () => number {
   const cdf = new Float64Array(n);
   let total = 0;
   for (let i = 0; i < n; i++) cdf[i] = total += 1 / (i + 1);
@@ -166,7 +166,7 @@ async function load(pg: PGlite, scenes: number): Promise<Library> {
 
 // ---- measuring --------------------------------------------------------------------------------------------
 
-function percentile(values: number[], p: number): number {
+export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }

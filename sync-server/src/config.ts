@@ -44,6 +44,11 @@ const envSchema = z
   QUOTA_PRO_BLOB_BYTES: count(10 * GB),
   QUOTA_ENTERPRISE_SCENES: count(1_000_000),
   QUOTA_ENTERPRISE_BLOB_BYTES: count(100 * GB),
+  /**
+   * Days a deleted row's tombstone is kept for devices to learn of the deletion; a device away longer starts
+   * its sync over. The server purges older ones a few times a day.
+   */
+  TOMBSTONE_RETENTION_DAYS: z.coerce.number().int().min(1, 'must be at least 1 day').default(30),
 })
   .superRefine((env, ctx) => {
     if (env.SMTP_URL && env.SMTP_HOST) ctx.addIssue({ code: 'custom', path: ['SMTP_HOST'], message: 'set SMTP_URL or SMTP_HOST, not both' });

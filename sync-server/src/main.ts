@@ -7,6 +7,7 @@ import { openDatabase } from './db/open.ts';
 import { mailerFromConfig } from './mail/from-config.ts';
 import { tierQuotasFromConfig } from './quota/limits.ts';
 import { closeGracefully } from './shutdown.ts';
+import { scheduleTombstonePurge } from './sync/purge-schedule.ts';
 
 /** Under Docker's default 10 s between SIGTERM and SIGKILL, so the database is always closed cleanly. */
 const SHUTDOWN_GRACE_MS = 8_000;
@@ -27,6 +28,8 @@ const app = buildApp({
   blobs: { maxBytes: config.BLOB_MAX_BYTES },
 });
 
+const purge = scheduleTombstonePurge(database.db, { retentionDays: config.TOMBSTONE_RETENTION_DAYS, log });
+
 // serve() makes a plain node:http server (no TLS, no HTTP/2 options given).
 const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {
   // Tests read this line to learn the port when PORT=0.
@@ -41,6 +44,7 @@ async function shutdown(signal: string) {
   const outcome = await closeGracefully(server, SHUTDOWN_GRACE_MS);
   if (outcome === 'forced') log(`some requests were still running after ${SHUTDOWN_GRACE_MS / 1000} s and were cut`);
   mailer.close();
+  await purge.stop();
   await database.close();
   log('Heimdex stopped');
   process.exit(0);

@@ -1,42 +1,33 @@
 // A device as the sync tests see it: plain objects holding rows, an HLC, an outbox pushed in numbered batches,
 // and pulled pages applied last-writer-wins — the protocol's client half at its smallest.
-import {
-  PROTOCOL_HEADER,
-  SYNC_PROTOCOL_VERSION,
-  type PullResponse,
-  type PushResponse,
-  type SyncChange,
-} from '@heimdex/shared-schema/protocol';
+import type { PullResponse, PushResponse, SyncChange } from '@heimdex/shared-schema/protocol';
 import { HybridLogicalClock } from '@heimdex/shared-schema/sync';
 import { expect } from 'vitest';
 import type { buildApp } from '../src/app.ts';
+import { register, syncApi } from './sync-api.ts';
+
+export { randomVector } from './sync-api.ts';
 
 type App = ReturnType<typeof buildApp>;
 
 export const keyOf = (c: SyncChange) => `${c.type}:${Object.values(c.key).join('/')}`;
 
+/** The sync API through the app, with the checks every test wants on registration and sign-up. */
 export function api(app: App, token: string) {
-  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json', [PROTOCOL_HEADER]: String(SYNC_PROTOCOL_VERSION) };
+  const client = syncApi(app, token);
   return {
-    push: (body: unknown) => app.request('/sync/push', { method: 'POST', headers, body: JSON.stringify(body) }),
-    pull: (cursor: number, limit?: number) => app.request(`/sync/pull?cursor=${cursor}${limit ? `&limit=${limit}` : ''}`, { headers }),
+    ...client,
     registerDevice: async (name: string) => {
-      const res = await app.request('/devices', { method: 'POST', headers, body: JSON.stringify({ name }) });
+      const res = await client.registerDevice(name);
       expect(res.status).toBe(201);
       return ((await res.json()) as { deviceId: string }).deviceId;
     },
-    devices: () => app.request('/devices', { headers }),
-    removeDevice: (id: string) => app.request(`/devices/${id}`, { method: 'DELETE', headers }),
   };
 }
 
 /** Registers an account and answers its access token. */
 export async function signUp(app: App, email: string): Promise<string> {
-  const res = await app.request('/auth/register', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password: 'correct horse battery' }),
-  });
+  const res = await register(app, email);
   expect(res.status).toBe(201);
   return ((await res.json()) as { accessToken: string }).accessToken;
 }
@@ -104,15 +95,4 @@ export class SimDevice {
       this.clock.receive(change.hlc);
     }
   }
-}
-
-/** A random float32 vector (as numbers), deterministic per seed. */
-export function randomVector(dim: number, seed: number): Float32Array {
-  let x = seed * 2654435761 || 1;
-  return Float32Array.from({ length: dim }, () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return ((x >>> 0) / 2 ** 32) * 2 - 1;
-  });
 }

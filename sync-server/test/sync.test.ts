@@ -164,6 +164,37 @@ describe.each(TEST_DATABASES)('sync on $name', ({ open }) => {
     expect(await nameOnServer()).toBe('Back again');
   });
 
+  it('merges a mixed batch row by row: of one kind, only the newer rows and tombstones are written, numbered without gaps', async () => {
+    const { client, device } = await newDevice();
+    const videoId = randomUUID();
+    const ids = Array.from({ length: 6 }, () => randomUUID());
+    const at = (millis: number) => formatHlc({ millis, counter: 0, node: 'n' });
+    const t = Date.now() - 60_000;
+    const put = (i: number, millis: number, transcript: string): SyncChange => ({ type: 'scene', hlc: at(millis), key: { sceneId: ids[i]! }, row: scene(videoId, i, transcript) });
+    const drop = (i: number, millis: number): SyncChange => ({ type: 'scene', hlc: at(millis), key: { sceneId: ids[i]! }, row: null });
+    const push = async (batchSeq: number, changes: SyncChange[]) => (await client.push({ deviceId: device.deviceId, batchSeq, changes })).json();
+    await push(1, [{ type: 'video', hlc: at(t), key: { videoId }, row: video(9) }, ...[0, 1, 2, 3].map((i) => put(i, t + 1000, 'first'))]);
+
+    const cursor = ((await (await client.pull(0, 2000)).json()) as PullResponse).cursor;
+    const answer = await push(2, [
+      put(0, t + 2000, 'newer'), // wins
+      put(1, t + 500, 'older'), // loses to the row held
+      drop(2, t + 2000), // a newer tombstone: wins
+      drop(3, t + 500), // an older tombstone: loses
+      drop(4, t + 2000), // a tombstone for a row the server never had: changes nothing
+      put(5, t + 2000, 'new row'), // wins
+    ]);
+    expect(answer).toMatchObject({ applied: 3, ignored: 3, dropped: [] });
+
+    const page = (await (await client.pull(cursor, 2000)).json()) as PullResponse;
+    expect(page.cursor).toBe(cursor + 3); // three change numbers for three written rows
+    const byId = new Map(page.changes.map((c) => [(c.key as { sceneId: string }).sceneId, c]));
+    expect([...byId.keys()].sort()).toEqual([ids[0], ids[2], ids[5]].sort());
+    expect(byId.get(ids[0]!)!.row).toMatchObject({ transcript: 'newer' });
+    expect(byId.get(ids[2]!)!.row).toBeNull();
+    expect(byId.get(ids[5]!)!.row).toMatchObject({ transcript: 'new row' });
+  });
+
   it('applies a batch once: a duplicate is answered as applied, a batch from the future is refused with the number expected', async () => {
     const { client, device } = await newDevice();
     const videoId = randomUUID();

@@ -2,14 +2,14 @@
 // from the future is refused with the number expected; otherwise every change merges last-writer-wins, each
 // written change takes the user's next server_seq, and the device's batch number advances — all in one
 // transaction, so a push cut anywhere leaves nothing behind and its retry applies it whole.
-import { hlcAheadOf, MAX_CLOCK_DRIFT_MS } from '@heimdex/shared-schema/sync';
+import { compareHlc, hlcAheadOf, MAX_CLOCK_DRIFT_MS } from '@heimdex/shared-schema/sync';
 import type { BatchGapResponse, PushRequest, PushResponse, SyncChange } from '@heimdex/shared-schema/protocol';
 import { makeAuthRepo } from '../auth/repository.ts';
 import type { Db } from '../db/types.ts';
 import { refuse } from './errors.ts';
 import { KIND_RANK, keyText, kindOf, type ParentKind } from './kinds.ts';
 import type { QuotaCheck } from './quota.ts';
-import { makeSyncRepo } from './repository.ts';
+import { keyOf, makeSyncRepo } from './repository.ts';
 
 export interface PushContext {
   userId: string;
@@ -42,15 +42,18 @@ export async function applyPush(db: Db, request: PushRequest, ctx: PushContext):
     const addedScenes = kept.filter((c) => c.type === 'scene' && c.row !== null && !existing.scene.has(c.key.sceneId)).length;
     await ctx.checkQuota(tx, userId, { addedScenes });
 
+    // The user's lock (above) keeps every other push and purge of this user out until commit, so the stamps read
+    // here are the ones the writes meet: the winners are known before writing, and each gets the next number.
+    const winners = await newerThanHeld(repo, userId, applyOrder(kept));
     const firstSeq = state.nextServerSeq;
     let nextSeq = firstSeq;
-    let applied = 0;
-    for (const change of applyOrder(kept)) {
-      if (await repo.applyChange(change, { userId, deviceId, serverSeq: nextSeq })) {
-        nextSeq++;
-        applied++;
-      }
+    for (const group of byKindInOrder(winners)) {
+      const stamped = group.map((change) => ({ change, serverSeq: nextSeq++ }));
+      const written = await repo.writeChanges(kindOf(group[0]!.type), userId, stamped);
+      // Fewer rows written than won: another account created one of these ids since the ownership check.
+      if (written !== stamped.length) throw notYours();
     }
+    const applied = winners.length;
     await repo.finishBatch({ userId, deviceId, batchSeq, firstSeq, nextSeq });
     const answer: PushResponse = { type: 'applied', batchSeq, duplicate: false, applied, ignored: kept.length - applied, dropped };
     await makeAuthRepo(tx).audit({
@@ -61,6 +64,40 @@ export async function applyPush(db: Db, request: PushRequest, ctx: PushContext):
     });
     return answer;
   });
+}
+
+const notYours = () => refuse(403, { type: 'not-yours', error: 'This batch changes rows that are not in your library. Nothing was applied.' });
+
+/**
+ * The changes that win last-writer-wins against the rows this user holds (in the order given): an upsert wins
+ * over no row or an older stamp; a tombstone only over a row held with an older stamp (a tombstone for a row the
+ * server never had changes nothing: no other device can hold that row).
+ */
+async function newerThanHeld(repo: ReturnType<typeof makeSyncRepo>, userId: string, changes: SyncChange[]): Promise<SyncChange[]> {
+  const held = new Map<SyncChange['type'], Map<string, string | null>>();
+  for (const type of new Set(changes.map((c) => c.type))) {
+    const kind = kindOf(type);
+    held.set(type, await repo.heldStamps(kind, userId, changes.filter((c) => c.type === type).map((c) => c.key as Record<string, string>)));
+  }
+  return changes.filter((change) => {
+    const kind = kindOf(change.type);
+    const key = keyOf(kind, change.key as Record<string, string>);
+    const stamps = held.get(change.type)!;
+    if (!stamps.has(key)) return change.row !== null;
+    const stamp = stamps.get(key)!;
+    return stamp === null || compareHlc(stamp, change.hlc) < 0;
+  });
+}
+
+/** Consecutive changes of one kind and one sort (tombstones or rows): each group is written in one go. */
+function byKindInOrder(changes: SyncChange[]): SyncChange[][] {
+  const groups: SyncChange[][] = [];
+  for (const change of changes) {
+    const last = groups.at(-1)?.[0];
+    if (last && last.type === change.type && (last.row === null) === (change.row === null)) groups.at(-1)!.push(change);
+    else groups.push([change]);
+  }
+  return groups;
 }
 
 /** A stamp from a clock far ahead would win every merge for as long as it is ahead: refuse the batch. */
@@ -109,9 +146,7 @@ async function checkOwnership(repo: ReturnType<typeof makeSyncRepo>, userId: str
   const existing = {} as Existing;
   for (const kind of Object.keys(named) as (keyof Existing)[]) {
     const owners = await repo.ownersOf(kind, [...named[kind]]);
-    if ([...owners.values()].some((owner) => owner !== userId)) {
-      throw refuse(403, { type: 'not-yours', error: 'This batch changes rows that are not in your library. Nothing was applied.' });
-    }
+    if ([...owners.values()].some((owner) => owner !== userId)) throw notYours();
     existing[kind] = new Set(owners.keys());
   }
   return existing;

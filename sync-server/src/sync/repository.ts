@@ -2,7 +2,7 @@
 // tombstone purge. Every statement names the user it acts for; callers pass a transaction where they need one.
 import { devices, syncBatches, userSyncState } from '@heimdex/shared-schema';
 import type { SyncChange, SyncChangeType } from '@heimdex/shared-schema/protocol';
-import { and, asc, eq, gt, inArray, lte, max, min, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, gt, inArray, lte, max, min, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/types.ts';
 import { KINDS, kindOf, type KindSpec, type ParentKind, PARENT_KIND } from './kinds.ts';
@@ -15,7 +15,48 @@ export interface StoredChange {
 }
 
 /** HLC stamps compare byte-wise ("C" collation): a locale collation would order punctuation differently. */
-const olderThan = (column: PgColumn, hlc: string): SQL => sql`(${column} is null or ${column} collate "C" < ${hlc} collate "C")`;
+const olderThan = (column: PgColumn, hlc: string | SQL): SQL => sql`(${column} is null or ${column} collate "C" < ${hlc} collate "C")`;
+
+/** Postgres takes at most 65535 parameters a statement: rows per statement for this many columns a row. */
+const PARAMETER_LIMIT = 65_535;
+function chunks<T>(items: T[], parametersPerItem: number): T[][] {
+  const size = Math.max(1, Math.floor(PARAMETER_LIMIT / parametersPerItem));
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+const quoted = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/** A row's key as one text, fields in the kind's key order (the same for a wire key and a selected row). */
+export const keyOf = (kind: KindSpec, key: Record<string, string>) => Object.keys(kind.keyColumns).map((field) => key[field]).join('/');
+
+/** Tombstones for rows this user holds, each only where its stamp is newer than the row's. */
+async function writeTombstones(db: Db, kind: KindSpec, userId: string, changes: { change: SyncChange; serverSeq: number }[]): Promise<number> {
+  if (changes.length === 0) return 0;
+  const { table } = kind;
+  const keyEntries = Object.entries(kind.keyColumns);
+  const values = sql.join(
+    changes.map(({ change, serverSeq }) => {
+      const key = change.key as Record<string, string>;
+      return sql`(${sql.join(keyEntries.map(([field]) => sql`${key[field]}::uuid`), sql`, `)}, ${change.hlc}::text, ${serverSeq}::bigint)`;
+    }),
+    sql`, `,
+  );
+  const keyNames = keyEntries.map(([, column]) => sql.raw(quoted(column.name)));
+  const matches = keyEntries.map(([, column]) => sql`${column} = incoming.${sql.raw(quoted(column.name))}`);
+  const result = await db.execute(sql`
+    update ${table}
+    set ${sql.raw(quoted(table.hlc.name))} = incoming.hlc, ${sql.raw(quoted(table.serverSeq.name))} = incoming.seq, ${sql.raw(quoted(table.deleted.name))} = true
+      ${kind.touchesUpdatedAt ? sql`, "updated_at" = now()` : sql``}
+    from (values ${values}) as incoming(${sql.join(keyNames, sql`, `)}, hlc, seq)
+    where ${sql.join(matches, sql` and `)} and ${table.userId} = ${userId} and ${olderThan(table.hlc, sql`incoming.hlc`)}
+    returning ${table.serverSeq}`);
+  return rowCount(result);
+}
+
+/** Rows a statement returned, from either driver's result (PGlite: `{ rows }`; postgres.js: an array). */
+const rowCount = (result: unknown): number => (Array.isArray(result) ? result.length : ((result as { rows: unknown[] }).rows?.length ?? 0));
 
 export function makeSyncRepo(db: Db) {
   return {
@@ -60,30 +101,75 @@ export function makeSyncRepo(db: Db) {
       return new Map(rows.map((r) => [r.id, r.userId ?? '']));
     },
 
-    /** Writes a change if it is newer than the row held (LWW); true when it was written. */
-    async applyChange(change: SyncChange, ctx: { userId: string; deviceId: string; serverSeq: number }): Promise<boolean> {
-      const kind = kindOf(change.type);
-      const { table } = kind;
-      const stamp = {
-        hlc: change.hlc,
-        serverSeq: ctx.serverSeq,
-        deleted: change.row === null,
-        ...(kind.touchesUpdatedAt ? { updatedAt: sql`now()` } : {}),
-      };
-      const newer = and(eq(table.userId, ctx.userId), olderThan(table.hlc, change.hlc));
-      if (change.row === null) {
-        // A tombstone for a row the server never had changes nothing: no other device can hold that row.
-        const keyMatch = and(...Object.entries(kind.keyColumns).map(([field, col]) => eq(col, (change.key as Record<string, string>)[field]!)));
-        const written = await db.update(table).set(stamp as never).where(and(keyMatch, newer)).returning({ seq: table.serverSeq });
-        return written.length > 0;
+    /**
+     * The stamps this user's rows of one kind hold, by key (see `keyOf`): what a change must be newer than to
+     * win. Rows the user does not hold are absent; a row without a stamp maps to null (any change wins).
+     */
+    async heldStamps(kind: KindSpec, userId: string, keys: Record<string, string>[]): Promise<Map<string, string | null>> {
+      if (keys.length === 0) return new Map();
+      const fields = Object.keys(kind.keyColumns);
+      const [firstField] = fields;
+      const selection = Object.fromEntries([...Object.entries(kind.keyColumns), ['hlc', kind.table.hlc]]);
+      // Narrowed by the first key column (a link's other column is matched here); the user scope is in SQL.
+      const rows = (await db
+        .select(selection)
+        .from(kind.table)
+        .where(and(eq(kind.table.userId, userId), inArray(kind.keyColumns[firstField!]!, [...new Set(keys.map((k) => k[firstField!]!))])))) as Record<
+        string,
+        string | null
+      >[];
+      const wanted = new Set(keys.map((k) => keyOf(kind, k)));
+      const held = new Map<string, string | null>();
+      for (const row of rows) {
+        const key = keyOf(kind, row as Record<string, string>);
+        if (wanted.has(key)) held.set(key, row.hlc ?? null);
       }
-      const columns = (kind as KindSpec).toColumns(change.row as never);
-      const written = await db
-        .insert(table)
-        .values({ ...change.key, ...columns, userId: ctx.userId, ...stamp } as never)
-        .onConflictDoUpdate({ target: Object.values(kind.keyColumns), set: { ...columns, ...stamp } as never, setWhere: newer })
-        .returning({ seq: table.serverSeq });
-      return written.length > 0;
+      return held;
+    },
+
+    /**
+     * Writes changes of one kind that won against the stamps held, each with its change number, in as few
+     * statements as the database's parameter limit allows: tombstones as one UPDATE … FROM (VALUES …), rows as
+     * one multi-row INSERT … ON CONFLICT DO UPDATE. The LWW test and the user scope stay in the SQL, so a row
+     * that changed since the stamps were read is left alone. Answers how many rows were written.
+     */
+    async writeChanges(kind: KindSpec, userId: string, changes: { change: SyncChange; serverSeq: number }[]): Promise<number> {
+      const deletions = changes.filter((c) => c.change.row === null);
+      const upserts = changes.filter((c) => c.change.row !== null);
+      let written = 0;
+      for (const part of chunks(deletions, Object.keys(kind.keyColumns).length + 2)) written += await writeTombstones(db, kind, userId, part);
+      if (upserts.length > 0) {
+        const rows = upserts.map(({ change, serverSeq }) => ({
+          ...change.key,
+          ...kind.toColumns(change.row as never),
+          userId,
+          hlc: change.hlc,
+          serverSeq,
+          deleted: false,
+          ...(kind.touchesUpdatedAt ? { updatedAt: sql`now()` } : {}),
+        }));
+        const columns = getTableColumns(kind.table);
+        const keyFields = new Set(Object.keys(kind.keyColumns));
+        // Every written field but the key and the owner takes the incoming row's value.
+        const set = Object.fromEntries(
+          Object.keys(rows[0]!)
+            .filter((field) => !keyFields.has(field) && field !== 'userId')
+            .map((field) => [field, field === 'updatedAt' ? sql`now()` : sql.raw(`excluded.${quoted(columns[field]!.name)}`)]),
+        );
+        for (const part of chunks(rows, Object.keys(rows[0]!).length)) {
+          const done = await db
+            .insert(kind.table)
+            .values(part as never)
+            .onConflictDoUpdate({
+              target: Object.values(kind.keyColumns),
+              set: set as never,
+              setWhere: and(eq(kind.table.userId, userId), olderThan(kind.table.hlc, sql.raw(`excluded.${quoted(kind.table.hlc.name)}`))),
+            })
+            .returning({ seq: kind.table.serverSeq });
+          written += done.length;
+        }
+      }
+      return written;
     },
 
     /** Advances the user's change number and the device's batch number, and records the batch's seq range. */
