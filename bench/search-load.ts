@@ -168,7 +168,9 @@ export async function measureSearchLoad(
       bodies.push(JSON.stringify(searchBody(words, { model: MODEL, data: encodeVector(Float32Array.from(vector)) })));
     }
     for (const body of bodies) {
-      const res = await fetch(`${server.url}${SEARCH_PATH}`, { method: 'POST', headers, body }); // warm-up, and a check of every body
+      // The first request after the minutes of loading may meet a keep-alive socket the server has just closed.
+      const post = () => fetch(`${server.url}${SEARCH_PATH}`, { method: 'POST', headers, body });
+      const res = await post().catch(post); // warm-up, and a check of every body
       if (!res.ok) throw new Error(`${SEARCH_PATH} answered ${res.status} to ${body.slice(0, 120)}…: ${(await res.text()).slice(0, 300)}`);
     }
 
