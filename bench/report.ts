@@ -157,3 +157,12 @@ export function formatReport(rows: Row[], truth: Truth, machine: string, runs: n
   return out.join('\n');
 }
 
+
+/** The whole number after `flag` in `argv` (e.g. `--scenes 2000`), or undefined when the flag is absent. */
+export function wholeNumberFlag(argv: readonly string[], flag: string): number | undefined {
+  const i = argv.indexOf(flag);
+  if (i < 0) return undefined;
+  const n = Number(argv[i + 1]);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} wants a whole number`);
+  return n;
+}

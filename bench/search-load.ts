@@ -21,6 +21,7 @@ import { overHttp, register } from '../sync-server/test/sync-api.ts';
 import { startBenchServer, type BenchServer } from './bench-server.ts';
 import type { LoadResult, LoadTask } from './load-client.ts';
 import { gaussian, makeWords, near, normalise, percentile, prng, zipfSampler } from './search.ts';
+import { wholeNumberFlag } from './report.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const RESULTS = join(ROOT, 'bench/results/search-load.json');
@@ -239,13 +240,7 @@ export async function runSearchLoadBench(options: Partial<typeof DEFAULTS> = {},
 
 /** `--load-scenes 20000 --load-users 20 --load-seconds 5` */
 export function searchLoadOptionsFromArgs(argv: string[]): Partial<typeof DEFAULTS> {
-  const number = (flag: string) => {
-    const i = argv.indexOf(flag);
-    if (i < 0) return undefined;
-    const n = Number(argv[i + 1]);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} wants a whole number`);
-    return n;
-  };
+  const number = (flag: string) => wholeNumberFlag(argv, flag);
   const scenes = number('--load-scenes');
   const users = number('--load-users');
   const seconds = number('--load-seconds');

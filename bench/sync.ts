@@ -29,6 +29,7 @@ import { applyPush } from '../sync-server/src/sync/push.ts';
 import { overHttp, randomVector, register, syncApi } from '../sync-server/test/sync-api.ts';
 import { startBenchServer } from './bench-server.ts';
 import { makeWords, prng, zipfSampler } from './search.ts';
+import { wholeNumberFlag } from './report.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const RESULTS = join(ROOT, 'bench/results/sync.json');
@@ -313,13 +314,7 @@ export async function runSyncBench(options: { scenes?: number; batch?: number; l
 
 /** `--scenes 2000 --batch 200` */
 export function syncOptionsFromArgs(argv: string[]): { scenes?: number; batch?: number } {
-  const number = (flag: string) => {
-    const i = argv.indexOf(flag);
-    if (i < 0) return undefined;
-    const n = Number(argv[i + 1]);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} wants a whole number`);
-    return n;
-  };
+  const number = (flag: string) => wholeNumberFlag(argv, flag);
   const batch = number('--batch');
   const scenes = number('--scenes');
   return { ...(scenes ? { scenes } : {}), ...(batch ? { batch } : {}) };
