@@ -20,6 +20,7 @@ import { PIPELINE, type PipelineContext } from '../pipeline/pipeline.ts';
 import { gapsOf, type IndexGap } from './gaps.ts';
 import { RECENT_WINDOW_MS, type WorkSample } from './eta.ts';
 import { nextBatch, queuePositions, summarizeBatch, type Batch, type QueueSummary } from './queue.ts';
+import { messageOf } from '../errors.ts';
 
 export { STAGE_LABELS } from '../pipeline/plan.ts';
 export type { IndexGap } from './gaps.ts';
@@ -112,10 +113,9 @@ function titleOf(fileName: string): string {
   return fileName.replace(/\.[^.]+$/, '').trim() || fileName;
 }
 
-function messageOf(error: unknown): string {
-  if (error instanceof DOMException && error.name === 'AbortError') return CANCELLED;
-  if (error instanceof Error && error.message) return error.message;
-  return String(error);
+/** An import's or an action's error in words: a cancel says "Cancelled". */
+function outcomeMessage(error: unknown): string {
+  return error instanceof DOMException && error.name === 'AbortError' ? CANCELLED : messageOf(error);
 }
 
 /** An error of reading the picked file: a sentence for people, the browser's words as details. */
@@ -402,7 +402,7 @@ export function createLibrary() {
   ]);
   opened.catch((err: unknown) => {
     setReady(false);
-    setError(messageOf(err));
+    setError(outcomeMessage(err));
   });
 
   function onOnline() {
@@ -468,7 +468,7 @@ export function createLibrary() {
         signal,
       ).catch((err: unknown) => {
         if (signal.aborted) throw err;
-        throw new UnreadableFile(messageOf(err));
+        throw new UnreadableFile(outcomeMessage(err));
       });
       signal.throwIfAborted();
       const created = await db.createVideo({
@@ -504,7 +504,7 @@ export function createLibrary() {
       schedule(true);
       return { fileName: file.name, status: 'added', videoId: created.videoId, message: 'Copied into your library; it is being checked and indexed.' };
     } catch (err) {
-      const message = messageOf(err);
+      const message = outcomeMessage(err);
       const videoId = pending.videoId;
       if (pending.removed) {
         imports.delete(pending.cardId); // remove() deletes what was stored

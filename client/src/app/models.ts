@@ -9,7 +9,7 @@ import { installModel } from '../models/installer.ts';
 import type { ModelsLock } from '../models/lock.ts';
 import { createOpfsPartials } from '../models/partials.ts';
 import { deleteStoredFiles, loadLock, loadManifest } from '../models/store.ts';
-import { errorMessage } from './errors.ts';
+import { errorMessage } from '../errors.ts';
 
 export type InstallState =
   | { phase: 'downloading'; receivedBytes: number; totalBytes: number | null }

@@ -8,6 +8,7 @@ import type { ModelTask } from '../ml/registry.ts';
 import { isModelUnavailable } from '../ml/unavailable.ts';
 import { freeTerms, parseQuery, visualText, type ModelVector } from '@heimdex/shared-schema/search';
 import type { SearchResult } from '../search/types.ts';
+import { messageOf } from '../errors.ts';
 
 /** A first query may have to load the text encoder (tens of MB); past this the search runs without it. */
 export const VISUAL_QUERY_TIMEOUT_MS = 30_000;
@@ -28,7 +29,6 @@ export interface Search {
   moreLikeThis(sceneId: string): Promise<SearchResult>;
 }
 
-const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;

@@ -11,6 +11,7 @@ import { applyMigrations } from './migrate.ts';
 import { openDatabase } from './open.ts';
 import { opfsStorage } from './opfs-storage.ts';
 import { serialise } from './queue.ts';
+import { messageOf } from '../errors.ts';
 
 /** Held while this worker has the database files open. */
 const FILES_LOCK = 'heimdex-db';
@@ -75,7 +76,7 @@ async function open(): Promise<{ pg: PGlite; api: DbApi & PeopleRepo & SearchRep
     await applyMigrations(pg, migrationJournal, migrationFiles);
   } catch (error) {
     await pg.close().catch(() => undefined);
-    throw new Error(`The local library could not be upgraded: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`The local library could not be upgraded: ${messageOf(error)}`);
   }
   return { pg, api: serialise({ ...makeDbApi(pg), ...makePeopleRepo(pg, LOCAL_USER_ID), ...makeSearchRepo(pg, LOCAL_USER_ID) }) };
 }

@@ -3,6 +3,7 @@
 //   audio/<videoId>.f32     16 kHz mono PCM (little-endian float32) for the speech stage
 // Everything streams: a file is never held whole in memory.
 import { createSHA256 } from 'hash-wasm';
+import { messageOf } from '../errors.ts';
 
 const VIDEOS_DIR = 'videos';
 const AUDIO_DIR = 'audio';
@@ -68,7 +69,7 @@ function describeWriteError(error: unknown): Error {
     return new Error('There is not enough storage space in this browser to keep the file.');
   }
   if (error instanceof DOMException && error.name === 'AbortError') return error;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = messageOf(error);
   return new Error(`The file could not be saved: ${message}`);
 }
 

@@ -12,6 +12,7 @@ import { MediaError, type CutDetection, type CutDetectionOptions, type ProbeInfo
 import { detectCutsWebCodecs } from './webcodecs/detect.ts';
 import { WebCodecsUnsupported } from './webcodecs/unsupported.ts';
 import { toWire } from './wire.ts';
+import { messageOf } from '../errors.ts';
 
 const engine = new FfmpegEngine();
 
@@ -59,7 +60,7 @@ async function detectCutsDetailed(
         return { cutsS, method: 'webcodecs', fallbackReason: null, webcodecs: { frames, strongest } };
       } catch (error) {
         if (method === 'webcodecs') throw error;
-        fallbackReason = error instanceof Error ? error.message : String(error);
+        fallbackReason = messageOf(error);
         // An expected refusal (codec, container) is routine; anything else is worth a line in the console.
         if (!(error instanceof WebCodecsUnsupported)) console.warn('WebCodecs cut detection failed; using ffmpeg.wasm.', error);
       }

@@ -5,6 +5,8 @@
 // @huggingface/transformers 4.3 imports, so the bundle holds ONE onnxruntime-web (one wasm, one `env`);
 // plain `onnxruntime-web` there would pull a second build (the .jsep one) next to it.
 import * as ort from '#ort';
+import { messageOf } from '../errors.ts';
+import { createSerialQueue } from '../serial-queue.ts';
 
 export { Tensor } from '#ort';
 export type OrtInferenceSession = ort.InferenceSession;
@@ -107,7 +109,7 @@ export async function fetchModelBytes(url: string, fetchFn: typeof fetch = fetch
   try {
     response = await fetchFn(url);
   } catch (error) {
-    throw new Error(`Model file ${url} could not be read: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`Model file ${url} could not be read: ${messageOf(error)}`);
   }
   // A missing file behind an SPA fallback (Vite dev) comes back as index.html with 200.
   const type = response.headers.get('content-type') ?? '';
@@ -125,12 +127,7 @@ export async function fetchModelBytes(url: string, fetchFn: typeof fetch = fetch
  * not block the ones queued behind it.
  */
 function serialiseSession(session: ort.InferenceSession): ort.InferenceSession {
-  let tail: Promise<unknown> = Promise.resolve();
-  const enqueue = <T>(task: () => Promise<T>): Promise<T> => {
-    const next = tail.then(task);
-    tail = next.catch(() => undefined);
-    return next;
-  };
+  const enqueue = createSerialQueue();
   const run = session.run.bind(session) as (...args: unknown[]) => Promise<ort.InferenceSession.ReturnType>;
   const release = session.release.bind(session);
   // Patched on the instance so that every caller, even one holding `session` directly, is queued.
@@ -139,9 +136,7 @@ function serialiseSession(session: ort.InferenceSession): ort.InferenceSession {
   return session;
 }
 
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
+
 
 async function createOn(bytes: Uint8Array, device: OrtDevice, options: OrtSessionOptions): Promise<ort.InferenceSession> {
   return ort.InferenceSession.create(bytes, { ...options.sessionOptions, executionProviders: [device] });
@@ -166,13 +161,13 @@ export async function createOrtSession(
   try {
     session = await createOn(bytes, wanted, options);
   } catch (error) {
-    if (wanted !== 'webgpu') throw new Error(`The model ${label} could not be loaded on WASM: ${describe(error)}`);
-    console.warn(`The model ${label} could not be loaded on WebGPU (${describe(error)}); using WASM.`);
+    if (wanted !== 'webgpu') throw new Error(`The model ${label} could not be loaded on WASM: ${messageOf(error)}`);
+    console.warn(`The model ${label} could not be loaded on WebGPU (${messageOf(error)}); using WASM.`);
     device = 'wasm';
     try {
       session = await createOn(bytes, 'wasm', options);
     } catch (wasmError) {
-      throw new Error(`The model ${label} could not be loaded on WebGPU or WASM: ${describe(wasmError)}`);
+      throw new Error(`The model ${label} could not be loaded on WebGPU or WASM: ${messageOf(wasmError)}`);
     }
   }
   return { session: serialiseSession(session), device, loadMs: performance.now() - started };

@@ -3,6 +3,7 @@
 // come from the same model. Kept apart from the worker so it runs in Node tests with real tiny models.
 import { defaultModel, type ModelEntry, type ModelManifest, type ModelStatus, type ModelTask } from './registry.ts';
 import { MODEL_UNAVAILABLE } from './unavailable.ts';
+import { messageOf } from '../errors.ts';
 
 export interface LoadedEngine<E> {
   engine: E;
@@ -110,7 +111,7 @@ export function createEngineSet<Engines extends Record<ModelTask, unknown>>(opti
             return engine;
           },
           (error: unknown) => {
-            const message = error instanceof Error ? error.message : String(error);
+            const message = messageOf(error);
             Object.assign(status, { loaded: false, error: `Failed to load: ${message}` });
             throw unavailable(`The ${MODEL_NOUNS[task]} could not be loaded on this device: ${message}`);
           },

@@ -1,4 +1,5 @@
 // The one image type every model task takes. Keyframes reach the ML worker as JPEG bytes; the worker
+import { messageOf } from '../errors.ts';
 // decodes them once (decodeImage) and hands the same pixels to OCR, faces and the visual encoder, so
 // no model decodes a frame twice.
 
@@ -35,7 +36,7 @@ export async function decodeImage(bytes: Uint8Array, options: { maxWidth?: numbe
   try {
     bitmap = await createImageBitmap(blob);
   } catch (error) {
-    throw new Error(`This image could not be decoded: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`This image could not be decoded: ${messageOf(error)}`);
   }
   try {
     const scale = options.maxWidth && bitmap.width > options.maxWidth ? options.maxWidth / bitmap.width : 1;

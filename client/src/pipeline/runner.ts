@@ -8,6 +8,7 @@
 import type { JobStage } from '@heimdex/shared-schema';
 import type { DbApi, StageWrite } from '../db/api.ts';
 import { overallProgressAt, STAGE_LABELS } from './plan.ts';
+import { messageOf } from '../errors.ts';
 
 /** Expected outcomes are values; only the unexpected is thrown (then the stage fails with its message). */
 export type StageResult =
@@ -143,10 +144,6 @@ export async function withPipelineLock(body: () => Promise<void>, signal: AbortS
   }
 }
 
-function messageOf(error: unknown): string {
-  if (error instanceof Error && error.message) return error.message;
-  return String(error);
-}
 
 /** A throw from a stage: a StageFailure as it says; anything else a crash, told in a sentence with the error as details. */
 function failureOf(stage: JobStage, error: unknown): FailureInfo {

@@ -69,4 +69,4 @@ export function createNotices(): Notices {
   };
 }
 
-export { errorMessage } from '../app/errors.ts';
+export { errorMessage } from '../errors.ts';

@@ -7,6 +7,8 @@
 // ../backend.ts: transformers.js 4.3 imports the same `onnxruntime-web/webgpu` entry, so they share one
 // runtime, one `env` (wasm paths on our origin, thread count) and one ~27 MB .wasm.
 
+import { messageOf } from '../../errors.ts';
+
 type TransformersModule = typeof import('@huggingface/transformers');
 
 /** Model files by their /models/<path> URL: what transformers.js's `env.customCache` needs of a cache. */
@@ -59,7 +61,7 @@ export function transformers(): Promise<TransformersModule> {
     },
     (error: unknown) => {
       loading = null; // let a later call try again
-      throw new Error(`Could not load the transformers.js runtime: ${error instanceof Error ? error.message : String(error)}`);
+      throw new Error(`Could not load the transformers.js runtime: ${messageOf(error)}`);
     },
   );
   return loading;
@@ -101,7 +103,7 @@ export function onnxFileName(part: string, dtype: ModelDtype): string {
  * checked — through transformers.js itself, so its cache counts as present — and named when missing.
  */
 export async function explainLoadFailure(modelId: string, files: readonly string[], error: unknown): Promise<Error> {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = messageOf(error);
   let missing: string[] = [];
   try {
     const t = await transformers();

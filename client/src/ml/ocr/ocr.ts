@@ -3,6 +3,7 @@ import type { RgbaImage } from '../image';
 import { boxesFromProbMap, prepareDetInput, type DbOptions, type TextBox } from './detect';
 import { sortReadingOrder } from './reading-order';
 import { ctcGreedyDecode, parseCharset, planRecBatches, prepareRecBatch, REC_HEIGHT, type RecBatchOptions } from './recognize';
+import { messageOf } from '../../errors.ts';
 
 /** One file: a URL on our origin (`/models/...`, fetched in the browser) or its bytes (Node tests). */
 export type BytesOrUrl = string | Uint8Array | ArrayBuffer;
@@ -136,7 +137,7 @@ async function openSession(file: BytesOrUrl, role: 'det' | 'rec', preferred: Ort
   try {
     return await createOrtSession(file, { preferred, label: `PP-OCR ${role}` });
   } catch (err) {
-    throw new Error(`OCR: could not load the ${role} model: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    throw new Error(`OCR: could not load the ${role} model: ${messageOf(err)}`, { cause: err });
   }
 }
 
