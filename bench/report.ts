@@ -166,3 +166,10 @@ export function wholeNumberFlag(argv: readonly string[], flag: string): number |
   if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} wants a whole number`);
   return n;
 }
+
+/** A Markdown table with aligned columns: the first left-aligned, the others (numbers) right-aligned. */
+export function markdownTable(header: string[], body: string[][]): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((cells) => cells[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
+  return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...body.map(line)];
+}

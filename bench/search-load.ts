@@ -21,7 +21,7 @@ import { overHttp, register } from '../sync-server/test/sync-api.ts';
 import { startBenchServer, type BenchServer } from './bench-server.ts';
 import type { LoadResult, LoadTask } from './load-client.ts';
 import { gaussian, makeWords, near, normalise, percentile, prng, zipfSampler } from './search.ts';
-import { wholeNumberFlag } from './report.ts';
+import { markdownTable, wholeNumberFlag } from './report.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const RESULTS = join(ROOT, 'bench/results/search-load.json');
@@ -214,13 +214,9 @@ export function formatSearchLoadReport(outcome: SearchLoadOutcome, machine: stri
     `${r.vsOne.toFixed(2)}×`,
     r.failed === 0 ? '0' : `${r.failed} (!)`,
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((line) => line[i]!.length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
   return [
     `\n${machine}`,
-    line(header),
-    `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
-    ...body.map(line),
+    ...markdownTable(header, body),
     `${outcome.scenes} scenes in one server database (embedded PGlite), ${outcome.userScenes} for each of ${outcome.users} accounts; ${DIM}-d vectors in ${TOPICS} clusters, ` +
       `Zipf words. Bulk-loaded straight into the database with COPY (${outcome.library.loadS.toFixed(1)} s; text indexes rebuilt in ${outcome.library.indexS.toFixed(1)} s), not pushed.`,
     'Load from a separate process (autocannon), 60 queries cycled: 30 word pairs, each alone and with a query vector. p50 vs 1 conn.: p50 with one request at a time over the row\'s p50.',

@@ -29,7 +29,7 @@ import { applyPush } from '../sync-server/src/sync/push.ts';
 import { overHttp, randomVector, register, syncApi } from '../sync-server/test/sync-api.ts';
 import { startBenchServer } from './bench-server.ts';
 import { makeWords, prng, zipfSampler } from './search.ts';
-import { wholeNumberFlag } from './report.ts';
+import { markdownTable, wholeNumberFlag } from './report.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const RESULTS = join(ROOT, 'bench/results/sync.json');
@@ -288,13 +288,9 @@ export function formatSyncReport(result: SyncBenchResult, machine: string): stri
     r.vsReference === null ? '—' : `${r.vsReference.toFixed(2)}×`,
     r.requests === 0 ? '—' : String(r.requests),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((line) => line[i]!.length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
   return [
     `\n${machine}`,
-    line(header),
-    `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
-    ...body.map(line),
+    ...markdownTable(header, body),
     `${result.scenes} scenes with ${result.dim}-d vectors (base64 float32), ${SCENES_PER_VIDEO} a video, in batches of ${result.batch} changes ` +
       `(${result.pushBodyMB.toFixed(1)} MB of push bodies); loopback HTTP to the whole app (auth, protocol, rate limits, quota, audit).`,
     'vs reference: the reference\'s time over the row\'s (1× = as fast as a plain INSERT / SELECT of the same rows on a fresh in-memory PGlite).',
