@@ -105,18 +105,19 @@ export function buildApp({
   const guard = syncGuard({ signedIn, rateLimits: makeRateLimitRepo(database.db), limits: sync.rateLimits ?? DEFAULT_SYNC_RATE_LIMITS, ipOf });
   for (const path of ['/sync/*', '/devices', '/devices/*']) app.use(path, ...guard);
   app.route('/devices', deviceRoutes(database.db, ipOf));
-  const vectorIndexes = makeVectorIndexes(database.db, log);
+  const exactScanMax = search.exactScanMax ?? EXACT_SCAN_MAX;
+  const vectorIndexes = makeVectorIndexes(database.db, log, { minUserRows: exactScanMax });
   app.route(
     '/sync',
     syncRoutes(database.db, {
       checkQuota: sync.checkQuota ?? ((tx, userId, usage) => quota.checkScenes(userId, usage.addedScenes, tx)),
       ipOf,
-      afterPush: (request) => vectorIndexes.ensure(modelsIn(request.changes)),
+      afterPush: (request, userId) => vectorIndexes.ensure(modelsIn(request.changes), userId),
     }),
   );
   app.route(
     '/search',
-    searchRoutes(makeSearchRepo(database.db, { exactScanMax: search.exactScanMax ?? EXACT_SCAN_MAX }), {
+    searchRoutes(makeSearchRepo(database.db, { exactScanMax }), {
       signedIn,
       limit: rateLimit(makeRateLimitRepo(database.db), search.rateLimit ?? DEFAULT_SEARCH_RATE_LIMIT, (c) => c.get('userId') as string),
     }),

@@ -12,7 +12,7 @@ import { buildApp } from '../src/app.ts';
 import type { OpenDatabase } from '../src/db/open.ts';
 import { selectRows } from '../src/db/rows.ts';
 import { nearestStatement } from '../src/search/repository.ts';
-import { vectorIndexName } from '../src/search/vector-index.ts';
+import { makeVectorIndexes, vectorIndexName } from '../src/search/vector-index.ts';
 import { TEST_DATABASES } from './databases.ts';
 import { api, randomVector, signUp, SimDevice } from './sync-client.ts';
 
@@ -214,10 +214,21 @@ describe.each(TEST_DATABASES)('search on $name', ({ open }) => {
     expect(unknown.notes).toContain('No scene has a picture embedding from the same visual model yet.');
     // A vector of another size under model A's id: no scene of that size, nothing compared.
     expect((await found(tokenA, { query: '', vector: wire(MODEL_A, axis(0, 4)) })).hits).toEqual([]);
-    const indexes = await selectRows<{ indexname: string }>(database.db, sql`select indexname from pg_indexes where tablename = 'scenes'`);
-    const names = indexes.map((r) => r.indexname);
-    expect(names).toContain(vectorIndexName({ modelId: MODEL_A, dim: DIM }));
-    expect(names).toContain(vectorIndexName({ modelId: MODEL_B, dim: DIM }));
+    // A small library is searched by an exact scan: no index is built for it (every later insert would pay for it)…
+    const indexNames = async () =>
+      (await selectRows<{ indexname: string }>(database.db, sql`select indexname from pg_indexes where tablename = 'scenes'`)).map((r) => r.indexname);
+    const models = [MODEL_A, MODEL_B].map((modelId) => ({ modelId, dim: DIM }));
+    for (const model of models) expect(await indexNames()).not.toContain(vectorIndexName(model));
+    // …until a user holds more scenes of the model than the exact-scan limit.
+    for (const model of models) {
+      const [holder] = await selectRows<{ user_id: string }>(database.db, sql`select user_id from scenes where image_model = ${model.modelId} limit 1`);
+      const held = (minUserRows: number) => makeVectorIndexes(database.db, () => {}, { minUserRows }).ensure([model], holder!.user_id);
+      await held(1_000); // the user holds fewer: still no index
+      expect(await indexNames()).not.toContain(vectorIndexName(model));
+      await held(0);
+    }
+    expect(await indexNames()).toContain(vectorIndexName(models[0]!));
+    expect(await indexNames()).toContain(vectorIndexName(models[1]!));
   });
 
   it('never shows one user another user’s scenes, by words or by picture', async () => {
@@ -301,6 +312,8 @@ describe.each(TEST_DATABASES)('search on $name', ({ open }) => {
       expect(Number(total[0]!.n)).toBe(OTHERS * OTHER_SCENES + SMALL_SCENES);
       // Forcing the index path: every user is "large", so the HNSW index with iterative scans answers.
       const indexed = buildApp({ database, auth: { jwtSecret: SECRET, scrypt: TEST_SCRYPT }, search: { exactScanMax: 0 } });
+      const [holder] = await selectRows<{ user_id: string }>(database.db, sql`select user_id from scenes where image_model = 'clip-r' limit 1`);
+      await makeVectorIndexes(database.db, () => {}, { minUserRows: 0 }).ensure([{ modelId: 'clip-r', dim: DIM_R }], holder!.user_id);
       for (let q = 0; q < 5; q++) {
         const query = randomVector(DIM_R, 7_000_000 + q);
         expect(await recallAt10(app, query)).toBe(1);

@@ -6,6 +6,7 @@ import type { SyncChange } from '@heimdex/shared-schema/protocol';
 import { checkDim, hashTag, literal } from '@heimdex/shared-schema/search';
 import { decodeVector } from '@heimdex/shared-schema/sync';
 import { sql, type SQL } from 'drizzle-orm';
+import { selectRows } from '../db/rows.ts';
 import type { Db } from '../db/types.ts';
 
 export interface VisualModel {
@@ -39,19 +40,26 @@ export function modelsIn(changes: readonly SyncChange[]): VisualModel[] {
 }
 
 /**
- * Creates the index of each model the first time its vectors arrive. Idempotent (`if not exists`); the names
- * already made are remembered only to skip the statement, so another server instance simply issues it once too.
- * A failure (two instances racing to create the same index) is logged and retried on a later push: searches
+ * Creates the index of a model once a user holds more than `minUserRows` scenes of it: only such users are
+ * searched through the index (the others by an exact scan of their own rows), and every insert into a
+ * table with the index must maintain it (10k pushed scenes: 72 s with it, 8 s without, on PGlite). Idempotent
+ * (`if not exists`); the names already made are remembered only to skip the statement, so another instance
+ * simply issues it once too. A failure (two instances racing) is logged and retried on a later push: searches
  * stay correct without the index, only slower for users with many scenes.
  */
-export function makeVectorIndexes(db: Db, log: (line: string) => void) {
+export function makeVectorIndexes(db: Db, log: (line: string) => void, opts: { minUserRows: number }) {
   const made = new Set<string>();
   return {
-    async ensure(models: readonly VisualModel[]): Promise<void> {
+    async ensure(models: readonly VisualModel[], userId: string): Promise<void> {
       for (const model of models) {
         const name = vectorIndexName(model);
         if (made.has(name)) continue;
         try {
+          const [held] = await selectRows<{ n: number }>(
+            db,
+            sql`select count(*)::int as n from scenes where user_id = ${userId} and deleted = false and ${ofModel('scenes', model)}`,
+          );
+          if (Number(held?.n ?? 0) <= opts.minUserRows) continue;
           await db.execute(sql`
             create index if not exists ${sql.identifier(name)} on scenes
             using hnsw (${indexedVector('scenes', model.dim)} vector_cosine_ops)

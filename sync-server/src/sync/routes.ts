@@ -46,7 +46,7 @@ export interface SyncRouteOptions {
   checkQuota: QuotaCheck;
   ipOf: (c: Context) => string | null;
   /** Runs after a batch is applied (outside its transaction): the search's per-model vector indexes. */
-  afterPush?: (request: PushRequest) => Promise<void>;
+  afterPush?: (request: PushRequest, userId: string) => Promise<void>;
 }
 
 export function syncRoutes(db: Db, opts: SyncRouteOptions) {
@@ -58,7 +58,7 @@ export function syncRoutes(db: Db, opts: SyncRouteOptions) {
       async (c) => {
         const request = c.req.valid('json');
         const answer = await applyPush(db, request, { userId: c.get('userId'), ip: opts.ipOf(c), checkQuota: opts.checkQuota });
-        if (answer.type === 'applied' && !answer.duplicate) await opts.afterPush?.(request);
+        if (answer.type === 'applied' && !answer.duplicate) await opts.afterPush?.(request, c.get('userId'));
         return c.json(answer, answer.type === 'batch-gap' ? 409 : 200);
       },
     )
