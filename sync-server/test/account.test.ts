@@ -8,10 +8,8 @@ import { buildApp } from '../src/app.ts';
 import { makeAuthRepo } from '../src/auth/repository.ts';
 import { hashToken, newOpaqueToken } from '../src/auth/tokens.ts';
 import type { OpenDatabase } from '../src/db/open.ts';
-import { TEST_DATABASES } from './databases.ts';
+import { TEST_DATABASES, SECRET, TEST_SCRYPT } from './databases.ts';
 
-const SECRET = 'test-secret-0123456789abcdef0123456789';
-const TEST_SCRYPT = { N: 2 ** 14, r: 8, p: 1 };
 const LINK_SPENT = { error: 'This link has expired or was already used. Ask for a new one.' };
 
 describe.each(TEST_DATABASES)('email verification and password reset on $name', ({ open }) => {

@@ -6,11 +6,8 @@ import { buildApp } from '../src/app.ts';
 import { hashPassword, OWASP_SCRYPT, verifyPassword } from '../src/auth/passwords.ts';
 import { makeAuthRepo } from '../src/auth/repository.ts';
 import type { OpenDatabase } from '../src/db/open.ts';
-import { TEST_DATABASES } from './databases.ts';
+import { TEST_DATABASES, SECRET, TEST_SCRYPT } from './databases.ts';
 
-const SECRET = 'test-secret-0123456789abcdef0123456789';
-/** Cheaper than OWASP's setting so the suite stays quick; the real setting is tested once below. */
-const TEST_SCRYPT = { N: 2 ** 14, r: 8, p: 1 };
 
 const b64url = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 

@@ -9,10 +9,8 @@ import { buildApp } from '../src/app.ts';
 import { DEFAULT_TIER_QUOTAS } from '../src/quota/limits.ts';
 import { makeBlobRepo } from '../src/blobs/repository.ts';
 import type { OpenDatabase } from '../src/db/open.ts';
-import { TEST_DATABASES } from './databases.ts';
+import { TEST_DATABASES, SECRET, TEST_SCRYPT } from './databases.ts';
 
-const SECRET = 'test-secret-0123456789abcdef0123456789';
-const TEST_SCRYPT = { N: 2 ** 14, r: 8, p: 1 };
 
 const require = createRequire(import.meta.url);
 /** A real photo (shipped with @vladmandic/face-api). */

@@ -6,6 +6,11 @@ import { vector } from '@electric-sql/pglite-pgvector';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { openDatabase, type OpenDatabase } from '../src/db/open.ts';
 
+/** The signing secret of every test app. */
+export const SECRET = 'test-secret-0123456789abcdef0123456789';
+/** Cheaper than OWASP's setting so the suites stay quick; the real setting is tested once (auth.test.ts). */
+export const TEST_SCRYPT = { N: 2 ** 14, r: 8, p: 1 };
+
 export interface TestDatabase {
   name: string;
   open(): Promise<{ database: OpenDatabase; close(): Promise<void> }>;

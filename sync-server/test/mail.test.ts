@@ -7,11 +7,11 @@ import type { SessionResponse } from '@heimdex/shared-schema/protocol';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildApp } from '../src/app.ts';
+import { TEST_SCRYPT } from './databases.ts';
 import { loadConfig } from '../src/config.ts';
 import { openDatabase, type OpenDatabase } from '../src/db/open.ts';
 import { mailerFromConfig } from '../src/mail/from-config.ts';
 
-const TEST_SCRYPT = { N: 2 ** 14, r: 8, p: 1 };
 
 interface Received {
   mailFrom: string;

@@ -13,11 +13,9 @@ import type { OpenDatabase } from '../src/db/open.ts';
 import { selectRows } from '../src/db/rows.ts';
 import { nearestStatement } from '../src/search/repository.ts';
 import { makeVectorIndexes, vectorIndexName } from '../src/search/vector-index.ts';
-import { TEST_DATABASES } from './databases.ts';
+import { TEST_DATABASES, SECRET, TEST_SCRYPT } from './databases.ts';
 import { api, randomVector, signUp, SimDevice } from './sync-client.ts';
 
-const SECRET = 'test-secret-0123456789abcdef0123456789';
-const TEST_SCRYPT = { N: 2 ** 14, r: 8, p: 1 };
 const UNLIMITED = { perUser: { name: 'sync-user', limit: 1e6, windowS: 60 }, perIp: { name: 'sync-ip', limit: 1e6, windowS: 60 } };
 const MODEL_A = 'clip-a';
 const MODEL_B = 'clip-b';

@@ -7,11 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
 import { makeAuthRepo } from '../src/auth/repository.ts';
 import type { OpenDatabase } from '../src/db/open.ts';
-import { TEST_DATABASES } from './databases.ts';
+import { TEST_DATABASES, SECRET, TEST_SCRYPT } from './databases.ts';
 
-const SECRET = 'test-secret-0123456789abcdef0123456789';
 const SUPABASE_SECRET = 'supabase-project-jwt-secret-0123456789abcdef';
-const TEST_SCRYPT = { N: 2 ** 14, r: 8, p: 1 };
 const b64url = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 /** The claims of a Supabase access token for a signed-in user. */

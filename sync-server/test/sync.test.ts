@@ -13,11 +13,9 @@ import type { OpenDatabase } from '../src/db/open.ts';
 import { purgeTombstones } from '../src/sync/pull.ts';
 import type { PushUsage } from '../src/sync/quota.ts';
 import { DEFAULT_TIER_QUOTAS } from '../src/quota/limits.ts';
-import { TEST_DATABASES } from './databases.ts';
+import { TEST_DATABASES, SECRET, TEST_SCRYPT } from './databases.ts';
 import { api, keyOf, randomVector, signUp, SimDevice } from './sync-client.ts';
 
-const SECRET = 'test-secret-0123456789abcdef0123456789';
-const TEST_SCRYPT = { N: 2 ** 14, r: 8, p: 1 };
 
 /** The device said to hold the original files. */
 const HOLDER = '11111111-1111-4111-8111-111111111111';
