@@ -121,13 +121,13 @@ truncated() {
 }
 
 # 12 s, 1280x720 @ 25 fps for the model stages: real people (face-api's sample photos, 3 and 4 faces),
-# then a title card with on-screen text, cuts at 4 s and 8 s. No burnt-in labels: they would be read as text.
+# then a title card with on-screen text (over a gradient with a fixed seed: gradients picks random end points otherwise), cuts at 4 s and 8 s. No burnt-in labels: they would be read as text.
 FACE_PHOTOS="$ROOT/node_modules/@vladmandic/face-api/demo"
 faces_text() {
   [[ -f "$FACE_PHOTOS/sample1.jpg" ]] || fail "face-api sample photos not found in $FACE_PHOTOS: run npm install first"
   local fit="scale=1280:720:force_original_aspect_ratio=decrease,pad=1280:720:(ow-iw)/2:(oh-ih)/2,setsar=1,fps=25,format=yuv420p"
   ff -loop 1 -t 4 -i "$FACE_PHOTOS/sample1.jpg" \
-    -f lavfi -i "gradients=size=1280x720:rate=25:c0=0x1e3a8a:c1=0x0f766e:duration=4" \
+    -f lavfi -i "gradients=size=1280x720:rate=25:c0=0x1e3a8a:c1=0x0f766e:seed=11:duration=4" \
     -loop 1 -t 4 -i "$FACE_PHOTOS/sample4.jpg" \
     -f lavfi -i "sine=frequency=330:sample_rate=44100:duration=12" \
     -filter_complex "[0:v]$fit[a];[2:v]$fit[c];[1:v]setsar=1,fps=25,format=yuv420p,\

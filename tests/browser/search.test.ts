@@ -50,6 +50,8 @@ interface Hit {
   score: number;
   confident: boolean;
   reasons: string[];
+  /** The card's visible text (snippets, reasons): what a failed expectation prints. */
+  text: string;
 }
 
 const hitLocator = () => page.getByTestId('search-hit');
@@ -68,6 +70,7 @@ async function readHits(): Promise<Hit[]> {
       score: Number(el.getAttribute('data-score')),
       confident: el.getAttribute('data-confident') === 'true',
       reasons: (el.getAttribute('data-reasons') ?? '').split(',').filter(Boolean),
+      text: (el.textContent ?? '').replace(/\s+/g, ' ').trim(),
     })),
   );
 }
@@ -94,7 +97,7 @@ function expectTextSceneFirst(hits: Hit[]) {
   expect(top!.fileName).toBe('faces-text.mp4');
   expect(Math.abs(top!.start - textSceneStart)).toBeLessThanOrEqual(0.5);
   expect(Math.abs(top!.end - textSceneEnd)).toBeLessThanOrEqual(0.5);
-  expect(top!.confident).toBe(true);
+  expect(top!.confident, `the top hit is a confident match: ${JSON.stringify(hits.slice(0, 3))}`).toBe(true);
   expect(top!.reasons).toContain('text');
 }
 
