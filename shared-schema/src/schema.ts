@@ -444,3 +444,41 @@ export const syncBatches = pgTable(
   },
   (t) => [primaryKey({ columns: [t.userId, t.lastSeq] })],
 );
+
+/**
+ * App: this installation's sync state, one row (id 1). The clock (`clock_millis`, `clock_counter`, `node`) stamps
+ * every local change (see the triggers of migration 0006); `device_id` is the id the server gave this device when
+ * it signed in (null while signed out); `cursor` is the last pull page applied; `last_batch_seq` the last push
+ * batch the server acknowledged; `pending_batch` the batch sent and not yet acknowledged, resent as it is (the
+ * server skips a batch number it has applied, so a retry must carry the same changes).
+ */
+export const deviceSyncState = pgTable(
+  'device_sync_state',
+  {
+    id: integer('id').primaryKey().default(1),
+    node: text('node').notNull(),
+    clockMillis: bigint('clock_millis', { mode: 'number' }).notNull().default(0),
+    clockCounter: integer('clock_counter').notNull().default(0),
+    deviceId: uuid('device_id'),
+    cursor: bigint('cursor', { mode: 'number' }).notNull().default(0),
+    lastBatchSeq: bigint('last_batch_seq', { mode: 'number' }).notNull().default(0),
+    pendingBatch: jsonb('pending_batch').$type<unknown>(),
+  },
+  (t) => [check('device_sync_state_one_row', sql`${t.id} = 1`)],
+);
+
+/**
+ * App: the changes not yet pushed, one entry per changed row with the stamp of its latest change (a row changed
+ * twice before a push is sent once, as it is then). Written only by the triggers of migration 0006, in the same
+ * transaction as the change, so no write path of the app can forget it. `kind` is the protocol's change type,
+ * `key` the change's key object.
+ */
+export const syncOutbox = pgTable(
+  'sync_outbox',
+  {
+    kind: text('kind').notNull(),
+    key: jsonb('key').$type<Record<string, string>>().notNull(),
+    hlc: text('hlc').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.kind, t.key] }), index('sync_outbox_hlc_idx').on(t.hlc)],
+);

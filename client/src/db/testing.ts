@@ -6,11 +6,15 @@ import { vector } from '@electric-sql/pglite-pgvector';
 import { migrationsFolder } from '@heimdex/shared-schema/node';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
+import { trackChanges } from '../sync/tracking.ts';
 
 const extensions = { vector, pg_trgm };
 let migratedImage: Promise<File | Blob> | undefined;
 
-/** A fresh, migrated database. The first call migrates; later ones start from its data-dir image (faster). */
+/**
+ * A fresh, migrated database that tracks its changes for sync, as the app's does. The first call migrates; later
+ * ones start from its data-dir image (faster).
+ */
 export async function openTestDatabase(): Promise<PGlite> {
   migratedImage ??= (async () => {
     const pg = await PGlite.create({ extensions });
@@ -19,5 +23,7 @@ export async function openTestDatabase(): Promise<PGlite> {
     await pg.close();
     return image;
   })();
-  return PGlite.create({ loadDataDir: await migratedImage, extensions });
+  const pg = await PGlite.create({ loadDataDir: await migratedImage, extensions });
+  await trackChanges(pg);
+  return pg;
 }

@@ -9,6 +9,7 @@ import { makeSearchRepo, type SearchRepo } from './search.ts';
 import { migrationFiles, migrationJournal } from './bundled-migrations.ts';
 import { applyMigrations } from './migrate.ts';
 import { openDatabase } from './open.ts';
+import { trackChanges } from '../sync/tracking.ts';
 import { opfsStorage } from './opfs-storage.ts';
 import { serialise } from './queue.ts';
 import { messageOf } from '../errors.ts';
@@ -74,6 +75,7 @@ async function open(): Promise<{ pg: PGlite; api: DbApi & PeopleRepo & SearchRep
   }
   try {
     await applyMigrations(pg, migrationJournal, migrationFiles);
+    await trackChanges(pg);
   } catch (error) {
     await pg.close().catch(() => undefined);
     throw new Error(`The local library could not be upgraded: ${messageOf(error)}`);

@@ -1,7 +1,7 @@
 // Pages of changes after a cursor, and the tombstone purge that makes old cursors start over.
 import type { PullResponse, StartOverResponse, SyncChange } from '@heimdex/shared-schema/protocol';
 import type { Db } from '../db/types.ts';
-import { KINDS, KIND_RANK, type ParentKind } from './kinds.ts';
+import { KINDS, KIND_RANK, type ParentKind } from '@heimdex/shared-schema/sync';
 import { makeSyncRepo, type StoredChange } from './repository.ts';
 
 /**

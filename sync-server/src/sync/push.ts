@@ -2,12 +2,11 @@
 // from the future is refused with the number expected; otherwise every change merges last-writer-wins, each
 // written change takes the user's next server_seq, and the device's batch number advances — all in one
 // transaction, so a push cut anywhere leaves nothing behind and its retry applies it whole.
-import { compareHlc, hlcAheadOf, MAX_CLOCK_DRIFT_MS } from '@heimdex/shared-schema/sync';
 import type { BatchGapResponse, PushRequest, PushResponse, SyncChange } from '@heimdex/shared-schema/protocol';
 import { makeAuthRepo } from '../auth/repository.ts';
 import type { Db } from '../db/types.ts';
 import { refuse } from './errors.ts';
-import { KIND_RANK, keyText, kindOf, type ParentKind } from './kinds.ts';
+import { compareHlc, hlcAheadOf, KIND_RANK, keyText, kindOf, MAX_CLOCK_DRIFT_MS, type ParentKind } from '@heimdex/shared-schema/sync';
 import type { QuotaCheck } from './quota.ts';
 import { keyOf, makeSyncRepo } from './repository.ts';
 

@@ -5,7 +5,7 @@ import type { SyncChange, SyncChangeType } from '@heimdex/shared-schema/protocol
 import { and, asc, eq, getTableColumns, gt, inArray, lte, max, min, sql, type SQL } from 'drizzle-orm';
 import type { PgColumn } from 'drizzle-orm/pg-core';
 import type { Db } from '../db/types.ts';
-import { KINDS, kindOf, type KindSpec, type ParentKind, PARENT_KIND } from './kinds.ts';
+import { KINDS, kindOf, type KindSpec, type ParentKind, PARENT_KIND } from '@heimdex/shared-schema/sync';
 
 /** A selected row with its kind and change number, before it becomes a wire change. */
 export interface StoredChange {

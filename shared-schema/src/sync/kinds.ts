@@ -1,6 +1,6 @@
 // What each kind of synced change is in the database: its table, key columns, how its wire row maps to columns
 // and back, and which rows it points at (its parents, which must exist and belong to the same user).
-// The one place that knows both the protocol's shapes and the tables' columns.
+// The one place that knows both the protocol's shapes and the tables' columns: the server and the app both use it.
 import {
   faceProfiles,
   faces,
@@ -9,9 +9,9 @@ import {
   scenes,
   transcriptSegments,
   videos,
-} from '@heimdex/shared-schema';
-import type { SyncChange, SyncChangeOf, SyncChangeType, VideoRow, WireVector } from '@heimdex/shared-schema/protocol';
-import { decodeVector, encodeVector } from '@heimdex/shared-schema/sync';
+} from '../schema.ts';
+import type { SyncChange, SyncChangeOf, SyncChangeType, VideoRow, WireVector } from '../protocol/sync.ts';
+import { decodeVector, encodeVector } from './vectors.ts';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 
 /** Kinds a row can point at. */

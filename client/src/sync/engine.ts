@@ -1,0 +1,144 @@
+// One round of sync: push the outbox in numbered batches, pull every page, fetch the images the pulled rows point
+// at. Each step is durable on its own: a batch is saved before it is sent and resent unchanged until the server
+// acknowledges it (the server skips a number it has applied, so a cut connection never loses or doubles a change);
+// a pulled page and its cursor are applied in one local transaction.
+import { faces, scenes } from '@heimdex/shared-schema';
+import type { BlobContentType, PushRequest, SyncChange } from '@heimdex/shared-schema/protocol';
+import { and, eq, isNotNull, isNull, sql } from 'drizzle-orm';
+import type { PgliteDatabase } from 'drizzle-orm/pglite';
+import { applyRemoteChanges } from './apply.ts';
+import { acknowledge, takeChanges } from './outbox.ts';
+import { SyncError, type SyncServer } from './server-api.ts';
+import { readSyncState, writeSyncState } from './state.ts';
+import { APPLYING_REMOTE } from './tracking.ts';
+
+export type SyncDatabase = PgliteDatabase<Record<string, never>>;
+
+export interface SyncLimits {
+  /** Changes per push batch (the protocol allows 1000; smaller batches lose less to a cut connection). */
+  batchChanges: number;
+  pullLimit: number;
+}
+export const DEFAULT_SYNC_LIMITS: SyncLimits = { batchChanges: 500, pullLimit: 500 };
+
+export interface RoundResult {
+  pushed: number;
+  pulled: number;
+  blobs: number;
+}
+
+export async function syncRound(db: SyncDatabase, server: SyncServer, userId: string, limits = DEFAULT_SYNC_LIMITS): Promise<RoundResult> {
+  const pushed = await pushAll(db, server, limits);
+  const pulled = await pullAll(db, server, userId, limits);
+  const blobs = await fetchMissingBlobs(db, server);
+  return { pushed, pulled, blobs };
+}
+
+/** Pushes until the outbox is empty; answers how many changes the server took. */
+export async function pushAll(db: SyncDatabase, server: SyncServer, limits = DEFAULT_SYNC_LIMITS): Promise<number> {
+  let pushed = 0;
+  for (;;) {
+    const state = await readSyncState(db);
+    if (!state.deviceId) throw new SyncError('unknown-device', 'This device is not registered with your account yet.');
+    let batch = state.pendingBatch;
+    if (!batch || batch.deviceId !== state.deviceId) {
+      const changes = await takeChanges(db, { deviceId: state.deviceId, limit: limits.batchChanges });
+      if (changes.length === 0) return pushed;
+      batch = { deviceId: state.deviceId, batchSeq: state.lastBatchSeq + 1, changes };
+      await writeSyncState(db, { pendingBatch: batch });
+    }
+    await uploadBlobs(db, server, batch.changes);
+    const answer = await server.push(batch);
+    if (answer.type === 'batch-gap') {
+      // The server lost or never had earlier batches (e.g. this library was restored): number from what it expects.
+      // What those batches carried is still in the outbox unless acknowledged, so it goes again.
+      await writeSyncState(db, { lastBatchSeq: answer.expectedBatchSeq - 1, pendingBatch: null });
+      continue;
+    }
+    const sent = batch;
+    await db.transaction(async (tx) => {
+      await acknowledge(tx, sent.changes);
+      await writeSyncState(tx, { lastBatchSeq: sent.batchSeq, pendingBatch: null });
+    });
+    pushed += answer.duplicate ? 0 : sent.changes.length;
+  }
+}
+
+/** Pulls every page; answers how many changes were applied. */
+export async function pullAll(db: SyncDatabase, server: SyncServer, userId: string, limits = DEFAULT_SYNC_LIMITS): Promise<number> {
+  let applied = 0;
+  for (;;) {
+    const { cursor } = await readSyncState(db);
+    const page = await server.pull(cursor, limits.pullLimit);
+    if (page.type === 'start-over') {
+      await startOver(db);
+      continue;
+    }
+    await db.transaction(async (tx) => {
+      applied += (await applyRemoteChanges(tx, userId, page.changes)).applied;
+      await writeSyncState(tx, { cursor: page.cursor });
+    });
+    if (!page.more) return applied;
+  }
+}
+
+/**
+ * Deletions older than this device's cursor were purged on the server, so it may have missed some: the videos of
+ * other devices are dropped here and everything is pulled again from the start (this device's own rows stay;
+ * pulled again, they match and change nothing).
+ */
+async function startOver(db: SyncDatabase): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.execute(sql.raw(APPLYING_REMOTE));
+    const { deviceId } = await readSyncState(tx);
+    await tx.execute(sql`delete from videos where device_id is not null and device_id is distinct from ${deviceId}`);
+    await writeSyncState(tx, { cursor: 0 });
+  });
+}
+
+/** The thumbnails and face crops a batch points at, uploaded first (the server keeps one copy per hash). */
+async function uploadBlobs(db: SyncDatabase, server: SyncServer, changes: readonly SyncChange[]): Promise<void> {
+  const wanted = new Set<string>();
+  for (const c of changes) {
+    if (c.type === 'scene' && c.row?.thumbnailSha256) wanted.add(c.row.thumbnailSha256);
+    if (c.type === 'face' && c.row?.cropSha256) wanted.add(c.row.cropSha256);
+  }
+  for (const sha of wanted) {
+    const bytes = await localBlob(db, sha);
+    // Gone since the batch was made (the row changed again): the newer row is in a later batch with its own image.
+    if (bytes) await server.putBlob(sha, bytes, contentTypeOf(bytes));
+  }
+}
+
+async function localBlob(db: SyncDatabase, sha: string): Promise<Uint8Array | null> {
+  const [scene] = await db.select({ bytes: scenes.thumbnail }).from(scenes).where(and(eq(scenes.thumbnailSha256, sha), isNotNull(scenes.thumbnail))).limit(1);
+  if (scene?.bytes) return scene.bytes;
+  const [face] = await db.select({ bytes: faces.crop }).from(faces).where(and(eq(faces.cropSha256, sha), isNotNull(faces.crop))).limit(1);
+  return face?.bytes ?? null;
+}
+
+function contentTypeOf(bytes: Uint8Array): BlobContentType {
+  if (bytes[0] === 0x89 && bytes[1] === 0x50) return 'image/png';
+  if (bytes[0] === 0x52 && bytes[1] === 0x49 && bytes[8] === 0x57) return 'image/webp';
+  return 'image/jpeg';
+}
+
+/** Fills the images of pulled rows (kept without their bytes until fetched); answers how many were fetched. */
+export async function fetchMissingBlobs(db: SyncDatabase, server: SyncServer, max = 200): Promise<number> {
+  const missing = [
+    ...(await db.selectDistinct({ sha: scenes.thumbnailSha256 }).from(scenes).where(and(isNull(scenes.thumbnail), isNotNull(scenes.thumbnailSha256))).limit(max)),
+    ...(await db.selectDistinct({ sha: faces.cropSha256 }).from(faces).where(and(isNull(faces.crop), isNotNull(faces.cropSha256))).limit(max)),
+  ];
+  let fetched = 0;
+  for (const { sha } of missing) {
+    const bytes = await server.getBlob(sha!);
+    if (!bytes) continue;
+    await db.transaction(async (tx) => {
+      await tx.execute(sql.raw(APPLYING_REMOTE));
+      await tx.update(scenes).set({ thumbnail: bytes }).where(and(eq(scenes.thumbnailSha256, sha!), isNull(scenes.thumbnail)));
+      await tx.update(faces).set({ crop: bytes }).where(and(eq(faces.cropSha256, sha!), isNull(faces.crop)));
+    });
+    fetched += 1;
+  }
+  return fetched;
+}
