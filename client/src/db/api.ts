@@ -11,11 +11,12 @@ import type { PGlite } from '@electric-sql/pglite';
 import { faces, jobs, scenes, transcriptSegments, videos } from '@heimdex/shared-schema';
 import type { JobStage, JobState, VideoState } from '@heimdex/shared-schema';
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
-import { drizzle, type PgliteDatabase } from 'drizzle-orm/pglite';
+import { drizzle } from 'drizzle-orm/pglite';
 import type { ProbeInfo } from '../media/types.ts';
 import { clusterVideoFaces, forgetVideoFaces } from './people.ts';
 import { makeVisualModelQueries } from './visual-model.ts';
 import { ensureVectorIndex } from './search.ts';
+import type { Db, Queryable, Tx } from './types.ts';
 
 /** The one user of a device until sync signs in. */
 export const LOCAL_USER_ID = '00000000-0000-4000-8000-000000000000';
@@ -139,10 +140,6 @@ export interface StageCompletion {
   fillable?: boolean;
   writes?: StageWrite[];
 }
-
-type Db = PgliteDatabase<Record<string, never>>;
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
-type Queryable = Db | Tx;
 
 // Correlated subqueries name the outer column in full ("videos"."video_id"): drizzle renders a
 // column of the statement's own table unqualified, which inside a subquery would bind to the

@@ -5,10 +5,7 @@
 import type { JobStage } from '@heimdex/shared-schema';
 import { jobs, settings } from '@heimdex/shared-schema';
 import { and, eq, sql } from 'drizzle-orm';
-import type { PgliteDatabase } from 'drizzle-orm/pglite';
-
-type Db = PgliteDatabase<Record<string, never>>;
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+import type { Db, Tx } from './types.ts';
 
 /** settings key of the visual model the user chose (a models.json id); absent: the manifest's default. */
 export const VISUAL_MODEL_KEY = 'visual_model';
