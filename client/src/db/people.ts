@@ -1,7 +1,7 @@
 // People: faces grouped into persons, automatically as videos are indexed and by the user's hand.
 // Every statement of the people feature lives here, scoped to one user. It runs in the DB worker
-// beside api.ts (composed into one API), and api.ts calls the exported helpers inside its own
-// transactions, so grouping a video's faces commits together with the FACE_EMBED job.
+// beside api.ts (composed into one API), and stage-writes.ts and videos.ts call the exported helpers
+// inside their own transactions, so grouping a video's faces commits together with the FACE_EMBED job.
 //
 // Invariants kept by every operation:
 // - a person's centroid is the mean of its faces' descriptors (pgvector `avg`);
