@@ -5,7 +5,7 @@
 // INDEXED once every stage has completed. Completing a stage derives the state in the same
 // transaction, so the two can never disagree after a crash.
 import { jobs, videos } from '@heimdex/shared-schema';
-import type { JobStage, JobState } from '@heimdex/shared-schema';
+import type { Job, JobStage, JobState } from '@heimdex/shared-schema';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { ownVideo } from './scope.ts';
 import { applyWrite, type StageWrite } from './stage-writes.ts';
@@ -13,12 +13,8 @@ import type { Db, Queryable } from './types.ts';
 
 export const CANCELLED_REASON = 'Cancelled';
 
-export interface JobRow {
-  stage: JobStage;
-  state: JobState;
-  progress: number;
-  attempts: number;
-  error: string | null;
+/** A job's columns, and what its metadata says about the outcome. */
+export type JobRow = Pick<Job, 'stage' | 'state' | 'progress' | 'attempts' | 'error'> & {
   /** Why a COMPLETED stage did no work (e.g. its model is not installed); null when it did. */
   skippedReason: string | null;
   /** The skip can be filled in by Re-index (a model was missing). */
@@ -27,13 +23,10 @@ export interface JobRow {
   details: string | null;
   /** Whether retrying a FAILED stage can help (false for a bad file); true for every other state. */
   retryable: boolean;
-}
+};
 
 /** The next stage to run: the first unfinished stage of a video, when that stage is PENDING. */
-export interface NextWork {
-  videoId: string;
-  stage: JobStage;
-}
+export type NextWork = Pick<Job, 'videoId' | 'stage'>;
 
 export interface StageCompletion {
   outcome: 'done' | 'skipped';

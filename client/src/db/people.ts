@@ -13,6 +13,7 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { sql, type SQL } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/pglite';
+import type { faceProfiles, faces, Scene, Video } from '@heimdex/shared-schema';
 import { FACE_MATCH_THRESHOLD } from '../ml/faces/distance.ts';
 import type { Db, Executor } from './types.ts';
 
@@ -21,39 +22,29 @@ export const MAX_PERSON_NAME = 120;
 /** Face crops shown on a person's card. */
 const CARD_CROPS = 4;
 
-export interface PersonSummary {
-  personId: string;
-  /** The user's name for the person; null while unnamed (shown as "Person {number}"). */
-  name: string | null;
-  /** Stable per user: the N of "Person N". */
-  number: number;
-  hidden: boolean;
+/** `name` is null while unnamed (shown as "Person {number}"); `number` is stable per user. */
+export type PersonSummary = Pick<typeof faceProfiles.$inferSelect, 'personId' | 'name' | 'number' | 'hidden'> & {
   faceCount: number;
   sceneCount: number;
   videoCount: number;
   /** Up to four face crops (JPEG), best detections first. */
   crops: Uint8Array[];
-}
+};
 
-export interface PersonFace {
-  faceId: string;
-  crop: Uint8Array | null;
-  score: number;
-  /** The user placed this face here; clustering leaves it. */
-  locked: boolean;
-  sceneId: string;
-  sceneIdx: number;
-  startS: number;
-  endS: number;
-  videoId: string;
-  videoTitle: string;
-}
+/** A face of a person, with the scene and video it is in. */
+export type PersonFace = Pick<typeof faces.$inferSelect, 'faceId' | 'crop' | 'score' | 'sceneId' | 'videoId'> &
+  Pick<Scene, 'startS' | 'endS'> & {
+    /** The user placed this face here (faces.person_locked); clustering leaves it. */
+    locked: boolean;
+    sceneIdx: Scene['idx'];
+    videoTitle: Video['title'];
+  };
 
-export interface PersonDetail extends PersonSummary {
+export type PersonDetail = PersonSummary & {
   faces: PersonFace[];
   /** People the user marked as never to be merged with this one. */
   neverMerge: string[];
-}
+};
 
 export type MergeResult = { status: 'merged'; personId: string } | { status: 'refused'; reason: string };
 

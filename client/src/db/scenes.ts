@@ -1,23 +1,15 @@
 // The scenes of a video as the app reads them: for the Video page (with thumbnails, text, faces and
 // people, without vectors) and for the stages that need only their timing.
-import { scenes } from '@heimdex/shared-schema';
+import { scenes, type Scene } from '@heimdex/shared-schema';
 import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db } from './types.ts';
 
-export interface SceneRow {
-  sceneId: string;
-  idx: number;
-  startS: number;
-  endS: number;
-  keyframeS: number | null;
-  thumbnail: Uint8Array | null;
-  transcript: string;
-  ocrText: string;
+export type SceneRow = Pick<Scene, 'sceneId' | 'idx' | 'startS' | 'endS' | 'keyframeS' | 'thumbnail' | 'transcript' | 'ocrText'> & {
   faceCount: number;
   /** The people grouped from the scene's faces (hidden people left out), by name or "Person N". */
   people: { personId: string; name: string }[];
   hasImageVector: boolean;
-}
+};
 
 /** Scene timing, for stages that need the spans. */
 export type SceneTimes = Pick<SceneRow, 'sceneId' | 'idx' | 'startS' | 'endS' | 'keyframeS'>;

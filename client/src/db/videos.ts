@@ -2,7 +2,7 @@
 // state is set here only for the import itself (UPLOADING, a failed import) and for deletion; the
 // pipeline's jobs decide the rest (jobs.ts).
 import { jobs, scenes, transcriptSegments, videos } from '@heimdex/shared-schema';
-import type { JobStage, VideoState } from '@heimdex/shared-schema';
+import type { JobStage, Video } from '@heimdex/shared-schema';
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { jobsOf, type JobRow } from './jobs.ts';
 import { forgetVideoFaces } from './people.ts';
@@ -13,33 +13,20 @@ import type { Db, Queryable } from './types.ts';
 export const INTERRUPTED_IMPORT_REASON =
   'The import was interrupted before the file was saved. Import the file again.';
 
-export interface NewVideoInput {
+export type NewVideoInput = Pick<Video, 'title' | 'fileName' | 'sizeBytes' | 'mime' | 'contentSha256'> & {
   /** Id to use when a new row is created (lets the UI keep the card it showed while hashing). */
   videoId?: string;
-  title: string;
-  fileName: string;
-  sizeBytes: number;
-  mime: string | null;
-  contentSha256: string;
-}
+};
 
 export type CreateVideoResult =
   /** A new row, or a DELETED (or never imported) video of the same content brought back empty. */
   | { status: 'created' | 'revived'; videoId: string }
   | { status: 'duplicate'; videoId: string; title: string };
 
-export interface VideoRow {
-  videoId: string;
-  title: string;
-  fileName: string;
-  sizeBytes: number;
-  mime: string | null;
-  durationS: number | null;
-  width: number | null;
-  height: number | null;
-  fps: number | null;
-  state: VideoState;
-  error: string | null;
+export type VideoRow = Pick<
+  Video,
+  'videoId' | 'title' | 'fileName' | 'sizeBytes' | 'mime' | 'durationS' | 'width' | 'height' | 'fps' | 'state' | 'error'
+> & {
   /** Thumbnail of the first scene that has one. */
   thumbnail: Uint8Array | null;
   /** First stage not COMPLETED (running, pending, failed or cancelled), in stage order. */
@@ -47,9 +34,10 @@ export interface VideoRow {
   currentStageProgress: number;
   /** Every job of the video, in stage order. */
   jobs: JobRow[];
+  /** ISO timestamps: rows cross the worker boundary as plain data. */
   createdAt: string;
   updatedAt: string;
-}
+};
 
 // Subqueries name the outer column in full ("videos"."video_id"), for the reason given in jobs.ts.
 
