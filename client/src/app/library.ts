@@ -3,7 +3,9 @@
 // see the runner's Web Lock), and turns database rows and pipeline events into cards.
 import type { JobStage, JobState, VideoState } from '@heimdex/shared-schema';
 import { createSignal, getOwner, onCleanup, type Accessor } from 'solid-js';
-import type { JobRow, SceneRow, VideoRow } from '../db/api.ts';
+import type { JobRow } from '../db/jobs.ts';
+import type { SceneRow } from '../db/scenes.ts';
+import type { VideoRow } from '../db/videos.ts';
 import { openDbClient } from '../db/client.ts';
 import { isFreshProfile } from '../db/location.ts';
 import { deleteVideoFiles, getAudio, getKeyframes, getVideoFile, hashFile, saveAudio, saveKeyframes, saveVideoFile } from '../files/store.ts';

@@ -13,8 +13,9 @@ import type { RgbaImage } from '../ml/image.ts';
 import { FACE_MODEL_ID } from '../ml/faces/engine.ts';
 import { loadFacesInNode } from '../ml/faces/node.ts';
 import type { DetectedFace } from '../ml/faces/types.ts';
-import { makeDbApi, type DbApi, type SceneFace, LOCAL_USER_ID } from './api.ts';
+import { makeDbApi, type DbApi, LOCAL_USER_ID } from './api.ts';
 import { makePeopleRepo } from './people.ts';
+import type { SceneFace } from './stage-writes.ts';
 import { openTestDatabase } from './testing.ts';
 
 const require = createRequire(import.meta.url);

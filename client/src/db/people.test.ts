@@ -9,8 +9,9 @@ import { drizzle } from 'drizzle-orm/pglite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FACE_MATCH_THRESHOLD } from '../ml/faces/distance.ts';
 import { UNDERSTANDING_STAGES, type UnderstandingContext } from '../pipeline/understanding.ts';
-import { LOCAL_USER_ID, makeDbApi, type DbApi, type SceneFace } from './api.ts';
+import { LOCAL_USER_ID, makeDbApi, type DbApi } from './api.ts';
 import { clusterVideoFaces, makePeopleRepo, personLabel, type PeopleRepo, type PersonSummary } from './people.ts';
+import type { SceneFace } from './stage-writes.ts';
 import { openTestDatabase } from './testing.ts';
 
 const OTHER_USER_ID = '11111111-2222-4333-8444-555555555555';

@@ -1,7 +1,7 @@
 // People: faces grouped into persons, automatically as videos are indexed and by the user's hand.
 // Every statement of the people feature lives here, scoped to one user. It runs in the DB worker
-// beside api.ts (composed into one API), and api.ts calls the exported helpers inside its own
-// transactions, so grouping a video's faces commits together with the FACE_EMBED job.
+// beside api.ts (composed into one API), and stage-writes.ts and videos.ts call the exported helpers
+// inside their own transactions, so grouping a video's faces commits together with the FACE_EMBED job.
 //
 // Invariants kept by every operation:
 // - a person's centroid is the mean of its faces' descriptors (pgvector `avg`);
@@ -12,51 +12,39 @@
 //   joining two people is the user's decision, refused for a pair marked "never merge".
 import type { PGlite } from '@electric-sql/pglite';
 import { sql, type SQL } from 'drizzle-orm';
-import { drizzle, type PgliteDatabase } from 'drizzle-orm/pglite';
+import { drizzle } from 'drizzle-orm/pglite';
+import type { faceProfiles, faces, Scene, Video } from '@heimdex/shared-schema';
 import { FACE_MATCH_THRESHOLD } from '../ml/faces/distance.ts';
-
-type Db = PgliteDatabase<Record<string, never>>;
-/** The database or one of its transactions: api.ts passes its transaction in. */
-export type PeopleQueryable = Pick<Db, 'execute'>;
+import type { Db, Executor } from './types.ts';
 
 /** Longest name kept: longer is almost surely a paste gone wrong. */
 export const MAX_PERSON_NAME = 120;
 /** Face crops shown on a person's card. */
 const CARD_CROPS = 4;
 
-export interface PersonSummary {
-  personId: string;
-  /** The user's name for the person; null while unnamed (shown as "Person {number}"). */
-  name: string | null;
-  /** Stable per user: the N of "Person N". */
-  number: number;
-  hidden: boolean;
+/** `name` is null while unnamed (shown as "Person {number}"); `number` is stable per user. */
+export type PersonSummary = Pick<typeof faceProfiles.$inferSelect, 'personId' | 'name' | 'number' | 'hidden'> & {
   faceCount: number;
   sceneCount: number;
   videoCount: number;
   /** Up to four face crops (JPEG), best detections first. */
   crops: Uint8Array[];
-}
+};
 
-export interface PersonFace {
-  faceId: string;
-  crop: Uint8Array | null;
-  score: number;
-  /** The user placed this face here; clustering leaves it. */
-  locked: boolean;
-  sceneId: string;
-  sceneIdx: number;
-  startS: number;
-  endS: number;
-  videoId: string;
-  videoTitle: string;
-}
+/** A face of a person, with the scene and video it is in. */
+export type PersonFace = Pick<typeof faces.$inferSelect, 'faceId' | 'crop' | 'score' | 'sceneId' | 'videoId'> &
+  Pick<Scene, 'startS' | 'endS'> & {
+    /** The user placed this face here (faces.person_locked); clustering leaves it. */
+    locked: boolean;
+    sceneIdx: Scene['idx'];
+    videoTitle: Video['title'];
+  };
 
-export interface PersonDetail extends PersonSummary {
+export type PersonDetail = PersonSummary & {
   faces: PersonFace[];
   /** People the user marked as never to be merged with this one. */
   neverMerge: string[];
-}
+};
 
 export type MergeResult = { status: 'merged'; personId: string } | { status: 'refused'; reason: string };
 
@@ -72,12 +60,12 @@ const uuids = (ids: readonly string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`;
 const pairIs = (x: string, y: string) =>
   sql`person_a = least(${x}::uuid, ${y}::uuid) and person_b = greatest(${x}::uuid, ${y}::uuid)`;
 
-async function rowsOf<T extends Record<string, unknown>>(q: PeopleQueryable, query: SQL): Promise<T[]> {
+async function rowsOf<T extends Record<string, unknown>>(q: Executor, query: SQL): Promise<T[]> {
   return (await q.execute<T>(query)).rows as T[];
 }
 
 /** A new, unnamed person seeded with one face's descriptor; numbered max + 1 over every person the user ever had. */
-async function createPersonFromFace(q: PeopleQueryable, userId: string, faceId: string): Promise<string> {
+async function createPersonFromFace(q: Executor, userId: string, faceId: string): Promise<string> {
   const [row] = await rowsOf<{ person_id: string }>(
     q,
     sql`
@@ -95,7 +83,7 @@ async function createPersonFromFace(q: PeopleQueryable, userId: string, faceId: 
  * Recomputes the centroids of `personIds` from their faces and deletes those left without a face
  * (their scene rows and never-merge marks go with them).
  */
-export async function refreshPeople(q: PeopleQueryable, userId: string, personIds: readonly string[]): Promise<void> {
+export async function refreshPeople(q: Executor, userId: string, personIds: readonly string[]): Promise<void> {
   const ids = [...new Set(personIds)];
   if (ids.length === 0) return;
   await q.execute(sql`
@@ -121,7 +109,7 @@ export async function refreshPeople(q: PeopleQueryable, userId: string, personId
 }
 
 /** Makes scene_people of `sceneIds` say exactly who has a face there. */
-async function recomputeScenePeople(q: PeopleQueryable, userId: string, sceneIds: readonly string[]): Promise<void> {
+async function recomputeScenePeople(q: Executor, userId: string, sceneIds: readonly string[]): Promise<void> {
   const ids = [...new Set(sceneIds)];
   if (ids.length === 0) return;
   await q.execute(sql`delete from scene_people where user_id = ${userId} and scene_id = any(${uuids(ids)})`);
@@ -137,7 +125,7 @@ async function recomputeScenePeople(q: PeopleQueryable, userId: string, sceneIds
  * Removes a video's faces (before they are replaced, or with the video) and keeps the people right:
  * their centroids lose those faces, people left with none disappear, the scenes lose their people.
  */
-export async function forgetVideoFaces(q: PeopleQueryable, userId: string, videoId: string): Promise<void> {
+export async function forgetVideoFaces(q: Executor, userId: string, videoId: string): Promise<void> {
   const affected = await rowsOf<{ person_id: string }>(
     q,
     sql`select distinct person_id from faces where video_id = ${videoId} and user_id = ${userId} and person_id is not null`,
@@ -162,7 +150,7 @@ export async function forgetVideoFaces(q: PeopleQueryable, userId: string, video
  * faces compare against it. Returns how many faces were placed and how many people were created.
  */
 export async function clusterVideoFaces(
-  q: PeopleQueryable,
+  q: Executor,
   userId: string,
   videoId: string,
 ): Promise<{ placed: number; created: number }> {
@@ -230,7 +218,7 @@ interface PersonRow extends Record<string, unknown> {
 export function makePeopleRepo(pg: PGlite, userId: string) {
   const db: Db = drizzle(pg);
 
-  async function personOf(q: PeopleQueryable, personId: string): Promise<PersonRow | null> {
+  async function personOf(q: Executor, personId: string): Promise<PersonRow | null> {
     const [row] = await rowsOf<PersonRow>(
       q,
       sql`select person_id, name, number, hidden, face_model, deleted from face_profiles
@@ -239,7 +227,7 @@ export function makePeopleRepo(pg: PGlite, userId: string) {
     return row && !row.deleted ? row : null;
   }
 
-  async function livePerson(q: PeopleQueryable, personId: string): Promise<PersonRow> {
+  async function livePerson(q: Executor, personId: string): Promise<PersonRow> {
     const person = await personOf(q, personId);
     if (!person) throw new Error('This person no longer exists: it may have been merged into someone else.');
     return person;

@@ -43,6 +43,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/pglite';
 import { FACE_MATCH_THRESHOLD as FACE_THRESHOLD } from '../ml/faces/distance.ts';
 import type { ExampleSearchRequest, SearchHit, SearchResult, TextSearchRequest } from '../search/types.ts';
+import type { Db, Executor } from './types.ts';
 
 export { DEFAULT_LIMIT, ownScenes };
 
@@ -51,8 +52,6 @@ export { DEFAULT_LIMIT, ownScenes };
  * 40 rows), so it is never below the candidates asked for; 100 gave recall@10 of 1.0 on 100k clustered vectors.
  */
 const EF_SEARCH = Math.max(100, CANDIDATES);
-
-type Queryable = { execute: ReturnType<typeof drizzle>['execute'] };
 
 /** The shared detail columns and the app's own: the thumbnail bytes kept on this device. */
 type DetailRow = SharedDetailRow & { thumbnail: Uint8Array | null };
@@ -70,7 +69,7 @@ const imageVecOf = (alias: string, dim: number) => sql.raw(`(${alias}.image_vec:
  * Creates (once) the HNSW index for one visual model: a partial expression index, since image_vec has no fixed
  * size and vectors of two models must never meet. Cheap when it exists; called when a model's vectors are stored.
  */
-export async function ensureVectorIndex(q: Queryable, modelId: string, dim: number): Promise<string> {
+export async function ensureVectorIndex(q: Executor, modelId: string, dim: number): Promise<string> {
   const name = vectorIndexName(modelId, dim);
   await q.execute(sql`
     create index if not exists ${sql.identifier(name)} on scenes
@@ -106,12 +105,12 @@ export function nearestScenesQuery(vector: ModelVector, where: SQL, excludeScene
 
 /** Search over one user's library (the DB worker passes LOCAL_USER_ID until sync signs in). */
 export function makeSearchRepo(pg: PGlite, userId: string) {
-  const db = drizzle(pg);
+  const db: Db = drizzle(pg);
   const rows = async <T extends Record<string, unknown>>(query: SQL) => (await db.execute<T>(query)).rows;
 
   const OWN = ownScenes(userId);
 
-  async function ids(q: Queryable, query: SQL): Promise<Candidate[]> {
+  async function ids(q: Executor, query: SQL): Promise<Candidate[]> {
     return (await q.execute<{ scene_id: string }>(query)).rows.map((r) => ({ id: r.scene_id }));
   }
 

@@ -4,7 +4,8 @@
 import type { PGlite } from '@electric-sql/pglite';
 import type { JobStage } from '@heimdex/shared-schema';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeDbApi, type DbApi, type StageCompletion } from './api.ts';
+import { makeDbApi, type DbApi } from './api.ts';
+import type { StageCompletion } from './jobs.ts';
 import { openTestDatabase } from './testing.ts';
 import { REEMBED_KEY, VISUAL_MODEL_KEY } from './visual-model.ts';
 

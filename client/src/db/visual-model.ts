@@ -5,10 +5,8 @@
 import type { JobStage } from '@heimdex/shared-schema';
 import { jobs, settings } from '@heimdex/shared-schema';
 import { and, eq, sql } from 'drizzle-orm';
-import type { PgliteDatabase } from 'drizzle-orm/pglite';
-
-type Db = PgliteDatabase<Record<string, never>>;
-type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+import { syncVideoState } from './jobs.ts';
+import type { Db, Queryable } from './types.ts';
 
 /** settings key of the visual model the user chose (a models.json id); absent: the manifest's default. */
 export const VISUAL_MODEL_KEY = 'visual_model';
@@ -34,8 +32,8 @@ export interface ReembedProgress {
   stopped: number;
 }
 
-export function makeVisualModelQueries(db: Db, userId: string, syncVideoState: (tx: Tx, videoId: string) => Promise<void>) {
-  async function readSetting<T>(q: Db | Tx, key: string): Promise<T | null> {
+export function makeVisualModelQueries(db: Db, userId: string) {
+  async function readSetting<T>(q: Queryable, key: string): Promise<T | null> {
     const [row] = await q
       .select({ value: settings.value })
       .from(settings)
@@ -43,7 +41,7 @@ export function makeVisualModelQueries(db: Db, userId: string, syncVideoState: (
     return row ? (row.value as T) : null;
   }
 
-  async function writeSetting(q: Db | Tx, key: string, value: unknown): Promise<void> {
+  async function writeSetting(q: Queryable, key: string, value: unknown): Promise<void> {
     await q
       .insert(settings)
       .values({ userId, key, value })
@@ -106,7 +104,7 @@ export function makeVisualModelQueries(db: Db, userId: string, syncVideoState: (
               target: [jobs.videoId, jobs.stage],
               set: { state: 'PENDING', progress: 0, error: null, jobMetadata: {}, updatedAt: sql`now()` },
             });
-          await syncVideoState(tx, videoId);
+          await syncVideoState(tx, userId, videoId);
         }
         const previous = await readSetting<ReembedBatch>(tx, REEMBED_KEY);
         // A batch for the same model grows; a new model starts a new batch.

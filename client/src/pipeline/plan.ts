@@ -1,27 +1,21 @@
 // What the pipeline of this slice consists of, for the runner, the importer and the UI:
 // the stages in order, their names for people, and how much of the work each one is.
-import type { JobStage, JobState } from '@heimdex/shared-schema';
+import { jobStage, type Job, type JobStage } from '@heimdex/shared-schema';
 import type { ModelTask } from '../ml/registry.ts';
 
+/** Stages of the schema this version does not run. TEXT_INDEX: the scenes' tsvector is a generated column. */
+const NOT_RUN = ['TEXT_INDEX'] as const satisfies readonly JobStage[];
+
+export type PlannedStage = Exclude<JobStage, (typeof NOT_RUN)[number]>;
+
 /**
- * The stages this version runs, in order (the job_stage enum's order, which the database sorts by).
- * TEXT_INDEX is not run: the scenes' tsvector is a generated column. FACE_EMBED runs no model (face-api
- * computes descriptors in the same pass as detection, never a model twice on one frame): it groups the
- * faces FACE_DETECT stored into people, in the database.
+ * The stages this version runs, in order: the job_stage enum's, which the database sorts by, without NOT_RUN.
+ * FACE_EMBED runs no model (face-api computes descriptors in the same pass as detection, never a model twice on
+ * one frame): it groups the faces FACE_DETECT stored into people, in the database.
  */
-export const PIPELINE_STAGES = [
-  'UPLOAD_VALIDATE',
-  'AUDIO_EXTRACT',
-  'SCENE_DETECT',
-  'KEYFRAMES',
-  'THUMBNAILS',
-  'VISION_EMBED',
-  'OCR',
-  'FACE_DETECT',
-  'FACE_EMBED',
-  'ASR_FAST',
-  'FINALIZE',
-] as const satisfies readonly JobStage[];
+export const PIPELINE_STAGES: readonly PlannedStage[] = jobStage.enumValues.filter(
+  (stage): stage is PlannedStage => !(NOT_RUN as readonly JobStage[]).includes(stage),
+);
 
 /** The stages that run each task's model; skipped without it, filled in once it is on the device. */
 export const MODEL_TASK_STAGES: Record<ModelTask, readonly JobStage[]> = {
@@ -68,7 +62,7 @@ export const STAGE_WEIGHTS: Partial<Record<JobStage, number>> = {
 const weightOf = (stage: JobStage) => STAGE_WEIGHTS[stage] ?? 1;
 
 /** Overall progress (0..1) of a video from its jobs: completed stages count whole, others by progress. */
-export function overallProgress(jobs: readonly { stage: JobStage; state: JobState; progress: number }[]): number {
+export function overallProgress(jobs: readonly Pick<Job, 'stage' | 'state' | 'progress'>[]): number {
   let total = 0;
   let done = 0;
   for (const job of jobs) {

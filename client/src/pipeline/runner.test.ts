@@ -4,7 +4,8 @@
 import type { PGlite } from '@electric-sql/pglite';
 import type { JobStage } from '@heimdex/shared-schema';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CANCELLED_REASON, makeDbApi, type DbApi } from '../db/api.ts';
+import { makeDbApi, type DbApi } from '../db/api.ts';
+import { CANCELLED_REASON } from '../db/jobs.ts';
 import { openTestDatabase } from '../db/testing.ts';
 
 import { createRunner, type PipelineStage, type Runner, type RunnerEvent, type StageResult, type StageRun } from './runner.ts';

@@ -6,7 +6,8 @@
 // The runner knows nothing of media or files: stages and what they receive (`prepare`) are
 // injected, so its logic runs in Node against a real PGlite with small stages of a test's own.
 import type { JobStage } from '@heimdex/shared-schema';
-import type { DbApi, StageWrite } from '../db/api.ts';
+import type { DbApi } from '../db/api.ts';
+import type { StageWrite } from '../db/stage-writes.ts';
 import { overallProgressAt, STAGE_LABELS } from './plan.ts';
 import { messageOf } from '../errors.ts';
 

@@ -2,7 +2,9 @@
 // as writes; the runner stores them together with the job's completion in one transaction.
 // Bad input is an expected outcome (`failed` with the media worker's human message); only the
 // unexpected is thrown.
-import type { DbApi, ProbeRecord, SceneTimes } from '../db/api.ts';
+import type { DbApi } from '../db/api.ts';
+import type { SceneTimes } from '../db/scenes.ts';
+import type { ProbeRecord } from '../db/stage-writes.ts';
 import type { MediaClient } from '../media/client.ts';
 import { validateProbe } from '../media/probe.ts';
 import { buildScenes, chooseKeyframes } from '../media/scenes.ts';

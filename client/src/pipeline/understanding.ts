@@ -6,7 +6,8 @@ import { assignSegmentsToScenes } from '../ml/asr/scenes.ts';
 import type { MlClient } from '../ml/client.ts';
 import type { ModelTask } from '../ml/registry.ts';
 import { isModelUnavailable } from '../ml/unavailable.ts';
-import type { DbApi, SceneTimes } from '../db/api.ts';
+import type { DbApi } from '../db/api.ts';
+import type { SceneTimes } from '../db/scenes.ts';
 import { StageFailure, type PipelineStage, type StageResult } from './runner.ts';
 import type { MediaStageContext } from './stages.ts';
 

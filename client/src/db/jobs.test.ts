@@ -1,0 +1,150 @@
+// @vitest-environment node
+// The pipeline's jobs on a real in-memory PGlite: claiming, completing and failing stages, the video state they
+// decide, cancel, retry, resume after a reload, and which stage runs next.
+import type { PGlite } from '@electric-sql/pglite';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeDbApi, type DbApi } from './api.ts';
+import { CANCELLED_REASON } from './jobs.ts';
+import { openTestDatabase } from './testing.ts';
+import { probe, threeScenes, videoSteps } from './testing-steps.ts';
+
+let pg: PGlite;
+let api: DbApi;
+const { importVideo, runStage, runThroughScenes, jobStates } = videoSteps(() => api);
+
+beforeEach(async () => {
+  pg = await openTestDatabase();
+  api = makeDbApi(pg);
+});
+afterEach(async () => {
+  await pg.close();
+});
+
+describe('stages', () => {
+  it('walks VALIDATING → PROCESSING → INDEXED as the stages complete, storing the probe', async () => {
+    const videoId = await importVideo('sha-1');
+    await runStage(videoId, 'UPLOAD_VALIDATE', { outcome: 'done', writes: [{ kind: 'probe', probe }] });
+    expect(await api.getVideo(videoId)).toMatchObject({ state: 'PROCESSING', durationS: 12, width: 640, height: 360, fps: 25 });
+    expect(await api.getProbe(videoId)).toEqual(probe);
+    await runStage(videoId, 'AUDIO_EXTRACT', { outcome: 'done', writes: [{ kind: 'audio', audio: { sampleRate: 16000, samples: 192000 } }] });
+    await runStage(videoId, 'SCENE_DETECT', { outcome: 'done', writes: [{ kind: 'scenes', scenes: threeScenes }] });
+    await runStage(videoId, 'KEYFRAMES', {
+      outcome: 'done',
+      writes: [{ kind: 'keyframes', keyframes: threeScenes.map((s) => ({ idx: s.idx, keyframeS: s.startS + 1 })) }],
+    });
+    await runStage(videoId, 'THUMBNAILS', {
+      outcome: 'done',
+      writes: [{ kind: 'thumbnails', thumbnails: threeScenes.map((s) => ({ idx: s.idx, jpeg: new Uint8Array([0xff, 0xd8, s.idx]) })) }],
+    });
+    expect((await api.getVideo(videoId))?.state).toBe('PROCESSING');
+    await runStage(videoId, 'FINALIZE');
+
+    const video = await api.getVideo(videoId);
+    expect(video).toMatchObject({ state: 'INDEXED', currentStage: null, error: null });
+    expect(video?.thumbnail).toEqual(new Uint8Array([0xff, 0xd8, 0]));
+    expect(await api.nextWork()).toBeNull();
+    const scenes = await api.listScenes(videoId);
+    expect(scenes.map((s) => [s.idx, s.startS, s.endS, s.keyframeS])).toEqual([
+      [0, 0, 4, 1],
+      [1, 4, 8, 5],
+      [2, 8, 12, 9],
+    ]);
+    expect(scenes[2]?.thumbnail).toEqual(new Uint8Array([0xff, 0xd8, 2]));
+  });
+
+  it('results and job completion are atomic: a throw in a write leaves the job RUNNING and the old results intact', async () => {
+    const videoId = await importVideo('sha-3');
+    await runThroughScenes(videoId);
+    await pg.query(`update jobs set state = 'RUNNING' where video_id = $1 and stage = 'SCENE_DETECT'`, [videoId]);
+    const duplicateIdx = [
+      { idx: 0, startS: 0, endS: 1 },
+      { idx: 0, startS: 1, endS: 2 },
+    ];
+    await expect(
+      api.completeStage(videoId, 'SCENE_DETECT', { outcome: 'done', writes: [{ kind: 'scenes', scenes: duplicateIdx }] }),
+    ).rejects.toThrow();
+    expect((await jobStates(videoId)).SCENE_DETECT).toBe('RUNNING');
+    expect((await api.listScenes(videoId)).map((s) => [s.startS, s.endS])).toEqual([
+      [0, 4],
+      [4, 8],
+      [8, 12],
+    ]);
+  });
+
+  it('only a RUNNING job can complete, fail or report progress', async () => {
+    const videoId = await importVideo('sha-5');
+    expect(await api.completeStage(videoId, 'UPLOAD_VALIDATE', { outcome: 'done', writes: [{ kind: 'probe', probe }] })).toBe(false);
+    expect(await api.failStage(videoId, 'UPLOAD_VALIDATE', 'x')).toBe(false);
+    await api.setStageProgress(videoId, 'UPLOAD_VALIDATE', 0.5);
+    expect(await api.getVideo(videoId)).toMatchObject({ state: 'VALIDATING', durationS: null, currentStageProgress: 0 });
+    expect(await api.startStage(videoId, 'UPLOAD_VALIDATE')).toBe(1);
+    expect(await api.startStage(videoId, 'UPLOAD_VALIDATE')).toBeNull(); // already claimed
+    await api.setStageProgress(videoId, 'UPLOAD_VALIDATE', 0.5);
+    expect(await api.getVideo(videoId)).toMatchObject({ currentStage: 'UPLOAD_VALIDATE', currentStageProgress: 0.5 });
+  });
+
+  it('a failure keeps earlier results; retry resumes at the failed stage and counts attempts', async () => {
+    const videoId = await importVideo('sha-6');
+    await runThroughScenes(videoId);
+    await api.startStage(videoId, 'KEYFRAMES');
+    expect(await api.failStage(videoId, 'KEYFRAMES', 'Could not read frames')).toBe(true);
+    await importVideo('sha-6-other'); // an active video elsewhere must not make this one's stages runnable
+    expect(await api.startStage(videoId, 'THUMBNAILS')).toBeNull();
+
+    expect(await api.getVideo(videoId)).toMatchObject({ state: 'FAILED', error: 'Could not read frames', currentStage: 'KEYFRAMES' });
+    expect(await api.listScenes(videoId)).toHaveLength(3);
+    expect((await api.nextWork())?.videoId).not.toBe(videoId); // a failed video waits for a retry
+    const stages = await api.listStages(videoId);
+    expect(stages.find((s) => s.stage === 'KEYFRAMES')).toMatchObject({ state: 'FAILED', error: 'Could not read frames', attempts: 1 });
+
+    expect(await api.retryVideo(videoId)).toBe(true);
+    expect(await api.getVideo(videoId)).toMatchObject({ state: 'PROCESSING', error: null });
+    expect(await api.startStage(videoId, 'KEYFRAMES')).toBe(2);
+    expect(await api.listScenes(videoId)).toHaveLength(3);
+    expect(await api.retryVideo(videoId)).toBe(false); // nothing failed any more
+  });
+
+  it('retrying a failed validation goes back to VALIDATING', async () => {
+    const videoId = await importVideo('sha-7');
+    await api.startStage(videoId, 'UPLOAD_VALIDATE');
+    await api.failStage(videoId, 'UPLOAD_VALIDATE', 'The file is empty (0 bytes).');
+    expect(await api.getVideo(videoId)).toMatchObject({ state: 'FAILED', error: 'The file is empty (0 bytes).' });
+    await api.retryVideo(videoId);
+    expect((await api.getVideo(videoId))?.state).toBe('VALIDATING');
+  });
+
+  it('cancel marks the first unfinished stage CANCELLED and the video FAILED "Cancelled"', async () => {
+    const videoId = await importVideo('sha-8');
+    await runThroughScenes(videoId);
+    await api.startStage(videoId, 'KEYFRAMES');
+    expect(await api.cancelVideo(videoId)).toBe(true);
+    expect(await api.getVideo(videoId)).toMatchObject({ state: 'FAILED', error: CANCELLED_REASON });
+    expect(await jobStates(videoId)).toMatchObject({ SCENE_DETECT: 'COMPLETED', KEYFRAMES: 'CANCELLED', THUMBNAILS: 'PENDING' });
+    expect(await api.completeStage(videoId, 'KEYFRAMES', { outcome: 'done' })).toBe(false);
+    expect(await api.cancelVideo(videoId)).toBe(false);
+    expect(await api.listScenes(videoId)).toHaveLength(3);
+  });
+
+  it('resetInterruptedJobs puts RUNNING stages back to PENDING', async () => {
+    const videoId = await importVideo('sha-9');
+    await runThroughScenes(videoId);
+    await api.startStage(videoId, 'KEYFRAMES');
+    expect(await api.nextWork()).toBeNull();
+    expect(await api.resetInterruptedJobs()).toBe(1);
+    expect(await api.nextWork()).toEqual({ videoId, stage: 'KEYFRAMES' });
+  });
+});
+
+describe('next work', () => {
+  it('next work: pending validations first, then the oldest video at its first unfinished stage', async () => {
+    const first = await importVideo('sha-old');
+    await runStage(first, 'UPLOAD_VALIDATE', { outcome: 'done', writes: [{ kind: 'probe', probe }] });
+    const second = await importVideo('sha-new');
+    expect(await api.nextWork()).toEqual({ videoId: second, stage: 'UPLOAD_VALIDATE' });
+    await runStage(second, 'UPLOAD_VALIDATE', { outcome: 'done', writes: [{ kind: 'probe', probe }] });
+    expect(await api.nextWork()).toEqual({ videoId: first, stage: 'AUDIO_EXTRACT' });
+    await api.startStage(first, 'AUDIO_EXTRACT');
+    await api.failStage(first, 'AUDIO_EXTRACT', 'broken');
+    expect(await api.nextWork()).toEqual({ videoId: second, stage: 'AUDIO_EXTRACT' });
+  });
+});

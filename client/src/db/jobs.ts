@@ -1,0 +1,323 @@
+// The pipeline's jobs: one per stage of a video, and the video state they decide.
+//
+// Video state follows the jobs: a failed or cancelled job makes the video FAILED (with the reason);
+// otherwise it is VALIDATING until UPLOAD_VALIDATE completes, PROCESSING while any stage is left and
+// INDEXED once every stage has completed. Completing a stage derives the state in the same
+// transaction, so the two can never disagree after a crash.
+import { jobs, videos } from '@heimdex/shared-schema';
+import type { Job, JobStage, JobState } from '@heimdex/shared-schema';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { ownVideo } from './scope.ts';
+import { applyWrite, type StageWrite } from './stage-writes.ts';
+import type { Db, Queryable } from './types.ts';
+
+export const CANCELLED_REASON = 'Cancelled';
+
+/** A job's columns, and what its metadata says about the outcome. */
+export type JobRow = Pick<Job, 'stage' | 'state' | 'progress' | 'attempts' | 'error'> & {
+  /** Why a COMPLETED stage did no work (e.g. its model is not installed); null when it did. */
+  skippedReason: string | null;
+  /** The skip can be filled in by Re-index (a model was missing). */
+  fillable: boolean;
+  /** Technical details of a FAILED stage (shown behind "Show details"); null when none. */
+  details: string | null;
+  /** Whether retrying a FAILED stage can help (false for a bad file); true for every other state. */
+  retryable: boolean;
+};
+
+/** The next stage to run: the first unfinished stage of a video, when that stage is PENDING. */
+export type NextWork = Pick<Job, 'videoId' | 'stage'>;
+
+export interface StageCompletion {
+  outcome: 'done' | 'skipped';
+  /** Why a stage was skipped (kept in the job's metadata). */
+  reason?: string;
+  /** The skip can be filled in later (its model was missing): Re-index runs such stages again. */
+  fillable?: boolean;
+  writes?: StageWrite[];
+}
+
+// Correlated subqueries name the outer column in full ("videos"."video_id"): drizzle renders a
+// column of the statement's own table unqualified, which inside a subquery would bind to the
+// subquery's table instead.
+
+const STOPPED_JOB_STATES: JobState[] = ['FAILED', 'CANCELLED'];
+
+/** Derives the video state from its jobs (see the header) unless it is FAILED or DELETED. */
+export async function syncVideoState(q: Queryable, userId: string, videoId: string): Promise<void> {
+  await q.execute(sql`
+    update videos v set
+      state = case
+        when not exists (select 1 from jobs j where j.video_id = v.video_id and j.state <> 'COMPLETED')
+          then 'INDEXED'::video_state
+        when exists (select 1 from jobs j where j.video_id = v.video_id
+                     and j.stage = 'UPLOAD_VALIDATE' and j.state <> 'COMPLETED')
+          then 'VALIDATING'::video_state
+        else 'PROCESSING'::video_state
+      end,
+      error = null,
+      updated_at = now()
+    where v.video_id = ${videoId} and v.user_id = ${userId} and not v.deleted
+      and exists (select 1 from jobs j where j.video_id = v.video_id)
+      and not exists (select 1 from jobs j where j.video_id = v.video_id and j.state in ('FAILED', 'CANCELLED'))
+  `);
+}
+
+/** Every job of each video, in stage order; the caller has scoped `videoIds` to its user. */
+export async function jobsOf(q: Queryable, videoIds: string[]): Promise<Map<string, JobRow[]>> {
+  const byVideo = new Map<string, JobRow[]>();
+  if (videoIds.length === 0) return byVideo;
+  const rows = await q
+    .select({
+      videoId: jobs.videoId,
+      stage: jobs.stage,
+      state: jobs.state,
+      progress: jobs.progress,
+      attempts: jobs.attempts,
+      error: jobs.error,
+      skippedReason: sql<string | null>`case when ${jobs.jobMetadata} ->> 'outcome' = 'skipped' then ${jobs.jobMetadata} ->> 'reason' end`,
+      fillable: sql<boolean>`coalesce((${jobs.jobMetadata} ->> 'fillable')::boolean, false)`,
+      details: sql<string | null>`case when ${jobs.state} = 'FAILED' then ${jobs.jobMetadata} ->> 'details' end`,
+      retryable: sql<boolean>`${jobs.state} <> 'FAILED' or coalesce((${jobs.jobMetadata} ->> 'retryable')::boolean, true)`,
+    })
+    .from(jobs)
+    .where(inArray(jobs.videoId, videoIds))
+    .orderBy(asc(jobs.videoId), asc(jobs.stage));
+  for (const { videoId, ...job } of rows) {
+    const list = byVideo.get(videoId) ?? [];
+    list.push(job);
+    byVideo.set(videoId, list);
+  }
+  return byVideo;
+}
+
+export function makeJobQueries(db: Db, userId: string) {
+  return {
+    /**
+     * The file is saved: create one PENDING job per stage and hand the video to the pipeline
+     * (VALIDATING). Does nothing unless the video is still UPLOADING (e.g. it was cancelled or
+     * deleted meanwhile); returns whether it was queued.
+     */
+    async queueVideo(videoId: string, stages: JobStage[]): Promise<boolean> {
+      return db.transaction(async (tx) => {
+        const [video] = await tx
+          .update(videos)
+          .set({ state: 'VALIDATING', error: null, updatedAt: sql`now()` })
+          .where(and(ownVideo(userId, videoId), eq(videos.state, 'UPLOADING'), eq(videos.deleted, false)))
+          .returning({ videoId: videos.videoId });
+        if (!video) return false;
+        await tx.delete(jobs).where(eq(jobs.videoId, videoId));
+        if (stages.length > 0) await tx.insert(jobs).values(stages.map((stage) => ({ videoId, stage })));
+        await syncVideoState(tx, userId, videoId);
+        return true;
+      });
+    },
+
+    /** Every stage of a video with its state, in stage order. */
+    async listStages(videoId: string): Promise<JobRow[]> {
+      return (await jobsOf(db, [videoId])).get(videoId) ?? [];
+    },
+
+    /**
+     * The next stage to run: videos with a pending UPLOAD_VALIDATE first (a bad file is reported
+     * at once, not after every earlier import), then the oldest video; within a video its first
+     * unfinished stage in stage order, only when that stage is PENDING.
+     */
+    async nextWork(): Promise<NextWork | null> {
+      const result = await db.execute<{ video_id: string; stage: JobStage }>(sql`
+        select v.video_id, j.stage
+        from videos v
+        join lateral (
+          select stage, state from jobs
+          where jobs.video_id = v.video_id and jobs.state <> 'COMPLETED'
+          order by stage limit 1
+        ) j on true
+        where v.user_id = ${userId} and not v.deleted
+          and v.state in ('VALIDATING', 'PROCESSING') and j.state = 'PENDING'
+        order by (j.stage = 'UPLOAD_VALIDATE') desc, v.created_at, v.video_id
+        limit 1
+      `);
+      const row = result.rows[0];
+      return row ? { videoId: row.video_id, stage: row.stage } : null;
+    },
+
+    /**
+     * Claims a PENDING stage: RUNNING, attempts + 1. Returns the attempt number, or null when the
+     * stage is no longer runnable (cancelled, deleted or claimed meanwhile).
+     */
+    async startStage(videoId: string, stage: JobStage): Promise<number | null> {
+      const rows = await db
+        .update(jobs)
+        .set({
+          state: 'RUNNING',
+          attempts: sql`${jobs.attempts} + 1`,
+          progress: 0,
+          error: null,
+          updatedAt: sql`now()`,
+        })
+        .where(
+          and(
+            eq(jobs.videoId, videoId),
+            eq(jobs.stage, stage),
+            eq(jobs.state, 'PENDING'),
+            sql`exists (select 1 from videos v where v.video_id = "jobs"."video_id" and v.user_id = ${userId}
+                        and not v.deleted and v.state in ('VALIDATING', 'PROCESSING'))`,
+          ),
+        )
+        .returning({ attempts: jobs.attempts });
+      return rows[0]?.attempts ?? null;
+    },
+
+    async setStageProgress(videoId: string, stage: JobStage, progress: number): Promise<void> {
+      await db
+        .update(jobs)
+        .set({ progress: Math.min(1, Math.max(0, progress)), updatedAt: sql`now()` })
+        .where(and(eq(jobs.videoId, videoId), eq(jobs.stage, stage), eq(jobs.state, 'RUNNING')));
+    },
+
+    /**
+     * A stage's results and its job's completion, in ONE transaction: either both are stored or
+     * neither (a throw in any write rolls everything back and the job stays RUNNING). Returns false,
+     * writing nothing, when the job is not RUNNING any more.
+     */
+    async completeStage(videoId: string, stage: JobStage, completion: StageCompletion): Promise<boolean> {
+      return db.transaction(async (tx) => {
+        const metadata =
+          completion.outcome === 'skipped'
+            ? { outcome: 'skipped', reason: completion.reason ?? '', fillable: completion.fillable === true }
+            : { outcome: 'done' };
+        const done = await tx
+          .update(jobs)
+          .set({ state: 'COMPLETED', progress: 1, error: null, jobMetadata: metadata, updatedAt: sql`now()` })
+          .where(and(eq(jobs.videoId, videoId), eq(jobs.stage, stage), eq(jobs.state, 'RUNNING')))
+          .returning({ jobId: jobs.jobId });
+        if (done.length === 0) return false;
+        for (const write of completion.writes ?? []) await applyWrite(tx, userId, videoId, write);
+        await syncVideoState(tx, userId, videoId);
+        return true;
+      });
+    },
+
+    /**
+     * A RUNNING stage failed: the job is FAILED and the video FAILED with the human reason (its details
+     * and whether a retry can help kept in the job's metadata); the results of earlier stages stay as
+     * they are. Returns false when the job was not RUNNING.
+     */
+    async failStage(
+      videoId: string,
+      stage: JobStage,
+      reason: string,
+      failure: { details?: string | null; retryable?: boolean } = {},
+    ): Promise<boolean> {
+      return db.transaction(async (tx) => {
+        const metadata = { outcome: 'failed', details: failure.details ?? null, retryable: failure.retryable ?? true };
+        const failed = await tx
+          .update(jobs)
+          .set({ state: 'FAILED', error: reason, jobMetadata: metadata, updatedAt: sql`now()` })
+          .where(and(eq(jobs.videoId, videoId), eq(jobs.stage, stage), eq(jobs.state, 'RUNNING')))
+          .returning({ jobId: jobs.jobId });
+        if (failed.length === 0) return false;
+        await tx
+          .update(videos)
+          .set({ state: 'FAILED', error: reason, updatedAt: sql`now()` })
+          .where(and(ownVideo(userId, videoId), eq(videos.deleted, false)));
+        return true;
+      });
+    },
+
+    /**
+     * Cancels a video's processing: its first unfinished stage (running or pending) becomes
+     * CANCELLED and the video FAILED with "Cancelled". Earlier results stay. Returns false when
+     * nothing was left to cancel.
+     */
+    async cancelVideo(videoId: string): Promise<boolean> {
+      return db.transaction(async (tx) => {
+        const cancelled = await tx.execute<{ job_id: string }>(sql`
+          update jobs set state = 'CANCELLED', error = ${CANCELLED_REASON}, updated_at = now()
+          where job_id = (
+            select j.job_id from jobs j join videos v on v.video_id = j.video_id
+            where j.video_id = ${videoId} and v.user_id = ${userId} and not v.deleted
+              and v.state in ('VALIDATING', 'PROCESSING') and j.state in ('PENDING', 'RUNNING')
+            order by j.stage limit 1)
+          returning job_id
+        `);
+        if (cancelled.rows.length === 0) return false;
+        await tx
+          .update(videos)
+          .set({ state: 'FAILED', error: CANCELLED_REASON, updatedAt: sql`now()` })
+          .where(ownVideo(userId, videoId));
+        return true;
+      });
+    },
+
+    /**
+     * Retry: FAILED and CANCELLED stages become PENDING again; the video goes back to VALIDATING
+     * (validation had not passed) or PROCESSING. Completed stages are kept, so the pipeline
+     * resumes at the stage that failed. Returns false when there was nothing to retry.
+     */
+    async retryVideo(videoId: string): Promise<boolean> {
+      return db.transaction(async (tx) => {
+        const retried = await tx
+          .update(jobs)
+          .set({ state: 'PENDING', progress: 0, error: null, updatedAt: sql`now()` })
+          .where(
+            and(
+              eq(jobs.videoId, videoId),
+              inArray(jobs.state, STOPPED_JOB_STATES),
+              sql`exists (select 1 from videos v where v.video_id = "jobs"."video_id"
+                          and v.user_id = ${userId} and not v.deleted)`,
+            ),
+          )
+          .returning({ jobId: jobs.jobId });
+        if (retried.length === 0) return false;
+        await syncVideoState(tx, userId, videoId);
+        return true;
+      });
+    },
+
+    /**
+     * Fills in what an indexed video lacks: each of `stages` skipped in a way that can be filled in (its model was absent)
+     * or that the video has no job for (indexed by an older version) runs again, then FINALIZE.
+     * Returns the number of stages queued; 0 when there is nothing to fill in or the video is busy.
+     */
+    async reindexVideo(videoId: string, stages: JobStage[]): Promise<number> {
+      return db.transaction(async (tx) => {
+        const [video] = await tx
+          .select({ state: videos.state })
+          .from(videos)
+          .where(and(ownVideo(userId, videoId), eq(videos.deleted, false)));
+        if (video?.state !== 'INDEXED') return 0;
+        const existing = await tx.select({ stage: jobs.stage, metadata: jobs.jobMetadata }).from(jobs).where(eq(jobs.videoId, videoId));
+        const known = new Set(existing.map((j) => j.stage));
+        const missing = stages.filter((stage) => !known.has(stage));
+        if (missing.length > 0) await tx.insert(jobs).values(missing.map((stage) => ({ videoId, stage })));
+        const skipped = existing
+          .filter((j) => stages.includes(j.stage) && j.metadata.outcome === 'skipped' && j.metadata.fillable === true)
+          .map((j) => j.stage);
+        const queued = [...missing, ...skipped];
+        if (queued.length === 0) return 0;
+        await tx
+          .update(jobs)
+          .set({ state: 'PENDING', progress: 0, error: null, jobMetadata: {}, updatedAt: sql`now()` })
+          .where(and(eq(jobs.videoId, videoId), inArray(jobs.stage, [...skipped, 'FINALIZE'])));
+        await syncVideoState(tx, userId, videoId);
+        return queued.length;
+      });
+    },
+
+    /** At start: stages that were RUNNING when the page went away run again from the beginning. */
+    async resetInterruptedJobs(): Promise<number> {
+      const rows = await db
+        .update(jobs)
+        .set({ state: 'PENDING', progress: 0, updatedAt: sql`now()` })
+        .where(
+          and(
+            eq(jobs.state, 'RUNNING'),
+            sql`exists (select 1 from videos v where v.video_id = "jobs"."video_id" and v.user_id = ${userId})`,
+          ),
+        )
+        .returning({ jobId: jobs.jobId });
+      return rows.length;
+    },
+  };
+}

@@ -1,0 +1,56 @@
+// @vitest-environment node
+// Reading scenes on a real in-memory PGlite: a video's live scenes in order (sync tombstones and other videos'
+// scenes left out), with what the Video page shows of each, and their timing alone for the stages.
+import type { PGlite } from '@electric-sql/pglite';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { makeDbApi, type DbApi } from './api.ts';
+import { openTestDatabase } from './testing.ts';
+import { threeScenes, videoSteps } from './testing-steps.ts';
+
+let pg: PGlite;
+let api: DbApi;
+const { importVideo, runThroughScenes } = videoSteps(() => api);
+
+beforeEach(async () => {
+  pg = await openTestDatabase();
+  api = makeDbApi(pg);
+});
+afterEach(async () => {
+  await pg.close();
+});
+
+describe('scenes', () => {
+  it('lists the live scenes of one video in order, and their timing', async () => {
+    const otherId = await importVideo('sha-other');
+    await runThroughScenes(otherId);
+    await api.cancelVideo(otherId); // so that the next video's stages run next
+    const videoId = await importVideo('sha-s');
+    await runThroughScenes(videoId);
+    await pg.query('update scenes set deleted = true where video_id = $1 and idx = 1', [videoId]);
+
+    expect((await api.listScenes(videoId)).map((s) => s.idx)).toEqual([0, 2]);
+    expect(await api.listSceneTimes(videoId)).toEqual(
+      [threeScenes[0]!, threeScenes[2]!].map((s) => ({ ...s, sceneId: expect.any(String), keyframeS: null })),
+    );
+  });
+
+  it('says how many faces a scene holds and whether visual search can find it', async () => {
+    const videoId = await importVideo('sha-f');
+    await runThroughScenes(videoId);
+    const [first, second] = await api.listSceneTimes(videoId);
+    await pg.query(
+      `insert into faces (scene_id, video_id, user_id, bbox, score)
+       select $1, video_id, user_id, '{"x":0,"y":0,"w":1,"h":1}', 0.9 from scenes where scene_id = $1`,
+      [first!.sceneId],
+    );
+    await pg.query(`update scenes set image_vec = '[1,0]', image_model = 'test-model' where scene_id = $1`, [second!.sceneId]);
+
+    const scenes = await api.listScenes(videoId);
+    expect(scenes.map((s) => [s.faceCount, s.hasImageVector])).toEqual([
+      [1, false],
+      [0, true],
+      [0, false],
+    ]);
+    expect(scenes[0]).toMatchObject({ transcript: '', ocrText: '', thumbnail: null, people: [] });
+  });
+});
