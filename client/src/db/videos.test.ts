@@ -66,6 +66,13 @@ describe('importing', () => {
     expect(again).toEqual({ status: 'revived', videoId });
   });
 
+  it('leaves alone a video another device is still importing (pulled by sync as UPLOADING)', async () => {
+    const { videoId } = (await api.createVideo({ title: 'There', fileName: 't.mp4', sizeBytes: 9, mime: null, contentSha256: 'sha-t' })) as { videoId: string };
+    await pg.query(`update videos set device_id = '5d0c6a57-3b1f-4d7e-9a55-2f3c1e0b9a11' where video_id = $1`, [videoId]);
+    expect(await api.failInterruptedImports()).toBe(0);
+    expect((await api.getVideo(videoId))?.state).toBe('UPLOADING');
+  });
+
   it('a failed copy leaves the video FAILED with the reason', async () => {
     const { videoId } = (await api.createVideo({ title: 'Q', fileName: 'q.mp4', sizeBytes: 9, mime: null, contentSha256: 'sha-q' })) as { videoId: string };
     expect(await api.failImport(videoId, 'No storage space left')).toBe(true);

@@ -3,7 +3,7 @@
 // pipeline's jobs decide the rest (jobs.ts).
 import { jobs, scenes, transcriptSegments, videos } from '@heimdex/shared-schema';
 import type { JobStage, Video } from '@heimdex/shared-schema';
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
 import { jobsOf, type JobRow } from './jobs.ts';
 import { forgetVideoFaces } from './people.ts';
 import { ownVideo } from './scope.ts';
@@ -170,7 +170,8 @@ export function makeVideoQueries(db: Db, userId: string) {
       const rows = await db
         .update(videos)
         .set({ state: 'FAILED', error: INTERRUPTED_IMPORT_REASON, updatedAt: sql`now()` })
-        .where(and(eq(videos.userId, userId), eq(videos.state, 'UPLOADING'), eq(videos.deleted, false)))
+        // Only this device's imports: another device's video still importing there is pulled as UPLOADING too.
+        .where(and(eq(videos.userId, userId), eq(videos.state, 'UPLOADING'), eq(videos.deleted, false), isNull(videos.deviceId)))
         .returning({ videoId: videos.videoId });
       return rows.length;
     },

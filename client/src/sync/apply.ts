@@ -7,7 +7,7 @@ import { deviceSyncState, faces, scenes, syncOutbox } from '@heimdex/shared-sche
 import type { SyncChange, SyncChangeType } from '@heimdex/shared-schema/protocol';
 import { KINDS, kindOf, parseHlc, PARENT_KIND, type KindSpec, type ParentRef } from '@heimdex/shared-schema/sync';
 import { and, eq, getTableColumns, getTableName, inArray, sql, type SQL } from 'drizzle-orm';
-import type { SyncDb } from './db.ts';
+import type { Queryable } from '../db/types.ts';
 import { keyText, rowsByKey } from './outbox.ts';
 import { APPLYING_REMOTE } from './tracking.ts';
 
@@ -20,7 +20,7 @@ export interface ApplyResult {
 }
 
 /** Applies `changes` (one pull page, in server order) inside the caller's transaction. */
-export async function applyRemoteChanges(tx: SyncDb, userId: string, changes: readonly SyncChange[]): Promise<ApplyResult> {
+export async function applyRemoteChanges(tx: Queryable, userId: string, changes: readonly SyncChange[]): Promise<ApplyResult> {
   await tx.execute(sql.raw(APPLYING_REMOTE));
   const result: ApplyResult = { applied: 0, ignored: 0, orphaned: 0 };
   // Parents first (a scene needs its video); within a kind, a row's latest change only.
@@ -49,7 +49,7 @@ export async function applyRemoteChanges(tx: SyncDb, userId: string, changes: re
   return result;
 }
 
-async function newerThanHeld(tx: SyncDb, kind: KindSpec, changes: SyncChange[]): Promise<SyncChange[]> {
+async function newerThanHeld(tx: Queryable, kind: KindSpec, changes: SyncChange[]): Promise<SyncChange[]> {
   const rows = await rowsByKey(tx, kind, changes.map((c) => c.key as Record<string, string>));
   const waiting = await waitingStamps(tx, kind.type, changes);
   return changes.filter((change) => {
@@ -59,7 +59,7 @@ async function newerThanHeld(tx: SyncDb, kind: KindSpec, changes: SyncChange[]):
   });
 }
 
-async function waitingStamps(tx: SyncDb, type: SyncChangeType, changes: SyncChange[]): Promise<Map<string, string>> {
+async function waitingStamps(tx: Queryable, type: SyncChangeType, changes: SyncChange[]): Promise<Map<string, string>> {
   const kind = kindOf(type);
   const rows = await tx
     .select({ key: syncOutbox.key, hlc: syncOutbox.hlc })
@@ -68,13 +68,13 @@ async function waitingStamps(tx: SyncDb, type: SyncChangeType, changes: SyncChan
   return new Map(rows.map((r) => [keyText(kind, r.key), r.hlc]));
 }
 
-async function dropWaiting(tx: SyncDb, type: SyncChangeType, changes: SyncChange[]): Promise<void> {
+async function dropWaiting(tx: Queryable, type: SyncChangeType, changes: SyncChange[]): Promise<void> {
   if (changes.length === 0) return;
   await tx.delete(syncOutbox).where(and(eq(syncOutbox.kind, type), inArray(syncOutbox.key, changes.map((c) => c.key as Record<string, string>))));
 }
 
 /** The changes whose parents are here and live (the app keeps a deleted video's row; a tombstone has no parents). */
-async function withParentsHere(tx: SyncDb, kind: KindSpec, changes: SyncChange[]): Promise<SyncChange[]> {
+async function withParentsHere(tx: Queryable, kind: KindSpec, changes: SyncChange[]): Promise<SyncChange[]> {
   const refs = changes.flatMap((c) => kind.parents(c as never));
   if (refs.length === 0) return changes;
   const here = new Set<string>();
@@ -92,7 +92,7 @@ async function withParentsHere(tx: SyncDb, kind: KindSpec, changes: SyncChange[]
 const keyMatch = (kind: KindSpec, key: Record<string, string>): SQL =>
   and(...Object.entries(kind.keyColumns).map(([field, column]) => eq(column, key[field]!)))!;
 
-async function deleteRow(tx: SyncDb, kind: KindSpec, key: Record<string, string>): Promise<void> {
+async function deleteRow(tx: Queryable, kind: KindSpec, key: Record<string, string>): Promise<void> {
   await tx.delete(kind.table).where(keyMatch(kind, key));
 }
 
@@ -102,7 +102,7 @@ const BLOB_BYTES: Partial<Record<SyncChangeType, { bytes: string; sha: string }>
   face: { bytes: getTableColumns(faces).crop.name, sha: getTableColumns(faces).cropSha256.name },
 };
 
-async function upsertRow(tx: SyncDb, kind: KindSpec, userId: string, change: SyncChange): Promise<void> {
+async function upsertRow(tx: Queryable, kind: KindSpec, userId: string, change: SyncChange): Promise<void> {
   const values = { ...change.key, ...kind.toColumns(change.row as never), userId, hlc: change.hlc, deleted: false };
   const columns = getTableColumns(kind.table);
   const keyFields = new Set(Object.keys(kind.keyColumns));
@@ -123,7 +123,7 @@ async function upsertRow(tx: SyncDb, kind: KindSpec, userId: string, change: Syn
 const propertyOf = (columns: Record<string, { name: string }>, name: string) => Object.keys(columns).find((p) => columns[p]!.name === name)!;
 
 /** Every later local stamp sorts after the pulled ones (a device whose clock is behind still wins its next edit). */
-async function receiveStamps(tx: SyncDb, stamps: string[]): Promise<void> {
+async function receiveStamps(tx: Queryable, stamps: string[]): Promise<void> {
   if (stamps.length === 0) return;
   const latest = parseHlc(stamps.reduce((a, b) => (a > b ? a : b)));
   await tx.execute(sql`insert into device_sync_state (id, node) values (1, gen_random_uuid()::text) on conflict (id) do nothing`);

@@ -5,14 +5,12 @@
 import { faces, scenes } from '@heimdex/shared-schema';
 import type { BlobContentType, PushRequest, SyncChange } from '@heimdex/shared-schema/protocol';
 import { and, eq, isNotNull, isNull, sql } from 'drizzle-orm';
-import type { PgliteDatabase } from 'drizzle-orm/pglite';
+import type { Db } from '../db/types.ts';
 import { applyRemoteChanges } from './apply.ts';
 import { acknowledge, takeChanges } from './outbox.ts';
 import { SyncError, type SyncServer } from './server-api.ts';
 import { readSyncState, writeSyncState } from './state.ts';
 import { APPLYING_REMOTE } from './tracking.ts';
-
-export type SyncDatabase = PgliteDatabase<Record<string, never>>;
 
 export interface SyncLimits {
   /** Changes per push batch (the protocol allows 1000; smaller batches lose less to a cut connection). */
@@ -27,7 +25,7 @@ export interface RoundResult {
   blobs: number;
 }
 
-export async function syncRound(db: SyncDatabase, server: SyncServer, userId: string, limits = DEFAULT_SYNC_LIMITS): Promise<RoundResult> {
+export async function syncRound(db: Db, server: SyncServer, userId: string, limits = DEFAULT_SYNC_LIMITS): Promise<RoundResult> {
   const pushed = await pushAll(db, server, limits);
   const pulled = await pullAll(db, server, userId, limits);
   const blobs = await fetchMissingBlobs(db, server);
@@ -35,7 +33,7 @@ export async function syncRound(db: SyncDatabase, server: SyncServer, userId: st
 }
 
 /** Pushes until the outbox is empty; answers how many changes the server took. */
-export async function pushAll(db: SyncDatabase, server: SyncServer, limits = DEFAULT_SYNC_LIMITS): Promise<number> {
+export async function pushAll(db: Db, server: SyncServer, limits = DEFAULT_SYNC_LIMITS): Promise<number> {
   let pushed = 0;
   for (;;) {
     const state = await readSyncState(db);
@@ -65,7 +63,7 @@ export async function pushAll(db: SyncDatabase, server: SyncServer, limits = DEF
 }
 
 /** Pulls every page; answers how many changes were applied. */
-export async function pullAll(db: SyncDatabase, server: SyncServer, userId: string, limits = DEFAULT_SYNC_LIMITS): Promise<number> {
+export async function pullAll(db: Db, server: SyncServer, userId: string, limits = DEFAULT_SYNC_LIMITS): Promise<number> {
   let applied = 0;
   for (;;) {
     const { cursor } = await readSyncState(db);
@@ -87,7 +85,7 @@ export async function pullAll(db: SyncDatabase, server: SyncServer, userId: stri
  * other devices are dropped here and everything is pulled again from the start (this device's own rows stay;
  * pulled again, they match and change nothing).
  */
-async function startOver(db: SyncDatabase): Promise<void> {
+async function startOver(db: Db): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.execute(sql.raw(APPLYING_REMOTE));
     const { deviceId } = await readSyncState(tx);
@@ -97,7 +95,7 @@ async function startOver(db: SyncDatabase): Promise<void> {
 }
 
 /** The thumbnails and face crops a batch points at, uploaded first (the server keeps one copy per hash). */
-async function uploadBlobs(db: SyncDatabase, server: SyncServer, changes: readonly SyncChange[]): Promise<void> {
+async function uploadBlobs(db: Db, server: SyncServer, changes: readonly SyncChange[]): Promise<void> {
   const wanted = new Set<string>();
   for (const c of changes) {
     if (c.type === 'scene' && c.row?.thumbnailSha256) wanted.add(c.row.thumbnailSha256);
@@ -110,7 +108,7 @@ async function uploadBlobs(db: SyncDatabase, server: SyncServer, changes: readon
   }
 }
 
-async function localBlob(db: SyncDatabase, sha: string): Promise<Uint8Array | null> {
+async function localBlob(db: Db, sha: string): Promise<Uint8Array | null> {
   const [scene] = await db.select({ bytes: scenes.thumbnail }).from(scenes).where(and(eq(scenes.thumbnailSha256, sha), isNotNull(scenes.thumbnail))).limit(1);
   if (scene?.bytes) return scene.bytes;
   const [face] = await db.select({ bytes: faces.crop }).from(faces).where(and(eq(faces.cropSha256, sha), isNotNull(faces.crop))).limit(1);
@@ -124,7 +122,7 @@ function contentTypeOf(bytes: Uint8Array): BlobContentType {
 }
 
 /** Fills the images of pulled rows (kept without their bytes until fetched); answers how many were fetched. */
-export async function fetchMissingBlobs(db: SyncDatabase, server: SyncServer, max = 200): Promise<number> {
+export async function fetchMissingBlobs(db: Db, server: SyncServer, max = 200): Promise<number> {
   const missing = [
     ...(await db.selectDistinct({ sha: scenes.thumbnailSha256 }).from(scenes).where(and(isNull(scenes.thumbnail), isNotNull(scenes.thumbnailSha256))).limit(max)),
     ...(await db.selectDistinct({ sha: faces.cropSha256 }).from(faces).where(and(isNull(faces.crop), isNotNull(faces.cropSha256))).limit(max)),

@@ -4,7 +4,7 @@ import { syncOutbox } from '@heimdex/shared-schema';
 import type { SyncChange, SyncChangeType } from '@heimdex/shared-schema/protocol';
 import { KIND_RANK, KINDS, kindOf, type KindSpec } from '@heimdex/shared-schema/sync';
 import { count, inArray, sql } from 'drizzle-orm';
-import type { SyncDb } from './db.ts';
+import type { Queryable } from '../db/types.ts';
 
 export interface OutboxEntry {
   kind: SyncChangeType;
@@ -12,7 +12,7 @@ export interface OutboxEntry {
   hlc: string;
 }
 
-export async function outboxSize(db: SyncDb): Promise<number> {
+export async function outboxSize(db: Queryable): Promise<number> {
   const [row] = await db.select({ n: count() }).from(syncOutbox);
   return row?.n ?? 0;
 }
@@ -25,7 +25,7 @@ export const keyText = (kind: KindSpec, key: Record<string, unknown>) => Object.
  * whose parent it does not hold), oldest first within a kind. A row gone from the database is sent as a
  * tombstone; a video is sent as held by `deviceId` unless it names another device.
  */
-export async function takeChanges(db: SyncDb, opts: { deviceId: string; limit: number }): Promise<SyncChange[]> {
+export async function takeChanges(db: Queryable, opts: { deviceId: string; limit: number }): Promise<SyncChange[]> {
   const rank = sql.join(KINDS.map((k, i) => sql`when ${k.type} then ${i}`), sql` `);
   const entries = (await db
     .select({ kind: syncOutbox.kind, key: syncOutbox.key, hlc: syncOutbox.hlc })
@@ -48,7 +48,7 @@ export async function takeChanges(db: SyncDb, opts: { deviceId: string; limit: n
 }
 
 /** The rows of `keys` (narrowed by the first key column; a link's second column is matched here). */
-export async function rowsByKey(db: SyncDb, kind: KindSpec, keys: Record<string, string>[]): Promise<Map<string, Record<string, unknown>>> {
+export async function rowsByKey(db: Queryable, kind: KindSpec, keys: Record<string, string>[]): Promise<Map<string, Record<string, unknown>>> {
   const found = new Map<string, Record<string, unknown>>();
   if (keys.length === 0) return found;
   const [first] = Object.keys(kind.keyColumns);
@@ -68,7 +68,7 @@ export async function rowsByKey(db: SyncDb, kind: KindSpec, keys: Record<string,
  * Removes the entries the server now holds — only where the stamp is still the one sent: a row changed again
  * while the push was on its way stays in the outbox with its newer stamp.
  */
-export async function acknowledge(db: SyncDb, changes: readonly Pick<SyncChange, 'type' | 'key' | 'hlc'>[]): Promise<void> {
+export async function acknowledge(db: Queryable, changes: readonly Pick<SyncChange, 'type' | 'key' | 'hlc'>[]): Promise<void> {
   if (changes.length === 0) return;
   const sent = JSON.stringify(changes.map((c) => ({ kind: c.type, key: c.key, hlc: c.hlc })));
   await db.execute(sql`
