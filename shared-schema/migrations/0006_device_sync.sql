@@ -7,6 +7,7 @@ CREATE TABLE "device_sync_state" (
 	"cursor" bigint DEFAULT 0 NOT NULL,
 	"last_batch_seq" bigint DEFAULT 0 NOT NULL,
 	"pending_batch" jsonb,
+	"account" jsonb,
 	CONSTRAINT "device_sync_state_one_row" CHECK ("device_sync_state"."id" = 1)
 );
 --> statement-breakpoint

@@ -450,7 +450,7 @@ export const syncBatches = pgTable(
  * every local change (see the triggers of migration 0006); `device_id` is the id the server gave this device when
  * it signed in (null while signed out); `cursor` is the last pull page applied; `last_batch_seq` the last push
  * batch the server acknowledged; `pending_batch` the batch sent and not yet acknowledged, resent as it is (the
- * server skips a batch number it has applied, so a retry must carry the same changes).
+ * server skips a batch number it has applied, so a retry must carry the same changes); `account` the session.
  */
 export const deviceSyncState = pgTable(
   'device_sync_state',
@@ -463,6 +463,8 @@ export const deviceSyncState = pgTable(
     cursor: bigint('cursor', { mode: 'number' }).notNull().default(0),
     lastBatchSeq: bigint('last_batch_seq', { mode: 'number' }).notNull().default(0),
     pendingBatch: jsonb('pending_batch').$type<unknown>(),
+    /** The signed-in account and its tokens (client/src/sync/session.ts); null while signed out. */
+    account: jsonb('account').$type<unknown>(),
   },
   (t) => [check('device_sync_state_one_row', sql`${t.id} = 1`)],
 );

@@ -9,6 +9,7 @@ import { makeSearchRepo, type SearchRepo } from './search.ts';
 import { migrationFiles, migrationJournal } from './bundled-migrations.ts';
 import { applyMigrations } from './migrate.ts';
 import { openDatabase } from './open.ts';
+import { startSync, type SyncApi } from '../sync/service.ts';
 import { trackChanges } from '../sync/tracking.ts';
 import { opfsStorage } from './opfs-storage.ts';
 import { serialise } from './queue.ts';
@@ -27,7 +28,7 @@ export const OTHER_TAB_MESSAGE =
   'Heimdex is still open in another tab or window that could not hand it over. Close that tab, then reload this one.';
 
 /** What the worker exposes: the repository plus its open state and shutdown. */
-export type DbWorkerApi = DbApi & PeopleRepo & SearchRepo & {
+export type DbWorkerApi = DbApi & PeopleRepo & SearchRepo & SyncApi & {
   /** Resolves once the database is open and migrated; rejects with a human message. */
   whenOpen(): Promise<void>;
   /** Closes the database (flushing it) and ends the worker. */
@@ -60,7 +61,7 @@ function describeOpenError(error: unknown): Error {
   return new Error(`The local library could not be opened: ${message}`);
 }
 
-async function open(): Promise<{ pg: PGlite; api: DbApi & PeopleRepo & SearchRepo }> {
+async function open(): Promise<{ pg: PGlite; api: DbApi & PeopleRepo & SearchRepo & SyncApi }> {
   if (!(await holdFilesLock())) throw new Error(OTHER_TAB_MESSAGE);
   const started = performance.now();
   let pg: PGlite;
@@ -80,7 +81,8 @@ async function open(): Promise<{ pg: PGlite; api: DbApi & PeopleRepo & SearchRep
     await pg.close().catch(() => undefined);
     throw new Error(`The local library could not be upgraded: ${messageOf(error)}`);
   }
-  return { pg, api: serialise({ ...makeDbApi(pg), ...makePeopleRepo(pg, LOCAL_USER_ID), ...makeSearchRepo(pg, LOCAL_USER_ID) }) };
+  const queued = serialise({ ...makeDbApi(pg), ...makePeopleRepo(pg, LOCAL_USER_ID), ...makeSearchRepo(pg, LOCAL_USER_ID) });
+  return { pg, api: { ...queued, ...startSync(pg, LOCAL_USER_ID) } };
 }
 
 const opening = open();
@@ -94,7 +96,8 @@ const exposed = new Proxy({} as DbWorkerApi, {
     if (name === 'close') {
       return async () => {
         try {
-          const { pg } = await opening;
+          const { pg, api } = await opening;
+          await api.stopSync();
           await pg.close();
         } catch {
           // it never opened: nothing to flush

@@ -75,3 +75,19 @@ export async function acknowledge(db: Queryable, changes: readonly Pick<SyncChan
     delete from sync_outbox o using jsonb_to_recordset(${sent}::jsonb) as x(kind text, key jsonb, hlc text)
     where o.kind = x.kind and o.key = x.key and o.hlc = x.hlc`);
 }
+
+/**
+ * Queues every synced row this library holds (a library signing in for the first time, or a device the server
+ * forgot): rows written before change tracking existed get their first stamp. Already-queued rows keep theirs.
+ */
+export async function enqueueEverything(db: Queryable): Promise<void> {
+  for (const kind of KINDS) {
+    const key = sql.join(Object.entries(kind.keyColumns).map(([field, column]) => sql`${field}::text, ${column}`), sql`, `);
+    // Only the stamp changes: the tracking trigger records nothing for it.
+    await db.execute(sql`update ${kind.table} set hlc = heimdex_hlc_next() where hlc is null`);
+    await db.execute(sql`
+      insert into sync_outbox (kind, key, hlc)
+      select ${kind.type}::text, jsonb_build_object(${key}), hlc from ${kind.table}
+      on conflict (kind, key) do nothing`);
+  }
+}

@@ -40,23 +40,32 @@ export interface SyncServerOptions {
   baseUrl: string;
   /** The current access token (the account keeps it fresh); null when signed out. */
   accessToken(): Promise<string | null>;
+  /** The server refused the token: a fresh one (one refresh), or null when the session has ended. */
+  tokenRefused?(): Promise<string | null>;
   fetch?: typeof fetch;
 }
 
 export function makeSyncServer(opts: SyncServerOptions) {
   const doFetch = opts.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
 
-  async function request(path: string, init: RequestInit = {}): Promise<Response> {
-    const token = await opts.accessToken();
-    if (!token) throw new SyncError('signed-out', 'Sign in to sync this library.');
+  async function send(path: string, init: RequestInit, token: string): Promise<Response> {
     const headers = new Headers(init.headers);
     headers.set('authorization', `Bearer ${token}`);
     headers.set(PROTOCOL_HEADER, String(SYNC_PROTOCOL_VERSION));
-    let res: Response;
     try {
-      res = await doFetch(`${opts.baseUrl}${path}`, { ...init, headers });
+      return await doFetch(`${opts.baseUrl}${path}`, { ...init, headers });
     } catch {
       throw new SyncError('offline', 'The sync server cannot be reached. Your changes are kept and sent when it can.');
+    }
+  }
+
+  async function request(path: string, init: RequestInit = {}): Promise<Response> {
+    const token = await opts.accessToken();
+    if (!token) throw new SyncError('signed-out', 'Sign in to sync this library.');
+    let res = await send(path, init, token);
+    if (res.status === 401 && opts.tokenRefused) {
+      const fresh = await opts.tokenRefused();
+      if (fresh) res = await send(path, init, fresh);
     }
     if (res.status === 401) throw new SyncError('signed-out', 'Your session has ended. Sign in again to keep syncing.', 401);
     if (res.status === 426) throw new SyncError('update-required', 'The sync server needs a newer version of the app. Reload to update it.', 426);

@@ -36,6 +36,8 @@ export const publicUser = z.object({
   createdAt: z.string(),
 });
 export type PublicUser = z.infer<typeof publicUser>;
+/** The answer of /auth/me and /auth/verify-email. */
+export const userResponse = z.object({ user: publicUser });
 
 export const sessionResponse = z.object({
   accessToken: z.string(),
