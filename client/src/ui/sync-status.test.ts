@@ -1,0 +1,16 @@
+import { describe, expect, it } from 'vitest';
+import { formatSyncStatus } from './sync-status.ts';
+
+const status = (phase: Parameters<typeof formatSyncStatus>[0]['phase'], waiting = 0, message: string | null = null) => ({ phase, waiting, message, lastSyncedAt: null });
+
+describe('formatSyncStatus', () => {
+  it('says where sync stands in plain words, with the count of waiting changes', () => {
+    expect(formatSyncStatus(status('synced'))).toBe('Synced.');
+    expect(formatSyncStatus(status('syncing', 1))).toBe('Syncing 1 change…');
+    expect(formatSyncStatus(status('offline', 12))).toBe('Offline: 12 changes will sync when the server can be reached.');
+    expect(formatSyncStatus(status('error', 0, 'The sync server needs a newer version of the app. Reload to update it.'))).toBe(
+      'Sync stopped: The sync server needs a newer version of the app. Reload to update it.',
+    );
+    expect(formatSyncStatus(status('signed-out'))).toMatch(/sign in/);
+  });
+});
