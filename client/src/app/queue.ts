@@ -1,5 +1,5 @@
 // The pipeline's queue as people see it: which waiting video runs next, and how far the current
-// batch of work has got. Pure: unit-tested in Node; library.ts feeds it the cards.
+// batch of work has got. Pure: unit-tested in Node; cards.ts and batch-progress.ts feed it the cards.
 import type { VideoState } from '@heimdex/shared-schema';
 import type { VideoCard } from './cards.ts';
 import { estimateSecondsLeft, MIN_ELAPSED_S, recentThroughput, type WorkSample } from './eta.ts';
