@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { JobStage } from '@heimdex/shared-schema';
-import { gapsOf } from './gaps.ts';
+import type { JobStage, VideoState } from '@heimdex/shared-schema';
+import type { JobRow } from '../db/jobs.ts';
+import { fillableVideos, gapsOf, outdatedVideos } from './gaps.ts';
 
 const done = (stage: JobStage) => ({ stage, state: 'COMPLETED', skippedReason: null, fillable: false });
 const missingModel = (stage: JobStage) => ({ stage, state: 'COMPLETED', skippedReason: 'The model is not installed.', fillable: true });
@@ -23,5 +24,29 @@ describe('gapsOf', () => {
   it('only an indexed video has gaps: elsewhere the stage may still run', () => {
     expect(gapsOf('PROCESSING', [missingModel('ASR_FAST')])).toEqual([]);
     expect(gapsOf('FAILED', [missingModel('ASR_FAST')])).toEqual([]);
+  });
+});
+
+describe('which videos Re-index brings up to date', () => {
+  const video = (videoId: string, state: VideoState, jobs: Pick<JobRow, 'stage' | 'skippedReason' | 'fillable'>[]) => ({ videoId, state, jobs });
+
+  it('fills in the indexed videos that skipped a stage of the arriving model', () => {
+    const rows = [
+      video('ocr-missing', 'INDEXED', [done('SCENE_DETECT'), missingModel('OCR')]),
+      video('speech-missing', 'INDEXED', [done('OCR'), missingModel('ASR_FAST')]),
+      video('still-running', 'PROCESSING', [missingModel('OCR')]),
+      video('silent', 'INDEXED', [{ ...done('ASR_FAST'), skippedReason: 'The video has no sound.' }]),
+    ];
+    expect(fillableVideos(rows, ['OCR']).map((r) => r.videoId)).toEqual(['ocr-missing']);
+    expect(fillableVideos(rows, ['OCR', 'ASR_FAST']).map((r) => r.videoId)).toEqual(['ocr-missing', 'speech-missing']);
+  });
+
+  it('finds the indexed videos that lack a stage added since they were indexed', () => {
+    const rows = [
+      video('old', 'INDEXED', [done('SCENE_DETECT'), done('FINALIZE')]),
+      video('current', 'INDEXED', [done('SCENE_DETECT'), done('FACE_EMBED'), done('FINALIZE')]),
+      video('failed-early', 'FAILED', [done('SCENE_DETECT')]),
+    ];
+    expect(outdatedVideos(rows, ['SCENE_DETECT', 'FACE_EMBED', 'FINALIZE']).map((r) => r.videoId)).toEqual(['old']);
   });
 });

@@ -1,6 +1,8 @@
-// What an indexed video cannot be searched for because a model was missing when it was indexed.
-// Pure: unit-tested in Node. One derivation for the card and the Video page.
+// What an indexed video cannot be searched for because a model was missing when it was indexed, and which videos
+// Re-index can bring up to date. Pure: unit-tested in Node. One derivation for the card and the Video page.
 import type { JobStage, VideoState } from '@heimdex/shared-schema';
+import type { JobRow } from '../db/jobs.ts';
+import type { VideoRow } from '../db/videos.ts';
 import type { ModelTask } from '../ml/registry.ts';
 import { MODEL_TASK_STAGES } from '../pipeline/plan.ts';
 
@@ -36,4 +38,16 @@ export function gapsOf(
     if (!tasks.includes(task)) tasks.push(task);
   }
   return tasks.map((task) => ({ task, ...GAP_TEXTS[task] }));
+}
+
+type IndexedRow = Pick<VideoRow, 'state'> & { jobs: readonly Pick<JobRow, 'stage' | 'skippedReason' | 'fillable'>[] };
+
+/** Indexed videos with one of `stages` skipped for want of its model: installing the model fills them in. */
+export function fillableVideos<R extends IndexedRow>(rows: readonly R[], stages: readonly JobStage[]): R[] {
+  return rows.filter((r) => r.state === 'INDEXED' && r.jobs.some((j) => j.fillable && j.skippedReason !== null && stages.includes(j.stage)));
+}
+
+/** Indexed videos without a job for one of `stages`: indexed by an older version, before those stages existed. */
+export function outdatedVideos<R extends IndexedRow>(rows: readonly R[], stages: readonly JobStage[]): R[] {
+  return rows.filter((r) => r.state === 'INDEXED' && stages.some((s) => !r.jobs.some((j) => j.stage === s)));
 }

@@ -1,20 +1,11 @@
 // The pipeline's queue as people see it: which waiting video runs next, and how far the current
-// batch of work has got. Pure: unit-tested in Node; library.ts feeds it the cards.
-import type { JobStage, VideoState } from '@heimdex/shared-schema';
+// batch of work has got. Pure: unit-tested in Node; cards.ts and batch-progress.ts feed it the cards.
+import type { VideoState } from '@heimdex/shared-schema';
+import type { VideoCard } from './cards.ts';
 import { estimateSecondsLeft, MIN_ELAPSED_S, recentThroughput, type WorkSample } from './eta.ts';
 
 /** What the queue needs of a video card. */
-export interface QueueItem {
-  videoId: string;
-  state: VideoState;
-  /** The first unfinished stage (null once indexed and while importing). */
-  stage: JobStage | null;
-  createdAt: string;
-  /** The pipeline is working on this video now. */
-  running: boolean;
-  overallProgress: number;
-  durationS: number | null;
-}
+export type QueueItem = Pick<VideoCard, 'videoId' | 'state' | 'stage' | 'createdAt' | 'running' | 'overallProgress' | 'durationS'>;
 
 /** States in which the video still has work ahead (importing, waiting or running). */
 export function isInProgress(state: VideoState): boolean {

@@ -10,7 +10,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FACE_MATCH_THRESHOLD } from '../ml/faces/distance.ts';
 import { UNDERSTANDING_STAGES, type UnderstandingContext } from '../pipeline/understanding.ts';
 import { LOCAL_USER_ID, makeDbApi, type DbApi } from './api.ts';
-import { clusterVideoFaces, makePeopleRepo, personLabel, type PeopleRepo, type PersonSummary } from './people.ts';
+import { personLabel } from '../person-label.ts';
+import { clusterVideoFaces, makePeopleRepo, type PeopleRepo, type PersonSummary } from './people.ts';
 import type { SceneFace } from './stage-writes.ts';
 import { openTestDatabase } from './testing.ts';
 

@@ -15,6 +15,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/pglite';
 import type { faceProfiles, faces, Scene, Video } from '@heimdex/shared-schema';
 import { FACE_MATCH_THRESHOLD } from '../ml/faces/distance.ts';
+import { personLabel } from '../person-label.ts';
 import type { Db, Executor } from './types.ts';
 
 /** Longest name kept: longer is almost surely a paste gone wrong. */
@@ -47,11 +48,6 @@ export type PersonDetail = PersonSummary & {
 };
 
 export type MergeResult = { status: 'merged'; personId: string } | { status: 'refused'; reason: string };
-
-/** "Alice", or "Person 3" while unnamed. */
-export function personLabel(person: { name: string | null; number: number }): string {
-  return person.name ?? `Person ${person.number}`;
-}
 
 /** A bound uuid[] parameter (drizzle would spread a JS array into a value list). */
 const uuids = (ids: readonly string[]) => sql`${`{${ids.join(',')}}`}::uuid[]`;

@@ -1,5 +1,6 @@
 import { createContext, useContext, type JSX } from 'solid-js';
-import type { createLibrary, VideoCard } from '../app/library.ts';
+import type { VideoCard } from '../app/cards.ts';
+import type { createLibrary } from '../app/library.ts';
 import type { Importer } from './importer.ts';
 import type { Notices } from './notices.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ImportOutcome } from '../app/library.ts';
+import type { ImportOutcome } from '../app/imports.ts';
 import { importNotice } from './importer.ts';
 
 const added = (fileName: string): ImportOutcome => ({ fileName, status: 'added', videoId: `id-${fileName}`, message: 'Copied into your library.' });

@@ -1,4 +1,4 @@
-import type { ImportOutcome } from '../app/library.ts';
+import type { ImportOutcome } from '../app/imports.ts';
 import type { Library } from './context.tsx';
 import { errorMessage, type Notice, type Notices } from './notices.ts';
 

@@ -3,7 +3,7 @@
  * The statuses come from the ML worker through `library.models.list()`.
  */
 import type { InstallState } from '../app/models.ts';
-import type { ReembedProgress } from '../db/visual-model.ts';
+import type { ReembedProgress } from '../app/visual-model.ts';
 import type { ModelStatus, ModelTask } from '../ml/registry.ts';
 import { formatBytes } from './format.ts';
 

@@ -1,5 +1,5 @@
 import { createSignal, type Accessor } from 'solid-js';
-import type { ImportOutcome } from '../app/library.ts';
+import type { ImportOutcome } from '../app/imports.ts';
 
 /**
  * A message in the notice list. An import's notice takes the status of its outcome ('added' | 'duplicate' |

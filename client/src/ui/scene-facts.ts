@@ -4,7 +4,7 @@
  * the panel says which, so "No faces found" is never shown for a video whose face model was missing.
  */
 import type { JobStage } from '@heimdex/shared-schema';
-import type { StageStatus } from '../app/library.ts';
+import type { StageStatus } from '../app/cards.ts';
 
 /** done: the stage ran; skipped: it did no work (reason given); pending: not run yet; absent: not planned for this video. */
 export type Analysis = { kind: 'done' } | { kind: 'skipped'; reason: string } | { kind: 'pending' } | { kind: 'absent' };

@@ -3,7 +3,8 @@
  * summary. Pure: unit-tested in Node. The database enum stays on the badge as data-state for tests;
  * nothing here ever says UPLOADING (a local import uploads nothing).
  */
-import type { QueueSummary, VideoCard } from '../app/library.ts';
+import type { VideoCard } from '../app/cards.ts';
+import type { QueueSummary } from '../app/queue.ts';
 import { formatTimeLeft, ordinal, toPercent } from './format.ts';
 import { STAGE_LABELS } from './labels.ts';
 

@@ -1,6 +1,7 @@
 import { For, Show, type JSX } from 'solid-js';
 import { A } from '@solidjs/router';
-import { personLabel, type PersonSummary } from '../../db/people.ts';
+import type { PersonSummary } from '../../app/people.ts';
+import { personLabel } from '../../person-label.ts';
 import { FaceCrop } from './PersonFace.tsx';
 
 export const countOf = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;

@@ -1,6 +1,7 @@
 import { createSignal, For, Match, Show, Switch, type JSX } from 'solid-js';
 import { A, useNavigate } from '@solidjs/router';
-import { personLabel, type PersonDetail as PersonData, type PersonFace, type PersonSummary } from '../../db/people.ts';
+import type { PersonDetail as PersonData, PersonFace, PersonSummary } from '../../app/people.ts';
+import { personLabel } from '../../person-label.ts';
 import { useApp } from '../context.tsx';
 import { formatTimecode } from '../format.ts';
 import { errorMessage } from '../notices.ts';

@@ -1,5 +1,6 @@
 import { createMemo, createSignal, For, onMount, Show, type JSX } from 'solid-js';
-import { personLabel, type PersonSummary } from '../../db/people.ts';
+import type { PersonSummary } from '../../app/people.ts';
+import { personLabel } from '../../person-label.ts';
 import { FaceCrop } from './PersonFace.tsx';
 
 export interface PickerChoice {

@@ -1,5 +1,5 @@
 import { Show, type JSX } from 'solid-js';
-import type { JobStage, VideoState } from '@heimdex/shared-schema';
+import type { VideoCard } from '../../app/cards.ts';
 import { toPercent } from '../format.ts';
 import { STAGE_LABELS } from '../labels.ts';
 import { ProgressBar } from './ProgressBar.tsx';
@@ -9,12 +9,7 @@ import { ProgressBar } from './ProgressBar.tsx';
  * for indexing the whole pipeline's bar under it. Only for a video something is happening to: a
  * queued video shows its place in the queue instead (StateBadge), never a stage at 0%.
  */
-export function ProcessingProgress(props: {
-  state: VideoState;
-  stage: JobStage | null;
-  stageProgress: number;
-  overallProgress: number;
-}): JSX.Element {
+export function ProcessingProgress(props: Pick<VideoCard, 'state' | 'stage' | 'stageProgress' | 'overallProgress'>): JSX.Element {
   const importing = () => props.state === 'UPLOADING';
   const stepLabel = () => (importing() ? 'Copying' : props.stage ? STAGE_LABELS[props.stage] : null);
   return (

@@ -1,6 +1,6 @@
 import { For, Show, type JSX } from 'solid-js';
 import { A } from '@solidjs/router';
-import type { SceneCard, StageStatus } from '../../app/library.ts';
+import type { SceneCard, StageStatus } from '../../app/cards.ts';
 import { formatTimeRange } from '../format.ts';
 import { analysisOf, emptyFactText, faceCountText, SCENE_FACTS, type SceneFact } from '../scene-facts.ts';
 import { Icon } from './Icon.tsx';

@@ -1,5 +1,5 @@
 import { createEffect, For, Show, type JSX } from 'solid-js';
-import type { SceneCard } from '../../app/library.ts';
+import type { SceneCard } from '../../app/cards.ts';
 import { formatTimeRange, formatTimecode } from '../format.ts';
 import { createScrollEdges } from '../reactive.ts';
 import { faceCountText } from '../scene-facts.ts';

@@ -1,6 +1,6 @@
 import { For, Show, type JSX } from 'solid-js';
 import type { JobStage } from '@heimdex/shared-schema';
-import type { StageStatus } from '../../app/library.ts';
+import type { StageStatus } from '../../app/cards.ts';
 import { toPercent } from '../format.ts';
 import { JOB_STATE_LABELS, STAGE_LABELS } from '../labels.ts';
 import { Icon, type IconName } from './Icon.tsx';

@@ -1,5 +1,5 @@
 import { createSignal, onMount, Show, type JSX } from 'solid-js';
-import type { VideoState } from '@heimdex/shared-schema';
+import type { VideoCard } from '../../app/cards.ts';
 import { useApp } from '../context.tsx';
 import { isInProgress } from '../labels.ts';
 import { errorMessage } from '../notices.ts';
@@ -7,17 +7,13 @@ import { Icon } from './Icon.tsx';
 
 type Action = 'retry' | 'cancel' | 'delete';
 
-export interface VideoActionsProps {
-  videoId: string;
-  title: string;
-  state: VideoState;
-  /** Retry is offered only where it can help (not for an empty file or one that is not a video). */
-  retryable: boolean;
+/** Retry is offered only where it can help (`retryable`: not for an empty file or one that is not a video). */
+export type VideoActionsProps = Pick<VideoCard, 'videoId' | 'title' | 'state' | 'retryable'> & {
   /** Called once the video is gone (the Video page goes back to the Library). */
   onDeleted?: () => void;
   /** Called when deletion starts, before the video disappears from the list. */
   onDeleting?: () => void;
-}
+};
 
 /** Retry (a failure a retry can help), Cancel (in progress) and Delete with a confirm step. Failures become notices. */
 export function VideoActions(props: VideoActionsProps): JSX.Element {

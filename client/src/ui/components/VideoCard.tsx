@@ -1,6 +1,6 @@
 import { Show, type JSX } from 'solid-js';
 import { useNavigate } from '@solidjs/router';
-import type { VideoCard as VideoCardData } from '../../app/library.ts';
+import type { VideoCard as VideoCardData } from '../../app/cards.ts';
 import { formatBytes, formatDuration, formatResolution } from '../format.ts';
 import { statusOf } from '../status.ts';
 import { FailureMessage } from './FailureMessage.tsx';

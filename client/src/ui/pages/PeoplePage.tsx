@@ -1,7 +1,7 @@
 import { createMemo, createSignal, For, Match, Show, Switch, type JSX } from 'solid-js';
 import { A, useParams } from '@solidjs/router';
 import { useApp } from '../context.tsx';
-import type { PersonSummary } from '../../db/people.ts';
+import type { PersonSummary } from '../../app/people.ts';
 import { createDocumentTitle, createLoader, type Loaded } from '../reactive.ts';
 import { Icon } from '../components/Icon.tsx';
 import { OpeningLibrary } from '../components/OpeningLibrary.tsx';

@@ -1,6 +1,6 @@
 import { createEffect, createMemo, createSignal, Match, on, onCleanup, Show, Switch, type JSX } from 'solid-js';
 import { A, useNavigate, useParams, useSearchParams } from '@solidjs/router';
-import type { SceneCard } from '../../app/library.ts';
+import type { SceneCard } from '../../app/cards.ts';
 import { useApp } from '../context.tsx';
 import { formatBytes, formatDuration, formatFps, formatResolution } from '../format.ts';
 import { isInProgress } from '../labels.ts';
