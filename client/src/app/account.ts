@@ -4,10 +4,10 @@
 import type { DeviceInfo } from '@heimdex/shared-schema/protocol';
 import { createSignal, type Accessor } from 'solid-js';
 import type { DbClient } from '../db/client.ts';
-import type { SyncStatus } from '../sync/loop.ts';
+import type { SyncPhase, SyncStatus } from '../sync/loop.ts';
 import type { AccountInfo } from '../sync/session.ts';
 
-export type { AccountInfo, DeviceInfo, SyncStatus };
+export type { AccountInfo, DeviceInfo, SyncPhase, SyncStatus };
 
 type AccountWorker = Pick<
   DbClient,
@@ -34,9 +34,10 @@ export function guessDeviceName(userAgent: string): string {
   return `${browser} on ${system}`;
 }
 
-export function createAccount(worker: AccountWorker, whenOpen: Promise<unknown>) {
+/** `onReceived` runs when changes from other devices arrived (what the library shows must be read again). */
+export function createAccount(worker: AccountWorker, whenOpen: Promise<unknown>, onReceived: () => void = () => {}) {
   const [account, setAccount] = createSignal<AccountInfo | null | undefined>(undefined);
-  const [status, setStatus] = createSignal<SyncStatus>({ phase: 'signed-out', waiting: 0, lastSyncedAt: null, message: null });
+  const [status, setStatus] = createSignal<SyncStatus>({ phase: 'signed-out', waiting: 0, lastSyncedAt: null, message: null, received: 0 });
   const [devices, setDevices] = createSignal<DeviceInfo[]>([]);
 
   async function refreshDevices(): Promise<void> {
@@ -57,6 +58,7 @@ export function createAccount(worker: AccountWorker, whenOpen: Promise<unknown>)
       if (next) {
         // Signed out by the server (or on another page): the account goes too.
         if (next.phase === 'signed-out' && account()) await reload();
+        if (next.received !== status().received) onReceived();
         setStatus(next);
       }
       await new Promise((r) => setTimeout(r, POLL_MS));
@@ -85,7 +87,9 @@ export function createAccount(worker: AccountWorker, whenOpen: Promise<unknown>)
       await reload();
     },
     async syncNow(): Promise<void> {
-      setStatus(await worker.syncNow());
+      const next = await worker.syncNow();
+      if (next.received !== status().received) onReceived();
+      setStatus(next);
       await refreshDevices();
     },
     refreshDevices,

@@ -32,6 +32,7 @@ function row(videoId: string, state: VideoState, jobs: JobRow[], over: Partial<V
     fps: 25,
     state,
     error: null,
+    deviceId: null,
     thumbnail: null,
     currentStage: current?.stage ?? null,
     currentStageProgress: current?.progress ?? 0,

@@ -18,6 +18,8 @@ export type VideoCard = Pick<
   VideoRow,
   'videoId' | 'title' | 'fileName' | 'sizeBytes' | 'durationS' | 'width' | 'height' | 'state' | 'error' | 'thumbnail' | 'createdAt'
 > & {
+  /** The device that holds the original file: null for this one (a video pulled from another device names it). */
+  deviceId: VideoRow['deviceId'];
   /** The technical rest of the failure (behind "Show details"); null when there is none. */
   errorDetails: string | null;
   /** Retry can help: a cancelled, crashed or interrupted run, a storage error; not a bad file. */
@@ -101,6 +103,7 @@ export function cardOfRow(row: VideoRow, tab: TabView): VideoCard {
     stages,
     gaps: gapsOf(row.state, stages),
     createdAt: row.createdAt,
+    deviceId: row.deviceId,
   };
 }
 
@@ -126,6 +129,7 @@ export function cardOfImport(pending: PendingImport): VideoCard {
     stages: [],
     gaps: [],
     createdAt: pending.createdAt,
+    deviceId: null,
   };
 }
 

@@ -9,6 +9,7 @@ import { deleteVideoFiles, getVideoFile, hashFile, saveVideoFile } from '../file
 import { MODEL_TASKS, type ModelTask } from '../ml/registry.ts';
 import { MODEL_TASK_STAGES, PIPELINE_STAGES } from '../pipeline/plan.ts';
 import type { RunnerEvent } from '../pipeline/runner.ts';
+import { createAccount } from './account.ts';
 import { makeBatchProgress } from './batch-progress.ts';
 import { libraryCards, type LiveStage, type SceneCard, type VideoCard } from './cards.ts';
 import { fillableVideos, outdatedVideos } from './gaps.ts';
@@ -63,6 +64,8 @@ export function createLibrary() {
     publish,
   });
   const models = createModels({ ml, onInstalled: (task) => void fillGaps([task]) });
+  // Videos, scenes and people from other devices arrive through sync: read the library again when they do.
+  const account = createAccount(db, db.whenOpen(), () => refresh.schedule(true));
   const runner = createPipelineRunner(workers, { modelReady: models.whenReady, onEvent: onRunnerEvent });
   const visualModel = createVisualModel({
     db,
@@ -190,6 +193,7 @@ export function createLibrary() {
       removeEventListener('online', onOnline);
       await imports.settled();
       await runner.stop().catch(() => undefined);
+      account.dispose();
       await workers.close();
       refresh.stop();
     })();
@@ -219,6 +223,8 @@ export function createLibrary() {
     queue: queue as Accessor<QueueSummary | null>,
 
     close,
+    /** The account this library syncs with, and where sync stands. */
+    account,
 
     /**
      * Imports files, all at once: each appears as a card immediately, is hashed (a file already

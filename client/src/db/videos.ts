@@ -25,7 +25,7 @@ export type CreateVideoResult =
 
 export type VideoRow = Pick<
   Video,
-  'videoId' | 'title' | 'fileName' | 'sizeBytes' | 'mime' | 'durationS' | 'width' | 'height' | 'fps' | 'state' | 'error'
+  'videoId' | 'title' | 'fileName' | 'sizeBytes' | 'mime' | 'durationS' | 'width' | 'height' | 'fps' | 'state' | 'error' | 'deviceId'
 > & {
   /** Thumbnail of the first scene that has one. */
   thumbnail: Uint8Array | null;
@@ -66,6 +66,7 @@ export function makeVideoQueries(db: Db, userId: string) {
         fps: videos.fps,
         state: videos.state,
         error: videos.error,
+        deviceId: videos.deviceId,
         createdAt: videos.createdAt,
         updatedAt: videos.updatedAt,
         thumbnail: sql<Uint8Array | null>`(

@@ -18,6 +18,8 @@ export interface SyncStatus {
   lastSyncedAt: number | null;
   /** What went wrong (error, offline) or why the session ended (signed-out), in plain words. */
   message: string | null;
+  /** Changes from other devices applied here so far (it grows: the app reloads what it shows). */
+  received: number;
 }
 
 export interface SyncLoopOptions {
@@ -38,7 +40,7 @@ const BACKOFF_MAX_MS = 5 * 60_000;
 export function startSyncLoop(opts: SyncLoopOptions) {
   const intervalMs = opts.intervalMs ?? 30_000;
   const watchMs = opts.watchMs ?? 2_000;
-  let status: SyncStatus = { phase: 'signed-out', waiting: 0, lastSyncedAt: null, message: null };
+  let status: SyncStatus = { phase: 'signed-out', waiting: 0, lastSyncedAt: null, message: null, received: 0 };
   let running: Promise<void> | null = null;
   let again = false;
   let failures = 0;
@@ -54,10 +56,10 @@ export function startSyncLoop(opts: SyncLoopOptions) {
     }
     set({ phase: 'syncing', waiting: await outboxSize(opts.db) });
     try {
-      await syncRound(opts.db, opts.server, opts.userId, opts.limits ?? DEFAULT_SYNC_LIMITS);
+      const done = await syncRound(opts.db, opts.server, opts.userId, opts.limits ?? DEFAULT_SYNC_LIMITS);
       failures = 0;
       nextRoundAt = Date.now() + intervalMs;
-      set({ phase: 'synced', lastSyncedAt: Date.now(), message: null, waiting: await outboxSize(opts.db) });
+      set({ phase: 'synced', lastSyncedAt: Date.now(), message: null, waiting: await outboxSize(opts.db), received: status.received + done.pulled + done.blobs });
     } catch (error) {
       failures += 1;
       nextRoundAt = Date.now() + Math.min(BACKOFF_MAX_MS, BACKOFF_FIRST_MS * 2 ** (failures - 1));

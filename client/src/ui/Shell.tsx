@@ -4,7 +4,12 @@ import { useApp } from './context.tsx';
 import { preventStrayFileDrops } from './drop.ts';
 import { createOnline } from './reactive.ts';
 import { createAppUpdate } from './service-worker.ts';
-import { Icon, Logo } from './components/Icon.tsx';
+import { Icon, Logo, type IconName } from './components/Icon.tsx';
+import { formatSyncStatus } from './sync-status.ts';
+import type { SyncPhase } from '../app/account.ts';
+
+const SYNC_ICONS: Record<SyncPhase, IconName> = { 'signed-out': 'alert', synced: 'check', syncing: 'retry', offline: 'offline', error: 'alert' };
+const SYNC_WORDS: Record<SyncPhase, string> = { 'signed-out': 'Signed out', synced: 'Synced', syncing: 'Syncing…', offline: 'Sync waiting', error: 'Sync stopped' };
 import { ImportButton, ImportInput } from './components/ImportButton.tsx';
 import { NoticeList } from './components/NoticeList.tsx';
 import { SearchBox } from './components/SearchBox.tsx';
@@ -60,6 +65,18 @@ export function Shell(props: RouteSectionProps): JSX.Element {
                 </p>
               </Show>
             </div>
+            <Show when={library.account.account()}>
+              <A
+                href="/settings"
+                class="sync-indicator"
+                data-testid="sync-indicator"
+                data-phase={library.account.status().phase}
+                title={formatSyncStatus(library.account.status())}
+              >
+                <Icon name={SYNC_ICONS[library.account.status().phase]} size={16} />
+                <span>{SYNC_WORDS[library.account.status().phase]}</span>
+              </A>
+            </Show>
             <ImportButton label="Import" class="btn btn--primary" />
           </div>
           <ImportInput />

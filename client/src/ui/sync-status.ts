@@ -1,5 +1,5 @@
 // Where sync stands, in a few plain words (the top bar and Settings → Account).
-import type { SyncStatus } from '../sync/loop.ts';
+import type { SyncStatus } from '../app/account.ts';
 
 const changes = (n: number) => `${n} change${n === 1 ? '' : 's'}`;
 

@@ -1,6 +1,7 @@
 import { For, Show, type JSX } from 'solid-js';
 import { A } from '@solidjs/router';
 import type { SearchHit } from '../../search/types.ts';
+import { useApp } from '../context.tsx';
 import { formatTimeRange, formatTimecode } from '../format.ts';
 import { playPath, REASON_LABELS } from '../search-format.ts';
 import { ClipExportButton } from './ClipExportButton.tsx';
@@ -14,6 +15,9 @@ import { Thumbnail } from './Thumbnail.tsx';
  */
 export function HitCard(props: { hit: SearchHit }): JSX.Element {
   const hit = () => props.hit;
+  const { library, videos } = useApp();
+  /** Found in a video indexed on another device: it names that device (the original is there). */
+  const heldBy = () => library.account.deviceName(videos.find((v) => v.videoId === hit().videoId)?.deviceId);
   const reasonChips = () =>
     hit().reasons.map((reason) =>
       reason === 'person' && hit().people.length > 0 ? { reason, label: `${REASON_LABELS.person}: ${hit().people.join(', ')}` } : { reason, label: REASON_LABELS[reason] },
@@ -21,6 +25,7 @@ export function HitCard(props: { hit: SearchHit }): JSX.Element {
   const label = () =>
     [
       hit().videoTitle,
+      heldBy() ? `on ${heldBy()}` : '',
       `${formatTimecode(hit().startS)} to ${formatTimecode(hit().endS)}`,
       `matched by ${reasonChips().map((chip) => chip.label.toLowerCase()).join(', ')}`,
       hit().confident ? '' : 'weak match',
@@ -42,6 +47,7 @@ export function HitCard(props: { hit: SearchHit }): JSX.Element {
       data-score={hit().score}
       data-confident={hit().confident ? 'true' : 'false'}
       data-reasons={hit().reasons.join(',')}
+      data-device={heldBy() ?? undefined}
     >
       <A href={playPath(hit().videoId, hit().playFromS)} class="hit-link" aria-label={label()}>
         <div class="hit-media">
@@ -53,6 +59,7 @@ export function HitCard(props: { hit: SearchHit }): JSX.Element {
             <h3 class="hit-title">{hit().videoTitle}</h3>
             <span class="hit-time">{formatTimeRange(hit().startS, hit().endS)}</span>
           </div>
+          <Show when={heldBy()}>{(name) => <p class="card-device" data-testid="hit-device">On {name()}</p>}</Show>
           <For each={hit().snippets}>{(snippet) => <SnippetText snippet={snippet} />}</For>
           <Show when={hit().reasons.length > 0}>
             <ul class="hit-reasons" aria-hidden="true">

@@ -29,7 +29,7 @@ export function PersonDetail(props: { personId: string; people: PersonSummary[];
   const { library, notices } = useApp();
   const navigate = useNavigate();
   const person = createLoader(
-    () => `${props.personId}|${props.version}`,
+    () => `${props.personId}|${props.version}|${library.account.status().received}`,
     () => library.people.get(props.personId),
   );
   createDocumentTitle(() => {

@@ -1,10 +1,12 @@
 import { Show, type JSX } from 'solid-js';
 import { useNavigate } from '@solidjs/router';
 import type { VideoCard as VideoCardData } from '../../app/cards.ts';
+import { useApp } from '../context.tsx';
 import { formatBytes, formatDuration, formatResolution } from '../format.ts';
 import { statusOf } from '../status.ts';
 import { FailureMessage } from './FailureMessage.tsx';
 import { GapList } from './GapList.tsx';
+import { Icon } from './Icon.tsx';
 import { ProcessingProgress } from './ProcessingProgress.tsx';
 import { StateBadge } from './StateBadge.tsx';
 import { Thumbnail } from './Thumbnail.tsx';
@@ -19,6 +21,9 @@ const INTERACTIVE = 'button, a, input, select, textarea, details, [role="group"]
  */
 export function VideoCard(props: { video: VideoCardData }): JSX.Element {
   const navigate = useNavigate();
+  const { library } = useApp();
+  /** Indexed on another device of the account: its original file is there, not here. */
+  const heldBy = () => library.account.deviceName(props.video.deviceId);
   const open = () => navigate(`/video/${encodeURIComponent(props.video.videoId)}`);
   const titleId = () => `video-title-${props.video.videoId}`;
   const status = () => statusOf(props.video);
@@ -35,6 +40,7 @@ export function VideoCard(props: { video: VideoCardData }): JSX.Element {
       data-testid="video-card"
       data-state={props.video.state}
       data-video-id={props.video.videoId}
+      data-device={heldBy() ?? undefined}
       onClick={(event) => {
         if (event.target instanceof Element && event.target.closest(INTERACTIVE)) return;
         open();
@@ -61,6 +67,13 @@ export function VideoCard(props: { video: VideoCardData }): JSX.Element {
         </div>
         <Show when={meta()}>
           <p class="card-meta">{meta()}</p>
+        </Show>
+        <Show when={heldBy()}>
+          {(name) => (
+            <p class="card-device" data-testid="video-device" title={`The original video is on ${name()}`}>
+              <Icon name="chip" size={14} /> On {name()}
+            </p>
+          )}
         </Show>
         <Show when={busy()}>
           <ProcessingProgress

@@ -18,8 +18,9 @@ export function PeoplePage(): JSX.Element {
   const [version, setVersion] = createSignal(0);
   const refresh = () => setVersion((n) => n + 1);
   const pipelineKey = () => videos.map((video) => `${video.videoId}:${video.state}:${video.stage ?? ''}`).join('|');
+  // Read again after an edit here, as the pipeline moves, and when sync brought changes from another device.
   const people = createLoader(
-    () => `${version()}|${pipelineKey()}`,
+    () => `${version()}|${pipelineKey()}|${library.account.status().received}`,
     () => library.people.list(),
   );
 

@@ -7,6 +7,7 @@ import { createDocumentTitle, createLoader } from '../reactive.ts';
 import { Icon, type IconName } from '../components/Icon.tsx';
 import { ProgressBar } from '../components/ProgressBar.tsx';
 import { VisualModelPicker } from '../components/VisualModelPicker.tsx';
+import { AccountPanel } from '../components/AccountPanel.tsx';
 
 const CONDITION_ICONS: Record<ReturnType<typeof describeModel>['condition'], IconName> = {
   loaded: 'check',
@@ -16,7 +17,7 @@ const CONDITION_ICONS: Record<ReturnType<typeof describeModel>['condition'], Ico
   failed: 'alert',
 };
 
-/** Settings (route /settings): the models of this device (download, remove, where they run) and the visual model choice. */
+/** Settings (route /settings): the account and sync, the models of this device (download, remove, where they run) and the visual model choice. */
 export function SettingsPage(): JSX.Element {
   const { library, videos } = useApp();
   createDocumentTitle(() => 'Settings');
@@ -55,9 +56,11 @@ export function SettingsPage(): JSX.Element {
           <h1 id="settings-heading" tabIndex={-1}>
             Settings
           </h1>
-          <p class="page-subtitle">How Heimdex understands your videos on this device.</p>
+          <p class="page-subtitle">Your account, and how Heimdex understands your videos on this device.</p>
         </div>
       </header>
+
+      <AccountPanel account={library.account} />
 
       <section class="panel settings-panel" id="models" aria-labelledby="models-heading">
         <div class="panel-header">

@@ -70,10 +70,10 @@ function VideoDetails(props: { videoId: string; onDeleting: () => void; onDelete
   // The stages come with the card, from the same read as its state: a separate read, refreshed on a
   // coarser key, lagged behind the badge (an INDEXED video whose stages still said "Waiting").
   const stages = () => video()?.stages ?? [];
-  // Scenes are read from the DB again when the pipeline moves on (stage or state).
+  // Scenes are read from the DB again when the pipeline moves on (stage or state), or sync brought changes.
   const sceneKey = () => {
     const v = video();
-    return v ? `${v.videoId}|${v.state}|${v.stage ?? ''}` : null;
+    return v ? `${v.videoId}|${v.state}|${v.stage ?? ''}|${library.account.status().received}` : null;
   };
   const scenesLoaded = createLoader(sceneKey, () => library.scenes(props.videoId));
   const scenes = createKeyedList<SceneCard>(scenesLoaded.value, 'sceneId');
@@ -176,6 +176,13 @@ function VideoDetails(props: { videoId: string; onDeleting: () => void; onDelete
                   </Match>
                   <Match when={fileUrl.error()}>
                     <p class="player-message error-text">{fileUrl.error()}</p>
+                  </Match>
+                  <Match when={fileUrl.missing() && library.account.deviceName(v().deviceId)}>
+                    {(name) => (
+                      <p class="player-message" data-testid="player-elsewhere">
+                        The original video is on {name()}: play it there. Its scenes, words and people are here to browse and search.
+                      </p>
+                    )}
                   </Match>
                   <Match when={fileUrl.missing()}>
                     <p class="player-message">The video file is not stored on this device, so it cannot be played here.</p>
