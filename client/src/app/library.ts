@@ -285,7 +285,7 @@ export function createLibrary() {
     people: createPeople(db, () => opened),
 
     /** The visual model for images and queries: choose it (the library is re-embedded in the background), follow the re-embedding. */
-    visualModel: { choose: visualModel.choose, progress: visualModel.progress },
+    visualModel: { choose: visualModel.choose, progress: visualModel.progress, coverage: visualModel.coverage },
 
     /** Search: a typed query, an example image or "more like this" (app/search.ts). */
     search: createSearch({ db, ml, whenOpen: () => opened }),

@@ -8,7 +8,7 @@ import type { MlClient } from '../ml/client.ts';
 import type { ModelStatus } from '../ml/registry.ts';
 
 export interface VisualModelDeps {
-  db: Pick<DbApi, 'getSetting' | 'setSetting' | 'queueReembed' | 'reembedProgress'>;
+  db: Pick<DbApi, 'getSetting' | 'setSetting' | 'queueReembed' | 'reembedProgress' | 'visualCoverage'>;
   ml: Pick<MlClient, 'status' | 'setPreferredModel'>;
   /** Resolves once the database is open. */
   whenOpen: () => Promise<void>;
@@ -75,6 +75,12 @@ export function createVisualModel(deps: VisualModelDeps) {
       await deps.ml.setPreferredModel('visual', modelId); // throws for an id models.json does not list
       await deps.db.setSetting(VISUAL_MODEL_KEY, modelId);
       return catchUp(modelId);
+    },
+
+    /** How many scenes visual search covers with `modelId` (see the DB's visualCoverage). */
+    async coverage(modelId: string): Promise<{ covered: number; total: number }> {
+      await deps.whenOpen();
+      return deps.db.visualCoverage(modelId);
     },
 
     /** How far the last re-embedding has got (null when there was none). */

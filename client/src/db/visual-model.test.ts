@@ -86,6 +86,17 @@ describe('settings', () => {
 });
 
 describe('re-embedding for another visual model', () => {
+  it('counts the scenes visual search covers with a model: those with its vectors, deleted videos left out', async () => {
+    await videoOn('a', A);
+    await videoOn('b', B);
+    await videoOn('none', null);
+    const gone = await videoOn('gone', A);
+    await api.deleteVideo(gone);
+    expect(await api.visualCoverage(A)).toEqual({ covered: 2, total: 6 });
+    expect(await api.visualCoverage(B)).toEqual({ covered: 2, total: 6 });
+    expect(await api.visualCoverage('never-used')).toEqual({ covered: 0, total: 6 });
+  });
+
   it('queues the videos whose vectors are of model A when B is chosen, and leaves a video already on B alone', async () => {
     const onA = await videoOn('a', A);
     const onB = await videoOn('b', B);

@@ -117,6 +117,18 @@ export function makeVisualModelQueries(db: Db, userId: string) {
     },
 
     /** How far the last re-embedding has got; null when there was none. */
+    /**
+     * How many of the library's scenes visual search covers with `modelId`: those with a vector of that model
+     * (scenes embedded by another model, here or on another device, are not compared with its vectors).
+     */
+    async visualCoverage(modelId: string): Promise<{ covered: number; total: number }> {
+      const { rows } = await db.execute<{ covered: number; total: number }>(sql`
+        select count(*) filter (where s.image_model = ${modelId})::int as covered, count(*)::int as total
+        from scenes s join videos v on v.video_id = s.video_id
+        where s.user_id = ${userId} and not s.deleted and not v.deleted`);
+      return rows[0] ?? { covered: 0, total: 0 };
+    },
+
     async reembedProgress(): Promise<ReembedProgress | null> {
       const batch = await readSetting<ReembedBatch>(db, REEMBED_KEY);
       if (!batch) return null;

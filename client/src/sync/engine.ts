@@ -62,8 +62,14 @@ export async function pushAll(db: Db, server: SyncServer, limits = DEFAULT_SYNC_
   }
 }
 
-/** Pulls every page; answers how many changes were applied. */
-export async function pullAll(db: Db, server: SyncServer, userId: string, limits = DEFAULT_SYNC_LIMITS): Promise<number> {
+/** Pulls every page; answers how many changes were applied. `onPage` hears of each page once it is applied. */
+export async function pullAll(
+  db: Db,
+  server: SyncServer,
+  userId: string,
+  limits = DEFAULT_SYNC_LIMITS,
+  onPage: (applied: number) => Promise<void> | void = () => {},
+): Promise<number> {
   let applied = 0;
   for (;;) {
     const { cursor } = await readSyncState(db);
@@ -76,6 +82,7 @@ export async function pullAll(db: Db, server: SyncServer, userId: string, limits
       applied += (await applyRemoteChanges(tx, userId, page.changes)).applied;
       await writeSyncState(tx, { cursor: page.cursor });
     });
+    await onPage(applied);
     if (!page.more) return applied;
   }
 }

@@ -30,6 +30,12 @@ export function SettingsPage(): JSX.Element {
     () => `${checks()}|${library.models.changes()}|${pipelineKey()}`,
     () => library.models.list().then(sortModels),
   );
+  // Which scenes visual search covers with the chosen model: synced scenes of another model are not among them.
+  const selectedVisual = () => models.value()?.find((m) => m.task === 'visual' && m.selected)?.id ?? null;
+  const coverage = createLoader(
+    () => (selectedVisual() ? `${selectedVisual()}|${pipelineKey()}|${library.account.status().received}` : null),
+    () => library.visualModel.coverage(selectedVisual()!),
+  );
   // Only a check the user asked for shows "Checking…" (the automatic ones are quiet).
   const [checking, setChecking] = createSignal(false);
   createEffect(() => {
@@ -91,6 +97,14 @@ export function SettingsPage(): JSX.Element {
         </div>
 
         <RuntimeFacts models={models.value() ?? []} />
+
+        <Show when={coverage.value()}>
+          {(c) => (
+            <p class="muted visual-coverage" data-testid="visual-coverage" data-covered={c().covered} data-total={c().total}>
+              {coverageText(c())}
+            </p>
+          )}
+        </Show>
 
         <Show when={(models.value() ?? []).filter((m) => m.task === 'visual')}>
           {(visual) => (
@@ -297,4 +311,10 @@ function RuntimeFacts(props: { models: readonly ModelStatus[] }): JSX.Element {
       </div>
     </dl>
   );
+}
+
+function coverageText({ covered, total }: { covered: number; total: number }): string {
+  if (total === 0) return 'Visual search will cover the scenes of the videos you add.';
+  if (covered === total) return `Visual search covers all ${total} scenes of this library.`;
+  return `Visual search covers ${covered} of ${total} scenes: the others were embedded by another visual model (on another device, or before a change of model), or not yet.`;
 }
