@@ -47,14 +47,22 @@ export async function takeChanges(db: Queryable, opts: { deviceId: string; limit
   return changes;
 }
 
-/** The rows of `keys` (narrowed by the first key column; a link's second column is matched here). */
-export async function rowsByKey(db: Queryable, kind: KindSpec, keys: Record<string, string>[]): Promise<Map<string, Record<string, unknown>>> {
+/**
+ * The rows of `keys` (narrowed by the first key column; a link's second column is matched here): whole rows, or
+ * only their keys and stamps (`stampsOnly`, for last-writer-wins checks that need no vectors).
+ */
+export async function rowsByKey(
+  db: Queryable,
+  kind: KindSpec,
+  keys: Record<string, string>[],
+  stampsOnly = false,
+): Promise<Map<string, Record<string, unknown>>> {
   const found = new Map<string, Record<string, unknown>>();
   if (keys.length === 0) return found;
   const [first] = Object.keys(kind.keyColumns);
   const wanted = new Set(keys.map((k) => keyText(kind, k)));
-  const rows = (await db
-    .select()
+  const selection = stampsOnly ? { ...kind.keyColumns, hlc: kind.table.hlc } : undefined;
+  const rows = (await (selection ? db.select(selection) : db.select())
     .from(kind.table)
     .where(inArray(kind.keyColumns[first!]!, [...new Set(keys.map((k) => k[first!]!))]))) as Record<string, unknown>[];
   for (const row of rows) {
