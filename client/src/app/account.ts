@@ -37,7 +37,7 @@ export function guessDeviceName(userAgent: string): string {
 /** `onReceived` runs when changes from other devices arrived (what the library shows must be read again). */
 export function createAccount(worker: AccountWorker, whenOpen: Promise<unknown>, onReceived: () => void = () => {}) {
   const [account, setAccount] = createSignal<AccountInfo | null | undefined>(undefined);
-  const [status, setStatus] = createSignal<SyncStatus>({ phase: 'signed-out', waiting: 0, lastSyncedAt: null, message: null, received: 0 });
+  const [status, setStatus] = createSignal<SyncStatus>({ phase: 'signed-out', waiting: 0, lastSyncedAt: null, message: null, received: 0, pulledAll: false });
   const [devices, setDevices] = createSignal<DeviceInfo[]>([]);
 
   async function refreshDevices(): Promise<void> {

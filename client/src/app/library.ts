@@ -288,7 +288,15 @@ export function createLibrary() {
     visualModel: { choose: visualModel.choose, progress: visualModel.progress, coverage: visualModel.coverage },
 
     /** Search: a typed query, an example image or "more like this" (app/search.ts). */
-    search: createSearch({ db, ml, whenOpen: () => opened }),
+    search: createSearch({
+      db,
+      ml,
+      whenOpen: () => opened,
+      remote: {
+        wanted: () => navigator.onLine && account.account() != null && !account.status().pulledAll,
+        search: (raw, vector) => db.serverSearch(raw, vector),
+      },
+    }),
 
     /** Runs the failed or cancelled stages again (an unfinished import is imported again from this tab). */
     async retry(videoId: string): Promise<void> {

@@ -57,6 +57,31 @@ afterAll(async () => {
   await pg.close();
 });
 
+describe('createSearch with the sync server', () => {
+  const serverHit = { sceneId: '7b0e8f8e-5a1e-4d0c-9c3b-1f2a3b4c5d6e', videoId: 'v2', videoTitle: 'Beach', fileName: 'beach.mp4', idx: 3, startS: 9, endS: 12,
+    score: 10, confident: true, reasons: ['speech' as const], snippets: [], playFromS: 9, people: [], thumbnail: null, fromServer: { deviceName: 'Laptop' } };
+
+  it('merges the server’s hits while this device has not pulled everything, and asks it nothing once it has', async () => {
+    const asked: string[] = [];
+    let pulledAll = false;
+    const search = createSearch({
+      db: makeSearchRepo(pg, LOCAL_USER_ID),
+      ml: noModels,
+      remote: { wanted: () => !pulledAll, search: async (raw) => (asked.push(raw), { hits: [serverHit], notes: [] }) },
+    });
+    const merged = await search.run('dog');
+    expect(merged.hits.map((h) => [h.sceneId, h.fromServer?.deviceName ?? 'here'])).toEqual([[serverHit.sceneId, 'Laptop'], [sceneId, 'here']]);
+    pulledAll = true;
+    expect((await search.run('dog')).hits.map((h) => h.sceneId)).toEqual([sceneId]);
+    expect(asked).toEqual(['dog']);
+  });
+
+  it('shows this device’s results alone when the server cannot answer', async () => {
+    const search = createSearch({ db: makeSearchRepo(pg, LOCAL_USER_ID), ml: noModels, remote: { wanted: () => true, search: async () => null } });
+    expect((await search.run('dog')).hits.map((h) => h.sceneId)).toEqual([sceneId]);
+  });
+});
+
 describe('createSearch without models', () => {
   it('runs the words alone and names visual search as left out', async () => {
     let opened = false;

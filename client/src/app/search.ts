@@ -7,7 +7,8 @@ import type { MlClient } from '../ml/client.ts';
 import type { ModelTask } from '../ml/registry.ts';
 import { isModelUnavailable } from '../ml/unavailable.ts';
 import { freeTerms, parseQuery, visualText, type ModelVector } from '@heimdex/shared-schema/search';
-import type { SearchResult } from '../search/types.ts';
+import { mergeServerHits } from '../search/merge.ts';
+import type { SearchHit, SearchResult } from '../search/types.ts';
 import { messageOf } from '../errors.ts';
 
 /** A first query may have to load the text encoder (tens of MB); past this the search runs without it. */
@@ -18,7 +19,18 @@ export interface SearchDeps {
   ml: Pick<MlClient, 'embedText' | 'embedImages' | 'faces'>;
   /** Resolves once the database is open (searches wait for it). */
   whenOpen?: () => Promise<void>;
+  /**
+   * The sync server's search, asked while this device has not pulled the whole account yet (`wanted`): its hits
+   * are merged in, each naming the device that holds it. Null when it cannot answer.
+   */
+  remote?: {
+    wanted(): boolean;
+    search(raw: string, vector: ModelVector | null): Promise<{ hits: SearchHit[]; notes: string[] } | null>;
+  };
 }
+
+/** The server's answer is waited for this long at most; then this device's results are shown alone. */
+export const SERVER_SEARCH_TIMEOUT_MS = 4_000;
 
 export interface Search {
   /** Parses and runs a search box query (see search/parse.ts for the syntax). */
@@ -55,7 +67,7 @@ function modelFailed(findings: Findings, task: ModelTask, what: string, error: u
   else findings.notes.push(signalFailed(what, error));
 }
 
-export function createSearch({ db, ml, whenOpen = () => Promise.resolve() }: SearchDeps): Search {
+export function createSearch({ db, ml, whenOpen = () => Promise.resolve(), remote }: SearchDeps): Search {
   const finish = (result: SearchResult, started: number, findings: Findings = noFindings()): SearchResult => ({
     ...result,
     notes: [...result.notes, ...findings.notes],
@@ -85,7 +97,11 @@ export function createSearch({ db, ml, whenOpen = () => Promise.resolve() }: Sea
       const findings = noFindings();
       const textVectorPromise = freeTerms(query).length > 0 ? textVector(visualText(query), findings) : Promise.resolve(null);
       const [vector] = await Promise.all([textVectorPromise, whenOpen()]);
-      return finish(await db.searchScenes({ query, textVector: vector }), started, findings);
+      const fromServer = remote?.wanted()
+        ? withTimeout(remote.search(raw, vector), SERVER_SEARCH_TIMEOUT_MS, 'the server took too long').catch(() => null)
+        : Promise.resolve(null);
+      const local = await db.searchScenes({ query, textVector: vector });
+      return finish(mergeServerHits(local, await fromServer), started, findings);
     },
 
     async byImage(file) {

@@ -24,6 +24,11 @@ export interface ExampleSearchRequest {
 /** A hit as the app shows it: what every hit says (shared with the server), and the thumbnail kept on this device. */
 export interface SearchHit extends HitCore {
   thumbnail: Uint8Array | null;
+  /**
+   * Found by the sync server in a video this device has not pulled yet: the name of the device that holds it
+   * (null when that device was removed). Absent for hits from this device's own index.
+   */
+  fromServer?: { deviceName: string | null };
 }
 
 export interface SearchResult {

@@ -16,6 +16,7 @@ import { openTestDatabase } from '../db/testing.ts';
 import { syncRound, type RoundResult } from './engine.ts';
 import { outboxSize } from './outbox.ts';
 import { makeSyncServer, SyncError, type SyncServer } from './server-api.ts';
+import { startSync } from './service.ts';
 import { becomeDevice, readSyncState } from './state.ts';
 
 const JPEG = (n: number) => new Uint8Array([0xff, 0xd8, 0xff, 0xe0, n, n, n, n]);
@@ -40,11 +41,13 @@ interface Device {
   sync(): Promise<RoundResult>;
 }
 
+let accountEmail = '';
 async function signUp(): Promise<string> {
+  accountEmail = `u${randomUUID().slice(0, 8)}@example.org`;
   const res = await app.request('/auth/register', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: `u${randomUUID().slice(0, 8)}@example.org`, password: 'correct horse battery' }),
+    body: JSON.stringify({ email: accountEmail, password: 'correct horse battery' }),
   });
   expect(res.status).toBe(201);
   return ((await res.json()) as { accessToken: string }).accessToken;
@@ -174,6 +177,24 @@ describe('sync between two devices through the server', () => {
     for (const table of tables) {
       const n = `select count(*)::int as n from ${table}`;
       expect(await count(b.pg, n), table).toBe(await count(a.pg, n));
+    }
+  });
+
+  it('searches the server for what a newly signed-in device has not pulled, naming the device that holds it', async () => {
+    const videoId = await indexOn(a, 'server-side');
+    await a.sync();
+    const pg = await openTestDatabase();
+    const service = startSync(pg, LOCAL_USER_ID, '', (async (url: string, init?: RequestInit) => app.request(url, init)) as typeof fetch);
+    try {
+      await service.signIn(accountEmail, 'correct horse battery', 'Tablet');
+      const found = await service.serverSearch('paint', null);
+      expect(found?.hits[0]).toMatchObject({ videoId, idx: 2, confident: true, fromServer: { deviceName: 'Laptop' } });
+      expect(found?.hits[0]?.thumbnail).toEqual(JPEG(2));
+      await service.signOut();
+      expect(await service.serverSearch('paint', null), 'signed out: nothing asked').toBeNull();
+    } finally {
+      await service.stopSync();
+      await pg.close();
     }
   });
 

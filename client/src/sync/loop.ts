@@ -20,6 +20,8 @@ export interface SyncStatus {
   message: string | null;
   /** Changes from other devices applied here so far (it grows: the app reloads what it shows). */
   received: number;
+  /** Everything on the server was pulled by the last round (until then, search asks the server too). */
+  pulledAll: boolean;
 }
 
 export interface SyncLoopOptions {
@@ -40,7 +42,7 @@ const BACKOFF_MAX_MS = 5 * 60_000;
 export function startSyncLoop(opts: SyncLoopOptions) {
   const intervalMs = opts.intervalMs ?? 30_000;
   const watchMs = opts.watchMs ?? 2_000;
-  let status: SyncStatus = { phase: 'signed-out', waiting: 0, lastSyncedAt: null, message: null, received: 0 };
+  let status: SyncStatus = { phase: 'signed-out', waiting: 0, lastSyncedAt: null, message: null, received: 0, pulledAll: false };
   let running: Promise<void> | null = null;
   let again = false;
   let failures = 0;
@@ -50,8 +52,9 @@ export function startSyncLoop(opts: SyncLoopOptions) {
   const set = (change: Partial<SyncStatus>) => (status = { ...status, ...change });
 
   async function round(): Promise<void> {
+    if (stopped) return;
     if (!(await opts.session.account())) {
-      set({ phase: 'signed-out', waiting: 0, message: opts.session.endedBecause() });
+      set({ phase: 'signed-out', waiting: 0, message: opts.session.endedBecause(), pulledAll: false });
       return;
     }
     set({ phase: 'syncing', waiting: await outboxSize(opts.db) });
@@ -59,11 +62,11 @@ export function startSyncLoop(opts: SyncLoopOptions) {
       const done = await syncRound(opts.db, opts.server, opts.userId, opts.limits ?? DEFAULT_SYNC_LIMITS);
       failures = 0;
       nextRoundAt = Date.now() + intervalMs;
-      set({ phase: 'synced', lastSyncedAt: Date.now(), message: null, waiting: await outboxSize(opts.db), received: status.received + done.pulled + done.blobs });
+      set({ phase: 'synced', lastSyncedAt: Date.now(), message: null, waiting: await outboxSize(opts.db), received: status.received + done.pulled + done.blobs, pulledAll: true });
     } catch (error) {
       failures += 1;
       nextRoundAt = Date.now() + Math.min(BACKOFF_MAX_MS, BACKOFF_FIRST_MS * 2 ** (failures - 1));
-      const waiting = await outboxSize(opts.db);
+      const waiting = await outboxSize(opts.db).catch(() => status.waiting);
       if (error instanceof SyncError && error.kind === 'unknown-device') {
         await opts.session.registerAgain().catch(() => undefined);
         nextRoundAt = Date.now();
@@ -101,7 +104,7 @@ export function startSyncLoop(opts: SyncLoopOptions) {
     if (stopped || running) return;
     const hasAccount = (await opts.session.account()) !== null;
     if (!hasAccount) {
-      if (status.phase !== 'signed-out') set({ phase: 'signed-out', waiting: 0, message: opts.session.endedBecause() });
+      if (status.phase !== 'signed-out') set({ phase: 'signed-out', waiting: 0, message: opts.session.endedBecause(), pulledAll: false });
       return;
     }
     const waiting = await outboxSize(opts.db);
@@ -127,10 +130,12 @@ export function startSyncLoop(opts: SyncLoopOptions) {
       await syncNow();
       return status;
     },
-    stop() {
+    /** No round after this one; resolves when the running round (if any) has ended, so the database can close. */
+    async stop(): Promise<void> {
       stopped = true;
       clearInterval(timer);
       globalThis.removeEventListener?.('online', online);
+      await running?.catch(() => undefined);
     },
   };
 }

@@ -10,6 +10,8 @@ import {
   type PullResponse,
   type PushRequest,
   type PushResponse,
+  type SearchRequest,
+  type SearchResponse,
 } from '@heimdex/shared-schema/protocol';
 import type { BlobContentType } from '@heimdex/shared-schema/protocol';
 
@@ -102,6 +104,13 @@ export function makeSyncServer(opts: SyncServerOptions) {
     async putBlob(sha256: string, bytes: Uint8Array, contentType: BlobContentType): Promise<void> {
       const res = await request(`/blobs/${sha256}`, { method: 'PUT', headers: { 'content-type': contentType }, body: bytes as Uint8Array<ArrayBuffer> });
       if (!res.ok) throw await refusal(res);
+    },
+
+    /** The account's whole synced library searched on the server (for what this device has not pulled yet). */
+    async search(body: SearchRequest): Promise<SearchResponse> {
+      const res = await request('/search', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      if (!res.ok) throw await refusal(res);
+      return (await res.json()) as SearchResponse;
     },
 
     /** The blob's bytes, or null when the server does not hold it. */

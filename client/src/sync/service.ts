@@ -3,14 +3,18 @@
 // worker exposes them beside its serialised database queue, not in it.
 import type { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
+import type { ModelVector } from '@heimdex/shared-schema/search';
+import { encodeVector } from '@heimdex/shared-schema/sync';
+import type { SearchHit } from '../search/types.ts';
 import { startSyncLoop } from './loop.ts';
 import { makeSyncServer } from './server-api.ts';
 import { makeSession } from './session.ts';
 
-export function startSync(pg: PGlite, userId: string, baseUrl = '') {
+export function startSync(pg: PGlite, userId: string, baseUrl = '', fetchImpl?: typeof fetch) {
   const db = drizzle(pg);
-  const session = makeSession({ db, baseUrl });
-  const server = makeSyncServer({ baseUrl, accessToken: session.accessToken, tokenRefused: session.tokenRefused });
+  const network = fetchImpl ? { fetch: fetchImpl } : {};
+  const session = makeSession({ db, baseUrl, ...network });
+  const server = makeSyncServer({ baseUrl, accessToken: session.accessToken, tokenRefused: session.tokenRefused, ...network });
   const loop = startSyncLoop({ db, session, server, userId });
   const thenSync = <A extends unknown[], R>(work: (...args: A) => Promise<R>) => async (...args: A): Promise<R> => {
     const result = await work(...args);
@@ -30,7 +34,27 @@ export function startSync(pg: PGlite, userId: string, baseUrl = '') {
     verifyEmail: session.verifyEmail,
     requestPasswordReset: session.requestPasswordReset,
     resetPassword: session.resetPassword,
-    stopSync: async () => loop.stop(),
+    stopSync: () => loop.stop(),
+    /**
+     * The query run on the server over the account's whole synced library, with the thumbnails of the hits; null
+     * when signed out or the server cannot answer now (the search then shows this device's results alone).
+     */
+    async serverSearch(query: string, vector: ModelVector | null, limit = 50): Promise<{ hits: SearchHit[]; notes: string[] } | null> {
+      if (!(await session.account())) return null;
+      try {
+        const answer = await server.search({ query, limit, ...(vector ? { vector: { model: vector.modelId, data: encodeVector(vector.vector) } } : {}) });
+        const hits = await Promise.all(
+          answer.hits.map(async ({ thumbnailSha256, device, ...hit }): Promise<SearchHit> => ({
+            ...hit,
+            thumbnail: thumbnailSha256 ? await server.getBlob(thumbnailSha256).catch(() => null) : null,
+            fromServer: { deviceName: device.name },
+          })),
+        );
+        return { hits, notes: answer.notes };
+      } catch {
+        return null;
+      }
+    },
   };
 }
 

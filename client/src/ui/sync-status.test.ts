@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatSyncStatus } from './sync-status.ts';
 
-const status = (phase: Parameters<typeof formatSyncStatus>[0]['phase'], waiting = 0, message: string | null = null) => ({ phase, waiting, message, lastSyncedAt: null, received: 0 });
+const status = (phase: Parameters<typeof formatSyncStatus>[0]['phase'], waiting = 0, message: string | null = null) => ({ phase, waiting, message, lastSyncedAt: null, received: 0, pulledAll: false });
 
 describe('formatSyncStatus', () => {
   it('says where sync stands in plain words, with the count of waiting changes', () => {

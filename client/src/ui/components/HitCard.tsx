@@ -17,7 +17,10 @@ export function HitCard(props: { hit: SearchHit }): JSX.Element {
   const hit = () => props.hit;
   const { library, videos } = useApp();
   /** Found in a video indexed on another device: it names that device (the original is there). */
-  const heldBy = () => library.account.deviceName(videos.find((v) => v.videoId === hit().videoId)?.deviceId);
+  const heldBy = () =>
+    hit().fromServer
+      ? (hit().fromServer!.deviceName ?? 'a removed device')
+      : library.account.deviceName(videos.find((v) => v.videoId === hit().videoId)?.deviceId);
   const reasonChips = () =>
     hit().reasons.map((reason) =>
       reason === 'person' && hit().people.length > 0 ? { reason, label: `${REASON_LABELS.person}: ${hit().people.join(', ')}` } : { reason, label: REASON_LABELS[reason] },
