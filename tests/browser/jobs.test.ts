@@ -18,13 +18,15 @@ async function waitForStage(label: RegExp) {
   await benchCard().getByTestId('current-stage').filter({ hasText: label }).waitFor({ timeout: 120_000 });
 }
 
-async function stagesOnVideoPage() {
+/** The Video page's stages, and its scenes once `expectScenes` are shown (they come from a read of their own). */
+async function stagesOnVideoPage(expectScenes = 0) {
   await benchCard().click();
   const stages = page.getByTestId('stage');
   await stages.first().waitFor();
   const rows = await stages.evaluateAll((els) =>
     els.map((el) => ({ stage: el.getAttribute('data-stage'), state: el.getAttribute('data-state') })),
   );
+  if (expectScenes > 0) await expect.poll(() => page.getByTestId('scene').count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(expectScenes);
   const sceneCount = await page.getByTestId('scene').count();
   await page.goBack();
   return { rows, sceneCount };
@@ -36,9 +38,10 @@ describe('jobs', () => {
     await waitForStage(/finding scenes/i);
     await page.reload();
     await benchCard().and(page.locator('[data-state="INDEXED"]')).waitFor({ timeout: 240_000 });
-    const { rows, sceneCount } = await stagesOnVideoPage();
+    const scenes = videoTruth('bench-720p-60s.mp4').cuts.length + 1;
+    const { rows, sceneCount } = await stagesOnVideoPage(scenes);
     expect(rows.every((r) => r.state === 'COMPLETED')).toBe(true);
-    expect(sceneCount).toBe(videoTruth('bench-720p-60s.mp4').cuts.length + 1);
+    expect(sceneCount).toBe(scenes);
   });
 
   it('cancels a running job at once and retries it from the stage that stopped', async () => {
@@ -57,8 +60,9 @@ describe('jobs', () => {
 
     await benchCard().getByTestId('retry').click();
     await benchCard().and(page.locator('[data-state="INDEXED"]')).waitFor({ timeout: 240_000 });
-    const done = await stagesOnVideoPage();
+    const scenes = videoTruth('bench-720p-60s.mp4').cuts.length + 1;
+    const done = await stagesOnVideoPage(scenes);
     expect(done.rows.every((r) => r.state === 'COMPLETED')).toBe(true);
-    expect(done.sceneCount).toBe(videoTruth('bench-720p-60s.mp4').cuts.length + 1);
+    expect(done.sceneCount).toBe(scenes);
   });
 });
