@@ -22,6 +22,8 @@ export const CHROMIUM_ARGS = [
 
 export interface RunningServer {
   url: string;
+  /** Everything the server printed so far (e.g. the links of emails it could not send without SMTP). */
+  output(): string;
   stop(): Promise<void>;
 }
 
@@ -45,8 +47,12 @@ export async function startServer(distDir: string = process.env.HEIMDEX_DIST ?? 
     }
     rmSync(dataDir, { recursive: true, force: true });
   };
+  let output = '';
+  const keep = (chunk: Buffer) => void (output += chunk.toString());
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
   try {
-    return { url: await serverUrl(child), stop };
+    return { url: await serverUrl(child), output: () => output, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -463,7 +463,7 @@ export const deviceSyncState = pgTable(
     cursor: bigint('cursor', { mode: 'number' }).notNull().default(0),
     lastBatchSeq: bigint('last_batch_seq', { mode: 'number' }).notNull().default(0),
     pendingBatch: jsonb('pending_batch').$type<unknown>(),
-    /** The signed-in account and its tokens (client/src/sync/session.ts); null while signed out. */
+    /** The signed-in account with its tokens (null while signed out) and the account the library first synced with (client/src/sync/session.ts). */
     account: jsonb('account').$type<unknown>(),
   },
   (t) => [check('device_sync_state_one_row', sql`${t.id} = 1`)],

@@ -44,12 +44,17 @@ async function signIn(page: Page, mode: 'up' | 'in', deviceName: string) {
   await page.getByTestId('account-signed-in').waitFor({ timeout: 30_000 });
 }
 
-/** "Sync now", then waits until this device has nothing left to send. */
+/** "Sync now", then waits for a round that ended after the click with nothing left to send. */
 async function syncNow(page: Page) {
   await page.goto(`${server.url}/#/settings`);
+  const status = page.getByTestId('account-sync-status');
+  await status.waitFor();
+  const clicked = Date.now();
   await page.getByTestId('sync-now').click();
-  await page.locator('[data-testid="account-sync-status"][data-phase="synced"]').getByText('Synced.', { exact: false }).waitFor({ timeout: 60_000 });
-  await expect(page.getByTestId('account-sync-status').textContent()).resolves.toMatch(/^Synced\./);
+  await expect
+    .poll(async () => (await status.getAttribute('data-phase')) === 'synced' && Number(await status.getAttribute('data-last-synced')) >= clicked, { timeout: 60_000 })
+    .toBe(true);
+  await expect(status.textContent()).resolves.toMatch(/^Synced\./);
 }
 
 async function renamePerson(page: Page, from: string, to: string) {
@@ -60,6 +65,14 @@ async function renamePerson(page: Page, from: string, to: string) {
   await page.getByTestId('person-name-input').fill(to);
   await page.getByTestId('person-name-input').press('Enter');
   await page.getByTestId('person-title').getByText(to, { exact: true }).waitFor();
+}
+
+/** Opens the latest emailed link of this kind the server printed (no SMTP in tests), as a person clicking it would. */
+async function openEmailedLink(page: Page, kind: 'verify-email' | 'reset-password') {
+  let token: string | undefined;
+  await expect.poll(() => (token = [...server.output().matchAll(new RegExp(`#${kind}=([A-Za-z0-9_-]+)`, 'g'))].at(-1)?.[1])).toBeTruthy();
+  await page.goto('about:blank');
+  await page.goto(`${server.url}/#${kind}=${token}`);
 }
 
 const personNames = async (page: Page) => {
@@ -145,6 +158,46 @@ describe('one library on two devices', () => {
     expect(onLaptop).toContain('Alex (phone)');
   });
 
+  it('confirms the email address from the emailed link', async () => {
+    const { page } = phone;
+    await page.goto(`${server.url}/#/settings`);
+    await page.getByTestId('account-signed-in').getByText('not confirmed yet', { exact: false }).waitFor();
+    await page.getByRole('button', { name: 'Send the confirmation email again' }).click();
+    await page.getByTestId('account-message').getByText('on its way', { exact: false }).waitFor();
+    await openEmailedLink(page, 'verify-email');
+    await page.getByTestId('account-message').getByText('Your email address is confirmed.').waitFor({ timeout: 30_000 });
+    expect(page.url(), 'the token does not stay in the address').not.toContain('verify-email');
+    await expect.poll(() => page.getByTestId('account-signed-in').getByText('not confirmed yet', { exact: false }).count()).toBe(0);
+  });
+
+  it('a device removed from the account on another one stops syncing and says why', async () => {
+    const { page } = laptop;
+    await page.goto(`${server.url}/#/settings`);
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.locator('[data-testid="account-device"]').filter({ hasText: 'Phone' }).getByRole('button', { name: 'Remove' }).click();
+    await expect.poll(() => page.getByTestId('account-device').count()).toBe(1);
+    await phone.page.goto(`${server.url}/#/settings`);
+    await phone.page.getByTestId('sync-now').click();
+    await expect(phone.page.getByTestId('account-ended').textContent({ timeout: 30_000 })).resolves.toContain('removed from your account');
+  });
+
+  it('resets a forgotten password from the emailed link, and signs in with the new one', async () => {
+    const { page } = phone;
+    await page.getByTestId('account-forgot').click();
+    await page.getByTestId('account-email').fill(email);
+    await page.getByTestId('account-send-reset').click();
+    await page.getByTestId('account-message').getByText('on its way', { exact: false }).waitFor();
+    await openEmailedLink(page, 'reset-password');
+    await page.getByTestId('account-new-password').fill('a brand new passphrase');
+    await page.getByTestId('account-new-password-form').getByRole('button').click();
+    await page.getByTestId('account-message').getByText('Your password is changed', { exact: false }).waitFor({ timeout: 30_000 });
+    await page.getByTestId('account-email').fill(email);
+    await page.getByTestId('account-password').fill('a brand new passphrase');
+    await page.getByTestId('account-device-name').fill('Phone');
+    await page.getByTestId('account-sign-in').click();
+    await page.getByTestId('account-signed-in').waitFor({ timeout: 30_000 });
+  });
+
   it('A deletes the video and B no longer finds it', async () => {
     const { page } = laptop;
     await page.goto(`${server.url}/#/`);
@@ -156,5 +209,34 @@ describe('one library on two devices', () => {
     expect(await searchHits(phone.page, 'revenue')).toEqual([]);
     await phone.page.goto(`${server.url}/#/`);
     await expect.poll(() => phone.page.getByTestId('video-card').count(), { timeout: 15_000 }).toBe(0);
+  });
+
+  it('a video of A deleted on B leaves A too, with its stored copy', async () => {
+    const { page } = laptop;
+    await page.goto(`${server.url}/#/`);
+    await page.getByTestId('import-input').setInputFiles([fixture('cuts-a.mp4')]);
+    const card = page.locator('[data-testid="video-card"][data-state="INDEXED"]');
+    await card.waitFor({ timeout: 300_000 });
+    const videoId = (await card.getAttribute('data-video-id'))!;
+    const storedHere = () =>
+      page.evaluate(async (id) => {
+        const root = await navigator.storage.getDirectory();
+        const videos = await root.getDirectoryHandle('videos', { create: true });
+        for await (const name of (videos as unknown as { keys(): AsyncIterable<string> }).keys()) if (name.startsWith(id)) return true;
+        return false;
+      }, videoId);
+    expect(await storedHere()).toBe(true);
+    await syncNow(page);
+    await syncNow(phone.page);
+    await phone.page.goto(`${server.url}/#/`);
+    const there = phone.page.locator(`[data-testid="video-card"][data-video-id="${videoId}"]`);
+    await there.getByTestId('delete').click();
+    await there.getByTestId('confirm-delete').click();
+    await expect.poll(() => there.count(), { timeout: 15_000 }).toBe(0);
+    await syncNow(phone.page);
+    await syncNow(page);
+    await page.goto(`${server.url}/#/`);
+    await expect.poll(() => page.locator(`[data-testid="video-card"][data-video-id="${videoId}"]`).count(), { timeout: 15_000 }).toBe(0);
+    await expect.poll(storedHere, { timeout: 15_000 }).toBe(false);
   });
 });

@@ -16,6 +16,7 @@ import { fillableVideos, outdatedVideos } from './gaps.ts';
 import { makeImports, outcomeMessage, type ImportOutcome } from './imports.ts';
 import { createModels } from './models.ts';
 import { createPeople } from './people.ts';
+import { vanishedHere } from './vanished.ts';
 import type { QueueSummary } from './queue.ts';
 import { makeRefresh } from './refresh.ts';
 import { createSearch } from './search.ts';
@@ -59,7 +60,10 @@ export function createLibrary() {
     intervalMs: PUBLISH_INTERVAL_MS,
     reload: async () => {
       // Before the database is open there is nothing to read; opening reads the rows itself.
-      if (ready()) rows = await db.listVideos();
+      if (!ready()) return;
+      const before = rows;
+      rows = await db.listVideos();
+      for (const videoId of vanishedHere(before, rows)) await forget(videoId);
     },
     publish,
   });

@@ -44,7 +44,7 @@ export function startSyncLoop(opts: SyncLoopOptions) {
   const watchMs = opts.watchMs ?? 2_000;
   let status: SyncStatus = { phase: 'signed-out', waiting: 0, lastSyncedAt: null, message: null, received: 0, pulledAll: false };
   let running: Promise<void> | null = null;
-  let again = false;
+  let queued: Promise<void> | null = null;
   let failures = 0;
   let nextRoundAt = 0;
   let stopped = false;
@@ -68,9 +68,8 @@ export function startSyncLoop(opts: SyncLoopOptions) {
       nextRoundAt = Date.now() + Math.min(BACKOFF_MAX_MS, BACKOFF_FIRST_MS * 2 ** (failures - 1));
       const waiting = await outboxSize(opts.db).catch(() => status.waiting);
       if (error instanceof SyncError && error.kind === 'unknown-device') {
-        await opts.session.registerAgain().catch(() => undefined);
-        nextRoundAt = Date.now();
-        set({ phase: 'syncing', waiting });
+        await opts.session.deviceRemoved().catch(() => undefined);
+        set({ phase: 'signed-out', waiting, message: opts.session.endedBecause() });
       } else if (error instanceof SyncError && error.kind === 'signed-out') {
         set({ phase: 'signed-out', waiting, message: opts.session.endedBecause() ?? error.message });
       } else if (error instanceof SyncError && error.kind === 'offline') {
@@ -84,19 +83,19 @@ export function startSyncLoop(opts: SyncLoopOptions) {
     }
   }
 
-  /** Runs a round now, or right after the one running. */
+  /**
+   * Runs a round now, or right after the one running (which may have started before the change that asks for
+   * it); resolves when that round has ended. Calls meanwhile share the one queued round.
+   */
   function syncNow(): Promise<void> {
     if (running) {
-      again = true;
-      return running;
+      queued ??= running.then(() => {
+        queued = null;
+        return syncNow();
+      });
+      return queued;
     }
-    running = round().finally(() => {
-      running = null;
-      if (again && !stopped) {
-        again = false;
-        void syncNow();
-      }
-    });
+    running = round().finally(() => (running = null));
     return running;
   }
 

@@ -14,7 +14,7 @@ import { openTestDatabase } from '../db/testing.ts';
 import { startSyncLoop, type SyncLoop, type SyncStatus } from './loop.ts';
 import { outboxSize } from './outbox.ts';
 import { makeSyncServer } from './server-api.ts';
-import { AccountError, makeSession, SESSION_ENDED, type Session } from './session.ts';
+import { AccountError, DEVICE_REMOVED, makeSession, SESSION_ENDED, type Session } from './session.ts';
 import { readSyncState } from './state.ts';
 
 let app: ReturnType<typeof buildApp>;
@@ -78,7 +78,7 @@ describe('the account', () => {
   it('refreshes the access token before it expires, and signs out with a message when the server ended the session', async () => {
     await session.signUp(email(), 'correct horse battery', 'Laptop');
     const refreshToken = async () =>
-      (await pg.query<{ account: { refreshToken: string } }>('select account from device_sync_state')).rows[0]!.account.refreshToken;
+      (await pg.query<{ account: { account: { refreshToken: string } } }>('select account from device_sync_state')).rows[0]!.account.account.refreshToken;
     const first = await refreshToken();
     expect(await session.accessToken()).toBeTruthy();
     expect(await refreshToken(), 'no refresh while the token is fresh').toBe(first);
@@ -93,6 +93,21 @@ describe('the account', () => {
     expect(await session.accessToken()).toBeNull(); // … and this device's copy is now a reused token
     expect(await session.account()).toBeNull();
     expect(session.endedBecause()).toBe(SESSION_ENDED);
+  });
+});
+
+describe('the account, across sign-outs', () => {
+  it('hands the library to the account it first synced with, again after a sign-out, but not to another account', async () => {
+    const first = email();
+    await importVideo('mine');
+    await session.signUp(first, 'correct horse battery', 'Laptop');
+    expect(await outboxSize(drizzle(pg))).toBe(1);
+    await session.signOut();
+    await session.signUp(email(), 'correct horse battery', 'Laptop');
+    expect(await outboxSize(drizzle(pg)), 'another account gets nothing of this library').toBe(0);
+    await session.signOut();
+    await session.signIn(first, 'correct horse battery', 'Laptop');
+    expect(await outboxSize(drizzle(pg)), 'the same account again gets it all').toBe(1);
   });
 });
 
@@ -126,5 +141,15 @@ describe('the background loop', () => {
     online = true;
     await loop.syncNow();
     expect(loop.status()).toMatchObject({ phase: 'synced', waiting: 0 });
+
+    // Removed from the account (on another device): it stops syncing and says why, instead of coming back.
+    const { deviceId } = (await session.account())!;
+    const other = makeSession({ db: drizzle(await openTestDatabase()), baseUrl: '', fetch: network });
+    await other.signIn((await session.account())!.email, 'correct horse battery', 'Phone');
+    await other.removeDevice(deviceId);
+    await importVideo('three');
+    const removed = await until((s) => s.phase === 'signed-out');
+    expect(removed.message).toBe(DEVICE_REMOVED);
+    expect(await session.account()).toBeNull();
   });
 });

@@ -14,7 +14,7 @@ import {
   type SessionResponse,
   userResponse,
 } from '@heimdex/shared-schema/protocol';
-import { deviceSyncState } from '@heimdex/shared-schema';
+import { deviceSyncState, syncOutbox } from '@heimdex/shared-schema';
 import { eq } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { Queryable } from '../db/types.ts';
@@ -31,6 +31,12 @@ export interface AccountInfo {
   deviceName: string;
 }
 
+interface AccountColumn {
+  /** The account this library first synced with. */
+  owner: string | null;
+  account: StoredAccount | null;
+}
+
 interface StoredAccount extends AccountInfo {
   accessToken: string;
   /** Epoch ms. */
@@ -40,6 +46,8 @@ interface StoredAccount extends AccountInfo {
 
 /** Said when the account is signed out by the server (expired or revoked session), until the next sign-in. */
 export const SESSION_ENDED = 'Your session ended, so this device stopped syncing. Sign in again to carry on; nothing on this device was lost.';
+/** Said when the account no longer lists this device. Signing in again registers it anew. */
+export const DEVICE_REMOVED = 'This device was removed from your account, so it stopped syncing. Sign in again to sync it; nothing on this device was lost.';
 /** Refresh this long before the access token expires. */
 const REFRESH_MARGIN_MS = 60_000;
 
@@ -88,13 +96,21 @@ export function makeSession(opts: SessionOptions) {
     throw new AccountError(body.success ? body.data.error : `The server refused the request (${res.status}).`, res.status);
   }
 
-  async function stored(): Promise<StoredAccount | null> {
+  /**
+   * The column holds the signed-in account (null while signed out) and the account this library first synced
+   * with, its owner, which a sign-out does not forget.
+   */
+  async function column(): Promise<AccountColumn> {
     const [row] = await db.select({ account: deviceSyncState.account }).from(deviceSyncState).where(eq(deviceSyncState.id, 1));
-    return (row?.account as StoredAccount | null | undefined) ?? null;
+    return (row?.account as AccountColumn | null | undefined) ?? { owner: null, account: null };
+  }
+  async function stored(): Promise<StoredAccount | null> {
+    return (await column()).account;
   }
   async function store(account: StoredAccount | null): Promise<void> {
     await readSyncState(db); // makes the row
-    await db.update(deviceSyncState).set({ account }).where(eq(deviceSyncState.id, 1));
+    const value: AccountColumn = { owner: (await column()).owner ?? account?.userId ?? null, account };
+    await db.update(deviceSyncState).set({ account: value }).where(eq(deviceSyncState.id, 1));
   }
   const info = ({ userId, email, emailVerified, deviceId, deviceName }: StoredAccount): AccountInfo => ({ userId, email, emailVerified, deviceId, deviceName });
   const tokens = (s: SessionResponse) => ({ accessToken: s.accessToken, accessExpiresAt: now() + s.expiresIn * 1000, refreshToken: s.refreshToken });
@@ -103,12 +119,13 @@ export function makeSession(opts: SessionOptions) {
   async function registerDevice(session: SessionResponse, deviceName: string): Promise<StoredAccount> {
     const res = await call('/devices', { body: { name: deviceName }, token: session.accessToken });
     const device = await parse(res, deviceInfo.pick({ deviceId: true, name: true }));
-    const previous = await stored();
-    const sameAccount = previous?.userId === session.user.userId;
+    const { owner } = await column();
     await becomeDevice(db, device.deviceId);
-    // What this library holds goes to the account (rows made before sync existed have no outbox entry). A library
-    // that synced with another account before keeps its rows here but does not hand them to this one.
-    if (!previous || sameAccount) await enqueueEverything(db);
+    // What this library holds goes to its account (rows made before sync existed have no outbox entry). Signed in
+    // to another account, it keeps its rows here but hands them over to nobody (they may be someone else's: a
+    // shared computer); what is changed from then on goes to that account.
+    if (owner === null || owner === session.user.userId) await enqueueEverything(db);
+    else await db.delete(syncOutbox);
     return { userId: session.user.userId, email: session.user.email, emailVerified: session.user.emailVerified, deviceId: device.deviceId, deviceName: device.name, ...tokens(session) };
   }
 
@@ -171,16 +188,9 @@ export function makeSession(opts: SessionOptions) {
       return refreshing;
     },
 
-    /** The server no longer knows this device (removed from another device): register it again under its name. */
-    async registerAgain(): Promise<void> {
-      const account = await stored();
-      const token = await api.accessToken();
-      if (!account || !token) return;
-      const res = await call('/devices', { body: { name: account.deviceName }, token });
-      const device = await parse(res, deviceInfo.pick({ deviceId: true, name: true }));
-      await becomeDevice(db, device.deviceId);
-      await enqueueEverything(db);
-      await store({ ...account, deviceId: device.deviceId });
+    /** The server no longer knows this device: it was removed from the account (on another device, say). */
+    async deviceRemoved(): Promise<void> {
+      await end(DEVICE_REMOVED);
     },
 
     async requestVerification(): Promise<string> {

@@ -135,7 +135,7 @@ function SignedIn(props: { account: Account; info: NonNullable<ReturnType<Accoun
           </button>
         </Show>
       </p>
-      <p class="account-sync" data-testid="account-sync-status" data-phase={status().phase}>
+      <p class="account-sync" data-testid="account-sync-status" data-phase={status().phase} data-last-synced={status().lastSyncedAt ?? ''}>
         {formatSyncStatus(status())}
         <button type="button" class="btn btn--small" disabled={status().phase === 'syncing'} onClick={() => void props.run(() => props.account.syncNow())} data-testid="sync-now">
           <Icon name="retry" size={16} /> Sync now
