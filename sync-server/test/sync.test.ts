@@ -367,17 +367,37 @@ describe.each(TEST_DATABASES)('sync on $name', ({ open }) => {
     expect((await client.pull(10_000_000)).status).toBe(410); // a cursor this server never gave
   });
 
-  it('registers, lists and removes devices (audited); a removed device must register again to push', async () => {
-    const { client, device } = await newDevice();
+  it('registers, lists, renames and removes devices (audited); a removed device must register again to push', async () => {
+    const { client, device, token } = await newDevice();
     const phone = await client.registerDevice('  Phone  ');
     const list = (await (await client.devices()).json()) as { devices: { name: string; lastSeenAt: string | null; lastBatchSeq: number }[] };
     expect(list.devices.map((d) => d.name)).toEqual(['Laptop', 'Phone']);
     expect(list.devices[0]!.lastSeenAt).toEqual(expect.any(String));
+    const rename = (id: string, body: unknown) =>
+      app.request(`/devices/${id}`, { method: 'PATCH', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', [PROTOCOL_HEADER]: '1' }, body: JSON.stringify(body) });
+    const renamed = await rename(phone, { name: ' Work phone ' });
+    expect(renamed.status).toBe(200);
+    expect(await renamed.json()).toMatchObject({ deviceId: phone, name: 'Work phone' });
+    expect((await rename(phone, { name: '' })).status).toBe(400);
+    expect((await rename(randomUUID(), { name: 'Not mine' })).status).toBe(404);
+    const other = await newDevice();
+    const stranger = await app.request(`/devices/${phone}`, {
+      method: 'PATCH',
+      headers: { authorization: `Bearer ${other.token}`, 'content-type': 'application/json', [PROTOCOL_HEADER]: '1' },
+      body: JSON.stringify({ name: 'Taken over' }),
+    });
+    expect(stranger.status, 'another account cannot rename it').toBe(404);
     expect((await client.removeDevice(phone)).status).toBe(204);
     expect((await client.removeDevice(phone)).status).toBe(404);
     const pushed = await client.push({ deviceId: phone, batchSeq: 1, changes: [] });
     expect(pushed.status).toBe(404);
     expect(await pushed.json()).toMatchObject({ type: 'unknown-device' });
+    // A pull that names the removed device is told too (one with nothing to push learns it this way).
+    const pulled = await app.request(`/sync/pull?cursor=0&deviceId=${phone}`, { headers: { authorization: `Bearer ${token}`, [PROTOCOL_HEADER]: '1' } });
+    expect(pulled.status).toBe(404);
+    expect(await pulled.json()).toMatchObject({ type: 'unknown-device' });
+    const pulledHere = await app.request(`/sync/pull?cursor=0&deviceId=${device.deviceId}`, { headers: { authorization: `Bearer ${token}`, [PROTOCOL_HEADER]: '1' } });
+    expect(pulledHere.status).toBe(200);
     const events = await database.db.select().from(auditEvents).where(eq(auditEvents.action, 'device_removed'));
     expect(events.some((e) => e.eventMetadata.deviceId === phone)).toBe(true);
     expect((await client.push({ deviceId: device.deviceId, batchSeq: 1, changes: [] })).status).toBe(200);

@@ -131,6 +131,21 @@ describe('one library on two devices', () => {
     await page.goto(`${server.url}/#/`);
     await card.click();
     await expect(page.getByTestId('player-elsewhere').textContent()).resolves.toContain('on Laptop');
+    // A reload stays signed in.
+    await page.reload();
+    await page.goto(`${server.url}/#/settings`);
+    await page.getByTestId('account-signed-in').waitFor({ timeout: 60_000 });
+  });
+
+  it('a device renamed on itself is shown by its new name on the others', async () => {
+    await laptop.page.goto(`${server.url}/#/settings`);
+    await laptop.page.getByTestId('rename-device').click();
+    await laptop.page.getByTestId('device-name-input').fill('Home laptop');
+    await laptop.page.getByTestId('device-name-input').press('Enter');
+    await laptop.page.locator('[data-testid="account-device"]').filter({ hasText: 'Home laptop' }).waitFor();
+    await syncNow(phone.page);
+    await phone.page.goto(`${server.url}/#/`);
+    await phone.page.locator('[data-testid="video-card"][data-device="Home laptop"]').waitFor({ timeout: 30_000 });
   });
 
   it('a rename on B shows on A; renames made on both while offline end the same on both', async () => {

@@ -19,6 +19,7 @@ type AccountWorker = Pick<
   | 'syncNow'
   | 'devices'
   | 'removeDevice'
+  | 'renameDevice'
   | 'requestVerification'
   | 'verifyEmail'
   | 'requestPasswordReset'
@@ -58,7 +59,10 @@ export function createAccount(worker: AccountWorker, whenOpen: Promise<unknown>,
       if (next) {
         // Signed out by the server (or on another page): the account goes too.
         if (next.phase === 'signed-out' && account()) await reload();
-        if (next.received !== status().received) onReceived();
+        if (next.received !== status().received) {
+          onReceived();
+          void refreshDevices(); // a new device may have sent its first videos
+        }
         setStatus(next);
       }
       await new Promise((r) => setTimeout(r, POLL_MS));
@@ -93,6 +97,10 @@ export function createAccount(worker: AccountWorker, whenOpen: Promise<unknown>,
       await refreshDevices();
     },
     refreshDevices,
+    async renameDevice(deviceId: string, name: string): Promise<void> {
+      await worker.renameDevice(deviceId, name);
+      await reload();
+    },
     async removeDevice(deviceId: string): Promise<void> {
       await worker.removeDevice(deviceId);
       await reload();

@@ -157,6 +157,44 @@ describe('sync between two devices through the server', () => {
     expect(found.hits).toEqual([]);
   });
 
+  it('carries merges, hidden people and never-merge marks from one device to the other', async () => {
+    await indexOn(a, 'one');
+    // A second person on A: a face of another identity in a second video.
+    const created = await a.api.createVideo({ title: 'two', fileName: 'two.mp4', sizeBytes: 5, mime: 'video/mp4', contentSha256: createHash('sha256').update('two').digest('hex') });
+    if (created.status !== 'created') throw new Error(created.status);
+    const stages = ['UPLOAD_VALIDATE', 'SCENE_DETECT', 'FACE_DETECT', 'FACE_EMBED', 'FINALIZE'] as const;
+    const writes: Record<(typeof stages)[number], Parameters<DbApi['completeStage']>[2]['writes']> = {
+      UPLOAD_VALIDATE: [{ kind: 'probe', probe: { durationS: 2, width: 64, height: 36, fps: 25, videoCodec: 'h264', audioCodec: null, container: 'mp4' } }],
+      SCENE_DETECT: [{ kind: 'scenes', scenes: [{ idx: 0, startS: 0, endS: 2 }] }],
+      FACE_DETECT: [{ kind: 'faces', modelId: 'face-test', faces: [{ idx: 0, box: { x: 1, y: 1, w: 5, h: 5 }, score: 0.9, descriptor: descriptor(60), crop: JPEG(70) }] }],
+      FACE_EMBED: [{ kind: 'people' }],
+      FINALIZE: [],
+    };
+    await a.api.queueVideo(created.videoId, [...stages]);
+    for (const stage of stages) {
+      await a.api.startStage(created.videoId, stage);
+      await a.api.completeStage(created.videoId, stage, { outcome: 'done', writes: writes[stage] });
+    }
+    await a.sync();
+    await b.sync();
+    const [first, second] = (await b.people.listPeople()).sort((x, y) => x.number - y.number);
+    await b.people.setNeverMerge(first!.personId, second!.personId, true);
+    await b.people.setPersonHidden(second!.personId, true);
+    await b.sync();
+    await a.sync();
+    const onA = await a.people.getPerson(first!.personId);
+    expect(onA?.neverMerge).toEqual([second!.personId]);
+    expect((await a.people.listPeople()).find((p) => p.personId === second!.personId)?.hidden).toBe(true);
+
+    await b.people.setNeverMerge(first!.personId, second!.personId, false);
+    expect(await b.people.mergePeople(second!.personId, first!.personId)).toMatchObject({ status: 'merged' });
+    await b.sync();
+    await a.sync();
+    const people = await a.people.listPeople();
+    expect(people.map((p) => p.personId)).toEqual([first!.personId]);
+    expect(people[0]!.faceCount).toBe(3);
+  });
+
   it('resends a batch whose answer was lost, and the server applies it once: nothing lost or doubled', async () => {
     await indexOn(a, 'cut');
     let pushes = 0;

@@ -72,8 +72,9 @@ export async function pullAll(
 ): Promise<number> {
   let applied = 0;
   for (;;) {
-    const { cursor } = await readSyncState(db);
-    const page = await server.pull(cursor, limits.pullLimit);
+    const { cursor, deviceId } = await readSyncState(db);
+    if (!deviceId) throw new SyncError('unknown-device', 'This device is not registered with your account yet.');
+    const page = await server.pull(cursor, limits.pullLimit, deviceId);
     if (page.type === 'start-over') {
       await startOver(db);
       continue;

@@ -94,8 +94,8 @@ export function makeSyncServer(opts: SyncServerOptions) {
       return pushResponse.parse(await res.json());
     },
 
-    async pull(cursor: number, limit: number): Promise<PullAnswer> {
-      const res = await request(`/sync/pull?cursor=${cursor}&limit=${limit}`);
+    async pull(cursor: number, limit: number, deviceId: string): Promise<PullAnswer> {
+      const res = await request(`/sync/pull?cursor=${cursor}&limit=${limit}&deviceId=${deviceId}`);
       if (res.status === 410) return { ...startOverResponse.parse(await res.json()), type: 'start-over' };
       if (!res.ok) throw await refusal(res);
       return pullResponse.parse(await res.json());

@@ -30,6 +30,7 @@ export function startSync(pg: PGlite, userId: string, baseUrl = '', fetchImpl?: 
     syncNow: loop.syncNow,
     devices: session.devices,
     removeDevice: thenSync(session.removeDevice),
+    renameDevice: session.renameDevice,
     requestVerification: session.requestVerification,
     verifyEmail: session.verifyEmail,
     requestPasswordReset: session.requestPasswordReset,

@@ -216,6 +216,14 @@ export function makeSession(opts: SessionOptions) {
       if (!token) return [];
       return (await parse(await call('/devices', { token }), devicesResponse)).devices;
     },
+    /** Renames a device of the account (this one too: the name others see it by). */
+    async renameDevice(deviceId: string, name: string): Promise<void> {
+      const token = await api.accessToken();
+      if (!token) throw new AccountError('Sign in first.', 401);
+      const device = await parse(await call(`/devices/${deviceId}`, { method: 'PATCH', body: { name }, token }), deviceInfo);
+      const account = await stored();
+      if (account && account.deviceId === deviceId) await store({ ...account, deviceName: device.name });
+    },
     async removeDevice(deviceId: string): Promise<void> {
       const token = await api.accessToken();
       if (!token) throw new AccountError('Sign in first.', 401);

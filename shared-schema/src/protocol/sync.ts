@@ -164,6 +164,8 @@ export const pullQuery = z.object({
   /** The `cursor` of the last page applied; 0 to start from scratch. */
   cursor: z.coerce.number().int().min(0).default(0),
   limit: z.coerce.number().int().min(1).max(MAX_PULL_LIMIT).default(DEFAULT_PULL_LIMIT),
+  /** The pulling device: a device removed from the account is told so (404 unknown-device); its last-seen time is kept. */
+  deviceId: id.optional(),
 });
 export type PullQuery = z.infer<typeof pullQuery>;
 

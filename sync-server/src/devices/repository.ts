@@ -1,4 +1,4 @@
-// The devices of an account: registered by the app when it signs in, listed and removed by the person.
+// The devices of an account: registered by the app when it signs in, listed, renamed and removed by the person.
 import { devices } from '@heimdex/shared-schema';
 import type { DeviceInfo } from '@heimdex/shared-schema/protocol';
 import { and, asc, eq } from 'drizzle-orm';
@@ -21,6 +21,11 @@ export function makeDevicesRepo(db: Db) {
     async list(userId: string): Promise<DeviceInfo[]> {
       const rows = await db.select().from(devices).where(eq(devices.userId, userId)).orderBy(asc(devices.createdAt));
       return rows.map(toInfo);
+    },
+    /** Null when the device is not this user's (or does not exist): the same answer either way. */
+    async rename(userId: string, deviceId: string, name: string): Promise<DeviceInfo | null> {
+      const [row] = await db.update(devices).set({ name }).where(and(eq(devices.deviceId, deviceId), eq(devices.userId, userId))).returning();
+      return row ? toInfo(row) : null;
     },
     /** False when the device is not this user's (or does not exist): the same answer either way. */
     async remove(userId: string, deviceId: string): Promise<boolean> {

@@ -82,11 +82,14 @@ export function makeSyncRepo(db: Db) {
       return row ? { lastBatchSeq: Number(row.lastBatchSeq) } : null;
     },
 
-    async touchDevice(userId: string, deviceId: string, lastBatchSeq?: number): Promise<void> {
-      await db
+    /** False when the user has no such device. */
+    async touchDevice(userId: string, deviceId: string, lastBatchSeq?: number): Promise<boolean> {
+      const touched = await db
         .update(devices)
         .set({ lastSeenAt: sql`now()`, ...(lastBatchSeq === undefined ? {} : { lastBatchSeq }) })
-        .where(and(eq(devices.deviceId, deviceId), eq(devices.userId, userId)));
+        .where(and(eq(devices.deviceId, deviceId), eq(devices.userId, userId)))
+        .returning({ deviceId: devices.deviceId });
+      return touched.length > 0;
     },
 
     /** Who owns each of these ids of one parent-capable kind (ids nobody owns are absent). */

@@ -11,6 +11,8 @@ import type { RateLimitRepo } from '../rate-limit/repository.ts';
 import { requireProtocol } from './protocol-version.ts';
 import { applyPush } from './push.ts';
 import { pullPage } from './pull.ts';
+import { refuse } from './errors.ts';
+import { makeSyncRepo } from './repository.ts';
 import type { QuotaCheck } from './quota.ts';
 
 export interface SyncRateLimits {
@@ -63,7 +65,10 @@ export function syncRoutes(db: Db, opts: SyncRouteOptions) {
       },
     )
     .get('/pull', valid('query', pullQuery), async (c) => {
-      const { cursor, limit } = c.req.valid('query');
+      const { cursor, limit, deviceId } = c.req.valid('query');
+      if (deviceId && !(await makeSyncRepo(db).touchDevice(c.get('userId'), deviceId))) {
+        throw refuse(404, { type: 'unknown-device', error: 'This device is not registered with your account. Register it again.' });
+      }
       const answer = await pullPage(db, c.get('userId'), cursor, limit);
       return c.json(answer, answer.type === 'start-over' ? 410 : 200);
     });

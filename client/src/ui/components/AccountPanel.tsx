@@ -146,14 +146,16 @@ function SignedIn(props: { account: Account; info: NonNullable<ReturnType<Accoun
         <For each={props.account.devices()}>
           {(device) => (
             <li data-testid="account-device" data-device-id={device.deviceId}>
-              <span>{device.name}</span>
+              <Show when={device.deviceId !== props.info.deviceId}>
+                <span>{device.name}</span>
+              </Show>
               <Show when={device.deviceId === props.info.deviceId} fallback={
                 <button type="button" class="btn btn--small btn--quiet-danger" disabled={props.busy}
                   onClick={() => confirm(`Remove “${device.name}” from your account? It stops syncing until it signs in again; nothing on it is deleted.`) && void props.run(() => props.account.removeDevice(device.deviceId))}>
                   Remove
                 </button>
               }>
-                <span class="account-this-device">this device</span>
+                <ThisDevice name={device.name} busy={props.busy} onRename={(name) => props.run(() => props.account.renameDevice(device.deviceId, name))} />
               </Show>
             </li>
           )}
@@ -178,5 +180,48 @@ function NewPasswordForm(props: { busy: boolean; onSubmit: (password: string) =>
         <button type="submit" class="btn btn--primary" disabled={props.busy}>Set the new password</button>
       </div>
     </form>
+  );
+}
+
+/** This device in the list: its name, renamed in place (Enter saves, Escape cancels). */
+function ThisDevice(props: { name: string; busy: boolean; onRename: (name: string) => Promise<boolean> }): JSX.Element {
+  const [editing, setEditing] = createSignal(false);
+  const [draft, setDraft] = createSignal('');
+  const save = async () => {
+    const name = draft().trim();
+    if (name && name !== props.name && !(await props.onRename(name))) return;
+    setEditing(false);
+  };
+  return (
+    <Show
+      when={editing()}
+      fallback={
+        <>
+          <span>
+            {props.name} <span class="account-this-device">(this device)</span>
+          </span>
+          <button type="button" class="btn btn--small btn--ghost" disabled={props.busy} data-testid="rename-device" onClick={() => (setDraft(props.name), setEditing(true))}>
+            Rename
+          </button>
+        </>
+      }
+    >
+      <input
+        type="text"
+        maxLength={100}
+        aria-label="Name of this device"
+        value={draft()}
+        ref={(el) => queueMicrotask(() => el.focus())}
+        onInput={(e) => setDraft(e.currentTarget.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') void save();
+          if (e.key === 'Escape') setEditing(false);
+        }}
+        data-testid="device-name-input"
+      />
+      <button type="button" class="btn btn--small" disabled={props.busy} onClick={() => void save()}>
+        Save
+      </button>
+    </Show>
   );
 }
