@@ -5,11 +5,11 @@ import { preventStrayFileDrops } from './drop.ts';
 import { createOnline } from './reactive.ts';
 import { createAppUpdate } from './service-worker.ts';
 import { Icon, Logo, type IconName } from './components/Icon.tsx';
-import { formatSyncStatus } from './sync-status.ts';
+import { formatSyncStatus, syncLabel } from './sync-status.ts';
 import type { SyncPhase } from '../app/account.ts';
 
 const SYNC_ICONS: Record<SyncPhase, IconName> = { 'signed-out': 'alert', synced: 'check', syncing: 'retry', offline: 'offline', error: 'alert' };
-const SYNC_WORDS: Record<SyncPhase, string> = { 'signed-out': 'Signed out', synced: 'Synced', syncing: 'Syncing…', offline: 'Sync waiting', error: 'Sync stopped' };
+
 import { ImportButton, ImportInput } from './components/ImportButton.tsx';
 import { NoticeList } from './components/NoticeList.tsx';
 import { SearchBox } from './components/SearchBox.tsx';
@@ -74,7 +74,7 @@ export function Shell(props: RouteSectionProps): JSX.Element {
                 title={formatSyncStatus(library.account.status())}
               >
                 <Icon name={SYNC_ICONS[library.account.status().phase]} size={16} />
-                <span>{SYNC_WORDS[library.account.status().phase]}</span>
+                <span>{syncLabel(library.account.status())}</span>
               </A>
             </Show>
             <ImportButton label="Import" class="btn btn--primary" />

@@ -17,3 +17,19 @@ export function formatSyncStatus(status: SyncStatus): string {
       return `Sync stopped: ${status.message ?? 'something went wrong.'}`;
   }
 }
+
+/** The top bar's few words (the full sentence is its tooltip and in Settings). */
+export function syncLabel(status: SyncStatus): string {
+  switch (status.phase) {
+    case 'signed-out':
+      return 'Signed out';
+    case 'syncing':
+      return status.waiting > 0 ? `Syncing ${changes(status.waiting)}` : 'Syncing…';
+    case 'synced':
+      return status.waiting > 0 ? `${changes(status.waiting)} to sync` : 'Synced';
+    case 'offline':
+      return status.waiting > 0 ? `Sync waiting: ${changes(status.waiting)}` : 'Sync waiting';
+    case 'error':
+      return 'Sync stopped';
+  }
+}

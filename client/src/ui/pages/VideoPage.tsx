@@ -47,6 +47,13 @@ export function VideoPage(): JSX.Element {
         <Match when={!library.ready() && !library.error()}>
           <OpeningLibrary />
         </Match>
+        {/* A result the sync server found before this device pulled it: it shows here as soon as it arrives. */}
+        <Match when={library.account.account() && !library.account.status().pulledAll}>
+          <div class="empty" data-testid="video-arriving">
+            <h1 tabIndex={-1}>On its way from your other device</h1>
+            <p>This video was indexed on another of your devices and is still being synced here. It opens by itself once it has arrived.</p>
+          </div>
+        </Match>
         <Match when={true}>
           <div class="empty">
             <h1 tabIndex={-1}>Video not found</h1>
