@@ -6,9 +6,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { PGlite } from '@electric-sql/pglite';
 import { parseQuery } from '@heimdex/shared-schema/search';
 import { drizzle } from 'drizzle-orm/pglite';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildApp } from '../../../sync-server/src/app.ts';
-import { SECRET, TEST_DATABASES, TEST_SCRYPT } from '../../../sync-server/test/databases.ts';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LOCAL_USER_ID, makeDbApi, type DbApi } from '../db/api.ts';
 import { makePeopleRepo, type PeopleRepo } from '../db/people.ts';
 import { makeSearchRepo } from '../db/search.ts';
@@ -18,18 +16,12 @@ import { outboxSize } from './outbox.ts';
 import { makeSyncServer, SyncError, type SyncServer } from './server-api.ts';
 import { startSync } from './service.ts';
 import { becomeDevice, readSyncState } from './state.ts';
+import { useTestServer } from './testing.ts';
 
 const JPEG = (n: number) => new Uint8Array([0xff, 0xd8, 0xff, 0xe0, n, n, n, n]);
 const descriptor = (identity: number) => Array.from({ length: 128 }, (_, i) => (i === identity ? 0.6 : 0));
 
-let app: ReturnType<typeof buildApp>;
-let closeServer: () => Promise<void>;
-beforeAll(async () => {
-  const opened = await TEST_DATABASES[0]!.open();
-  closeServer = opened.close;
-  app = buildApp({ database: opened.database, auth: { jwtSecret: SECRET, scrypt: TEST_SCRYPT } });
-});
-afterAll(() => closeServer());
+const server = useTestServer();
 
 interface Device {
   pg: PGlite;
@@ -44,7 +36,7 @@ interface Device {
 let accountEmail = '';
 async function signUp(): Promise<string> {
   accountEmail = `u${randomUUID().slice(0, 8)}@example.org`;
-  const res = await app.request('/auth/register', {
+  const res = await server.app.request('/auth/register', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ email: accountEmail, password: 'correct horse battery' }),
@@ -59,12 +51,12 @@ async function device(token: string, name: string): Promise<Device> {
     pg,
     api: makeDbApi(pg),
     people: makePeopleRepo(pg, LOCAL_USER_ID),
-    network: async (path, init) => app.request(path, init),
+    network: async (path, init) => server.app.request(path, init),
     server: null as never,
     sync: () => syncRound(drizzle(pg), d.server, LOCAL_USER_ID, { batchChanges: 4, pullLimit: 5 }),
   };
   d.server = makeSyncServer({ baseUrl: '', accessToken: async () => token, fetch: ((url: string, init?: RequestInit) => d.network(url, init)) as typeof fetch });
-  const res = await app.request('/devices', {
+  const res = await server.app.request('/devices', {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'heimdex-protocol': '1' },
     body: JSON.stringify({ name }),
@@ -199,14 +191,14 @@ describe('sync between two devices through the server', () => {
     await indexOn(a, 'cut');
     let pushes = 0;
     a.network = async (path, init) => {
-      const res = await app.request(path, init);
+      const res = await server.app.request(path, init);
       if (path === '/sync/push' && ++pushes === 2) throw new TypeError('Failed to fetch'); // applied, answer lost
       return res;
     };
     await expect(a.sync()).rejects.toSatisfy((e) => e instanceof SyncError && e.kind === 'offline');
     const pending = (await readSyncState(drizzle(a.pg))).pendingBatch;
     expect(pending?.batchSeq).toBe(2);
-    a.network = async (path, init) => app.request(path, init);
+    a.network = async (path, init) => server.app.request(path, init);
     await a.sync();
     expect((await readSyncState(drizzle(a.pg))).pendingBatch).toBeNull();
     expect(await outboxSize(drizzle(a.pg))).toBe(0);
@@ -222,7 +214,7 @@ describe('sync between two devices through the server', () => {
     const videoId = await indexOn(a, 'server-side');
     await a.sync();
     const pg = await openTestDatabase();
-    const service = startSync(pg, LOCAL_USER_ID, '', (async (url: string, init?: RequestInit) => app.request(url, init)) as typeof fetch);
+    const service = startSync(pg, LOCAL_USER_ID, '', server.fetch);
     try {
       await service.signIn(accountEmail, 'correct horse battery', 'Tablet');
       const found = await service.serverSearch('paint', null);

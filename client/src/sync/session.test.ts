@@ -6,9 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { buildApp } from '../../../sync-server/src/app.ts';
-import { SECRET, TEST_DATABASES, TEST_SCRYPT } from '../../../sync-server/test/databases.ts';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LOCAL_USER_ID, makeDbApi } from '../db/api.ts';
 import { openTestDatabase } from '../db/testing.ts';
 import { startSyncLoop, type SyncLoop, type SyncStatus } from './loop.ts';
@@ -16,15 +14,9 @@ import { outboxSize } from './outbox.ts';
 import { makeSyncServer } from './server-api.ts';
 import { AccountError, DEVICE_REMOVED, makeSession, SESSION_ENDED, type Session } from './session.ts';
 import { readSyncState } from './state.ts';
+import { useTestServer } from './testing.ts';
 
-let app: ReturnType<typeof buildApp>;
-let closeServer: () => Promise<void>;
-beforeAll(async () => {
-  const opened = await TEST_DATABASES[0]!.open();
-  closeServer = opened.close;
-  app = buildApp({ database: opened.database, auth: { jwtSecret: SECRET, scrypt: TEST_SCRYPT } });
-});
-afterAll(() => closeServer());
+const server = useTestServer();
 
 let pg: PGlite;
 let clock = Date.now();
@@ -33,7 +25,7 @@ let session: Session;
 const email = () => `u${randomUUID().slice(0, 8)}@example.org`;
 const network = (async (url: string, init?: RequestInit) => {
   if (!online) throw new TypeError('Failed to fetch');
-  return app.request(url, init);
+  return server.app.request(url, init);
 }) as typeof fetch;
 
 beforeEach(async () => {
@@ -87,7 +79,7 @@ describe('the account', () => {
     // Rotated on every refresh: the old one used again (a stolen copy) would revoke the family on the server.
     const current = await refreshToken();
     expect(current).not.toBe(first);
-    const stolen = await app.request('/auth/refresh', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refreshToken: current }) });
+    const stolen = await server.app.request('/auth/refresh', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refreshToken: current }) });
     expect(stolen.status).toBe(200); // the thief rotates first …
     clock += 60 * 60 * 1000;
     expect(await session.accessToken()).toBeNull(); // … and this device's copy is now a reused token
