@@ -11,7 +11,6 @@ import {
   isPinnedRevision,
   loadModelManifest,
   parseModelManifest,
-  type ModelEntry,
   type ModelManifest,
 } from './registry.ts';
 

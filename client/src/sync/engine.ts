@@ -3,7 +3,7 @@
 // acknowledges it (the server skips a number it has applied, so a cut connection never loses or doubles a change);
 // a pulled page and its cursor are applied in one local transaction.
 import { faces, scenes } from '@heimdex/shared-schema';
-import type { BlobContentType, PushRequest, SyncChange } from '@heimdex/shared-schema/protocol';
+import type { BlobContentType, SyncChange } from '@heimdex/shared-schema/protocol';
 import { and, eq, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/types.ts';
 import { applyRemoteChanges } from './apply.ts';
