@@ -73,6 +73,8 @@ export function makeSession(opts: SessionOptions) {
   let refreshing: Promise<string | null> | null = null;
   /** Why the session ended (shown until the next sign-in); kept in memory: a reload starts signed out and quiet. */
   let endedBecause: string | null = null;
+  /** The account column as last read or written: this session is its only writer (one DB worker per library). */
+  let cached: AccountColumn | undefined;
 
   async function call(path: string, init: { method?: string; body?: unknown; token?: string } = {}): Promise<Response> {
     const headers: Record<string, string> = { [PROTOCOL_HEADER]: String(SYNC_PROTOCOL_VERSION) };
@@ -101,8 +103,10 @@ export function makeSession(opts: SessionOptions) {
    * with, its owner, which a sign-out does not forget.
    */
   async function column(): Promise<AccountColumn> {
+    if (cached) return cached;
     const [row] = await db.select({ account: deviceSyncState.account }).from(deviceSyncState).where(eq(deviceSyncState.id, 1));
-    return (row?.account as AccountColumn | null | undefined) ?? { owner: null, account: null };
+    cached = (row?.account as AccountColumn | null | undefined) ?? { owner: null, account: null };
+    return cached;
   }
   async function stored(): Promise<StoredAccount | null> {
     return (await column()).account;
@@ -111,6 +115,7 @@ export function makeSession(opts: SessionOptions) {
     await readSyncState(db); // makes the row
     const value: AccountColumn = { owner: (await column()).owner ?? account?.userId ?? null, account };
     await db.update(deviceSyncState).set({ account: value }).where(eq(deviceSyncState.id, 1));
+    cached = value;
   }
   const info = ({ userId, email, emailVerified, deviceId, deviceName }: StoredAccount): AccountInfo => ({ userId, email, emailVerified, deviceId, deviceName });
   const tokens = (s: SessionResponse) => ({ accessToken: s.accessToken, accessExpiresAt: now() + s.expiresIn * 1000, refreshToken: s.refreshToken });
