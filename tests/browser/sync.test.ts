@@ -254,4 +254,15 @@ describe('one library on two devices', () => {
     await expect.poll(() => page.locator(`[data-testid="video-card"][data-video-id="${videoId}"]`).count(), { timeout: 15_000 }).toBe(0);
     await expect.poll(storedHere, { timeout: 15_000 }).toBe(false);
   });
+
+  it('signs out, and stays signed out after a reload', async () => {
+    const { page } = phone;
+    await page.goto(`${server.url}/#/settings`);
+    await page.getByTestId('account-sign-out').click();
+    await page.getByTestId('account-form').waitFor();
+    await expect.poll(() => page.getByTestId('sync-indicator').count()).toBe(0);
+    await page.reload();
+    await page.getByTestId('account-form').waitFor({ timeout: 60_000 });
+    expect(await page.getByTestId('sync-indicator').count()).toBe(0);
+  });
 });
