@@ -57,15 +57,15 @@ async function addVideo(
   key: string,
   title: string,
   fileName: string,
-  meta: { creationTime?: string; deleted?: boolean },
+  meta: { creationTime?: string; deleted?: boolean; state?: string },
   scenes: SceneSpec[],
   segments: { start: number; end: number; text: string }[] = [],
 ) {
   const probe = { durationS: 60, width: 1280, height: 720, fps: 25, ...(meta.creationTime ? { creationTime: meta.creationTime } : {}) };
   const { rows } = await pg.query<{ video_id: string }>(
     `insert into videos (user_id, title, file_name, size_bytes, content_sha256, state, metadata, deleted)
-     values ($1, $2, $3, 1000, $4, 'INDEXED', $5, $6) returning video_id`,
-    [user, title, fileName, `${user}-${key}`, JSON.stringify({ probe }), meta.deleted ?? false],
+     values ($1, $2, $3, 1000, $4, $7, $5, $6) returning video_id`,
+    [user, title, fileName, `${user}-${key}`, JSON.stringify({ probe }), meta.deleted ?? false, meta.state ?? 'INDEXED'],
   );
   const videoId = rows[0]!.video_id;
   videoIds.set(key, videoId);
@@ -183,6 +183,14 @@ beforeAll(async () => {
   await addFace(me, 'call2', null, face(1, 2));
   await addFace(me, 'call3', null, face(1, 0), 'other-face-model');
   await addFace(OTHER_USER, 'theirs0', 'theirAda', face(1, 0));
+
+  // A video whose indexing failed, and one still being indexed, both dated 2026-01-10.
+  await addVideo(me, 'failed', 'Broken Upload', 'broken.mp4', { creationTime: '2026-01-10T10:00:00Z', state: 'FAILED' }, [
+    { key: 'failed0', start: 0, end: 5, transcript: 'the zeppelin hangar tour', ocr: 'ZEPPELIN' },
+  ]);
+  await addVideo(me, 'running', 'Still Indexing', 'running.mp4', { creationTime: '2026-01-10T11:00:00Z', state: 'PROCESSING' }, [
+    { key: 'running0', start: 0, end: 5, transcript: 'the zeppelin takes off' },
+  ]);
 
   await ensureVectorIndex(drizzle(pg), MODEL_A, DIM);
   await ensureVectorIndex(drizzle(pg), MODEL_B, DIM);
@@ -320,7 +328,7 @@ describe('said: and text:', () => {
 });
 
 describe('filters', () => {
-  it('person: finds a person by name, case-insensitively, by first name, or "Person N"', async () => {
+  it('person: finds a person by name, case-insensitively, by first name or surname, or "Person N"', async () => {
     for (const query of ['person:"Ada Lovelace"', 'person:ada', 'person:"ADA LOVELACE"']) {
       const result = await search(query);
       everyHitIsMine(result);
@@ -333,7 +341,9 @@ describe('filters', () => {
     }
     expect(keys(await search('person:"Person 2"')).sort()).toEqual(['beach0', 'off0']);
     expect(hit(await search('person:"Person 2"'), 'off0')!.people).toEqual(['Person 2']);
-    expect(keys(await search('person:Lovelace'))).toEqual([]);
+    // A surname alone finds the person too; part of a word does not.
+    expect(keys(await search('person:Lovelace')).sort()).toEqual(['beach2', 'call1']);
+    expect(keys(await search('person:love'))).toEqual([]);
     expect(keys(await search('person:Nobody'))).toEqual([]);
   });
 
@@ -358,6 +368,11 @@ describe('filters', () => {
     expect(keys(await search('video:beach revenue'))).toEqual([]);
     // LIKE wildcards in the fragment are literal.
     expect(keys(await search('video:%'))).toEqual([]);
+  });
+
+  it('leaves out a video whose indexing failed (by words and by date), and searches one still being indexed', async () => {
+    expect(keys(await search('zeppelin'))).toEqual(['running0']);
+    expect(keys(await search('after:2026-01-10 before:2026-01-10'))).toEqual(['running0']);
   });
 
   it('after: and before: use the recorded creation time, else the import date', async () => {

@@ -120,15 +120,24 @@ function termInColumn(term: string, column: Column, typos: ReadonlyMap<string, s
   return glued ? sql`(${lexical} or s.ocr_text ~* ${glued})` : lexical;
 }
 
-/** A person filter: a name (case-insensitive, or its first name(s)), or "Person N" by number. Hidden people match. */
+/**
+ * A person filter: a name, case-insensitive — whole, or whole words of it (a first name, a surname: "Lovelace"
+ * finds Ada Lovelace, "Love" does not) — or "Person N" by number. Hidden people match.
+ */
 export function personMatches(name: string): SQL {
-  const byName = sql`(lower(fp.name) = lower(${name}) or lower(fp.name) like lower(${escapeLike(name)}) || ' %' escape '\\')`;
+  const byName = sql`(lower(fp.name) = lower(${name})
+    or (' ' || lower(fp.name) || ' ') like '% ' || lower(${escapeLike(name.trim())}) || ' %' escape '\\')`;
   const number = /^person\s+(\d{1,9})$/i.exec(name.trim());
   return number ? sql`(${byName} or fp.number = ${Number(number[1])})` : byName;
 }
 
-/** The user's live scenes of live videos (aliases s and v of FROM): every statement starts from here. */
-export const ownScenes = (userId: string) => sql`s.user_id = ${userId} and not s.deleted and v.user_id = ${userId} and not v.deleted`;
+/**
+ * The user's live scenes of live videos (aliases s and v of FROM): every statement starts from here. A video whose
+ * indexing failed is left out (what it found is partial and the card says it failed); one still being indexed is
+ * searched, so its first scenes are found while the rest is on its way.
+ */
+export const ownScenes = (userId: string) =>
+  sql`s.user_id = ${userId} and not s.deleted and v.user_id = ${userId} and not v.deleted and v.state not in ('FAILED', 'DELETED')`;
 export const FROM = sql`scenes s join videos v on v.video_id = s.video_id`;
 
 /** Everything a hit must satisfy, whatever signal found it: the user's live scenes and the query's filters. */
