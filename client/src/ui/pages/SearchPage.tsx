@@ -225,7 +225,7 @@ export function SearchPage(): JSX.Element {
             </p>
           </Match>
           <Match when={result()}>
-            <Show when={groups().strong.length > 0} fallback={<NoResults query={view().shownKey} kind={shownKind()} />}>
+            <Show when={groups().strong.length > 0} fallback={<NoResults query={view().shownKey} kind={shownKind()} weak={groups().weak.length} />}>
               <ol class="hit-list" aria-label="Results">
                 <For each={groups().strong}>{(hit) => <HitCard hit={hit} />}</For>
               </ol>
@@ -259,22 +259,32 @@ export function SearchPage(): JSX.Element {
   );
 }
 
-function NoResults(props: { query: string; kind: 'text' | 'example' }): JSX.Element {
+/**
+ * Nothing matched clearly. With weaker matches below, it says so without claiming that nothing matched (those
+ * scenes are results too); with none, it says nothing matched and how to search differently.
+ */
+function NoResults(props: { query: string; kind: 'text' | 'example'; weak: number }): JSX.Element {
   return (
-    <div class="empty search-none" data-testid="search-no-results">
-      <Show
-        when={props.kind === 'text'}
-        fallback={
-          <>
-            <h2>No similar scenes</h2>
-            <p>Nothing in your library looks clearly like this. Try another picture or another scene.</p>
-          </>
-        }
-      >
-        <h2>No scenes match “{props.query}”</h2>
-        <p>Check the spelling, use fewer or other words, or remove a filter. Only videos that finished indexing are searched.</p>
-        <SearchHelp />
-      </Show>
+    <div class="empty search-none" data-testid="search-no-results" data-weak={props.weak}>
+      <Switch>
+        <Match when={props.kind === 'example' && props.weak > 0}>
+          <h2>Nothing looks clearly like this</h2>
+          <p>The scenes below look only somewhat alike.</p>
+        </Match>
+        <Match when={props.kind === 'example'}>
+          <h2>No similar scenes</h2>
+          <p>Nothing in your library looks clearly like this. Try another picture or another scene.</p>
+        </Match>
+        <Match when={props.weak > 0}>
+          <h2>No clear match for “{props.query}”</h2>
+          <p>The scenes below match only in part (a similar word, a near spelling). Check the spelling or use other words for a clearer match.</p>
+        </Match>
+        <Match when={true}>
+          <h2>No scenes match “{props.query}”</h2>
+          <p>Check the spelling, use fewer or other words, or remove a filter. Videos whose indexing failed are not searched.</p>
+          <SearchHelp />
+        </Match>
+      </Switch>
     </div>
   );
 }
