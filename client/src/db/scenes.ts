@@ -18,6 +18,9 @@ export type SceneTimes = Pick<SceneRow, 'sceneId' | 'idx' | 'startS' | 'endS' | 
 // column of the statement's own table unqualified, which inside a subquery would bind to the
 // subquery's table instead.
 
+/** What a scene's timing is, for both reads (SceneTimes). */
+const TIMES = { sceneId: scenes.sceneId, idx: scenes.idx, startS: scenes.startS, endS: scenes.endS, keyframeS: scenes.keyframeS };
+
 export function makeSceneQueries(db: Db, userId: string) {
   const liveScenesOf = (videoId: string) => and(eq(scenes.videoId, videoId), eq(scenes.userId, userId), eq(scenes.deleted, false));
 
@@ -26,11 +29,7 @@ export function makeSceneQueries(db: Db, userId: string) {
     async listScenes(videoId: string): Promise<SceneRow[]> {
       const rows = await db
         .select({
-          sceneId: scenes.sceneId,
-          idx: scenes.idx,
-          startS: scenes.startS,
-          endS: scenes.endS,
-          keyframeS: scenes.keyframeS,
+          ...TIMES,
           thumbnail: scenes.thumbnail,
           transcript: scenes.transcript,
           ocrText: scenes.ocrText,
@@ -50,13 +49,7 @@ export function makeSceneQueries(db: Db, userId: string) {
 
     async listSceneTimes(videoId: string): Promise<SceneTimes[]> {
       return db
-        .select({
-          sceneId: scenes.sceneId,
-          idx: scenes.idx,
-          startS: scenes.startS,
-          endS: scenes.endS,
-          keyframeS: scenes.keyframeS,
-        })
+        .select(TIMES)
         .from(scenes)
         .where(liveScenesOf(videoId))
         .orderBy(asc(scenes.idx));
