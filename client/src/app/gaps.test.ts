@@ -28,7 +28,12 @@ describe('gapsOf', () => {
 });
 
 describe('which videos Re-index brings up to date', () => {
-  const video = (videoId: string, state: VideoState, jobs: Pick<JobRow, 'stage' | 'skippedReason' | 'fillable'>[]) => ({ videoId, state, jobs });
+  const video = (videoId: string, state: VideoState, jobs: Pick<JobRow, 'stage' | 'skippedReason' | 'fillable'>[], deviceId: string | null = null) => ({
+    videoId,
+    state,
+    jobs,
+    deviceId,
+  });
 
   it('fills in the indexed videos that skipped a stage of the arriving model', () => {
     const rows = [
@@ -36,6 +41,7 @@ describe('which videos Re-index brings up to date', () => {
       video('speech-missing', 'INDEXED', [done('OCR'), missingModel('ASR_FAST')]),
       video('still-running', 'PROCESSING', [missingModel('OCR')]),
       video('silent', 'INDEXED', [{ ...done('ASR_FAST'), skippedReason: 'The video has no sound.' }]),
+      video('on-laptop', 'INDEXED', [missingModel('OCR')], '5d0c6a57-3b1f-4d7e-9a55-2f3c1e0b9a11'),
     ];
     expect(fillableVideos(rows, ['OCR']).map((r) => r.videoId)).toEqual(['ocr-missing']);
     expect(fillableVideos(rows, ['OCR', 'ASR_FAST']).map((r) => r.videoId)).toEqual(['ocr-missing', 'speech-missing']);
@@ -46,6 +52,8 @@ describe('which videos Re-index brings up to date', () => {
       video('old', 'INDEXED', [done('SCENE_DETECT'), done('FINALIZE')]),
       video('current', 'INDEXED', [done('SCENE_DETECT'), done('FACE_EMBED'), done('FINALIZE')]),
       video('failed-early', 'FAILED', [done('SCENE_DETECT')]),
+      // Synced from another device: no jobs here, and never re-indexed here.
+      video('on-laptop', 'INDEXED', [], '5d0c6a57-3b1f-4d7e-9a55-2f3c1e0b9a11'),
     ];
     expect(outdatedVideos(rows, ['SCENE_DETECT', 'FACE_EMBED', 'FINALIZE']).map((r) => r.videoId)).toEqual(['old']);
   });

@@ -40,14 +40,20 @@ export function gapsOf(
   return tasks.map((task) => ({ task, ...GAP_TEXTS[task] }));
 }
 
-type IndexedRow = Pick<VideoRow, 'state'> & { jobs: readonly Pick<JobRow, 'stage' | 'skippedReason' | 'fillable'>[] };
+type IndexedRow = Pick<VideoRow, 'state' | 'deviceId'> & { jobs: readonly Pick<JobRow, 'stage' | 'skippedReason' | 'fillable'>[] };
+
+/**
+ * Indexed here: only this device's videos are ever indexed again here. One synced from another device has no
+ * jobs and no file on this one (re-indexing it would fail it, and send the failure back to its device).
+ */
+const indexedHere = (r: IndexedRow) => r.state === 'INDEXED' && r.deviceId === null;
 
 /** Indexed videos with one of `stages` skipped for want of its model: installing the model fills them in. */
 export function fillableVideos<R extends IndexedRow>(rows: readonly R[], stages: readonly JobStage[]): R[] {
-  return rows.filter((r) => r.state === 'INDEXED' && r.jobs.some((j) => j.fillable && j.skippedReason !== null && stages.includes(j.stage)));
+  return rows.filter((r) => indexedHere(r) && r.jobs.some((j) => j.fillable && j.skippedReason !== null && stages.includes(j.stage)));
 }
 
 /** Indexed videos without a job for one of `stages`: indexed by an older version, before those stages existed. */
 export function outdatedVideos<R extends IndexedRow>(rows: readonly R[], stages: readonly JobStage[]): R[] {
-  return rows.filter((r) => r.state === 'INDEXED' && stages.some((s) => !r.jobs.some((j) => j.stage === s)));
+  return rows.filter((r) => indexedHere(r) && stages.some((s) => !r.jobs.some((j) => j.stage === s)));
 }

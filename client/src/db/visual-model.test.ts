@@ -105,6 +105,9 @@ describe('re-embedding for another visual model', () => {
     const gone = await videoOn('gone', A);
     await api.deleteVideo(gone);
 
+    // A video synced from another device is never embedded again here (its file is not on this one).
+    const elsewhere = await videoOn('elsewhere', A);
+    await pg.query(`update videos set device_id = '5d0c6a57-3b1f-4d7e-9a55-2f3c1e0b9a11' where video_id = $1`, [elsewhere]);
     expect(await api.staleVisualVideos(B)).toEqual([onA, skipped]);
     expect(await api.queueReembed(B)).toEqual([onA, skipped]);
 

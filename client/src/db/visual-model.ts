@@ -56,6 +56,8 @@ export function makeVisualModelQueries(db: Db, userId: string) {
     const result = await db.execute<{ video_id: string }>(sql`
       select v.video_id from videos v
       where v.user_id = ${userId} and not v.deleted
+        -- Only this device's videos: one synced from another has no file here to embed again.
+        and v.device_id is null
         and v.state in ('INDEXED', 'PROCESSING')
         and (
           exists (select 1 from jobs j where j.video_id = v.video_id and j.stage = 'VISION_EMBED' and j.state = 'COMPLETED')
