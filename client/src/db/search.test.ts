@@ -389,6 +389,26 @@ describe('filters', () => {
     expect(result.notes).toEqual(['before: needs a date like 2026-01-31 ("someday" is not one); it was left out.']);
   });
 
+  it('says which filter found a scene when a filter alone did, and who a person: filter named', async () => {
+    for (const h of (await search('person:lovelace')).hits) expect(h.filters).toEqual([{ kind: 'person', names: ['Ada Lovelace'] }]);
+    expect(hit(await search('person:"Person 2"'), 'off0')!.filters).toEqual([{ kind: 'person', names: ['Person 2'] }]);
+    const byVideo = hit(await search('video:img_2041'), 'beach1')!;
+    expect(byVideo.reasons).toEqual(['video']);
+    expect(byVideo.filters).toEqual([{ kind: 'video', title: 'Beach holiday' }]);
+    const byDate = hit(await search('video:offsite before:2024-12-31'), 'off0')!;
+    expect(byDate.reasons).toEqual(['video', 'date']);
+    expect(byDate.filters).toEqual([
+      { kind: 'video', title: 'Team offsite 2024' },
+      { kind: 'date', after: null, before: '2024-12-31' },
+    ]);
+    // Found by its words: the words are why, the filters only narrowed the search.
+    const byWords = hit(await search('after:2025-01-01 before:2025-12-31 revenue'), 'call1')!;
+    expect(byWords.reasons).toEqual(['speech', 'text']);
+    expect(byWords.filters).toEqual([]);
+    const withPerson = hit(await search('person:ada revenue'), 'call1')!;
+    expect(withPerson.filters).toEqual([{ kind: 'person', names: ['Ada Lovelace'] }]);
+  });
+
   it('returns nothing for an empty query', async () => {
     expect(await search('   ')).toMatchObject({ hits: [], notes: [] });
   });
