@@ -286,6 +286,26 @@ describe('full text', () => {
   });
 });
 
+describe('weaker matches', () => {
+  it('say why they matched and mark what matched, like confident ones', async () => {
+    const unmarked: string[] = [];
+    let weak = 0;
+    for (const query of ['quarterly zebra', 'cafeteria', 'revnue', 'marketng campains', 'sandcastel', 'roadmp', 'dividens', 'sunsett']) {
+      for (const h of (await search(query)).hits) {
+        expect(h.reasons.length, `${query}: ${h.sceneId} has a reason`).toBeGreaterThan(0);
+        if (!h.confident && (h.reasons.includes('speech') || h.reasons.includes('text'))) weak++;
+        for (const source of ['speech', 'text'] as const) {
+          if (!h.reasons.includes(source)) continue;
+          const marked = h.snippets.filter((s) => s.source === source).flatMap((s) => s.parts.filter((p) => p.highlight));
+          if (marked.length === 0) unmarked.push(`${query} → ${source} of a ${h.confident ? 'confident' : 'weaker'} hit: ${JSON.stringify(h.snippets)}`);
+        }
+      }
+    }
+    expect(weak, 'weaker word matches among these queries').toBeGreaterThanOrEqual(3);
+    expect(unmarked).toEqual([]);
+  });
+});
+
 describe('said: and text:', () => {
   it('said: matches the speech only', async () => {
     expect(keys(await search('said:ocean'))).toEqual(['beach0']);
