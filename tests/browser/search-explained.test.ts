@@ -105,6 +105,9 @@ describe('a search by example survives a reload', () => {
     expect(page.url()).toMatch(/example=group-photo\.jpg&image=[0-9a-f]{64}/);
     const before = await readCards();
     expect(before.length, 'the scene the picture came from').toBeGreaterThan(0);
+    // Found by its faces: the card's accessible name says so.
+    expect(before[0]!.reasons).toContain('person');
+    expect(before[0]!.label).toMatch(/, matched: .*(face of |a face like the one searched for)/);
 
     await page.reload();
     await statusFor('example:group-photo.jpg').waitFor({ timeout: 60_000 });
