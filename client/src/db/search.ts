@@ -13,6 +13,7 @@ import {
   correctionsQuery,
   DEFAULT_LIMIT,
   describeHits,
+  NO_FILTERS,
   detailsQuery,
   filtersOf,
   FROM,
@@ -228,7 +229,7 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
       visual,
       visualThreshold: VISUAL_EXAMPLE_THRESHOLD,
       faceScenes,
-      personFilter: false,
+      filters: NO_FILTERS,
       filterOnly: false,
     });
     return { hits, notes, tookMs: performance.now() - started };
@@ -269,7 +270,7 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
         visual,
         visualThreshold: vector ? visualTextThreshold(vector.modelId) : Infinity,
         faceScenes: new Set(),
-        personFilter: q.people.length > 0,
+        filters: q,
         filterOnly,
       });
       return { hits, notes, tookMs: performance.now() - started, query: q };

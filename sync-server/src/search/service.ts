@@ -62,7 +62,7 @@ export async function search(repo: SearchRepo, userId: string, request: SearchRe
     visual,
     visualThreshold: request.vector ? (free.length > 0 ? visualTextThreshold(request.vector.model) : VISUAL_EXAMPLE_THRESHOLD) : Infinity,
     faceScenes: new Set<string>(),
-    personFilter: q.people.length > 0,
+    filters: q,
     filterOnly,
   };
   const hits = describeHits(top, new Map(rows.map((r) => [r.scene_id, r])), terms, signals, stemOf).map(({ row, hit }) => ({
