@@ -375,6 +375,29 @@ describe('filters', () => {
     expect(hit(await search('design'), 'off1')!.people).toEqual([]);
   });
 
+  it('a name typed without person: finds the scenes of the person the user named, confidently, and says who', async () => {
+    for (const query of ['Lovelace', 'ada lovelace', 'ADA']) {
+      const result = await search(query);
+      everyHitIsMine(result);
+      for (const key of ['beach2', 'call1']) {
+        const h = hit(result, key)!;
+        expect(h, `${query}: ${key}`).toBeDefined();
+        expect(h.confident).toBe(true);
+        expect(h.reasons).toContain('person');
+        expect(h.filters).toEqual([{ kind: 'person', names: ['Ada Lovelace'] }]);
+      }
+      expect(keys(result).slice(0, 2).sort()).toEqual(['beach2', 'call1']);
+    }
+    // A hidden person is found by their name too, and named on the hit.
+    const grace = hit(await search('Hopper'), 'off1')!;
+    expect(grace.filters).toEqual([{ kind: 'person', names: ['Grace Hopper'] }]);
+    expect(grace.people).toEqual(['Grace Hopper']);
+    // Part of a word, an unnamed "Person N" typed bare, or a name inside a longer query: words only.
+    expect(keys(await search('love'))).toEqual([]);
+    for (const h of (await search('person 2')).hits) expect(h.filters).toEqual([]);
+    for (const h of (await search('ocean ada')).hits) expect(h.filters).toEqual([]);
+  });
+
   it('person: combines with words', async () => {
     const result = await search('person:ada revenue');
     expect(keys(result)).toEqual(['call1']);

@@ -26,11 +26,13 @@ import {
   isEmptyQuery,
   literal,
   misspeltTerms,
+  namedPersonQuery,
   NO_TERMS,
   ownScenes,
   spellingCountsQuery,
   stemsQuery,
   trigramThresholdStatement,
+  typedName,
   vectorText,
   wordsToStem,
   VISUAL_EXAMPLE_THRESHOLD,
@@ -230,6 +232,7 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
       visualThreshold: VISUAL_EXAMPLE_THRESHOLD,
       faceScenes,
       filters: NO_FILTERS,
+      named: null,
       filterOnly: false,
     });
     return { hits, notes, tookMs: performance.now() - started };
@@ -255,6 +258,10 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
       if (corrected.length > 0) lists.push(await correctedList(corrected, where));
       if (q.said.length > 0) lists.push(await columnList(q.said, typos, 'transcript', where));
       if (q.onScreen.length > 0) lists.push(await columnList(q.onScreen, typos, 'ocr_text', where));
+      const name = typedName(q);
+      const namedList = name === null ? [] : await ids(db, namedPersonQuery(userId, name, where));
+      if (namedList.length > 0) lists.push(namedList);
+      const named = namedList.length > 0 ? { text: name!, scenes: new Set(namedList.map((c) => c.id)) } : null;
       const visual = new Map<string, number>();
       const vector = free.length > 0 ? request.textVector : null;
       if (vector) {
@@ -266,11 +273,13 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
       if (filterOnly) lists.push(await browseList(where));
 
       const fused = fuseRanks(lists.map((l) => l.map((c) => c.id)));
-      const hits = await hitsOf(fused, limit, { free, said: q.said, onScreen: q.onScreen, people: q.people, typos: new Set(typos.keys()), glued }, {
+      const people = named ? [...q.people, named.text] : q.people;
+      const hits = await hitsOf(fused, limit, { free, said: q.said, onScreen: q.onScreen, people, typos: new Set(typos.keys()), glued }, {
         visual,
         visualThreshold: vector ? visualTextThreshold(vector.modelId) : Infinity,
         faceScenes: new Set(),
         filters: q,
+        named,
         filterOnly,
       });
       return { hits, notes, tookMs: performance.now() - started, query: q };

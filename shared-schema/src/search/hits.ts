@@ -18,6 +18,8 @@ export interface HitSignals {
   /** Scenes found by a face. */
   faceScenes: ReadonlySet<string>;
   filters: QueryFilters;
+  /** A name typed without `person:` and the scenes of the people it names (see namedPersonQuery); null when none. */
+  named: { text: string; scenes: ReadonlySet<string> } | null;
   /** Hits are there because they satisfy the query's filters alone. */
   filterOnly: boolean;
 }
@@ -61,11 +63,12 @@ export function personNamed(name: string, filter: string): boolean {
 }
 
 /** The filters a hit is there for (see HitCore.filters). */
-function filterMatches(filters: QueryFilters, filterOnly: boolean, title: string, people: readonly string[]): MatchedFilter[] {
+function filterMatches(filters: QueryFilters, filterOnly: boolean, title: string, people: readonly string[], namedText: string | null): MatchedFilter[] {
   const matched: MatchedFilter[] = [];
-  if (filters.people.length > 0) {
-    const names = people.filter((name) => filters.people.some((wanted) => personNamed(name, wanted)));
-    matched.push({ kind: 'person', names: names.length > 0 ? names : [...filters.people] });
+  const wanted = namedText === null ? filters.people : [...filters.people, namedText];
+  if (wanted.length > 0) {
+    const names = people.filter((name) => wanted.some((w) => personNamed(name, w)));
+    matched.push({ kind: 'person', names: names.length > 0 ? names : [...wanted] });
   }
   if (filterOnly && filters.videos.length > 0) matched.push({ kind: 'video', title });
   if (filterOnly && (filters.after || filters.before)) matched.push({ kind: 'date', after: filters.after, before: filters.before });
@@ -121,13 +124,15 @@ export function describeHits<Row extends DetailRow>(
     const similarity = signals.visual.get(id);
     if (similarity !== undefined) reasons.push('visual');
     const people = r.people ?? [];
-    const filters = filterMatches(signals.filters, signals.filterOnly, r.title, people);
+    const named = signals.named?.scenes.has(id) ? signals.named.text : null;
+    const filters = filterMatches(signals.filters, signals.filterOnly, r.title, people, named);
     if (signals.faceScenes.has(id) || filters.some((f) => f.kind === 'person')) reasons.push('person');
     for (const f of filters) if (f.kind !== 'person') reasons.push(f.kind);
     const confident =
       r.words_confident ||
       (similarity !== undefined && similarity >= signals.visualThreshold) ||
       signals.faceScenes.has(id) ||
+      named !== null ||
       signals.filterOnly;
     const hit: HitCore = {
       sceneId: r.scene_id,

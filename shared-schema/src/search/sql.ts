@@ -125,11 +125,13 @@ function termInColumn(term: string, column: Column, typos: ReadonlyMap<string, s
  * finds Ada Lovelace, "Love" does not) — or "Person N" by number. Hidden people match.
  */
 export function personMatches(name: string): SQL {
-  const byName = sql`(lower(fp.name) = lower(${name})
-    or (' ' || lower(fp.name) || ' ') like '% ' || lower(${escapeLike(name.trim())}) || ' %' escape '\\')`;
   const number = /^person\s+(\d{1,9})$/i.exec(name.trim());
-  return number ? sql`(${byName} or fp.number = ${Number(number[1])})` : byName;
+  return number ? sql`(${nameMatches(name)} or fp.number = ${Number(number[1])})` : nameMatches(name);
 }
+
+/** A person's name is the text, or has it as whole words (the name half of personMatches). */
+const nameMatches = (text: string) => sql`(lower(fp.name) = lower(${text})
+    or (' ' || lower(fp.name) || ' ') like '% ' || lower(${escapeLike(text.trim())}) || ' %' escape '\\')`;
 
 /**
  * The user's live scenes of live videos (aliases s and v of FROM): every statement starts from here. A video whose
@@ -255,6 +257,22 @@ export function columnQuery(terms: string[], typos: ReadonlyMap<string, string[]
 export function browseQuery(where: SQL): SQL {
   return sql`
     select s.scene_id from ${FROM} where ${where}
+    order by ${VIDEO_DAY} desc, v.created_at desc, s.video_id, s.idx
+    limit ${CANDIDATES}`;
+}
+
+/**
+ * A name typed without `person:` ("ada", "Ada Lovelace"): the scenes of the named people the free text names, by
+ * the rule of a person: filter (the whole name or whole words of it), newest video first, in scene order. Only
+ * people the user named: a bare "person 2" stays words. Hidden people are found, as by a filter.
+ */
+export function namedPersonQuery(userId: string, text: string, where: SQL): SQL {
+  return sql`
+    select s.scene_id from ${FROM}
+    where ${where} and s.scene_id in (
+      select sp.scene_id from scene_people sp join face_profiles fp on fp.person_id = sp.person_id
+      where sp.user_id = ${userId} and not sp.deleted and fp.user_id = ${userId} and not fp.deleted
+        and fp.name is not null and ${nameMatches(text)})
     order by ${VIDEO_DAY} desc, v.created_at desc, s.video_id, s.idx
     limit ${CANDIDATES}`;
 }
