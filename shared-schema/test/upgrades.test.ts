@@ -76,6 +76,11 @@ const SEED: Record<string, Record<string, string>[]> = {
   blobs: [{ user_id: q(U), sha256: q('cd'.repeat(32)), content_type: q('image/jpeg'), size_bytes: '4', bytes: q('\\xffd8ffe0') }],
   sync_batches: [{ user_id: q(U), first_seq: '1', last_seq: '14', device_id: q(D), batch_seq: '12' }],
   user_sync_state: [{ user_id: q(U), next_server_seq: '15', purge_watermark: '3' }],
+  device_sync_state: [{
+    id: '1', node: q('node1'), clock_millis: '1793000000000', clock_counter: '3', device_id: q(D), cursor: '14', last_batch_seq: '12',
+    pending_batch: q('{"batchSeq":13,"changes":[]}'), account: q(`{"owner":"${U}","account":{"email":"ada@example.com"}}`),
+  }],
+  sync_outbox: [{ kind: q('scene'), key: q(`{"sceneId":"${S}"}`), hlc }],
 };
 
 /**
