@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RgbaImage } from '../image.ts';
+import { decodeWithFfmpeg } from '../testing/decode-ffmpeg.ts';
 import { faceDistance, FACE_MATCH_THRESHOLD } from './distance.ts';
 import { MIN_FACE_PX, MIN_FACE_SCORE } from './engine.ts';
 import { loadFacesInNode } from './node.ts';
@@ -23,21 +24,7 @@ const require = createRequire(import.meta.url);
 const SAMPLES = join(dirname(require.resolve('@vladmandic/face-api/package.json')), 'demo');
 const EXPECTED_FACES = [3, 3, 3, 4, 5, 4];
 
-/**
- * Decodes an image (or an ffmpeg lavfi source) to RGBA through an optional filter: the tests' stand-in for the
- * browser's decoder. ffmpeg writes a PAM, whose small text header carries the size of the filtered picture.
- */
-function decode(input: string[], filter?: string): RgbaImage {
-  const output = ['-frames:v', '1', '-pix_fmt', 'rgba', '-c:v', 'pam', '-f', 'image2pipe', '-'];
-  const pam = execFileSync('ffmpeg', ['-v', 'error', ...input, ...(filter ? ['-vf', filter] : []), ...output], {
-    maxBuffer: 1 << 28,
-  });
-  const headerEnd = pam.indexOf('ENDHDR\n') + 'ENDHDR\n'.length;
-  const header = pam.subarray(0, headerEnd).toString('latin1');
-  const field = (name: string) => Number(new RegExp(`${name} (\\d+)`).exec(header)?.[1]);
-  const data = pam.subarray(headerEnd);
-  return { width: field('WIDTH'), height: field('HEIGHT'), data: new Uint8ClampedArray(data.buffer, data.byteOffset, data.byteLength) };
-}
+const decode = decodeWithFfmpeg;
 const file = (path: string) => ['-i', path];
 
 interface Edit {
