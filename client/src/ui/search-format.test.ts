@@ -5,6 +5,7 @@ import type { ModelStatus } from '../ml/registry.ts';
 import {
   clipFileName,
   exampleKey,
+  faceMatchLabel,
   modelNotes,
   moreLikePath,
   playPath,
@@ -136,5 +137,12 @@ describe('modelNotes', () => {
     expect(modelNotes('image', undefined, ['faces'])).toEqual([
       { task: 'faces', text: 'Faces cannot be searched right now.', download: false },
     ]);
+  });
+});
+
+describe('faceMatchLabel', () => {
+  it('says how close the face is, and whose it is', () => {
+    expect(faceMatchLabel({ percent: 87, confident: true }, ['Ada Lovelace'])).toBe('Same face, 87%: Ada Lovelace');
+    expect(faceMatchLabel({ percent: 62, confident: false }, [])).toBe('Similar face, 62%');
   });
 });

@@ -140,3 +140,11 @@ export const SEARCH_SYNTAX: { example: string; meaning: string }[] = [
   { example: 'after:2026-01-01', meaning: 'only videos from this date on' },
   { example: 'before:2026-03-31', meaning: 'only videos up to this date' },
 ];
+
+// ---- faces (issue 11) ---------------------------------------------------------------------------------------
+
+/** The person chip of a hit found by a face: how close the face is ("Same face, 87%"), and whose it is. */
+export function faceMatchLabel(face: NonNullable<SearchHit['face']>, people: readonly string[]): string {
+  const closeness = `${face.confident ? 'Same face' : 'Similar face'}, ${face.percent}%`;
+  return people.length > 0 ? `${closeness}: ${people.join(', ')}` : closeness;
+}

@@ -3,15 +3,15 @@
 // database (stemsQuery), so highlights agree with what full text matched.
 import { GLUE, gluedPatterns, type DetailRow, type Terms } from './sql.ts';
 import { makeMatcher, snippetParts, wordsOf } from './snippets.ts';
-import type { MatchReason, Snippet } from './types.ts';
+import type { FaceMatch, MatchReason, Snippet } from './types.ts';
 
 /** What the signals outside the detail rows know about each scene. */
 export interface HitSignals {
   /** Visual similarity (cosine) of the scenes the visual signal found. */
   visual: ReadonlyMap<string, number>;
   visualThreshold: number;
-  /** Scenes found by a face. */
-  faceScenes: ReadonlySet<string>;
+  /** Scenes found by a face (search by example, app only), with how close the best face there is. */
+  faceScenes: ReadonlyMap<string, FaceMatch>;
   personFilter: boolean;
   /** Hits are there because they satisfy the query's filters alone. */
   filterOnly: boolean;
@@ -36,6 +36,8 @@ export interface HitCore {
   playFromS: number;
   /** Named (or "Person N") people in the scene. */
   people: string[];
+  /** Found by a face: how close the match is. */
+  face?: FaceMatch;
 }
 
 const speechTermsOf = (terms: Terms) => [...terms.free, ...terms.said];
@@ -93,7 +95,7 @@ export function describeHits<Row extends DetailRow>(
     const confident =
       r.words_confident ||
       (similarity !== undefined && similarity >= signals.visualThreshold) ||
-      signals.faceScenes.has(id) ||
+      signals.faceScenes.get(id)?.confident === true ||
       signals.filterOnly;
     const hit: HitCore = {
       sceneId: r.scene_id,
@@ -109,6 +111,7 @@ export function describeHits<Row extends DetailRow>(
       snippets: snippetsOf(r),
       playFromS: r.speech_match && r.play_from !== null ? r.play_from : r.start_s,
       people: r.people ?? [],
+      ...(signals.faceScenes.has(id) ? { face: signals.faceScenes.get(id)! } : {}),
     };
     return [{ row: r, hit }];
   });

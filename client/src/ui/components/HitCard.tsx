@@ -3,7 +3,7 @@ import { A } from '@solidjs/router';
 import type { SearchHit } from '../../search/types.ts';
 import { useApp } from '../context.tsx';
 import { formatTimeRange, formatTimecode } from '../format.ts';
-import { playPath, REASON_LABELS } from '../search-format.ts';
+import { faceMatchLabel, playPath, REASON_LABELS } from '../search-format.ts';
 import { ClipExportButton } from './ClipExportButton.tsx';
 import { MoreLikeThisLink } from './SearchMoreLikeThis.tsx';
 import { SnippetText } from './SnippetText.tsx';
@@ -23,7 +23,11 @@ export function HitCard(props: { hit: SearchHit }): JSX.Element {
       : library.account.deviceName(videos.find((v) => v.videoId === hit().videoId)?.deviceId);
   const reasonChips = () =>
     hit().reasons.map((reason) =>
-      reason === 'person' && hit().people.length > 0 ? { reason, label: `${REASON_LABELS.person}: ${hit().people.join(', ')}` } : { reason, label: REASON_LABELS[reason] },
+      reason === 'person' && hit().face
+        ? { reason, label: faceMatchLabel(hit().face!, hit().people) }
+        : reason === 'person' && hit().people.length > 0
+          ? { reason, label: `${REASON_LABELS.person}: ${hit().people.join(', ')}` }
+          : { reason, label: REASON_LABELS[reason] },
     );
   const label = () =>
     [
