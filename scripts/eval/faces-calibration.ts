@@ -7,12 +7,14 @@
 //     them, labelled by eye. The row is human's own 18 nearest faces to him, so it leans to the easier photos.
 // Prints the same- and different-person distance distributions of face-api's 128-d descriptor, the true-match
 // rate at each threshold with the false-match rate beside it, and how matching against the centroid of k photos
-// of the man (a profile) compares with a single photo. Run: npx tsx scripts/eval/faces-calibration.ts
+// of the man (a profile) compares with a single photo, and how the app's grouping splits and merges these faces.
+// Run: npx tsx scripts/eval/faces-calibration.ts
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { faceDistance } from '../../client/src/ml/faces/distance.ts';
 import { loadFacesInNode } from '../../client/src/ml/faces/node.ts';
 import { decodeWithFfmpeg } from '../../client/src/ml/testing/decode-ffmpeg.ts';
+import { groupFaces, reportLine } from './faces-grouping.ts';
 
 const require = createRequire(import.meta.url);
 const packageDir = (name: string) => dirname(require.resolve(`${name}/package.json`));
@@ -115,6 +117,11 @@ async function main(): Promise<void> {
     `TMR with no false match among ${different.length} different-person pairs (FMR < 1/${different.length}; ` +
       `1 in 1000 needs ≥ 1000 pairs): ${pct(atZeroFalse)} at a threshold just under ${fmt(minDifferent)}`,
   );
+
+  // Grouping as the app does it (faces-grouping.ts), the man's photos in the order the screenshot shows them.
+  const truthFaces = faces.map((f) => ({ truth: f.person, picture: f.source, descriptor: f.descriptor }));
+  console.log('\ngrouping these faces into people (as the app does, in order):');
+  for (const t of [0.42, 0.45, 0.5, 0.55]) console.log(`  at ${t}: ${reportLine(groupFaces(truthFaces, t))}`);
 
   // A profile of k photos of the man against each of his other photos, and against every woman.
   console.log('\nk photos of the man as the reference: centroid vs the nearest single photo');
