@@ -10,9 +10,12 @@
 // of the man (a profile) compares with a single photo, and how the app's grouping splits and merges these faces.
 // Run: npx tsx scripts/eval/faces-calibration.ts
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { faceDistance } from '../../client/src/ml/faces/distance.ts';
 import { loadFacesInNode } from '../../client/src/ml/faces/node.ts';
+import type { FaceBox, FaceEngine } from '../../client/src/ml/faces/types.ts';
+import type { RgbaImage } from '../../client/src/ml/image.ts';
 import { decodeWithFfmpeg } from '../../client/src/ml/testing/decode-ffmpeg.ts';
 import { groupFaces, reportLine } from './faces-grouping.ts';
 
@@ -25,10 +28,15 @@ const FACEMATCH_SCREENSHOT = join(dirname(require.resolve('@vladmandic/human')),
 const ROW = { top: 283, height: 107, width: 1917, tiles: 18 };
 
 type Descriptor = Float32Array;
-interface Face {
+export interface Face {
+  /** Who it is: `sampleN#i` for the women, `man` for every photo of him. */
   person: string;
+  /** The photo it is in. */
   source: string;
   descriptor: Descriptor;
+  /** The photo and the face's box in it (for measuring another recognizer on the same faces). */
+  image: RgbaImage;
+  box: FaceBox;
 }
 
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * (sorted.length - 1)))]!;
@@ -71,24 +79,30 @@ function subsets(n: number, k: number, cap: number): number[][] {
   });
 }
 
-async function main(): Promise<void> {
-  const engine = await loadFacesInNode({ encodeCrop: async () => new Uint8Array() });
+/** The material: the 22 women (one photo each), then the man's photos in which a face was found. */
+export async function calibrationFaces(engine: FaceEngine): Promise<Face[]> {
   const faces: Face[] = [];
   for (let n = 1; n <= 6; n++) {
-    const found = await engine.detect(decodeWithFfmpeg(['-i', join(FACE_API_SAMPLES, `sample${n}.jpg`)]));
-    found.forEach((f, i) => faces.push({ person: `sample${n}#${i}`, source: `sample${n}`, descriptor: f.descriptor }));
+    const image = decodeWithFfmpeg(['-i', join(FACE_API_SAMPLES, `sample${n}.jpg`)]);
+    const found = await engine.detect(image);
+    found.forEach((f, i) => faces.push({ person: `sample${n}#${i}`, source: `sample${n}`, descriptor: f.descriptor, image, box: f.box }));
   }
-  const man: Face[] = [];
   for (let t = 0; t < ROW.tiles; t++) {
     const x0 = Math.round((t * ROW.width) / ROW.tiles);
     const x1 = Math.round(((t + 1) * ROW.width) / ROW.tiles);
     const tile = decodeWithFfmpeg(['-i', FACEMATCH_SCREENSHOT], `crop=${x1 - x0}:${ROW.height}:${x0}:${ROW.top}`);
     const [best] = await engine.detectInPhoto(tile);
-    if (best) man.push({ person: 'man', source: `tile ${t}`, descriptor: best.descriptor });
+    if (best) faces.push({ person: 'man', source: `tile ${t}`, descriptor: best.descriptor, image: tile, box: best.box });
     else console.log(`no face found in tile ${t}`);
   }
-  const people = faces.length;
-  faces.push(...man);
+  return faces;
+}
+
+async function main(): Promise<void> {
+  const engine = await loadFacesInNode({ encodeCrop: async () => new Uint8Array() });
+  const faces = await calibrationFaces(engine);
+  const man = faces.filter((f) => f.person === 'man');
+  const people = faces.length - man.length;
   console.log(`faces: ${people} women in 6 photos (one photo each); the man in ${man.length} of ${ROW.tiles} photos`);
 
   const same: number[] = [];
@@ -156,4 +170,4 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main();
