@@ -307,6 +307,23 @@ describe('search', () => {
     expect(hits.filter((hit) => hit.confident && Math.abs(hit.start - textSceneStart) < 0.5 && hit.fileName === 'faces-text.mp4')).toEqual([]);
   });
 
+  it('finds the person from a tight ~150 px crop of one face, and says how close the face is', async () => {
+    const still = join(scratch, 'group-photo.jpg');
+    const tight = join(scratch, 'tight-face.jpg');
+    // The left face of the first scene, cropped to its box: a single detector pass finds nothing in it (Node).
+    execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', still, '-vf', 'crop=134:134:317:198,scale=150:150', '-q:v', '3', tight]);
+    await page.goto(`${server.url}/#/search`);
+    await page.getByTestId('example-input').setInputFiles(tight);
+    await statusFor('example:tight-face.jpg').waitFor({ timeout: 60_000 });
+    const [top] = await readHits();
+    expect(top?.fileName).toBe('faces-text.mp4');
+    expect(top?.start).toBeLessThanOrEqual(0.5);
+    expect(top?.reasons).toContain('person');
+    const chip = page.getByTestId('search-hit').first().locator('[data-reason="person"]');
+    await expect(chip.textContent()).resolves.toMatch(/^(Same|Similar) face, \d+%/);
+    expect(await page.getByText('No face was found in the image.').count()).toBe(0);
+  });
+
   it('searches by a picture dropped anywhere on the search page', async () => {
     const still = join(scratch, 'group-photo.jpg');
     const bytes = readFileSync(still).toString('base64');

@@ -11,7 +11,8 @@
 #                                   one a different crop of sample3)
 #   photos/*.jpg                    one face each: a crop of the person, edited (mirrored, rotated,
 #                                   re-lit, grey, resized), so never the frame the video shows;
-#                                   stranger-*.jpg are people in none of the videos (sample1, sample4)
+#                                   stranger-*.jpg are people in none of the videos (sample1, sample4);
+#                                   tight-*.jpg are 150 px crops of just a face (issue 11)
 #   corpus.json                     {"speech": true|false}: false when espeak-ng was missing (the speech
 #                                   video then has no voice and its queries must not be scored)
 #
@@ -167,3 +168,8 @@ photo sample6-right.jpg sample6.jpg "crop=380:420:1370:246,hue=s=0,scale=320:-2"
 photo sample2-right.jpg sample2.jpg "crop=400:440:1324:80,hflip,eq=brightness=-0.05,scale=300:-2"
 photo stranger-sample1.jpg sample1.jpg "crop=400:440:1360:100,scale=300:-2"
 photo stranger-sample4.jpg sample4.jpg "crop=360:400:1160:20,hflip,scale=300:-2"
+# ---- faces (issue 11): tight ~150 px crops of just a face, where one detector pass finds nothing ----
+photo tight-sample2-right.jpg sample2.jpg "crop=242:242:1423:154,scale=150:150"
+photo tight-sample6-right.jpg sample6.jpg "crop=297:297:1445:262,scale=150:150"
+photo tight-sample5-middle.jpg sample5.jpg "crop=237:237:1074:198,scale=150:150"
+# ---- end faces (issue 11) ----

@@ -18,7 +18,7 @@ import { writeTinyModel } from '../ml/embed/testing/tiny-models.ts';
 import { MODEL_UNAVAILABLE } from '../ml/unavailable.ts';
 import { createSearch } from './search.ts';
 
-type Ml = Pick<MlClient, 'embedText' | 'embedImages' | 'faces'>;
+type Ml = Pick<MlClient, 'embedText' | 'embedImages' | 'photoFaces'>;
 
 const runtimeProblem = onnxRuntimeNodeProblem();
 if (runtimeProblem) console.warn(`\n⚠️  [search glue, visual part] SKIPPED: onnxruntime-node cannot load here (${runtimeProblem}).\n`);
@@ -35,7 +35,7 @@ function unavailable(message: string): Error {
 const noModels: Ml = {
   embedText: () => Promise.reject(unavailable('The visual model mobileclip-s0 is not installed. Run `npm run models:fetch`.')),
   embedImages: () => Promise.reject(unavailable('The visual model mobileclip-s0 is not installed.')),
-  faces: () => Promise.reject(unavailable('The faces model face-api is not installed.')),
+  photoFaces: () => Promise.reject(unavailable('The faces model face-api is not installed.')),
 };
 
 let pg: PGlite;
@@ -131,7 +131,7 @@ describe('createSearch without models', () => {
 
   it('an image both models fail on is an error, said plainly', async () => {
     const broken = () => Promise.reject(new Error('This image could not be decoded: bad magic number'));
-    const search = createSearch({ db: makeSearchRepo(pg, LOCAL_USER_ID), ml: { ...noModels, embedImages: broken, faces: broken } });
+    const search = createSearch({ db: makeSearchRepo(pg, LOCAL_USER_ID), ml: { ...noModels, embedImages: broken, photoFaces: broken } });
     await expect(search.byImage(new Blob(['not an image']))).rejects.toThrow(
       'The image could not be used for a search: This image could not be decoded: bad magic number',
     );

@@ -16,7 +16,7 @@ export const VISUAL_QUERY_TIMEOUT_MS = 30_000;
 
 export interface SearchDeps {
   db: Pick<SearchRepo, 'searchScenes' | 'searchByExample' | 'moreLikeThis'>;
-  ml: Pick<MlClient, 'embedText' | 'embedImages' | 'faces'>;
+  ml: Pick<MlClient, 'embedText' | 'embedImages' | 'photoFaces'>;
   /** Resolves once the database is open (searches wait for it). */
   whenOpen?: () => Promise<void>;
   /** Where pictures searched by are kept on this device (files/store.ts), so that such a search survives a reload. */
@@ -129,8 +129,8 @@ export function createSearch({ db, ml, whenOpen = () => Promise.resolve(), remot
         if (!isModelUnavailable(error)) failures.push(messageOf(error));
       }
       try {
-        const found = await ml.faces([bytes]);
-        faces = (found.faces[0] ?? []).map((f) => ({ modelId: found.modelId, vector: Array.from(f.descriptor) }));
+        const found = await ml.photoFaces(bytes);
+        faces = found.faces.map((f) => ({ modelId: found.modelId, vector: Array.from(f.descriptor) }));
         if (faces.length === 0) findings.notes.push('No face was found in the image.');
       } catch (error) {
         modelFailed(findings, 'faces', 'Searching by faces', error);

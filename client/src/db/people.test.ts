@@ -7,7 +7,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import type { JobStage } from '@heimdex/shared-schema';
 import { drizzle } from 'drizzle-orm/pglite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FACE_MATCH_THRESHOLD } from '../ml/faces/distance.ts';
+import { FACE_MATCH_THRESHOLD, faceMatchPercent } from '../ml/faces/distance.ts';
 import { UNDERSTANDING_STAGES, type UnderstandingContext } from '../pipeline/understanding.ts';
 import { LOCAL_USER_ID, makeDbApi, type DbApi } from './api.ts';
 import { personLabel } from '../person-label.ts';
@@ -220,6 +220,37 @@ describe('never merge', () => {
     await people.setNeverMerge(p1!.personId, p2!.personId, false);
     expect(await people.mergePeople(p2!.personId, p1!.personId)).toEqual({ status: 'merged', personId: p1!.personId });
     expect(shape(await people.listPeople())).toEqual([{ label: 'Person 1', faces: 3, scenes: 3, videos: 2 }]);
+  });
+});
+
+describe('merge suggestions', () => {
+  it('asks about people whose profiles are close ("Is this Ada?"), never about strangers, people seen together or marked apart', async () => {
+    // Identity 7 split in two (0.45 apart: over the grouping threshold, under FACE_SUGGEST_MERGE_THRESHOLD);
+    // identity 8 is far from both; two faces of identity 9's look-alikes share a scene.
+    const a = descriptor(7, 0, 0);
+    const split = [...a];
+    split[110] = 0.45;
+    const twin = descriptor(9, 0, 0);
+    const twinLike = [...twin];
+    twinLike[111] = 0.45;
+    await indexVideo('one', 3, [face(0, a), face(1, a), face(2, descriptor(8))]);
+    await indexVideo('two', 2, [face(0, split), face(1, twin), face(1, twinLike, 0.8)]);
+    const [p1, p2, p3, p4, p5] = byNumber(await people.listPeople());
+    expect([p1, p2, p3, p4, p5].map((p) => p?.faceCount)).toEqual([2, 1, 1, 1, 1]);
+    await people.renamePerson(p1!.personId, 'Ada');
+
+    // Person 3 (the split face) is asked about as Ada, the one with a name (and more faces).
+    const suggestions = await people.suggestMerges();
+    expect(suggestions).toEqual([{ personId: p3!.personId, intoId: p1!.personId, percent: faceMatchPercent(0.45) }]);
+
+    await people.setNeverMerge(p3!.personId, p1!.personId, true);
+    expect(await people.suggestMerges()).toEqual([]);
+    await people.setNeverMerge(p3!.personId, p1!.personId, false);
+    await people.setPersonHidden(p3!.personId, true);
+    expect(await people.suggestMerges()).toEqual([]);
+    await people.setPersonHidden(p3!.personId, false);
+    expect(await people.mergePeople(p3!.personId, p1!.personId)).toEqual({ status: 'merged', personId: p1!.personId });
+    expect(await people.suggestMerges()).toEqual([]);
   });
 });
 

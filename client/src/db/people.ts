@@ -14,7 +14,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import { sql, type SQL } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/pglite';
 import type { faceProfiles, faces, Scene, Video } from '@heimdex/shared-schema';
-import { FACE_MATCH_THRESHOLD } from '../ml/faces/distance.ts';
+import { FACE_MATCH_THRESHOLD, FACE_SUGGEST_MERGE_THRESHOLD, faceMatchPercent } from '../ml/faces/distance.ts';
 import { personLabel } from '../person-label.ts';
 import type { Db, Executor } from './types.ts';
 
@@ -46,6 +46,18 @@ export type PersonDetail = PersonSummary & {
   /** People the user marked as never to be merged with this one. */
   neverMerge: string[];
 };
+
+/**
+ * Maybe one person split in two: `personId` looks like `intoId` (their centroids are closer than
+ * FACE_SUGGEST_MERGE_THRESHOLD), and merging would move `personId` into `intoId`, the one with a name, else the one
+ * with more faces.
+ */
+export interface MergeSuggestion {
+  personId: string;
+  intoId: string;
+  /** How alike the two profiles are (faceMatchPercent of the centroid distance). */
+  percent: number;
+}
 
 export type MergeResult = { status: 'merged'; personId: string } | { status: 'refused'; reason: string };
 
@@ -333,6 +345,38 @@ export function makePeopleRepo(pg: PGlite, userId: string) {
         })),
         neverMerge: marks.map((m) => m.other).sort(),
       };
+    },
+
+    /**
+     * Pairs of people who may be one person split in two, most alike first: centroids of the same face model
+     * closer than FACE_SUGGEST_MERGE_THRESHOLD, neither hidden, not marked "never merge", and never seen together
+     * in one scene (one keyframe cannot show someone twice).
+     */
+    async suggestMerges(): Promise<MergeSuggestion[]> {
+      const pairs = await rowsOf<{ a: string; b: string; a_first: boolean; distance: number }>(
+        db,
+        sql`
+          with live as (
+            select p.person_id, p.number, p.name is not null as named, p.face_model, p.centroid,
+                   (select count(*) from faces f where f.person_id = p.person_id and not f.deleted) as face_count
+            from face_profiles p
+            where p.user_id = ${userId} and not p.deleted and not p.hidden and p.centroid is not null)
+          select a.person_id as a, b.person_id as b, (a.centroid <-> b.centroid)::float8 as distance,
+                 (a.named, a.face_count, -a.number) > (b.named, b.face_count, -b.number) as a_first
+          from live a join live b on a.person_id < b.person_id and a.face_model = b.face_model
+            and vector_dims(a.centroid) = vector_dims(b.centroid)
+          where (a.centroid <-> b.centroid) < ${FACE_SUGGEST_MERGE_THRESHOLD}
+            and not exists (select 1 from person_never_merge m
+                            where m.user_id = ${userId} and m.person_a = a.person_id and m.person_b = b.person_id)
+            and not exists (select 1 from scene_people x join scene_people y on y.scene_id = x.scene_id
+                            where x.person_id = a.person_id and y.person_id = b.person_id)
+          order by distance, a.person_id, b.person_id`,
+      );
+      return pairs.map((p) => ({
+        personId: p.a_first ? p.b : p.a,
+        intoId: p.a_first ? p.a : p.b,
+        percent: faceMatchPercent(p.distance),
+      }));
     },
 
     /** Names a person; an empty name makes them "Person N" again. */

@@ -5,6 +5,7 @@
 // deleted rows that must never come back.
 import type { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { faceMatchPercent } from '../ml/faces/distance.ts';
 import { FACE_MODEL_ID } from '../ml/faces/engine.ts';
 import { parseQuery, type ModelVector } from '@heimdex/shared-schema/search';
 import type { SearchHit, SearchResult } from '../search/types.ts';
@@ -551,6 +552,43 @@ describe('search by example', () => {
     for (const h of result.hits) {
       expect(h.confident).toBe(true);
       expect(h.reasons).toEqual(['person']);
+    }
+  });
+
+  it('a face farther than a confident match is a weaker match, and says how close it is', async () => {
+    // 0.48 from Ada's face in call1, ~0.50 from her other two: past FACE_MATCH_THRESHOLD, within FACE_WEAK_THRESHOLD.
+    const vector = face(1, 0).map((x, i) => (i === 112 ? 0.48 : x));
+    const result = await repo.searchByExample({ imageVector: null, faces: [{ modelId: FACE_MODEL_ID, vector }] });
+    expect(keys(result).sort()).toEqual(['beach2', 'call1', 'call2']);
+    for (const h of result.hits) {
+      expect(h.confident).toBe(false);
+      expect(h.reasons).toEqual(['person']);
+    }
+    expect(hit(result, 'call1')!.face).toEqual({ percent: faceMatchPercent(0.48), confident: false });
+    expect(hit(result, 'call1')!.face!.percent).toBeGreaterThan(50);
+    expect(hit(result, 'call1')!.face!.percent).toBeLessThan(80);
+  });
+
+  it("matches a person's profile (the centroid of their faces) where no single face is close enough", async () => {
+    // Person 2's two faces either side of their centroid c; the example is 0.35 from c and 0.57 from each face.
+    const c = face(2, 0).map((x, i) => (i === 2 ? x : 0));
+    const shifted = (i: number, by: number) => c.map((x, j) => (j === i ? by : x));
+    const vec = (v: number[]) => `[${v.join(',')}]`;
+    const setFace = (scene: string, v: number[]) => pg.query('update faces set embedding = $2::vector where scene_id = $1', [id(scene), vec(v)]);
+    await setFace('beach0', shifted(110, 0.45));
+    await setFace('off0', shifted(110, -0.45));
+    await pg.query('update face_profiles set centroid = $2::vector where person_id = $1', [personIds.get('p2'), vec(c)]);
+    try {
+      const result = await repo.searchByExample({ imageVector: null, faces: [{ modelId: FACE_MODEL_ID, vector: shifted(111, 0.35) }] });
+      expect(keys(result).sort()).toEqual(['beach0', 'off0']);
+      for (const h of result.hits) {
+        expect(h.confident).toBe(true);
+        expect(h.face!.percent).toBe(faceMatchPercent(0.35));
+      }
+    } finally {
+      await setFace('beach0', face(2, 0));
+      await setFace('off0', face(2, 1));
+      await pg.query('update face_profiles set centroid = null where person_id = $1', [personIds.get('p2')]);
     }
   });
 

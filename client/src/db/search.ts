@@ -38,13 +38,14 @@ import {
   VISUAL_EXAMPLE_THRESHOLD,
   visualTextThreshold,
   type DetailRow as SharedDetailRow,
+  type FaceMatch,
   type HitSignals,
   type ModelVector,
   type Terms,
 } from '@heimdex/shared-schema/search';
 import { sql, type SQL } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/pglite';
-import { FACE_MATCH_THRESHOLD as FACE_THRESHOLD } from '../ml/faces/distance.ts';
+import { FACE_WEAK_THRESHOLD, faceMatchOf } from '../ml/faces/distance.ts';
 import type { ExampleSearchRequest, SearchHit, SearchResult, TextSearchRequest } from '../search/types.ts';
 import type { Db, Executor } from './types.ts';
 
@@ -164,12 +165,19 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
     }));
   }
 
-  /** Face descriptors of the same model within FACE_THRESHOLD, and every scene of the people those faces belong to. */
+  /**
+   * Scenes with a face like one of `faceVectors` (same face model): `direct`, faces within FACE_WEAK_THRESHOLD;
+   * `people`, every scene of a person whose profile is that close, by the nearer of the person's centroid (the
+   * mean of their faces, which matches other photos of them better than any single face: calibration in
+   * ml/faces/distance.ts) and their nearest face. Each scene keeps its smallest distance.
+   */
   async function faceLists(faceVectors: ModelVector[], excludeSceneId?: string): Promise<{ direct: Candidate[]; people: Candidate[] }> {
     const direct = new Map<string, number>();
     const personDistance = new Map<string, number>();
+    const closer = (map: Map<string, number>, key: string, distance: number) => map.set(key, Math.min(map.get(key) ?? Infinity, distance));
     for (const face of faceVectors) {
       const dim = checkDim(face.vector.length);
+      const target = sql`${vectorText(face.vector)}::vector`;
       // The model and size filter runs before any distance is computed (vectors of another size cannot be compared).
       const near = await rows<{ scene_id: string; person_id: string | null; distance: number }>(sql`
         with same_model as materialized (
@@ -178,14 +186,23 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
           where ${OWN} and f.user_id = ${userId} and not f.deleted and f.face_model = ${face.modelId}
             and f.embedding is not null and vector_dims(f.embedding) = ${dim})
         select scene_id, person_id, distance from (
-          select scene_id, person_id, (embedding <-> ${vectorText(face.vector)}::vector)::float8 as distance from same_model) d
-        where distance < ${FACE_THRESHOLD}
+          select scene_id, person_id, (embedding <-> ${target})::float8 as distance from same_model) d
+        where distance < ${FACE_WEAK_THRESHOLD}
         order by distance`);
       for (const n of near) {
         if (n.scene_id === excludeSceneId) continue;
-        direct.set(n.scene_id, Math.min(direct.get(n.scene_id) ?? Infinity, n.distance));
-        if (n.person_id) personDistance.set(n.person_id, Math.min(personDistance.get(n.person_id) ?? Infinity, n.distance));
+        closer(direct, n.scene_id, n.distance);
+        if (n.person_id) closer(personDistance, n.person_id, n.distance);
       }
+      const profiles = await rows<{ person_id: string; distance: number }>(sql`
+        with same_model as materialized (
+          select p.person_id, p.centroid from face_profiles p
+          where p.user_id = ${userId} and not p.deleted and p.face_model = ${face.modelId}
+            and p.centroid is not null and vector_dims(p.centroid) = ${dim})
+        select person_id, distance from (
+          select person_id, (centroid <-> ${target})::float8 as distance from same_model) d
+        where distance < ${FACE_WEAK_THRESHOLD}`);
+      for (const p of profiles) closer(personDistance, p.person_id, p.distance);
     }
     const people: Candidate[] = [];
     if (personDistance.size > 0) {
@@ -200,7 +217,7 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
       const best = new Map<string, number>();
       for (const r of scenesOfPeople) {
         if (r.scene_id === excludeSceneId) continue;
-        best.set(r.scene_id, Math.min(best.get(r.scene_id) ?? Infinity, personDistance.get(r.person_id)!));
+        closer(best, r.scene_id, personDistance.get(r.person_id)!);
       }
       people.push(...[...best].sort((a, b) => a[1] - b[1]).map(([id, value]) => ({ id, value })));
     }
@@ -219,11 +236,13 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
       if (list.length === 0) notes.push('No scene has a picture embedding from the same visual model yet.');
       lists.push(list);
     }
-    const faceScenes = new Set<string>();
+    const faceScenes = new Map<string, FaceMatch>();
     if (request.faces.length > 0) {
       const { direct, people } = await faceLists(request.faces, request.excludeSceneId);
-      for (const c of [...direct, ...people]) faceScenes.add(c.id);
-      if (direct.length === 0) notes.push('No one in your videos looks like the face in the example.');
+      const distance = new Map<string, number>();
+      for (const c of [...direct, ...people]) distance.set(c.id, Math.min(distance.get(c.id) ?? Infinity, c.value!));
+      for (const [id, d] of distance) faceScenes.set(id, faceMatchOf(d));
+      if (distance.size === 0) notes.push('No one in your videos looks like the face in the example.');
       lists.push(direct, people);
     }
     const fused = fuseRanks(lists.map((l) => l.map((c) => c.id)));
@@ -277,7 +296,7 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
       const hits = await hitsOf(fused, limit, { free, said: q.said, onScreen: q.onScreen, people, typos: new Set(typos.keys()), glued }, {
         visual,
         visualThreshold: vector ? visualTextThreshold(vector.modelId) : Infinity,
-        faceScenes: new Set(),
+        faceScenes: new Map(),
         filters: q,
         named,
         filterOnly,

@@ -11,6 +11,7 @@ export interface MlClient {
   setPreferredModel(task: ModelTask, modelId: string): Promise<void>;
   ocr(frames: Uint8Array[], onProgress?: Progress): ReturnType<MlApi['ocr']>;
   faces(frames: Uint8Array[], onProgress?: Progress): ReturnType<MlApi['faces']>;
+  photoFaces(photo: Uint8Array): ReturnType<MlApi['photoFaces']>;
   embedImages(frames: Uint8Array[], onProgress?: Progress): ReturnType<MlApi['embedImages']>;
   embedText(texts: string[]): ReturnType<MlApi['embedText']>;
   transcribe(pcm: Float32Array, onProgress?: Progress): ReturnType<MlApi['transcribe']>;
@@ -65,6 +66,7 @@ export function createMlClient(): MlClient {
     },
     ocr: (frames, onProgress) => call((r) => r.ocr(frames, progress(onProgress))),
     faces: (frames, onProgress) => call((r) => r.faces(frames, progress(onProgress))),
+    photoFaces: (photo) => call((r) => r.photoFaces(photo)),
     embedImages: (frames, onProgress) => call((r) => r.embedImages(frames, progress(onProgress))),
     embedText: (texts) => call((r) => r.embedText(texts)),
     transcribe: (pcm, onProgress) => call((r) => r.transcribe(pcm, progress(onProgress))),

@@ -164,6 +164,13 @@ const mlApi = {
     return { modelId: FACE_MODEL_ID, faces };
   },
 
+  /** The faces of a photo given as an example (a search by face): looks harder than for keyframes (detectInPhoto). */
+  async photoFaces(photo: Uint8Array): Promise<{ modelId: string; faces: DetectedFace[] }> {
+    const { engine } = await engineFor('faces');
+    const { FACE_MODEL_ID } = await import('./faces/index.ts');
+    return { modelId: FACE_MODEL_ID, faces: await engine.detectInPhoto(await decodeFrame(photo)) };
+  },
+
   async embedImages(frames: Uint8Array[], onProgress?: (fraction: number) => void): Promise<{ modelId: string; vectors: Float32Array[] }> {
     const { engine, modelId } = await engineFor('visual');
     const vectors: Float32Array[] = [];

@@ -7,6 +7,7 @@ import {
   exampleKey,
   examplePath,
   filterPhrase,
+  faceMatchLabel,
   modelNotes,
   moreLikePath,
   playPath,
@@ -187,6 +188,8 @@ describe('why a hit matched, in words', () => {
     expect(reasonPhrases(hit({ reasons: ['visual', 'person'], people: ['Alex'] }))).toEqual(['looks like what you searched for', 'face of Alex']);
     expect(reasonPhrases(hit({ reasons: ['person'], people: ['Alex', 'Bo', 'Cy'] }))).toEqual(['face of one of Alex, Bo and Cy']);
     expect(reasonPhrases(hit({ reasons: ['person'] }))).toEqual(['a face like the one searched for']);
+    expect(reasonPhrases(hit({ reasons: ['person'], people: ['Alex'], face: { percent: 87, confident: true } }))).toEqual(['face of Alex (same face, 87%)']);
+    expect(reasonPhrases(hit({ reasons: ['person'], face: { percent: 62, confident: false } }))).toEqual(['a face like the one searched for (similar face, 62%)']);
     expect(
       reasonPhrases(
         hit({
@@ -206,5 +209,12 @@ describe('why a hit matched, in words', () => {
     expect(filterPhrase({ kind: 'person', names: ['Ada', 'Grace'] })).toBe('Ada and Grace are in this scene');
     expect(filterPhrase({ kind: 'date', after: null, before: '2024-12-31' })).toBe('before 2024-12-31');
     expect(filterPhrase({ kind: 'date', after: '2024-01-01', before: '2024-12-31' })).toBe('between 2024-01-01 and 2024-12-31');
+  });
+});
+
+describe('faceMatchLabel', () => {
+  it('says how close the face is, and whose it is', () => {
+    expect(faceMatchLabel({ percent: 87, confident: true }, ['Ada Lovelace'])).toBe('Same face, 87%: Ada Lovelace');
+    expect(faceMatchLabel({ percent: 62, confident: false }, [])).toBe('Similar face, 62%');
   });
 });

@@ -46,7 +46,7 @@ function highlightedWords(hit: Pick<SearchHit, 'snippets'>, source: 'speech' | '
  * Why a hit matched, in words, one phrase per reason: "said “revenue”", "on screen “BERLIN”", "face of Alex",
  * "looks like what you searched for", "In “beach trip”", "after 2024-05-01". The card's accessible label reads them.
  */
-export function reasonPhrases(hit: Pick<SearchHit, 'reasons' | 'filters' | 'snippets' | 'people'>): string[] {
+export function reasonPhrases(hit: Pick<SearchHit, 'reasons' | 'filters' | 'snippets' | 'people' | 'face'>): string[] {
   const quoted = (words: string[]) => (words.length > 0 ? ` “${words.join(' … ')}”` : ' words like yours');
   const personFilter = hit.filters.find((f) => f.kind === 'person');
   return hit.reasons.flatMap((reason): string[] => {
@@ -59,7 +59,10 @@ export function reasonPhrases(hit: Pick<SearchHit, 'reasons' | 'filters' | 'snip
         return ['looks like what you searched for'];
       case 'person':
         if (personFilter) return [filterPhrase(personFilter)];
-        return [hit.people.length > 0 ? `face of ${hit.people.length === 1 ? '' : 'one of '}${listOf(hit.people)}` : 'a face like the one searched for'];
+        return [
+          (hit.people.length > 0 ? `face of ${hit.people.length === 1 ? '' : 'one of '}${listOf(hit.people)}` : 'a face like the one searched for') +
+            (hit.face ? ` (${hit.face.confident ? 'same face' : 'similar face'}, ${hit.face.percent}%)` : ''),
+        ];
       case 'video':
       case 'date':
         return hit.filters.filter((f) => f.kind === reason).map(filterPhrase);
@@ -205,3 +208,11 @@ export const SEARCH_SYNTAX: { example: string; meaning: string }[] = [
   { example: 'after:2026-01-01', meaning: 'only videos from this date on' },
   { example: 'before:2026-03-31', meaning: 'only videos up to this date' },
 ];
+
+// ---- faces (issue 11) ---------------------------------------------------------------------------------------
+
+/** The person chip of a hit found by a face: how close the face is ("Same face, 87%"), and whose it is. */
+export function faceMatchLabel(face: NonNullable<SearchHit['face']>, people: readonly string[]): string {
+  const closeness = `${face.confident ? 'Same face' : 'Similar face'}, ${face.percent}%`;
+  return people.length > 0 ? `${closeness}: ${people.join(', ')}` : closeness;
+}

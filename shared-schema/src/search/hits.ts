@@ -3,7 +3,7 @@
 // database (stemsQuery), so highlights agree with what full text matched.
 import { GLUE, gluedPatterns, type DetailRow, type Terms } from './sql.ts';
 import { makeMatcher, snippetParts, wordsOf } from './snippets.ts';
-import type { MatchedFilter, MatchReason, ParsedQuery, Snippet } from './types.ts';
+import type { FaceMatch, MatchedFilter, MatchReason, ParsedQuery, Snippet } from './types.ts';
 
 /** The filters of a query (every hit satisfies all of them). */
 export type QueryFilters = Pick<ParsedQuery, 'people' | 'videos' | 'after' | 'before'>;
@@ -15,8 +15,8 @@ export interface HitSignals {
   /** Visual similarity (cosine) of the scenes the visual signal found. */
   visual: ReadonlyMap<string, number>;
   visualThreshold: number;
-  /** Scenes found by a face. */
-  faceScenes: ReadonlySet<string>;
+  /** Scenes found by a face (search by example, app only), with how close the best face there is. */
+  faceScenes: ReadonlyMap<string, FaceMatch>;
   filters: QueryFilters;
   /** A name typed without `person:` and the scenes of the people it names (see namedPersonQuery); null when none. */
   named: { text: string; scenes: ReadonlySet<string> } | null;
@@ -48,6 +48,8 @@ export interface HitCore {
   playFromS: number;
   /** Named (or "Person N") people in the scene. */
   people: string[];
+  /** Found by a face: how close the match is. */
+  face?: FaceMatch;
 }
 
 const speechTermsOf = (terms: Terms) => [...terms.free, ...terms.said];
@@ -131,7 +133,7 @@ export function describeHits<Row extends DetailRow>(
     const confident =
       r.words_confident ||
       (similarity !== undefined && similarity >= signals.visualThreshold) ||
-      signals.faceScenes.has(id) ||
+      signals.faceScenes.get(id)?.confident === true ||
       named !== null ||
       signals.filterOnly;
     const hit: HitCore = {
@@ -149,6 +151,7 @@ export function describeHits<Row extends DetailRow>(
       snippets: snippetsOf(r),
       playFromS: r.speech_match && r.play_from !== null ? r.play_from : r.start_s,
       people,
+      ...(signals.faceScenes.has(id) ? { face: signals.faceScenes.get(id)! } : {}),
     };
     return [{ row: r, hit }];
   });

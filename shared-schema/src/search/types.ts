@@ -17,6 +17,14 @@ export type MatchedFilter =
   /** The `after:` / `before:` dates the video's date falls within. */
   | { kind: 'date'; after: string | null; before: string | null };
 
+/** How close a face found by a search by example is to the face asked for ("same face, 87%"). */
+export interface FaceMatch {
+  /** 0–100, from the calibrated face distances (the app's faceMatchPercent), not 1 − distance. */
+  percent: number;
+  /** Close enough to be taken as the same person; else a weaker match, shown below the divider. */
+  confident: boolean;
+}
+
 /** A search box query after parsing (see parse.ts for the syntax). */
 export interface ParsedQuery {
   /** The raw input, trimmed. */

@@ -68,7 +68,7 @@ export async function search(repo: SearchRepo, userId: string, request: SearchRe
   const signals = {
     visual,
     visualThreshold: request.vector ? (free.length > 0 ? visualTextThreshold(request.vector.model) : VISUAL_EXAMPLE_THRESHOLD) : Infinity,
-    faceScenes: new Set<string>(),
+    faceScenes: new Map(),
     filters: q,
     named,
     filterOnly,

@@ -12,15 +12,66 @@ export function faceDistance(a: ArrayLike<number>, b: ArrayLike<number>): number
 }
 
 /**
- * Two descriptors closer than this are taken as the same person. Calibrated on face-api's six sample photos
- * (22 women) and ffmpeg-edited copies of them; faces.test.ts checks it and prints the distribution:
- * same face vs edited copy 0.04–0.37 (mirror images up to 0.64), different people 0.448 at the least,
- * median 0.71. At 0.42 no different pair matches (the usual 0.6 lets 19 of 231 through) and every
- * non-mirrored copy does, with room on both sides for decoder noise (the same JPEG decoded by ffmpeg and by
- * Chromium moves a descriptor by 0.01–0.19).
+ * Two descriptors closer than this are taken as the same person with confidence: a confident search hit, and
+ * the distance under which a face joins a person when faces are grouped. Measured twice:
+ * - edited copies of one photo (faces.test.ts, face-api's six sample photos, 22 women): same face vs edited
+ *   copy 0.04–0.37 (mirror images up to 0.64); the same JPEG decoded by ffmpeg and by Chromium moves a
+ *   descriptor by 0.01–0.19;
+ * - DIFFERENT photos of the same person (scripts/eval/faces-calibration.ts: one man in 17 photos from
+ *   @vladmandic/human's face-match screenshot, against the 22 women): same person 136 pairs, min 0.201,
+ *   median 0.408, p95 0.509, max 0.532; different people 605 pairs, min 0.448, p5 0.619, median 0.780
+ *   (the 231 women-only pairs: min 0.448, median 0.710).
+ * At 0.42 no different pair matches and 57% of same-person pairs of single photos do; against the centroid of
+ * a person's faces (a profile, see FACE_WEAK_THRESHOLD) 88% with 2 photos, 94% with 3, 96% with 5. It stays
+ * below the closest different pair (0.448) by more than decoder noise; 0.45 would be the first to let one in.
  */
 export const FACE_MATCH_THRESHOLD = 0.42;
 
+/**
+ * Up to this distance a face is still offered as a weaker match (below the divider, never confident); farther
+ * is nobody. From the same measurement: at 0.55 every same-person pair of different photos matched (single
+ * photos; 92% already at 0.50) and 9 of 605 different-person pairs (1.5%) did, all of them between two of the
+ * women; no woman came closer than 0.596 to the man's profile (centroid of 1–8 of his photos). A stranger can
+ * thus show up as a weaker match, never as a confident one.
+ */
+export const FACE_WEAK_THRESHOLD = 0.55;
+
+/**
+ * Two people whose profiles (centroids) are closer than this are offered to the user as maybe one person split
+ * in two ("Is this Alex Morgan?"); a question, never an automatic merge. Tighter than FACE_WEAK_THRESHOLD because
+ * it is asked unprompted: at 0.48, 87% of same-person pairs of single photos are under it and 1 of 605
+ * different-person pairs (0.2%) is; a centroid of several photos lies closer still to the person's other photos
+ * (median 0.34 with 2 photos, 0.30 with 5). People seen together in one scene are never suggested.
+ */
+export const FACE_SUGGEST_MERGE_THRESHOLD = 0.48;
+
 export function isSameFace(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
   return faceDistance(a, b) < FACE_MATCH_THRESHOLD;
+}
+
+/**
+ * How close a face match is, as a percentage a person can read ("same face, 87%"), from the calibrated
+ * distances rather than 1 − distance (descriptors of two strangers are ~0.78 apart, so 1 − d would call them
+ * 22% alike and the same person 60%). Piecewise linear through three measured points: 0.25 (closer than 95% of
+ * same-person pairs of different photos, as close as an edited copy) is 99%; FACE_MATCH_THRESHOLD, the edge of
+ * confident matches, is 80%; FACE_WEAK_THRESHOLD, the edge of any match, is 50%.
+ */
+export function faceMatchPercent(distance: number): number {
+  const points: Array<[number, number]> = [
+    [0.25, 99],
+    [FACE_MATCH_THRESHOLD, 80],
+    [FACE_WEAK_THRESHOLD, 50],
+  ];
+  if (distance <= points[0]![0]) return points[0]![1];
+  for (let i = 1; i < points.length; i++) {
+    const [d0, p0] = points[i - 1]!;
+    const [d1, p1] = points[i]!;
+    if (distance <= d1) return Math.round(p0 + ((distance - d0) / (d1 - d0)) * (p1 - p0));
+  }
+  return Math.max(0, Math.round(50 - ((distance - FACE_WEAK_THRESHOLD) / 0.1) * 30));
+}
+
+/** A face match as a hit reports it (HitCore.face). */
+export function faceMatchOf(distance: number): { percent: number; confident: boolean } {
+  return { percent: faceMatchPercent(distance), confident: distance < FACE_MATCH_THRESHOLD };
 }

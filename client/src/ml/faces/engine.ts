@@ -3,9 +3,10 @@
 import type * as FaceApi from '@vladmandic/face-api';
 import type * as TfCore from '@tensorflow/tfjs-core';
 import type { RgbaImage } from '../image.ts';
-import { assertRgbaImage, clipBox, cropFace, rgbaToRgb } from './pixels.ts';
+import { assertRgbaImage, clipBox, cropFace, padImage, rgbaToRgb } from './pixels.ts';
 import type { CropEncoder, DetectedFace, FaceEngine, FaceEngineOptions, FaceModelSource } from './types.ts';
 import { FACE_MODELS, fileReader, readWeightMap } from './weights.ts';
+import { createSerialQueue } from '../../serial-queue.ts';
 
 export type FaceApiModule = typeof FaceApi;
 /** face-api re-exports its whole tfjs as `tf`, but its typings list only a few ops: this is what is really there. */
@@ -17,6 +18,15 @@ export const MIN_FACE_SCORE = 0.5;
 export const MIN_FACE_PX = 24;
 /** Stored with each face so descriptors of different models are never compared. */
 export const FACE_MODEL_ID = 'face-api-1.7.15/ssd_mobilenetv1+landmark68+recognition128';
+
+/**
+ * Borders tried, in turn, around a photo in which the first pass found no face (detectInPhoto): the canvas is
+ * this many times the photo's size. Measured on 66 tight crops of the 22 face-api sample faces (the face box,
+ * 1.5× it, both scaled to 150 px, and the face box at 96 px): no border found a face in 18, a grey border of
+ * 2× in 58, 3× in 56, 1.6× in 47, a border of repeated edge pixels 2× in 53; the face found through the
+ * border lies 0.12 (median) and at most 0.27 from the same face in the full photo.
+ */
+export const PHOTO_PAD_FACTORS = [2, 3] as const;
 
 export interface EngineInit extends FaceEngineOptions {
   encodeCrop: CropEncoder;
@@ -79,16 +89,6 @@ async function loadNets(faceapi: FaceApiModule, source: FaceModelSource): Promis
   );
 }
 
-/** One promise chain: tfjs runs one image at a time, and a failed call must not block the next. */
-function serialised<A extends unknown[], R>(fn: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
-  let last: Promise<unknown> = Promise.resolve();
-  return (...args) => {
-    const run = last.then(() => fn(...args));
-    last = run.catch(() => undefined);
-    return run;
-  };
-}
-
 export async function createFaceEngine(faceapi: FaceApiModule, source: FaceModelSource, init: EngineInit): Promise<FaceEngine> {
   const started = performance.now();
   const tf = tfOf(faceapi);
@@ -124,5 +124,29 @@ export async function createFaceEngine(faceapi: FaceApiModule, source: FaceModel
     return faces.sort((a, b) => b.score - a.score);
   }
 
-  return { detect: serialised(detect), device: tf.getBackend(), loadMs: performance.now() - started };
+  /** detect, and for a photo where it finds nothing, detect again inside a border (PHOTO_PAD_FACTORS). */
+  async function detectInPhoto(img: RgbaImage): Promise<DetectedFace[]> {
+    const found = await detect(img);
+    if (found.length > 0) return found;
+    for (const factor of PHOTO_PAD_FACTORS) {
+      const { image, offsetX, offsetY } = padImage(img, factor);
+      const inBorder = await detect(image);
+      // Boxes back in the photo's own pixels; the crop keeps the border where the face reaches the photo's edge.
+      const faces = inBorder.flatMap((face) => {
+        const box = clipBox({ ...face.box, x: face.box.x - offsetX, y: face.box.y - offsetY }, img.width, img.height);
+        return box ? [{ ...face, box }] : [];
+      });
+      if (faces.length > 0) return faces;
+    }
+    return [];
+  }
+
+  // tfjs runs one image at a time, and a failed call must not block the next.
+  const inTurn = createSerialQueue();
+  return {
+    detect: (img) => inTurn(() => detect(img)),
+    detectInPhoto: (img) => inTurn(() => detectInPhoto(img)),
+    device: tf.getBackend(),
+    loadMs: performance.now() - started,
+  };
 }

@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
 import { faceDistance } from './distance.ts';
-import { assertRgbaImage, clipBox, cropAndResize, cropFace, cropSquare, CROP_SIZE, rgbaToRgb } from './pixels.ts';
+import { assertRgbaImage, clipBox, cropAndResize, cropFace, cropSquare, CROP_SIZE, padImage, rgbaToRgb } from './pixels.ts';
 
 /** A width×height image whose red channel is x, green is y, blue is 7. */
 function gradient(width: number, height: number) {
@@ -78,5 +78,17 @@ describe('faceDistance', () => {
   });
   it('refuses descriptors of different lengths', () => {
     expect(() => faceDistance([1, 2], [1, 2, 3])).toThrow(/different models/);
+  });
+});
+
+describe('padImage', () => {
+  it('puts the image in the middle of an opaque grey canvas', () => {
+    const img = gradient(4, 2);
+    const { image, offsetX, offsetY } = padImage(img, 2);
+    expect([image.width, image.height, offsetX, offsetY]).toEqual([8, 4, 2, 1]);
+    const at = (x: number, y: number) => [...image.data.subarray((y * 8 + x) * 4, (y * 8 + x) * 4 + 4)];
+    expect(at(0, 0)).toEqual([128, 128, 128, 255]);
+    expect(at(7, 3)).toEqual([128, 128, 128, 255]);
+    for (let y = 0; y < 2; y++) for (let x = 0; x < 4; x++) expect(at(x + 2, y + 1)).toEqual([x, y, 7, 255]);
   });
 });

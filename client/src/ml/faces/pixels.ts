@@ -110,6 +110,28 @@ export function cropAndResize(img: RgbaImage, rect: FaceBox, size: number): Rgba
   return { width: size, height: size, data: out };
 }
 
+/** Grey of the border padImage adds: neutral, so it neither looks like skin nor like a dark background. */
+const PAD_GREY = 128;
+
+/**
+ * The image in the middle of a neutral grey canvas `factor` times its size, and where the image starts in it.
+ * A photo cropped tight to a face fills the detector's whole input, a scale its anchors rarely see; with a border
+ * the face is a smaller part of the frame, as in the photos the detector was trained on.
+ */
+export function padImage(img: RgbaImage, factor: number): { image: RgbaImage; offsetX: number; offsetY: number } {
+  const width = Math.round(img.width * factor);
+  const height = Math.round(img.height * factor);
+  const offsetX = Math.floor((width - img.width) / 2);
+  const offsetY = Math.floor((height - img.height) / 2);
+  const data = new Uint8ClampedArray(width * height * 4).fill(PAD_GREY);
+  for (let i = 3; i < data.length; i += 4) data[i] = 255;
+  const rowBytes = img.width * 4;
+  for (let y = 0; y < img.height; y++) {
+    data.set(img.data.subarray(y * rowBytes, (y + 1) * rowBytes), ((y + offsetY) * width + offsetX) * 4);
+  }
+  return { image: { width, height, data }, offsetX, offsetY };
+}
+
 /** The face's crop picture, CROP_SIZE px square, as raw RGBA. */
 export function cropFace(img: RgbaImage, box: FaceBox): RgbaImage {
   return cropAndResize(img, cropSquare(box, img.width, img.height), CROP_SIZE);

@@ -21,6 +21,12 @@ export interface DetectedFace {
 export interface FaceEngine {
   /** Faces in the image, highest score first. Calls are serialised: one image at a time. */
   detect(img: RgbaImage): Promise<DetectedFace[]>;
+  /**
+   * detect for a photo someone gives as an example (a search by face): where the first pass finds nothing, it
+   * looks again with the photo framed by a border, so a tight crop of a face (a small head-and-shoulders
+   * picture) is found too. Keyframes use detect: most have no face, and a second pass would double their cost.
+   */
+  detectInPhoto(img: RgbaImage): Promise<DetectedFace[]>;
   /** The TFJS backend the models run on ('wasm' here). */
   readonly device: string;
   /** Backend start plus weight download and decoding, in ms. */

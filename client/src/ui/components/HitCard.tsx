@@ -3,7 +3,7 @@ import { A } from '@solidjs/router';
 import type { SearchHit } from '../../search/types.ts';
 import { useApp } from '../context.tsx';
 import { formatTimeRange, formatTimecode } from '../format.ts';
-import { filterPhrase, playPath, REASON_LABELS, reasonPhrases } from '../search-format.ts';
+import { faceMatchLabel, filterPhrase, playPath, REASON_LABELS, reasonPhrases } from '../search-format.ts';
 import { ClipExportButton } from './ClipExportButton.tsx';
 import { MoreLikeThisLink } from './SearchMoreLikeThis.tsx';
 import { SnippetText } from './SnippetText.tsx';
@@ -29,7 +29,11 @@ export function HitCard(props: { hit: SearchHit }): JSX.Element {
     hit()
       .reasons.filter((reason) => !filterKinds().has(reason))
       .map((reason) =>
-        reason === 'person' && hit().people.length > 0 ? { reason, label: `${REASON_LABELS.person}: ${hit().people.join(', ')}` } : { reason, label: REASON_LABELS[reason] },
+        reason === 'person' && hit().face
+          ? { reason, label: faceMatchLabel(hit().face!, hit().people) }
+          : reason === 'person' && hit().people.length > 0
+            ? { reason, label: `${REASON_LABELS.person}: ${hit().people.join(', ')}` }
+            : { reason, label: REASON_LABELS[reason] },
       );
   const label = () =>
     [

