@@ -23,6 +23,7 @@ export const MODEL_TASK_STAGES: Record<ModelTask, readonly JobStage[]> = {
   ocr: ['OCR'],
   faces: ['FACE_DETECT', 'FACE_EMBED'],
   speech: ['ASR_FAST'],
+  meaning: ['TEXT_INDEX'],
 };
 
 /** Every stage of the schema, named for people. */

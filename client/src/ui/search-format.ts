@@ -54,6 +54,7 @@ const NOT_INSTALLED: Record<ModelTask, string> = {
   ocr: 'On-screen text is not searchable yet.',
   visual: 'What scenes show is not searchable yet.',
   faces: 'Faces are not searchable yet.',
+  meaning: 'Searching by meaning is not available yet.',
 };
 
 /** Installed, yet it could not take part (it failed to load): Settings says why. */
@@ -62,6 +63,7 @@ const NOT_AVAILABLE_NOW: Record<ModelTask, string> = {
   ocr: 'On-screen text cannot be searched right now.',
   visual: 'What scenes show cannot be searched right now.',
   faces: 'Faces cannot be searched right now.',
+  meaning: 'Searching by meaning is not available right now.',
 };
 
 /**
