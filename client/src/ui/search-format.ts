@@ -12,6 +12,7 @@ export const REASON_LABELS: Record<MatchReason, string> = {
   text: 'On-screen text',
   visual: 'Visual',
   person: 'Person',
+  meaning: 'Said something like this',
 };
 
 /** What the search page shows, read from its URL (so reload, back and shared links work). */
@@ -44,7 +45,7 @@ export interface ModelNote {
 
 /** The signals each kind of search draws on, in the order their notes are shown. */
 const SEARCH_TASKS: Record<Exclude<SearchTarget['kind'], 'none'>, readonly ModelTask[]> = {
-  text: ['speech', 'ocr', 'visual'],
+  text: ['speech', 'ocr', 'visual', 'meaning'],
   image: ['visual', 'faces'],
   like: ['visual', 'faces'],
 };

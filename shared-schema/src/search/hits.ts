@@ -15,6 +15,9 @@ export interface HitSignals {
   personFilter: boolean;
   /** Hits are there because they satisfy the query's filters alone. */
   filterOnly: boolean;
+  /** Meaning similarity (cosine of sentence embeddings) of the scenes the meaning signal found, and its confident level. */
+  meaning?: ReadonlyMap<string, number>;
+  meaningThreshold?: number;
 }
 
 /** What a hit says on either side (the app adds its thumbnail bytes, the server the device holding the video). */
@@ -90,7 +93,10 @@ export function describeHits<Row extends DetailRow>(
     const similarity = signals.visual.get(id);
     if (similarity !== undefined) reasons.push('visual');
     if (signals.personFilter || signals.faceScenes.has(id)) reasons.push('person');
+    const meaning = signals.meaning?.get(id);
+    if (meaning !== undefined) reasons.push('meaning');
     const confident =
+      (meaning !== undefined && meaning >= (signals.meaningThreshold ?? Infinity)) ||
       r.words_confident ||
       (similarity !== undefined && similarity >= signals.visualThreshold) ||
       signals.faceScenes.has(id) ||

@@ -1,8 +1,8 @@
 // The search contract both the app and the sync server speak: the parsed query, the reasons a scene matched and
 // its highlighted snippets. Plain structured-clonable data (it crosses the app's worker boundary and the network).
 
-/** Why a scene matched; a hit can have several. */
-export type MatchReason = 'speech' | 'text' | 'visual' | 'person';
+/** Why a scene matched; a hit can have several. 'meaning': what it says or shows means much what the query says. */
+export type MatchReason = 'speech' | 'text' | 'visual' | 'person' | 'meaning';
 
 /** A search box query after parsing (see parse.ts for the syntax). */
 export interface ParsedQuery {

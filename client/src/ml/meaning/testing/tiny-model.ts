@@ -11,11 +11,24 @@ import { tinyWeights } from '../../embed/testing/tiny-models.ts';
 
 export const TINY_MEANING_VOCAB = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', 'revenue', 'grew', 'went', 'up', 'the', 'cat', 'sat', 'sales', 'rose'];
 
+/**
+ * Words the tiny model takes as meaning the same (their token vectors are equal): "sales rose" then means exactly
+ * what "revenue grew" means, so search by meaning can be tested on paraphrases with a known answer.
+ */
+export const TINY_SYNONYMS: readonly (readonly string[])[] = [
+  ['revenue', 'sales'],
+  ['grew', 'rose'],
+];
+
 /** E[vocab, dims], row-major: each token's vector. */
 export function writeTinyMeaningModel(root: string, modelId: string, dims: number): Float32Array {
   const dir = join(root, modelId);
   mkdirSync(join(dir, 'onnx'), { recursive: true });
   const tokenEmbeddings = tinyWeights(TINY_MEANING_VOCAB.length, dims, 23);
+  for (const [first, ...others] of TINY_SYNONYMS) {
+    const from = TINY_MEANING_VOCAB.indexOf(first!) * dims;
+    for (const word of others) tokenEmbeddings.copyWithin(TINY_MEANING_VOCAB.indexOf(word) * dims, from, from + dims);
+  }
   const graph = onnxModel([
     node('Gather', ['E', 'input_ids'], ['token_vectors'], [intAttr('axis', 0)]),
     node('Cast', ['attention_mask'], ['mask_float'], [intAttr('to', FLOAT)]),
