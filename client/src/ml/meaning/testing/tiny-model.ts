@@ -20,14 +20,22 @@ export const TINY_SYNONYMS: readonly (readonly string[])[] = [
   ['grew', 'rose'],
 ];
 
-/** E[vocab, dims], row-major: each token's vector. */
-export function writeTinyMeaningModel(root: string, modelId: string, dims: number): Float32Array {
+export interface TinyMeaningOptions {
+  /** Lower-case words added after TINY_MEANING_VOCAB (e.g. what a fixture's on-screen text reads). */
+  extraWords?: readonly string[];
+  /** Groups of words taken as synonyms, besides TINY_SYNONYMS. */
+  extraSynonyms?: readonly (readonly string[])[];
+}
+
+/** E[vocab, dims], row-major: each token's vector (vocabulary: TINY_MEANING_VOCAB, then `extraWords`). */
+export function writeTinyMeaningModel(root: string, modelId: string, dims: number, options: TinyMeaningOptions = {}): Float32Array {
   const dir = join(root, modelId);
   mkdirSync(join(dir, 'onnx'), { recursive: true });
-  const tokenEmbeddings = tinyWeights(TINY_MEANING_VOCAB.length, dims, 23);
-  for (const [first, ...others] of TINY_SYNONYMS) {
-    const from = TINY_MEANING_VOCAB.indexOf(first!) * dims;
-    for (const word of others) tokenEmbeddings.copyWithin(TINY_MEANING_VOCAB.indexOf(word) * dims, from, from + dims);
+  const vocab = [...TINY_MEANING_VOCAB, ...(options.extraWords ?? []).filter((w) => !TINY_MEANING_VOCAB.includes(w))];
+  const tokenEmbeddings = tinyWeights(vocab.length, dims, 23);
+  for (const [first, ...others] of [...TINY_SYNONYMS, ...(options.extraSynonyms ?? [])]) {
+    const from = vocab.indexOf(first!) * dims;
+    for (const word of others) tokenEmbeddings.copyWithin(vocab.indexOf(word) * dims, from, from + dims);
   }
   const graph = onnxModel([
     node('Gather', ['E', 'input_ids'], ['token_vectors'], [intAttr('axis', 0)]),
@@ -35,7 +43,7 @@ export function writeTinyMeaningModel(root: string, modelId: string, dims: numbe
     node('Unsqueeze', ['mask_float', 'last_axis'], ['mask_column']),
     // Padding positions come out as zeros, unlike a real model's: pooling that ignored the mask would show.
     node('Mul', ['token_vectors', 'mask_column'], ['last_hidden_state']),
-    floatTensor('E', [TINY_MEANING_VOCAB.length, dims], tokenEmbeddings),
+    floatTensor('E', [vocab.length, dims], tokenEmbeddings),
     int64Tensor('last_axis', [1], [2]),
     graphInput('input_ids', INT64, ['batch_size', 'sequence_length']),
     graphInput('attention_mask', INT64, ['batch_size', 'sequence_length']),
@@ -60,7 +68,7 @@ export function writeTinyMeaningModel(root: string, modelId: string, dims: numbe
         unk_token: '[UNK]',
         continuing_subword_prefix: '##',
         max_input_chars_per_word: 100,
-        vocab: Object.fromEntries(TINY_MEANING_VOCAB.map((w, i) => [w, i])),
+        vocab: Object.fromEntries(vocab.map((w, i) => [w, i])),
       },
     }),
   );
