@@ -308,7 +308,7 @@ export function createLibrary() {
       whenOpen: () => opened,
       remote: {
         wanted: () => navigator.onLine && account.account() != null && !account.status().pulledAll,
-        search: (raw, vector) => db.serverSearch(raw, vector),
+        search: (raw, vector, meaning) => db.serverSearch(raw, vector, meaning),
       },
     }),
 

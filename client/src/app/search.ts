@@ -25,7 +25,7 @@ export interface SearchDeps {
    */
   remote?: {
     wanted(): boolean;
-    search(raw: string, vector: ModelVector | null): Promise<{ hits: SearchHit[]; notes: string[] } | null>;
+    search(raw: string, vector: ModelVector | null, meaning: ModelVector | null): Promise<{ hits: SearchHit[]; notes: string[] } | null>;
   };
 }
 
@@ -117,7 +117,7 @@ export function createSearch({ db, ml, whenOpen = () => Promise.resolve(), remot
       const meaningPromise = hasTerms ? meaningVector(visualText(query), findings) : Promise.resolve(null);
       const [vector, meaning] = await Promise.all([textVectorPromise, meaningPromise, whenOpen()]);
       const fromServer = remote?.wanted()
-        ? withTimeout(remote.search(raw, vector), SERVER_SEARCH_TIMEOUT_MS, 'the server took too long').catch(() => null)
+        ? withTimeout(remote.search(raw, vector, meaning), SERVER_SEARCH_TIMEOUT_MS, 'the server took too long').catch(() => null)
         : Promise.resolve(null);
       const local = await db.searchScenes({ query, textVector: vector, meaningVector: meaning });
       return finish(mergeServerHits(local, await fromServer), started, findings);
