@@ -13,7 +13,7 @@ export const TASK_LABELS: Record<ModelTask, string> = {
   visual: 'Visual search',
   ocr: 'On-screen text',
   faces: 'Faces',
-  meaning: 'Search by meaning',
+  meaning: 'Meaning',
 };
 
 export type ModelDevice = NonNullable<ModelStatus['device']>;
