@@ -7,6 +7,9 @@
  *   - nearest 100 scenes through the per-model HNSW index, exactly as db/search.ts writes the query;
  *   - the same statement with index scans off: the exact scan, the reference the ratios are taken against;
  *   - recall@10 of the HNSW answer against the exact one;
+ *   - the full-text list alone: the bounded ranking the app runs (fullTextQuery, see RANKED_MATCHES) against the
+ *     same ranking over every matching row (the previous statement, kept here as the reference), on words of
+ *     middling frequency and on common words, with recall@10 and recall@100 of the bounded list against it;
  *   - searchScenes end to end (full text + typo lists + fusion + snippets), words only and words + vector.
  * `npm run bench` runs it after the media rows (`npm run bench -- --only search` for this part alone);
  * `tsx bench/search.ts --sizes 10000` runs it directly. Writes bench/results/search.json.
@@ -20,7 +23,8 @@ import { drizzle } from 'drizzle-orm/pglite';
 import { LOCAL_USER_ID } from '../client/src/db/api.ts';
 import { ensureVectorIndex, makeSearchRepo, nearestScenesQuery, ownScenes } from '../client/src/db/search.ts';
 import { openTestDatabase } from '../client/src/db/testing.ts';
-import { parseQuery, type ModelVector } from '@heimdex/shared-schema/search';
+import { allOf, anyOf, CANDIDATES, filtersOf, FROM, freeTerms, fullTextQuery, parseQuery, RANKED_MATCHES, type ModelVector } from '@heimdex/shared-schema/search';
+import { sql, type SQL } from 'drizzle-orm';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const RESULTS = join(ROOT, 'bench/results/search.json');
@@ -37,9 +41,11 @@ export interface SearchBenchRow {
   scenes: number;
   p50Ms: number;
   p95Ms: number;
-  /** Exact-scan p50 over this row's p50, for rows measured against it. */
+  /** The reference's p50 over this row's p50: the exact vector scan, or the full-text ranking of every match. */
   vsExact: number | null;
   recallAt10: number | null;
+  /** Full-text rows: the bounded list's recall of the reference's whole candidate list (what fusion sees). */
+  recallAt100?: number | null;
   queries: number;
 }
 
@@ -116,14 +122,14 @@ export function zipfSampler(n: number, random: () => number): () => number {
 const csvField = (s: string) => `"${s.replace(/"/g, '""')}"`;
 const vectorLiteral = (v: Float64Array) => `[${Array.from(v, (x) => x.toFixed(5)).join(',')}]`;
 
-interface Library {
+export interface Library {
   centres: Float64Array[];
   words: string[];
   insertS: number;
   textIndexS: number;
 }
 
-async function load(pg: PGlite, scenes: number): Promise<Library> {
+export async function load(pg: PGlite, scenes: number): Promise<Library> {
   const random = prng(42);
   const centres = Array.from({ length: TOPICS }, () => normalise(Float64Array.from({ length: DIM }, () => gaussian(random))));
   const words = makeWords(random);
@@ -165,6 +171,29 @@ async function load(pg: PGlite, scenes: number): Promise<Library> {
 }
 
 // ---- measuring --------------------------------------------------------------------------------------------
+
+/**
+ * The full-text list as it was before RANKED_MATCHES: every matching row read and ranked (every word first, then
+ * ts_rank_cd). The reference the bounded list is timed and its recall measured against.
+ */
+export function everyMatchRankedQuery(terms: string[], where: SQL): SQL {
+  return sql`
+    select s.scene_id from ${FROM}
+    where ${where} and s.search_tsv @@ ${anyOf(terms)}
+    order by (s.search_tsv @@ ${allOf(terms)}) desc, ts_rank_cd(s.search_tsv, ${anyOf(terms)}) desc, s.scene_id
+    limit ${CANDIDATES}`;
+}
+
+/** Mean share of each reference list's first k ids that the other list has in its first k. */
+export function recallAtK(reference: string[][], found: string[][], k: number): number {
+  return (
+    reference.reduce((total, truth, i) => {
+      const expected = new Set(truth.slice(0, k));
+      if (expected.size === 0) return total + 1;
+      return total + found[i]!.slice(0, k).filter((id) => expected.has(id)).length / expected.size;
+    }, 0) / reference.length
+  );
+}
 
 export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -232,6 +261,31 @@ async function measureSize(scenes: number, log: (line: string) => void): Promise
     const wordQueries = Array.from({ length: 30 }, (_, i) => `${library.words[50 + i * 8]} ${library.words[60 + i * 8]}`);
     const textOnly: number[] = [];
     for (const words of wordQueries) textOnly.push((await timed(() => repo.searchScenes({ query: parseQuery(words), textVector: null }))).ms);
+    // The full-text list alone, bounded against every match ranked, one query after the other (alternating which
+    // goes first), so both see the same load. Common words: ranks 3–26, each in ~15–70% of the scenes.
+    const commonQueries = Array.from({ length: 15 }, (_, i) => `${library.words[3 + i]} ${library.words[11 + i]}`);
+    const textLists = async (queries: string[]) => {
+      const timing = { exact: [] as number[], bounded: [] as number[] };
+      const lists = { exact: [] as string[][], bounded: [] as string[][] };
+      const run = async (kind: 'exact' | 'bounded', terms: string[], where: SQL) => {
+        const statement = kind === 'exact' ? everyMatchRankedQuery(terms, where) : fullTextQuery(terms, where);
+        const { ms, value } = await timed(() => db.execute<{ scene_id: string }>(statement));
+        timing[kind].push(ms);
+        lists[kind].push(value.rows.map((r) => r.scene_id));
+      };
+      for (const [i, words] of queries.entries()) {
+        const parsed = parseQuery(words);
+        const terms = freeTerms(parsed);
+        const where = filtersOf(LOCAL_USER_ID, parsed, new Map());
+        const order = i % 2 === 0 ? (['exact', 'bounded'] as const) : (['bounded', 'exact'] as const);
+        for (const kind of order) await run(kind, terms, where);
+      }
+      return { timing, recall10: recallAtK(lists.exact, lists.bounded, 10), recall100: recallAtK(lists.exact, lists.bounded, CANDIDATES) };
+    };
+    await db.execute(fullTextQuery([library.words[100]!], filtersOf(LOCAL_USER_ID, parseQuery(library.words[100]!), new Map()))); // warm-up
+    const middling = await textLists(wordQueries);
+    const common = await textLists(commonQueries);
+
     // One letter dropped from the second word: the typo path (corrections from the trigram indexes).
     const typoQueries = wordQueries.map((q) => q.replace(/(\S)\S$/, '$1'));
     const typos: number[] = [];
@@ -242,15 +296,23 @@ async function measureSize(scenes: number, log: (line: string) => void): Promise
     }
 
     const exactP50 = percentile(exact.map((e) => e.ms), 50);
-    const row = (name: string, ms: number[], recallAt10: number | null = null): SearchBenchRow => ({
+    const row = (name: string, ms: number[], recallAt10: number | null = null, reference = exactP50, recallAt100: number | null = null): SearchBenchRow => ({
       name,
       scenes,
       p50Ms: percentile(ms, 50),
       p95Ms: percentile(ms, 95),
-      vsExact: exactP50 / percentile(ms, 50),
+      vsExact: reference / percentile(ms, 50),
       recallAt10,
+      recallAt100,
       queries: ms.length,
     });
+    const textRows = (label: string, measured: Awaited<ReturnType<typeof textLists>>) => {
+      const reference = percentile(measured.timing.exact, 50);
+      return [
+        row(`full text ${label}, every match ranked (reference)`, measured.timing.exact, null, reference),
+        row(`full text ${label}, bounded (${RANKED_MATCHES} per tier)`, measured.timing.bounded, measured.recall10, reference, measured.recall100),
+      ];
+    };
     return {
       scenes,
       insertS: library.insertS,
@@ -262,6 +324,8 @@ async function measureSize(scenes: number, log: (line: string) => void): Promise
         row('nearest 100, exact scan (reference)', exact.map((e) => e.ms)),
         row('nearest 100, HNSW (ef_search 100)', hnsw.map((h) => h.ms), recallOf(hnsw)),
         row('nearest 100, HNSW (ef_search 200)', hnswWide.map((h) => h.ms), recallOf(hnswWide)),
+        ...textRows('middling words', middling),
+        ...textRows('common words', common),
         row('searchScenes: words', textOnly),
         row('searchScenes: words, one misspelt', typos),
         row('searchScenes: words + vector (hybrid)', hybrid),
@@ -275,7 +339,7 @@ async function measureSize(scenes: number, log: (line: string) => void): Promise
 // ---- report -----------------------------------------------------------------------------------------------
 
 export function formatSearchReport(results: SearchBenchSize[], machine: string): string {
-  const header = ['search (PGlite in Node)', 'scenes', 'p50 ms', 'p95 ms', 'vs exact', 'recall@10', 'queries'];
+  const header = ['search (PGlite in Node)', 'scenes', 'p50 ms', 'p95 ms', 'vs ref', 'recall@10', 'recall@100', 'queries'];
   const body = results.flatMap((size) =>
     size.rows.map((r) => [
       r.name,
@@ -284,6 +348,7 @@ export function formatSearchReport(results: SearchBenchSize[], machine: string):
       r.p95Ms.toFixed(2),
       r.vsExact === null ? '—' : `${r.vsExact.toFixed(1)}×`,
       r.recallAt10 === null ? '—' : r.recallAt10.toFixed(3),
+      r.recallAt100 == null ? '—' : r.recallAt100.toFixed(3),
       String(r.queries),
     ]),
   );
@@ -298,7 +363,8 @@ export function formatSearchReport(results: SearchBenchSize[], machine: string):
   }
   out.push(
     `vectors: ${DIM}-d, ${TOPICS} clusters (cosine to centre ≈ 0.8); words: Zipf over ${VOCABULARY} synthetic words, 30 spoken + 4 on screen per scene.`,
-    'vs exact: the exact scan\'s median over the row\'s median. recall@10: HNSW top 10 against the exact top 10, same queries.',
+    'vs ref: the reference\'s median over the row\'s median (the exact vector scan; for full-text rows, every match ranked, timed in turn with the bounded list on the same queries).',
+    'recall@10 / @100: the top 10 / whole candidate list against the reference\'s, same queries (HNSW against the exact scan; the bounded full text against every match ranked).',
   );
   return out.join('\n');
 }

@@ -52,13 +52,31 @@ export function negativePasses(hits: readonly Pick<RankedHit, 'confident'>[]): b
   return !hits.some((hit) => hit.confident);
 }
 
+/** The ranking scores of one positive query, or their means over a kind. */
+export interface RankScores {
+  recall1: number;
+  recall5: number;
+  /** Reciprocal rank of one query; its mean (MRR) over a kind. */
+  reciprocalRank: number;
+}
+
+/**
+ * Which hits a score counts: every hit the page lists, or only its confident ones (those above the "Weaker
+ * matches" divider). A scene found only as a weaker match counts for `all` and not for `confident`.
+ */
+export const COUNTINGS = ['confident', 'all'] as const;
+export type Counting = (typeof COUNTINGS)[number];
+
+function rankScores(hits: readonly TimeRange[], expect: readonly TimeRange[]): RankScores {
+  return { recall1: recallAtK(hits, expect, 1), recall5: recallAtK(hits, expect, 5), reciprocalRank: reciprocalRank(hits, expect) };
+}
+
 export interface QueryScore {
   id: string;
   kind: QueryKind;
-  /** Positive queries only. */
-  recall1: number | null;
-  recall5: number | null;
-  reciprocalRank: number | null;
+  /** Positive queries only: the scores counting each set of hits. */
+  scores: Record<Counting, RankScores> | null;
+  /** Positive queries only: rank of the first relevant hit among all hits. */
   firstRelevantRank: number | null;
   /** Negative queries only: no confident hit. */
   passed: boolean | null;
@@ -69,14 +87,18 @@ export function scoreQuery(
   hits: readonly RankedHit[],
 ): QueryScore {
   if (query.kind === 'negative') {
-    return { id: query.id, kind: query.kind, recall1: null, recall5: null, reciprocalRank: null, firstRelevantRank: null, passed: negativePasses(hits) };
+    return { id: query.id, kind: query.kind, scores: null, firstRelevantRank: null, passed: negativePasses(hits) };
   }
   return {
     id: query.id,
     kind: query.kind,
-    recall1: recallAtK(hits, query.expect, 1),
-    recall5: recallAtK(hits, query.expect, 5),
-    reciprocalRank: reciprocalRank(hits, query.expect),
+    scores: {
+      confident: rankScores(
+        hits.filter((hit) => hit.confident),
+        query.expect,
+      ),
+      all: rankScores(hits, query.expect),
+    },
     firstRelevantRank: firstRelevantRank(hits, query.expect),
     passed: null,
   };
@@ -86,68 +108,91 @@ export interface KindSummary {
   kind: QueryKind;
   /** Queries of this kind in the file. */
   queries: number;
-  /** Why the kind was not scored (e.g. "speech model whisper-base not installed"); null when it was. */
-  skipped: string | null;
-  /** Means over the scored queries; null for negatives and skipped kinds. */
-  recall1: number | null;
-  recall5: number | null;
-  mrr: number | null;
+  /**
+   * Why the kind was not measured (e.g. "speech model whisper-base not installed"); null when it was. A kind not
+   * measured has no scores, and no threshold on it can pass.
+   */
+  notMeasured: string | null;
+  /** Means over the kind's queries, per counting; null for negatives and kinds not measured. */
+  scores: Record<Counting, RankScores> | null;
   /** Negatives: how many passed. */
   passed: number | null;
 }
 
-const mean = (values: number[]) => (values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length);
+const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 
-/** One row per kind present in the queries (or skipped), in QUERY_KINDS order. */
+function meanScores(scores: readonly RankScores[]): RankScores {
+  return {
+    recall1: mean(scores.map((s) => s.recall1)),
+    recall5: mean(scores.map((s) => s.recall5)),
+    reciprocalRank: mean(scores.map((s) => s.reciprocalRank)),
+  };
+}
+
+/** One row per kind present in the queries, in QUERY_KINDS order; `notMeasured` says why a kind has no scores. */
 export function summarize(
   scores: readonly QueryScore[],
   counts: Partial<Record<QueryKind, number>>,
-  skipped: Partial<Record<QueryKind, string>>,
+  notMeasured: Partial<Record<QueryKind, string>>,
 ): KindSummary[] {
   return QUERY_KINDS.filter((kind) => (counts[kind] ?? 0) > 0).map((kind) => {
     const mine = scores.filter((s) => s.kind === kind);
-    const reason = skipped[kind] ?? null;
-    if (reason !== null || mine.length === 0) {
-      return { kind, queries: counts[kind] ?? 0, skipped: reason ?? 'no query was run', recall1: null, recall5: null, mrr: null, passed: null };
-    }
-    if (kind === 'negative') {
-      return { kind, queries: mine.length, skipped: null, recall1: null, recall5: null, mrr: null, passed: mine.filter((s) => s.passed).length };
-    }
+    const reason = notMeasured[kind] ?? (mine.length === 0 ? 'no query was run' : null);
+    const row = { kind, queries: counts[kind] ?? 0, notMeasured: reason, scores: null, passed: null };
+    if (reason !== null) return row;
+    if (kind === 'negative') return { ...row, queries: mine.length, passed: mine.filter((s) => s.passed).length };
+    const positive = mine.map((s) => s.scores).filter((s) => s !== null);
     return {
-      kind,
+      ...row,
       queries: mine.length,
-      skipped: null,
-      recall1: mean(mine.map((s) => s.recall1 ?? 0)),
-      recall5: mean(mine.map((s) => s.recall5 ?? 0)),
-      mrr: mean(mine.map((s) => s.reciprocalRank ?? 0)),
-      passed: null,
+      scores: { confident: meanScores(positive.map((s) => s.confident)), all: meanScores(positive.map((s) => s.all)) },
     };
   });
 }
 
-export type ThresholdMetric = 'recall1' | 'recall5' | 'mrr' | 'negativePass';
+export type ThresholdMetric = keyof RankScores | 'negativePass';
 
 export interface Threshold {
   metric: ThresholdMetric;
   kind: QueryKind;
+  /** Which hits the metric counts (negativePass counts confident hits by definition). */
+  counting: Counting;
   min: number;
 }
 
+/**
+ * A threshold is passed only when its value was measured and reaches the minimum. One that could not be
+ * measured (the kind's model is not installed, the queries file has none of the kind) is neither passed nor
+ * failed: it is reported as not measured, and the run does not count as having met its thresholds.
+ */
+export type ThresholdVerdict = 'passed' | 'failed' | 'not measured';
+
 export interface ThresholdOutcome extends Threshold {
-  /** The measured value; null when the kind was skipped or absent. */
+  /** The measured value; null when not measured. */
   value: number | null;
-  /** false only when measured and below the minimum; a skipped kind is not a failure (it is reported). */
-  ok: boolean;
+  verdict: ThresholdVerdict;
+  /** Why it was not measured; null when it was. */
   note: string | null;
 }
 
 export function checkThresholds(summary: readonly KindSummary[], thresholds: readonly Threshold[]): ThresholdOutcome[] {
-  return thresholds.map((t) => {
+  return thresholds.map((t): ThresholdOutcome => {
+    const notMeasured = (note: string): ThresholdOutcome => ({ ...t, value: null, verdict: 'not measured', note });
     const row = summary.find((s) => s.kind === t.kind);
-    if (!row) return { ...t, value: null, ok: true, note: `no ${t.kind} queries: not checked` };
-    if (row.skipped) return { ...t, value: null, ok: true, note: `${t.kind} skipped (${row.skipped}): not checked` };
-    const value = t.metric === 'negativePass' ? (row.passed ?? 0) / row.queries : row[t.metric];
-    if (value === null) return { ...t, value: null, ok: true, note: `${t.metric} does not apply to ${t.kind}: not checked` };
-    return { ...t, value, ok: value + 1e-9 >= t.min, note: null };
+    if (!row) return notMeasured(`no ${t.kind} queries in the queries file`);
+    if (row.notMeasured) return notMeasured(row.notMeasured);
+    const value = t.metric === 'negativePass' ? (row.passed === null ? null : row.passed / row.queries) : (row.scores?.[t.counting][t.metric] ?? null);
+    if (value === null) return notMeasured(`${t.metric} does not apply to ${t.kind} queries`);
+    return { ...t, value, verdict: value + 1e-9 >= t.min ? 'passed' : 'failed', note: null };
   });
+}
+
+/**
+ * The verdict of a run's thresholds together: failed when any failed; else not measured when any was not
+ * measured; passed only when every threshold was measured and met (no thresholds: passed).
+ */
+export function overallVerdict(outcomes: readonly ThresholdOutcome[]): ThresholdVerdict {
+  if (outcomes.some((o) => o.verdict === 'failed')) return 'failed';
+  if (outcomes.some((o) => o.verdict === 'not measured')) return 'not measured';
+  return 'passed';
 }

@@ -13,7 +13,7 @@ export interface EvalOptions {
   /** The built app (default: $HEIMDEX_DIST or dist/). */
   distDir?: string | null;
   timeoutMin?: number;
-  /** Kinds not to score, with the reason (besides those whose model is not installed). */
+  /** Kinds not to measure, with the reason (besides those whose model is not installed). */
   skip?: Partial<Record<QueryKind, string>>;
   log?: (line: string) => void;
 }
@@ -33,8 +33,8 @@ export interface EvalResult {
   refused: string[];
   indexingMs: number;
   models: ModelRow[];
-  /** Kind -> why it was not scored. */
-  skipped: Partial<Record<QueryKind, string>>;
+  /** Kind -> why it was not measured (its queries were not run). */
+  notMeasured: Partial<Record<QueryKind, string>>;
   results: QueryResult[];
   summary: KindSummary[];
   /** Searches that failed in the app: the run cannot be trusted. */
@@ -44,15 +44,15 @@ export interface EvalResult {
 /** The model task each kind of query depends on. */
 const TASK_OF: Partial<Record<QueryKind, string>> = { speech: 'speech', ocr: 'ocr', face: 'faces', visual: 'visual', meaning: 'meaning' };
 
-export function skippedForModels(models: readonly ModelRow[]): Partial<Record<QueryKind, string>> {
-  const skipped: Partial<Record<QueryKind, string>> = {};
+export function unmeasuredForModels(models: readonly ModelRow[]): Partial<Record<QueryKind, string>> {
+  const notMeasured: Partial<Record<QueryKind, string>> = {};
   for (const [kind, task] of Object.entries(TASK_OF) as [QueryKind, string][]) {
     const rows = models.filter((m) => m.task === task);
     if (rows.some((m) => m.present)) continue;
     const names = rows.map((m) => m.id).join(' / ') || 'no model listed';
-    skipped[kind] = `${task} model not installed (${names}): neither this server nor its source had it (\`npm run models:fetch\` puts it on the server)`;
+    notMeasured[kind] = `${task} model not installed (${names}): neither this server nor its source had it (\`npm run models:fetch\` puts it on the server)`;
   }
-  return skipped;
+  return notMeasured;
 }
 
 export async function runEval(options: EvalOptions): Promise<EvalResult> {
@@ -62,7 +62,7 @@ export async function runEval(options: EvalOptions): Promise<EvalResult> {
   const app = await startApp(options.distDir ?? process.env.HEIMDEX_DIST ?? 'dist');
   try {
     const { page, url } = app;
-    // The models first (a fresh profile holds none): what is not on the device is skipped while indexing.
+    // The models first (a fresh profile holds none): what is not on the device is skipped while indexing, and not measured.
     const models = await readModels(page, url);
     log(`models on this device: ${models.filter((m) => m.present).map((m) => m.id).join(', ') || 'none'}`);
     await openLibrary(page, url);
@@ -80,15 +80,15 @@ export async function runEval(options: EvalOptions): Promise<EvalResult> {
     for (const v of failed) log(`!!! FAILED to index ${v.title}: ${v.error ?? 'no reason shown'}`);
     for (const line of refused) log(`!!! NOT IMPORTED: ${line}`);
 
-    const skipped = { ...skippedForModels(models), ...options.skip };
-    for (const [kind, reason] of Object.entries(skipped)) {
-      if (queries.some((q) => q.kind === kind)) log(`!!! SKIPPED ${kind} queries: ${reason}`);
+    const notMeasured = { ...unmeasuredForModels(models), ...options.skip };
+    for (const [kind, reason] of Object.entries(notMeasured)) {
+      if (queries.some((q) => q.kind === kind)) log(`!!! ${kind.toUpperCase()} NOT MEASURED (its queries are not run): ${reason}`);
     }
 
     await openSearch(page, url);
     const results: QueryResult[] = [];
     const errors: string[] = [];
-    for (const query of queries.filter((q) => skipped[q.kind] === undefined)) {
+    for (const query of queries.filter((q) => notMeasured[q.kind] === undefined)) {
       const outcome = query.byPhoto ? await searchByExample(page, query.query) : await searchText(page, query.query);
       if (outcome.error) errors.push(`${query.id}: ${outcome.error}`);
       const score = scoreQuery(query, outcome.hits);
@@ -103,12 +103,12 @@ export async function runEval(options: EvalOptions): Promise<EvalResult> {
       refused,
       indexingMs,
       models,
-      skipped,
+      notMeasured,
       results,
       summary: summarize(
         results.map((r) => r.score),
         counts,
-        skipped,
+        notMeasured,
       ),
       errors,
     };
@@ -153,7 +153,7 @@ export function missLines(results: readonly QueryResult[]): string[] {
       if (wrong) lines.push(`${label}: expected nothing confident, got ${span(wrong)} [${wrong.reasons.join(',')}]`);
     } else if (score.firstRelevantRank !== null && !hits[score.firstRelevantRank - 1]!.confident) {
       lines.push(`${label}: found at rank ${score.firstRelevantRank} only as a weaker match (not confident)`);
-    } else if ((score.recall5 ?? 0) < 1 || score.firstRelevantRank !== 1) {
+    } else if ((score.scores?.all.recall5 ?? 0) < 1 || score.firstRelevantRank !== 1) {
       const rank = score.firstRelevantRank === null ? 'not in the results' : `first relevant at rank ${score.firstRelevantRank}`;
       lines.push(`${label}: expected ${query.expect.map(span).join(' or ')}; ${rank}; ${top}`);
     }

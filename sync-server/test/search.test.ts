@@ -219,6 +219,13 @@ describe.each(TEST_DATABASES)('search on $name', ({ open }) => {
     expect(keysOf(await found(tokenA, { query: 'person:Ada quarterly' }))).toEqual([]);
   });
 
+  it('finds a named person by a name typed without person:, as the app does', async () => {
+    const answer = await found(tokenA, { query: 'lovelace' });
+    expect(keysOf(answer)).toEqual(['beach']);
+    expect(answer.hits[0]).toMatchObject({ reasons: ['person'], people: ['Ada Lovelace'], confident: true, filters: [{ kind: 'person', names: ['Ada Lovelace'] }] });
+    expect(keysOf(await found(tokenB, { query: 'lovelace' }))).toEqual([]);
+  });
+
   it('compares a query vector only with pictures of the same model, through that model’s own index', async () => {
     const answer = await found(tokenA, { query: 'slides', vector: wire(MODEL_A, axis(0)) });
     expect(keysOf(answer)).toEqual(['intro', 'beach']);

@@ -5,7 +5,7 @@
 import { createSignal, getOwner, onCleanup, type Accessor } from 'solid-js';
 import { isFreshProfile } from '../db/location.ts';
 import type { VideoRow } from '../db/videos.ts';
-import { deleteVideoFiles, getVideoFile, hashFile, saveVideoFile } from '../files/store.ts';
+import { deleteVideoFiles, getExampleImage, getVideoFile, hashFile, saveExampleImage, saveVideoFile } from '../files/store.ts';
 import { MODEL_TASKS, type ModelTask } from '../ml/registry.ts';
 import { MODEL_TASK_STAGES, PIPELINE_STAGES } from '../pipeline/plan.ts';
 import type { RunnerEvent } from '../pipeline/runner.ts';
@@ -306,6 +306,7 @@ export function createLibrary() {
       db,
       ml,
       whenOpen: () => opened,
+      examples: { save: saveExampleImage, get: getExampleImage },
       remote: {
         wanted: () => navigator.onLine && account.account() != null && !account.status().pulledAll,
         search: (raw, vector, meaning) => db.serverSearch(raw, vector, meaning),

@@ -19,6 +19,11 @@ export interface SearchDeps {
   ml: Pick<MlClient, 'embedText' | 'embedImages' | 'faces' | 'embedMeaning'>;
   /** Resolves once the database is open (searches wait for it). */
   whenOpen?: () => Promise<void>;
+  /** Where pictures searched by are kept on this device (files/store.ts), so that such a search survives a reload. */
+  examples?: {
+    save(image: Blob): Promise<string>;
+    get(id: string): Promise<Blob | null>;
+  };
   /**
    * The sync server's search, asked while this device has not pulled the whole account yet (`wanted`): its hits
    * are merged in, each naming the device that holds it. Null when it cannot answer.
@@ -39,6 +44,10 @@ export interface Search {
   byImage(file: Blob): Promise<SearchResult>;
   /** Scenes like one scene of the library (its picture, or its faces when it has no picture embedding). */
   moreLikeThis(sceneId: string): Promise<SearchResult>;
+  /** Keeps a picture searched by on this device; its id goes in the page's URL. Null when it cannot be kept here. */
+  keepExample(image: Blob): Promise<string | null>;
+  /** A kept picture, or null when this device no longer has it. */
+  keptExample(id: string): Promise<Blob | null>;
 }
 
 
@@ -67,7 +76,7 @@ function modelFailed(findings: Findings, task: ModelTask, what: string, error: u
   else findings.notes.push(signalFailed(what, error));
 }
 
-export function createSearch({ db, ml, whenOpen = () => Promise.resolve(), remote }: SearchDeps): Search {
+export function createSearch({ db, ml, whenOpen = () => Promise.resolve(), remote, examples }: SearchDeps): Search {
   const finish = (result: SearchResult, started: number, findings: Findings = noFindings()): SearchResult => ({
     ...result,
     notes: [...result.notes, ...findings.notes],
@@ -157,6 +166,19 @@ export function createSearch({ db, ml, whenOpen = () => Promise.resolve(), remot
       const started = performance.now();
       await whenOpen();
       return finish(await db.moreLikeThis(sceneId), started);
+    },
+
+    async keepExample(image) {
+      if (!examples) return null;
+      // Not keeping it only costs the search after a reload: this search goes on with the picture in memory.
+      return examples.save(image).catch((error: unknown) => {
+        console.warn('The picture searched by could not be kept for a reload:', error);
+        return null;
+      });
+    },
+
+    async keptExample(id) {
+      return examples ? examples.get(id) : null;
     },
   };
 }

@@ -286,6 +286,26 @@ describe('full text', () => {
   });
 });
 
+describe('weaker matches', () => {
+  it('say why they matched and mark what matched, like confident ones', async () => {
+    const unmarked: string[] = [];
+    let weak = 0;
+    for (const query of ['quarterly zebra', 'cafeteria', 'revnue', 'marketng campains', 'sandcastel', 'roadmp', 'dividens', 'sunsett']) {
+      for (const h of (await search(query)).hits) {
+        expect(h.reasons.length, `${query}: ${h.sceneId} has a reason`).toBeGreaterThan(0);
+        if (!h.confident && (h.reasons.includes('speech') || h.reasons.includes('text'))) weak++;
+        for (const source of ['speech', 'text'] as const) {
+          if (!h.reasons.includes(source)) continue;
+          const marked = h.snippets.filter((s) => s.source === source).flatMap((s) => s.parts.filter((p) => p.highlight));
+          if (marked.length === 0) unmarked.push(`${query} → ${source} of a ${h.confident ? 'confident' : 'weaker'} hit: ${JSON.stringify(h.snippets)}`);
+        }
+      }
+    }
+    expect(weak, 'weaker word matches among these queries').toBeGreaterThanOrEqual(3);
+    expect(unmarked).toEqual([]);
+  });
+});
+
 describe('said: and text:', () => {
   it('said: matches the speech only', async () => {
     expect(keys(await search('said:ocean'))).toEqual(['beach0']);
@@ -355,6 +375,29 @@ describe('filters', () => {
     expect(hit(await search('design'), 'off1')!.people).toEqual([]);
   });
 
+  it('a name typed without person: finds the scenes of the person the user named, confidently, and says who', async () => {
+    for (const query of ['Lovelace', 'ada lovelace', 'ADA']) {
+      const result = await search(query);
+      everyHitIsMine(result);
+      for (const key of ['beach2', 'call1']) {
+        const h = hit(result, key)!;
+        expect(h, `${query}: ${key}`).toBeDefined();
+        expect(h.confident).toBe(true);
+        expect(h.reasons).toContain('person');
+        expect(h.filters).toEqual([{ kind: 'person', names: ['Ada Lovelace'] }]);
+      }
+      expect(keys(result).slice(0, 2).sort()).toEqual(['beach2', 'call1']);
+    }
+    // A hidden person is found by their name too, and named on the hit.
+    const grace = hit(await search('Hopper'), 'off1')!;
+    expect(grace.filters).toEqual([{ kind: 'person', names: ['Grace Hopper'] }]);
+    expect(grace.people).toEqual(['Grace Hopper']);
+    // Part of a word, an unnamed "Person N" typed bare, or a name inside a longer query: words only.
+    expect(keys(await search('love'))).toEqual([]);
+    for (const h of (await search('person 2')).hits) expect(h.filters).toEqual([]);
+    for (const h of (await search('ocean ada')).hits) expect(h.filters).toEqual([]);
+  });
+
   it('person: combines with words', async () => {
     const result = await search('person:ada revenue');
     expect(keys(result)).toEqual(['call1']);
@@ -387,6 +430,26 @@ describe('filters', () => {
     const result = await search('before:someday sandcastle');
     expect(keys(result)).toEqual(['beach2']);
     expect(result.notes).toEqual(['before: needs a date like 2026-01-31 ("someday" is not one); it was left out.']);
+  });
+
+  it('says which filter found a scene when a filter alone did, and who a person: filter named', async () => {
+    for (const h of (await search('person:lovelace')).hits) expect(h.filters).toEqual([{ kind: 'person', names: ['Ada Lovelace'] }]);
+    expect(hit(await search('person:"Person 2"'), 'off0')!.filters).toEqual([{ kind: 'person', names: ['Person 2'] }]);
+    const byVideo = hit(await search('video:img_2041'), 'beach1')!;
+    expect(byVideo.reasons).toEqual(['video']);
+    expect(byVideo.filters).toEqual([{ kind: 'video', title: 'Beach holiday' }]);
+    const byDate = hit(await search('video:offsite before:2024-12-31'), 'off0')!;
+    expect(byDate.reasons).toEqual(['video', 'date']);
+    expect(byDate.filters).toEqual([
+      { kind: 'video', title: 'Team offsite 2024' },
+      { kind: 'date', after: null, before: '2024-12-31' },
+    ]);
+    // Found by its words: the words are why, the filters only narrowed the search.
+    const byWords = hit(await search('after:2025-01-01 before:2025-12-31 revenue'), 'call1')!;
+    expect(byWords.reasons).toEqual(['speech', 'text']);
+    expect(byWords.filters).toEqual([]);
+    const withPerson = hit(await search('person:ada revenue'), 'call1')!;
+    expect(withPerson.filters).toEqual([{ kind: 'person', names: ['Ada Lovelace'] }]);
   });
 
   it('returns nothing for an empty query', async () => {

@@ -13,6 +13,7 @@ import {
   correctionsQuery,
   DEFAULT_LIMIT,
   describeHits,
+  NO_FILTERS,
   detailsQuery,
   filtersOf,
   FROM,
@@ -25,11 +26,13 @@ import {
   isEmptyQuery,
   literal,
   misspeltTerms,
+  namedPersonQuery,
   NO_TERMS,
   ownScenes,
   spellingCountsQuery,
   stemsQuery,
   trigramThresholdStatement,
+  typedName,
   vectorText,
   wordsToStem,
   VISUAL_EXAMPLE_THRESHOLD,
@@ -241,7 +244,8 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
       visual,
       visualThreshold: VISUAL_EXAMPLE_THRESHOLD,
       faceScenes,
-      personFilter: false,
+      filters: NO_FILTERS,
+      named: null,
       filterOnly: false,
     });
     return { hits, notes, tookMs: performance.now() - started };
@@ -267,6 +271,10 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
       if (corrected.length > 0) lists.push(await correctedList(corrected, where));
       if (q.said.length > 0) lists.push(await columnList(q.said, typos, 'transcript', where));
       if (q.onScreen.length > 0) lists.push(await columnList(q.onScreen, typos, 'ocr_text', where));
+      const name = typedName(q);
+      const namedList = name === null ? [] : await ids(db, namedPersonQuery(userId, name, where));
+      if (namedList.length > 0) lists.push(namedList);
+      const named = namedList.length > 0 ? { text: name!, scenes: new Set(namedList.map((c) => c.id)) } : null;
       const visual = new Map<string, number>();
       const vector = free.length > 0 ? request.textVector : null;
       if (vector) {
@@ -285,11 +293,13 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
       if (filterOnly) lists.push(await browseList(where));
 
       const fused = fuseRanks(lists.map((l) => l.map((c) => c.id)));
-      const hits = await hitsOf(fused, limit, { free, said: q.said, onScreen: q.onScreen, people: q.people, typos: new Set(typos.keys()), glued }, {
+      const people = named ? [...q.people, named.text] : q.people;
+      const hits = await hitsOf(fused, limit, { free, said: q.said, onScreen: q.onScreen, people, typos: new Set(typos.keys()), glued }, {
         visual,
         visualThreshold: vector ? visualTextThreshold(vector.modelId) : Infinity,
         faceScenes: new Set(),
-        personFilter: q.people.length > 0,
+        filters: q,
+        named,
         filterOnly,
         meaning,
         meaningThreshold: meaningVector ? meaningThreshold(meaningVector.modelId) : Infinity,

@@ -1,6 +1,7 @@
 // The bytes of imported videos and their extracted audio, in the origin private file system (OPFS):
 //   videos/<videoId>        the imported file, copied once so it survives reloads
 //   audio/<videoId>.f32     16 kHz mono PCM (little-endian float32) for the speech stage
+//   examples/<sha256>       pictures searched by, so that a search by example survives a reload (the newest few)
 // Everything streams: a file is never held whole in memory.
 import { createSHA256 } from 'hash-wasm';
 import { messageOf } from '../errors.ts';
@@ -8,6 +9,9 @@ import { messageOf } from '../errors.ts';
 const VIDEOS_DIR = 'videos';
 const AUDIO_DIR = 'audio';
 const FRAMES_DIR = 'keyframes';
+const EXAMPLES_DIR = 'examples';
+/** How many pictures searched by are kept (older ones are removed: their searches ask for the picture again). */
+const EXAMPLES_KEPT = 20;
 
 export type ProgressFn = (fraction: number) => void;
 
@@ -174,4 +178,36 @@ export async function deleteVideoFiles(videoId: string): Promise<void> {
   } catch (error) {
     if (!isNotFound(error)) throw error;
   }
+}
+
+/**
+ * Keeps a picture searched by, under the sha256 of its bytes (the same picture twice is kept once), and removes
+ * all but the newest EXAMPLES_KEPT. Returns its id.
+ */
+export async function saveExampleImage(image: Blob): Promise<string> {
+  const id = await hashFile(image);
+  const dir = await directory(EXAMPLES_DIR);
+  const writable = await (await dir.getFileHandle(id, { create: true })).createWritable({ keepExistingData: false });
+  try {
+    await writable.write(image);
+    await writable.close();
+  } catch (error) {
+    await writable.abort().catch(() => undefined);
+    throw describeWriteError(error);
+  }
+  const kept: { name: string; at: number }[] = [];
+  // TypeScript's DOM types lack the directory's async iteration (Chromium has it).
+  for await (const name of (dir as unknown as { keys(): AsyncIterable<string> }).keys()) {
+    const file = await fileIn(EXAMPLES_DIR, name);
+    if (file) kept.push({ name, at: file.lastModified });
+  }
+  kept.sort((a, b) => b.at - a.at);
+  for (const old of kept.slice(EXAMPLES_KEPT)) if (old.name !== id) await removeFrom(EXAMPLES_DIR, old.name);
+  return id;
+}
+
+/** A kept picture searched by, or null when it is not kept (any more). */
+export async function getExampleImage(id: string): Promise<File | null> {
+  // Ids are sha256 hex: anything else (a hand-edited URL) names no file.
+  return /^[0-9a-f]{64}$/.test(id) ? fileIn(EXAMPLES_DIR, id) : null;
 }

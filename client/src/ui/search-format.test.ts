@@ -5,9 +5,13 @@ import type { ModelStatus } from '../ml/registry.ts';
 import {
   clipFileName,
   exampleKey,
+  examplePath,
+  filterPhrase,
   modelNotes,
   moreLikePath,
   playPath,
+  reasonPhrases,
+  sameTarget,
   searchPath,
   searchTarget,
   splitByConfidence,
@@ -24,7 +28,18 @@ describe('searchTarget', () => {
   });
   it('prefers a more-like-this scene, then an example image, over the query', () => {
     expect(searchTarget({ q: 'x', like: 'abc' })).toEqual({ kind: 'like', key: 'example:scene:abc', sceneId: 'abc' });
-    expect(searchTarget({ q: 'x', example: 'cat.jpg' })).toEqual({ kind: 'image', key: exampleKey('cat.jpg'), name: 'cat.jpg' });
+    expect(searchTarget({ q: 'x', example: 'cat.jpg' })).toEqual({ kind: 'image', key: exampleKey('cat.jpg'), name: 'cat.jpg', imageId: null });
+  });
+  it('round-trips a picture’s name and the id it is kept under, and tells two pictures of one name apart', () => {
+    const id = 'ab'.repeat(32);
+    const search = new URLSearchParams(examplePath('my photo.jpg', id).split('?')[1]);
+    const target = searchTarget({ example: search.get('example') ?? '', image: search.get('image') ?? '' });
+    if (target.kind !== 'image') throw new Error('an image search');
+    expect(target).toEqual({ kind: 'image', key: exampleKey('my photo.jpg'), name: 'my photo.jpg', imageId: id });
+    expect(examplePath('cat.jpg')).toBe('/search?example=cat.jpg');
+    expect(sameTarget(target, { ...target })).toBe(true);
+    expect(sameTarget(target, { ...target, imageId: 'cd'.repeat(32) })).toBe(false);
+    expect(sameTarget(searchTarget({ q: 'a' }), searchTarget({ q: 'a' }))).toBe(true);
   });
   it('round-trips the query through its path', () => {
     const query = 'person:"Ada Lovelace" text:berlin & 100%';
@@ -136,5 +151,60 @@ describe('modelNotes', () => {
     expect(modelNotes('image', undefined, ['faces'])).toEqual([
       { task: 'faces', text: 'Faces cannot be searched right now.', download: false },
     ]);
+  });
+});
+
+describe('why a hit matched, in words', () => {
+  const hit = (over: Partial<Parameters<typeof reasonPhrases>[0]>): Parameters<typeof reasonPhrases>[0] => ({
+    reasons: [],
+    filters: [],
+    snippets: [],
+    people: [],
+    ...over,
+  });
+  const part = (text: string, highlight = false) => ({ text, highlight });
+
+  it('quotes the highlighted words of what was said and shown', () => {
+    const phrases = reasonPhrases(
+      hit({
+        reasons: ['speech', 'text'],
+        snippets: [
+          { source: 'speech', parts: [part('Our '), part('quarterly', true), part(' '), part('revenue', true), part(' grew. '), part('Revenue', true)] },
+          { source: 'text', parts: [part('QUARTERLY', true), part(' report')] },
+        ],
+      }),
+    );
+    expect(phrases).toEqual(['said “quarterly … revenue … Revenue”', 'on screen “QUARTERLY”']);
+  });
+
+  it('still says why when nothing is highlighted (a weaker match)', () => {
+    expect(reasonPhrases(hit({ reasons: ['text'], snippets: [{ source: 'text', parts: [part('REVENU report')] }] }))).toEqual([
+      'on screen words like yours',
+    ]);
+  });
+
+  it('names the face, the picture likeness and each filter', () => {
+    expect(reasonPhrases(hit({ reasons: ['visual', 'person'], people: ['Alex'] }))).toEqual(['looks like what you searched for', 'face of Alex']);
+    expect(reasonPhrases(hit({ reasons: ['person'], people: ['Alex', 'Bo', 'Cy'] }))).toEqual(['face of one of Alex, Bo and Cy']);
+    expect(reasonPhrases(hit({ reasons: ['person'] }))).toEqual(['a face like the one searched for']);
+    expect(
+      reasonPhrases(
+        hit({
+          reasons: ['person', 'video', 'date'],
+          people: ['Alex Morgan', 'Bo'],
+          filters: [
+            { kind: 'person', names: ['Alex Morgan'] },
+            { kind: 'video', title: 'beach trip' },
+            { kind: 'date', after: '2024-05-01', before: null },
+          ],
+        }),
+      ),
+    ).toEqual(['Alex Morgan is in this scene', 'In “beach trip”', 'after 2024-05-01']);
+  });
+
+  it('says each filter plainly', () => {
+    expect(filterPhrase({ kind: 'person', names: ['Ada', 'Grace'] })).toBe('Ada and Grace are in this scene');
+    expect(filterPhrase({ kind: 'date', after: null, before: '2024-12-31' })).toBe('before 2024-12-31');
+    expect(filterPhrase({ kind: 'date', after: '2024-01-01', before: '2024-12-31' })).toBe('between 2024-01-01 and 2024-12-31');
   });
 });

@@ -3,7 +3,7 @@
  * No DOM, no Solid: unit-tested in Node.
  */
 import type { ModelStatus, ModelTask } from '../ml/registry.ts';
-import type { MatchReason } from '@heimdex/shared-schema/search';
+import type { MatchedFilter, MatchReason } from '@heimdex/shared-schema/search';
 import type { SearchHit } from '../search/types.ts';
 import { formatTimecode } from './format.ts';
 
@@ -12,25 +12,87 @@ export const REASON_LABELS: Record<MatchReason, string> = {
   text: 'On-screen text',
   visual: 'Visual',
   person: 'Person',
+  video: 'Video',
+  date: 'Date',
   meaning: 'Said something like this',
 };
+
+/** "A", "A and B", "A, B and C". */
+function listOf(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+}
+
+/** What a filter the hit is there for says: "In “beach trip”", "after 2024-05-01", "Alex is in this scene". */
+export function filterPhrase(filter: MatchedFilter): string {
+  switch (filter.kind) {
+    case 'person':
+      return `${listOf(filter.names)} ${filter.names.length === 1 ? 'is' : 'are'} in this scene`;
+    case 'video':
+      return `In “${filter.title}”`;
+    case 'date':
+      if (filter.after && filter.before) return `between ${filter.after} and ${filter.before}`;
+      return filter.after ? `after ${filter.after}` : `before ${filter.before}`;
+  }
+}
+
+/** The words a snippet highlights, once each, in order: what matched. */
+function highlightedWords(hit: Pick<SearchHit, 'snippets'>, source: 'speech' | 'text'): string[] {
+  const words = hit.snippets
+    .filter((snippet) => snippet.source === source)
+    .flatMap((snippet) => snippet.parts.filter((part) => part.highlight).map((part) => part.text.trim()));
+  return [...new Set(words.filter(Boolean))];
+}
+
+/**
+ * Why a hit matched, in words, one phrase per reason: "said “revenue”", "on screen “BERLIN”", "face of Alex",
+ * "looks like what you searched for", "said or shown in other words", "In “beach trip”", "after 2024-05-01". The card's accessible
+ * label reads them.
+ */
+export function reasonPhrases(hit: Pick<SearchHit, 'reasons' | 'filters' | 'snippets' | 'people'>): string[] {
+  const quoted = (words: string[]) => (words.length > 0 ? ` “${words.join(' … ')}”` : ' words like yours');
+  const personFilter = hit.filters.find((f) => f.kind === 'person');
+  return hit.reasons.flatMap((reason): string[] => {
+    switch (reason) {
+      case 'speech':
+        return [`said${quoted(highlightedWords(hit, 'speech'))}`];
+      case 'text':
+        return [`on screen${quoted(highlightedWords(hit, 'text'))}`];
+      case 'visual':
+        return ['looks like what you searched for'];
+      case 'meaning':
+        return ['said or shown in other words'];
+      case 'person':
+        if (personFilter) return [filterPhrase(personFilter)];
+        return [hit.people.length > 0 ? `face of ${hit.people.length === 1 ? '' : 'one of '}${listOf(hit.people)}` : 'a face like the one searched for'];
+      case 'video':
+      case 'date':
+        return hit.filters.filter((f) => f.kind === reason).map(filterPhrase);
+    }
+  });
+}
 
 /** What the search page shows, read from its URL (so reload, back and shared links work). */
 export type SearchTarget =
   | { kind: 'none'; key: '' }
   | { kind: 'text'; key: string; query: string }
   | { kind: 'like'; key: string; sceneId: string }
-  | { kind: 'image'; key: string; name: string };
+  /** `imageId`: the kept picture's id (null in a link from before pictures were kept: it cannot survive a reload). */
+  | { kind: 'image'; key: string; name: string; imageId: string | null };
 
 /** The key of an example search: what the status element's data-query says for it. */
 export const exampleKey = (name: string) => `example:${name}`;
 
-export function searchTarget(params: { q?: string | string[]; like?: string | string[]; example?: string | string[] }): SearchTarget {
+export function searchTarget(params: {
+  q?: string | string[];
+  like?: string | string[];
+  example?: string | string[];
+  image?: string | string[];
+}): SearchTarget {
   const one = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value) ?? '';
   const like = one(params.like).trim();
   if (like) return { kind: 'like', key: exampleKey(`scene:${like}`), sceneId: like };
   const example = one(params.example).trim();
-  if (example) return { kind: 'image', key: exampleKey(example), name: example };
+  if (example) return { kind: 'image', key: exampleKey(example), name: example, imageId: one(params.image).trim() || null };
   const query = one(params.q).trim();
   return query ? { kind: 'text', key: query, query } : { kind: 'none', key: '' };
 }
@@ -91,7 +153,13 @@ export function modelNotes(
 /** Router paths (the hash router adds the '#'). */
 export const searchPath = (query: string) => (query.trim() ? `/search?q=${encodeURIComponent(query)}` : '/search');
 export const moreLikePath = (sceneId: string) => `/search?like=${encodeURIComponent(sceneId)}`;
-export const examplePath = (name: string) => `/search?example=${encodeURIComponent(name)}`;
+/** A search by a picture: its name (what the page says) and the id it is kept under on this device, when kept. */
+export const examplePath = (name: string, imageId: string | null = null) =>
+  `/search?example=${encodeURIComponent(name)}${imageId ? `&image=${encodeURIComponent(imageId)}` : ''}`;
+
+/** Two targets are the same search (a new picture under the same name is another search). */
+export const sameTarget = (a: SearchTarget, b: SearchTarget) =>
+  a.key === b.key && (a.kind !== 'image' || (b.kind === 'image' && a.imageId === b.imageId));
 /** The Video page playing from `timeS` (to the millisecond: enough to land on the spoken word). */
 export const playPath = (videoId: string, timeS: number) =>
   `/video/${encodeURIComponent(videoId)}?t=${Math.max(0, Math.round(timeS * 1000) / 1000)}`;

@@ -3,7 +3,12 @@
 // database (stemsQuery), so highlights agree with what full text matched.
 import { GLUE, gluedPatterns, type DetailRow, type Terms } from './sql.ts';
 import { makeMatcher, snippetParts, wordsOf } from './snippets.ts';
-import type { MatchReason, Snippet } from './types.ts';
+import type { MatchedFilter, MatchReason, ParsedQuery, Snippet } from './types.ts';
+
+/** The filters of a query (every hit satisfies all of them). */
+export type QueryFilters = Pick<ParsedQuery, 'people' | 'videos' | 'after' | 'before'>;
+
+export const NO_FILTERS: QueryFilters = { people: [], videos: [], after: null, before: null };
 
 /** What the signals outside the detail rows know about each scene. */
 export interface HitSignals {
@@ -12,7 +17,9 @@ export interface HitSignals {
   visualThreshold: number;
   /** Scenes found by a face. */
   faceScenes: ReadonlySet<string>;
-  personFilter: boolean;
+  filters: QueryFilters;
+  /** A name typed without `person:` and the scenes of the people it names (see namedPersonQuery); null when none. */
+  named: { text: string; scenes: ReadonlySet<string> } | null;
   /** Hits are there because they satisfy the query's filters alone. */
   filterOnly: boolean;
   /** Meaning similarity (cosine of sentence embeddings) of the scenes the meaning signal found, and its confident level. */
@@ -34,6 +41,11 @@ export interface HitCore {
   /** At least one signal matched with confidence (an exact word, a strong visual or face match). */
   confident: boolean;
   reasons: MatchReason[];
+  /**
+   * The filters the hit is there for: a `person:` filter on every hit (who of the scene it named); `video:` and
+   * date filters when they alone found the scene.
+   */
+  filters: MatchedFilter[];
   snippets: Snippet[];
   /** Where to start playing: the matched spoken words' time when speech matched, else the scene start. */
   playFromS: number;
@@ -43,6 +55,28 @@ export interface HitCore {
 
 const speechTermsOf = (terms: Terms) => [...terms.free, ...terms.said];
 const textTermsOf = (terms: Terms) => [...terms.free, ...terms.onScreen];
+
+/**
+ * Whether a `person:` filter names this person: the whole name, a whole word of it, or "Person N" — the rule of
+ * personMatches (sql.ts), so the hit names the people the database matched.
+ */
+export function personNamed(name: string, filter: string): boolean {
+  const wanted = filter.trim().replace(/\s+/g, ' ').toLowerCase();
+  return wanted !== '' && ` ${name.replace(/\s+/g, ' ').toLowerCase()} `.includes(` ${wanted} `);
+}
+
+/** The filters a hit is there for (see HitCore.filters). */
+function filterMatches(filters: QueryFilters, filterOnly: boolean, title: string, people: readonly string[], namedText: string | null): MatchedFilter[] {
+  const matched: MatchedFilter[] = [];
+  const wanted = namedText === null ? filters.people : [...filters.people, namedText];
+  if (wanted.length > 0) {
+    const names = people.filter((name) => wanted.some((w) => personNamed(name, w)));
+    matched.push({ kind: 'person', names: names.length > 0 ? names : [...wanted] });
+  }
+  if (filterOnly && filters.videos.length > 0) matched.push({ kind: 'video', title });
+  if (filterOnly && (filters.after || filters.before)) matched.push({ kind: 'date', after: filters.after, before: filters.before });
+  return matched;
+}
 
 /** The distinct lower-cased words whose stems snippets need (run them through stemsQuery). */
 export function wordsToStem(rows: readonly DetailRow[], terms: Terms): string[] {
@@ -92,7 +126,11 @@ export function describeHits<Row extends DetailRow>(
     if (r.text_match) reasons.push('text');
     const similarity = signals.visual.get(id);
     if (similarity !== undefined) reasons.push('visual');
-    if (signals.personFilter || signals.faceScenes.has(id)) reasons.push('person');
+    const people = r.people ?? [];
+    const named = signals.named?.scenes.has(id) ? signals.named.text : null;
+    const filters = filterMatches(signals.filters, signals.filterOnly, r.title, people, named);
+    if (signals.faceScenes.has(id) || filters.some((f) => f.kind === 'person')) reasons.push('person');
+    for (const f of filters) if (f.kind !== 'person') reasons.push(f.kind);
     const meaning = signals.meaning?.get(id);
     if (meaning !== undefined) reasons.push('meaning');
     const confident =
@@ -100,6 +138,7 @@ export function describeHits<Row extends DetailRow>(
       r.words_confident ||
       (similarity !== undefined && similarity >= signals.visualThreshold) ||
       signals.faceScenes.has(id) ||
+      named !== null ||
       signals.filterOnly;
     const hit: HitCore = {
       sceneId: r.scene_id,
@@ -112,9 +151,10 @@ export function describeHits<Row extends DetailRow>(
       score,
       confident,
       reasons,
+      filters,
       snippets: snippetsOf(r),
       playFromS: r.speech_match && r.play_from !== null ? r.play_from : r.start_s,
-      people: r.people ?? [],
+      people,
     };
     return [{ row: r, hit }];
   });

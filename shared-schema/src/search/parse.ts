@@ -151,6 +151,18 @@ export function freeTerms(query: ParsedQuery): string[] {
   return [...query.words, ...query.phrases];
 }
 
+/**
+ * What a name typed without `person:` would be ("ada", "Ada Lovelace"): the free words and phrases together, when
+ * the query has a few of them and no person: filter. Search looks it up among the people the user named.
+ */
+export function typedName(query: ParsedQuery): string | null {
+  const free = freeTerms(query);
+  const text = free.join(' ').trim();
+  return query.people.length === 0 && text !== '' && text.split(/\s+/).length <= NAME_WORDS_MAX ? text : null;
+}
+/** Longer free text is a sentence, not a name. */
+const NAME_WORDS_MAX = 4;
+
 /** The text given to the visual model's text encoder: the free words and phrases, as typed. */
 export function visualText(query: ParsedQuery): string {
   return freeTerms(query).join(' ');

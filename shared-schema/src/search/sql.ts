@@ -125,11 +125,13 @@ function termInColumn(term: string, column: Column, typos: ReadonlyMap<string, s
  * finds Ada Lovelace, "Love" does not) — or "Person N" by number. Hidden people match.
  */
 export function personMatches(name: string): SQL {
-  const byName = sql`(lower(fp.name) = lower(${name})
-    or (' ' || lower(fp.name) || ' ') like '% ' || lower(${escapeLike(name.trim())}) || ' %' escape '\\')`;
   const number = /^person\s+(\d{1,9})$/i.exec(name.trim());
-  return number ? sql`(${byName} or fp.number = ${Number(number[1])})` : byName;
+  return number ? sql`(${nameMatches(name)} or fp.number = ${Number(number[1])})` : nameMatches(name);
 }
+
+/** A person's name is the text, or has it as whole words (the name half of personMatches). */
+const nameMatches = (text: string) => sql`(lower(fp.name) = lower(${text})
+    or (' ' || lower(fp.name) || ' ') like '% ' || lower(${escapeLike(text.trim())}) || ' %' escape '\\')`;
 
 /**
  * The user's live scenes of live videos (aliases s and v of FROM): every statement starts from here. A video whose
@@ -213,29 +215,75 @@ export function correctionsQuery(userId: string, term: string): SQL {
 
 // ---- ranked candidate lists (rows of scene_id, best first) ----------------------------------------------------
 
-/** Full text over transcript + on-screen text: scenes with every term first, then by ts_rank_cd. */
-export function fullTextQuery(terms: string[], where: SQL): SQL {
+/**
+ * Matches of the full-text index that get ranked, per tier (see rankedMatches). ts_rank_cd itself is cheap; what
+ * costs is reading each matching row from the table: two words of middling frequency match ~12,700 of the 100k
+ * bench scenes, and EXPLAIN ANALYZE (PGlite) showed the time in the bitmap heap scan over those rows and the rank
+ * of each; ranking them all made the words-only search 49 ms p95. All the words together matched 374 of them.
+ */
+export const RANKED_MATCHES = 1000;
+
+/**
+ * Scenes matching `any`, best first: those that also match `all` (every word of the query) first, then by
+ * ts_rank_cd. Each tier ranks at most RANKED_MATCHES of its matches, taken in the order the index gives them
+ * (table order) — a bounded candidate set instead of every matching row:
+ *   - every word: the GIN index intersects the words' posting lists, so this tier is small unless all the words
+ *     are common; ranked exactly whenever it holds at most RANKED_MATCHES scenes;
+ *   - some of the words: only read when the first tier holds fewer than CANDIDATES scenes (it can never reach
+ *     the top CANDIDATES otherwise), and then exact up to RANKED_MATCHES such scenes.
+ * What a query of common words (tens of thousands of scenes) gives up: the rank order within a tier over its
+ * first RANKED_MATCHES scenes rather than all of them. Every-word scenes still come before some-word ones, and
+ * within a tier ts_rank_cd differs mostly by how often a word is said (cover density); the other signals (the
+ * picture, the glued words, the corrections) are fused over their own lists. The bench reports recall@10 against
+ * the exact ranking for middling and for common words.
+ */
+function rankedMatches(any: SQL, all: SQL | null, where: SQL): SQL {
+  const matches = (condition: SQL) => sql`select s.scene_id, s.search_tsv from ${FROM} where ${where} and ${condition} limit ${RANKED_MATCHES}`;
+  if (!all) {
+    return sql`
+      select m.scene_id from (${matches(sql`s.search_tsv @@ ${any}`)}) m
+      order by ts_rank_cd(m.search_tsv, ${any}) desc, m.scene_id
+      limit ${CANDIDATES}`;
+  }
   return sql`
-    select s.scene_id from ${FROM}
-    where ${where} and s.search_tsv @@ ${anyOf(terms)}
-    order by (s.search_tsv @@ ${allOf(terms)}) desc, ts_rank_cd(s.search_tsv, ${anyOf(terms)}) desc, s.scene_id
+    with every_word as materialized (${matches(sql`s.search_tsv @@ ${all}`)})
+    select scene_id from (
+      select scene_id, 0 as tier, ts_rank_cd(search_tsv, ${any}) as rank from every_word
+      union all
+      select m.scene_id, 1, ts_rank_cd(m.search_tsv, ${any}) from (${matches(sql`s.search_tsv @@ ${any} and not (s.search_tsv @@ ${all})`)}) m
+      where (select count(*) from every_word) < ${CANDIDATES}
+    ) ranked
+    order by tier, rank desc, scene_id
     limit ${CANDIDATES}`;
+}
+
+/** Full text over transcript + on-screen text: scenes with every term first, then by ts_rank_cd (see rankedMatches). */
+export function fullTextQuery(terms: string[], where: SQL): SQL {
+  return rankedMatches(anyOf(terms), terms.length > 1 ? allOf(terms) : null, where);
 }
 
 /** The typo signal: scenes holding the spelling corrections of the query's misspelt words, by full-text rank. */
 export function correctedQuery(words: string[], where: SQL): SQL {
-  return sql`
-    select s.scene_id from ${FROM}
-    where ${where} and s.search_tsv @@ ${anyOf(words)}
-    order by ts_rank_cd(s.search_tsv, ${anyOf(words)}) desc, s.scene_id
-    limit ${CANDIDATES}`;
+  return rankedMatches(anyOf(words), null, where);
 }
 
-/** On-screen text holding the query's words run together (see gluedPattern), through the trigram index. */
+/**
+ * The words of a glued-words pattern as a LIKE pattern ('%harbor%festival%'): a superset of the pattern's
+ * matches. pg_trgm answers it from the trigram index in ~1.3 ms where the regular expression itself, analysed
+ * into trigrams, took ~10 ms at 100k scenes (measured, EXPLAIN ANALYZE in PGlite).
+ */
+const gluedLike = (pattern: string) => `%${pattern.split(GLUE).map(escapeLike).join('%')}%`;
+
+/**
+ * On-screen text holding the query's words run together (see gluedPattern). The trigram index narrows by the
+ * words (gluedLike); the pattern is then checked on those rows only, as regexp_like — a function, which the
+ * planner does not hand to the index.
+ */
 export function gluedQuery(patterns: string[], where: SQL): SQL {
+  const narrowed = or(patterns.map((p) => sql`(s.ocr_text ilike ${gluedLike(p)} and regexp_like(s.ocr_text, ${p}, 'i'))`));
   return sql`
     select s.scene_id from ${FROM}
-    where ${where} and ${gluedIn(patterns)}
+    where ${where} and ${narrowed}
     order by length(s.ocr_text), s.scene_id
     limit ${CANDIDATES}`;
 }
@@ -259,6 +307,22 @@ export function browseQuery(where: SQL): SQL {
     limit ${CANDIDATES}`;
 }
 
+/**
+ * A name typed without `person:` ("ada", "Ada Lovelace"): the scenes of the named people the free text names, by
+ * the rule of a person: filter (the whole name or whole words of it), newest video first, in scene order. Only
+ * people the user named: a bare "person 2" stays words. Hidden people are found, as by a filter.
+ */
+export function namedPersonQuery(userId: string, text: string, where: SQL): SQL {
+  return sql`
+    select s.scene_id from ${FROM}
+    where ${where} and s.scene_id in (
+      select sp.scene_id from scene_people sp join face_profiles fp on fp.person_id = sp.person_id
+      where sp.user_id = ${userId} and not sp.deleted and fp.user_id = ${userId} and not fp.deleted
+        and fp.name is not null and ${nameMatches(text)})
+    order by ${VIDEO_DAY} desc, v.created_at desc, s.video_id, s.idx
+    limit ${CANDIDATES}`;
+}
+
 // ---- the top hits' details ------------------------------------------------------------------------------------
 
 /** The text terms of a search, as hit details and snippets need them. */
@@ -274,6 +338,16 @@ export interface Terms {
 }
 
 export const NO_TERMS: Terms = { free: [], said: [], onScreen: [], people: [], typos: new Set(), glued: [] };
+
+/**
+ * Each column's tsvector, computed once per hit for detailsQuery (alias tsv). Written inline, to_tsvector ran once
+ * per reason and per term — six times a hit for two words: 30 two-word bench queries at 100k scenes took
+ * 29.5 → 16.9 ms p50 (min 9.3 → 4.8) for the same rows, timed in turn on a loaded 2-core machine (load 13).
+ * OFFSET 0 keeps the planner from folding the subquery back into those expressions.
+ */
+const COLUMN_TSVECTORS = sql.raw(`cross join lateral (
+      select to_tsvector('english', s.transcript) as transcript, to_tsvector('english', s.ocr_text) as ocr_text offset 0) tsv`);
+const tsvectorOf = (column: Column) => sql.raw(`tsv.${column}`);
 
 /** What detailsQuery answers per scene, besides the columns a side adds. */
 export interface DetailRow {
@@ -305,11 +379,11 @@ export function detailsQuery(userId: string, sceneIds: string[], terms: Terms, e
     if (list.length === 0) return sql`false`;
     const col = sql.raw(`s.${column}`);
     const fuzzy = fuzzyTerms(list).map((t) => sql`word_similarity(${t}, ${col}) >= ${TRIGRAM_CANDIDATE}`);
-    return or([sql`to_tsvector('english', ${col}) @@ ${anyOf(list)}`, ...fuzzy]);
+    return or([sql`${tsvectorOf(column)} @@ ${anyOf(list)}`, ...fuzzy]);
   };
   /** A term is confidently there: as a word or stem, or spelt within TRIGRAM_CONFIDENT, in the allowed columns. */
   const confidentIn = (term: string, columns: Column[]) => {
-    const lexical = columns.map((c) => sql`to_tsvector('english', ${sql.raw(`s.${c}`)}) @@ ${termQuery(term)}`);
+    const lexical = columns.map((c) => sql`${tsvectorOf(c)} @@ ${termQuery(term)}`);
     const spelt = fuzzyTerms([term]).length > 0 ? columns.map((c) => sql`strict_word_similarity(${term}, ${sql.raw(`s.${c}`)}) >= ${TRIGRAM_CONFIDENT}`) : [];
     const glued = columns.includes('ocr_text') ? gluedPattern(term) : null;
     return or([...lexical, ...spelt, ...(glued ? [sql`s.ocr_text ~* ${glued}`] : [])]);
@@ -342,7 +416,7 @@ export function detailsQuery(userId: string, sceneIds: string[], terms: Terms, e
          where sp.scene_id = s.scene_id and sp.user_id = ${userId} and not sp.deleted and fp.user_id = ${userId}
            and not fp.deleted and (not fp.hidden or ${named})) as people
       ${extra.columns ? sql`, ${extra.columns}` : sql``}
-    from ${FROM} ${extra.joins ?? sql``}
+    from ${FROM} ${extra.joins ?? sql``} ${COLUMN_TSVECTORS}
     where ${ownScenes(userId)} and s.scene_id = any(${sql.param(sceneIds)}::uuid[])`;
 }
 

@@ -1,8 +1,21 @@
 // The search contract both the app and the sync server speak: the parsed query, the reasons a scene matched and
 // its highlighted snippets. Plain structured-clonable data (it crosses the app's worker boundary and the network).
 
-/** Why a scene matched; a hit can have several. 'meaning': what it says or shows means much what the query says. */
-export type MatchReason = 'speech' | 'text' | 'visual' | 'person' | 'meaning';
+/**
+ * Why a scene matched; a hit can have several. `person` is a face like the example's or a `person:` filter;
+ * `video` and `date` are `video:` and `after:`/`before:` filters that alone found the scene (no words, picture
+ * or face did); `meaning`: what the scene says or shows means much what the query says.
+ */
+export type MatchReason = 'speech' | 'text' | 'visual' | 'person' | 'video' | 'date' | 'meaning';
+
+/** A query filter a hit is there for, with what the hit says about it. */
+export type MatchedFilter =
+  /** The people of the scene the `person:` filter named. */
+  | { kind: 'person'; names: string[] }
+  /** The video a `video:` filter chose. */
+  | { kind: 'video'; title: string }
+  /** The `after:` / `before:` dates the video's date falls within. */
+  | { kind: 'date'; after: string | null; before: string | null };
 
 /** A search box query after parsing (see parse.ts for the syntax). */
 export interface ParsedQuery {

@@ -16,7 +16,9 @@ import {
   isEmptyQuery,
   MEANING_FLOOR,
   meaningThreshold,
+  namedPersonQuery,
   parseQuery,
+  typedName,
   VISUAL_EXAMPLE_THRESHOLD,
   visualTextThreshold,
   wordsToStem,
@@ -45,6 +47,10 @@ export async function search(repo: SearchRepo, userId: string, request: SearchRe
   if (corrected.length > 0) lists.push(await repo.ranked(correctedQuery(corrected, where)));
   if (q.said.length > 0) lists.push(await repo.ranked(columnQuery(q.said, typos, 'transcript', where)));
   if (q.onScreen.length > 0) lists.push(await repo.ranked(columnQuery(q.onScreen, typos, 'ocr_text', where)));
+  const name = typedName(q);
+  const namedList = name === null ? [] : await repo.ranked(namedPersonQuery(userId, name, where));
+  if (namedList.length > 0) lists.push(namedList);
+  const named = namedList.length > 0 ? { text: name!, scenes: new Set(namedList.map((c) => c.id)) } : null;
   const visual = new Map<string, number>();
   if (request.vector) {
     const values = decodeVector(request.vector.data);
@@ -64,14 +70,16 @@ export async function search(repo: SearchRepo, userId: string, request: SearchRe
   if (filterOnly) lists.push(await repo.ranked(browseQuery(where)));
 
   const top = fuseRanks(lists.map((l) => l.map((c) => c.id))).slice(0, limit);
-  const terms: Terms = { free, said: q.said, onScreen: q.onScreen, people: q.people, typos: new Set(typos.keys()), glued };
+  const people = named ? [...q.people, named.text] : q.people;
+  const terms: Terms = { free, said: q.said, onScreen: q.onScreen, people, typos: new Set(typos.keys()), glued };
   const rows = await repo.details(userId, top.map((f) => f.id), terms);
   const stemOf = await repo.stems(wordsToStem(rows, terms));
   const signals = {
     visual,
     visualThreshold: request.vector ? (free.length > 0 ? visualTextThreshold(request.vector.model) : VISUAL_EXAMPLE_THRESHOLD) : Infinity,
     faceScenes: new Set<string>(),
-    personFilter: q.people.length > 0,
+    filters: q,
+    named,
     filterOnly,
     meaning,
     meaningThreshold: meaningModel !== null ? meaningThreshold(meaningModel) : Infinity,

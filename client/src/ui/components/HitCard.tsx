@@ -3,7 +3,7 @@ import { A } from '@solidjs/router';
 import type { SearchHit } from '../../search/types.ts';
 import { useApp } from '../context.tsx';
 import { formatTimeRange, formatTimecode } from '../format.ts';
-import { playPath, REASON_LABELS } from '../search-format.ts';
+import { filterPhrase, playPath, REASON_LABELS, reasonPhrases } from '../search-format.ts';
 import { ClipExportButton } from './ClipExportButton.tsx';
 import { MoreLikeThisLink } from './SearchMoreLikeThis.tsx';
 import { SnippetText } from './SnippetText.tsx';
@@ -21,17 +21,22 @@ export function HitCard(props: { hit: SearchHit }): JSX.Element {
     hit().fromServer
       ? (hit().fromServer!.deviceName ?? 'a removed device')
       : library.account.deviceName(videos.find((v) => v.videoId === hit().videoId)?.deviceId);
+  /** The filters it is there for, said in a line of their own ("In “beach trip” · after 2024-05-01"). */
+  const filterLine = () => hit().filters.map(filterPhrase).join(' · ');
+  const filterKinds = () => new Set<string>(hit().filters.map((f) => f.kind));
+  // Chips for the reasons the filter line does not already say.
   const reasonChips = () =>
-    hit().reasons.map((reason) =>
-      reason === 'person' && hit().people.length > 0 ? { reason, label: `${REASON_LABELS.person}: ${hit().people.join(', ')}` } : { reason, label: REASON_LABELS[reason] },
-    );
+    hit()
+      .reasons.filter((reason) => !filterKinds().has(reason))
+      .map((reason) =>
+        reason === 'person' && hit().people.length > 0 ? { reason, label: `${REASON_LABELS.person}: ${hit().people.join(', ')}` } : { reason, label: REASON_LABELS[reason] },
+      );
   const label = () =>
     [
       hit().videoTitle,
       heldBy() ? `on ${heldBy()}` : '',
       `${formatTimecode(hit().startS)} to ${formatTimecode(hit().endS)}`,
-      `matched by ${reasonChips().map((chip) => chip.label.toLowerCase()).join(', ')}`,
-      hit().confident ? '' : 'weak match',
+      `${hit().confident ? 'matched' : 'weaker match'}: ${reasonPhrases(hit()).join('; ')}`,
     ]
       .filter(Boolean)
       .join(', ');
@@ -63,8 +68,13 @@ export function HitCard(props: { hit: SearchHit }): JSX.Element {
             <span class="hit-time">{formatTimeRange(hit().startS, hit().endS)}</span>
           </div>
           <Show when={heldBy()}>{(name) => <p class="card-device" data-testid="hit-device">On {name()}</p>}</Show>
+          <Show when={filterLine()}>
+            <p class="hit-filters" data-testid="hit-filters">
+              {filterLine()}
+            </p>
+          </Show>
           <For each={hit().snippets}>{(snippet) => <SnippetText snippet={snippet} />}</For>
-          <Show when={hit().reasons.length > 0}>
+          <Show when={reasonChips().length > 0}>
             <ul class="hit-reasons" aria-hidden="true">
               <For each={reasonChips()}>
                 {(chip) => (

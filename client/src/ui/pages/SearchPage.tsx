@@ -5,7 +5,7 @@ import { useApp } from '../context.tsx';
 import { createFileDrop } from '../drop.ts';
 import { errorMessage } from '../notices.ts';
 import { createDocumentTitle, createLoader } from '../reactive.ts';
-import { examplePath, modelNotes, searchTarget, splitByConfidence, type SearchTarget } from '../search-format.ts';
+import { examplePath, modelNotes, sameTarget, searchTarget, splitByConfidence, type SearchTarget } from '../search-format.ts';
 import { IDLE_VIEW, makeLatestSearch, type SearchRequest, type SearchView } from '../search-run.ts';
 import { HitCard } from '../components/HitCard.tsx';
 import { Icon } from '../components/Icon.tsx';
@@ -16,13 +16,24 @@ import { SearchHelp } from '../components/SearchHelp.tsx';
 const TYPING_PAUSE_MS = 200;
 const IMAGE_EXTENSIONS = /\.(jpe?g|png|webp|gif|bmp|avif)$/i;
 
-/** The image of the last search by example, for this tab only: an image cannot live in a URL. */
-const [lastExample, setLastExample] = createSignal<{ name: string; image: Blob } | null>(null);
+interface Example {
+  name: string;
+  /** The id it is kept under on this device (in the URL); null when it could not be kept. */
+  id: string | null;
+  image: Blob;
+}
 
-/** The kept image that `wanted` searches by, if this tab still has it. */
-function exampleFor(wanted: SearchTarget): { name: string; image: Blob } | null {
+/**
+ * The picture of the last search by example, in memory. An image cannot live in a URL: the URL holds the id
+ * it is kept under on this device, and after a reload the picture comes back from there.
+ */
+const [lastExample, setLastExample] = createSignal<Example | null>(null);
+
+/** The picture in memory that `wanted` searches by, if it is this one. */
+function exampleFor(wanted: SearchTarget): Example | null {
   const example = lastExample();
-  return wanted.kind === 'image' && example?.name === wanted.name ? example : null;
+  if (wanted.kind !== 'image' || example?.name !== wanted.name) return null;
+  return wanted.imageId === null || example.id === wanted.imageId ? example : null;
 }
 
 const isImage = (file: File) => file.type.startsWith('image/') || IMAGE_EXTENSIONS.test(file.name);
@@ -35,7 +46,7 @@ export function SearchPage(): JSX.Element {
   const { library, notices } = useApp();
   const [params] = useSearchParams();
   const navigate = useNavigate();
-  const target = createMemo(() => searchTarget(params), undefined, { equals: (a, b) => a.key === b.key });
+  const target = createMemo(() => searchTarget(params), undefined, { equals: sameTarget });
   const [view, setView] = createSignal<SearchView<SearchResult>>(IDLE_VIEW);
   const search = makeLatestSearch<SearchResult>({ delayMs: TYPING_PAUSE_MS, onChange: setView, describeError: errorMessage });
   onCleanup(() => search.dispose());
@@ -48,17 +59,28 @@ export function SearchPage(): JSX.Element {
         return { key: wanted.key, run: () => library.search.run(wanted.query) };
       case 'like':
         return { key: wanted.key, run: () => library.search.moreLikeThis(wanted.sceneId) };
-      case 'image': {
-        const example = exampleFor(wanted);
+      case 'image':
         return {
           key: wanted.key,
-          run: () =>
-            example
-              ? library.search.byImage(example.image)
-              : Promise.reject(new Error('The example image is not kept after a reload: drop it here again, or pick it with “Search by image”.')),
+          run: async () => {
+            const example = exampleFor(wanted) ?? (await keptExample(wanted));
+            if (!example) {
+              throw new Error('This device no longer has the picture of this search: drop it here again, or pick it with “Search by image”.');
+            }
+            return library.search.byImage(example.image);
+          },
         };
-      }
     }
+  };
+
+  /** After a reload: the picture from where this device keeps it (then it is shown again too). */
+  const keptExample = async (wanted: Extract<SearchTarget, { kind: 'image' }>): Promise<Example | null> => {
+    if (!wanted.imageId) return null;
+    const image = await library.search.keptExample(wanted.imageId);
+    if (!image) return null;
+    const example = { name: wanted.name, id: wanted.imageId, image };
+    setLastExample(example);
+    return example;
   };
 
   // Typed queries wait for a pause in typing; a picked example or "More like this" runs at once.
@@ -77,7 +99,7 @@ export function SearchPage(): JSX.Element {
   window.addEventListener(SEARCH_NOW_EVENT, searchNow);
   onCleanup(() => window.removeEventListener(SEARCH_NOW_EVENT, searchNow));
 
-  const searchByImage = (files: File[]) => {
+  const searchByImage = async (files: File[]) => {
     const image = files.find(isImage);
     if (!image) {
       notices.push({
@@ -88,11 +110,12 @@ export function SearchPage(): JSX.Element {
       return;
     }
     const name = image.name || 'image';
-    setLastExample({ name, image });
+    const id = await library.search.keepExample(image);
+    setLastExample({ name, id, image });
     const wanted = target();
-    // The same name again (another photo.jpg) does not change the URL: search with the new image directly.
-    if (wanted.kind === 'image' && wanted.name === name) searchNow();
-    else navigate(examplePath(name));
+    // The same picture again does not change the URL: search with it again directly.
+    if (wanted.kind === 'image' && wanted.name === name && wanted.imageId === id) searchNow();
+    else navigate(examplePath(name, id));
   };
   const dragging = createFileDrop(searchByImage);
 

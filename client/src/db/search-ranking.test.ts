@@ -1,0 +1,91 @@
+// @vitest-environment node
+// The full-text list ranks a bounded set of matches (RANKED_MATCHES per tier, see rankedMatches in
+// shared-schema/src/search/sql.ts). On a real in-memory PGlite: what it keeps of the exact ranking (every match
+// read and ranked) and what it gives up, on a library with more matches than the bound.
+import type { PGlite } from '@electric-sql/pglite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { drizzle } from 'drizzle-orm/pglite';
+import { CANDIDATES, correctedQuery, filtersOf, fullTextQuery, parseQuery, RANKED_MATCHES } from '@heimdex/shared-schema/search';
+import type { SQL } from 'drizzle-orm';
+import { LOCAL_USER_ID } from './api.ts';
+import { openTestDatabase } from './testing.ts';
+
+let pg: PGlite;
+const where = () => filtersOf(LOCAL_USER_ID, parseQuery(''), new Map());
+const list = async (query: SQL) => (await drizzle(pg).execute<{ scene_id: string }>(query)).rows.map((r) => r.scene_id);
+
+/** The exact ranking, every match read: all the words first, then ts_rank_cd over any of them. */
+async function exact(words: string[]): Promise<string[]> {
+  const any = words.join(' | ');
+  const all = words.join(' & ');
+  const { rows } = await pg.query<{ scene_id: string }>(
+    `select scene_id from scenes where user_id = $1 and not deleted and search_tsv @@ to_tsquery('english', $2)
+     order by (search_tsv @@ to_tsquery('english', $3)) desc, ts_rank_cd(search_tsv, to_tsquery('english', $2)) desc, scene_id
+     limit ${CANDIDATES}`,
+    [LOCAL_USER_ID, any, all],
+  );
+  return rows.map((r) => r.scene_id);
+}
+
+/** Scenes in table order: `count` rows of `text`. */
+async function addScenes(videoId: string, from: number, count: number, text: string): Promise<void> {
+  await pg.query(
+    `insert into scenes (video_id, user_id, idx, start_s, end_s, transcript)
+     select $1, $2, i, i * 5, i * 5 + 5, $3 from generate_series($4::int, $4::int + $5::int - 1) i`,
+    [videoId, LOCAL_USER_ID, text, from, count],
+  );
+}
+
+const sceneWith = async (text: string) =>
+  (await pg.query<{ scene_id: string }>('select scene_id from scenes where transcript = $1', [text])).rows.map((r) => r.scene_id);
+
+beforeAll(async () => {
+  pg = await openTestDatabase();
+  const { rows } = await pg.query<{ video_id: string }>(
+    `insert into videos (user_id, title, file_name, size_bytes, content_sha256, state) values ($1, 'Walks', 'walks.mp4', 1, 'sha', 'INDEXED') returning video_id`,
+    [LOCAL_USER_ID],
+  );
+  const video = rows[0]!.video_id;
+  // More scenes with one of the words than the bound, stored first; then a few with both words; then one that
+  // says one word many times (a high ts_rank_cd) stored after the bound's worth of one-word scenes.
+  await addScenes(video, 0, RANKED_MATCHES + 200, 'a heron by the lake');
+  await addScenes(video, 5000, 3, 'a heron and an otter by the lake');
+  await addScenes(video, 5100, 2, 'the otter and the heron swim, heron heron');
+  await addScenes(video, 5200, 1, 'heron heron heron heron on the shore');
+  await addScenes(video, 5300, 40, 'an otter in the reeds');
+  await pg.exec('analyze scenes');
+}, 60_000);
+
+afterAll(async () => {
+  await pg?.close();
+});
+
+describe('the bounded full-text ranking', () => {
+  it('puts every scene with all the words first, in the exact order, though one-word matches exceed the bound', async () => {
+    const bounded = await list(fullTextQuery(['heron', 'otter'], where()));
+    const reference = await exact(['heron', 'otter']);
+    expect(bounded).toHaveLength(CANDIDATES);
+    expect(bounded.slice(0, 5)).toEqual(reference.slice(0, 5));
+    expect(new Set(bounded.slice(0, 5))).toEqual(new Set([...(await sceneWith('a heron and an otter by the lake')), ...(await sceneWith('the otter and the heron swim, heron heron'))]));
+    // The two scenes that say "heron" more often rank first among the all-words ones, as ts_rank_cd has it.
+    expect(new Set(bounded.slice(0, 2))).toEqual(new Set(await sceneWith('the otter and the heron swim, heron heron')));
+  });
+
+  it('ranks only the first RANKED_MATCHES one-word matches: a strong one stored after them is what it gives up', async () => {
+    const strong = (await sceneWith('heron heron heron heron on the shore'))[0]!;
+    expect(await exact(['heron', 'otter'])).toContain(strong);
+    expect(await list(fullTextQuery(['heron', 'otter'], where()))).not.toContain(strong);
+  });
+
+  it('is the exact ranking when the matches fit in the bound', async () => {
+    expect(await list(fullTextQuery(['otter'], where()))).toEqual(await exact(['otter']));
+    expect(await list(correctedQuery(['otter'], where()))).toEqual(await exact(['otter']));
+    expect(await list(fullTextQuery(['otter', 'reeds'], where()))).toEqual(await exact(['otter', 'reeds']));
+  });
+
+  it('ranks a single common word over its first RANKED_MATCHES matches only', async () => {
+    const bounded = await list(fullTextQuery(['heron'], where()));
+    expect(bounded).toHaveLength(CANDIDATES);
+    expect(bounded).not.toContain((await sceneWith('heron heron heron heron on the shore'))[0]);
+  });
+});
