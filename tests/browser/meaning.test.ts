@@ -109,6 +109,7 @@ describe('search by meaning', () => {
     const hit = page.locator('[data-testid="search-hit"][data-reasons*="meaning"]').first();
     await hit.waitFor({ timeout: 30_000 });
     await expect(hit.locator('[data-reason="meaning"]').textContent()).resolves.toBe('Said something like this');
+    await expect(hit.locator('.hit-link').getAttribute('aria-label')).resolves.toContain('said or shown in other words');
     await expect(hit.getAttribute('data-start')).resolves.toBe('4');
     await expect(page.locator('[data-testid="search-note"][data-kind="model"][data-task="meaning"]').count()).resolves.toBe(0);
   });
