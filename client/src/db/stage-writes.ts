@@ -26,9 +26,10 @@ export type StageWrite =
   | { kind: 'ocrText'; texts: { idx: number; text: string }[] }
   /**
    * L2-normalised sentence embeddings of what each scene says and shows, with the model that made them; null for a
-   * scene with no text (its old vector, if any, goes: it no longer stands for the scene).
+   * scene with no text (its old vector, if any, goes: it no longer stands for the scene). `modelId` null: no model ran
+   * (no scene had text), every vector given is null.
    */
-  | { kind: 'textVectors'; modelId: string; vectors: { idx: number; vector: ArrayLike<number> | null }[] }
+  | { kind: 'textVectors'; modelId: string | null; vectors: { idx: number; vector: ArrayLike<number> | null }[] }
   /** Replaces every face of the video (a re-run never duplicates rows). */
   | { kind: 'faces'; modelId: string; faces: SceneFace[] }
   /** Groups the video's unplaced faces into people (people.ts, clusterVideoFaces). */
@@ -91,11 +92,12 @@ export async function applyWrite(tx: Tx, userId: string, videoId: string, write:
       return;
     case 'textVectors': {
       for (const v of write.vectors) {
+        if (v.vector && write.modelId === null) throw new Error(`text vector for scene ${v.idx} without the model that made it`);
         const values = v.vector ? { textVec: Array.from(v.vector), textModel: write.modelId } : { textVec: null, textModel: null };
         await updateScene(tx, videoId, v.idx, 'text vector', values);
       }
       const first = write.vectors.find((v) => v.vector !== null)?.vector;
-      if (first) await ensureTextVectorIndex(tx, write.modelId, first.length);
+      if (first && write.modelId !== null) await ensureTextVectorIndex(tx, write.modelId, first.length);
       return;
     }
     case 'ocrText':

@@ -155,7 +155,7 @@ const textIndex: Stage = {
     const withText = texts.filter((t) => t.text !== '');
     if (withText.length === 0) {
       // Nothing to embed; any vector left from an earlier text is cleared (it no longer stands for the scene).
-      return { status: 'skipped', reason: 'No words were found in this video.', writes: [{ kind: 'textVectors', modelId: '', vectors: texts.map((t) => ({ idx: t.idx, vector: null })) }] };
+      return { status: 'skipped', reason: 'No words were found in this video.', writes: [{ kind: 'textVectors', modelId: null, vectors: texts.map((t) => ({ idx: t.idx, vector: null })) }] };
     }
     return withModel(ctx, 'meaning', async () => {
       const { modelId, vectors } = await ctx.ml.embedMeaning(withText.map((t) => t.text), ctx.onProgress);
