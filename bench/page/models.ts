@@ -69,6 +69,18 @@ async function measureModel(model: ModelStatus, frames: Uint8Array[], pcm: Float
         measured.found = `${vectors[0]?.length ?? 0}-d vectors`;
         break;
       }
+      case 'meaning': {
+        await ml.embedMeaning([QUERIES[0]!]); // loads the model
+        const perQuery: number[] = [];
+        for (const query of QUERIES) {
+          const q = performance.now();
+          await ml.embedMeaning([query]);
+          perQuery.push(msSince(q));
+        }
+        measured.msPerQuery = perQuery.sort((a, b) => a - b)[perQuery.length >> 1];
+        measured.found = 'query embeddings';
+        break;
+      }
       case 'speech': {
         if (!pcm) return { ...base, installed: true, reason: 'the fixture has no audio' };
         const t = performance.now();

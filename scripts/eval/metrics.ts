@@ -5,7 +5,7 @@
 // one expected range, as in most queries, that is 1 or 0); reciprocal rank is 1 / the rank of the first
 // relevant hit (0 when none is in the list). A negative query passes when no hit is confident.
 
-export const QUERY_KINDS = ['speech', 'ocr', 'face', 'visual', 'negative'] as const;
+export const QUERY_KINDS = ['speech', 'ocr', 'face', 'visual', 'meaning', 'negative'] as const;
 export type QueryKind = (typeof QUERY_KINDS)[number];
 
 export interface TimeRange {

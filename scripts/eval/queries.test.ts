@@ -59,7 +59,7 @@ describe('queries file', () => {
       'queries[2].expect[0]: end_s must not be before start_s',
       expect.stringMatching(/^queries\[3\]\.expect: /),
       expect.stringMatching(/^queries\[4\]\.id: /),
-      'queries[5].kind: kind must be one of speech, ocr, face, visual, negative',
+      'queries[5].kind: kind must be one of speech, ocr, face, visual, meaning, negative',
       'queries[6].expect: a negative query expects nothing',
     ]);
   });
@@ -101,6 +101,6 @@ describe('the shipped dev corpus queries (tests/eval/queries.json)', () => {
     const corpus = 'tests/fixtures/generated/eval/videos';
     const queries = loadQueries('tests/eval/queries.json', listVideos(corpus));
     const kinds = new Set(queries.map((q) => q.kind));
-    expect([...kinds].sort()).toEqual(['face', 'negative', 'ocr', 'speech', 'visual']);
+    expect([...kinds].sort()).toEqual(['face', 'meaning', 'negative', 'ocr', 'speech', 'visual']);
   });
 });

@@ -21,7 +21,7 @@ const range = z
 const id = z.string().trim().min(1, 'needs an id');
 const text = z.string().trim().min(1, 'must not be empty');
 
-const positive = (kind: 'speech' | 'ocr' | 'visual') =>
+const positive = (kind: 'speech' | 'ocr' | 'visual' | 'meaning') =>
   z.object({ id, kind: z.literal(kind), query: text, expect: z.array(range).min(1, 'needs at least one expected range') }).strict();
 
 const querySchema = z.discriminatedUnion(
@@ -30,6 +30,7 @@ const querySchema = z.discriminatedUnion(
     positive('speech'),
     positive('ocr'),
     positive('visual'),
+    positive('meaning'),
     z
       .object({
         id,

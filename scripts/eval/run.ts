@@ -42,7 +42,7 @@ export interface EvalResult {
 }
 
 /** The model task each kind of query depends on. */
-const TASK_OF: Partial<Record<QueryKind, string>> = { speech: 'speech', ocr: 'ocr', face: 'faces', visual: 'visual' };
+const TASK_OF: Partial<Record<QueryKind, string>> = { speech: 'speech', ocr: 'ocr', face: 'faces', visual: 'visual', meaning: 'meaning' };
 
 export function unmeasuredForModels(models: readonly ModelRow[]): Partial<Record<QueryKind, string>> {
   const notMeasured: Partial<Record<QueryKind, string>> = {};

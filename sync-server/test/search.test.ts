@@ -48,6 +48,8 @@ interface SceneSpec {
   transcript?: string;
   ocr?: string;
   vec?: { model: string; values: Float32Array } | null;
+  /** The scene's meaning vector (text_vec). */
+  meaning?: { model: string; values: Float32Array };
 }
 const scene = (videoId: string, s: SceneSpec) => ({
   videoId,
@@ -59,8 +61,9 @@ const scene = (videoId: string, s: SceneSpec) => ({
   ocrText: s.ocr ?? '',
   thumbnailSha256: sha(500 + s.idx),
   imageVec: s.vec ? wire(s.vec.model, s.vec.values) : null,
-  textVec: null,
+  textVec: s.meaning ? wire(s.meaning.model, s.meaning.values) : null,
 });
+const MEANING_MODEL = 'meaning-a';
 
 /** Cosine similarity, for the exact answer the server's must match. */
 function cosine(a: Float32Array, b: Float32Array): number {
@@ -125,6 +128,7 @@ describe.each(TEST_DATABASES)('search on $name', ({ open }) => {
       transcript: 'Welcome everyone. Our quarterly revenue grew twelve percent this year.',
       ocr: 'Q3 REVENUE',
       vec: { model: MODEL_A, values: axis(0) },
+      meaning: { model: MEANING_MODEL, values: axis(2) },
     }));
     laptop.write('segment', { segmentId: randomUUID() }, { videoId: id('call'), startS: 0, endS: 3, text: 'Welcome everyone.' });
     laptop.write('segment', { segmentId: randomUUID() }, { videoId: id('call'), startS: 3.5, endS: 9, text: 'Our quarterly revenue grew twelve percent this year.' });
@@ -138,7 +142,12 @@ describe.each(TEST_DATABASES)('search on $name', ({ open }) => {
       transcript: 'Sunset over the harbour.',
       vec: { model: MODEL_B, values: axis(0) },
     }));
-    laptop.write('scene', { sceneId: id('secret') }, scene(id('deleted'), { idx: 0, transcript: 'The confidential roadmap slide.', vec: { model: MODEL_A, values: axis(0) } }));
+    laptop.write('scene', { sceneId: id('secret') }, scene(id('deleted'), {
+      idx: 0,
+      transcript: 'The confidential roadmap slide.',
+      vec: { model: MODEL_A, values: axis(0) },
+      meaning: { model: MEANING_MODEL, values: axis(2) },
+    }));
     laptop.write('person', { personId: id('ada') }, { name: 'Ada Lovelace', number: 1, centroid: null, hidden: false });
     laptop.write('person', { personId: id('grace') }, { name: 'Grace Hopper', number: 2, centroid: null, hidden: false });
     laptop.write('scenePerson', { sceneId: id('beach'), personId: id('ada') }, {});
@@ -155,6 +164,7 @@ describe.each(TEST_DATABASES)('search on $name', ({ open }) => {
       idx: 0,
       transcript: 'The quarterly revenue and the confidential roadmap.',
       vec: { model: MODEL_A, values: axis(0) },
+      meaning: { model: MEANING_MODEL, values: axis(2) },
     }));
     await phone.pushAll();
   });
@@ -182,6 +192,15 @@ describe.each(TEST_DATABASES)('search on $name', ({ open }) => {
       { text: 'REVENUE', highlight: true },
     ]);
     expect(answer.query.words).toEqual(['quarterly', 'revenue']);
+  });
+
+  it('finds a scene by meaning with no word in common: its own user’s, live, same meaning model only', async () => {
+    const answer = await found(tokenA, { query: 'sales increased', meaningVector: wire(MEANING_MODEL, axis(2)) });
+    expect(keysOf(answer)).toEqual(['intro']);
+    expect(answer.hits[0]).toMatchObject({ reasons: ['meaning'], confident: true });
+    expect(keysOf(await found(tokenA, { query: 'sales increased', meaningVector: wire('meaning-b', axis(2)) }))).toEqual([]);
+    // A query of filters only asks nothing of meaning.
+    expect(keysOf(await found(tokenA, { query: 'video:holiday', meaningVector: wire(MEANING_MODEL, axis(2)) })).sort()).toEqual(['beach', 'modelB']);
   });
 
   it('forgives a typo as the app does', async () => {

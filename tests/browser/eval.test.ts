@@ -20,6 +20,7 @@ const FLOORS: Threshold[] = [
   // Not measured yet (no weights reach this build machine): floors to revisit once they are.
   { metric: 'recall5', kind: 'speech', counting: 'all', min: 0.66 },
   { metric: 'recall5', kind: 'visual', counting: 'all', min: 0.6 },
+  { metric: 'recall5', kind: 'meaning', counting: 'all', min: 0.6 },
 ];
 
 /** What ships with the app, so it is measured on every machine. */

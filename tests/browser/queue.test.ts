@@ -107,7 +107,7 @@ describe('the queue', () => {
     const label = await faces.getByTestId('video-state').textContent();
     // Which models this machine has decides whether there are gaps; the card must say so either way.
     expect(label).toBe(gapTasks.length > 0 ? 'Indexed with gaps' : 'Indexed');
-    for (const task of gapTasks) expect(['speech', 'visual', 'ocr', 'faces']).toContain(task);
+    for (const task of gapTasks) expect(['speech', 'visual', 'ocr', 'faces', 'meaning']).toContain(task);
     if (gapTasks.length > 0) {
       expect(await faces.getByTestId('gap-action').first().getAttribute('href')).toMatch(/#\/settings/);
     }

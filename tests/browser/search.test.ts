@@ -169,14 +169,15 @@ describe('search', () => {
   it('says next to the results which signals are off, in plain words, with a way to download them', async () => {
     expectTextSceneFirst(await searchFor('revenue'));
     const modelNotes = page.locator('[data-testid="search-note"][data-kind="model"]');
-    // Weights that are not on the server cannot be in the browser either (here: speech and visual, never downloaded).
-    const missing = (['speech', 'visual'] as const).filter((task) => !modelInstalled(task));
+    // Weights that are not on the server cannot be in the browser either (here: speech, visual and meaning, never downloaded).
+    const missing = (['speech', 'visual', 'meaning'] as const).filter((task) => !modelInstalled(task));
     for (const task of missing) {
       const note = modelNotes.and(page.locator(`[data-task="${task}"]`));
       await note.waitFor({ timeout: 10_000 });
       await expect(note.getByTestId('search-note-download').getAttribute('data-task')).resolves.toBe(task);
     }
     if (missing.includes('speech')) await expect(modelNotes.allTextContents()).resolves.toContainEqual(expect.stringContaining('Spoken words are not searchable yet'));
+    if (missing.includes('meaning')) await expect(modelNotes.allTextContents()).resolves.toContainEqual(expect.stringContaining('Searching by meaning is not available yet'));
     // Never a command, a path or a model id for the person using the app.
     for (const text of await page.getByTestId('search-note').allTextContents()) {
       expect(text).not.toMatch(/npm|`|models\/|mobileclip|whisper|\.onnx/i);
@@ -349,7 +350,7 @@ describe('search', () => {
 
 /** Whether the build being tested serves every file of some visual (CLIP-family) model. */
 /** Whether the build holds every file of a task's default model (weights fetched with models:fetch, or shipped). */
-function modelInstalled(task: 'speech' | 'visual'): boolean {
+function modelInstalled(task: 'speech' | 'visual' | 'meaning'): boolean {
   const dist = process.env.HEIMDEX_DIST ?? 'dist';
   const manifest = JSON.parse(readFileSync(join(dist, 'models/models.json'), 'utf8')) as {
     models: { task: string; default: boolean; files: { path: string }[] }[];

@@ -17,6 +17,7 @@ export const GAP_TEXTS: Record<ModelTask, { missing: string; action: string }> =
   visual: { missing: 'Searching by what is shown is not available', action: 'Download the visual model' },
   ocr: { missing: 'On-screen text is not searchable', action: 'Download the text-reading model' },
   faces: { missing: 'People are not recognised', action: 'Download the face model' },
+  meaning: { missing: 'Searching by meaning is not available', action: 'Download the meaning model' },
 };
 
 export interface IndexGap {

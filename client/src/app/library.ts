@@ -14,6 +14,7 @@ import { makeBatchProgress } from './batch-progress.ts';
 import { libraryCards, type LiveStage, type SceneCard, type VideoCard } from './cards.ts';
 import { fillableVideos, outdatedVideos } from './gaps.ts';
 import { makeImports, outcomeMessage, type ImportOutcome } from './imports.ts';
+import { createMeaningCatchUp } from './meaning-model.ts';
 import { createModels } from './models.ts';
 import { createPeople } from './people.ts';
 import { vanishedHere } from './vanished.ts';
@@ -75,6 +76,14 @@ export function createLibrary() {
     db,
     ml,
     whenOpen: () => opened,
+    onQueued: () => {
+      runner.wake();
+      refresh.schedule(true);
+    },
+  });
+  const catchUpMeaning = createMeaningCatchUp({
+    db,
+    ml,
     onQueued: () => {
       runner.wake();
       refresh.schedule(true);
@@ -163,6 +172,7 @@ export function createLibrary() {
       if (closing) return; // closed while opening (handed over to another tab at once)
       runner.start();
       void catchUpVisual();
+      void catchUpMeaning().catch((err: unknown) => console.error('Could not check the meaning vectors', err));
       // What a model on this device could already have done (it arrived while the tab was closed, or in
       // another tab) is filled in now; the models that ship with the app are fetched while online.
       void ml
@@ -299,7 +309,7 @@ export function createLibrary() {
       examples: { save: saveExampleImage, get: getExampleImage },
       remote: {
         wanted: () => navigator.onLine && account.account() != null && !account.status().pulledAll,
-        search: (raw, vector) => db.serverSearch(raw, vector),
+        search: (raw, vector, meaning) => db.serverSearch(raw, vector, meaning),
       },
     }),
 

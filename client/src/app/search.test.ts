@@ -18,7 +18,7 @@ import { writeTinyModel } from '../ml/embed/testing/tiny-models.ts';
 import { MODEL_UNAVAILABLE } from '../ml/unavailable.ts';
 import { createSearch } from './search.ts';
 
-type Ml = Pick<MlClient, 'embedText' | 'embedImages' | 'photoFaces'>;
+type Ml = Pick<MlClient, 'embedText' | 'embedImages' | 'photoFaces' | 'embedMeaning'>;
 
 const runtimeProblem = onnxRuntimeNodeProblem();
 if (runtimeProblem) console.warn(`\n⚠️  [search glue, visual part] SKIPPED: onnxruntime-node cannot load here (${runtimeProblem}).\n`);
@@ -36,6 +36,7 @@ const noModels: Ml = {
   embedText: () => Promise.reject(unavailable('The visual model mobileclip-s0 is not installed. Run `npm run models:fetch`.')),
   embedImages: () => Promise.reject(unavailable('The visual model mobileclip-s0 is not installed.')),
   photoFaces: () => Promise.reject(unavailable('The faces model face-api is not installed.')),
+  embedMeaning: () => Promise.reject(unavailable('The meaning model is not on this device yet.')),
 };
 
 let pg: PGlite;
@@ -83,7 +84,7 @@ describe('createSearch with the sync server', () => {
 });
 
 describe('createSearch without models', () => {
-  it('runs the words alone and names visual search as left out', async () => {
+  it('runs the words alone and names visual search and search by meaning as left out', async () => {
     let opened = false;
     const search = createSearch({
       db: makeSearchRepo(pg, LOCAL_USER_ID),
@@ -96,13 +97,16 @@ describe('createSearch without models', () => {
     expect(result.hits[0]!.reasons).toEqual(['speech']);
     // The worker's message (a model id, a command) is for logs, never a note for the person.
     expect(result.notes).toEqual(['after: needs a date like 2026-01-31 ("someday" is not one); it was left out.']);
-    expect(result.unavailable).toEqual(['visual']);
+    expect(result.unavailable).toEqual(['visual', 'meaning']);
     expect(result.tookMs).toBeGreaterThan(0);
   });
 
   it('does not ask for a text embedding when the query has no free words', async () => {
     let asked = 0;
-    const search = createSearch({ db: makeSearchRepo(pg, LOCAL_USER_ID), ml: { ...noModels, embedText: (t) => (asked++, noModels.embedText(t)) } });
+    const search = createSearch({
+      db: makeSearchRepo(pg, LOCAL_USER_ID),
+      ml: { ...noModels, embedText: (t) => (asked++, noModels.embedText(t)), embedMeaning: (t) => (asked++, noModels.embedMeaning(t)) },
+    });
     const result = await search.run('said:beach');
     expect(asked).toBe(0);
     expect(result.notes).toEqual([]);
@@ -126,7 +130,7 @@ describe('createSearch without models', () => {
     const result = await search.run('dog');
     expect(result.hits.map((h) => h.sceneId)).toEqual([sceneId]);
     expect(result.notes).toEqual(['Visual search did not work this time: the visual model took more than 30 s to answer.']);
-    expect(result.unavailable).toEqual([]);
+    expect(result.unavailable).toEqual(['meaning']);
   });
 
   it('an image both models fail on is an error, said plainly', async () => {
@@ -177,7 +181,7 @@ describe.skipIf(runtimeProblem !== null)('createSearch with a real (tiny) visual
     expect(result.hits).toEqual([]); // the person filter holds for every signal
     const open = await search.run('red dog');
     expect(open.notes).toEqual([]);
-    expect(open.unavailable).toEqual([]);
+    expect(open.unavailable).toEqual(['meaning']);
     expect(open.hits[0]!.sceneId).toBe(sceneId);
     expect(open.hits[0]!.reasons).toEqual(['speech', 'visual']);
     expect(open.hits[0]!.confident).toBe(true);

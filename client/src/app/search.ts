@@ -1,5 +1,5 @@
 // Search as the UI uses it: a typed query, a dropped image or "more like this" in, ranked scenes out. The ML
-// worker turns the query or the image into vectors (when a visual / face model is there); the DB worker does the
+// worker turns the query or the image into vectors (when a visual / face / meaning model is there); the DB worker does the
 // retrieval (db/search.ts). A missing model never fails a search: it only removes its signal, and the result
 // names the task left out (the UI says so in plain words, with a way to get the model).
 import type { SearchRepo } from '../db/search.ts';
@@ -16,7 +16,7 @@ export const VISUAL_QUERY_TIMEOUT_MS = 30_000;
 
 export interface SearchDeps {
   db: Pick<SearchRepo, 'searchScenes' | 'searchByExample' | 'moreLikeThis'>;
-  ml: Pick<MlClient, 'embedText' | 'embedImages' | 'photoFaces'>;
+  ml: Pick<MlClient, 'embedText' | 'embedImages' | 'photoFaces' | 'embedMeaning'>;
   /** Resolves once the database is open (searches wait for it). */
   whenOpen?: () => Promise<void>;
   /** Where pictures searched by are kept on this device (files/store.ts), so that such a search survives a reload. */
@@ -30,7 +30,7 @@ export interface SearchDeps {
    */
   remote?: {
     wanted(): boolean;
-    search(raw: string, vector: ModelVector | null): Promise<{ hits: SearchHit[]; notes: string[] } | null>;
+    search(raw: string, vector: ModelVector | null, meaning: ModelVector | null): Promise<{ hits: SearchHit[]; notes: string[] } | null>;
   };
 }
 
@@ -99,17 +99,36 @@ export function createSearch({ db, ml, whenOpen = () => Promise.resolve(), remot
     }
   }
 
+  /** The query's sentence embedding for search by meaning; null (and the task noted) when the model cannot take part. */
+  async function meaningVector(text: string, findings: Findings): Promise<ModelVector | null> {
+    try {
+      const { modelId, vectors } = await withTimeout(
+        ml.embedMeaning([text]),
+        VISUAL_QUERY_TIMEOUT_MS,
+        `the meaning model took more than ${VISUAL_QUERY_TIMEOUT_MS / 1000} s to answer.`,
+      );
+      const vector = vectors[0];
+      return vector ? { modelId, vector: Array.from(vector) } : null;
+    } catch (error) {
+      modelFailed(findings, 'meaning', 'Searching by meaning', error);
+      return null;
+    }
+  }
+
   return {
     async run(raw) {
       const started = performance.now();
       const query = parseQuery(raw);
       const findings = noFindings();
-      const textVectorPromise = freeTerms(query).length > 0 ? textVector(visualText(query), findings) : Promise.resolve(null);
-      const [vector] = await Promise.all([textVectorPromise, whenOpen()]);
+      const hasTerms = freeTerms(query).length > 0;
+      const textVectorPromise = hasTerms ? textVector(visualText(query), findings) : Promise.resolve(null);
+      // The ML worker answers one call at a time: the two embeddings queue there, not here.
+      const meaningPromise = hasTerms ? meaningVector(visualText(query), findings) : Promise.resolve(null);
+      const [vector, meaning] = await Promise.all([textVectorPromise, meaningPromise, whenOpen()]);
       const fromServer = remote?.wanted()
-        ? withTimeout(remote.search(raw, vector), SERVER_SEARCH_TIMEOUT_MS, 'the server took too long').catch(() => null)
+        ? withTimeout(remote.search(raw, vector, meaning), SERVER_SEARCH_TIMEOUT_MS, 'the server took too long').catch(() => null)
         : Promise.resolve(null);
-      const local = await db.searchScenes({ query, textVector: vector });
+      const local = await db.searchScenes({ query, textVector: vector, meaningVector: meaning });
       return finish(mergeServerHits(local, await fromServer), started, findings);
     },
 

@@ -5,12 +5,14 @@
 //   stage-writes.ts  what a stage's results write, with its job's completion
 //   scenes.ts        reading scenes
 //   visual-model.ts  settings and the visual model's re-embedding
+//   meaning.ts       the scenes' texts for their meaning vectors, and their re-embedding
 // It runs inside the DB worker (behind comlink and one queue) and, unchanged, in Node tests against
 // an in-memory PGlite. Everything it returns is plain structured-clonable data: numbers, strings,
 // ISO timestamps and Uint8Array for bytea.
 import type { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import { makeJobQueries } from './jobs.ts';
+import { makeMeaningQueries } from './meaning.ts';
 import { makeSceneQueries } from './scenes.ts';
 import type { Db } from './types.ts';
 import { makeVideoQueries } from './videos.ts';
@@ -26,6 +28,7 @@ export function makeDbApi(pg: PGlite, userId: string = LOCAL_USER_ID) {
     ...makeVideoQueries(db, userId),
     ...makeJobQueries(db, userId),
     ...makeSceneQueries(db, userId),
+    ...makeMeaningQueries(db, userId),
   };
 }
 

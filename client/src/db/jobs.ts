@@ -299,7 +299,8 @@ export function makeJobQueries(db: Db, userId: string) {
         await tx
           .update(jobs)
           .set({ state: 'PENDING', progress: 0, error: null, jobMetadata: {}, updatedAt: sql`now()` })
-          .where(and(eq(jobs.videoId, videoId), inArray(jobs.stage, [...skipped, 'FINALIZE'])));
+          // TEXT_INDEX embeds the text the stages before it write: whatever runs again, it runs again after.
+          .where(and(eq(jobs.videoId, videoId), inArray(jobs.stage, [...skipped, 'TEXT_INDEX', 'FINALIZE'])));
         await syncVideoState(tx, userId, videoId);
         return queued.length;
       });

@@ -37,6 +37,8 @@ import {
   wordsToStem,
   VISUAL_EXAMPLE_THRESHOLD,
   visualTextThreshold,
+  MEANING_FLOOR,
+  meaningThreshold,
   type DetailRow as SharedDetailRow,
   type FaceMatch,
   type HitSignals,
@@ -47,6 +49,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/pglite';
 import { FACE_WEAK_THRESHOLD, faceMatchOf } from '../ml/faces/distance.ts';
 import type { ExampleSearchRequest, SearchHit, SearchResult, TextSearchRequest } from '../search/types.ts';
+import { nearestMeaningQuery } from './meaning.ts';
 import type { Db, Executor } from './types.ts';
 
 export { DEFAULT_LIMIT, ownScenes };
@@ -149,6 +152,16 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
     const found = await rows<{ scene_id: string; similarity: number }>(nearestScenesQuery(vector, where, excludeSceneId));
     // relaxed_order may return a near neighbour slightly out of place.
     return found.sort((a, b) => b.similarity - a.similarity).map((r) => ({ id: r.scene_id, value: r.similarity }));
+  }
+
+  /** Scenes whose text means much what the query says (same meaning model only), most similar first, above MEANING_FLOOR. */
+  async function meaningList(vector: ModelVector, where: SQL): Promise<Candidate[]> {
+    await rows(sql`select set_config('hnsw.ef_search', ${String(EF_SEARCH)}, false), set_config('hnsw.iterative_scan', 'relaxed_order', false)`);
+    const found = await rows<{ scene_id: string; similarity: number }>(nearestMeaningQuery(vector, where));
+    return found
+      .filter((r) => r.similarity >= MEANING_FLOOR)
+      .sort((a, b) => b.similarity - a.similarity)
+      .map((r) => ({ id: r.scene_id, value: r.similarity }));
   }
 
   /** Turns the fused order into hits. */
@@ -288,6 +301,13 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
         for (const c of list) visual.set(c.id, c.value!);
         lists.push(list);
       }
+      const meaning = new Map<string, number>();
+      const meaningVector = free.length > 0 ? request.meaningVector : null;
+      if (meaningVector) {
+        const list = await meaningList(meaningVector, where);
+        for (const c of list) meaning.set(c.id, c.value!);
+        lists.push(list);
+      }
       const filterOnly = lists.length === 0;
       if (filterOnly) lists.push(await browseList(where));
 
@@ -300,6 +320,8 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
         filters: q,
         named,
         filterOnly,
+        meaning,
+        meaningThreshold: meaningVector ? meaningThreshold(meaningVector.modelId) : Infinity,
       });
       return { hits, notes, tookMs: performance.now() - started, query: q };
     },

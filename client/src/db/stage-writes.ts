@@ -6,6 +6,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import type { ProbeInfo } from '../media/types.ts';
 import { clusterVideoFaces, forgetVideoFaces } from './people.ts';
 import { ownVideo } from './scope.ts';
+import { ensureTextVectorIndex } from './meaning.ts';
 import { ensureVectorIndex } from './search.ts';
 import type { Tx } from './types.ts';
 
@@ -23,6 +24,12 @@ export type StageWrite =
   /** L2-normalised keyframe embeddings, stored with the model that made them. */
   | { kind: 'imageVectors'; modelId: string; vectors: { idx: number; vector: ArrayLike<number> }[] }
   | { kind: 'ocrText'; texts: { idx: number; text: string }[] }
+  /**
+   * L2-normalised sentence embeddings of what each scene says and shows, with the model that made them; null for a
+   * scene with no text (its old vector, if any, goes: it no longer stands for the scene). `modelId` null: no model ran
+   * (no scene had text), every vector given is null.
+   */
+  | { kind: 'textVectors'; modelId: string | null; vectors: { idx: number; vector: ArrayLike<number> | null }[] }
   /** Replaces every face of the video (a re-run never duplicates rows). */
   | { kind: 'faces'; modelId: string; faces: SceneFace[] }
   /** Groups the video's unplaced faces into people (people.ts, clusterVideoFaces). */
@@ -83,6 +90,16 @@ export async function applyWrite(tx: Tx, userId: string, videoId: string, write:
       // The model's first vectors create its nearest-neighbour index; later writes keep it up to date.
       if (write.vectors[0]) await ensureVectorIndex(tx, write.modelId, write.vectors[0].vector.length);
       return;
+    case 'textVectors': {
+      for (const v of write.vectors) {
+        if (v.vector && write.modelId === null) throw new Error(`text vector for scene ${v.idx} without the model that made it`);
+        const values = v.vector ? { textVec: Array.from(v.vector), textModel: write.modelId } : { textVec: null, textModel: null };
+        await updateScene(tx, videoId, v.idx, 'text vector', values);
+      }
+      const first = write.vectors.find((v) => v.vector !== null)?.vector;
+      if (first && write.modelId !== null) await ensureTextVectorIndex(tx, write.modelId, first.length);
+      return;
+    }
     case 'ocrText':
       for (const t of write.texts) await updateScene(tx, videoId, t.idx, 'on-screen text', { ocrText: t.text });
       return;

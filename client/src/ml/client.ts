@@ -14,6 +14,8 @@ export interface MlClient {
   photoFaces(photo: Uint8Array): ReturnType<MlApi['photoFaces']>;
   embedImages(frames: Uint8Array[], onProgress?: Progress): ReturnType<MlApi['embedImages']>;
   embedText(texts: string[]): ReturnType<MlApi['embedText']>;
+  /** Sentence embeddings with the meaning model (search by meaning), one per non-blank text. */
+  embedMeaning(texts: string[], onProgress?: Progress): ReturnType<MlApi['embedMeaning']>;
   transcribe(pcm: Float32Array, onProgress?: Progress): ReturnType<MlApi['transcribe']>;
   /**
    * Stops whatever runs now (a cancelled stage): the worker is terminated, calls in flight reject with
@@ -69,6 +71,7 @@ export function createMlClient(): MlClient {
     photoFaces: (photo) => call((r) => r.photoFaces(photo)),
     embedImages: (frames, onProgress) => call((r) => r.embedImages(frames, progress(onProgress))),
     embedText: (texts) => call((r) => r.embedText(texts)),
+    embedMeaning: (texts, onProgress) => call((r) => r.embedMeaning(texts, progress(onProgress))),
     transcribe: (pcm, onProgress) => call((r) => r.transcribe(pcm, progress(onProgress))),
     abort() {
       worker?.terminate();

@@ -20,7 +20,7 @@ import { isModelUnavailable } from './unavailable.ts';
 const runtimeProblem = onnxRuntimeNodeProblem();
 if (runtimeProblem) console.warn(`\n⚠️  [engine switch tests] SKIPPED: onnxruntime-node cannot load here (${runtimeProblem}).\n`);
 
-type Engines = { visual: Embedder; speech: never; ocr: never; faces: never };
+type Engines = { visual: Embedder; speech: never; ocr: never; faces: never; meaning: never };
 
 const manifest: ModelManifest = parseModelManifest(JSON.parse(readFileSync(join(PUBLIC_MODELS_DIR, 'models.json'), 'utf8')));
 const visualModels = manifest.models.filter((m) => m.task === 'visual');

@@ -37,6 +37,7 @@ export const MODEL_NOUNS: Record<ModelTask, string> = {
   visual: 'visual search model',
   ocr: 'on-screen text model',
   faces: 'face model',
+  meaning: 'meaning model',
 };
 
 /** Thrown when a task's model is absent or failed to load; the pipeline turns it into a skipped stage. */

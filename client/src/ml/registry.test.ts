@@ -20,12 +20,13 @@ const manifestJson = () => JSON.parse(readFileSync(join(ROOT, 'public/models/mod
 describe('models.json', () => {
   const manifest = parseModelManifest(manifestJson());
 
-  it('lists one default per task: PP-OCR, face-api, Whisper base, MobileCLIP-S0', () => {
+  it('lists one default per task: PP-OCR, face-api, Whisper base, MobileCLIP-S0, multilingual MiniLM', () => {
     expect(defaultModel(manifest, 'ocr')?.id).toBe('ppocr-v4');
     expect(defaultModel(manifest, 'faces')?.id).toBe('face-api');
     expect(defaultModel(manifest, 'speech')?.id).toBe('whisper-base');
     expect(defaultModel(manifest, 'visual')?.id).toBe('mobileclip-s0');
-    expect(manifest.models.map((m) => m.id).sort()).toEqual(['face-api', 'mobileclip-s0', 'ppocr-v4', 'siglip2-base-224', 'whisper-base', 'whisper-tiny']);
+    expect(defaultModel(manifest, 'meaning')?.id).toBe('paraphrase-multilingual-minilm');
+    expect(manifest.models.map((m) => m.id).sort()).toEqual(['face-api', 'mobileclip-s0', 'paraphrase-multilingual-minilm', 'ppocr-v4', 'siglip2-base-224', 'whisper-base', 'whisper-tiny']);
   });
 
   it('pins every hub model to a commit, except the ones that say they are not', () => {
@@ -41,8 +42,10 @@ describe('models.json', () => {
     const { ModelRegistry, env } = await import('@huggingface/transformers');
     env.allowRemoteModels = false;
     const suffix: Record<string, string> = { fp32: '', fp16: '_fp16', q8: '_quantized', int8: '_int8', uint8: '_uint8', q4: '_q4', q4f16: '_q4f16', bnb4: '_bnb4' };
-    // How each model is loaded: Whisper as one model (one dtype for both sessions), CLIP-family towers one by one.
-    const loads: Record<string, { config: Record<string, unknown>; towers: boolean }> = {
+    // How each model is loaded: Whisper as one model (one dtype for both sessions), CLIP-family towers one by one,
+    // the sentence encoder as one model without an image processor.
+    const loads: Record<string, { config: Record<string, unknown>; towers: boolean; textOnly?: boolean }> = {
+      'paraphrase-multilingual-minilm': { config: { model_type: 'bert' }, towers: false, textOnly: true },
       'whisper-base': { config: { model_type: 'whisper', architectures: ['WhisperForConditionalGeneration'] }, towers: false },
       'whisper-tiny': { config: { model_type: 'whisper', architectures: ['WhisperForConditionalGeneration'] }, towers: false },
       'mobileclip-s0': { config: { model_type: 'clip' }, towers: true },
@@ -79,7 +82,7 @@ describe('models.json', () => {
       for (const file of expected) expect(listed.has(file), `${model.id} must list ${file}`).toBe(true);
       expect(listedOnnx, model.id).toEqual([...expected].filter((f) => f.endsWith('.onnx')).sort());
       // And the tokenizer and processor files the pipelines read.
-      for (const file of ['tokenizer.json', 'tokenizer_config.json', 'preprocessor_config.json']) {
+      for (const file of ['tokenizer.json', 'tokenizer_config.json', ...(load!.textOnly ? [] : ['preprocessor_config.json'])]) {
         expect(listed.has(file), `${model.id} must list ${file}`).toBe(true);
       }
     }
@@ -92,7 +95,7 @@ describe('models.json', () => {
   };
 
   it('rejects a malformed manifest with a message naming the model and field', () => {
-    expect(broken((j) => (j.models[0]!.task = 'audio'))).toThrow('models.json: model "ppocr-v4": "task" must be one of speech, visual, ocr, faces');
+    expect(broken((j) => (j.models[0]!.task = 'audio'))).toThrow('models.json: model "ppocr-v4": "task" must be one of speech, visual, ocr, faces, meaning');
     expect(broken((j) => ((j.models[0]!.files as { sha256: string }[])[0]!.sha256 = 'abc'))).toThrow(/"sha256" must be 64 lowercase hex digits/);
     expect(broken((j) => ((j.models[2]!.files as { path: string }[])[0]!.path = 'elsewhere/config.json'))).toThrow(/hub files live under "onnx-community\/whisper-base\/"/);
     expect(broken((j) => ((j.models[0]!.files as { path: string }[])[0]!.path = '../escape.onnx'))).toThrow(/plain relative path/);

@@ -2,8 +2,8 @@
 // browser holds its files (client/src/models/ keeps them) and, once the ML worker has tried, whether it loaded
 // and where. scripts/models/ reads the same manifest through parseModelManifest, so its shape is checked in one place.
 
-export type ModelTask = 'speech' | 'visual' | 'ocr' | 'faces';
-export const MODEL_TASKS: readonly ModelTask[] = ['speech', 'visual', 'ocr', 'faces'];
+export type ModelTask = 'speech' | 'visual' | 'ocr' | 'faces' | 'meaning';
+export const MODEL_TASKS: readonly ModelTask[] = ['speech', 'visual', 'ocr', 'faces', 'meaning'];
 
 /** transformers.js dtype names (file suffixes: q8 → _quantized, int8 → _int8, fp16 → _fp16, fp32 → none). */
 export type ModelDtype = 'fp32' | 'fp16' | 'q8' | 'int8' | 'uint8' | 'q4' | 'q4f16' | 'bnb4';
@@ -45,7 +45,7 @@ export interface ModelEntry {
   task: ModelTask;
   /** The model a task uses unless the user picks another; exactly one per task. */
   default: boolean;
-  /** Embedding size (visual 512/768, faces 128); null for models that do not embed. */
+  /** Embedding size (visual 512/768, faces 128, meaning 384); null for models that do not embed. */
   vectorSize: number | null;
   license: string;
   /**

@@ -6,6 +6,7 @@ import * as Comlink from 'comlink';
 import type { AsrEngine, AsrModelId, Transcript } from './asr/index.ts';
 import { detectDevice } from './backend.ts';
 import type { Embedder, EmbedModelId } from './embed/index.ts';
+import type { MeaningEncoder, MeaningModelId } from './meaning/index.ts';
 import type { DetectedFace, FaceEngine } from './faces/index.ts';
 import { decodeImage, type RgbaImage } from './image.ts';
 import type { OcrEngine, OcrLine } from './ocr/ocr.ts';
@@ -24,6 +25,7 @@ interface Engines {
   faces: FaceEngine;
   visual: Embedder;
   speech: AsrEngine;
+  meaning: MeaningEncoder;
 }
 
 let listsPromise: Promise<{ manifest: ModelManifest; lock: ModelsLock }> | null = null;
@@ -103,6 +105,12 @@ async function loadEngine<T extends ModelTask>(task: T, entry: ModelEntry): Prom
       const repo = entry.source.kind === 'hub' ? entry.source.repo : entry.id;
       const engine = await loadEmbedder({ modelId: repo as EmbedModelId, device, dtype: dtypeOf(entry), preload: ['vision'] });
       return { engine: engine as Engines[T], device: engine.devices.vision === 'webgpu' ? 'webgpu' : 'wasm', loadMs: performance.now() - started };
+    }
+    case 'meaning': {
+      const { loadMeaningEncoder } = await import('./meaning/index.ts');
+      const repo = entry.source.kind === 'hub' ? entry.source.repo : entry.id;
+      const engine = await loadMeaningEncoder({ modelId: repo as MeaningModelId, device, dtype: dtypeOf(entry) });
+      return { engine: engine as Engines[T], device: engine.device === 'webgpu' ? 'webgpu' : 'wasm', loadMs: engine.loadMs };
     }
     case 'speech': {
       const { loadAsr } = await import('./asr/index.ts');
@@ -186,6 +194,21 @@ const mlApi = {
   async embedText(texts: string[]): Promise<{ modelId: string; vectors: Float32Array[] }> {
     const { engine, modelId } = await engineFor('visual');
     return { modelId, vectors: await engine.embedText(texts) };
+  },
+
+  /**
+   * Sentence embeddings of texts with the meaning model (what scenes say and show; a query): one unit vector per
+   * text, in order. Blank texts are the caller's to leave out.
+   */
+  async embedMeaning(texts: string[], onProgress?: (fraction: number) => void): Promise<{ modelId: string; vectors: Float32Array[] }> {
+    const { engine, modelId } = await engineFor('meaning');
+    const vectors: Float32Array[] = [];
+    const batch = 32;
+    for (let i = 0; i < texts.length; i += batch) {
+      vectors.push(...(await engine.embed(texts.slice(i, i + batch))));
+      onProgress?.(Math.min(1, (i + batch) / texts.length));
+    }
+    return { modelId, vectors };
   },
 
   async transcribe(pcm: Float32Array, onProgress?: (fraction: number) => void): Promise<{ modelId: string; transcript: Transcript }> {

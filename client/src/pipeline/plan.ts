@@ -3,19 +3,15 @@
 import { jobStage, type Job, type JobStage } from '@heimdex/shared-schema';
 import type { ModelTask } from '../ml/registry.ts';
 
-/** Stages of the schema this version does not run. TEXT_INDEX: the scenes' tsvector is a generated column. */
-const NOT_RUN = ['TEXT_INDEX'] as const satisfies readonly JobStage[];
-
-export type PlannedStage = Exclude<JobStage, (typeof NOT_RUN)[number]>;
+export type PlannedStage = JobStage;
 
 /**
- * The stages this version runs, in order: the job_stage enum's, which the database sorts by, without NOT_RUN.
- * FACE_EMBED runs no model (face-api computes descriptors in the same pass as detection, never a model twice on
- * one frame): it groups the faces FACE_DETECT stored into people, in the database.
+ * The stages this version runs, in order: the job_stage enum's, which the database sorts by. FACE_EMBED runs no
+ * model (face-api computes descriptors in the same pass as detection, never a model twice on one frame): it groups
+ * the faces FACE_DETECT stored into people, in the database. TEXT_INDEX embeds the meaning of each scene's text
+ * (the full-text tsvector needs no stage: it is a generated column).
  */
-export const PIPELINE_STAGES: readonly PlannedStage[] = jobStage.enumValues.filter(
-  (stage): stage is PlannedStage => !(NOT_RUN as readonly JobStage[]).includes(stage),
-);
+export const PIPELINE_STAGES: readonly PlannedStage[] = jobStage.enumValues;
 
 /** The stages that run each task's model; skipped without it, filled in once it is on the device. */
 export const MODEL_TASK_STAGES: Record<ModelTask, readonly JobStage[]> = {
@@ -23,6 +19,7 @@ export const MODEL_TASK_STAGES: Record<ModelTask, readonly JobStage[]> = {
   ocr: ['OCR'],
   faces: ['FACE_DETECT', 'FACE_EMBED'],
   speech: ['ASR_FAST'],
+  meaning: ['TEXT_INDEX'],
 };
 
 /** Every stage of the schema, named for people. */
@@ -37,7 +34,7 @@ export const STAGE_LABELS: Record<JobStage, string> = {
   OCR: 'Reading on-screen text',
   FACE_DETECT: 'Finding faces',
   FACE_EMBED: 'Grouping faces into people',
-  TEXT_INDEX: 'Indexing text',
+  TEXT_INDEX: 'Understanding what was said',
   FINALIZE: 'Finishing',
 };
 
@@ -56,6 +53,7 @@ export const STAGE_WEIGHTS: Partial<Record<JobStage, number>> = {
   FACE_DETECT: 3,
   FACE_EMBED: 0.2,
   ASR_FAST: 8,
+  TEXT_INDEX: 0.3,
   FINALIZE: 0.1,
 };
 

@@ -1,5 +1,5 @@
 // The stages that give scenes their meaning with on-device models: visual embedding, on-screen text,
-// faces and speech. Each reads the keyframes stored by THUMBNAILS (or the audio from AUDIO_EXTRACT),
+// faces, speech, and the meaning of what was said and shown (TEXT_INDEX, after the two that write text). Each reads the keyframes stored by THUMBNAILS (or the audio from AUDIO_EXTRACT),
 // runs its model once per frame in the ML worker, and returns its writes. A missing model skips the
 // stage with the worker's reason: the video is still INDEXED, and Re-index fills it in later.
 import { assignSegmentsToScenes } from '../ml/asr/scenes.ts';
@@ -15,8 +15,8 @@ import type { MediaStageContext } from './stages.ts';
 export const OCR_MIN_CONFIDENCE = 0.6;
 
 export interface UnderstandingContext extends MediaStageContext {
-  reads: Pick<DbApi, 'getProbe' | 'listSceneTimes' | 'listStages'>;
-  ml: Pick<MlClient, 'ocr' | 'faces' | 'embedImages' | 'transcribe'>;
+  reads: Pick<DbApi, 'getProbe' | 'listSceneTimes' | 'listStages' | 'listSceneTexts'>;
+  ml: Pick<MlClient, 'ocr' | 'faces' | 'embedImages' | 'transcribe' | 'embedMeaning'>;
   getKeyframes(videoId: string, idxs: number[]): Promise<(Uint8Array | null)[]>;
   getAudio(videoId: string): Promise<Float32Array | null>;
   /** Settles when no download of the task's model is under way: a model arriving is waited for, not skipped. */
@@ -143,5 +143,30 @@ const asr: Stage = {
     }),
 };
 
+/**
+ * The meaning of each scene: one sentence embedding of what was said and what is written on screen, so a query in
+ * other words (or another language) finds it. Runs after ASR_FAST and OCR, whose text it embeds; a re-index that
+ * runs either again runs this too (reindexVideo). A video with no text at all has nothing to embed.
+ */
+const textIndex: Stage = {
+  stage: 'TEXT_INDEX',
+  async run(ctx) {
+    const texts = await ctx.reads.listSceneTexts(ctx.videoId);
+    const withText = texts.filter((t) => t.text !== '');
+    if (withText.length === 0) {
+      // Nothing to embed; any vector left from an earlier text is cleared (it no longer stands for the scene).
+      return { status: 'skipped', reason: 'No words were found in this video.', writes: [{ kind: 'textVectors', modelId: null, vectors: texts.map((t) => ({ idx: t.idx, vector: null })) }] };
+    }
+    return withModel(ctx, 'meaning', async () => {
+      const { modelId, vectors } = await ctx.ml.embedMeaning(withText.map((t) => t.text), ctx.onProgress);
+      const byIdx = new Map(withText.map((t, i) => [t.idx, vectors[i]!]));
+      return {
+        status: 'done',
+        writes: [{ kind: 'textVectors', modelId, vectors: texts.map((t) => ({ idx: t.idx, vector: byIdx.get(t.idx) ?? null })) }],
+      };
+    });
+  },
+};
+
 /** In pipeline order (the order of the job_stage enum). */
-export const UNDERSTANDING_STAGES: readonly Stage[] = [visionEmbed, ocr, faceDetect, faceEmbed, asr];
+export const UNDERSTANDING_STAGES: readonly Stage[] = [visionEmbed, ocr, faceDetect, faceEmbed, asr, textIndex];

@@ -8,6 +8,8 @@ export interface TextSearchRequest {
   query: ParsedQuery;
   /** The visual model's text embedding of the free words + phrases, when a visual model is loaded. */
   textVector: ModelVector | null;
+  /** The meaning model's sentence embedding of the same words, when that model is loaded (search by meaning). */
+  meaningVector?: ModelVector | null;
   limit?: number;
 }
 

@@ -20,6 +20,8 @@ import { useTestServer } from './testing.ts';
 
 const JPEG = (n: number) => new Uint8Array([0xff, 0xd8, 0xff, 0xe0, n, n, n, n]);
 const descriptor = (identity: number) => Array.from({ length: 128 }, (_, i) => (i === identity ? 0.6 : 0));
+/** A meaning vector (what scene 2 says, as the meaning model would embed it). */
+const MEANING = { modelId: 'meaning-test', vector: Array.from({ length: 8 }, (_, i) => (i === 3 ? 1 : 0)) };
 
 const server = useTestServer();
 
@@ -70,9 +72,10 @@ async function indexOn(d: Device, name: string): Promise<string> {
   const created = await d.api.createVideo({ title: name, fileName: `${name}.mp4`, sizeBytes: 5, mime: 'video/mp4', contentSha256: createHash('sha256').update(name).digest('hex') });
   if (created.status !== 'created') throw new Error(created.status);
   const { videoId } = created;
-  const stages = ['UPLOAD_VALIDATE', 'SCENE_DETECT', 'THUMBNAILS', 'OCR', 'FACE_DETECT', 'FACE_EMBED', 'FINALIZE'] as const;
+  const stages = ['UPLOAD_VALIDATE', 'SCENE_DETECT', 'THUMBNAILS', 'OCR', 'FACE_DETECT', 'FACE_EMBED', 'TEXT_INDEX', 'FINALIZE'] as const;
   const writes: Record<(typeof stages)[number], Parameters<DbApi['completeStage']>[2]['writes']> = {
     UPLOAD_VALIDATE: [{ kind: 'probe', probe: { durationS: 6, width: 64, height: 36, fps: 25, videoCodec: 'h264', audioCodec: null, container: 'mp4' } }],
+    TEXT_INDEX: [{ kind: 'textVectors', modelId: MEANING.modelId, vectors: [0, 1, 2].map((idx) => ({ idx, vector: idx === 2 ? MEANING.vector : null })) }],
     SCENE_DETECT: [{ kind: 'scenes', scenes: [0, 1, 2].map((idx) => ({ idx, startS: idx * 2, endS: idx * 2 + 2 })) }],
     THUMBNAILS: [{ kind: 'thumbnails', thumbnails: [0, 1, 2].map((idx) => ({ idx, jpeg: JPEG(idx) })) }],
     OCR: [{ kind: 'ocrText', texts: [{ idx: 2, text: 'WET PAINT do not touch' }] }],
@@ -117,6 +120,9 @@ describe('sync between two devices through the server', () => {
     const found = await makeSearchRepo(b.pg, LOCAL_USER_ID).searchScenes({ query: parseQuery('paint'), textVector: null });
     expect(found.hits[0]).toMatchObject({ videoId, idx: 2, confident: true });
     expect(found.hits[0]!.thumbnail).toEqual(JPEG(2));
+    // Its meaning vector came along with its model: B finds the scene by meaning with no word in common.
+    const byMeaning = await makeSearchRepo(b.pg, LOCAL_USER_ID).searchScenes({ query: parseQuery('careful fresh coating'), textVector: null, meaningVector: MEANING });
+    expect(byMeaning.hits.map((h) => [h.idx, h.reasons])).toEqual([[2, ['meaning']]]);
     expect(await count(b.pg, 'select count(*)::int as n from faces where crop is not null')).toBe(2);
     expect(await names(b)).toEqual([null]);
     expect(await outboxSize(drizzle(b.pg)), 'B sends nothing back').toBe(0);

@@ -40,10 +40,15 @@ export function startSync(pg: PGlite, userId: string, baseUrl = '', fetchImpl?: 
      * The query run on the server over the account's whole synced library, with the thumbnails of the hits; null
      * when signed out or the server cannot answer now (the search then shows this device's results alone).
      */
-    async serverSearch(query: string, vector: ModelVector | null, limit = 50): Promise<{ hits: SearchHit[]; notes: string[] } | null> {
+    async serverSearch(query: string, vector: ModelVector | null, meaning: ModelVector | null = null, limit = 50): Promise<{ hits: SearchHit[]; notes: string[] } | null> {
       if (!(await session.account())) return null;
       try {
-        const answer = await server.search({ query, limit, ...(vector ? { vector: { model: vector.modelId, data: encodeVector(vector.vector) } } : {}) });
+        const answer = await server.search({
+          query,
+          limit,
+          ...(vector ? { vector: { model: vector.modelId, data: encodeVector(vector.vector) } } : {}),
+          ...(meaning ? { meaningVector: { model: meaning.modelId, data: encodeVector(meaning.vector) } } : {}),
+        });
         const hits = await Promise.all(
           answer.hits.map(async ({ thumbnailSha256, device, ...hit }): Promise<SearchHit> => ({
             ...hit,

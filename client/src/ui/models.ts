@@ -13,6 +13,7 @@ export const TASK_LABELS: Record<ModelTask, string> = {
   visual: 'Visual search',
   ocr: 'On-screen text',
   faces: 'Faces',
+  meaning: 'Meaning',
 };
 
 export type ModelDevice = NonNullable<ModelStatus['device']>;
@@ -28,6 +29,7 @@ export const TASK_PURPOSES: Record<ModelTask, string> = {
   visual: 'Finds scenes by what they show, and scenes that look alike.',
   ocr: 'Makes text on signs, slides and screens searchable.',
   faces: 'Finds faces and groups them into people you can name.',
+  meaning: 'Finds what was said or shown in other words, in many languages ("revenue went up" finds "revenue grew").',
 };
 
 /**

@@ -178,6 +178,13 @@ describe('why a hit matched, in words', () => {
     expect(phrases).toEqual(['said “quarterly … revenue … Revenue”', 'on screen “QUARTERLY”']);
   });
 
+  it('says a match by meaning was said or shown in other words, beside the words that matched', () => {
+    expect(reasonPhrases(hit({ reasons: ['speech', 'meaning'], snippets: [{ source: 'speech', parts: [part('revenue', true), part(' grew')] }] }))).toEqual([
+      'said “revenue”',
+      'said or shown in other words',
+    ]);
+  });
+
   it('still says why when nothing is highlighted (a weaker match)', () => {
     expect(reasonPhrases(hit({ reasons: ['text'], snippets: [{ source: 'text', parts: [part('REVENU report')] }] }))).toEqual([
       'on screen words like yours',

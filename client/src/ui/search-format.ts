@@ -14,6 +14,7 @@ export const REASON_LABELS: Record<MatchReason, string> = {
   person: 'Person',
   video: 'Video',
   date: 'Date',
+  meaning: 'Said something like this',
 };
 
 /** "A", "A and B", "A, B and C". */
@@ -44,7 +45,8 @@ function highlightedWords(hit: Pick<SearchHit, 'snippets'>, source: 'speech' | '
 
 /**
  * Why a hit matched, in words, one phrase per reason: "said “revenue”", "on screen “BERLIN”", "face of Alex",
- * "looks like what you searched for", "In “beach trip”", "after 2024-05-01". The card's accessible label reads them.
+ * "looks like what you searched for", "said or shown in other words", "In “beach trip”", "after 2024-05-01". The card's accessible
+ * label reads them.
  */
 export function reasonPhrases(hit: Pick<SearchHit, 'reasons' | 'filters' | 'snippets' | 'people' | 'face'>): string[] {
   const quoted = (words: string[]) => (words.length > 0 ? ` “${words.join(' … ')}”` : ' words like yours');
@@ -57,6 +59,8 @@ export function reasonPhrases(hit: Pick<SearchHit, 'reasons' | 'filters' | 'snip
         return [`on screen${quoted(highlightedWords(hit, 'text'))}`];
       case 'visual':
         return ['looks like what you searched for'];
+      case 'meaning':
+        return ['said or shown in other words'];
       case 'person':
         if (personFilter) return [filterPhrase(personFilter)];
         return [
@@ -106,7 +110,7 @@ export interface ModelNote {
 
 /** The signals each kind of search draws on, in the order their notes are shown. */
 const SEARCH_TASKS: Record<Exclude<SearchTarget['kind'], 'none'>, readonly ModelTask[]> = {
-  text: ['speech', 'ocr', 'visual'],
+  text: ['speech', 'ocr', 'visual', 'meaning'],
   image: ['visual', 'faces'],
   like: ['visual', 'faces'],
 };
@@ -116,6 +120,7 @@ const NOT_INSTALLED: Record<ModelTask, string> = {
   ocr: 'On-screen text is not searchable yet.',
   visual: 'What scenes show is not searchable yet.',
   faces: 'Faces are not searchable yet.',
+  meaning: 'Searching by meaning is not available yet.',
 };
 
 /** Installed, yet it could not take part (it failed to load): Settings says why. */
@@ -124,6 +129,7 @@ const NOT_AVAILABLE_NOW: Record<ModelTask, string> = {
   ocr: 'On-screen text cannot be searched right now.',
   visual: 'What scenes show cannot be searched right now.',
   faces: 'Faces cannot be searched right now.',
+  meaning: 'Searching by meaning is not available right now.',
 };
 
 /**

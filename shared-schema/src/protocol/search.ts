@@ -1,7 +1,9 @@
 // POST /search: the app's query language over the user's whole synced library on the server. The device sends
 // the typed query as it is (the server parses it with the app's own parser) and, when it has one, the query's
 // embedding from its visual model: the text embedding of the query's words, or an example image's embedding when
-// the query has no words. Only scenes embedded by the same model are compared with it.
+// the query has no words. Only scenes embedded by the same model are compared with it. `meaningVector`: the query's
+// sentence embedding from the device's meaning model (search by meaning), compared with scenes' text vectors of
+// that model only.
 import { z } from 'zod';
 import type { HitCore } from '../search/hits.ts';
 import type { ParsedQuery } from '../search/types.ts';
@@ -16,6 +18,7 @@ export const MAX_SEARCH_BYTES = 64 * 1024;
 export const searchRequest = z.object({
   query: z.string().max(MAX_SEARCH_QUERY_LENGTH, `must be at most ${MAX_SEARCH_QUERY_LENGTH} characters`),
   vector: wireVector.optional(),
+  meaningVector: wireVector.optional(),
   limit: z.number().int().min(1, 'must be at least 1').max(MAX_SEARCH_LIMIT, `must be at most ${MAX_SEARCH_LIMIT}`).optional(),
 });
 export type SearchRequest = z.infer<typeof searchRequest>;

@@ -22,6 +22,9 @@ export interface HitSignals {
   named: { text: string; scenes: ReadonlySet<string> } | null;
   /** Hits are there because they satisfy the query's filters alone. */
   filterOnly: boolean;
+  /** Meaning similarity (cosine of sentence embeddings) of the scenes the meaning signal found, and its confident level. */
+  meaning?: ReadonlyMap<string, number>;
+  meaningThreshold?: number;
 }
 
 /** What a hit says on either side (the app adds its thumbnail bytes, the server the device holding the video). */
@@ -130,7 +133,10 @@ export function describeHits<Row extends DetailRow>(
     const filters = filterMatches(signals.filters, signals.filterOnly, r.title, people, named);
     if (signals.faceScenes.has(id) || filters.some((f) => f.kind === 'person')) reasons.push('person');
     for (const f of filters) if (f.kind !== 'person') reasons.push(f.kind);
+    const meaning = signals.meaning?.get(id);
+    if (meaning !== undefined) reasons.push('meaning');
     const confident =
+      (meaning !== undefined && meaning >= (signals.meaningThreshold ?? Infinity)) ||
       r.words_confident ||
       (similarity !== undefined && similarity >= signals.visualThreshold) ||
       signals.faceScenes.get(id)?.confident === true ||

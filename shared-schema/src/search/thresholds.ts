@@ -40,3 +40,27 @@ export const VISUAL_EXAMPLE_THRESHOLD = 0.85;
 export function visualTextThreshold(modelId: string): number {
   return VISUAL_TEXT_THRESHOLDS[modelId] ?? DEFAULT_VISUAL_TEXT_THRESHOLD;
 }
+
+/**
+ * Cosine similarity between a query's sentence embedding and a scene's (what it says and shows) at which the
+ * meaning match is confident, per meaning model id (models.json). UNCALIBRATED: no weights reach the build machine,
+ * so these follow published behaviour of sentence-transformers' paraphrase models (paraphrases typically 0.7–0.9,
+ * same topic 0.4–0.6, unrelated below 0.3) and have not been measured on this app's data — a short query against a
+ * scene's longer text scores lower than two sentences. Tune with `npm run eval` (kind "meaning") once the weights
+ * are installed.
+ */
+export const MEANING_THRESHOLDS: Readonly<Record<string, number>> = {
+  'paraphrase-multilingual-minilm': 0.6,
+};
+/** For a meaning model missing above. */
+export const DEFAULT_MEANING_THRESHOLD = 0.6;
+
+/**
+ * Below this cosine a scene is left out of the meaning signal altogether: nearest neighbours are found for any query,
+ * and a scene about something else must not be said to be "like" it. Uncalibrated, as MEANING_THRESHOLDS.
+ */
+export const MEANING_FLOOR = 0.35;
+
+export function meaningThreshold(modelId: string): number {
+  return MEANING_THRESHOLDS[modelId] ?? DEFAULT_MEANING_THRESHOLD;
+}

@@ -4,9 +4,9 @@
 /**
  * Why a scene matched; a hit can have several. `person` is a face like the example's or a `person:` filter;
  * `video` and `date` are `video:` and `after:`/`before:` filters that alone found the scene (no words, picture
- * or face did).
+ * or face did); `meaning`: what the scene says or shows means much what the query says.
  */
-export type MatchReason = 'speech' | 'text' | 'visual' | 'person' | 'video' | 'date';
+export type MatchReason = 'speech' | 'text' | 'visual' | 'person' | 'video' | 'date' | 'meaning';
 
 /** A query filter a hit is there for, with what the hit says about it. */
 export type MatchedFilter =

@@ -122,6 +122,21 @@ export function makeSearchRepo(db: Db, { exactScanMax = EXACT_SCAN_MAX }: { exac
       return found.map((r) => ({ id: r.scene_id, value: Number(r.similarity) }));
     },
 
+    /**
+     * The user's scenes whose meaning vector (text_vec) is of the same model and size, nearest first: an exact scan of
+     * the user's own rows (fast up to tens of thousands; the server keeps no per-model index of text vectors yet).
+     */
+    async nearestMeaning(where: SQL, modelId: string, values: Float32Array): Promise<Candidate[]> {
+      const target = vectorText(values);
+      const found = await selectRows<{ scene_id: string; similarity: number }>(db, sql`
+        select s.scene_id, (1 - (s.text_vec <=> ${target}::vector))::float8 as similarity
+        from ${FROM}
+        where ${where} and s.text_model = ${modelId} and vector_dims(s.text_vec) = ${values.length}
+        order by s.text_vec <=> ${target}::vector, s.scene_id
+        limit ${CANDIDATES}`);
+      return found.map((r) => ({ id: r.scene_id, value: Number(r.similarity) }));
+    },
+
     /** The shared details of the top scenes, with their thumbnail blob and the device that holds each video. */
     async details(userId: string, sceneIds: string[], terms: Terms): Promise<ServerDetailRow[]> {
       if (sceneIds.length === 0) return [];

@@ -14,6 +14,8 @@ import {
   gluedPatterns,
   gluedQuery,
   isEmptyQuery,
+  MEANING_FLOOR,
+  meaningThreshold,
   namedPersonQuery,
   parseQuery,
   typedName,
@@ -57,6 +59,13 @@ export async function search(repo: SearchRepo, userId: string, request: SearchRe
     for (const c of list) visual.set(c.id, c.value!);
     lists.push(list);
   }
+  const meaning = new Map<string, number>();
+  const meaningModel = free.length > 0 && request.meaningVector ? request.meaningVector.model : null;
+  if (meaningModel !== null) {
+    const list = (await repo.nearestMeaning(where, meaningModel, decodeVector(request.meaningVector!.data))).filter((c) => c.value! >= MEANING_FLOOR);
+    for (const c of list) meaning.set(c.id, c.value!);
+    lists.push(list);
+  }
   const filterOnly = lists.length === 0;
   if (filterOnly) lists.push(await repo.ranked(browseQuery(where)));
 
@@ -72,6 +81,8 @@ export async function search(repo: SearchRepo, userId: string, request: SearchRe
     filters: q,
     named,
     filterOnly,
+    meaning,
+    meaningThreshold: meaningModel !== null ? meaningThreshold(meaningModel) : Infinity,
   };
   const hits = describeHits(top, new Map(rows.map((r) => [r.scene_id, r])), terms, signals, stemOf).map(({ row, hit }) => ({
     ...hit,

@@ -1,0 +1,124 @@
+// Search by meaning on this device's side of the database: the per-model nearest-neighbour index over scenes'
+// text_vec (what a scene says and shows, as one sentence embedding), the scenes' texts TEXT_INDEX embeds, and the
+// re-embedding of videos whose text vectors are of another model than the chosen one (or missing, after their
+// text changed). Composed into the DB worker's repository by makeDbApi (api.ts); the search reads the index
+// through nearestMeaningQuery.
+import { jobs, scenes, type JobStage, type Scene } from '@heimdex/shared-schema';
+import { CANDIDATES, checkDim, FROM, hashTag, literal, vectorText, type ModelVector } from '@heimdex/shared-schema/search';
+import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
+import { syncVideoState } from './jobs.ts';
+import type { Db, Executor } from './types.ts';
+
+// ---- per-model vector index ----------------------------------------------------------------------------------
+
+export function textVectorIndexName(modelId: string, dim: number): string {
+  return `scenes_text_vec_${checkDim(dim)}_${hashTag(modelId)}`;
+}
+
+/** The expression the per-model HNSW index is built on; queries must use exactly this to be served by it. */
+const textVecOf = (alias: string, dim: number) => sql.raw(`(${alias}.text_vec::vector(${checkDim(dim)}))`);
+
+/**
+ * Creates (once) the HNSW index of one meaning model: partial, on the model id as a literal, since text_vec has no
+ * fixed size and two models' vectors must never be compared. Called when a model's vectors are stored.
+ */
+export async function ensureTextVectorIndex(q: Executor, modelId: string, dim: number): Promise<string> {
+  const name = textVectorIndexName(modelId, dim);
+  await q.execute(sql`
+    create index if not exists ${sql.identifier(name)} on scenes
+    using hnsw (${textVecOf('scenes', dim)} vector_cosine_ops)
+    where text_model = ${literal(modelId)}`);
+  return name;
+}
+
+/**
+ * Scenes nearest a query's sentence embedding by cosine, of the same meaning model only; rows of scene_id and
+ * similarity, best first (up to relaxed_order). The ORDER BY and the model predicate are the index's own.
+ */
+export function nearestMeaningQuery(vector: ModelVector, where: SQL): SQL {
+  const dim = checkDim(vector.vector.length);
+  const target = sql`${vectorText(vector.vector)}::vector(${sql.raw(String(dim))})`;
+  return sql`
+    select s.scene_id, (1 - (${textVecOf('s', dim)} <=> ${target}))::float8 as similarity
+    from ${FROM}
+    where ${where} and s.text_model = ${literal(vector.modelId)}
+    order by ${textVecOf('s', dim)} <=> ${target}
+    limit ${CANDIDATES}`;
+}
+
+// ---- what a scene means ----------------------------------------------------------------------------------------
+
+/** The text of a scene that its sentence embedding stands for: what was said, then what is written on screen. */
+export function meaningTextOf(scene: Pick<Scene, 'transcript' | 'ocrText'>): string {
+  return [scene.transcript, scene.ocrText]
+    .map((t) => t.replace(/\s+/g, ' ').trim())
+    .filter((t) => t !== '')
+    .join('\n');
+}
+
+/** TEXT_INDEX embeds the scene texts; FINALIZE brings the video back to INDEXED. */
+const REEMBED_STAGES: JobStage[] = ['TEXT_INDEX', 'FINALIZE'];
+
+export function makeMeaningQueries(db: Db, userId: string) {
+  /**
+   * Videos of this device with a scene whose text has no vector of `modelId` (another model's, or none since its
+   * text changed): indexed ones, and ones still processing whose TEXT_INDEX already ran; `except` left out.
+   */
+  async function staleMeaningVideos(modelId: string, except: string[] = []): Promise<string[]> {
+    const result = await db.execute<{ video_id: string }>(sql`
+      select v.video_id from videos v
+      where v.user_id = ${userId} and not v.deleted
+        and v.device_id is null
+        and v.state in ('INDEXED', 'PROCESSING')
+        and (
+          exists (select 1 from jobs j where j.video_id = v.video_id and j.stage = 'TEXT_INDEX' and j.state = 'COMPLETED')
+          or (v.state = 'INDEXED' and not exists (select 1 from jobs j where j.video_id = v.video_id and j.stage = 'TEXT_INDEX'))
+        )
+        and exists (
+          select 1 from scenes s
+          where s.video_id = v.video_id and s.user_id = ${userId} and not s.deleted
+            and (btrim(s.transcript) <> '' or btrim(s.ocr_text) <> '')
+            and s.text_model is distinct from ${modelId}
+        )
+        and not (v.video_id = any(${`{${except.join(',')}}`}::uuid[]))
+      order by v.created_at, v.video_id
+    `);
+    return result.rows.map((r) => r.video_id);
+  }
+
+  return {
+    /** Each live scene's index and the text its meaning vector stands for (see meaningTextOf), in order. */
+    async listSceneTexts(videoId: string): Promise<{ idx: number; text: string }[]> {
+      const rows = await db
+        .select({ idx: scenes.idx, transcript: scenes.transcript, ocrText: scenes.ocrText })
+        .from(scenes)
+        .where(and(eq(scenes.videoId, videoId), eq(scenes.userId, userId), eq(scenes.deleted, false)))
+        .orderBy(asc(scenes.idx));
+      return rows.map((r) => ({ idx: r.idx, text: meaningTextOf(r) }));
+    },
+
+    staleMeaningVideos,
+
+    /**
+     * Queues TEXT_INDEX, then FINALIZE, for every video staleMeaningVideos finds for `modelId`. A video keeps its
+     * old vectors (which search leaves out: another model's) until the new ones are written. Returns the ids queued.
+     */
+    async queueMeaningReembed(modelId: string, except: string[] = []): Promise<string[]> {
+      const stale = await staleMeaningVideos(modelId, except);
+      if (stale.length === 0) return [];
+      return db.transaction(async (tx) => {
+        for (const videoId of stale) {
+          await tx
+            .insert(jobs)
+            .values(REEMBED_STAGES.map((stage) => ({ videoId, stage })))
+            .onConflictDoUpdate({
+              target: [jobs.videoId, jobs.stage],
+              set: { state: 'PENDING', progress: 0, error: null, jobMetadata: {}, updatedAt: sql`now()` },
+            });
+          await syncVideoState(tx, userId, videoId);
+        }
+        return stale;
+      });
+    },
+  };
+}
