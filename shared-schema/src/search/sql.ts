@@ -110,12 +110,18 @@ const sum = (parts: SQL[]) => (parts.length === 0 ? sql`0::float8` : sql`(${sql.
 
 export type Column = 'transcript' | 'ocr_text';
 
+/**
+ * A column's text as its words are searched: on-screen text with the dictionary words of its glued tokens
+ * (scenes.ocr_words, see glued-words.ts), so a word of a glued sign is found as a word. search_tsv indexes the same.
+ */
+export const searchedText = (column: Column) =>
+  column === 'ocr_text' ? sql.raw(`(s.ocr_text || ' ' || coalesce(s.ocr_words, ''))`) : sql.raw(`s.${column}`);
+
 /** A term in one column, as a word or stem, as one of its spelling corrections (see corrections()), or in on-screen text with its words run together (see gluedPattern). */
 function termInColumn(term: string, column: Column, typos: ReadonlyMap<string, string[]>): SQL {
-  const col = sql.raw(`s.${column}`);
   const forms = [term, ...(typos.get(term) ?? [])];
   // The GIN tsvector index narrows the scenes; the column's own tsvector decides.
-  const lexical = sql`(s.search_tsv @@ ${anyOf(forms)} and to_tsvector('english', ${col}) @@ ${anyOf(forms)})`;
+  const lexical = sql`(s.search_tsv @@ ${anyOf(forms)} and to_tsvector('english', ${searchedText(column)}) @@ ${anyOf(forms)})`;
   const glued = column === 'ocr_text' ? gluedPattern(term) : null;
   return glued ? sql`(${lexical} or s.ocr_text ~* ${glued})` : lexical;
 }
@@ -242,12 +248,11 @@ export function gluedQuery(patterns: string[], where: SQL): SQL {
 
 /** said:/text: terms, ranked by their column's own full-text rank, then by spelling (the filter requires them). */
 export function columnQuery(terms: string[], typos: ReadonlyMap<string, string[]>, column: Column, where: SQL): SQL {
-  const col = sql.raw(`s.${column}`);
   const forms = terms.flatMap((t) => [t, ...(typos.get(t) ?? [])]);
   return sql`
     select s.scene_id from ${FROM}
     where ${where}
-    order by ts_rank_cd(to_tsvector('english', ${col}), ${anyOf(forms)}) desc, s.scene_id
+    order by ts_rank_cd(to_tsvector('english', ${searchedText(column)}), ${anyOf(forms)}) desc, s.scene_id
     limit ${CANDIDATES}`;
 }
 
@@ -305,11 +310,11 @@ export function detailsQuery(userId: string, sceneIds: string[], terms: Terms, e
     if (list.length === 0) return sql`false`;
     const col = sql.raw(`s.${column}`);
     const fuzzy = fuzzyTerms(list).map((t) => sql`word_similarity(${t}, ${col}) >= ${TRIGRAM_CANDIDATE}`);
-    return or([sql`to_tsvector('english', ${col}) @@ ${anyOf(list)}`, ...fuzzy]);
+    return or([sql`to_tsvector('english', ${searchedText(column)}) @@ ${anyOf(list)}`, ...fuzzy]);
   };
   /** A term is confidently there: as a word or stem, or spelt within TRIGRAM_CONFIDENT, in the allowed columns. */
   const confidentIn = (term: string, columns: Column[]) => {
-    const lexical = columns.map((c) => sql`to_tsvector('english', ${sql.raw(`s.${c}`)}) @@ ${termQuery(term)}`);
+    const lexical = columns.map((c) => sql`to_tsvector('english', ${searchedText(c)}) @@ ${termQuery(term)}`);
     const spelt = fuzzyTerms([term]).length > 0 ? columns.map((c) => sql`strict_word_similarity(${term}, ${sql.raw(`s.${c}`)}) >= ${TRIGRAM_CONFIDENT}`) : [];
     const glued = columns.includes('ocr_text') ? gluedPattern(term) : null;
     return or([...lexical, ...spelt, ...(glued ? [sql`s.ocr_text ~* ${glued}`] : [])]);

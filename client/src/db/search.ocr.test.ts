@@ -1,0 +1,91 @@
+// @vitest-environment node
+// On-screen text in search, on a real in-memory PGlite, written the way the OCR stage writes it: signs OCR read
+// without their spaces; and the start-up backfill that
+// splits the glued words of scenes indexed by an older version. (Its own library: search.test.ts's query plans
+// depend on the size of its tables.)
+import type { PGlite } from '@electric-sql/pglite';
+import { parseQuery } from '@heimdex/shared-schema/search';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeDbApi, type DbApi } from './api.ts';
+import { backfillOcrWords } from './ocr-words.ts';
+import { LOCAL_USER_ID } from './api.ts';
+import { makeSearchRepo, type SearchRepo } from './search.ts';
+import { openTestDatabase } from './testing.ts';
+import { STAGES, videoSteps } from './testing-steps.ts';
+import type { SearchResult } from '../search/types.ts';
+
+let pg: PGlite;
+let api: DbApi;
+let repo: SearchRepo;
+const { importVideo, runThroughScenes, claimAndComplete } = videoSteps(() => api);
+const sceneKeys = new Map<string, string>();
+const keys = (result: SearchResult) => result.hits.map((h) => sceneKeys.get(h.sceneId) ?? h.sceneId);
+const search = (raw: string) => repo.searchScenes({ query: parseQuery(raw), textVector: null });
+const confidentKeys = async (raw: string) => (await search(raw)).hits.filter((h) => h.confident).map((h) => sceneKeys.get(h.sceneId));
+
+/** A video of three scenes whose OCR stage read these texts, keyed by name. */
+async function videoWithText(sha: string, texts: Record<string, string>): Promise<string> {
+  const videoId = await importVideo(sha, `Video ${sha}`, [...STAGES.slice(0, 3), 'OCR', 'FINALIZE']);
+  await runThroughScenes(videoId);
+  const entries = Object.entries(texts);
+  await claimAndComplete(videoId, 'OCR', { outcome: 'done', writes: [{ kind: 'ocrText', texts: entries.map(([, text], idx) => ({ idx, text })) }] });
+  await claimAndComplete(videoId, 'FINALIZE', { outcome: 'done' });
+  const scenes = await api.listScenes(videoId);
+  entries.forEach(([key], idx) => sceneKeys.set(scenes.find((s) => s.idx === idx)!.sceneId, key));
+  return videoId;
+}
+
+beforeAll(async () => {
+  pg = await openTestDatabase();
+  api = makeDbApi(pg);
+  repo = makeSearchRepo(pg, LOCAL_USER_ID);
+  await videoWithText('signs', { sign: 'WETPAINT do not touch', err: 'Windows Error 0xC0000005 at startup', euro: 'Muffin €12.50 incl. VAT' });
+  await videoWithText('more', { dollar: 'Muffin $12.50', date: 'Market on 3 April 2024', note: 'NOTE: keep door closed' });
+  await videoWithText('street', { entry: 'NO ENTRY', exit: 'EXIT', blank: '' });
+});
+afterAll(async () => {
+  await pg.close();
+});
+
+describe('glued words on a sign', () => {
+  it('the OCR stage stores the split words beside the text as read', async () => {
+    const rows = (await pg.query<{ ocr_text: string; ocr_words: string | null }>(`select ocr_text, ocr_words from scenes where ocr_text like 'WET%'`)).rows;
+    expect(rows).toEqual([{ ocr_text: 'WETPAINT do not touch', ocr_words: 'wet paint' }]);
+  });
+
+  it('finds each word alone, the words as a phrase, and other forms, as confident on-screen text matches', async () => {
+    for (const query of ['wet', 'paint', 'painted', '"wet paint"', 'paint wet', 'text:wet']) {
+      const result = await search(query);
+      expect(keys(result), query).toEqual(['sign']);
+      const [top] = result.hits;
+      expect(top!.confident, query).toBe(true);
+      expect(top!.reasons, query).toEqual(['text']);
+      // What is shown is what OCR read, the glued word lit for its matching part.
+      expect(top!.snippets, query).toEqual([{ source: 'text', parts: [{ text: 'WETPAINT', highlight: true }, { text: ' do not touch', highlight: false }] }]);
+    }
+    expect(keys(await search('said:wet'))).toEqual([]);
+  });
+});
+
+describe('the start-up backfill', () => {
+  it('splits the glued words of scenes indexed before, and records no change for sync', async () => {
+    const videoId = await videoWithText('old', { old: 'FRESHBREAD daily', plain: 'Fresh bread', none: '' });
+    await pg.query(`update scenes set ocr_words = null where video_id = $1`, [videoId]);
+    const outbox = async () => Number((await pg.query<{ n: number }>('select count(*)::int as n from sync_outbox')).rows[0]!.n);
+    const before = await outbox();
+    expect(await confidentKeys('bread')).toEqual(['plain']);
+
+    expect(await backfillOcrWords(pg)).toBe(2); // the scene without text needs nothing
+    const rows = (await pg.query<{ ocr_text: string; ocr_words: string | null }>('select ocr_text, ocr_words from scenes where video_id = $1 order by idx', [videoId])).rows;
+    expect(rows).toEqual([
+      { ocr_text: 'FRESHBREAD daily', ocr_words: 'fresh bread' },
+      { ocr_text: 'Fresh bread', ocr_words: '' },
+      { ocr_text: '', ocr_words: null },
+    ]);
+    expect(await outbox()).toBe(before);
+    const found = await search('bread');
+    expect(keys(found).sort()).toEqual(['old', 'plain']);
+    expect(found.hits.every((h) => h.confident)).toBe(true);
+    expect(await backfillOcrWords(pg)).toBe(0);
+  });
+});
