@@ -1,6 +1,6 @@
 // @vitest-environment node
 // On-screen text in search, on a real in-memory PGlite, written the way the OCR stage writes it: signs OCR read
-// without their spaces; and the start-up backfill that
+// without their spaces, codes, prices, dates and labels, stop words on a sign; and the start-up backfill that
 // splits the glued words of scenes indexed by an older version. (Its own library: search.test.ts's query plans
 // depend on the size of its tables.)
 import type { PGlite } from '@electric-sql/pglite';
@@ -64,6 +64,44 @@ describe('glued words on a sign', () => {
       expect(top!.snippets, query).toEqual([{ source: 'text', parts: [{ text: 'WETPAINT', highlight: true }, { text: ' do not touch', highlight: false }] }]);
     }
     expect(keys(await search('said:wet'))).toEqual([]);
+  });
+});
+
+describe('codes, numbers and punctuation, as written', () => {
+  it.each([
+    ['0xC0000005', 'err'],
+    ['0xc0000005', 'err'],
+    ['error 0xC0000005', 'err'],
+    ['€12.50', 'euro'],
+    ['$12.50', 'dollar'],
+    ['3 April 2024', 'date'],
+    ['"3 April 2024"', 'date'],
+    ['NOTE:', 'note'],
+    ['text:NOTE:', 'note'],
+  ])('%s finds its scene first, as a confident hit', async (query, key) => {
+    // As the search page lists them: confident hits first.
+    const result = await search(query);
+    const confident = result.hits.filter((h) => h.confident);
+    expect(confident.map((h) => sceneKeys.get(h.sceneId))[0], query).toBe(key);
+    expect(confident[0]!.reasons, query).toEqual(['text']);
+  });
+
+  it('a price with another currency sign is only a weaker match', async () => {
+    const result = await search('€12.50');
+    expect(keys(result).sort()).toEqual(['dollar', 'euro']);
+    expect(await confidentKeys('€12.50')).toEqual(['euro']);
+  });
+});
+
+describe('every word of the query on screen', () => {
+  it('is a confident hit even when a word is one full text leaves out (a stop word)', async () => {
+    const result = await search('no entry');
+    expect(keys(result)[0]).toBe('entry');
+    expect(result.hits[0]!.confident).toBe(true);
+    // "do not touch": all three are on the WETPAINT sign.
+    expect(await confidentKeys('do not touch')).toEqual(['sign']);
+    // A stop word that is not there still counts against the scene.
+    expect(await confidentKeys('no exit')).toEqual([]);
   });
 });
 

@@ -280,6 +280,12 @@ export interface Terms {
 
 export const NO_TERMS: Terms = { free: [], said: [], onScreen: [], people: [], typos: new Set(), glued: [] };
 
+/** Signs the english parser drops though they change what is meant: currency, number and percent signs. */
+const SIGNS = /[\p{Sc}#%]/u;
+
+/** A regular expression for the term's words as whole words, anything but letters and digits between them. */
+const wholeWords = (term: string) => `\\m${wordsOf(term).join('[^[:alnum:]]+')}\\M`;
+
 /** What detailsQuery answers per scene, besides the columns a side adds. */
 export interface DetailRow {
   scene_id: string;
@@ -312,12 +318,18 @@ export function detailsQuery(userId: string, sceneIds: string[], terms: Terms, e
     const fuzzy = fuzzyTerms(list).map((t) => sql`word_similarity(${t}, ${col}) >= ${TRIGRAM_CANDIDATE}`);
     return or([sql`to_tsvector('english', ${searchedText(column)}) @@ ${anyOf(list)}`, ...fuzzy]);
   };
-  /** A term is confidently there: as a word or stem, or spelt within TRIGRAM_CONFIDENT, in the allowed columns. */
+  /**
+   * A term is confidently there: as a word or stem, or spelt within TRIGRAM_CONFIDENT, in the allowed columns; a
+   * term of stop words only ("no", "do not": full text drops them) as written, as whole words. A term with a sign
+   * full text drops (€12.50 is the lexeme 12.50, as $12.50 is) must also be there with its sign.
+   */
   const confidentIn = (term: string, columns: Column[]) => {
     const lexical = columns.map((c) => sql`to_tsvector('english', ${searchedText(c)}) @@ ${termQuery(term)}`);
     const spelt = fuzzyTerms([term]).length > 0 ? columns.map((c) => sql`strict_word_similarity(${term}, ${sql.raw(`s.${c}`)}) >= ${TRIGRAM_CONFIDENT}`) : [];
     const glued = columns.includes('ocr_text') ? gluedPattern(term) : null;
-    return or([...lexical, ...spelt, ...(glued ? [sql`s.ocr_text ~* ${glued}`] : [])]);
+    const stopWords = columns.map((c) => sql`(numnode(${termQuery(term)}) = 0 and ${searchedText(c)} ~* ${wholeWords(term)})`);
+    const found = or([...lexical, ...spelt, ...(glued ? [sql`s.ocr_text ~* ${glued}`] : []), ...stopWords]);
+    return SIGNS.test(term) ? sql`(${found} and ${or(columns.map((c) => sql`strpos(lower(${sql.raw(`s.${c}`)}), lower(${term.trim()})) > 0`))})` : found;
   };
   const required = [
     ...terms.free.map((t) => confidentIn(t, ['transcript', 'ocr_text'])),
