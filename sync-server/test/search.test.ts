@@ -191,6 +191,10 @@ describe.each(TEST_DATABASES)('search on $name', ({ open }) => {
     expect(keysOf(answer)).toEqual(['intro']);
     expect(answer.hits[0]!.reasons).toContain('speech');
     expect(answer.hits[0]!.snippets[0]!.parts.filter((p) => p.highlight).map((p) => p.text)).toEqual(['quarterly']);
+    // Two slips in a longer word, confidently, as the app forgives them.
+    const twoSlips = await found(tokenA, { query: 'quartrly' });
+    expect(keysOf(twoSlips)).toEqual(['intro']);
+    expect(twoSlips.hits[0]!.confident).toBe(true);
   });
 
   it('finds a word of a sign OCR glued, as the app does: a confident on-screen text match', async () => {

@@ -42,6 +42,8 @@ beforeAll(async () => {
   await videoWithText('signs', { sign: 'WETPAINT do not touch', err: 'Windows Error 0xC0000005 at startup', euro: 'Muffin €12.50 incl. VAT' });
   await videoWithText('more', { dollar: 'Muffin $12.50', date: 'Market on 3 April 2024', note: 'NOTE: keep door closed' });
   await videoWithText('street', { entry: 'NO ENTRY', exit: 'EXIT', blank: '' });
+  await videoWithText('bakery', { blueberry: 'BLUEBERRY MUFFINS', blackberry: 'Blackberry jam', pavement: 'Mind the pavement' });
+  await videoWithText('counter', { receive: 'Please receive your order here', sky: 'Blue sky bakery', carton: 'Carton of milk' });
 });
 afterAll(async () => {
   await pg.close();
@@ -102,6 +104,27 @@ describe('every word of the query on screen', () => {
     expect(await confidentKeys('do not touch')).toEqual(['sign']);
     // A stop word that is not there still counts against the scene.
     expect(await confidentKeys('no exit')).toEqual([]);
+  });
+});
+
+describe('typos', () => {
+  it('forgives two letter slips in a longer word, confidently, and lights the word it stands for', async () => {
+    for (const [query, key, shown] of [['blubery', 'blueberry', 'BLUEBERRY'], ['blubery muffins', 'blueberry', 'BLUEBERRY MUFFINS'], ['recieve', 'receive', 'receive']] as const) {
+      // As the search page lists them: confident hits first.
+      const [top] = (await search(query)).hits.filter((h) => h.confident);
+      expect(sceneKeys.get(top!.sceneId), query).toBe(key);
+      expect(top!.snippets[0]!.parts.filter((p) => p.highlight).map((p) => p.text), query).toEqual([shown]);
+    }
+  });
+
+  it('never turns a word into another one that is three slips away, or an English word into another', async () => {
+    expect(await confidentKeys('blubery')).toEqual(['blueberry']);
+    expect(await confidentKeys('payment')).toEqual([]);
+    expect(await confidentKeys('blackbery')).toEqual(['blackberry']);
+    expect(await confidentKeys('bluesky')).toEqual([]);
+    // A shorter word keeps the one-slip rules: "cart" is not "carton".
+    expect(await confidentKeys('cart')).toEqual([]);
+    expect(await confidentKeys('carton')).toEqual(['carton']);
   });
 });
 

@@ -10,7 +10,7 @@ import {
   checkDim,
   columnQuery,
   correctedQuery,
-  correctionsQuery,
+  correctionsOf,
   DEFAULT_LIMIT,
   describeHits,
   detailsQuery,
@@ -125,8 +125,7 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
     await db.transaction(async (tx) => {
       await tx.execute(sql`set local enable_seqscan = off`);
       for (const term of misspelt) {
-        const found = await tx.execute<{ word: string }>(correctionsQuery(userId, term));
-        typos.set(term, found.rows.map((r) => r.word));
+        typos.set(term, await correctionsOf(userId, term, async (query) => (await tx.execute(query)).rows as never));
       }
     });
     return typos;
@@ -265,7 +264,7 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
       if (filterOnly) lists.push(await browseList(where));
 
       const fused = fuseRanks(lists.map((l) => l.map((c) => c.id)));
-      const hits = await hitsOf(fused, limit, { free, said: q.said, onScreen: q.onScreen, people: q.people, typos: new Set(typos.keys()), glued }, {
+      const hits = await hitsOf(fused, limit, { free, said: q.said, onScreen: q.onScreen, people: q.people, typos, glued }, {
         visual,
         visualThreshold: vector ? visualTextThreshold(vector.modelId) : Infinity,
         faceScenes: new Set(),

@@ -3,6 +3,7 @@
 // database (stemsQuery), so highlights agree with what full text matched.
 import { GLUE, gluedPatterns, type DetailRow, type Terms } from './sql.ts';
 import { splitGluedWord } from './glued-words.ts';
+import { closeSpellings } from './spelling.ts';
 import { makeMatcher, snippetParts, wordsOf } from './snippets.ts';
 import type { MatchReason, Snippet } from './types.ts';
 
@@ -47,7 +48,7 @@ export function wordsToStem(rows: readonly DetailRow[], terms: Terms): string[] 
   const texts = rows.flatMap((r) => [r.speech_match ? r.transcript : '', r.text_match ? r.ocr_text : '']);
   // The parts of glued on-screen words are matched by their stems too (see splitGluedWord).
   const parts = rows.flatMap((r) => (r.text_match ? wordsOf(r.ocr_text).flatMap((w) => splitGluedWord(w) ?? []) : []));
-  const queryWords = [...speechTermsOf(terms), ...textTermsOf(terms)].flatMap(wordsOf);
+  const queryWords = [...speechTermsOf(terms), ...textTermsOf(terms)].flatMap((t) => [...wordsOf(t), ...closeSpellings(t, terms.typos.get(t) ?? [])]);
   return [...new Set([...queryWords, ...texts.flatMap(wordsOf), ...parts].map((w) => w.toLowerCase()))];
 }
 
@@ -55,7 +56,8 @@ export function wordsToStem(rows: readonly DetailRow[], terms: Terms): string[] 
 function makeSnippets(terms: Terms, stemOf: ReadonlyMap<string, readonly string[]>): (r: DetailRow) => Snippet[] {
   const gluedRuns = [...terms.glued, ...gluedPatterns([], terms.onScreen)].map((p) => p.split(GLUE).join(''));
   const matcherFor = (list: string[], partsOf?: (word: string) => string[] | null) => {
-    const words = list.flatMap(wordsOf);
+    // A correction within two slips stands for the word itself (see closeSpellings).
+    const words = list.flatMap((t) => [...wordsOf(t), ...closeSpellings(t, terms.typos.get(t) ?? [])]);
     const queryStems = new Set(words.flatMap((w) => stemOf.get(w.toLowerCase()) ?? [w.toLowerCase()]));
     const fuzzyWords = list.filter((t) => terms.typos.has(t)).map((w) => w.toLowerCase());
     return makeMatcher({ queryStems, stemOf, fuzzyWords, gluedRuns, partsOf });

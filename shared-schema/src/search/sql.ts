@@ -10,9 +10,10 @@
 //   people      a filter; a query of filters only lists the matching scenes.
 // Visual similarity depends on each side's vector indexes and lives with them.
 import { sql, type SQL } from 'drizzle-orm';
-import { TRIGRAM_CANDIDATE, TRIGRAM_CONFIDENT, TRIGRAM_MIN_LETTERS } from './thresholds.ts';
+import { TRIGRAM_CANDIDATE, TRIGRAM_CONFIDENT, TRIGRAM_MIN_LETTERS, TRIGRAM_TWO_SLIPS_SAMPLE } from './thresholds.ts';
 import type { ParsedQuery } from './types.ts';
 import { wordsOf } from './snippets.ts';
+import { closeSpellings } from './spelling.ts';
 
 /** Hits returned unless the request asks for another number. */
 export const DEFAULT_LIMIT = 50;
@@ -195,7 +196,8 @@ export const misspeltTerms = (counts: { term: string; nodes: number; n: number }
  * every scene (400 ms on 2000 scenes, measured); the trigram index answers in a few ms.
  */
 export const trigramThresholdStatement = (local: boolean) =>
-  sql`select set_config('pg_trgm.word_similarity_threshold', ${String(TRIGRAM_CANDIDATE)}, ${local})`;
+  sql`select set_config('pg_trgm.word_similarity_threshold', ${String(TRIGRAM_CANDIDATE)}, ${local}),
+    set_config('pg_trgm.strict_word_similarity_threshold', ${String(TRIGRAM_TWO_SLIPS_SAMPLE)}, ${local})`;
 
 /**
  * Spelling corrections of one misspelt term: the words most similar to it among a few scenes that the trigram
@@ -272,13 +274,13 @@ export interface Terms {
   said: string[];
   onScreen: string[];
   people: string[];
-  /** The terms that take part in the typo signal (see SPELT_RIGHT_SCENES). */
-  typos: ReadonlySet<string>;
+  /** The terms that take part in the typo signal (see SPELT_RIGHT_SCENES), with their corrections. */
+  typos: ReadonlyMap<string, readonly string[]>;
   /** Glued-words patterns of the free words (see gluedPattern): a match is a confident on-screen text match. */
   glued: string[];
 }
 
-export const NO_TERMS: Terms = { free: [], said: [], onScreen: [], people: [], typos: new Set(), glued: [] };
+export const NO_TERMS: Terms = { free: [], said: [], onScreen: [], people: [], typos: new Map(), glued: [] };
 
 /** Signs the english parser drops though they change what is meant: currency, number and percent signs. */
 const SIGNS = /[\p{Sc}#%]/u;
@@ -316,7 +318,8 @@ export function detailsQuery(userId: string, sceneIds: string[], terms: Terms, e
     if (list.length === 0) return sql`false`;
     const col = sql.raw(`s.${column}`);
     const fuzzy = fuzzyTerms(list).map((t) => sql`word_similarity(${t}, ${col}) >= ${TRIGRAM_CANDIDATE}`);
-    return or([sql`to_tsvector('english', ${searchedText(column)}) @@ ${anyOf(list)}`, ...fuzzy]);
+    const close = list.flatMap((t) => closeSpellings(t, terms.typos.get(t) ?? []));
+    return or([sql`to_tsvector('english', ${searchedText(column)}) @@ ${anyOf([...list, ...close])}`, ...fuzzy]);
   };
   /**
    * A term is confidently there: as a word or stem, or spelt within TRIGRAM_CONFIDENT, in the allowed columns; a
@@ -328,7 +331,9 @@ export function detailsQuery(userId: string, sceneIds: string[], terms: Terms, e
     const spelt = fuzzyTerms([term]).length > 0 ? columns.map((c) => sql`strict_word_similarity(${term}, ${sql.raw(`s.${c}`)}) >= ${TRIGRAM_CONFIDENT}`) : [];
     const glued = columns.includes('ocr_text') ? gluedPattern(term) : null;
     const stopWords = columns.map((c) => sql`(numnode(${termQuery(term)}) = 0 and ${searchedText(c)} ~* ${wholeWords(term)})`);
-    const found = or([...lexical, ...spelt, ...(glued ? [sql`s.ocr_text ~* ${glued}`] : []), ...stopWords]);
+    const close = closeSpellings(term, terms.typos.get(term) ?? []);
+    const twoSlips = close.length > 0 ? columns.map((c) => sql`to_tsvector('english', ${searchedText(c)}) @@ ${anyOf(close)}`) : [];
+    const found = or([...lexical, ...spelt, ...(glued ? [sql`s.ocr_text ~* ${glued}`] : []), ...stopWords, ...twoSlips]);
     return SIGNS.test(term) ? sql`(${found} and ${or(columns.map((c) => sql`strpos(lower(${sql.raw(`s.${c}`)}), lower(${term.trim()})) > 0`))})` : found;
   };
   const required = [

@@ -55,7 +55,7 @@ export async function search(repo: SearchRepo, userId: string, request: SearchRe
   if (filterOnly) lists.push(await repo.ranked(browseQuery(where)));
 
   const top = fuseRanks(lists.map((l) => l.map((c) => c.id))).slice(0, limit);
-  const terms: Terms = { free, said: q.said, onScreen: q.onScreen, people: q.people, typos: new Set(typos.keys()), glued };
+  const terms: Terms = { free, said: q.said, onScreen: q.onScreen, people: q.people, typos, glued };
   const rows = await repo.details(userId, top.map((f) => f.id), terms);
   const stemOf = await repo.stems(wordsToStem(rows, terms));
   const signals = {
