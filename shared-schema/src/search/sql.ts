@@ -283,7 +283,22 @@ export interface Terms {
 export const NO_TERMS: Terms = { free: [], said: [], onScreen: [], people: [], typos: new Map(), glued: [] };
 
 /** Signs the english parser drops though they change what is meant: currency, number and percent signs. */
-const SIGNS = /[\p{Sc}#%]/u;
+const SIGNS = '$€£¥₹¢#%';
+
+/**
+ * For a term with such a sign ("€12.50" is the lexeme 12.50, as "$12.50" is): a regular expression for its
+ * number written with another of the signs, in front or behind ("$12.50", "12.50 %"); null for any other term.
+ * The number without a sign still counts: PP-OCR's charset has no € or £ at all (measured: "€12.50" reads "12.50").
+ */
+function otherSignPattern(term: string): string | null {
+  const own = [...term].filter((c) => SIGNS.includes(c));
+  const number = [...term].filter((c) => !SIGNS.includes(c)).join('').trim();
+  const others = [...SIGNS].filter((c) => !own.includes(c));
+  if (own.length === 0 || number === '') return null;
+  const escape = (text: string) => text.replace(/[^\p{L}\p{N}\s]/gu, (c) => `\\${c}`);
+  const sign = `[${others.map(escape).join('')}]`;
+  return `(${sign}\\s?${escape(number)}|${escape(number)}\\s?${sign})`;
+}
 
 /** A regular expression for the term's words as whole words, anything but letters and digits between them. */
 const wholeWords = (term: string) => `\\m${wordsOf(term).join('[^[:alnum:]]+')}\\M`;
@@ -323,8 +338,8 @@ export function detailsQuery(userId: string, sceneIds: string[], terms: Terms, e
   };
   /**
    * A term is confidently there: as a word or stem, or spelt within TRIGRAM_CONFIDENT, in the allowed columns; a
-   * term of stop words only ("no", "do not": full text drops them) as written, as whole words. A term with a sign
-   * full text drops (€12.50 is the lexeme 12.50, as $12.50 is) must also be there with its sign.
+   * term of stop words only ("no", "do not": full text drops them) as written, as whole words. A price or a
+   * number with a sign full text drops is not there when the text shows it with another sign (see otherSignPattern).
    */
   const confidentIn = (term: string, columns: Column[]) => {
     const lexical = columns.map((c) => sql`to_tsvector('english', ${searchedText(c)}) @@ ${termQuery(term)}`);
@@ -334,7 +349,8 @@ export function detailsQuery(userId: string, sceneIds: string[], terms: Terms, e
     const close = closeSpellings(term, terms.typos.get(term) ?? []);
     const twoSlips = close.length > 0 ? columns.map((c) => sql`to_tsvector('english', ${searchedText(c)}) @@ ${anyOf(close)}`) : [];
     const found = or([...lexical, ...spelt, ...(glued ? [sql`s.ocr_text ~* ${glued}`] : []), ...stopWords, ...twoSlips]);
-    return SIGNS.test(term) ? sql`(${found} and ${or(columns.map((c) => sql`strpos(lower(${sql.raw(`s.${c}`)}), lower(${term.trim()})) > 0`))})` : found;
+    const otherSign = otherSignPattern(term);
+    return otherSign ? sql`(${found} and not ${or(columns.map((c) => sql`${sql.raw(`s.${c}`)} ~ ${otherSign}`))})` : found;
   };
   const required = [
     ...terms.free.map((t) => confidentIn(t, ['transcript', 'ocr_text'])),
