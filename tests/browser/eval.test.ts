@@ -44,7 +44,7 @@ describe('evaluation harness on the dev corpus', () => {
     console.log(reportOfRun(result, thresholds));
 
     expect(result.videos.map((v) => [v.title, v.state, v.error]).sort()).toEqual(
-      ['eval-people-1', 'eval-people-2', 'eval-slides', 'eval-speech'].map((t) => [t, 'INDEXED', null]).sort(),
+      ['eval-people-1', 'eval-people-2', 'eval-slides', 'eval-speech', 'eval-street-text'].map((t) => [t, 'INDEXED', null]).sort(),
     );
     expect(result.refused).toEqual([]);
     expect(result.errors).toEqual([]);
