@@ -176,6 +176,12 @@ export const scenes = pgTable(
     keyframeS: doublePrecision('keyframe_s'),
     transcript: text('transcript').notNull().default(''),
     ocrText: text('ocr_text').notNull().default(''),
+    /**
+     * Search-only words derived from ocr_text: its glued tokens split into dictionary words ("WETPAINT" → "wet
+     * paint", search/glued-words.ts). Never shown and never synced: each side computes it wherever ocr_text is
+     * written; null until then (a start-up backfill fills the scenes of older versions).
+     */
+    ocrWords: text('ocr_words'),
     thumbnail: bytea('thumbnail'),
     /** The thumbnail as a content-addressed blob (sha256, hex): what sync carries instead of the bytes. */
     thumbnailSha256: text('thumbnail_sha256'),
@@ -185,7 +191,7 @@ export const scenes = pgTable(
     textModel: text('text_model'),
     searchTsv: tsvector('search_tsv').generatedAlwaysAs(
       (): SQL =>
-        sql`to_tsvector('english', coalesce(${scenes.transcript}, '') || ' ' || coalesce(${scenes.ocrText}, ''))`,
+        sql`to_tsvector('english', coalesce(${scenes.transcript}, '') || ' ' || coalesce(${scenes.ocrText}, '') || ' ' || coalesce(${scenes.ocrWords}, ''))`,
     ),
     deleted: boolean('deleted').notNull().default(false),
     ...syncColumns(),

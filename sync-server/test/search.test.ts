@@ -4,7 +4,7 @@
 // the video, models never mixed, users never mixed, deleted rows gone, and recall for a small user among many.
 import { randomUUID } from 'node:crypto';
 import type { SearchResponse, VideoRow } from '@heimdex/shared-schema/protocol';
-import { ownScenes } from '@heimdex/shared-schema/search';
+import { fillOcrWords, ownScenes } from '@heimdex/shared-schema/search';
 import { encodeVector } from '@heimdex/shared-schema/sync';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -119,7 +119,7 @@ describe.each(TEST_DATABASES)('search on $name', ({ open }) => {
     // with the very vector of the call's picture, and a video later deleted on the device.
     const laptop = await deviceOf(tokenA, "Ada's laptop");
     laptopA = laptop.deviceId;
-    for (const key of ['call', 'holiday', 'deleted', 'callB', 'secret', 'intro', 'beach', 'modelB', 'ada', 'grace']) ids.set(key, randomUUID());
+    for (const key of ['call', 'holiday', 'deleted', 'callB', 'secret', 'intro', 'beach', 'modelB', 'sign', 'ada', 'grace']) ids.set(key, randomUUID());
     laptop.write('video', { videoId: id('call') }, video(laptop.deviceId, 'Quarterly call'));
     laptop.write('video', { videoId: id('holiday') }, video(laptop.deviceId, 'Holiday'));
     laptop.write('video', { videoId: id('deleted') }, video(laptop.deviceId, 'Old draft'));
@@ -142,6 +142,8 @@ describe.each(TEST_DATABASES)('search on $name', ({ open }) => {
       transcript: 'Sunset over the harbour.',
       vec: { model: MODEL_B, values: axis(0) },
     }));
+    // A sign OCR read without its space: the server splits its words as the app does.
+    laptop.write('scene', { sceneId: id('sign') }, scene(id('holiday'), { idx: 2, ocr: 'WETPAINT do not touch' }));
     laptop.write('scene', { sceneId: id('secret') }, scene(id('deleted'), {
       idx: 0,
       transcript: 'The confidential roadmap slide.',
@@ -208,6 +210,29 @@ describe.each(TEST_DATABASES)('search on $name', ({ open }) => {
     expect(keysOf(answer)).toEqual(['intro']);
     expect(answer.hits[0]!.reasons).toContain('speech');
     expect(answer.hits[0]!.snippets[0]!.parts.filter((p) => p.highlight).map((p) => p.text)).toEqual(['quarterly']);
+    // Two slips in a longer word, confidently, as the app forgives them.
+    const twoSlips = await found(tokenA, { query: 'quartrly' });
+    expect(keysOf(twoSlips)).toEqual(['intro']);
+    expect(twoSlips.hits[0]!.confident).toBe(true);
+  });
+
+  it('finds a word of a sign OCR glued, as the app does: a confident on-screen text match', async () => {
+    for (const query of ['wet', 'paint', 'do not touch']) {
+      const answer = await found(tokenA, { query });
+      expect(keysOf(answer), query).toEqual(['sign']);
+      expect(answer.hits[0], query).toMatchObject({ confident: true, reasons: ['text'] });
+    }
+    expect((await found(tokenA, { query: 'wet' })).hits[0]!.snippets).toEqual([
+      { source: 'text', parts: [{ text: 'WETPAINT', highlight: true }, { text: ' do not touch', highlight: false }] },
+    ]);
+  });
+
+  it('splits the glued words of scenes stored before the split existed (the start-up backfill), on this driver', async () => {
+    await database.db.execute(sql`update scenes set ocr_words = null where scene_id = ${id('sign')}`);
+    expect(keysOf(await found(tokenA, { query: 'wet' }))).toEqual([]);
+    expect(await fillOcrWords((q) => selectRows(database.db, q))).toBe(1);
+    expect(await selectRows(database.db, sql`select ocr_words from scenes where scene_id = ${id('sign')}`)).toEqual([{ ocr_words: 'wet paint' }]);
+    expect(keysOf(await found(tokenA, { query: 'wet' }))).toEqual(['sign']);
   });
 
   it('filters by person, by full name or first name, and lists who is in the scene', async () => {

@@ -146,6 +146,42 @@ speech() {
   made "$out"
 }
 
+# ---- real-scene text (issue 11, on-screen text) ------------------------------------------------------------
+#   videos/eval-street-text.mp4  28 s  text as it is met outside slides, 4 s a scene: a sign whose words
+#                                      stand a thin space apart (OCR reads one glued token), small grey text on
+#                                      grey, a label over moving video, an error code on a crash screen, a
+#                                      price tag, a notice with a label and a date, a sign at an angle
+street_text() {
+  local out="$OUT/videos/eval-street-text.mp4"
+  [[ -e "$out" ]] && return
+  # A yellow sign on a wall; U+2009 (thin space) between the words: PP-OCR reads "WETPAINT".
+  slide_scene "$WORK/r1.mp4" "color=c=0x78716c:size=$SIZE:rate=$FPS" 4 \
+    "fontfile=$SANS_BOLD:text='WET PAINT':x=(w-text_w)/2:y=300:fontsize=96:fontcolor=black:box=1:boxcolor=0xfacc15:boxborderw=40"
+  # Small, low-contrast text in a corner.
+  slide_scene "$WORK/r2.mp4" "color=c=0x9ca3af:size=$SIZE:rate=$FPS" 4 \
+    "fontfile=$SANS:text='Platform 9 departures':x=w-text_w-40:y=h-text_h-40:fontsize=26:fontcolor=0x4b5563"
+  # A label over moving video (the test pattern scrolls).
+  slide_scene "$WORK/r3.mp4" "testsrc2=size=$SIZE:rate=$FPS" 4 \
+    "fontfile=$SANS_BOLD:text='EMERGENCY EXIT':x=(w-text_w)/2:y=h/2:fontsize=56:fontcolor=0x22c55e:borderw=2:bordercolor=white"
+  # A crash screen: an error code.
+  slide_scene "$WORK/r4.mp4" "color=c=0x1d4ed8:size=$SIZE:rate=$FPS" 4 \
+    "fontfile=$MONO_BOLD:text='STOP CODE 0xC0000005':x=80:y=200:fontsize=44:fontcolor=white" \
+    "fontfile=$MONO_BOLD:text='ACCESS VIOLATION':x=80:y=280:fontsize=36:fontcolor=white"
+  # A price tag.
+  slide_scene "$WORK/r5.mp4" "color=c=0xfef3c7:size=$SIZE:rate=$FPS" 4 \
+    "fontfile=$SERIF_BOLD:text='Blueberry muffin':x=(w-text_w)/2:y=260:fontsize=56:fontcolor=0x7c2d12" \
+    "fontfile=$SANS_BOLD:text='€12.50':x=(w-text_w)/2:y=360:fontsize=72:fontcolor=0xb91c1c"
+  # A notice with a label and a date.
+  slide_scene "$WORK/r6.mp4" "color=c=0xffffff:size=$SIZE:rate=$FPS" 4 \
+    "fontfile=$SANS_BOLD:text='NOTE\\: market closed':x=100:y=240:fontsize=48:fontcolor=0x111827" \
+    "fontfile=$SANS:text='until 3 April 2024':x=100:y=320:fontsize=40:fontcolor=0x374151"
+  # A sign tilted 7 degrees (PP-OCR's detector found no text on such a sign at 4 degrees or more, measured).
+  ff -f lavfi -i "color=c=0x78716c:size=$SIZE:rate=$FPS,trim=duration=4" -vf "fps=$FPS,setsar=1,format=yuv420p,drawtext=fontfile=$SANS_BOLD:text='KEEP OUT':x=(w-text_w)/2:y=300:fontsize=96:fontcolor=white:box=1:boxcolor=0xb91c1c:boxborderw=40,rotate=7*PI/180:fillcolor=0x78716c" "${ENC[@]}" -an "$WORK/r7.mp4"
+  assemble "$out" silent "$WORK/r1.mp4" "$WORK/r2.mp4" "$WORK/r3.mp4" "$WORK/r4.mp4" "$WORK/r5.mp4" "$WORK/r6.mp4" "$WORK/r7.mp4"
+  made "$out"
+}
+# ---- end of real-scene text --------------------------------------------------------------------------------
+
 # photo NAME SOURCE FILTERS: one reference photo (JPEG), from a crop of a sample with some edits.
 photo() {
   local out="$OUT/photos/$1"
@@ -160,6 +196,7 @@ slides
 people_1
 people_2
 speech
+street_text
 photo sample3-middle.jpg sample3.jpg "crop=440:460:968:130,hflip,eq=brightness=0.06:saturation=0.8,scale=300:-2"
 photo sample3-left.jpg sample3.jpg "crop=480:520:444:220,rotate=6*PI/180:fillcolor=white,eq=contrast=1.15,scale=320:-2"
 photo sample5-right.jpg sample5.jpg "crop=420:440:1278:332,hflip,scale=256:-2"

@@ -10,7 +10,7 @@ import {
   checkDim,
   columnQuery,
   correctedQuery,
-  correctionsQuery,
+  correctionsOf,
   DEFAULT_LIMIT,
   describeHits,
   NO_FILTERS,
@@ -132,8 +132,7 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
     await db.transaction(async (tx) => {
       await tx.execute(sql`set local enable_seqscan = off`);
       for (const term of misspelt) {
-        const found = await tx.execute<{ word: string }>(correctionsQuery(userId, term));
-        typos.set(term, found.rows.map((r) => r.word));
+        typos.set(term, await correctionsOf(userId, term, async (query) => (await tx.execute(query)).rows as never));
       }
     });
     return typos;
@@ -313,7 +312,7 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
 
       const fused = fuseRanks(lists.map((l) => l.map((c) => c.id)));
       const people = named ? [...q.people, named.text] : q.people;
-      const hits = await hitsOf(fused, limit, { free, said: q.said, onScreen: q.onScreen, people, typos: new Set(typos.keys()), glued }, {
+      const hits = await hitsOf(fused, limit, { free, said: q.said, onScreen: q.onScreen, people, typos, glued }, {
         visual,
         visualThreshold: vector ? visualTextThreshold(vector.modelId) : Infinity,
         faceScenes: new Map(),

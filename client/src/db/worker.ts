@@ -8,6 +8,7 @@ import { makePeopleRepo, type PeopleRepo } from './people.ts';
 import { makeSearchRepo, type SearchRepo } from './search.ts';
 import { migrationFiles, migrationJournal } from './bundled-migrations.ts';
 import { applyMigrations } from './migrate.ts';
+import { backfillOcrWords } from './ocr-words.ts';
 import { openDatabase } from './open.ts';
 import { startSync, type SyncApi } from '../sync/service.ts';
 import { trackChanges } from '../sync/tracking.ts';
@@ -77,6 +78,7 @@ async function open(): Promise<{ pg: PGlite; api: DbApi & PeopleRepo & SearchRep
   try {
     await applyMigrations(pg, migrationJournal, migrationFiles);
     await trackChanges(pg);
+    await backfillOcrWords(pg);
   } catch (error) {
     await pg.close().catch(() => undefined);
     throw new Error(`The local library could not be upgraded: ${messageOf(error)}`);

@@ -2,6 +2,8 @@
 // highlighted snippets, the moment to play from and its people. Pure: the word stems come from the caller's
 // database (stemsQuery), so highlights agree with what full text matched.
 import { GLUE, gluedPatterns, type DetailRow, type Terms } from './sql.ts';
+import { splitGluedWord } from './glued-words.ts';
+import { closeSpellings } from './spelling.ts';
 import { makeMatcher, snippetParts, wordsOf } from './snippets.ts';
 import type { FaceMatch, MatchedFilter, MatchReason, ParsedQuery, Snippet } from './types.ts';
 
@@ -83,21 +85,24 @@ function filterMatches(filters: QueryFilters, filterOnly: boolean, title: string
 /** The distinct lower-cased words whose stems snippets need (run them through stemsQuery). */
 export function wordsToStem(rows: readonly DetailRow[], terms: Terms): string[] {
   const texts = rows.flatMap((r) => [r.speech_match ? r.transcript : '', r.text_match ? r.ocr_text : '']);
-  const queryWords = [...speechTermsOf(terms), ...textTermsOf(terms)].flatMap(wordsOf);
-  return [...new Set([...queryWords, ...texts.flatMap(wordsOf)].map((w) => w.toLowerCase()))];
+  // The parts of glued on-screen words are matched by their stems too (see splitGluedWord).
+  const parts = rows.flatMap((r) => (r.text_match ? wordsOf(r.ocr_text).flatMap((w) => splitGluedWord(w) ?? []) : []));
+  const queryWords = [...speechTermsOf(terms), ...textTermsOf(terms)].flatMap((t) => [...wordsOf(t), ...closeSpellings(t, terms.typos.get(t) ?? [])]);
+  return [...new Set([...queryWords, ...texts.flatMap(wordsOf), ...parts].map((w) => w.toLowerCase()))];
 }
 
 /** Snippets of one hit: the speech and the on-screen text that matched, the matching words highlighted. */
 function makeSnippets(terms: Terms, stemOf: ReadonlyMap<string, readonly string[]>): (r: DetailRow) => Snippet[] {
   const gluedRuns = [...terms.glued, ...gluedPatterns([], terms.onScreen)].map((p) => p.split(GLUE).join(''));
-  const matcherFor = (list: string[]) => {
-    const words = list.flatMap(wordsOf);
+  const matcherFor = (list: string[], partsOf?: (word: string) => string[] | null) => {
+    // A correction within two slips stands for the word itself (see closeSpellings).
+    const words = list.flatMap((t) => [...wordsOf(t), ...closeSpellings(t, terms.typos.get(t) ?? [])]);
     const queryStems = new Set(words.flatMap((w) => stemOf.get(w.toLowerCase()) ?? [w.toLowerCase()]));
     const fuzzyWords = list.filter((t) => terms.typos.has(t)).map((w) => w.toLowerCase());
-    return makeMatcher({ queryStems, stemOf, fuzzyWords, gluedRuns });
+    return makeMatcher({ queryStems, stemOf, fuzzyWords, gluedRuns, partsOf });
   };
   const speech = matcherFor(speechTermsOf(terms));
-  const text = matcherFor(textTermsOf(terms));
+  const text = matcherFor(textTermsOf(terms), splitGluedWord);
   return (r) => {
     const list: Snippet[] = [];
     const spoken = r.speech_match ? snippetParts(r.transcript, speech) : null;

@@ -43,14 +43,21 @@ export interface MatcherInput {
   fuzzyWords: readonly string[];
   /** Runs of query words joined without spaces ("harborfestival"): a text word holding one is a match (OCR glues words). */
   gluedRuns?: readonly string[];
+  /** The dictionary words a glued text word is made of (OCR's "WETPAINT"), null when it is none: a part that matches lights the word. */
+  partsOf?: (word: string) => readonly string[] | null;
 }
 
-export function makeMatcher({ queryStems, stemOf, fuzzyWords, gluedRuns = [] }: MatcherInput): (word: string) => boolean {
+export function makeMatcher({ queryStems, stemOf, fuzzyWords, gluedRuns = [], partsOf }: MatcherInput): (word: string) => boolean {
+  const stemMatches = (lower: string) => {
+    const stems = stemOf.get(lower);
+    return stems ? stems.some((s) => queryStems.has(s)) : queryStems.has(lower);
+  };
   return (word) => {
     const lower = word.toLowerCase();
     if (gluedRuns.some((run) => lower.includes(run))) return true;
     const stems = stemOf.get(lower);
-    if (stems ? stems.some((s) => queryStems.has(s)) : queryStems.has(lower)) return true;
+    if (stemMatches(lower)) return true;
+    if (partsOf?.(lower)?.some(stemMatches)) return true;
     if (stems && stems.length === 0) return false; // a stop word is never a typo of anything
     return fuzzyWords.some((q) => trigramSimilarity(lower, q) >= FUZZY_HIGHLIGHT);
   };

@@ -10,9 +10,10 @@
 //   people      a filter; a query of filters only lists the matching scenes.
 // Visual similarity depends on each side's vector indexes and lives with them.
 import { sql, type SQL } from 'drizzle-orm';
-import { TRIGRAM_CANDIDATE, TRIGRAM_CONFIDENT, TRIGRAM_MIN_LETTERS } from './thresholds.ts';
+import { TRIGRAM_CANDIDATE, TRIGRAM_CONFIDENT, TRIGRAM_MIN_LETTERS, TRIGRAM_TWO_SLIPS_SAMPLE } from './thresholds.ts';
 import type { ParsedQuery } from './types.ts';
 import { wordsOf } from './snippets.ts';
+import { closeSpellings } from './spelling.ts';
 
 /** Hits returned unless the request asks for another number. */
 export const DEFAULT_LIMIT = 50;
@@ -110,12 +111,18 @@ const sum = (parts: SQL[]) => (parts.length === 0 ? sql`0::float8` : sql`(${sql.
 
 export type Column = 'transcript' | 'ocr_text';
 
+/**
+ * A column's text as its words are searched: on-screen text with the dictionary words of its glued tokens
+ * (scenes.ocr_words, see glued-words.ts), so a word of a glued sign is found as a word. search_tsv indexes the same.
+ */
+export const searchedText = (column: Column) =>
+  column === 'ocr_text' ? sql.raw(`(s.ocr_text || ' ' || coalesce(s.ocr_words, ''))`) : sql.raw(`s.${column}`);
+
 /** A term in one column, as a word or stem, as one of its spelling corrections (see corrections()), or in on-screen text with its words run together (see gluedPattern). */
 function termInColumn(term: string, column: Column, typos: ReadonlyMap<string, string[]>): SQL {
-  const col = sql.raw(`s.${column}`);
   const forms = [term, ...(typos.get(term) ?? [])];
   // The GIN tsvector index narrows the scenes; the column's own tsvector decides.
-  const lexical = sql`(s.search_tsv @@ ${anyOf(forms)} and to_tsvector('english', ${col}) @@ ${anyOf(forms)})`;
+  const lexical = sql`(s.search_tsv @@ ${anyOf(forms)} and to_tsvector('english', ${searchedText(column)}) @@ ${anyOf(forms)})`;
   const glued = column === 'ocr_text' ? gluedPattern(term) : null;
   return glued ? sql`(${lexical} or s.ocr_text ~* ${glued})` : lexical;
 }
@@ -191,7 +198,8 @@ export const misspeltTerms = (counts: { term: string; nodes: number; n: number }
  * every scene (400 ms on 2000 scenes, measured); the trigram index answers in a few ms.
  */
 export const trigramThresholdStatement = (local: boolean) =>
-  sql`select set_config('pg_trgm.word_similarity_threshold', ${String(TRIGRAM_CANDIDATE)}, ${local})`;
+  sql`select set_config('pg_trgm.word_similarity_threshold', ${String(TRIGRAM_CANDIDATE)}, ${local}),
+    set_config('pg_trgm.strict_word_similarity_threshold', ${String(TRIGRAM_TWO_SLIPS_SAMPLE)}, ${local})`;
 
 /**
  * Spelling corrections of one misspelt term: the words most similar to it among a few scenes that the trigram
@@ -290,12 +298,11 @@ export function gluedQuery(patterns: string[], where: SQL): SQL {
 
 /** said:/text: terms, ranked by their column's own full-text rank, then by spelling (the filter requires them). */
 export function columnQuery(terms: string[], typos: ReadonlyMap<string, string[]>, column: Column, where: SQL): SQL {
-  const col = sql.raw(`s.${column}`);
   const forms = terms.flatMap((t) => [t, ...(typos.get(t) ?? [])]);
   return sql`
     select s.scene_id from ${FROM}
     where ${where}
-    order by ts_rank_cd(to_tsvector('english', ${col}), ${anyOf(forms)}) desc, s.scene_id
+    order by ts_rank_cd(to_tsvector('english', ${searchedText(column)}), ${anyOf(forms)}) desc, s.scene_id
     limit ${CANDIDATES}`;
 }
 
@@ -331,13 +338,34 @@ export interface Terms {
   said: string[];
   onScreen: string[];
   people: string[];
-  /** The terms that take part in the typo signal (see SPELT_RIGHT_SCENES). */
-  typos: ReadonlySet<string>;
+  /** The terms that take part in the typo signal (see SPELT_RIGHT_SCENES), with their corrections. */
+  typos: ReadonlyMap<string, readonly string[]>;
   /** Glued-words patterns of the free words (see gluedPattern): a match is a confident on-screen text match. */
   glued: string[];
 }
 
-export const NO_TERMS: Terms = { free: [], said: [], onScreen: [], people: [], typos: new Set(), glued: [] };
+export const NO_TERMS: Terms = { free: [], said: [], onScreen: [], people: [], typos: new Map(), glued: [] };
+
+/** Signs the english parser drops though they change what is meant: currency, number and percent signs. */
+const SIGNS = '$€£¥₹¢#%';
+
+/**
+ * For a term with such a sign ("€12.50" is the lexeme 12.50, as "$12.50" is): a regular expression for its
+ * number written with another of the signs, in front or behind ("$12.50", "12.50 %"); null for any other term.
+ * The number without a sign still counts: PP-OCR's charset has no € or £ at all (measured: "€12.50" reads "12.50").
+ */
+function otherSignPattern(term: string): string | null {
+  const own = [...term].filter((c) => SIGNS.includes(c));
+  const number = [...term].filter((c) => !SIGNS.includes(c)).join('').trim();
+  const others = [...SIGNS].filter((c) => !own.includes(c));
+  if (own.length === 0 || number === '') return null;
+  const escape = (text: string) => text.replace(/[^\p{L}\p{N}\s]/gu, (c) => `\\${c}`);
+  const sign = `[${others.map(escape).join('')}]`;
+  return `(${sign}\\s?${escape(number)}|${escape(number)}\\s?${sign})`;
+}
+
+/** A regular expression for the term's words as whole words, anything but letters and digits between them. */
+const wholeWords = (term: string) => `\\m${wordsOf(term).join('[^[:alnum:]]+')}\\M`;
 
 /**
  * Each column's tsvector, computed once per hit for detailsQuery (alias tsv). Written inline, to_tsvector ran once
@@ -345,8 +373,8 @@ export const NO_TERMS: Terms = { free: [], said: [], onScreen: [], people: [], t
  * 29.5 → 16.9 ms p50 (min 9.3 → 4.8) for the same rows, timed in turn on a loaded 2-core machine (load 13).
  * OFFSET 0 keeps the planner from folding the subquery back into those expressions.
  */
-const COLUMN_TSVECTORS = sql.raw(`cross join lateral (
-      select to_tsvector('english', s.transcript) as transcript, to_tsvector('english', s.ocr_text) as ocr_text offset 0) tsv`);
+const COLUMN_TSVECTORS = sql`cross join lateral (
+      select to_tsvector('english', ${searchedText('transcript')}) as transcript, to_tsvector('english', ${searchedText('ocr_text')}) as ocr_text offset 0) tsv`;
 const tsvectorOf = (column: Column) => sql.raw(`tsv.${column}`);
 
 /** What detailsQuery answers per scene, besides the columns a side adds. */
@@ -379,14 +407,24 @@ export function detailsQuery(userId: string, sceneIds: string[], terms: Terms, e
     if (list.length === 0) return sql`false`;
     const col = sql.raw(`s.${column}`);
     const fuzzy = fuzzyTerms(list).map((t) => sql`word_similarity(${t}, ${col}) >= ${TRIGRAM_CANDIDATE}`);
-    return or([sql`${tsvectorOf(column)} @@ ${anyOf(list)}`, ...fuzzy]);
+    const close = list.flatMap((t) => closeSpellings(t, terms.typos.get(t) ?? []));
+    return or([sql`${tsvectorOf(column)} @@ ${anyOf([...list, ...close])}`, ...fuzzy]);
   };
-  /** A term is confidently there: as a word or stem, or spelt within TRIGRAM_CONFIDENT, in the allowed columns. */
+  /**
+   * A term is confidently there: as a word or stem, or spelt within TRIGRAM_CONFIDENT, in the allowed columns; a
+   * term of stop words only ("no", "do not": full text drops them) as written, as whole words. A price or a
+   * number with a sign full text drops is not there when the text shows it with another sign (see otherSignPattern).
+   */
   const confidentIn = (term: string, columns: Column[]) => {
     const lexical = columns.map((c) => sql`${tsvectorOf(c)} @@ ${termQuery(term)}`);
     const spelt = fuzzyTerms([term]).length > 0 ? columns.map((c) => sql`strict_word_similarity(${term}, ${sql.raw(`s.${c}`)}) >= ${TRIGRAM_CONFIDENT}`) : [];
     const glued = columns.includes('ocr_text') ? gluedPattern(term) : null;
-    return or([...lexical, ...spelt, ...(glued ? [sql`s.ocr_text ~* ${glued}`] : [])]);
+    const stopWords = columns.map((c) => sql`(numnode(${termQuery(term)}) = 0 and ${searchedText(c)} ~* ${wholeWords(term)})`);
+    const close = closeSpellings(term, terms.typos.get(term) ?? []);
+    const twoSlips = close.length > 0 ? columns.map((c) => sql`${tsvectorOf(c)} @@ ${anyOf(close)}`) : [];
+    const found = or([...lexical, ...spelt, ...(glued ? [sql`s.ocr_text ~* ${glued}`] : []), ...stopWords, ...twoSlips]);
+    const otherSign = otherSignPattern(term);
+    return otherSign ? sql`(${found} and not ${or(columns.map((c) => sql`${sql.raw(`s.${c}`)} ~ ${otherSign}`))})` : found;
   };
   const required = [
     ...terms.free.map((t) => confidentIn(t, ['transcript', 'ocr_text'])),

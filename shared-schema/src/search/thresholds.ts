@@ -17,6 +17,21 @@ export const TRIGRAM_CANDIDATE = 0.5;
  */
 export const TRIGRAM_CONFIDENT = 0.55;
 
+/**
+ * Two letter slips ("blubery" for blueberry, "recieve" for receive) are forgiven in query words of at least this
+ * many letters that are not English words themselves (spelling.ts): trigram similarity cannot tell them from
+ * other words. Measured on PGlite (word_similarity / strict_word_similarity): "blubery"→"blueberry" 0.38/0.38,
+ * "recieve"→"receive" 0.38/0.33, "strwbery"→"strawberry" 0.43/0.43, "managmnt"→"management" 0.56/0.43 — while
+ * "blubery"→"blue sky" scores 0.38/0.30, "payment"→"pavement" 0.42/0.42, "blueberry"→"blackberry" 0.40/0.40. So the
+ * candidates are words at strict similarity ≥ TRIGRAM_TWO_SLIPS_SAMPLE and the decision is an edit distance ≤ 2
+ * (a swap of neighbours is one slip), where "blackberry" is 3 from "blueberry"; an English word ("payment") is
+ * never corrected this way. A correction within two slips is as confident as the word itself.
+ */
+export const TWO_SLIPS_MIN_LETTERS = 7;
+
+/** strict_word_similarity (the `%>>` threshold) of the two-slip candidates; see TWO_SLIPS_MIN_LETTERS. */
+export const TRIGRAM_TWO_SLIPS_SAMPLE = 0.3;
+
 /** Query words shorter than this are left to full text only: their few trigrams match almost anything. */
 export const TRIGRAM_MIN_LETTERS = 4;
 

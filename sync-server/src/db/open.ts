@@ -4,12 +4,14 @@ import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { migrationsFolder } from '@heimdex/shared-schema/node';
+import { fillOcrWords } from '@heimdex/shared-schema/search';
 import { sql } from 'drizzle-orm';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { selectRows } from './rows.ts';
 
 export type Database = ReturnType<typeof drizzlePglite> | ReturnType<typeof drizzlePostgres>;
 
@@ -27,6 +29,7 @@ export async function openDatabase(opts: { databaseUrl?: string; dataDir: string
     const client = postgres(opts.databaseUrl, { onnotice: () => {}, ...(opts.poolMax ? { max: opts.poolMax } : {}) });
     const db = drizzlePostgres(client);
     await migratePostgres(db, { migrationsFolder });
+    await fillOcrWords((q) => selectRows(db, q));
     return wrap(db, 'postgres', () => client.end());
   }
   let dataDir = opts.dataDir;
@@ -37,6 +40,7 @@ export async function openDatabase(opts: { databaseUrl?: string; dataDir: string
   const pg = await PGlite.create({ dataDir, extensions: { vector, pg_trgm } });
   const db = drizzlePglite(pg);
   await migratePglite(db, { migrationsFolder });
+  await fillOcrWords((q) => selectRows(db, q));
   return wrap(db, 'pglite', () => pg.close());
 }
 

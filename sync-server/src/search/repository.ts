@@ -3,7 +3,7 @@
 // Every statement is scoped to one user (the shared statements through ownScenes/filtersOf, the rest here).
 import {
   CANDIDATES,
-  correctionsQuery,
+  correctionsOf,
   detailsQuery,
   FROM,
   misspeltTerms,
@@ -86,7 +86,7 @@ export function makeSearchRepo(db: Db, { exactScanMax = EXACT_SCAN_MAX }: { exac
         await tx.execute(trigramThresholdStatement(true));
         await tx.execute(sql`set local enable_seqscan = off`);
         for (const term of misspelt) {
-          typos.set(term, (await selectRows<{ word: string }>(tx as Db, correctionsQuery(userId, term))).map((r) => r.word));
+          typos.set(term, await correctionsOf(userId, term, (query) => selectRows(tx as Db, query)));
         }
       });
       return typos;

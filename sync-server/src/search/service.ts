@@ -71,7 +71,7 @@ export async function search(repo: SearchRepo, userId: string, request: SearchRe
 
   const top = fuseRanks(lists.map((l) => l.map((c) => c.id))).slice(0, limit);
   const people = named ? [...q.people, named.text] : q.people;
-  const terms: Terms = { free, said: q.said, onScreen: q.onScreen, people, typos: new Set(typos.keys()), glued };
+  const terms: Terms = { free, said: q.said, onScreen: q.onScreen, people, typos, glued };
   const rows = await repo.details(userId, top.map((f) => f.id), terms);
   const stemOf = await repo.stems(wordsToStem(rows, terms));
   const signals = {

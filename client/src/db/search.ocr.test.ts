@@ -1,0 +1,152 @@
+// @vitest-environment node
+// On-screen text in search, on a real in-memory PGlite, written the way the OCR stage writes it: signs OCR read
+// without their spaces, codes, prices, dates and labels, stop words on a sign; and the start-up backfill that
+// splits the glued words of scenes indexed by an older version. (Its own library: search.test.ts's query plans
+// depend on the size of its tables.)
+import type { PGlite } from '@electric-sql/pglite';
+import { parseQuery } from '@heimdex/shared-schema/search';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeDbApi, type DbApi } from './api.ts';
+import { backfillOcrWords } from './ocr-words.ts';
+import { LOCAL_USER_ID } from './api.ts';
+import { makeSearchRepo, type SearchRepo } from './search.ts';
+import { openTestDatabase } from './testing.ts';
+import { STAGES, videoSteps } from './testing-steps.ts';
+import type { SearchResult } from '../search/types.ts';
+
+let pg: PGlite;
+let api: DbApi;
+let repo: SearchRepo;
+const { importVideo, runThroughScenes, claimAndComplete } = videoSteps(() => api);
+const sceneKeys = new Map<string, string>();
+const keys = (result: SearchResult) => result.hits.map((h) => sceneKeys.get(h.sceneId) ?? h.sceneId);
+const search = (raw: string) => repo.searchScenes({ query: parseQuery(raw), textVector: null });
+const confidentKeys = async (raw: string) => (await search(raw)).hits.filter((h) => h.confident).map((h) => sceneKeys.get(h.sceneId));
+
+/** A video of three scenes whose OCR stage read these texts, keyed by name. */
+async function videoWithText(sha: string, texts: Record<string, string>): Promise<string> {
+  const videoId = await importVideo(sha, `Video ${sha}`, [...STAGES.slice(0, 3), 'OCR', 'FINALIZE']);
+  await runThroughScenes(videoId);
+  const entries = Object.entries(texts);
+  await claimAndComplete(videoId, 'OCR', { outcome: 'done', writes: [{ kind: 'ocrText', texts: entries.map(([, text], idx) => ({ idx, text })) }] });
+  await claimAndComplete(videoId, 'FINALIZE', { outcome: 'done' });
+  const scenes = await api.listScenes(videoId);
+  entries.forEach(([key], idx) => sceneKeys.set(scenes.find((s) => s.idx === idx)!.sceneId, key));
+  return videoId;
+}
+
+beforeAll(async () => {
+  pg = await openTestDatabase();
+  api = makeDbApi(pg);
+  repo = makeSearchRepo(pg, LOCAL_USER_ID);
+  await videoWithText('signs', { sign: 'WETPAINT do not touch', err: 'Windows Error 0xC0000005 at startup', euro: 'Muffin €12.50 incl. VAT' });
+  await videoWithText('more', { dollar: 'Muffin $12.50', date: 'Market on 3 April 2024', note: 'NOTE: keep door closed' });
+  await videoWithText('street', { entry: 'NO ENTRY', exit: 'EXIT', bare: 'Scone 12.50' });
+  await videoWithText('bakery', { blueberry: 'BLUEBERRY MUFFINS', blackberry: 'Blackberry jam', pavement: 'Mind the pavement' });
+  await videoWithText('counter', { receive: 'Please receive your order here', sky: 'Blue sky bakery', carton: 'Carton of milk' });
+});
+afterAll(async () => {
+  await pg.close();
+});
+
+describe('glued words on a sign', () => {
+  it('the OCR stage stores the split words beside the text as read', async () => {
+    const rows = (await pg.query<{ ocr_text: string; ocr_words: string | null }>(`select ocr_text, ocr_words from scenes where ocr_text like 'WET%'`)).rows;
+    expect(rows).toEqual([{ ocr_text: 'WETPAINT do not touch', ocr_words: 'wet paint' }]);
+  });
+
+  it('finds each word alone, the words as a phrase, and other forms, as confident on-screen text matches', async () => {
+    for (const query of ['wet', 'paint', 'painted', '"wet paint"', 'paint wet', 'text:wet']) {
+      const result = await search(query);
+      expect(keys(result), query).toEqual(['sign']);
+      const [top] = result.hits;
+      expect(top!.confident, query).toBe(true);
+      expect(top!.reasons, query).toEqual(['text']);
+      // What is shown is what OCR read, the glued word lit for its matching part.
+      expect(top!.snippets, query).toEqual([{ source: 'text', parts: [{ text: 'WETPAINT', highlight: true }, { text: ' do not touch', highlight: false }] }]);
+    }
+    expect(keys(await search('said:wet'))).toEqual([]);
+  });
+});
+
+describe('codes, numbers and punctuation, as written', () => {
+  it.each([
+    ['0xC0000005', 'err'],
+    ['0xc0000005', 'err'],
+    ['error 0xC0000005', 'err'],
+    ['3 April 2024', 'date'],
+    ['"3 April 2024"', 'date'],
+    ['NOTE:', 'note'],
+    ['text:NOTE:', 'note'],
+  ])('%s finds its scene first, as a confident hit', async (query, key) => {
+    // As the search page lists them: confident hits first.
+    const result = await search(query);
+    const confident = result.hits.filter((h) => h.confident);
+    expect(confident.map((h) => sceneKeys.get(h.sceneId))[0], query).toBe(key);
+    expect(confident[0]!.reasons, query).toEqual(['text']);
+  });
+
+  it('a price shown with another currency sign is only a weaker match; one read without its sign still counts', async () => {
+    // PP-OCR's charset has no € at all: a euro price tag reads "12.50".
+    const result = await search('€12.50');
+    expect(keys(result).sort()).toEqual(['bare', 'dollar', 'euro']);
+    expect((await confidentKeys('€12.50')).sort()).toEqual(['bare', 'euro']);
+    expect((await confidentKeys('$12.50')).sort()).toEqual(['bare', 'dollar']);
+  });
+});
+
+describe('every word of the query on screen', () => {
+  it('is a confident hit even when a word is one full text leaves out (a stop word)', async () => {
+    const result = await search('no entry');
+    expect(keys(result)[0]).toBe('entry');
+    expect(result.hits[0]!.confident).toBe(true);
+    // "do not touch": all three are on the WETPAINT sign.
+    expect(await confidentKeys('do not touch')).toEqual(['sign']);
+    // A stop word that is not there still counts against the scene.
+    expect(await confidentKeys('no exit')).toEqual([]);
+  });
+});
+
+describe('typos', () => {
+  it('forgives two letter slips in a longer word, confidently, and lights the word it stands for', async () => {
+    for (const [query, key, shown] of [['blubery', 'blueberry', 'BLUEBERRY'], ['blubery muffins', 'blueberry', 'BLUEBERRY MUFFINS'], ['recieve', 'receive', 'receive']] as const) {
+      // As the search page lists them: confident hits first.
+      const [top] = (await search(query)).hits.filter((h) => h.confident);
+      expect(sceneKeys.get(top!.sceneId), query).toBe(key);
+      expect(top!.snippets[0]!.parts.filter((p) => p.highlight).map((p) => p.text), query).toEqual([shown]);
+    }
+  });
+
+  it('never turns a word into another one that is three slips away, or an English word into another', async () => {
+    expect(await confidentKeys('blubery')).toEqual(['blueberry']);
+    expect(await confidentKeys('payment')).toEqual([]);
+    expect(await confidentKeys('blackbery')).toEqual(['blackberry']);
+    expect(await confidentKeys('bluesky')).toEqual([]);
+    // A shorter word keeps the one-slip rules: "cart" is not "carton".
+    expect(await confidentKeys('cart')).toEqual([]);
+    expect(await confidentKeys('carton')).toEqual(['carton']);
+  });
+});
+
+describe('the start-up backfill', () => {
+  it('splits the glued words of scenes indexed before, and records no change for sync', async () => {
+    const videoId = await videoWithText('old', { old: 'FRESHBREAD daily', plain: 'Fresh bread', none: '' });
+    await pg.query(`update scenes set ocr_words = null where video_id = $1`, [videoId]);
+    const outbox = async () => Number((await pg.query<{ n: number }>('select count(*)::int as n from sync_outbox')).rows[0]!.n);
+    const before = await outbox();
+    expect(await confidentKeys('bread')).toEqual(['plain']);
+
+    expect(await backfillOcrWords(pg)).toBe(2); // the scene without text needs nothing
+    const rows = (await pg.query<{ ocr_text: string; ocr_words: string | null }>('select ocr_text, ocr_words from scenes where video_id = $1 order by idx', [videoId])).rows;
+    expect(rows).toEqual([
+      { ocr_text: 'FRESHBREAD daily', ocr_words: 'fresh bread' },
+      { ocr_text: 'Fresh bread', ocr_words: '' },
+      { ocr_text: '', ocr_words: null },
+    ]);
+    expect(await outbox()).toBe(before);
+    const found = await search('bread');
+    expect(keys(found).sort()).toEqual(['old', 'plain']);
+    expect(found.hits.every((h) => h.confident)).toBe(true);
+    expect(await backfillOcrWords(pg)).toBe(0);
+  });
+});
