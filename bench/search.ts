@@ -128,14 +128,14 @@ export function zipfSampler(n: number, random: () => number): () => number {
 const csvField = (s: string) => `"${s.replace(/"/g, '""')}"`;
 const vectorLiteral = (v: Float64Array) => `[${Array.from(v, (x) => x.toFixed(5)).join(',')}]`;
 
-export interface Library {
+interface Library {
   centres: Float64Array[];
   words: string[];
   insertS: number;
   textIndexS: number;
 }
 
-export async function load(pg: PGlite, scenes: number): Promise<Library> {
+async function load(pg: PGlite, scenes: number): Promise<Library> {
   const random = prng(42);
   const centres = Array.from({ length: TOPICS }, () => normalise(Float64Array.from({ length: DIM }, () => gaussian(random))));
   const words = makeWords(random);
