@@ -228,8 +228,12 @@ export function correctionsQuery(userId: string, term: string): SQL {
  * costs is reading each matching row from the table: two words of middling frequency match ~12,700 of the 100k
  * bench scenes, and EXPLAIN ANALYZE (PGlite) showed the time in the bitmap heap scan over those rows and the rank
  * of each; ranking them all made the words-only search 49 ms p95. All the words together matched 374 of them.
+ * Chosen by recall against the exact ranking on the 100k bench library (recall@10 / counting ties of
+ * ts_rank_cd as equal): two middling words 1.0 / 1.0 at 1000 and 2000; one middling word (1300–7000 scenes)
+ * 0.42 / 0.89 at 1000, 0.79 / 1.0 at 2000, 0.96 at 4000; two common words 0.25 / 0.57 at 1000, 0.41 / 0.76 at
+ * 2000. At most RANKED_MATCHES + CANDIDATES rows are read per list, whatever the words.
  */
-export const RANKED_MATCHES = 1000;
+export const RANKED_MATCHES = 2000;
 
 /**
  * Scenes matching `any`, best first: those that also match `all` (every word of the query) first, then by
@@ -239,11 +243,12 @@ export const RANKED_MATCHES = 1000;
  *     are common; ranked exactly whenever it holds at most RANKED_MATCHES scenes;
  *   - some of the words: only read when the first tier holds fewer than CANDIDATES scenes (it can never reach
  *     the top CANDIDATES otherwise), and then exact up to RANKED_MATCHES such scenes.
- * What a query of common words (tens of thousands of scenes) gives up: the rank order within a tier over its
- * first RANKED_MATCHES scenes rather than all of them. Every-word scenes still come before some-word ones, and
- * within a tier ts_rank_cd differs mostly by how often a word is said (cover density); the other signals (the
- * picture, the glued words, the corrections) are fused over their own lists. The bench reports recall@10 against
- * the exact ranking for middling and for common words.
+ * What a query of common words (tens of thousands of scenes) gives up: the order within a tier is ts_rank_cd over
+ * its first RANKED_MATCHES scenes in table order (the earliest stored) rather than over all of them, so a scene
+ * that says the words more often, stored later, can be missed. Every-word scenes still come before some-word
+ * ones; within a tier ts_rank_cd differs mostly by how often a word is said (cover density), and many scenes tie;
+ * the other signals (the picture, the glued words, the corrections) are fused over their own lists. A word that
+ * common says little about which scene is meant, and ranking all its matches cost 170–400 ms at 100k scenes.
  */
 function rankedMatches(any: SQL, all: SQL | null, where: SQL): SQL {
   const matches = (condition: SQL) => sql`select s.scene_id, s.search_tsv from ${FROM} where ${where} and ${condition} limit ${RANKED_MATCHES}`;
@@ -278,7 +283,8 @@ export function correctedQuery(words: string[], where: SQL): SQL {
 /**
  * The words of a glued-words pattern as a LIKE pattern ('%harbor%festival%'): a superset of the pattern's
  * matches. pg_trgm answers it from the trigram index in ~1.3 ms where the regular expression itself, analysed
- * into trigrams, took ~10 ms at 100k scenes (measured, EXPLAIN ANALYZE in PGlite).
+ * into trigrams, took ~10 ms at 100k scenes (measured, EXPLAIN ANALYZE in PGlite). regexp_like needs
+ * PostgreSQL 15 or later (PGlite is 18, deploy/ runs 17).
  */
 const gluedLike = (pattern: string) => `%${pattern.split(GLUE).map(escapeLike).join('%')}%`;
 
