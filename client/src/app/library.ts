@@ -20,6 +20,7 @@ import { vanishedHere } from './vanished.ts';
 import type { QueueSummary } from './queue.ts';
 import { makeRefresh } from './refresh.ts';
 import { createSearch } from './search.ts';
+import { estimateQuota, makeStorage } from './storage-usage.ts';
 import { createVisualModel } from './visual-model.ts';
 import { createPipelineRunner, openWorkers } from './workers.ts';
 
@@ -85,6 +86,7 @@ export function createLibrary() {
     whenOpen: () => opened,
     stages: PIPELINE_STAGES,
     files: { hashFile, saveVideoFile },
+    estimate: estimateQuota,
     onChange: (fromDb) => refresh.schedule(fromDb),
     onQueued: () => runner.wake(),
   });
@@ -281,6 +283,9 @@ export function createLibrary() {
       await refreshNow();
       return queued;
     },
+
+    /** What the library keeps in this browser, the quota, and whether the browser keeps it (app/storage-usage.ts). */
+    storage: makeStorage({ db, whenOpen: () => opened }),
 
     /** The models of this device: list, download with progress, remove (app/models.ts). */
     models,

@@ -5,6 +5,7 @@
 //   stage-writes.ts  what a stage's results write, with its job's completion
 //   scenes.ts        reading scenes
 //   visual-model.ts  settings and the visual model's re-embedding
+//   storage.ts       the bytes its pictures take, for Settings → Storage
 // It runs inside the DB worker (behind comlink and one queue) and, unchanged, in Node tests against
 // an in-memory PGlite. Everything it returns is plain structured-clonable data: numbers, strings,
 // ISO timestamps and Uint8Array for bytea.
@@ -12,6 +13,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import { makeJobQueries } from './jobs.ts';
 import { makeSceneQueries } from './scenes.ts';
+import { makeStorageQueries } from './storage.ts';
 import type { Db } from './types.ts';
 import { makeVideoQueries } from './videos.ts';
 import { makeVisualModelQueries } from './visual-model.ts';
@@ -26,6 +28,7 @@ export function makeDbApi(pg: PGlite, userId: string = LOCAL_USER_ID) {
     ...makeVideoQueries(db, userId),
     ...makeJobQueries(db, userId),
     ...makeSceneQueries(db, userId),
+    ...makeStorageQueries(db, userId),
   };
 }
 

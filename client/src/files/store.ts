@@ -6,10 +6,10 @@
 import { createSHA256 } from 'hash-wasm';
 import { messageOf } from '../errors.ts';
 
-const VIDEOS_DIR = 'videos';
-const AUDIO_DIR = 'audio';
-const FRAMES_DIR = 'keyframes';
-const EXAMPLES_DIR = 'examples';
+export const VIDEOS_DIR = 'videos';
+export const AUDIO_DIR = 'audio';
+export const FRAMES_DIR = 'keyframes';
+export const EXAMPLES_DIR = 'examples';
 /** How many pictures searched by are kept (older ones are removed: their searches ask for the picture again). */
 const EXAMPLES_KEPT = 20;
 
