@@ -17,8 +17,8 @@ let saved: Map<string, File>;
 let copy: 'ok' | 'fail' | 'hold';
 let readable: boolean;
 let queued: number;
-/** What the browser says of its storage, as Chromium would (the real one is tested in tests/browser/storage.test.ts). */
-let estimate: { usage: number; quota: number };
+/** The room the browser would give (the real question to the browser is tested in tests/browser/storage.test.ts). */
+let free: number;
 
 const saveFake: typeof saveVideoFile = async (videoId, file, onProgress, signal) => {
   if (copy === 'fail') throw new Error('No storage space left');
@@ -37,7 +37,7 @@ function imports(over: Partial<ImportsDeps> = {}) {
     files: { hashFile: (file, onProgress, signal) => (readable ? hashFile(file, onProgress, signal) : Promise.reject(new Error('NotReadableError'))), saveVideoFile: saveFake },
     onChange: () => {},
     onQueued: () => void queued++,
-    estimate: () => Promise.resolve(estimate),
+    room: { canHold: (bytes) => Promise.resolve(bytes <= free), freeUpTo: (limit) => Promise.resolve(Math.min(limit, free)) },
     ...over,
   });
 }
@@ -56,7 +56,7 @@ beforeEach(async () => {
   copy = 'ok';
   readable = true;
   queued = 0;
-  estimate = { usage: 0, quota: 10_000_000_000 };
+  free = 10_000_000_000;
 });
 afterEach(async () => {
   await pg.close();
@@ -125,7 +125,7 @@ describe('makeImports', () => {
 
   it('refuses a file with no room for it and what indexing adds, storing nothing; Retry imports it once there is room', async () => {
     const tab = imports();
-    estimate = { usage: 990_000_000, quota: 1_000_000_000 };
+    free = 10_000_000;
     const [refused] = await tab.importFiles([video('big.mp4')]);
     expect(refused).toEqual({
       fileName: 'big.mp4',
@@ -139,7 +139,7 @@ describe('makeImports', () => {
     const [card] = tab.pending();
     expect(card).toMatchObject({ error: refused!.message, errorDetails: null });
 
-    estimate = { usage: 500_000_000, quota: 1_000_000_000 };
+    free = 500_000_000;
     expect(tab.retryUnsaved(card!.cardId)).toBe(true);
     await until(() => tab.pending().length === 0);
     expect(await api.listVideos()).toHaveLength(1);
@@ -147,7 +147,7 @@ describe('makeImports', () => {
 
   it('counts the room promised to an import still copying, and gives it back when the copy ends', async () => {
     const tab = imports();
-    estimate = { usage: 0, quota: 60_000_000 }; // room for one small file (50 MB with the margin), not two
+    free = 60_000_000; // room for one small file (50 MB with the margin), not two
     copy = 'hold';
     const first = tab.importFiles([video('a.mp4')]);
     await until(() => tab.pending()[0]?.videoId != null);

@@ -7,7 +7,7 @@ import type { JobStage } from '@heimdex/shared-schema';
 import type { DbApi } from '../db/api.ts';
 import type { hashFile, saveVideoFile } from '../files/store.ts';
 import { messageOf } from '../errors.ts';
-import { bytesNeededFor, roomFor, type QuotaEstimate } from './storage.ts';
+import { bytesNeededFor, noRoomMessage } from './storage.ts';
 
 export interface ImportOutcome {
   fileName: string;
@@ -42,8 +42,8 @@ export interface ImportsDeps {
   stages: readonly JobStage[];
   /** The file store (files/store.ts), passed in: Node tests have no origin private file system. */
   files: { hashFile: typeof hashFile; saveVideoFile: typeof saveVideoFile };
-  /** What the browser says of its storage (`navigator.storage.estimate()`), asked before each copy. */
-  estimate: () => Promise<QuotaEstimate>;
+  /** Asks the browser whether it would take more bytes, before each copy (app/storage-usage.ts). */
+  room: { canHold(bytes: number): Promise<boolean>; freeUpTo(limit: number): Promise<number | null> };
   /** An import changed: rebuild the cards, reading the database again when `fromDb`. */
   onChange: (fromDb: boolean) => void;
   /** A video was queued: the pipeline should look for work. */
@@ -108,9 +108,12 @@ export function makeImports(deps: ImportsDeps) {
     try {
       await deps.whenOpen();
       // Refused before anything is read or stored, so a file that cannot fit costs no time and leaves nothing.
-      const room = roomFor(file.size, await deps.estimate().catch(() => ({})), reservedBytes);
-      if (!room.fits) throw new Error(room.message);
-      reserved = bytesNeededFor(file.size);
+      const needed = bytesNeededFor(file.size);
+      if (!(await deps.room.canHold(needed + reservedBytes))) {
+        const free = (await deps.room.freeUpTo(needed + reservedBytes)) ?? 0;
+        throw new Error(noRoomMessage(needed, free - reservedBytes));
+      }
+      reserved = needed;
       reservedBytes += reserved;
       const sha256 = await files
         .hashFile(

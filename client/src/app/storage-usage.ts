@@ -4,9 +4,10 @@
 import type { DbApi } from '../db/api.ts';
 import { DB_FOLDER } from '../db/location.ts';
 import { AUDIO_DIR, EXAMPLES_DIR, FRAMES_DIR, VIDEOS_DIR } from '../files/store.ts';
+import { largestRoom, probeRoom } from '../files/room.ts';
 import { cacheBytesByName, opfsBytesByFolder } from '../files/usage.ts';
 import { PARTIALS_DIR } from '../models/partials.ts';
-import { storageReport, type QuotaEstimate, type StoragePart, type StorageReport } from './storage.ts';
+import { freeBytes, storageReport, type QuotaEstimate, type StoragePart, type StorageReport } from './storage.ts';
 
 /** The model caches (models/store.ts) are named heimdex-model…; every other cache holds the app's offline files. */
 const MODEL_CACHE_PREFIX = 'heimdex-model';
@@ -20,6 +21,22 @@ export async function estimateQuota(): Promise<QuotaEstimate> {
   if (!navigator.storage?.estimate) return {};
   const { usage, quota } = await navigator.storage.estimate();
   return { usage, quota };
+}
+
+/** Whether the browser would take `bytes` more now; by the estimate where it cannot tell (then a full copy fails visibly). */
+export async function canHold(bytes: number): Promise<boolean> {
+  const answer = await probeRoom(bytes);
+  if (answer !== null) return answer;
+  const free = freeBytes(await estimateQuota());
+  return free === null || bytes <= free;
+}
+
+/** The space the browser would take now, up to `limit` (to within 1%); null when neither it nor its estimate says. */
+export async function freeUpTo(limit: number): Promise<number | null> {
+  const probed = await largestRoom(limit);
+  if (probed !== null) return probed;
+  const free = freeBytes(await estimateQuota());
+  return free === null ? null : Math.min(limit, free);
 }
 
 /** Whether the browser keeps this site's storage under pressure; null when it does not say. */
@@ -45,7 +62,6 @@ export function makeStorage(deps: StorageDeps) {
   }
 
   return {
-    estimate: estimateQuota,
     isPersisted,
     askToPersist,
 
@@ -69,7 +85,9 @@ export function makeStorage(deps: StorageDeps) {
         models,
         app,
       };
-      return storageReport(parts, estimate);
+      // The estimate's free space bounds the search (in Chromium it is a made-up 10 GiB: the real room may be less).
+      const bound = freeBytes(estimate);
+      return storageReport(parts, estimate, bound === null ? null : await freeUpTo(bound));
     },
   };
 }

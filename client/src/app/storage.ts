@@ -1,7 +1,7 @@
 // What the library keeps in this browser, in words a person can act on: the parts it uses (the app's own
-// accounting), the quota the browser grants (`navigator.storage.estimate()`), whether space runs low, and
-// whether a file about to be imported has room. Pure: the measuring is done by files/usage.ts and the
-// database; this module only decides. Unit-tested in Node.
+// accounting), what `navigator.storage.estimate()` says, the space really free (files/room.ts asks the browser:
+// Chromium's estimate always claims usage + 10 GiB of quota), whether space runs low, and what an import needs.
+// Pure: the measuring is done by files/usage.ts, files/room.ts and the database. Unit-tested in Node.
 import { formatBytes } from '../ui/format.ts';
 
 /** The parts of the library's storage, in the order Settings lists them. */
@@ -29,8 +29,8 @@ export interface QuotaEstimate {
 }
 
 /**
- * Space runs low when less than this share of the quota is free… Chromium grants an origin up to 60% of the
- * disk, so on a small disk the share matters more than the bytes.
+ * Space runs low when less than this share of what the library could hold (used + free) is free… Chromium
+ * grants an origin up to 60% of the disk, so on a small disk the share matters more than the bytes.
  */
 export const LOW_FREE_SHARE = 0.1;
 /**
@@ -41,7 +41,8 @@ export const LOW_FREE_BYTES = 1_000_000_000;
 
 /**
  * What indexing adds to the storage of an imported file, as a share of the file's size. Measured in headless
- * Chromium 156 (origin usage from `estimate()`, before and after one import indexed, the models already held):
+ * Chromium 156 (origin usage from `estimate()`, before and after one import indexed, the models already held;
+ * tests/browser/storage.test.ts logs the cuts-a figure at each run):
  * bench-720p-60s.mp4 (15.2 MB, 60 s) grew it by 22.5 MB, the copy plus 0.48× (audio 3.8 MB as 16 kHz float32,
  * keyframes 0.3 MB, database 0.3 MB, and ~2.8 MB the browser sets aside for new database files);
  * cuts-a.mp4 (1.0 MB, 12 s) by 9.2 MB: audio 0.8 MB and ~7 MB set aside, which SAFETY_MARGIN_BYTES covers.
@@ -63,37 +64,43 @@ export interface StorageReport {
   setAside: number | null;
   usage: number | null;
   quota: number | null;
+  /** The space the browser would really take now. */
   free: number | null;
   /** Why space is low, in words; null when it is not (or the browser does not say). */
   warning: string | null;
 }
 
+/** Free space by the browser's estimate alone (in Chromium an upper bound: see files/room.ts). */
 export function freeBytes(estimate: QuotaEstimate): number | null {
   if (!isSize(estimate.quota) || !isSize(estimate.usage)) return null;
   return Math.max(0, estimate.quota - estimate.usage);
 }
 
-export function storageReport(parts: Partial<Record<StoragePart, number | null>>, estimate: QuotaEstimate): StorageReport {
-  const free = freeBytes(estimate);
+/**
+ * `free`: the space the browser would really take now (null when it cannot tell); the warning is judged on it,
+ * against what the library could hold in all (usage + free), since the estimate's quota may be made up.
+ */
+export function storageReport(parts: Partial<Record<StoragePart, number | null>>, estimate: QuotaEstimate, free: number | null): StorageReport {
   const quota = isSize(estimate.quota) ? estimate.quota : null;
   const usage = isSize(estimate.usage) ? estimate.usage : null;
   const measured = STORAGE_PARTS.map((part) => ({ part, bytes: isSize(parts[part]) ? parts[part] : null }));
   const counted = measured.filter((p) => !INSIDE_ANOTHER.has(p.part)).reduce((sum, p) => sum + (p.bytes ?? 0), 0);
+  const room = isSize(free) ? free : null;
   return {
     parts: measured,
     setAside: usage === null ? null : Math.max(0, usage - counted),
     usage,
     quota,
-    free,
-    warning: free === null || quota === null ? null : lowSpaceWarning(free, quota),
+    free: room,
+    warning: room === null ? null : lowSpaceWarning(room, (usage ?? 0) + room),
   };
 }
 
-function lowSpaceWarning(free: number, quota: number): string | null {
-  const share = quota > 0 ? free / quota : 0;
+function lowSpaceWarning(free: number, total: number): string | null {
+  const share = total > 0 ? free / total : 0;
   if (share >= LOW_FREE_SHARE && free >= LOW_FREE_BYTES) return null;
   return (
-    `Storage is running low: ${formatBytes(free)} of ${formatBytes(quota)} is free. ` +
+    `Storage is running low: ${formatBytes(free)} is free for Heimdex in this browser. ` +
     'New imports may not fit: remove videos you no longer need, or free space on this device.'
   );
 }
@@ -103,27 +110,13 @@ export function bytesNeededFor(fileBytes: number): number {
   return Math.ceil(fileBytes * (1 + INDEXING_OVERHEAD)) + SAFETY_MARGIN_BYTES;
 }
 
-export type RoomCheck = { fits: true } | { fits: false; needed: number; free: number; message: string };
-
-/**
- * Whether a file fits, given what the browser says and the bytes already promised to imports under way in
- * this tab. A browser that does not tell its quota lets the file through (the copy then fails visibly if full).
- */
-export function roomFor(fileBytes: number, estimate: QuotaEstimate, reservedBytes = 0): RoomCheck {
-  const reported = freeBytes(estimate);
-  if (reported === null) return { fits: true };
-  const free = Math.max(0, reported - reservedBytes);
-  const needed = bytesNeededFor(fileBytes);
-  if (needed <= free) return { fits: true };
-  return {
-    fits: false,
-    needed,
-    free,
-    message:
-      `There is not enough room in this browser’s storage: this video needs about ${formatBytes(needed)} ` +
-      `(the file and what indexing adds), and ${formatBytes(free)} is free. ` +
-      'Remove videos you no longer need, or free space on this device, then try again.',
-  };
+/** Why a file was refused, in plain words: how much it needs and how much is free. */
+export function noRoomMessage(needed: number, free: number): string {
+  return (
+    `There is not enough room in this browser’s storage: this video needs about ${formatBytes(needed)} ` +
+    `(the file and what indexing adds), and ${formatBytes(Math.max(0, free))} is free. ` +
+    'Remove videos you no longer need, or free space on this device, then try again.'
+  );
 }
 
 function isSize(value: number | null | undefined): value is number {
