@@ -7,7 +7,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { CDPSession, Locator, Page } from 'playwright-core';
 import { fixture } from './fixtures.ts';
 import { useApp, type RunningServer } from './harness.ts';
-import { statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const app = useApp();
 let page: Page;
@@ -45,7 +47,7 @@ async function settledUsage(): Promise<number> {
 /** How many imported files the origin private file system holds. */
 const storedVideos = () =>
   page.evaluate(async () => {
-    const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('videos');
+    const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('videos', { create: true });
     let count = 0;
     for await (const _ of (dir as unknown as { keys(): AsyncIterable<string> }).keys()) count++;
     return count;
@@ -143,5 +145,34 @@ describe('storage the person can see and keep', () => {
     await card('bench-720p-60s').getByTestId('retry').click();
     await card('bench-720p-60s').and(page.locator('[data-state="FAILED"]')).waitFor({ state: 'detached', timeout: 60_000 });
     await expect.poll(storedVideos, { timeout: 60_000 }).toBe(2);
+  });
+
+  it('fails an import whose copy fills the storage, with the reason on its card, leaving no partial file and a library that opens', async () => {
+    // A large file (sparse: nothing on this disk), hashed long enough for the quota to shrink after the room check.
+    const dir = mkdtempSync(join(tmpdir(), 'heimdex-full-'));
+    const big = join(dir, 'fills-the-disk.mp4');
+    writeFileSync(big, '');
+    truncateSync(big, 400_000_000);
+    const storedBefore = await storedVideos();
+    try {
+      await page.getByTestId('import-input').setInputFiles([big]);
+      const progress = card('fills-the-disk').locator('[aria-label="Copying: progress"]');
+      await expect
+        .poll(async () => Number((await progress.getAttribute('aria-valuenow').catch(() => null)) ?? 0), { interval: 20, timeout: 30_000 })
+        .toBeGreaterThan(0);
+      await cdp.send('Storage.overrideQuotaForOrigin', { origin: server.url, quotaSize: (await usage()) + 20_000_000 });
+      const failed = card('fills-the-disk').and(page.locator('[data-state="FAILED"]'));
+      await failed.waitFor({ timeout: 60_000 });
+      expect(await failed.getByTestId('video-error').textContent()).toMatch(/storage is full/i);
+      expect(await failed.getByTestId('retry').count()).toBe(1);
+      expect(await storedVideos()).toBe(storedBefore);
+    } finally {
+      await cdp.send('Storage.overrideQuotaForOrigin', { origin: server.url });
+      rmSync(dir, { recursive: true, force: true });
+    }
+    await page.reload();
+    const failed = card('fills-the-disk').and(page.locator('[data-state="FAILED"]'));
+    await failed.waitFor({ timeout: 60_000 });
+    expect(await failed.getByTestId('video-error').textContent()).toMatch(/storage is full/i);
   });
 });

@@ -70,7 +70,7 @@ async function removeFrom(dir: string, name: string): Promise<void> {
 
 function describeWriteError(error: unknown): Error {
   if (error instanceof DOMException && error.name === 'QuotaExceededError') {
-    return new Error('There is not enough storage space in this browser to keep the file.');
+    return new Error('This browser’s storage is full, so the file could not be kept. Free some space (Settings → Storage shows what uses it), then try again.');
   }
   if (error instanceof DOMException && error.name === 'AbortError') return error;
   const message = messageOf(error);
