@@ -44,12 +44,12 @@ async function settledUsage(): Promise<number> {
   return last;
 }
 
-/** How many imported files the origin private file system holds. */
+/** How many imported files the origin private file system holds (a copy under way also has a .crswap beside it). */
 const storedVideos = () =>
   page.evaluate(async () => {
     const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('videos', { create: true });
     let count = 0;
-    for await (const _ of (dir as unknown as { keys(): AsyncIterable<string> }).keys()) count++;
+    for await (const name of (dir as unknown as { keys(): AsyncIterable<string> }).keys()) if (!name.endsWith('.crswap')) count++;
     return count;
   });
 
@@ -144,7 +144,8 @@ describe('storage the person can see and keep', () => {
     await page.goto(`${server.url}/#/`);
     await card('bench-720p-60s').getByTestId('retry').click();
     await card('bench-720p-60s').and(page.locator('[data-state="FAILED"]')).waitFor({ state: 'detached', timeout: 60_000 });
-    await expect.poll(storedVideos, { timeout: 60_000 }).toBe(2);
+    await card('bench-720p-60s').and(page.locator('[data-state="UPLOADING"]')).waitFor({ state: 'detached', timeout: 60_000 });
+    expect(await storedVideos()).toBe(2);
   });
 
   it('fails an import whose copy fills the storage, with the reason on its card, leaving no partial file and a library that opens', async () => {
@@ -174,5 +175,32 @@ describe('storage the person can see and keep', () => {
     const failed = card('fills-the-disk').and(page.locator('[data-state="FAILED"]'));
     await failed.waitFor({ timeout: 60_000 });
     expect(await failed.getByTestId('video-error').textContent()).toMatch(/storage is full/i);
+  });
+
+  it('fails the stage that meets a full storage with that reason, never leaving it running, and the library still opens', async () => {
+    await page.goto(`${server.url}/#/`);
+    await page.getByTestId('import-input').setInputFiles([fixture('cuts-b.mp4')]);
+    // Copied in: what comes next (audio, keyframes, the database's writes) meets a storage with ~100 kB left.
+    await card('cuts-b').and(page.locator('[data-state="UPLOADING"]')).waitFor({ state: 'detached', timeout: 60_000 });
+    await cdp.send('Storage.overrideQuotaForOrigin', { origin: server.url, quotaSize: (await usage()) + 100_000 });
+    try {
+      const failed = card('cuts-b').and(page.locator('[data-state="FAILED"]'));
+      await failed.waitFor({ timeout: 120_000 });
+      expect(await failed.getByTestId('video-error').textContent()).toMatch(/storage is full/i);
+      expect(await failed.getByTestId('retry').count()).toBe(1);
+    } finally {
+      await cdp.send('Storage.overrideQuotaForOrigin', { origin: server.url });
+    }
+    await page.reload();
+    await card('cuts-b').and(page.locator('[data-state="FAILED"]')).waitFor({ timeout: 60_000 });
+    const videoId = await card('cuts-b').first().getAttribute('data-video-id');
+    await page.goto(`${server.url}/#/video/${videoId}`);
+    await page.getByTestId('stage').first().waitFor({ timeout: 30_000 });
+    const states = await page.getByTestId('stage').evaluateAll((els) => els.map((el) => el.getAttribute('data-state')));
+    expect(states.filter((state) => state === 'FAILED')).toHaveLength(1);
+    expect(states).not.toContain('RUNNING');
+    await page.goBack();
+    await card('cuts-b').getByTestId('retry').click();
+    await card('cuts-b').and(page.locator('[data-state="INDEXED"]')).waitFor({ timeout: 180_000 });
   });
 });

@@ -5,6 +5,7 @@
 // Everything streams: a file is never held whole in memory.
 import { createSHA256 } from 'hash-wasm';
 import { messageOf } from '../errors.ts';
+import { isStorageFull, storageFull } from '../storage-full.ts';
 
 export const VIDEOS_DIR = 'videos';
 export const AUDIO_DIR = 'audio';
@@ -69,9 +70,7 @@ async function removeFrom(dir: string, name: string): Promise<void> {
 }
 
 function describeWriteError(error: unknown): Error {
-  if (error instanceof DOMException && error.name === 'QuotaExceededError') {
-    return new Error('This browser’s storage is full, so the file could not be kept. Free some space (Settings → Storage shows what uses it), then try again.');
-  }
+  if (isStorageFull(error)) return storageFull();
   if (error instanceof DOMException && error.name === 'AbortError') return error;
   const message = messageOf(error);
   return new Error(`The file could not be saved: ${message}`);
