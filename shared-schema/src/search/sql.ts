@@ -326,12 +326,16 @@ export function browseQuery(where: SQL): SQL {
  * people the user named: a bare "person 2" stays words. Hidden people are found, as by a filter.
  */
 export function namedPersonQuery(userId: string, text: string, where: SQL): SQL {
+  // Most searches name nobody: the people are found first (a small table), and with none the scenes are never
+  // read — `exists (select … from named)` is a one-time filter, decided before the scan.
   return sql`
+    with named as materialized (
+      select fp.person_id from face_profiles fp
+      where fp.user_id = ${userId} and not fp.deleted and fp.name is not null and ${nameMatches(text)})
     select s.scene_id from ${FROM}
-    where ${where} and s.scene_id in (
-      select sp.scene_id from scene_people sp join face_profiles fp on fp.person_id = sp.person_id
-      where sp.user_id = ${userId} and not sp.deleted and fp.user_id = ${userId} and not fp.deleted
-        and fp.name is not null and ${nameMatches(text)})
+    where exists (select 1 from named) and ${where} and s.scene_id in (
+      select sp.scene_id from scene_people sp
+      where sp.user_id = ${userId} and not sp.deleted and sp.person_id in (select person_id from named))
     order by ${VIDEO_DAY} desc, v.created_at desc, s.video_id, s.idx
     limit ${CANDIDATES}`;
 }
