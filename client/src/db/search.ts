@@ -30,7 +30,7 @@ import {
   NO_TERMS,
   ownScenes,
   spellingCountsQuery,
-  stemsQuery,
+  makeStemCache,
   trigramThresholdStatement,
   typedName,
   vectorText,
@@ -114,6 +114,7 @@ export function nearestScenesQuery(vector: ModelVector, where: SQL, excludeScene
 export function makeSearchRepo(pg: PGlite, userId: string) {
   const db: Db = drizzle(pg);
   const rows = async <T extends Record<string, unknown>>(query: SQL) => (await db.execute<T>(query)).rows;
+  const stemsOf = makeStemCache((query) => rows<{ w: string; l: string[] | null }>(query));
 
   const OWN = ownScenes(userId);
 
@@ -169,8 +170,7 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
     if (top.length === 0) return [];
     const found = await rows<DetailRow & Record<string, unknown>>(detailsQuery(userId, top.map((f) => f.id), terms, { columns: sql`s.thumbnail` }));
     const words = wordsToStem(found, terms);
-    const stemmed = words.length === 0 ? [] : await rows<{ w: string; l: string[] | null }>(stemsQuery(words));
-    const stemOf = new Map(stemmed.map((r) => [r.w, r.l ?? [r.w]]));
+    const stemOf = await stemsOf(words);
     return describeHits(top, new Map(found.map((r) => [r.scene_id, r])), terms, signals, stemOf).map(({ row, hit }) => ({
       ...hit,
       thumbnail: row.thumbnail ?? null,

@@ -9,5 +9,6 @@ export * from './parse.ts';
 export * from './snippets.ts';
 export * from './spelling.ts';
 export * from './sql.ts';
+export * from './stems.ts';
 export * from './thresholds.ts';
 export type * from './types.ts';

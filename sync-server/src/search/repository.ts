@@ -8,7 +8,7 @@ import {
   FROM,
   misspeltTerms,
   spellingCountsQuery,
-  stemsQuery,
+  makeStemCache,
   trigramThresholdStatement,
   vectorText,
   type DetailRow,
@@ -147,11 +147,8 @@ export function makeSearchRepo(db: Db, { exactScanMax = EXACT_SCAN_MAX }: { exac
     },
 
     /** english_stem lexemes of each word (an empty list for a stop word). */
-    async stems(words: string[]): Promise<Map<string, string[]>> {
-      if (words.length === 0) return new Map();
-      const found = await selectRows<{ w: string; l: string[] | null }>(db, stemsQuery(words));
-      return new Map(found.map((r) => [r.w, r.l ?? [r.w]]));
-    },
+    /** Each word's stems (see makeStemCache: the same for every user, so one cache serves them all). */
+    stems: makeStemCache((query) => selectRows<{ w: string; l: string[] | null }>(db, query)),
   };
 }
 

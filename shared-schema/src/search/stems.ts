@@ -1,0 +1,21 @@
+// The english_stem lexemes of words, asked of the database once per word. Every search highlights the words of
+// its top hits, a few hundred distinct words whose stems never change (the dictionary is part of the database
+// build): asking again cost ~2.6 ms a search at 100k scenes (measured in the bench), a lookup here costs nothing.
+import type { SQL } from 'drizzle-orm';
+import { stemsQuery } from './sql.ts';
+
+/** Words remembered before the cache starts over (a few hundred KB at most). */
+const MAX_WORDS = 20_000;
+
+export function makeStemCache(rows: (query: SQL) => Promise<{ w: string; l: string[] | null }[]>) {
+  const known = new Map<string, string[]>();
+  /** Each word's stems (the word itself when it has none to give, an empty list for a stop word). */
+  return async function stemsOf(words: readonly string[]): Promise<Map<string, string[]>> {
+    const missing = [...new Set(words)].filter((w) => !known.has(w));
+    if (missing.length > 0) {
+      if (known.size + missing.length > MAX_WORDS) known.clear();
+      for (const r of await rows(stemsQuery(missing))) known.set(r.w, r.l ?? [r.w]);
+    }
+    return new Map(words.filter((w) => known.has(w)).map((w) => [w, known.get(w)!]));
+  };
+}
