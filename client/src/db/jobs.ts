@@ -9,7 +9,7 @@ import type { Job, JobStage, JobState } from '@heimdex/shared-schema';
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import { ownVideo } from './scope.ts';
 import { applyWrite, type StageWrite } from './stage-writes.ts';
-import type { Db, Queryable } from './types.ts';
+import type { Db, Queryable, Tx } from './types.ts';
 
 export const CANCELLED_REASON = 'Cancelled';
 
@@ -42,6 +42,21 @@ export interface StageCompletion {
 // subquery's table instead.
 
 const STOPPED_JOB_STATES: JobState[] = ['FAILED', 'CANCELLED'];
+
+/**
+ * Puts these stages of a video back in the queue (a fresh PENDING job each, whatever they were) and derives its
+ * state again: how a model change re-runs the stages that use it. Inside the caller's transaction.
+ */
+export async function requeueStages(tx: Tx, userId: string, videoId: string, stages: readonly JobStage[]): Promise<void> {
+  await tx
+    .insert(jobs)
+    .values(stages.map((stage) => ({ videoId, stage })))
+    .onConflictDoUpdate({
+      target: [jobs.videoId, jobs.stage],
+      set: { state: 'PENDING', progress: 0, error: null, jobMetadata: {}, updatedAt: sql`now()` },
+    });
+  await syncVideoState(tx, userId, videoId);
+}
 
 /** Derives the video state from its jobs (see the header) unless it is FAILED or DELETED. */
 export async function syncVideoState(q: Queryable, userId: string, videoId: string): Promise<void> {

@@ -3,10 +3,10 @@
 // re-embedding of videos whose text vectors are of another model than the chosen one (or missing, after their
 // text changed). Composed into the DB worker's repository by makeDbApi (api.ts); the search reads the index
 // through nearestMeaningQuery.
-import { jobs, scenes, type JobStage, type Scene } from '@heimdex/shared-schema';
+import { scenes, type JobStage, type Scene } from '@heimdex/shared-schema';
 import { CANDIDATES, checkDim, FROM, hashTag, literal, vectorText, type ModelVector } from '@heimdex/shared-schema/search';
 import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
-import { syncVideoState } from './jobs.ts';
+import { requeueStages } from './jobs.ts';
 import type { Db, Executor } from './types.ts';
 
 // ---- per-model vector index ----------------------------------------------------------------------------------
@@ -108,14 +108,7 @@ export function makeMeaningQueries(db: Db, userId: string) {
       if (stale.length === 0) return [];
       return db.transaction(async (tx) => {
         for (const videoId of stale) {
-          await tx
-            .insert(jobs)
-            .values(REEMBED_STAGES.map((stage) => ({ videoId, stage })))
-            .onConflictDoUpdate({
-              target: [jobs.videoId, jobs.stage],
-              set: { state: 'PENDING', progress: 0, error: null, jobMetadata: {}, updatedAt: sql`now()` },
-            });
-          await syncVideoState(tx, userId, videoId);
+          await requeueStages(tx, userId, videoId, REEMBED_STAGES);
         }
         return stale;
       });

@@ -3,9 +3,9 @@
 // Composed into the DB worker's repository by makeDbApi (api.ts). Vectors are replaced, never cleared:
 // a video keeps its old vectors (of the old model, which search leaves out) until its new ones are written.
 import type { JobStage } from '@heimdex/shared-schema';
-import { jobs, settings } from '@heimdex/shared-schema';
+import { settings } from '@heimdex/shared-schema';
 import { and, eq, sql } from 'drizzle-orm';
-import { syncVideoState } from './jobs.ts';
+import { requeueStages } from './jobs.ts';
 import type { Db, Queryable } from './types.ts';
 
 /** settings key of the visual model the user chose (a models.json id); absent: the manifest's default. */
@@ -99,14 +99,7 @@ export function makeVisualModelQueries(db: Db, userId: string) {
       const stale = await staleVisualVideos(modelId, except);
       return db.transaction(async (tx) => {
         for (const videoId of stale) {
-          await tx
-            .insert(jobs)
-            .values(REEMBED_STAGES.map((stage) => ({ videoId, stage })))
-            .onConflictDoUpdate({
-              target: [jobs.videoId, jobs.stage],
-              set: { state: 'PENDING', progress: 0, error: null, jobMetadata: {}, updatedAt: sql`now()` },
-            });
-          await syncVideoState(tx, userId, videoId);
+          await requeueStages(tx, userId, videoId, REEMBED_STAGES);
         }
         const previous = await readSetting<ReembedBatch>(tx, REEMBED_KEY);
         // A batch for the same model grows; a new model starts a new batch.
