@@ -84,36 +84,29 @@ export function createSearch({ db, ml, whenOpen = () => Promise.resolve(), remot
     tookMs: performance.now() - started,
   });
 
-  async function textVector(text: string, findings: Findings): Promise<ModelVector | null> {
+  /** The query's embedding by one model; null (and the task noted) when that model cannot take part. */
+  async function queryVector(
+    embed: (texts: string[]) => Promise<{ modelId: string; vectors: ArrayLike<number>[] }>,
+    task: 'visual' | 'meaning',
+    what: string,
+    text: string,
+    findings: Findings,
+  ): Promise<ModelVector | null> {
     try {
       const { modelId, vectors } = await withTimeout(
-        ml.embedText([text]),
+        embed([text]),
         VISUAL_QUERY_TIMEOUT_MS,
-        `the visual model took more than ${VISUAL_QUERY_TIMEOUT_MS / 1000} s to answer.`,
+        `the ${task} model took more than ${VISUAL_QUERY_TIMEOUT_MS / 1000} s to answer.`,
       );
       const vector = vectors[0];
       return vector ? { modelId, vector: Array.from(vector) } : null;
     } catch (error) {
-      modelFailed(findings, 'visual', 'Visual search', error);
+      modelFailed(findings, task, what, error);
       return null;
     }
   }
-
-  /** The query's sentence embedding for search by meaning; null (and the task noted) when the model cannot take part. */
-  async function meaningVector(text: string, findings: Findings): Promise<ModelVector | null> {
-    try {
-      const { modelId, vectors } = await withTimeout(
-        ml.embedMeaning([text]),
-        VISUAL_QUERY_TIMEOUT_MS,
-        `the meaning model took more than ${VISUAL_QUERY_TIMEOUT_MS / 1000} s to answer.`,
-      );
-      const vector = vectors[0];
-      return vector ? { modelId, vector: Array.from(vector) } : null;
-    } catch (error) {
-      modelFailed(findings, 'meaning', 'Searching by meaning', error);
-      return null;
-    }
-  }
+  const textVector = (text: string, findings: Findings) => queryVector((t) => ml.embedText(t), 'visual', 'Visual search', text, findings);
+  const meaningVector = (text: string, findings: Findings) => queryVector((t) => ml.embedMeaning(t), 'meaning', 'Searching by meaning', text, findings);
 
   return {
     async run(raw) {
