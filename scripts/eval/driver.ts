@@ -9,6 +9,8 @@ export interface VideoOutcome {
   title: string;
   state: string;
   error: string | null;
+  /** What the card keeps behind "Show details" (a crash's own message), so a failed run says what broke. */
+  details: string | null;
 }
 
 const TERMINAL = new Set(['INDEXED', 'FAILED']);
@@ -25,6 +27,7 @@ async function readCards(page: Page): Promise<VideoOutcome[]> {
       title: card.querySelector('[data-testid="video-title"]')?.textContent?.trim() ?? '',
       state: card.getAttribute('data-state') ?? '',
       error: card.querySelector('[data-testid="video-error"]')?.textContent?.trim() || null,
+      details: card.querySelector('.failure-details-text')?.textContent?.trim() || null,
     })),
   );
 }

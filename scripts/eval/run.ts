@@ -77,7 +77,7 @@ export async function runEval(options: EvalOptions): Promise<EvalResult> {
     const indexingMs = Date.now() - started;
     const failed = videos.filter((v) => v.state === 'FAILED');
     log(`indexed ${videos.length - failed.length}/${videos.length} videos in ${(indexingMs / 1000).toFixed(1)} s`);
-    for (const v of failed) log(`!!! FAILED to index ${v.title}: ${v.error ?? 'no reason shown'}`);
+    for (const v of failed) log(`!!! FAILED to index ${v.title}: ${v.error ?? 'no reason shown'}${v.details ? ` (details: ${v.details})` : ''}`);
     for (const line of refused) log(`!!! NOT IMPORTED: ${line}`);
 
     const notMeasured = { ...unmeasuredForModels(models), ...options.skip };
