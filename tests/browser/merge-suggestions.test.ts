@@ -60,7 +60,7 @@ describe('merge suggestions', () => {
     // Split one face off into a new person.
     await card('Person 1').click();
     await page.getByTestId('person-detail').waitFor();
-    await expect(page.locator('.person-face').count()).resolves.toBe(2);
+    await expect.poll(() => page.locator('.person-face').count(), { timeout: 10_000 }).toBe(2);
     await page.getByTestId('move-face').last().click();
     await page.getByTestId('move-picker').getByTestId('person-option-new').click();
     await expect.poll(() => page.locator('.person-face').count()).toBe(1);
@@ -91,7 +91,7 @@ describe('merge suggestions', () => {
     await expect.poll(() => page.getByTestId('person-card').count()).toBe(1);
     expect(await suggestions().count()).toBe(0);
     await card('Person 1').click();
-    await expect(page.locator('.person-face').count()).resolves.toBe(2);
+    await expect.poll(() => page.locator('.person-face').count(), { timeout: 10_000 }).toBe(2);
 
     // Still so after a reload.
     await page.goto(`${server.url}/#/people`);

@@ -180,6 +180,8 @@ async function growHeap(ffmpeg: FFmpeg): Promise<void> {
 }
 
 /** ffmpeg.wasm itself failed (trap, out of memory, terminated), as opposed to a command exiting non-zero. */
+export const isEngineCrash = (error: unknown): boolean => error instanceof EngineCrash;
+
 class EngineCrash extends Error {
   constructor(cause: unknown) {
     super(`The video engine (ffmpeg.wasm) crashed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
