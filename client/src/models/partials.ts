@@ -5,8 +5,7 @@
 // the piece it was gathering.
 import type { PartialFiles } from './download.ts';
 
-export const PARTIALS_DIR = 'model-downloads';
-const DIR = PARTIALS_DIR;
+const DIR = 'model-downloads';
 
 async function root(): Promise<FileSystemDirectoryHandle> {
   if (!navigator.storage?.getDirectory) throw new Error('This browser cannot store files for offline use.');
