@@ -1,6 +1,6 @@
 import { createComputed, createEffect, createMemo, createSignal, on, onCleanup, onMount, untrack, type Accessor } from 'solid-js';
 import { createStore, reconcile } from 'solid-js/store';
-import { errorMessage } from './notices.ts';
+import { errorMessage, type Notices } from './notices.ts';
 
 /**
  * A store that follows `source`, reconciled item by item on `key`. The library's signal hands out fresh
@@ -147,4 +147,24 @@ export function createScrollEdges(element: () => HTMLElement | undefined): Scrol
     });
   });
   return { before, after };
+}
+
+/**
+ * A change made from a button: `busy` while it runs (buttons disable themselves), a failure told as a notice
+ * ("Could not <what>"), and `after` called either way (the page reads what changed).
+ */
+export function createChange(notices: Pick<Notices, 'push'>, after: () => void) {
+  const [busy, setBusy] = createSignal(false);
+  async function run(what: string, change: () => Promise<void>): Promise<void> {
+    setBusy(true);
+    try {
+      await change();
+    } catch (error) {
+      notices.push({ status: 'error', title: `Could not ${what}`, message: errorMessage(error) });
+    } finally {
+      setBusy(false);
+      after();
+    }
+  }
+  return { busy, run };
 }

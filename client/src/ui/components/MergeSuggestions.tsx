@@ -1,9 +1,8 @@
-import { createSignal, For, Show, type JSX } from 'solid-js';
+import { For, Show, type JSX } from 'solid-js';
 import type { PersonSummary } from '../../app/people.ts';
 import { personLabel } from '../../person-label.ts';
 import { useApp } from '../context.tsx';
-import { errorMessage } from '../notices.ts';
-import { createLoader } from '../reactive.ts';
+import { createChange, createLoader } from '../reactive.ts';
 import { FaceCrop } from './PersonFace.tsx';
 
 /**
@@ -17,7 +16,6 @@ export function MergeSuggestions(props: { people: PersonSummary[]; version: stri
     () => props.version,
     () => library.people.suggestMerges(),
   );
-  const [busy, setBusy] = createSignal(false);
   const personOf = (id: string) => props.people.find((p) => p.personId === id);
   // Only pairs whose two people are both on the page (the list may be a moment behind a change).
   const shown = () =>
@@ -27,18 +25,8 @@ export function MergeSuggestions(props: { people: PersonSummary[]; version: stri
       return person && into ? [{ ...s, person, into }] : [];
     });
 
-  /** Runs the answer, reports a failure as a notice, and refreshes the people either way. */
-  async function answer(what: string, change: () => Promise<void>): Promise<void> {
-    setBusy(true);
-    try {
-      await change();
-    } catch (error) {
-      notices.push({ status: 'error', title: `Could not ${what}`, message: errorMessage(error) });
-    } finally {
-      setBusy(false);
-      props.onChanged();
-    }
-  }
+  /** Runs a change, reports a failure as a notice, and refreshes the people either way. */
+  const { busy, run: answer } = createChange(notices, () => props.onChanged());
 
   return (
     <Show when={shown().length > 0}>

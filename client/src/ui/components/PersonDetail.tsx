@@ -4,8 +4,7 @@ import type { PersonDetail as PersonData, PersonFace, PersonSummary } from '../.
 import { personLabel } from '../../person-label.ts';
 import { useApp } from '../context.tsx';
 import { formatTimecode } from '../format.ts';
-import { errorMessage } from '../notices.ts';
-import { createDocumentTitle, createLoader } from '../reactive.ts';
+import { createChange, createDocumentTitle, createLoader } from '../reactive.ts';
 import { Icon } from './Icon.tsx';
 import { OpeningLibrary } from './OpeningLibrary.tsx';
 import { countOf } from './PersonCard.tsx';
@@ -37,7 +36,6 @@ export function PersonDetail(props: { personId: string; people: PersonSummary[];
     return p ? personLabel(p) : 'Person';
   });
   const [mode, setMode] = createSignal<Mode>({ kind: 'view' });
-  const [busy, setBusy] = createSignal(false);
   const confirming = () => {
     const m = mode();
     return m.kind === 'confirm-merge' ? m : null;
@@ -48,17 +46,7 @@ export function PersonDetail(props: { personId: string; people: PersonSummary[];
   };
 
   /** Runs a change, reports a failure as a notice, and refreshes the people either way. */
-  async function act(what: string, change: () => Promise<void>): Promise<void> {
-    setBusy(true);
-    try {
-      await change();
-    } catch (error) {
-      notices.push({ status: 'error', title: `Could not ${what}`, message: errorMessage(error) });
-    } finally {
-      setBusy(false);
-      props.onChanged();
-    }
-  }
+  const { busy, run: act } = createChange(notices, () => props.onChanged());
 
   const others = () => props.people.filter((p) => p.personId !== props.personId);
   const nameOf = (personId: string) => {
