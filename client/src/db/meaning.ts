@@ -7,6 +7,7 @@ import { scenes, type JobStage, type Scene } from '@heimdex/shared-schema';
 import { CANDIDATES, checkDim, FROM, hashTag, literal, vectorText, type ModelVector } from '@heimdex/shared-schema/search';
 import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
 import { requeueStages } from './jobs.ts';
+import { staleVectorVideos, type VectorKind } from './stale-vectors.ts';
 import type { Db, Executor } from './types.ts';
 
 // ---- per-model vector index ----------------------------------------------------------------------------------
@@ -59,32 +60,20 @@ export function meaningTextOf(scene: Pick<Scene, 'transcript' | 'ocrText'>): str
 /** TEXT_INDEX embeds the scene texts; FINALIZE brings the video back to INDEXED. */
 const REEMBED_STAGES: JobStage[] = ['TEXT_INDEX', 'FINALIZE'];
 
+/** Text vectors: only scenes with something said or written have one. */
+const MEANING_VECTORS: VectorKind = {
+  stage: 'TEXT_INDEX',
+  modelColumn: 'text_model',
+  sceneHasInput: sql`(btrim(s.transcript) <> '' or btrim(s.ocr_text) <> '')`,
+};
+
 export function makeMeaningQueries(db: Db, userId: string) {
   /**
    * Videos of this device with a scene whose text has no vector of `modelId` (another model's, or none since its
    * text changed): indexed ones, and ones still processing whose TEXT_INDEX already ran; `except` left out.
    */
-  async function staleMeaningVideos(modelId: string, except: string[] = []): Promise<string[]> {
-    const result = await db.execute<{ video_id: string }>(sql`
-      select v.video_id from videos v
-      where v.user_id = ${userId} and not v.deleted
-        and v.device_id is null
-        and v.state in ('INDEXED', 'PROCESSING')
-        and (
-          exists (select 1 from jobs j where j.video_id = v.video_id and j.stage = 'TEXT_INDEX' and j.state = 'COMPLETED')
-          or (v.state = 'INDEXED' and not exists (select 1 from jobs j where j.video_id = v.video_id and j.stage = 'TEXT_INDEX'))
-        )
-        and exists (
-          select 1 from scenes s
-          where s.video_id = v.video_id and s.user_id = ${userId} and not s.deleted
-            and (btrim(s.transcript) <> '' or btrim(s.ocr_text) <> '')
-            and s.text_model is distinct from ${modelId}
-        )
-        and not (v.video_id = any(${`{${except.join(',')}}`}::uuid[]))
-      order by v.created_at, v.video_id
-    `);
-    return result.rows.map((r) => r.video_id);
-  }
+  const staleMeaningVideos = (modelId: string, except: string[] = []) =>
+    staleVectorVideos(db, userId, MEANING_VECTORS, modelId, except);
 
   return {
     /** Each live scene's index and the text its meaning vector stands for (see meaningTextOf), in order. */

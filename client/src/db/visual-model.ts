@@ -6,6 +6,7 @@ import type { JobStage } from '@heimdex/shared-schema';
 import { settings } from '@heimdex/shared-schema';
 import { and, eq, sql } from 'drizzle-orm';
 import { requeueStages } from './jobs.ts';
+import { staleVectorVideos, type VectorKind } from './stale-vectors.ts';
 import type { Db, Queryable } from './types.ts';
 
 /** settings key of the visual model the user chose (a models.json id); absent: the manifest's default. */
@@ -14,6 +15,7 @@ export const VISUAL_MODEL_KEY = 'visual_model';
 export const REEMBED_KEY = 'visual_reembed';
 
 const REEMBED_STAGES: JobStage[] = ['VISION_EMBED', 'FINALIZE'];
+const IMAGE_VECTORS: VectorKind = { stage: 'VISION_EMBED', modelColumn: 'image_model' };
 
 interface ReembedBatch {
   modelId: string;
@@ -48,31 +50,8 @@ export function makeVisualModelQueries(db: Db, userId: string) {
       .onConflictDoUpdate({ target: [settings.userId, settings.key], set: { value, updatedAt: sql`now()` } });
   }
 
-  /**
-   * Videos whose image vectors are not (all) of `modelId`: indexed ones, and ones still processing whose
-   * VISION_EMBED already ran (with the model chosen before); `except` left out.
-   */
-  async function staleVisualVideos(modelId: string, except: string[] = []): Promise<string[]> {
-    const result = await db.execute<{ video_id: string }>(sql`
-      select v.video_id from videos v
-      where v.user_id = ${userId} and not v.deleted
-        -- Only this device's videos: one synced from another has no file here to embed again.
-        and v.device_id is null
-        and v.state in ('INDEXED', 'PROCESSING')
-        and (
-          exists (select 1 from jobs j where j.video_id = v.video_id and j.stage = 'VISION_EMBED' and j.state = 'COMPLETED')
-          or (v.state = 'INDEXED' and not exists (select 1 from jobs j where j.video_id = v.video_id and j.stage = 'VISION_EMBED'))
-        )
-        and exists (
-          select 1 from scenes s
-          where s.video_id = v.video_id and s.user_id = ${userId} and not s.deleted
-            and s.image_model is distinct from ${modelId}
-        )
-        and not (v.video_id = any(${`{${except.join(',')}}`}::uuid[]))
-      order by v.created_at, v.video_id
-    `);
-    return result.rows.map((r) => r.video_id);
-  }
+  const staleVisualVideos = (modelId: string, except: string[] = []) =>
+    staleVectorVideos(db, userId, IMAGE_VECTORS, modelId, except);
 
   return {
     /** A setting of this user, or null when never set (callers check its shape: it is stored JSON). */
@@ -111,7 +90,6 @@ export function makeVisualModelQueries(db: Db, userId: string) {
       });
     },
 
-    /** How far the last re-embedding has got; null when there was none. */
     /**
      * How many of the library's scenes visual search covers with `modelId`: those with a vector of that model
      * (scenes embedded by another model, here or on another device, are not compared with its vectors).
@@ -124,6 +102,7 @@ export function makeVisualModelQueries(db: Db, userId: string) {
       return rows[0] ?? { covered: 0, total: 0 };
     },
 
+    /** How far the last re-embedding has got; null when there was none. */
     async reembedProgress(): Promise<ReembedProgress | null> {
       const batch = await readSetting<ReembedBatch>(db, REEMBED_KEY);
       if (!batch) return null;
