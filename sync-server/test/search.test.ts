@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../src/app.ts';
 import type { OpenDatabase } from '../src/db/open.ts';
 import { selectRows } from '../src/db/rows.ts';
+import type { Db } from '../src/db/types.ts';
 import { nearestStatement } from '../src/search/repository.ts';
 import { makeVectorIndexes, vectorIndexName } from '../src/search/vector-index.ts';
 import { TEST_DATABASES, SECRET, TEST_SCRYPT } from './databases.ts';
@@ -205,6 +206,36 @@ describe.each(TEST_DATABASES)('search on $name', ({ open }) => {
     expect(keysOf(await found(tokenA, { query: 'video:holiday', meaningVector: wire(MEANING_MODEL, axis(2)) })).sort()).toEqual(['beach', 'modelB', 'sign']);
   });
 
+  it('gives meaning vectors their own per-model index, which a large library is searched through', async () => {
+    const model = { kind: 'text' as const, modelId: MEANING_MODEL, dim: DIM };
+    const indexNames = async () =>
+      (await selectRows<{ indexname: string }>(database.db, sql`select indexname from pg_indexes where tablename = 'scenes'`)).map((r) => r.indexname);
+    expect(vectorIndexName(model)).not.toBe(vectorIndexName({ ...model, kind: 'image' }));
+    expect(await indexNames()).not.toContain(vectorIndexName(model));
+    const [holder] = await selectRows<{ user_id: string }>(database.db, sql`select user_id from scenes where text_model = ${MEANING_MODEL} limit 1`);
+    await makeVectorIndexes(database.db, () => {}, { minUserRows: 0 }).ensure([model], holder!.user_id);
+    expect(await indexNames()).toContain(vectorIndexName(model));
+    // A handful of rows would be sorted rather than looked up: the index must be usable, which only the
+    // planner's last resort shows on a table this small.
+    const plan = await database.db.transaction(async (tx) => {
+      await tx.execute(sql`set local enable_seqscan = off`);
+      await tx.execute(sql`set local enable_sort = off`);
+      return (await selectRows<{ 'QUERY PLAN': string }>(tx as Db, sql`
+        explain ${nearestStatement(ownScenes(holder!.user_id), model, axis(2), 'index')}`)).map((r) => r['QUERY PLAN']).join('\n');
+    });
+    expect(plan).toContain(`Index Scan using ${vectorIndexName(model)}`);
+    // Every user "large": the answer comes through the index, and is the same.
+    const indexed = buildApp({ database, auth: { jwtSecret: SECRET, scrypt: TEST_SCRYPT }, search: { exactScanMax: 0 } });
+    const res = await indexed.request('/search', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${tokenA}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'sales increased', meaningVector: wire(MEANING_MODEL, axis(2)) }),
+    });
+    const answer = (await res.json()) as SearchResponse;
+    expect(answer.hits.map((h) => h.sceneId)[0]).toBe((await found(tokenA, { query: 'sales increased', meaningVector: wire(MEANING_MODEL, axis(2)) })).hits[0]!.sceneId);
+    expect(answer.hits[0]).toMatchObject({ reasons: ['meaning'], confident: true });
+  });
+
   it('forgives a typo as the app does', async () => {
     const answer = await found(tokenA, { query: 'quartely' });
     expect(keysOf(answer)).toEqual(['intro']);
@@ -266,7 +297,7 @@ describe.each(TEST_DATABASES)('search on $name', ({ open }) => {
     // A small library is searched by an exact scan: no index is built for it (every later insert would pay for it)…
     const indexNames = async () =>
       (await selectRows<{ indexname: string }>(database.db, sql`select indexname from pg_indexes where tablename = 'scenes'`)).map((r) => r.indexname);
-    const models = [MODEL_A, MODEL_B].map((modelId) => ({ modelId, dim: DIM }));
+    const models = [MODEL_A, MODEL_B].map((modelId) => ({ kind: 'image' as const, modelId, dim: DIM }));
     for (const model of models) expect(await indexNames()).not.toContain(vectorIndexName(model));
     // …until a user holds more scenes of the model than the exact-scan limit.
     for (const model of models) {
@@ -362,7 +393,7 @@ describe.each(TEST_DATABASES)('search on $name', ({ open }) => {
       // Forcing the index path: every user is "large", so the HNSW index with iterative scans answers.
       const indexed = buildApp({ database, auth: { jwtSecret: SECRET, scrypt: TEST_SCRYPT }, search: { exactScanMax: 0 } });
       const [holder] = await selectRows<{ user_id: string }>(database.db, sql`select user_id from scenes where image_model = 'clip-r' limit 1`);
-      await makeVectorIndexes(database.db, () => {}, { minUserRows: 0 }).ensure([{ modelId: 'clip-r', dim: DIM_R }], holder!.user_id);
+      await makeVectorIndexes(database.db, () => {}, { minUserRows: 0 }).ensure([{ kind: 'image', modelId: 'clip-r', dim: DIM_R }], holder!.user_id);
       for (let q = 0; q < 5; q++) {
         const query = randomVector(DIM_R, 7_000_000 + q);
         expect(await recallAt10(app, query)).toBe(1);
@@ -370,7 +401,7 @@ describe.each(TEST_DATABASES)('search on $name', ({ open }) => {
       }
       // And the two ways are what they say: the index serves only the indexed one.
       const [owner] = await selectRows<{ user_id: string }>(database.db, sql`select user_id from scenes where scene_id = ${[...small.keys()][0]!}`);
-      const model = { modelId: 'clip-r', dim: DIM_R };
+      const model = { kind: 'image' as const, modelId: 'clip-r', dim: DIM_R };
       const plan = async (way: 'exact' | 'index') =>
         (await selectRows<{ 'QUERY PLAN': string }>(database.db, sql`explain ${nearestStatement(ownScenes(owner!.user_id), model, randomVector(DIM_R, 5), way)}`))
           .map((r) => r['QUERY PLAN'])

@@ -17,7 +17,7 @@ import {
 import { sql, type SQL } from 'drizzle-orm';
 import { selectRows } from '../db/rows.ts';
 import type { Db } from '../db/types.ts';
-import { indexedVector, ofModel, type VisualModel } from './vector-index.ts';
+import { indexedVector, ofModel, plainVector, type VectorModel } from './vector-index.ts';
 
 /**
  * A user with at most this many scenes of a model is searched by an exact scan of their own rows (B-tree on
@@ -53,12 +53,12 @@ export interface Candidate {
  * the plain column, which is not the index's expression, so no index can serve it and every row of the user's
  * counts. `index`: the distance on the per-model index's expression under its predicate, so its HNSW index can.
  */
-export function nearestStatement(where: SQL, model: VisualModel, values: Float32Array, way: 'exact' | 'index'): SQL {
+export function nearestStatement(where: SQL, model: VectorModel, values: Float32Array, way: 'exact' | 'index'): SQL {
   const target = vectorText(values);
   const same = ofModel('s', model);
   const distance = way === 'exact'
-    ? sql`s.image_vec <=> ${target}::vector`
-    : sql`${indexedVector('s', model.dim)} <=> ${target}::vector(${sql.raw(String(model.dim))})`;
+    ? sql`${plainVector('s', model.kind)} <=> ${target}::vector`
+    : sql`${indexedVector('s', model)} <=> ${target}::vector(${sql.raw(String(model.dim))})`;
   return sql`
     select s.scene_id, (1 - (${distance}))::float8 as similarity
     from ${FROM}
@@ -93,12 +93,12 @@ export function makeSearchRepo(db: Db, { exactScanMax = EXACT_SCAN_MAX }: { exac
     },
 
     /**
-     * The user's scenes nearest to the vector among those embedded by the same model (and size), most similar
-     * first. Filtered nearest-neighbour search over a shared index loses rows for a user holding a small share of
+     * The user's scenes nearest to the vector among those of the same kind (picture or words) embedded by the same
+     * model (and size), most similar first. Filtered nearest-neighbour search over a shared index loses rows for a user holding a small share of
      * it (pgvector filters after the scan), so a user with few scenes of the model is scanned exactly; a user
      * with many takes the HNSW index with an iterative scan, which keeps scanning until enough of theirs turn up.
      */
-    async nearest(userId: string, where: SQL, model: VisualModel, values: Float32Array): Promise<Candidate[]> {
+    async nearest(userId: string, where: SQL, model: VectorModel, values: Float32Array): Promise<Candidate[]> {
       const same = ofModel('s', model);
       const [held] = await selectRows<{ n: number }>(db, sql`
         select count(*)::int as n from (
@@ -119,21 +119,6 @@ export function makeSearchRepo(db: Db, { exactScanMax = EXACT_SCAN_MAX }: { exac
         // relaxed_order may return a near neighbour slightly out of place.
         found.sort((a, b) => b.similarity - a.similarity);
       }
-      return found.map((r) => ({ id: r.scene_id, value: Number(r.similarity) }));
-    },
-
-    /**
-     * The user's scenes whose meaning vector (text_vec) is of the same model and size, nearest first: an exact scan of
-     * the user's own rows (fast up to tens of thousands; the server keeps no per-model index of text vectors yet).
-     */
-    async nearestMeaning(where: SQL, modelId: string, values: Float32Array): Promise<Candidate[]> {
-      const target = vectorText(values);
-      const found = await selectRows<{ scene_id: string; similarity: number }>(db, sql`
-        select s.scene_id, (1 - (s.text_vec <=> ${target}::vector))::float8 as similarity
-        from ${FROM}
-        where ${where} and s.text_model = ${modelId} and vector_dims(s.text_vec) = ${values.length}
-        order by s.text_vec <=> ${target}::vector, s.scene_id
-        limit ${CANDIDATES}`);
       return found.map((r) => ({ id: r.scene_id, value: Number(r.similarity) }));
     },
 

@@ -54,7 +54,7 @@ export async function search(repo: SearchRepo, userId: string, request: SearchRe
   const visual = new Map<string, number>();
   if (request.vector) {
     const values = decodeVector(request.vector.data);
-    const list = await repo.nearest(userId, where, { modelId: request.vector.model, dim: values.length }, values);
+    const list = await repo.nearest(userId, where, { kind: 'image', modelId: request.vector.model, dim: values.length }, values);
     if (list.length === 0) notes.push('No scene has a picture embedding from the same visual model yet.');
     for (const c of list) visual.set(c.id, c.value!);
     lists.push(list);
@@ -62,7 +62,9 @@ export async function search(repo: SearchRepo, userId: string, request: SearchRe
   const meaning = new Map<string, number>();
   const meaningModel = free.length > 0 && request.meaningVector ? request.meaningVector.model : null;
   if (meaningModel !== null) {
-    const list = (await repo.nearestMeaning(where, meaningModel, decodeVector(request.meaningVector!.data))).filter((c) => c.value! >= MEANING_FLOOR);
+    const values = decodeVector(request.meaningVector!.data);
+    const model = { kind: 'text', modelId: meaningModel, dim: values.length } as const;
+    const list = (await repo.nearest(userId, where, model, values)).filter((c) => c.value! >= MEANING_FLOOR);
     for (const c of list) meaning.set(c.id, c.value!);
     lists.push(list);
   }

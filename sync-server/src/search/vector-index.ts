@@ -1,5 +1,6 @@
-// Nearest-neighbour indexes for scene pictures on the server: one HNSW index per visual model and vector size.
-// image_vec has no fixed size, so each index is a partial expression index with a cast, as in the app. Unlike
+// Nearest-neighbour indexes on the server: one HNSW index per kind of vector (a scene's picture, image_vec; what
+// it says and shows, text_vec), model and vector size. The vector columns have no fixed size, so each index is a
+// partial expression index with a cast, as in the app. Unlike
 // the app, any user can send any model id: the predicate also names the size, so a vector of another size under
 // the same id is left out of the index instead of failing the insert (for every user of that id).
 import type { SyncChange } from '@heimdex/shared-schema/protocol';
@@ -9,32 +10,51 @@ import { sql, type SQL } from 'drizzle-orm';
 import { selectRows } from '../db/rows.ts';
 import type { Db } from '../db/types.ts';
 
-export interface VisualModel {
+/** Which of a scene's vectors: its picture's (visual search) or its words' (search by meaning). */
+export type VectorKind = 'image' | 'text';
+
+export interface VectorModel {
+  kind: VectorKind;
   modelId: string;
   dim: number;
 }
 
-export function vectorIndexName({ modelId, dim }: VisualModel): string {
-  return `scenes_image_vec_srv_${checkDim(dim)}_${hashTag(modelId)}`;
+/** The scenes columns of each kind: the vector and the id of the model that made it. */
+const COLUMNS: Record<VectorKind, { vector: string; model: string }> = {
+  image: { vector: 'image_vec', model: 'image_model' },
+  text: { vector: 'text_vec', model: 'text_model' },
+};
+
+export function vectorIndexName({ kind, modelId, dim }: VectorModel): string {
+  return `scenes_${COLUMNS[kind].vector}_srv_${checkDim(dim)}_${hashTag(modelId)}`;
 }
 
+/** The vector column of a kind, uncast: an ordering by it is served by no index (an exact scan). */
+export const plainVector = (alias: string, kind: VectorKind): SQL => sql.raw(`${alias}.${COLUMNS[kind].vector}`);
+
 /** The expression each index is built on; an ordering by exactly this can be served by it. */
-export const indexedVector = (alias: string, dim: number): SQL => sql.raw(`(${alias}.image_vec::vector(${checkDim(dim)}))`);
+export const indexedVector = (alias: string, { kind, dim }: VectorModel): SQL =>
+  sql.raw(`(${alias}.${COLUMNS[kind].vector}::vector(${checkDim(dim)}))`);
 
 /**
  * The rows of one model and size: the index's predicate, with constants (not parameters) so that the planner
  * can prove the partial index applies. A vector of another model is never compared.
  */
-export const ofModel = (alias: string, { modelId, dim }: VisualModel): SQL =>
-  sql`${sql.raw(alias)}.image_model = ${literal(modelId)} and vector_dims(${sql.raw(alias)}.image_vec) = ${sql.raw(String(checkDim(dim)))}`;
+export const ofModel = (alias: string, { kind, modelId, dim }: VectorModel): SQL => {
+  const { vector, model } = COLUMNS[kind];
+  return sql`${sql.raw(`${alias}.${model}`)} = ${literal(modelId)} and vector_dims(${sql.raw(`${alias}.${vector}`)}) = ${sql.raw(String(checkDim(dim)))}`;
+};
 
-/** The visual models of the scene pictures in a batch of changes. */
-export function modelsIn(changes: readonly SyncChange[]): VisualModel[] {
-  const found = new Map<string, VisualModel>();
+/** The models (of either kind) of the scene vectors in a batch of changes. */
+export function modelsIn(changes: readonly SyncChange[]): VectorModel[] {
+  const found = new Map<string, VectorModel>();
   for (const change of changes) {
-    if (change.type !== 'scene' || !change.row?.imageVec) continue;
-    const model = { modelId: change.row.imageVec.model, dim: decodeVector(change.row.imageVec.data).length };
-    found.set(vectorIndexName(model), model);
+    if (change.type !== 'scene' || !change.row) continue;
+    for (const [kind, wire] of [['image', change.row.imageVec], ['text', change.row.textVec]] as const) {
+      if (!wire) continue;
+      const model = { kind, modelId: wire.model, dim: decodeVector(wire.data).length };
+      found.set(vectorIndexName(model), model);
+    }
   }
   return [...found.values()];
 }
@@ -50,7 +70,7 @@ export function modelsIn(changes: readonly SyncChange[]): VisualModel[] {
 export function makeVectorIndexes(db: Db, log: (line: string) => void, opts: { minUserRows: number }) {
   const made = new Set<string>();
   return {
-    async ensure(models: readonly VisualModel[], userId: string): Promise<void> {
+    async ensure(models: readonly VectorModel[], userId: string): Promise<void> {
       for (const model of models) {
         const name = vectorIndexName(model);
         if (made.has(name)) continue;
@@ -62,11 +82,11 @@ export function makeVectorIndexes(db: Db, log: (line: string) => void, opts: { m
           if (Number(held?.n ?? 0) <= opts.minUserRows) continue;
           await db.execute(sql`
             create index if not exists ${sql.identifier(name)} on scenes
-            using hnsw (${indexedVector('scenes', model.dim)} vector_cosine_ops)
+            using hnsw (${indexedVector('scenes', model)} vector_cosine_ops)
             where ${ofModel('scenes', model)}`);
           made.add(name);
         } catch (error) {
-          log(`could not create the vector index ${name} (${model.modelId}, ${model.dim} dimensions): ${(error as Error).message}`);
+          log(`could not create the vector index ${name} (${model.kind}: ${model.modelId}, ${model.dim} dimensions): ${(error as Error).message}`);
         }
       }
     },
