@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { vectorModelsIn } from '@heimdex/shared-schema/sync';
 import { HTTPException } from 'hono/http-exception';
 import { randomBytes } from 'node:crypto';
 import { makeAccountService } from './auth/account-service.ts';
@@ -24,7 +25,7 @@ import { rateLimit, type RateLimit } from './rate-limit/middleware.ts';
 import { makeRateLimitRepo } from './rate-limit/repository.ts';
 import { EXACT_SCAN_MAX, makeSearchRepo } from './search/repository.ts';
 import { searchRoutes } from './search/routes.ts';
-import { makeVectorIndexes, modelsIn } from './search/vector-index.ts';
+import { makeVectorIndexes } from './search/vector-index.ts';
 import { modelOrigins } from './static/model-origins.ts';
 import { staticRoutes } from './static/routes.ts';
 
@@ -112,7 +113,7 @@ export function buildApp({
     syncRoutes(database.db, {
       checkQuota: sync.checkQuota ?? ((tx, userId, usage) => quota.checkScenes(userId, usage.addedScenes, tx)),
       ipOf,
-      afterPush: (request, userId) => vectorIndexes.ensure(modelsIn(request.changes), userId),
+      afterPush: (request, userId) => vectorIndexes.ensure(vectorModelsIn(request.changes), userId),
     }),
   );
   app.route(

@@ -5,8 +5,10 @@
 // stamps they came with and are not sent back (tracking.ts).
 import { deviceSyncState, faces, scenes, syncOutbox } from '@heimdex/shared-schema';
 import type { SyncChange, SyncChangeType } from '@heimdex/shared-schema/protocol';
-import { KINDS, kindOf, parseHlc, PARENT_KIND, type KindSpec, type ParentRef } from '@heimdex/shared-schema/sync';
+import { KINDS, kindOf, parseHlc, PARENT_KIND, vectorModelsIn, type KindSpec, type ParentRef } from '@heimdex/shared-schema/sync';
 import { and, eq, getTableColumns, getTableName, inArray, sql, type SQL } from 'drizzle-orm';
+import { ensureTextVectorIndex } from '../db/meaning.ts';
+import { ensureVectorIndex } from '../db/search.ts';
 import type { Queryable } from '../db/types.ts';
 import { keyText, rowsByKey } from './outbox.ts';
 import { APPLYING_REMOTE } from './tracking.ts';
@@ -42,6 +44,12 @@ export async function applyRemoteChanges(tx: Queryable, userId: string, changes:
     // A local change that lost (or that the server now holds in the same state) is not pushed any more.
     await dropWaiting(tx, kind.type, placed);
     result.applied += placed.length;
+  }
+  // Another device's vectors are searched through the same per-model indexes as this device's own; a model
+  // this device never ran has none yet.
+  for (const model of vectorModelsIn(changes)) {
+    if (model.kind === 'image') await ensureVectorIndex(tx, model.modelId, model.dim);
+    else await ensureTextVectorIndex(tx, model.modelId, model.dim);
   }
   await receiveStamps(tx, changes.map((c) => c.hlc));
   return result;

@@ -9,7 +9,8 @@ import { drizzle } from 'drizzle-orm/pglite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LOCAL_USER_ID, makeDbApi, type DbApi } from '../db/api.ts';
 import { makePeopleRepo, type PeopleRepo } from '../db/people.ts';
-import { makeSearchRepo } from '../db/search.ts';
+import { textVectorIndexName } from '../db/meaning.ts';
+import { makeSearchRepo, vectorIndexName } from '../db/search.ts';
 import { openTestDatabase } from '../db/testing.ts';
 import { syncRound, type RoundResult } from './engine.ts';
 import { outboxSize } from './outbox.ts';
@@ -22,6 +23,7 @@ const JPEG = (n: number) => new Uint8Array([0xff, 0xd8, 0xff, 0xe0, n, n, n, n])
 const descriptor = (identity: number) => Array.from({ length: 128 }, (_, i) => (i === identity ? 0.6 : 0));
 /** A meaning vector (what scene 2 says, as the meaning model would embed it). */
 const MEANING = { modelId: 'meaning-test', vector: Array.from({ length: 8 }, (_, i) => (i === 3 ? 1 : 0)) };
+const PICTURE = { modelId: 'clip-test', vector: Array.from({ length: 8 }, (_, i) => (i === 5 ? 1 : 0)) };
 
 const server = useTestServer();
 
@@ -72,12 +74,13 @@ async function indexOn(d: Device, name: string): Promise<string> {
   const created = await d.api.createVideo({ title: name, fileName: `${name}.mp4`, sizeBytes: 5, mime: 'video/mp4', contentSha256: createHash('sha256').update(name).digest('hex') });
   if (created.status !== 'created') throw new Error(created.status);
   const { videoId } = created;
-  const stages = ['UPLOAD_VALIDATE', 'SCENE_DETECT', 'THUMBNAILS', 'OCR', 'FACE_DETECT', 'FACE_EMBED', 'TEXT_INDEX', 'FINALIZE'] as const;
+  const stages = ['UPLOAD_VALIDATE', 'SCENE_DETECT', 'THUMBNAILS', 'VISION_EMBED', 'OCR', 'FACE_DETECT', 'FACE_EMBED', 'TEXT_INDEX', 'FINALIZE'] as const;
   const writes: Record<(typeof stages)[number], Parameters<DbApi['completeStage']>[2]['writes']> = {
     UPLOAD_VALIDATE: [{ kind: 'probe', probe: { durationS: 6, width: 64, height: 36, fps: 25, videoCodec: 'h264', audioCodec: null, container: 'mp4' } }],
     TEXT_INDEX: [{ kind: 'textVectors', modelId: MEANING.modelId, vectors: [0, 1, 2].map((idx) => ({ idx, vector: idx === 2 ? MEANING.vector : null })) }],
     SCENE_DETECT: [{ kind: 'scenes', scenes: [0, 1, 2].map((idx) => ({ idx, startS: idx * 2, endS: idx * 2 + 2 })) }],
     THUMBNAILS: [{ kind: 'thumbnails', thumbnails: [0, 1, 2].map((idx) => ({ idx, jpeg: JPEG(idx) })) }],
+    VISION_EMBED: [{ kind: 'imageVectors', modelId: PICTURE.modelId, vectors: [{ idx: 1, vector: Float32Array.from(PICTURE.vector) }] }],
     OCR: [{ kind: 'ocrText', texts: [{ idx: 2, text: 'WET PAINT do not touch' }] }],
     FACE_DETECT: [{ kind: 'faces', modelId: 'face-test', faces: [0, 1].map((idx) => ({ idx, box: { x: 1, y: 1, w: 5, h: 5 }, score: 0.9, descriptor: descriptor(7), crop: JPEG(40 + idx) })) }],
     FACE_EMBED: [{ kind: 'people' }],
@@ -123,6 +126,12 @@ describe('sync between two devices through the server', () => {
     // Its meaning vector came along with its model: B finds the scene by meaning with no word in common.
     const byMeaning = await makeSearchRepo(b.pg, LOCAL_USER_ID).searchScenes({ query: parseQuery('careful fresh coating'), textVector: null, meaningVector: MEANING });
     expect(byMeaning.hits.map((h) => [h.idx, h.reasons])).toEqual([[2, ['meaning']]]);
+    // Both kinds of pulled vectors are searched through their models' own indexes, made on B by the pull.
+    const indexes = (await b.pg.query<{ indexname: string }>(`select indexname from pg_indexes where tablename = 'scenes'`)).rows.map((r) => r.indexname);
+    expect(indexes).toContain(textVectorIndexName(MEANING.modelId, 8));
+    expect(indexes).toContain(vectorIndexName(PICTURE.modelId, 8));
+    const byPicture = await makeSearchRepo(b.pg, LOCAL_USER_ID).searchByExample({ imageVector: { modelId: PICTURE.modelId, vector: PICTURE.vector }, faces: [] });
+    expect(byPicture.hits[0]).toMatchObject({ idx: 1 });
     expect(await count(b.pg, 'select count(*)::int as n from faces where crop is not null')).toBe(2);
     expect(await names(b)).toEqual([null]);
     expect(await outboxSize(drizzle(b.pg)), 'B sends nothing back').toBe(0);

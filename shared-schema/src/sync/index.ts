@@ -3,3 +3,4 @@
 export * from './hlc.ts';
 export * from './vectors.ts';
 export * from './kinds.ts';
+export * from './vector-models.ts';

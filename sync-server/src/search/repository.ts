@@ -17,7 +17,8 @@ import {
 import { sql, type SQL } from 'drizzle-orm';
 import { selectRows } from '../db/rows.ts';
 import type { Db } from '../db/types.ts';
-import { indexedVector, ofModel, plainVector, type VectorModel } from './vector-index.ts';
+import type { VectorModel } from '@heimdex/shared-schema/sync';
+import { indexedVector, ofModel, plainVector } from './vector-index.ts';
 
 /**
  * A user with at most this many scenes of a model is searched by an exact scan of their own rows (B-tree on

@@ -3,21 +3,11 @@
 // partial expression index with a cast, as in the app. Unlike
 // the app, any user can send any model id: the predicate also names the size, so a vector of another size under
 // the same id is left out of the index instead of failing the insert (for every user of that id).
-import type { SyncChange } from '@heimdex/shared-schema/protocol';
 import { checkDim, hashTag, literal } from '@heimdex/shared-schema/search';
-import { decodeVector } from '@heimdex/shared-schema/sync';
+import type { VectorKind, VectorModel } from '@heimdex/shared-schema/sync';
 import { sql, type SQL } from 'drizzle-orm';
 import { selectRows } from '../db/rows.ts';
 import type { Db } from '../db/types.ts';
-
-/** Which of a scene's vectors: its picture's (visual search) or its words' (search by meaning). */
-export type VectorKind = 'image' | 'text';
-
-export interface VectorModel {
-  kind: VectorKind;
-  modelId: string;
-  dim: number;
-}
 
 /** The scenes columns of each kind: the vector and the id of the model that made it. */
 const COLUMNS: Record<VectorKind, { vector: string; model: string }> = {
@@ -44,20 +34,6 @@ export const ofModel = (alias: string, { kind, modelId, dim }: VectorModel): SQL
   const { vector, model } = COLUMNS[kind];
   return sql`${sql.raw(`${alias}.${model}`)} = ${literal(modelId)} and vector_dims(${sql.raw(`${alias}.${vector}`)}) = ${sql.raw(String(checkDim(dim)))}`;
 };
-
-/** The models (of either kind) of the scene vectors in a batch of changes. */
-export function modelsIn(changes: readonly SyncChange[]): VectorModel[] {
-  const found = new Map<string, VectorModel>();
-  for (const change of changes) {
-    if (change.type !== 'scene' || !change.row) continue;
-    for (const [kind, wire] of [['image', change.row.imageVec], ['text', change.row.textVec]] as const) {
-      if (!wire) continue;
-      const model = { kind, modelId: wire.model, dim: decodeVector(wire.data).length };
-      found.set(vectorIndexName(model), model);
-    }
-  }
-  return [...found.values()];
-}
 
 /**
  * Creates the index of a model once a user holds more than `minUserRows` scenes of it: only such users are
