@@ -55,7 +55,7 @@ describe('evaluation harness on the dev corpus', () => {
 
   it('indexes every video and runs every search; what ships with the app is always measured', () => {
     expect(result.videos.map((v) => [v.title, v.state, v.error]).sort()).toEqual(
-      ['eval-people-1', 'eval-people-2', 'eval-slides', 'eval-speech', 'eval-street-text'].map((t) => [t, 'INDEXED', null]).sort(),
+      ['eval-hard', 'eval-people-1', 'eval-people-2', 'eval-slides', 'eval-speech', 'eval-street-text'].map((t) => [t, 'INDEXED', null]).sort(),
     );
     expect(result.refused).toEqual([]);
     expect(result.errors).toEqual([]);
