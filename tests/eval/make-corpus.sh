@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The dev corpus of `npm run eval` (tests/eval/queries.json): four short videos and the reference photos
+# The dev corpus of `npm run eval` (tests/eval/queries.json): six short videos and the reference photos
 # of the face queries, made with Debian ffmpeg (+ espeak-ng for speech) into OUT_DIR (default
 # tests/fixtures/generated/eval/, git-ignored). Called by scripts/make-fixtures.sh.
 #
