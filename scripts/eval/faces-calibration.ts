@@ -7,7 +7,8 @@
 //     them, labelled by eye. The row is human's own 18 nearest faces to him, so it leans to the easier photos.
 // Prints the same- and different-person distance distributions of face-api's 128-d descriptor, the true-match
 // rate at each threshold with the false-match rate beside it, and how matching against the centroid of k photos
-// of the man (a profile) compares with a single photo, and how the app's grouping splits and merges these faces.
+// of the man (a profile) compares with a single photo, how the app's grouping splits and merges these faces, and
+// what a profile's spread allowance (distance.ts, profileAllowance) gains and lets in.
 // Run: npx tsx scripts/eval/faces-calibration.ts
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
