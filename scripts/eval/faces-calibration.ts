@@ -7,12 +7,13 @@
 //     them, labelled by eye. The row is human's own 18 nearest faces to him, so it leans to the easier photos.
 // Prints the same- and different-person distance distributions of face-api's 128-d descriptor, the true-match
 // rate at each threshold with the false-match rate beside it, and how matching against the centroid of k photos
-// of the man (a profile) compares with a single photo, and how the app's grouping splits and merges these faces.
+// of the man (a profile) compares with a single photo, how the app's grouping splits and merges these faces, and
+// what a profile's spread allowance (distance.ts, profileAllowance) gains and lets in.
 // Run: npx tsx scripts/eval/faces-calibration.ts
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { faceDistance } from '../../client/src/ml/faces/distance.ts';
+import { FACE_MATCH_THRESHOLD, faceDistance } from '../../client/src/ml/faces/distance.ts';
 import { loadFacesInNode } from '../../client/src/ml/faces/node.ts';
 import type { FaceBox, FaceEngine } from '../../client/src/ml/faces/types.ts';
 import type { RgbaImage } from '../../client/src/ml/image.ts';
@@ -21,11 +22,11 @@ import { groupFaces, reportLine } from './faces-grouping.ts';
 
 const require = createRequire(import.meta.url);
 const packageDir = (name: string) => dirname(require.resolve(`${name}/package.json`));
-const FACE_API_SAMPLES = join(packageDir('@vladmandic/face-api'), 'demo');
+export const FACE_API_SAMPLES = join(packageDir('@vladmandic/face-api'), 'demo');
 // human's exports list no package.json: its main file lies in dist/.
-const FACEMATCH_SCREENSHOT = join(dirname(require.resolve('@vladmandic/human')), '..', 'assets', 'screenshot-facematch.jpg');
+export const FACEMATCH_SCREENSHOT = join(dirname(require.resolve('@vladmandic/human')), '..', 'assets', 'screenshot-facematch.jpg');
 /** The screenshot's first row of face tiles (1920×954 px): 18 tiles over x 0–1917, y 283–389. */
-const ROW = { top: 283, height: 107, width: 1917, tiles: 18 };
+export const ROW = { top: 283, height: 107, width: 1917, tiles: 18 };
 
 type Descriptor = Float32Array;
 export interface Face {
@@ -168,6 +169,56 @@ async function main(): Promise<void> {
     const under = (v: number[], t: number) => pct(v.filter((d) => d < t).length / v.length);
     console.log(`       matched under 0.42 / 0.50 / 0.55: centroid ${under(c, 0.42)} / ${under(c, 0.5)} / ${under(c, 0.55)}, nearest ${under(n, 0.42)} / ${under(n, 0.5)} / ${under(n, 0.55)}`);
   }
+
+  // A profile's own spread as its allowance: the confident distance to a centroid grows with how far the person's
+  // photos lie from it (spread = their mean distance to the centroid), from FACE_MATCH_THRESHOLD up to a cap.
+  console.log('\nconfident distance to a profile = min(cap, 0.42 + a × spread): his other photos matched / women matched (of all pairs)');
+  const rules = [
+    { a: 0, cap: 0.42 },
+    { a: 0.15, cap: 0.45 },
+    { a: 0.25, cap: 0.45 },
+    { a: 0.25, cap: 0.46 },
+    { a: 0.5, cap: 0.46 },
+    { a: 0.5, cap: 0.48 },
+    { a: 1, cap: 0.48 },
+    { a: 1, cap: 0.5 },
+  ];
+  console.log(`  k   ${rules.map((r) => `a ${r.a} cap ${r.cap}`.padEnd(22)).join('')}`);
+  for (const k of [2, 3, 5, 8]) {
+    const tally = rules.map(() => ({ man: 0, manAll: 0, women: 0, womenAll: 0, threshold: [] as number[] }));
+    for (const pick of subsets(man.length, k, 400)) {
+      const refs = pick.map((i) => man[i]!.descriptor);
+      const c = centroid(refs);
+      const spread = refs.reduce((sum, r) => sum + faceDistance(r, c), 0) / refs.length;
+      rules.forEach((rule, r) => {
+        const t = Math.min(rule.cap, FACE_MATCH_THRESHOLD + rule.a * spread);
+        tally[r]!.threshold.push(t);
+        man.forEach((probe, i) => {
+          if (pick.includes(i)) return;
+          tally[r]!.manAll++;
+          if (faceDistance(probe.descriptor, c) < t) tally[r]!.man++;
+        });
+        for (let w = 0; w < people; w++) {
+          tally[r]!.womenAll++;
+          if (faceDistance(faces[w]!.descriptor, c) < t) tally[r]!.women++;
+        }
+      });
+    }
+    const cells = tally.map((t) => `${pct(t.man / t.manAll)} / ${t.women} (t~${fmt(quantile([...t.threshold].sort((a, b) => a - b), 0.5))})`.padEnd(22));
+    console.log(`  ${k}   ${cells.join('')}`);
+  }
+  // The women have one photo each: a second, synthetic "person" of two women (the closest pair) shows what a
+  // profile made of two different people — a wrong merge — would let in: its spread is large, so its allowance is.
+  let closest = { a: 0, b: 1, d: Infinity };
+  for (let a = 0; a < people; a++) for (let b = a + 1; b < people; b++) {
+    const d = faceDistance(faces[a]!.descriptor, faces[b]!.descriptor);
+    if (d < closest.d) closest = { a, b, d };
+  }
+  const wrong = centroid([faces[closest.a]!.descriptor, faces[closest.b]!.descriptor]);
+  const wrongSpread = closest.d / 2;
+  const others = Array.from({ length: people }, (_, w) => w).filter((w) => w !== closest.a && w !== closest.b);
+  const nearestOther = Math.min(...others.map((w) => faceDistance(faces[w]!.descriptor, wrong)));
+  console.log(`a wrongly merged profile (the two closest women, ${fmt(closest.d)} apart): spread ${fmt(wrongSpread)}, nearest other woman to it ${fmt(nearestOther)}`);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main();

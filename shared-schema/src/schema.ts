@@ -177,8 +177,9 @@ export const scenes = pgTable(
     transcript: text('transcript').notNull().default(''),
     ocrText: text('ocr_text').notNull().default(''),
     /**
-     * Search-only words derived from ocr_text: its glued tokens split into dictionary words ("WETPAINT" → "wet
-     * paint", search/glued-words.ts). Never shown and never synced: each side computes it wherever ocr_text is
+     * Search-only words derived from ocr_text (search/ocr-words.ts): its glued tokens split into dictionary words
+     * ("WETPAINT" → "wet paint", search/glued-words.ts) and its decimal numbers with the other separator ("12,50" →
+     * "12.50", search/decimal-numbers.ts). Never shown and never synced: each side computes it wherever ocr_text is
      * written; null until then (a start-up backfill fills the scenes of older versions).
      */
     ocrWords: text('ocr_words'),

@@ -44,6 +44,7 @@ beforeAll(async () => {
   await videoWithText('street', { entry: 'NO ENTRY', exit: 'EXIT', bare: 'Scone 12.50' });
   await videoWithText('bakery', { blueberry: 'BLUEBERRY MUFFINS', blackberry: 'Blackberry jam', pavement: 'Mind the pavement' });
   await videoWithText('counter', { receive: 'Please receive your order here', sky: 'Blue sky bakery', carton: 'Carton of milk' });
+  await videoWithText('stall', { jam: 'BLUE BERRY JAM 4,90 €', tea: 'Mint tea 3.20', total: 'Total 1,250 items' });
 });
 afterAll(async () => {
   await pg.close();
@@ -66,6 +67,34 @@ describe('glued words on a sign', () => {
       expect(top!.snippets, query).toEqual([{ source: 'text', parts: [{ text: 'WETPAINT', highlight: true }, { text: ' do not touch', highlight: false }] }]);
     }
     expect(keys(await search('said:wet'))).toEqual([]);
+  });
+});
+
+describe('words a sign shows apart that the query writes as one', () => {
+  it('finds "BLUE BERRY" by "blueberry", confidently, with both words lit, besides the scenes that say blueberry', async () => {
+    const result = await search('blueberry');
+    expect(keys(result).sort()).toEqual(['blueberry', 'jam']);
+    expect(result.hits.every((h) => h.confident)).toBe(true);
+    const jam = result.hits.find((h) => sceneKeys.get(h.sceneId) === 'jam')!;
+    expect(jam.reasons).toEqual(['text']);
+    expect(jam.snippets[0]!.parts.filter((p) => p.highlight).map((p) => p.text)).toEqual(['BLUE BERRY']);
+    expect(await confidentKeys('blueberry jam')).toEqual(['jam']);
+    expect(await confidentKeys('text:blueberry')).toContain('jam');
+  });
+
+});
+
+describe('decimal numbers, with a point or a comma', () => {
+  it('finds a price by either separator, confidently', async () => {
+    for (const [query, key] of [['4,90', 'jam'], ['4.90', 'jam'], ['3.20', 'tea'], ['3,20', 'tea'], ['€4.90', 'jam']] as const) {
+      expect(await confidentKeys(query), query).toEqual([key]);
+    }
+  });
+
+  it('stores the other form as a search-only word, and leaves thousands alone', async () => {
+    const rows = (await pg.query<{ ocr_words: string }>(`select ocr_words from scenes where ocr_text in ('BLUE BERRY JAM 4,90 €', 'Mint tea 3.20', 'Total 1,250 items') order by idx`)).rows;
+    expect(rows.map((r) => r.ocr_words)).toEqual(['4.90', '3,20', '']);
+    expect(await confidentKeys('1.250')).toEqual([]);
   });
 });
 

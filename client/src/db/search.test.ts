@@ -5,7 +5,7 @@
 // deleted rows that must never come back.
 import type { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { faceMatchPercent } from '../ml/faces/distance.ts';
+import { faceMatchPercent, PROFILE_ALLOWANCE_MAX, profileAllowance } from '../ml/faces/distance.ts';
 import { FACE_MODEL_ID } from '../ml/faces/engine.ts';
 import { parseQuery, type ModelVector } from '@heimdex/shared-schema/search';
 import type { SearchHit, SearchResult } from '../search/types.ts';
@@ -577,27 +577,52 @@ describe('search by example', () => {
     expect(hit(result, 'call1')!.face!.percent).toBeLessThan(80);
   });
 
-  it("matches a person's profile (the centroid of their faces) where no single face is close enough", async () => {
-    // Person 2's two faces either side of their centroid c; the example is 0.35 from c and 0.57 from each face.
+  /** Person 2's two faces either side of their centroid c, `spread` from it; runs `check` and puts them back. */
+  async function withPerson2Spread(spread: number, check: (near: (by: number) => number[]) => Promise<void>): Promise<void> {
     const c = face(2, 0).map((x, i) => (i === 2 ? x : 0));
     const shifted = (i: number, by: number) => c.map((x, j) => (j === i ? by : x));
     const vec = (v: number[]) => `[${v.join(',')}]`;
     const setFace = (scene: string, v: number[]) => pg.query('update faces set embedding = $2::vector where scene_id = $1', [id(scene), vec(v)]);
-    await setFace('beach0', shifted(110, 0.45));
-    await setFace('off0', shifted(110, -0.45));
+    await setFace('beach0', shifted(110, spread));
+    await setFace('off0', shifted(110, -spread));
     await pg.query('update face_profiles set centroid = $2::vector where person_id = $1', [personIds.get('p2'), vec(c)]);
     try {
-      const result = await repo.searchByExample({ imageVector: null, faces: [{ modelId: FACE_MODEL_ID, vector: shifted(111, 0.35) }] });
-      expect(keys(result).sort()).toEqual(['beach0', 'off0']);
-      for (const h of result.hits) {
-        expect(h.confident).toBe(true);
-        expect(h.face!.percent).toBe(faceMatchPercent(0.35));
-      }
+      // An example `by` from c, in a direction of its own: sqrt(by² + spread²) from each face.
+      await check((by) => shifted(111, by));
     } finally {
       await setFace('beach0', face(2, 0));
       await setFace('off0', face(2, 1));
       await pg.query('update face_profiles set centroid = null where person_id = $1', [personIds.get('p2')]);
     }
+  }
+  const byExample = (vector: number[]) => repo.searchByExample({ imageVector: null, faces: [{ modelId: FACE_MODEL_ID, vector }] });
+
+  it("matches a person's profile (the centroid of their faces) where no single face is close enough", async () => {
+    // The example is 0.35 from c and 0.57 from each face; the profile's spread (0.45) earns it the full allowance.
+    await withPerson2Spread(0.45, async (near) => {
+      const result = await byExample(near(0.35));
+      expect(keys(result).sort()).toEqual(['beach0', 'off0']);
+      for (const h of result.hits) {
+        expect(h.confident).toBe(true);
+        expect(h.face!.percent).toBe(faceMatchPercent(0.35 - PROFILE_ALLOWANCE_MAX));
+      }
+    });
+  });
+
+  it("lets a photo lie farther from a profile whose faces differ (its spread), within a bound", async () => {
+    // 0.44 from c: past FACE_MATCH_THRESHOLD, but a profile of faces 0.45 apart from c allows PROFILE_ALLOWANCE_MAX.
+    await withPerson2Spread(0.45, async (near) => {
+      expect((await byExample(near(0.44))).hits.map((h) => h.confident)).toEqual([true, true]);
+      // Never farther than the bound: 0.455 - 0.03 is past the confident distance.
+      expect((await byExample(near(0.455))).hits.map((h) => h.confident)).toEqual([false, false]);
+    });
+    // Faces close to their centroid (spread 0.04) earn a quarter of that: 0.44 stays a weaker match.
+    await withPerson2Spread(0.04, async (near) => {
+      const result = await byExample(near(0.44));
+      expect(keys(result).sort()).toEqual(['beach0', 'off0']);
+      expect(result.hits.map((h) => h.confident)).toEqual([false, false]);
+      expect(result.hits[0]!.face!.percent).toBe(faceMatchPercent(0.44 - profileAllowance(0.04, 2)));
+    });
   });
 
   it('more like this uses the scene\'s faces when it has no picture embedding', async () => {

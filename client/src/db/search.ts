@@ -47,7 +47,7 @@ import {
 } from '@heimdex/shared-schema/search';
 import { sql, type SQL } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/pglite';
-import { FACE_WEAK_THRESHOLD, faceMatchOf } from '../ml/faces/distance.ts';
+import { FACE_WEAK_THRESHOLD, faceMatchOf, PROFILE_ALLOWANCE_MAX, profileAllowance } from '../ml/faces/distance.ts';
 import type { ExampleSearchRequest, SearchHit, SearchResult, TextSearchRequest } from '../search/types.ts';
 import { nearestMeaningQuery } from './meaning.ts';
 import type { Db, Executor } from './types.ts';
@@ -181,7 +181,8 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
    * Scenes with a face like one of `faceVectors` (same face model): `direct`, faces within FACE_WEAK_THRESHOLD;
    * `people`, every scene of a person whose profile is that close, by the nearer of the person's centroid (the
    * mean of their faces, which matches other photos of them better than any single face: calibration in
-   * ml/faces/distance.ts) and their nearest face. Each scene keeps its smallest distance.
+   * ml/faces/distance.ts; less the allowance its spread earns, profileAllowance) and their nearest face. Each scene
+   * keeps its smallest distance.
    */
   async function faceLists(faceVectors: ModelVector[], excludeSceneId?: string): Promise<{ direct: Candidate[]; people: Candidate[] }> {
     const direct = new Map<string, number>();
@@ -206,15 +207,24 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
         closer(direct, n.scene_id, n.distance);
         if (n.person_id) closer(personDistance, n.person_id, n.distance);
       }
-      const profiles = await rows<{ person_id: string; distance: number }>(sql`
+      // A profile's distance less its allowance (profileAllowance: from its spread), read from its own faces.
+      const profiles = await rows<{ person_id: string; distance: number; spread: number; faces: number }>(sql`
         with same_model as materialized (
           select p.person_id, p.centroid from face_profiles p
           where p.user_id = ${userId} and not p.deleted and p.face_model = ${face.modelId}
-            and p.centroid is not null and vector_dims(p.centroid) = ${dim})
-        select person_id, distance from (
-          select person_id, (centroid <-> ${target})::float8 as distance from same_model) d
-        where distance < ${FACE_WEAK_THRESHOLD}`);
-      for (const p of profiles) closer(personDistance, p.person_id, p.distance);
+            and p.centroid is not null and vector_dims(p.centroid) = ${dim}),
+        near as (
+          select person_id, centroid, (centroid <-> ${target})::float8 as distance from same_model
+          where (centroid <-> ${target}) < ${FACE_WEAK_THRESHOLD + PROFILE_ALLOWANCE_MAX})
+        select n.person_id, n.distance, coalesce(s.spread, 0) as spread, s.faces from near n
+        cross join lateral (
+          select avg(f.embedding <-> n.centroid)::float8 as spread, count(*)::int as faces from faces f
+          where f.person_id = n.person_id and f.user_id = ${userId} and not f.deleted and f.face_model = ${face.modelId}
+            and f.embedding is not null and vector_dims(f.embedding) = ${dim}) s`);
+      for (const p of profiles) {
+        const distance = p.distance - profileAllowance(p.spread, p.faces);
+        if (distance < FACE_WEAK_THRESHOLD) closer(personDistance, p.person_id, distance);
+      }
     }
     const people: Candidate[] = [];
     if (personDistance.size > 0) {

@@ -2,7 +2,7 @@
 // completion, so a stage's results and its COMPLETED job are stored together or not at all. Each write
 // replaces what an earlier run of the stage wrote, so a re-run never duplicates rows.
 import { faces, scenes, transcriptSegments, videos } from '@heimdex/shared-schema';
-import { gluedWordsOf } from '@heimdex/shared-schema/search';
+import { ocrWordsOf } from '@heimdex/shared-schema/search';
 import { and, eq, sql } from 'drizzle-orm';
 import type { ProbeInfo } from '../media/types.ts';
 import { clusterVideoFaces, forgetVideoFaces } from './people.ts';
@@ -102,7 +102,7 @@ export async function applyWrite(tx: Tx, userId: string, videoId: string, write:
       return;
     }
     case 'ocrText':
-      for (const t of write.texts) await updateScene(tx, videoId, t.idx, 'on-screen text', { ocrText: t.text, ocrWords: gluedWordsOf(t.text) });
+      for (const t of write.texts) await updateScene(tx, videoId, t.idx, 'on-screen text', { ocrText: t.text, ocrWords: ocrWordsOf(t.text) });
       return;
     case 'faces': {
       await forgetVideoFaces(tx, userId, videoId);

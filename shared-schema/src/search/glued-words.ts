@@ -16,6 +16,7 @@ const MAX_PART = 20;
 const SHORT_WORDS = new Set('a i an as at be by do go he if in is it me my no of oh ok on or so to up us we'.split(' '));
 
 let costs: Map<string, number> | undefined;
+let ranks: Map<string, number> | undefined;
 
 /** Each word's cost, log(rank × ln N): the most frequent words are the cheapest parts. */
 function wordCosts(): Map<string, number> {
@@ -23,14 +24,45 @@ function wordCosts(): Map<string, number> {
   const words = ENGLISH_WORDS_BY_FREQUENCY.split(' ');
   const logN = Math.log(words.length);
   costs = new Map();
+  ranks = new Map();
   words.forEach((w, rank) => {
-    if (w.length >= 3 || SHORT_WORDS.has(w)) costs!.set(w, Math.log((rank + 1) * logN));
+    if (w.length >= 3 || SHORT_WORDS.has(w)) {
+      costs!.set(w, Math.log((rank + 1) * logN));
+      ranks!.set(w, rank);
+    }
   });
   return costs;
 }
 
 /** Whether a lower-case word is in the dictionary. */
 export const isDictionaryWord = (word: string) => wordCosts().has(word.toLowerCase());
+
+/**
+ * The cheapest reading of a lower-case word as two or more dictionary words that are `allowed` (the word itself
+ * never counts as its own reading), or null when there is none.
+ */
+function cheapestSplit(word: string, allowed: (part: string) => boolean = () => true): string[] | null {
+  const cost = wordCosts();
+  // best[i]: the cheapest reading of the first i letters; from[i]: where its last part starts.
+  const best = new Float64Array(word.length + 1).fill(Infinity);
+  const from = new Int32Array(word.length + 1).fill(-1);
+  best[0] = 0;
+  for (let i = 1; i <= word.length; i++) {
+    for (let j = Math.max(0, i - MAX_PART); j < i; j++) {
+      if (best[j] === Infinity || (j === 0 && i === word.length)) continue;
+      const part = word.slice(j, i);
+      const c = cost.get(part);
+      if (c !== undefined && best[j]! + c < best[i]! && allowed(part)) {
+        best[i] = best[j]! + c;
+        from[i] = j;
+      }
+    }
+  }
+  if (best[word.length] === Infinity) return null;
+  const parts: string[] = [];
+  for (let i = word.length; i > 0; i = from[i]!) parts.unshift(word.slice(from[i]!, i));
+  return parts;
+}
 
 /**
  * The dictionary words a glued token is made of ("wetpaint" → ["wet", "paint"]), or null when it is not one:
@@ -40,26 +72,32 @@ export const isDictionaryWord = (word: string) => wordCosts().has(word.toLowerCa
 export function splitGluedWord(token: string): string[] | null {
   const word = token.toLowerCase();
   if (word.length < GLUED_MIN_LETTERS || !/^[a-z]+$/.test(word)) return null;
-  const cost = wordCosts();
-  if (cost.has(word)) return null;
-  // best[i]: the cheapest reading of the first i letters; from[i]: where its last part starts.
-  const best = new Float64Array(word.length + 1).fill(Infinity);
-  const from = new Int32Array(word.length + 1).fill(-1);
-  best[0] = 0;
-  for (let i = 1; i <= word.length; i++) {
-    for (let j = Math.max(0, i - MAX_PART); j < i; j++) {
-      if (best[j] === Infinity) continue;
-      const c = cost.get(word.slice(j, i));
-      if (c !== undefined && best[j]! + c < best[i]!) {
-        best[i] = best[j]! + c;
-        from[i] = j;
-      }
-    }
-  }
-  if (best[word.length] === Infinity) return null;
-  const parts: string[] = [];
-  for (let i = word.length; i > 0; i = from[i]!) parts.unshift(word.slice(from[i]!, i));
-  return parts.length >= 2 ? parts : null;
+  if (wordCosts().has(word)) return null;
+  return cheapestSplit(word);
+}
+
+/**
+ * A part of a dictionary word of a query (see splitQueryWord): three letters or more, and neither among the most
+ * frequent words (the, some, how: "therapist" is not the + rapist, "however" not how + ever) nor among the rare
+ * ones, where the list holds word fragments ("boarding" is not board + ing, rank 13343).
+ */
+const isQueryPart = (part: string) => {
+  const rank = ranks!.get(part)!;
+  return part.length >= 3 && rank >= 100 && rank < 12_000;
+};
+
+/**
+ * The opposite of a glued token: OCR reads a sign's "BLUE BERRY" as two words where the query says "blueberry".
+ * The words a query word may stand apart as on screen: a glued token's parts (splitGluedWord), else for a
+ * dictionary word its cheapest reading as words of the kind isQueryPart allows ("blueberry" → blue berry,
+ * "newspaper" → news paper); null when there is none. Only ever matched as those words standing together in
+ * that order (gluedPattern), so a split that reads oddly ("carpet" → car pet) finds only that odd text.
+ */
+export function splitQueryWord(token: string): string[] | null {
+  const word = token.toLowerCase();
+  if (word.length < GLUED_MIN_LETTERS || !/^[a-z]+$/.test(word)) return null;
+  if (!wordCosts().has(word)) return cheapestSplit(word);
+  return cheapestSplit(word, isQueryPart);
 }
 
 /** Letter runs of text, as OCR tokens: a code or a price is never one letter run with digits inside. */

@@ -59,6 +59,10 @@ export interface HitCore {
 
 const speechTermsOf = (terms: Terms) => [...terms.free, ...terms.said];
 const textTermsOf = (terms: Terms) => [...terms.free, ...terms.onScreen];
+/** The glued-words patterns of on-screen text (see gluedPattern). */
+const gluedOf = (terms: Terms) => [...terms.glued, ...gluedPatterns([], terms.onScreen)];
+/** Their words, lit where they stand apart on screen: "blueberry" lights the sign's "BLUE BERRY". */
+const gluedPartsOf = (terms: Terms) => [...new Set(gluedOf(terms).flatMap((p) => p.split(GLUE)))];
 
 /**
  * Whether a `person:` filter names this person: the whole name, a whole word of it, or "Person N" — the rule of
@@ -87,13 +91,13 @@ export function wordsToStem(rows: readonly DetailRow[], terms: Terms): string[] 
   const texts = rows.flatMap((r) => [r.speech_match ? r.transcript : '', r.text_match ? r.ocr_text : '']);
   // The parts of glued on-screen words are matched by their stems too (see splitGluedWord).
   const parts = rows.flatMap((r) => (r.text_match ? wordsOf(r.ocr_text).flatMap((w) => splitGluedWord(w) ?? []) : []));
-  const queryWords = [...speechTermsOf(terms), ...textTermsOf(terms)].flatMap((t) => [...wordsOf(t), ...closeSpellings(t, terms.typos.get(t) ?? [])]);
+  const queryWords = [...speechTermsOf(terms), ...textTermsOf(terms), ...gluedPartsOf(terms)].flatMap((t) => [...wordsOf(t), ...closeSpellings(t, terms.typos.get(t) ?? [])]);
   return [...new Set([...queryWords, ...texts.flatMap(wordsOf), ...parts].map((w) => w.toLowerCase()))];
 }
 
 /** Snippets of one hit: the speech and the on-screen text that matched, the matching words highlighted. */
 function makeSnippets(terms: Terms, stemOf: ReadonlyMap<string, readonly string[]>): (r: DetailRow) => Snippet[] {
-  const gluedRuns = [...terms.glued, ...gluedPatterns([], terms.onScreen)].map((p) => p.split(GLUE).join(''));
+  const gluedRuns = gluedOf(terms).map((p) => p.split(GLUE).join(''));
   const matcherFor = (list: string[], partsOf?: (word: string) => string[] | null) => {
     // A correction within two slips stands for the word itself (see closeSpellings).
     const words = list.flatMap((t) => [...wordsOf(t), ...closeSpellings(t, terms.typos.get(t) ?? [])]);
@@ -102,7 +106,7 @@ function makeSnippets(terms: Terms, stemOf: ReadonlyMap<string, readonly string[
     return makeMatcher({ queryStems, stemOf, fuzzyWords, gluedRuns, partsOf });
   };
   const speech = matcherFor(speechTermsOf(terms));
-  const text = matcherFor(textTermsOf(terms), splitGluedWord);
+  const text = matcherFor([...textTermsOf(terms), ...gluedPartsOf(terms)], splitGluedWord);
   return (r) => {
     const list: Snippet[] = [];
     const spoken = r.speech_match ? snippetParts(r.transcript, speech) : null;

@@ -14,6 +14,7 @@ import { TRIGRAM_CANDIDATE, TRIGRAM_CONFIDENT, TRIGRAM_MIN_LETTERS, TRIGRAM_TWO_
 import type { ParsedQuery } from './types.ts';
 import { wordsOf } from './snippets.ts';
 import { closeSpellings } from './spelling.ts';
+import { splitQueryWord } from './glued-words.ts';
 
 /** Hits returned unless the request asks for another number. */
 export const DEFAULT_LIMIT = 50;
@@ -80,17 +81,23 @@ export const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
  * OCR often drops the spaces between words ("HARBORFESTIVALTICKETS", measured on text over busy
  * backgrounds). A run of two or more words also matches on-screen text where the words stand together
  * with or without anything between them: a regular expression, which the trigram index on ocr_text answers.
- * Null for a single word or a run too short to be telling.
+ * A single word that reads as two or more words (splitQueryWord: "blueberry") is such a run of its parts, so it
+ * also finds the sign OCR read apart ("BLUE BERRY"). Null for any other single word or a run too short to be telling.
  */
 export const GLUE = '[^[:alnum:]]*';
 
 export function gluedPattern(text: string): string | null {
-  const words = wordsOf(text).map((w) => w.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '')).filter((w) => w.length > 0);
+  let words = wordsOf(text).map((w) => w.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '')).filter((w) => w.length > 0);
+  if (words.length === 1) words = splitQueryWord(words[0]!) ?? words;
   if (words.length < 2 || words.join('').length < 8) return null;
   return words.join(GLUE);
 }
 
-/** The glued-words patterns of a query: the plain words as one run (with no phrases beside them), and each phrase. */
+/**
+ * The glued-words patterns of a query: the plain words as one run (with no phrases beside them), and each phrase.
+ * A scene matching one holds the whole query (a confident hit): a word of several that reads as several words is
+ * matched as such per term instead (confidentIn).
+ */
 export function gluedPatterns(words: string[], phrases: string[]): string[] {
   const runs = phrases.length === 0 ? [words.join(' ')] : words.length === 0 ? phrases : [];
   return runs.map(gluedPattern).filter((p): p is string => p !== null);

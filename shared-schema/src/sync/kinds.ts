@@ -12,7 +12,7 @@ import {
 } from '../schema.ts';
 import type { SyncChange, SyncChangeOf, SyncChangeType, VideoRow, WireVector } from '../protocol/sync.ts';
 import { decodeVector, encodeVector } from './vectors.ts';
-import { gluedWordsOf } from '../search/glued-words.ts';
+import { ocrWordsOf } from '../search/ocr-words.ts';
 import type { PgColumn, PgTable } from 'drizzle-orm/pg-core';
 
 /** Kinds a row can point at. */
@@ -85,7 +85,7 @@ const scene: KindSpec<'scene'> = {
     const image = vectorColumns(imageVec);
     const text = vectorColumns(textVec);
     // ocr_words is derived, never sent: each side splits the glued words of the on-screen text it receives.
-    return { ...r, ocrWords: gluedWordsOf(r.ocrText), imageVec: image.vec, imageModel: image.model, textVec: text.vec, textModel: text.model };
+    return { ...r, ocrWords: ocrWordsOf(r.ocrText), imageVec: image.vec, imageModel: image.model, textVec: text.vec, textModel: text.model };
   },
   fromColumns: (c) => ({
     videoId: c.videoId as string,

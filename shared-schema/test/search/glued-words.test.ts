@@ -1,6 +1,9 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { gluedWordsOf, isDictionaryWord, splitGluedWord } from '../../src/search/glued-words.ts';
+import { gluedWordsOf, isDictionaryWord, splitGluedWord, splitQueryWord } from '../../src/search/glued-words.ts';
+import { otherDecimalFormsOf } from '../../src/search/decimal-numbers.ts';
+import { ocrWordsOf } from '../../src/search/ocr-words.ts';
+import { gluedPattern } from '../../src/search/sql.ts';
 import { kindOf } from '../../src/sync/kinds.ts';
 
 describe('splitGluedWord', () => {
@@ -23,6 +26,35 @@ describe('splitGluedWord', () => {
     expect(splitGluedWord('itllbe')).toBeNull();
     expect(isDictionaryWord('ll')).toBe(false);
     expect(isDictionaryWord('paint')).toBe(true);
+  });
+});
+
+describe('splitQueryWord', () => {
+  it('reads a compound query word as the words a sign may show apart', () => {
+    expect(splitQueryWord('blueberry')).toEqual(['blue', 'berry']);
+    expect(splitQueryWord('Newspaper')).toEqual(['news', 'paper']);
+    expect(splitQueryWord('wetpaint')).toEqual(['wet', 'paint']); // not a word: as splitGluedWord
+    expect(gluedPattern('blueberry')).toBe('blue[^[:alnum:]]*berry');
+  });
+
+  it('never splits into the most frequent words or into fragments the list holds', () => {
+    // the + rapist, how + ever, some + one, board + ing: none.
+    for (const word of ['therapist', 'however', 'someone', 'nowhere', 'festival', 'harbor', '0xC0000005']) {
+      expect(splitQueryWord(word), word).toBeNull();
+    }
+    expect(splitQueryWord('boarding')).not.toContain('ing');
+    // A run under eight letters is not telling enough to match as a pattern.
+    expect(gluedPattern('bluesky')).toBeNull();
+    expect(gluedPattern('sunset')).toBeNull();
+  });
+});
+
+describe('decimal numbers in on-screen text', () => {
+  it('are written the other way too, and thousands or longer runs are left alone', () => {
+    expect(otherDecimalFormsOf('Jam 4,90 € · Tea 3.20 · 1,250 items · v1.2.3 · 12,5')).toBe('4.90 3,20 12.5');
+    expect(otherDecimalFormsOf('no numbers')).toBe('');
+    expect(ocrWordsOf('WETPAINT 4,90 €')).toBe('wet paint 4.90');
+    expect(ocrWordsOf('WET PAINT')).toBe('');
   });
 });
 

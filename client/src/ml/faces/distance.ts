@@ -45,6 +45,26 @@ export const FACE_WEAK_THRESHOLD = 0.55;
  */
 export const FACE_SUGGEST_MERGE_THRESHOLD = 0.48;
 
+/**
+ * A person's profile (the centroid of their faces) lies closer to their other photos than any one face does, and
+ * the more their photos differ (other days, light, angles) the farther those photos may lie from it. So a face may
+ * be this much farther than FACE_MATCH_THRESHOLD from a profile and still be a confident match (and farther than
+ * FACE_WEAK_THRESHOLD by as much and still a weaker one): PROFILE_SPREAD_SHARE of the profile's spread (the mean
+ * distance of its faces to the centroid), at most PROFILE_ALLOWANCE_MAX; nothing for a profile of one face.
+ * Measured (scripts/eval/faces-calibration.ts, the man's 17 photos vs the 22 women): his profile's spread is
+ * 0.20–0.26 with 2–8 photos (so the cap applies), and his other photos matched confidently went 87.9 → 96.0% with
+ * 2 photos, 93.8 → 98.5% with 3, 96.4 → 99.7% with 5; no woman came closer than 0.596 to any of his profiles. A
+ * profile wrongly made of the two closest women (0.448 apart) has a spread like his (0.224): the nearest other
+ * woman lies 0.456 from it, outside 0.45 by a small margin — why the cap is not higher (0.46 would let her in).
+ */
+export const PROFILE_ALLOWANCE_MAX = 0.03;
+export const PROFILE_SPREAD_SHARE = 0.25;
+
+/** The allowance of a profile of `faces` faces whose mean distance to their centroid is `spread` (see PROFILE_ALLOWANCE_MAX). */
+export function profileAllowance(spread: number, faces: number): number {
+  return faces < 2 ? 0 : Math.min(PROFILE_ALLOWANCE_MAX, PROFILE_SPREAD_SHARE * spread);
+}
+
 export function isSameFace(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
   return faceDistance(a, b) < FACE_MATCH_THRESHOLD;
 }

@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RgbaImage } from '../image';
 import { loadOcr, type OcrEngine, type OcrLine } from './ocr';
+import { TILT_MIN_TEXT_PIXELS } from './tilt';
 
 const SANS = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
 const SANS_BOLD = '/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf';
@@ -44,6 +45,11 @@ const NOISY_BG = 'gradients=size=1280x720:nb_colors=4:c0=0x6a4c93:c1=0x1a9a8a:c2
 const OUTLINED = `${NOISY_BG},` +
   `drawtext=fontfile=${SANS_BOLD}:text='QUARTERLY REVENUE 2026':fontsize=64:fontcolor=white:borderw=3:bordercolor=black:x=80:y=120,` +
   `drawtext=fontfile=${SANS}:text='Meeting with Alice in Berlin':fontsize=30:fontcolor=white:borderw=2:bordercolor=black:x=(w-tw)/2:y=640`;
+
+/** A sign on a wall, tilted by `degrees` clockwise (ffmpeg's rotate): at 7° the first pass boxes nothing. */
+const tiltedSign = (degrees: number) => 'color=c=0x78716c:size=1280x720:rate=1,format=rgb24,' +
+  `drawtext=fontfile=${SANS_BOLD}:text='KEEP OUT':x=(w-text_w)/2:y=300:fontsize=96:fontcolor=white:box=1:boxcolor=0xb91c1c:boxborderw=40,` +
+  `rotate=${degrees}*PI/180:fillcolor=0x78716c`;
 
 /** Renders one frame of a lavfi graph and decodes it to RGBA, as the worker gets it from a canvas. */
 function renderFrame(dir: string, name: string, graph: string): RgbaImage {
@@ -93,7 +99,7 @@ function recognised(lines: OcrLine[], word: string, maxEdits = word.length >= 5 
 describe('PP-OCR on rendered frames', () => {
   let dir: string;
   let ocr: OcrEngine;
-  const frames: Record<'boxed' | 'outlined' | 'busy' | 'blank', RgbaImage> = {} as never;
+  const frames: Record<'boxed' | 'outlined' | 'busy' | 'blank' | 'tiltedRight' | 'tiltedLeft', RgbaImage> = {} as never;
   let defaultBoxed: OcrLine[] = [];
 
   beforeAll(async () => {
@@ -102,6 +108,8 @@ describe('PP-OCR on rendered frames', () => {
     frames.outlined = renderFrame(dir, 'outlined', OUTLINED);
     frames.busy = renderFrame(dir, 'busy', BUSY);
     frames.blank = renderFrame(dir, 'blank', NOISY_BG);
+    frames.tiltedRight = renderFrame(dir, 'tilted-right', tiltedSign(7));
+    frames.tiltedLeft = renderFrame(dir, 'tilted-left', tiltedSign(-7));
     ocr = await loadOcr({
       det: modelFile('ch_PP-OCRv4_det_infer.onnx'),
       rec: modelFile('ch_PP-OCRv4_rec_infer.onnx'),
@@ -148,8 +156,16 @@ describe('PP-OCR on rendered frames', () => {
     for (const word of ['Bakery', 'fresh', 'bread', 'every']) expect(recognised(lines, word, 0), `"${word}" in: ${summary}`).toBe(true);
   }, SLOW);
 
-  it('finds no text in a noisy gradient or a black frame', async () => {
+  it.each(['tiltedRight', 'tiltedLeft'] as const)('reads a sign tilted 7° (%s) by looking again with the frame turned', async (name) => {
+    const lines = await ocr.recognize(frames[name]);
+    expect(lines.map((l) => l.text)).toEqual(['KEEP OUT']);
+    expect(ocr.lastRun!.textPixels).toBeGreaterThanOrEqual(TILT_MIN_TEXT_PIXELS);
+    expect(ocr.lastRun!.tiltPasses).toBeGreaterThanOrEqual(1);
+  }, SLOW);
+
+  it('finds no text in a noisy gradient or a black frame, without turned passes', async () => {
     expect(await ocr.recognize(frames.blank)).toEqual([]);
+    expect(ocr.lastRun!.tiltPasses).toBe(0);
     const black = new Uint8ClampedArray(640 * 360 * 4);
     for (let i = 3; i < black.length; i += 4) black[i] = 255;
     expect(await ocr.recognize({ width: 640, height: 360, data: black })).toEqual([]);

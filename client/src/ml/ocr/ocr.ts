@@ -1,7 +1,8 @@
 import { createOrtSession, fetchModelBytes, Tensor, type OrtDevice, type OrtInferenceSession, type OrtSession } from '../backend';
 import type { RgbaImage } from '../image';
-import { boxesFromProbMap, prepareDetInput, type DbOptions, type TextBox } from './detect';
+import { boxesFromProbMap, DEFAULT_DB_OPTIONS, prepareDetInput, type DbOptions, type TextBox } from './detect';
 import { sortReadingOrder } from './reading-order';
+import { rotateRgba, textPixels, TILT_DEGREES, TILT_MIN_TEXT_PIXELS } from './tilt';
 import { ctcGreedyDecode, parseCharset, planRecBatches, prepareRecBatch, REC_HEIGHT, type RecBatchOptions } from './recognize';
 import { messageOf } from '../../errors.ts';
 
@@ -24,7 +25,7 @@ export interface OcrLine {
   text: string;
   /** Mean probability of the recognised characters, 0..1. */
   confidence: number;
-  /** x, y, w, h in pixels of the image passed to recognize(). */
+  /** x, y, w, h in pixels of the image passed to recognize() (of it turned, for text found by a turned pass: tilt.ts). */
   box: [number, number, number, number];
 }
 
@@ -34,7 +35,15 @@ export interface OcrOptions {
 }
 
 /** How long the last recognize() took, for the benchmark and the Settings page. */
-export interface OcrRunStats { detMs: number; recMs: number; boxes: number; detSize: [number, number] }
+export interface OcrRunStats {
+  detMs: number;
+  recMs: number;
+  boxes: number;
+  detSize: [number, number];
+  /** Map pixels the first pass took for text, and the turned passes run because it boxed none (see tilt.ts). */
+  textPixels: number;
+  tiltPasses: number;
+}
 
 export interface OcrEngine {
   recognize(img: RgbaImage, opts?: OcrOptions): Promise<OcrLine[]>;
@@ -78,17 +87,40 @@ export async function loadOcr(source: OcrModelSource, options: OcrLoadOptions = 
   // ORT sessions must not run two inferences at once; queue callers instead of failing them.
   let queue: Promise<unknown> = Promise.resolve();
 
-  async function run(img: RgbaImage, opts: OcrOptions): Promise<OcrLine[]> {
-    checkImage(img);
-    const t0 = performance.now();
+  /** Text boxes of one image, and how many map pixels the detector took for text. */
+  async function detect(img: RgbaImage): Promise<{ boxes: TextBox[]; textPixels: number; size: [number, number] }> {
     const input = prepareDetInput(img, detMaxSide);
     const detOut = await runSingle(det, new Tensor('float32', input.data, [1, 3, input.height, input.width]));
     const [, , mapH, mapW] = detOut.dims as [number, number, number, number];
-    const boxes = boxesFromProbMap(detOut.data as Float32Array, mapW, mapH, img.width, img.height, options.db);
+    const prob = detOut.data as Float32Array;
+    const boxes = boxesFromProbMap(prob, mapW, mapH, img.width, img.height, options.db);
+    const pixels = textPixels(prob, options.db?.threshold ?? DEFAULT_DB_OPTIONS.threshold);
     detOut.dispose();
+    return { boxes, textPixels: pixels, size: [input.width, input.height] };
+  }
+
+  async function run(original: RgbaImage, opts: OcrOptions): Promise<OcrLine[]> {
+    checkImage(original);
+    const t0 = performance.now();
+    const first = await detect(original);
+    let img = original;
+    let boxes = first.boxes;
+    let tiltPasses = 0;
+    // Text the axis-aligned boxes missed (a tilted sign, see tilt.ts): only on a frame with no box and text pixels.
+    if (boxes.length === 0 && first.textPixels >= TILT_MIN_TEXT_PIXELS) {
+      for (const degrees of TILT_DEGREES) {
+        tiltPasses++;
+        const turned = rotateRgba(original, degrees);
+        const again = await detect(turned);
+        if (again.boxes.length > 0) {
+          [img, boxes] = [turned, again.boxes];
+          break;
+        }
+      }
+    }
     const t1 = performance.now();
     const texts = await recognizeBoxes(img, boxes);
-    lastRun = { detMs: t1 - t0, recMs: performance.now() - t1, boxes: boxes.length, detSize: [input.width, input.height] };
+    lastRun = { detMs: t1 - t0, recMs: performance.now() - t1, boxes: boxes.length, detSize: first.size, textPixels: first.textPixels, tiltPasses };
 
     const minConfidence = opts.minConfidence ?? DEFAULT_MIN_CONFIDENCE;
     const lines: OcrLine[] = [];
