@@ -56,7 +56,7 @@ export function createMlClient(): MlClient {
     }
     return remote;
   };
-  /** A terminated worker never answers: its pending calls are rejected by abort() instead. */
+  /** A terminated worker never answers: its pending calls are rejected by end() instead. */
   const call = <T>(name: keyof MlApi, work: (remote: Comlink.Remote<MlApi>) => Promise<T>): Promise<T> =>
     new Promise<T>((resolve, reject) => {
       inFlight.add(reject);
@@ -75,8 +75,9 @@ export function createMlClient(): MlClient {
       const before = preferred.get(task);
       preferred.set(task, modelId);
       return call('setPreferredModel', (r) => r.setPreferredModel(task, modelId)).catch((error: unknown) => {
-        const aborted = error instanceof DOMException && error.name === 'AbortError';
-        if (!aborted && preferred.get(task) === modelId) {
+        // Cut short with its worker (cancelled, crashed): the pick still stands and reaches the next worker.
+        const cutShort = (error instanceof DOMException && error.name === 'AbortError') || error instanceof WorkerCrashed;
+        if (!cutShort && preferred.get(task) === modelId) {
           if (before === undefined) preferred.delete(task);
           else preferred.set(task, before);
         }
