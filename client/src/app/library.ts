@@ -10,6 +10,7 @@ import { MODEL_TASKS, type ModelTask } from '../ml/registry.ts';
 import { MODEL_TASK_STAGES, PIPELINE_STAGES } from '../pipeline/plan.ts';
 import type { RunnerEvent } from '../pipeline/runner.ts';
 import { createAccount } from './account.ts';
+import { markLeftCleanly } from './clean-exit.ts';
 import { makeBatchProgress } from './batch-progress.ts';
 import { libraryCards, type LiveStage, type SceneCard, type VideoCard } from './cards.ts';
 import { fillableVideos, outdatedVideos } from './gaps.ts';
@@ -182,6 +183,7 @@ export function createLibrary() {
         .catch((err: unknown) => console.error('Could not check the models', err));
       // Back online after an offline start: the models that ship with the app arrive now.
       addEventListener('online', onOnline);
+      addEventListener('pagehide', onPageHide);
       // Ask the browser not to evict the library under storage pressure (granted silently or not at all).
       void navigator.storage?.persist?.().catch(() => undefined);
     })(),
@@ -195,6 +197,11 @@ export function createLibrary() {
     if (!closing) void models.installBundled().catch(() => undefined);
   }
 
+  /** A normal close: the stage cut short here is not counted as a crash where the library opens next. */
+  function onPageHide() {
+    if (!closing) markLeftCleanly(runner.running());
+  }
+
   // ---- closing ----------------------------------------------------------------------------
 
   /**
@@ -205,6 +212,8 @@ export function createLibrary() {
   function close(): Promise<void> {
     closing ??= (async () => {
       removeEventListener('online', onOnline);
+      removeEventListener('pagehide', onPageHide);
+      markLeftCleanly(runner.running());
       await imports.settled();
       await runner.stop().catch(() => undefined);
       account.dispose();

@@ -7,6 +7,7 @@ import { createMlClient } from '../ml/client.ts';
 import type { ModelTask } from '../ml/registry.ts';
 import { PIPELINE, type PipelineContext } from '../pipeline/pipeline.ts';
 import { createRunner, StageFailure, type RunnerEvent } from '../pipeline/runner.ts';
+import { takeLeftCleanly } from './clean-exit.ts';
 
 /** `onFatal` hears of a DB worker that could not even start (its pending calls would wait forever). */
 export function openWorkers(onFatal: (error: Error) => void) {
@@ -55,6 +56,7 @@ export function createPipelineRunner({ db, media, ml }: Workers, { modelReady, o
       media.abort();
       ml.abort();
     },
+    leftCleanly: takeLeftCleanly,
     onEvent,
   });
 }

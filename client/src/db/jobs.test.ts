@@ -83,7 +83,7 @@ describe('stages', () => {
     expect(await api.getVideo(videoId)).toMatchObject({ currentStage: 'UPLOAD_VALIDATE', currentStageProgress: 0.5 });
   });
 
-  it('a failure keeps earlier results; retry resumes at the failed stage and counts attempts', async () => {
+  it('a failure keeps earlier results; retry resumes at the failed stage, its attempts counted anew', async () => {
     const videoId = await importVideo('sha-6');
     await runThroughScenes(videoId);
     await api.startStage(videoId, 'KEYFRAMES');
@@ -99,7 +99,7 @@ describe('stages', () => {
 
     expect(await api.retryVideo(videoId)).toBe(true);
     expect(await api.getVideo(videoId)).toMatchObject({ state: 'PROCESSING', error: null });
-    expect(await api.startStage(videoId, 'KEYFRAMES')).toBe(2);
+    expect(await api.startStage(videoId, 'KEYFRAMES')).toBe(1);
     expect(await api.listScenes(videoId)).toHaveLength(3);
     expect(await api.retryVideo(videoId)).toBe(false); // nothing failed any more
   });
@@ -130,8 +130,36 @@ describe('stages', () => {
     await runThroughScenes(videoId);
     await api.startStage(videoId, 'KEYFRAMES');
     expect(await api.nextWork()).toBeNull();
-    expect(await api.resetInterruptedJobs()).toBe(1);
+    expect(await api.resetInterruptedJobs()).toEqual({ requeued: 1, exhausted: [] });
     expect(await api.nextWork()).toEqual({ videoId, stage: 'KEYFRAMES' });
+  });
+
+  it('resetInterruptedJobs counts every start of a stage but a clean exit, up to maxAttempts; Retry counts from 0', async () => {
+    const videoId = await importVideo('sha-crash');
+    await runThroughScenes(videoId);
+    const crash = async () => api.resetInterruptedJobs({ maxAttempts: 3 });
+    expect(await api.startStage(videoId, 'KEYFRAMES')).toBe(1);
+    expect(await crash()).toEqual({ requeued: 1, exhausted: [] });
+    expect(await api.startStage(videoId, 'KEYFRAMES')).toBe(2);
+    // A reload while it runs: the page noted the stage, and that start is given back.
+    expect(await api.resetInterruptedJobs({ maxAttempts: 3, leftCleanly: { videoId, stage: 'KEYFRAMES', attempt: 2 } })).toEqual({
+      requeued: 1,
+      exhausted: [],
+    });
+    expect(await api.startStage(videoId, 'KEYFRAMES')).toBe(2);
+    // A note of another start (an older one) gives nothing back.
+    expect(await api.resetInterruptedJobs({ maxAttempts: 3, leftCleanly: { videoId, stage: 'KEYFRAMES', attempt: 1 } })).toEqual({
+      requeued: 1,
+      exhausted: [],
+    });
+    expect(await api.startStage(videoId, 'KEYFRAMES')).toBe(3);
+    const third = await crash();
+    expect(third).toEqual({ requeued: 0, exhausted: [{ videoId, stage: 'KEYFRAMES', attempt: 3 }] });
+    expect(await jobStates(videoId)).toMatchObject({ KEYFRAMES: 'RUNNING' }); // the runner fails it with its reason
+    expect(await api.failStage(videoId, 'KEYFRAMES', 'Indexing stopped after 3 attempts')).toBe(true);
+
+    expect(await api.retryVideo(videoId)).toBe(true);
+    expect(await api.startStage(videoId, 'KEYFRAMES')).toBe(1);
   });
 });
 

@@ -28,6 +28,20 @@ export type JobRow = Pick<Job, 'stage' | 'state' | 'progress' | 'attempts' | 'er
 /** The next stage to run: the first unfinished stage of a video, when that stage is PENDING. */
 export type NextWork = Pick<Job, 'videoId' | 'stage'>;
 
+/** A stage being run, as startStage counted it: `attempt` is its `attempts` once claimed. */
+export type RunningStage = NextWork & { attempt: number };
+
+/** What resetInterruptedJobs found at start. */
+export interface InterruptedJobs {
+  /** Stages put back in the queue. */
+  requeued: number;
+  /**
+   * Stages interrupted `maxAttempts` times in a row (each start counted, a clean exit given back): most likely
+   * the video makes the tab crash there. Left RUNNING for the caller to fail with its reason.
+   */
+  exhausted: RunningStage[];
+}
+
 export interface StageCompletion {
   outcome: 'done' | 'skipped';
   /** Why a stage was skipped (kept in the job's metadata). */
@@ -53,7 +67,7 @@ export async function requeueStages(tx: Tx, userId: string, videoId: string, sta
     .values(stages.map((stage) => ({ videoId, stage })))
     .onConflictDoUpdate({
       target: [jobs.videoId, jobs.stage],
-      set: { state: 'PENDING', progress: 0, error: null, jobMetadata: {}, updatedAt: sql`now()` },
+      set: { state: 'PENDING', progress: 0, attempts: 0, error: null, jobMetadata: {}, updatedAt: sql`now()` },
     });
   await syncVideoState(tx, userId, videoId);
 }
@@ -266,15 +280,16 @@ export function makeJobQueries(db: Db, userId: string) {
     },
 
     /**
-     * Retry: FAILED and CANCELLED stages become PENDING again; the video goes back to VALIDATING
-     * (validation had not passed) or PROCESSING. Completed stages are kept, so the pipeline
+     * Retry: FAILED and CANCELLED stages become PENDING again, their attempts counted from 0 (the user asked
+     * for another go: a stage stopped after crashing the tab gets its full count again); the video goes back
+     * to VALIDATING (validation had not passed) or PROCESSING. Completed stages are kept, so the pipeline
      * resumes at the stage that failed. Returns false when there was nothing to retry.
      */
     async retryVideo(videoId: string): Promise<boolean> {
       return db.transaction(async (tx) => {
         const retried = await tx
           .update(jobs)
-          .set({ state: 'PENDING', progress: 0, error: null, updatedAt: sql`now()` })
+          .set({ state: 'PENDING', progress: 0, attempts: 0, error: null, updatedAt: sql`now()` })
           .where(
             and(
               eq(jobs.videoId, videoId),
@@ -313,7 +328,7 @@ export function makeJobQueries(db: Db, userId: string) {
         if (queued.length === 0) return 0;
         await tx
           .update(jobs)
-          .set({ state: 'PENDING', progress: 0, error: null, jobMetadata: {}, updatedAt: sql`now()` })
+          .set({ state: 'PENDING', progress: 0, attempts: 0, error: null, jobMetadata: {}, updatedAt: sql`now()` })
           // TEXT_INDEX embeds the text the stages before it write: whatever runs again, it runs again after.
           .where(and(eq(jobs.videoId, videoId), inArray(jobs.stage, [...skipped, 'TEXT_INDEX', 'FINALIZE'])));
         await syncVideoState(tx, userId, videoId);
@@ -321,19 +336,48 @@ export function makeJobQueries(db: Db, userId: string) {
       });
     },
 
-    /** At start: stages that were RUNNING when the page went away run again from the beginning. */
-    async resetInterruptedJobs(): Promise<number> {
-      const rows = await db
-        .update(jobs)
-        .set({ state: 'PENDING', progress: 0, updatedAt: sql`now()` })
-        .where(
-          and(
-            eq(jobs.state, 'RUNNING'),
-            sql`exists (select 1 from videos v where v.video_id = "jobs"."video_id" and v.user_id = ${userId})`,
-          ),
-        )
-        .returning({ jobId: jobs.jobId });
-      return rows.length;
+    /**
+     * At start: stages that were RUNNING when the page went away run again from the beginning, unless they were
+     * started `maxAttempts` times without finishing (returned as `exhausted`, still RUNNING, for the runner to
+     * fail with its reason). `leftCleanly`: the stage a page was running when it closed normally (a reload, a
+     * hand-over to another tab), whose start is given back: only a crash counts against a stage.
+     */
+    async resetInterruptedJobs(
+      options: { maxAttempts?: number; leftCleanly?: RunningStage | null } = {},
+    ): Promise<InterruptedJobs> {
+      const maxAttempts = options.maxAttempts ?? Number.POSITIVE_INFINITY;
+      const ownJob = sql`exists (select 1 from videos v where v.video_id = "jobs"."video_id" and v.user_id = ${userId})`;
+      return db.transaction(async (tx) => {
+        const clean = options.leftCleanly;
+        if (clean) {
+          await tx
+            .update(jobs)
+            .set({ attempts: sql`greatest(${jobs.attempts} - 1, 0)` })
+            .where(
+              and(
+                eq(jobs.videoId, clean.videoId),
+                eq(jobs.stage, clean.stage),
+                eq(jobs.state, 'RUNNING'),
+                eq(jobs.attempts, clean.attempt),
+                ownJob,
+              ),
+            );
+        }
+        const interrupted = await tx
+          .select({ videoId: jobs.videoId, stage: jobs.stage, attempt: jobs.attempts })
+          .from(jobs)
+          .where(and(eq(jobs.state, 'RUNNING'), ownJob))
+          .orderBy(asc(jobs.videoId), asc(jobs.stage));
+        const exhausted = interrupted.filter((job) => job.attempt >= maxAttempts);
+        const requeued = interrupted.filter((job) => job.attempt < maxAttempts);
+        for (const job of requeued) {
+          await tx
+            .update(jobs)
+            .set({ state: 'PENDING', progress: 0, updatedAt: sql`now()` })
+            .where(and(eq(jobs.videoId, job.videoId), eq(jobs.stage, job.stage), eq(jobs.state, 'RUNNING')));
+        }
+        return { requeued: requeued.length, exhausted };
+      });
     },
   };
 }

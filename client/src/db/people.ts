@@ -88,23 +88,31 @@ async function createPersonFromFace(q: Executor, userId: string, faceId: string)
 }
 
 /**
- * Recomputes the centroids of `personIds` from their faces and deletes those left without a face
- * (their scene rows and never-merge marks go with them).
+ * Recomputes the centroids of `personIds` from their faces (of the person's face model) and deletes those left
+ * without a face (their scene rows and never-merge marks go with them) — unless `keepNamed` and they have a name:
+ * a face re-run must not lose a person the user named (face-rerun.ts).
  */
-export async function refreshPeople(q: Executor, userId: string, personIds: readonly string[]): Promise<void> {
+export async function refreshPeople(
+  q: Executor,
+  userId: string,
+  personIds: readonly string[],
+  options: { keepNamed?: boolean } = {},
+): Promise<void> {
   const ids = [...new Set(personIds)];
   if (ids.length === 0) return;
   await q.execute(sql`
     update face_profiles p set
       centroid = (select avg(f.embedding) from faces f
-                  where f.person_id = p.person_id and f.user_id = ${userId} and not f.deleted),
+                  where f.person_id = p.person_id and f.user_id = ${userId} and not f.deleted
+                    and f.face_model is not distinct from p.face_model),
       updated_at = now()
     where p.user_id = ${userId} and p.person_id = any(${uuids(ids)}) and not p.deleted`);
+  const keep = options.keepNamed === true ? sql`and p.name is null` : sql``;
   const gone = await rowsOf<{ person_id: string }>(
     q,
     sql`
       update face_profiles p set deleted = true, centroid = null, updated_at = now()
-      where p.user_id = ${userId} and p.person_id = any(${uuids(ids)}) and not p.deleted
+      where p.user_id = ${userId} and p.person_id = any(${uuids(ids)}) and not p.deleted ${keep}
         and not exists (select 1 from faces f where f.person_id = p.person_id and not f.deleted)
       returning person_id`,
   );
@@ -117,7 +125,7 @@ export async function refreshPeople(q: Executor, userId: string, personIds: read
 }
 
 /** Makes scene_people of `sceneIds` say exactly who has a face there. */
-async function recomputeScenePeople(q: Executor, userId: string, sceneIds: readonly string[]): Promise<void> {
+export async function recomputeScenePeople(q: Executor, userId: string, sceneIds: readonly string[]): Promise<void> {
   const ids = [...new Set(sceneIds)];
   if (ids.length === 0) return;
   await q.execute(sql`delete from scene_people where user_id = ${userId} and scene_id = any(${uuids(ids)})`);
@@ -130,10 +138,10 @@ async function recomputeScenePeople(q: Executor, userId: string, sceneIds: reado
 }
 
 /**
- * Removes a video's faces (before they are replaced, or with the video) and keeps the people right:
- * their centroids lose those faces, people left with none disappear, the scenes lose their people.
+ * Removes a video's faces and its scenes' people rows, and returns the people who had faces there: the caller
+ * settles them (refreshPeople) once the video's faces are what they will be.
  */
-export async function forgetVideoFaces(q: Executor, userId: string, videoId: string): Promise<void> {
+export async function dropVideoFaces(q: Executor, userId: string, videoId: string): Promise<string[]> {
   const affected = await rowsOf<{ person_id: string }>(
     q,
     sql`select distinct person_id from faces where video_id = ${videoId} and user_id = ${userId} and person_id is not null`,
@@ -142,11 +150,15 @@ export async function forgetVideoFaces(q: Executor, userId: string, videoId: str
     delete from scene_people
     where user_id = ${userId} and scene_id in (select scene_id from scenes where video_id = ${videoId} and user_id = ${userId})`);
   await q.execute(sql`delete from faces where video_id = ${videoId} and user_id = ${userId}`);
-  await refreshPeople(
-    q,
-    userId,
-    affected.map((a) => a.person_id),
-  );
+  return affected.map((a) => a.person_id);
+}
+
+/**
+ * Removes a video's faces (with the video, or before its scenes are replaced) and keeps the people right:
+ * their centroids lose those faces, people left with none disappear, the scenes lose their people.
+ */
+export async function forgetVideoFaces(q: Executor, userId: string, videoId: string): Promise<void> {
+  await refreshPeople(q, userId, await dropVideoFaces(q, userId, videoId));
 }
 
 /**

@@ -5,7 +5,8 @@ import { faces, scenes, transcriptSegments, videos } from '@heimdex/shared-schem
 import { ocrWordsOf } from '@heimdex/shared-schema/search';
 import { and, eq, sql } from 'drizzle-orm';
 import type { ProbeInfo } from '../media/types.ts';
-import { clusterVideoFaces, forgetVideoFaces } from './people.ts';
+import { carriedPeople, facesBeforeRerun, settlePeopleAfterRerun } from './face-rerun.ts';
+import { clusterVideoFaces, dropVideoFaces, forgetVideoFaces, recomputeScenePeople } from './people.ts';
 import { ownVideo } from './scope.ts';
 import { ensureTextVectorIndex } from './meaning.ts';
 import { ensureVectorIndex } from './search.ts';
@@ -31,7 +32,10 @@ export type StageWrite =
    * (no scene had text), every vector given is null.
    */
   | { kind: 'textVectors'; modelId: string | null; vectors: { idx: number; vector: ArrayLike<number> | null }[] }
-  /** Replaces every face of the video (a re-run never duplicates rows). */
+  /**
+   * Replaces every face of the video (a re-run never duplicates rows); a new face where an old one was keeps its
+   * person and the user's placing (face-rerun.ts).
+   */
   | { kind: 'faces'; modelId: string; faces: SceneFace[] }
   /** Groups the video's unplaced faces into people (people.ts, clusterVideoFaces). */
   | { kind: 'people' }
@@ -105,19 +109,23 @@ export async function applyWrite(tx: Tx, userId: string, videoId: string, write:
       for (const t of write.texts) await updateScene(tx, videoId, t.idx, 'on-screen text', { ocrText: t.text, ocrWords: ocrWordsOf(t.text) });
       return;
     case 'faces': {
-      await forgetVideoFaces(tx, userId, videoId);
-      if (write.faces.length === 0) return;
+      const before = await facesBeforeRerun(tx, userId, videoId);
+      const hadFaces = await dropVideoFaces(tx, userId, videoId);
       const sceneIds = new Map(
-        (await tx.select({ idx: scenes.idx, sceneId: scenes.sceneId }).from(scenes).where(eq(scenes.videoId, videoId))).map(
+        (await tx.select({ idx: scenes.idx, sceneId: scenes.sceneId }).from(scenes).where(and(eq(scenes.videoId, videoId), eq(scenes.deleted, false)))).map(
           (r) => [r.idx, r.sceneId] as const,
         ),
       );
-      await tx.insert(faces).values(
-        write.faces.map((f) => {
-          const sceneId = sceneIds.get(f.idx);
-          if (!sceneId) throw new Error(`face for scene ${f.idx}, which does not exist`);
-          return {
-            sceneId,
+      const found = write.faces.map((f) => {
+        const sceneId = sceneIds.get(f.idx);
+        if (!sceneId) throw new Error(`face for scene ${f.idx}, which does not exist`);
+        return { sceneId, box: f.box };
+      });
+      const carried = carriedPeople(before, found);
+      if (write.faces.length > 0) {
+        await tx.insert(faces).values(
+          write.faces.map((f, i) => ({
+            sceneId: found[i]!.sceneId,
             videoId,
             userId,
             bbox: f.box,
@@ -125,9 +133,14 @@ export async function applyWrite(tx: Tx, userId: string, videoId: string, write:
             embedding: Array.from(f.descriptor),
             faceModel: write.modelId,
             crop: f.crop,
-          };
-        }),
-      );
+            personId: carried[i]!.personId,
+            personLocked: carried[i]!.locked,
+          })),
+        );
+      }
+      const kept = carried.flatMap((c) => (c.personId ? [c.personId] : []));
+      await settlePeopleAfterRerun(tx, userId, write.modelId, [...hadFaces, ...kept]);
+      await recomputeScenePeople(tx, userId, [...new Set(found.map((f) => f.sceneId))]);
       return;
     }
     case 'people':

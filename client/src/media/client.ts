@@ -2,9 +2,10 @@ import * as Comlink from 'comlink';
 import { MediaError } from './types.ts';
 import { fromWire } from './wire.ts';
 import type { MediaApi } from './worker.ts';
+import { crashRequested, WorkerCrashed } from '../worker-crash.ts';
 
 /** The media worker's API (callbacks are plain functions here) plus `abort()`. */
-export type MediaClient = MediaApi & {
+export type MediaClient = Omit<MediaApi, 'crash'> & {
   /**
    * Stops whatever the worker is running at once (the worker and its ffmpeg are terminated) and rejects the
    * pending calls with MediaError('aborted'). The next call starts a fresh worker.
@@ -42,16 +43,18 @@ export function createMediaClient(): MediaClient {
     // A worker that fails to start (or crashes) would leave comlink calls pending forever.
     worker.addEventListener('error', (event) => {
       event.preventDefault();
-      opened.end(new Error(`The media worker stopped: ${event.message || 'it failed to load'}`));
+      opened.end(new WorkerCrashed('media', event.message || 'it failed to load'));
     });
     session = opened;
     return session;
   }
 
-  async function call<R>(run: (remote: Comlink.Remote<MediaApi>) => Promise<R>): Promise<R> {
+  async function call<R>(name: keyof MediaApi, run: (remote: Comlink.Remote<MediaApi>) => Promise<R>): Promise<R> {
     const current = open();
     try {
-      return await Promise.race([run(current.remote), current.ended]);
+      const work = run(current.remote);
+      if (crashRequested('media', name)) void current.remote.crash();
+      return await Promise.race([work, current.ended]);
     } catch (error) {
       throw fromWire(error);
     }
@@ -62,14 +65,14 @@ export function createMediaClient(): MediaClient {
     onProgress && Comlink.proxy((fraction: number) => onProgress(fraction));
 
   return {
-    probe: (file) => call((remote) => remote.probe(file)),
-    detectCuts: (file, info, onProgress) => call((remote) => remote.detectCuts(file, info, proxied(onProgress))),
+    probe: (file) => call('probe', (remote) => remote.probe(file)),
+    detectCuts: (file, info, onProgress) => call('detectCuts', (remote) => remote.detectCuts(file, info, proxied(onProgress))),
     detectCutsDetailed: (file, info, onProgress, options) =>
-      call((remote) => remote.detectCutsDetailed(file, info, proxied(onProgress), options)),
-    extractFrames: (file, timesS, onProgress) => call((remote) => remote.extractFrames(file, timesS, proxied(onProgress))),
-    extractKeyframes: (file, timesS, onProgress) => call((remote) => remote.extractKeyframes(file, timesS, proxied(onProgress))),
-    extractAudio: (file, onProgress, info) => call((remote) => remote.extractAudio(file, proxied(onProgress), info)),
-    exportClip: (file, startS, endS, onProgress) => call((remote) => remote.exportClip(file, startS, endS, proxied(onProgress))),
+      call('detectCutsDetailed', (remote) => remote.detectCutsDetailed(file, info, proxied(onProgress), options)),
+    extractFrames: (file, timesS, onProgress) => call('extractFrames', (remote) => remote.extractFrames(file, timesS, proxied(onProgress))),
+    extractKeyframes: (file, timesS, onProgress) => call('extractKeyframes', (remote) => remote.extractKeyframes(file, timesS, proxied(onProgress))),
+    extractAudio: (file, onProgress, info) => call('extractAudio', (remote) => remote.extractAudio(file, proxied(onProgress), info)),
+    exportClip: (file, startS, endS, onProgress) => call('exportClip', (remote) => remote.exportClip(file, startS, endS, proxied(onProgress))),
     abort() {
       session?.end(new MediaError('aborted', 'Cancelled.'));
     },

@@ -13,6 +13,7 @@ import { detectCutsWebCodecs } from './webcodecs/detect.ts';
 import { WebCodecsUnsupported } from './webcodecs/unsupported.ts';
 import { toWire } from './wire.ts';
 import { messageOf } from '../errors.ts';
+import { crashThisWorker } from '../worker-crash.ts';
 
 const engine = new FfmpegEngine();
 
@@ -286,6 +287,8 @@ const mediaApi = {
   extractKeyframes: guarded(extractKeyframes),
   extractAudio: guarded(extractAudio),
   exportClip: guarded(exportClip),
+  /** Test-only: the client calls it only under automation (worker-crash.ts). */
+  crash: crashThisWorker,
 };
 export type MediaApi = typeof mediaApi;
 

@@ -1,6 +1,7 @@
 import * as Comlink from 'comlink';
 import type { ModelStatus, ModelTask } from './registry.ts';
 import type { MlApi } from './worker.ts';
+import { crashRequested, WorkerCrashed } from '../worker-crash.ts';
 
 type Progress = ((fraction: number) => void) | undefined;
 
@@ -19,7 +20,8 @@ export interface MlClient {
   transcribe(pcm: Float32Array, onProgress?: Progress): ReturnType<MlApi['transcribe']>;
   /**
    * Stops whatever runs now (a cancelled stage): the worker is terminated, calls in flight reject with
-   * an AbortError, and the next call starts a fresh worker that reloads its models.
+   * an AbortError, and the next call starts a fresh worker that reloads its models. A worker that crashes
+   * is ended the same way, its calls in flight rejected with WorkerCrashed.
    */
   abort(): void;
 }
@@ -32,53 +34,65 @@ export function createMlClient(): MlClient {
   // Picks are replayed on every fresh worker: abort() ends the worker, and its successor must not fall
   // back to the default model (it would embed with another model than the one chosen).
   const preferred = new Map<ModelTask, string>();
+  /** Ends the worker; its calls in flight reject with `reason` (comlink would leave them waiting forever). */
+  const end = (reason: Error) => {
+    worker?.terminate();
+    worker = null;
+    remote = null;
+    for (const reject of inFlight) reject(reason);
+    inFlight.clear();
+  };
   const api = () => {
     if (!remote) {
-      worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'heimdex-ml' });
-      const fresh = Comlink.wrap<MlApi>(worker);
+      const started = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'heimdex-ml' });
+      worker = started;
+      started.addEventListener('error', (event) => {
+        event.preventDefault();
+        if (worker === started) end(new WorkerCrashed('ml', event.message || 'it failed to load'));
+      });
+      const fresh = Comlink.wrap<MlApi>(started);
       remote = fresh;
       for (const [task, modelId] of preferred) void fresh.setPreferredModel(task, modelId).catch(() => undefined);
     }
     return remote;
   };
-  /** A terminated worker never answers: its pending calls are rejected by abort() instead. */
-  const call = <T>(work: (remote: Comlink.Remote<MlApi>) => Promise<T>): Promise<T> =>
+  /** A terminated worker never answers: its pending calls are rejected by end() instead. */
+  const call = <T>(name: keyof MlApi, work: (remote: Comlink.Remote<MlApi>) => Promise<T>): Promise<T> =>
     new Promise<T>((resolve, reject) => {
       inFlight.add(reject);
-      work(api())
+      const remote = api();
+      work(remote)
         .then(resolve, reject)
         .finally(() => inFlight.delete(reject));
+      if (crashRequested('ml', name)) void remote.crash();
     });
   const progress = (fn: Progress) => (fn ? Comlink.proxy(fn) : undefined);
 
   return {
-    status: () => call((r) => r.status()),
+    status: () => call('status', (r) => r.status()),
     setPreferredModel(task, modelId) {
       // Remembered at once, so a worker restarted by abort() before the answer still gets the pick.
       const before = preferred.get(task);
       preferred.set(task, modelId);
-      return call((r) => r.setPreferredModel(task, modelId)).catch((error: unknown) => {
-        const aborted = error instanceof DOMException && error.name === 'AbortError';
-        if (!aborted && preferred.get(task) === modelId) {
+      return call('setPreferredModel', (r) => r.setPreferredModel(task, modelId)).catch((error: unknown) => {
+        // Cut short with its worker (cancelled, crashed): the pick still stands and reaches the next worker.
+        const cutShort = (error instanceof DOMException && error.name === 'AbortError') || error instanceof WorkerCrashed;
+        if (!cutShort && preferred.get(task) === modelId) {
           if (before === undefined) preferred.delete(task);
           else preferred.set(task, before);
         }
         throw error;
       });
     },
-    ocr: (frames, onProgress) => call((r) => r.ocr(frames, progress(onProgress))),
-    faces: (frames, onProgress) => call((r) => r.faces(frames, progress(onProgress))),
-    photoFaces: (photo) => call((r) => r.photoFaces(photo)),
-    embedImages: (frames, onProgress) => call((r) => r.embedImages(frames, progress(onProgress))),
-    embedText: (texts) => call((r) => r.embedText(texts)),
-    embedMeaning: (texts, onProgress) => call((r) => r.embedMeaning(texts, progress(onProgress))),
-    transcribe: (pcm, onProgress) => call((r) => r.transcribe(pcm, progress(onProgress))),
+    ocr: (frames, onProgress) => call('ocr', (r) => r.ocr(frames, progress(onProgress))),
+    faces: (frames, onProgress) => call('faces', (r) => r.faces(frames, progress(onProgress))),
+    photoFaces: (photo) => call('photoFaces', (r) => r.photoFaces(photo)),
+    embedImages: (frames, onProgress) => call('embedImages', (r) => r.embedImages(frames, progress(onProgress))),
+    embedText: (texts) => call('embedText', (r) => r.embedText(texts)),
+    embedMeaning: (texts, onProgress) => call('embedMeaning', (r) => r.embedMeaning(texts, progress(onProgress))),
+    transcribe: (pcm, onProgress) => call('transcribe', (r) => r.transcribe(pcm, progress(onProgress))),
     abort() {
-      worker?.terminate();
-      worker = null;
-      remote = null;
-      for (const reject of inFlight) reject(new DOMException('Cancelled.', 'AbortError'));
-      inFlight.clear();
+      end(new DOMException('Cancelled.', 'AbortError'));
     },
   };
 }

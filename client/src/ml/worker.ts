@@ -16,6 +16,7 @@ import { MODELS_BASE_URL, type ModelEntry, type ModelManifest, type ModelStatus,
 import { holdingOf, storedModelStatus } from '../models/inventory.ts';
 import type { ModelsLock } from '../models/lock.ts';
 import { listStoredFiles, loadLock, loadManifest, readStoredFile } from '../models/store.ts';
+import { crashThisWorker } from '../worker-crash.ts';
 
 /** Longest side given to the models: enough for captions and faces, small enough to stay fast. */
 const ANALYSIS_MAX_WIDTH = 1280;
@@ -215,7 +216,9 @@ const mlApi = {
     const { engine, modelId } = await engineFor('speech');
     return { modelId, transcript: await engine.transcribe(pcm, { onProgress }) };
   },
-};
 
+  /** Test-only: the client calls it only under automation (worker-crash.ts). */
+  crash: crashThisWorker,
+};
 export type MlApi = typeof mlApi;
 Comlink.expose(mlApi);

@@ -8,7 +8,17 @@ import { makeDbApi, type DbApi } from '../db/api.ts';
 import { CANCELLED_REASON } from '../db/jobs.ts';
 import { openTestDatabase } from '../db/testing.ts';
 
-import { createRunner, type PipelineStage, type Runner, type RunnerEvent, type StageResult, type StageRun } from './runner.ts';
+import { WorkerCrashed } from '../worker-crash.ts';
+import {
+  createRunner,
+  MAX_STAGE_ATTEMPTS,
+  type PipelineStage,
+  type Runner,
+  type RunnerEvent,
+  type RunnerOptions,
+  type StageResult,
+  type StageRun,
+} from './runner.ts';
 
 /** The runner is generic: these tests run a pipeline of the media stages' names with stages of their own. */
 const TEST_STAGES = ['UPLOAD_VALIDATE', 'AUDIO_EXTRACT', 'SCENE_DETECT', 'KEYFRAMES', 'THUMBNAILS', 'FINALIZE'] as const satisfies readonly JobStage[];
@@ -78,7 +88,7 @@ function makeStages(overrides: Partial<Record<JobStage, Behaviour>> = {}) {
   return { stages, calls };
 }
 
-function startRunner(stages: PipelineStage<StageRun>[], extra: { abortWork?: () => void } = {}) {
+function startRunner(stages: PipelineStage<StageRun>[], extra: { abortWork?: () => void; leftCleanly?: RunnerOptions<StageRun>['leftCleanly'] } = {}) {
   const events: RunnerEvent[] = [];
   const waiting: { match: (e: RunnerEvent) => boolean; resolve: (e: RunnerEvent) => void }[] = [];
   const runner = createRunner<StageRun>({
@@ -242,6 +252,66 @@ describe('runner', () => {
       retryable: true,
     });
     expect((await db.listScenes(videoId)).every((s) => s.keyframeS !== null)).toBe(true);
+  });
+
+  it('a crashed worker fails the stage with a plain sentence; Retry offered', async () => {
+    const videoId = await importVideo();
+    const { stages } = makeStages({
+      THUMBNAILS: async () => {
+        throw new WorkerCrashed('media', 'RuntimeError: unreachable');
+      },
+    });
+    const { runner } = startRunner(stages);
+    await runner.settled();
+    expect(await db.getVideo(videoId)).toMatchObject({
+      state: 'FAILED',
+      error: 'Making thumbnails stopped: the part of the app that reads the video crashed on this video. It has been restarted; Retry to try again.',
+    });
+    expect((await db.listStages(videoId)).find((j) => j.stage === 'THUMBNAILS')).toMatchObject({
+      details: 'The media worker stopped: RuntimeError: unreachable',
+      retryable: true,
+    });
+  });
+
+  it(`a stage started ${MAX_STAGE_ATTEMPTS} times without finishing (the tab crashed) is failed with why; Retry gives it its count again`, async () => {
+    const videoId = await importVideo();
+    // Each "tab" starts the stage and dies under it: stop() leaves the job RUNNING and notes nothing, as a crash.
+    for (let start = 1; start <= MAX_STAGE_ATTEMPTS; start++) {
+      const crashing = startRunner(makeStages({ KEYFRAMES: untilAborted }).stages);
+      await crashing.started(videoId, 'KEYFRAMES');
+      expect(crashing.runner.running()).toEqual({ videoId, stage: 'KEYFRAMES', attempt: start });
+      await crashing.runner.stop();
+    }
+    const next = makeStages();
+    const { runner, events } = startRunner(next.stages);
+    await runner.settled();
+    const reason = `Indexing stopped after ${MAX_STAGE_ATTEMPTS} attempts: the video made the app crash while choosing keyframes.`;
+    expect(next.calls).toEqual({}); // not run a fourth time
+    expect(await db.getVideo(videoId)).toMatchObject({ state: 'FAILED', error: reason });
+    expect((await db.listStages(videoId)).find((j) => j.stage === 'KEYFRAMES')).toMatchObject({ state: 'FAILED', retryable: true });
+    expect(events).toContainEqual({ type: 'stage-finished', videoId, stage: 'KEYFRAMES', outcome: 'failed', reason });
+    expect(await sceneRows(videoId)).toEqual([0, 1, 2]); // earlier results kept
+
+    expect(await runner.retry(videoId)).toBe(true);
+    await runner.settled();
+    expect(await db.getVideo(videoId)).toMatchObject({ state: 'INDEXED', error: null });
+    expect((await db.listStages(videoId)).find((j) => j.stage === 'KEYFRAMES')?.attempts).toBe(1);
+  });
+
+  it('a stage cut short by normal closes (reloads, hand-overs) is never counted as a crash', async () => {
+    const videoId = await importVideo();
+    let note: ReturnType<Runner['running']> = null;
+    for (let start = 1; start <= MAX_STAGE_ATTEMPTS + 1; start++) {
+      const leftCleanly = () => note;
+      const closing = startRunner(makeStages({ KEYFRAMES: untilAborted }).stages, { leftCleanly });
+      await closing.started(videoId, 'KEYFRAMES');
+      note = closing.runner.running(); // what the page notes as it goes away (clean-exit.ts)
+      await closing.runner.stop();
+    }
+    const { runner } = startRunner(makeStages().stages, { leftCleanly: () => note });
+    await runner.settled();
+    expect(await db.getVideo(videoId)).toMatchObject({ state: 'INDEXED', error: null });
+    expect((await db.listStages(videoId)).find((j) => j.stage === 'KEYFRAMES')?.attempts).toBe(1);
   });
 
   it('results and job completion are atomic: a write that throws leaves the job not COMPLETED and nothing written', async () => {

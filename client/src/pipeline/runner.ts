@@ -7,9 +7,18 @@
 // injected, so its logic runs in Node against a real PGlite with small stages of a test's own.
 import type { JobStage } from '@heimdex/shared-schema';
 import type { DbApi } from '../db/api.ts';
+import type { RunningStage } from '../db/jobs.ts';
 import type { StageWrite } from '../db/stage-writes.ts';
 import { overallProgressAt, STAGE_LABELS } from './plan.ts';
 import { messageOf } from '../errors.ts';
+import { WorkerCrashed } from '../worker-crash.ts';
+
+/**
+ * Starts of one stage without finishing (each start counted, a clean exit given back) after which the stage is
+ * failed instead of run again: the video most likely makes the tab crash there, and a tab that crashes on every
+ * start would otherwise never index anything else. Retry counts from 0 again.
+ */
+export const MAX_STAGE_ATTEMPTS = 3;
 
 /** Expected outcomes are values; only the unexpected is thrown (then the stage fails with its message). */
 export type StageResult =
@@ -105,6 +114,13 @@ export interface RunnerOptions<C> {
   progressWriteIntervalMs?: number;
   /** Pause after the loop itself failed, before it tries again. */
   errorBackoffMs?: number;
+  /** Starts of a stage without finishing before it is failed (default MAX_STAGE_ATTEMPTS). */
+  maxAttempts?: number;
+  /**
+   * Read once as the loop starts: the stage a page was running when it closed normally (a reload, a hand-over),
+   * whose start is then not counted against it (clean-exit.ts). Default: none.
+   */
+  leftCleanly?: () => RunningStage | null;
 }
 
 export interface Runner {
@@ -122,12 +138,16 @@ export interface Runner {
   remove(videoId: string): Promise<boolean>;
   /** Aborts the running stage without recording anything (it resumes at the next start) and ends the loop. */
   stop(): Promise<void>;
+  /** The stage running now, once claimed; null when none. */
+  running(): RunningStage | null;
 }
 
 type AbortCause = 'cancel' | 'delete' | 'stop';
 
 interface CurrentRun {
   videoId: string;
+  /** Set once the stage is claimed. */
+  claimed: RunningStage | null;
   abort(cause: AbortCause): void;
   done: Promise<void>;
 }
@@ -146,14 +166,37 @@ export async function withPipelineLock(body: () => Promise<void>, signal: AbortS
 }
 
 
-/** A throw from a stage: a StageFailure as it says; anything else a crash, told in a sentence with the error as details. */
+/** The parts of the app a crashed worker stands for, as the person using it would say it. */
+const WORKER_PARTS = { media: 'reads the video', ml: 'runs the recognition models' } as const;
+
+/**
+ * A throw from a stage: a StageFailure as it says; a crashed worker (restarted by its client) or anything else a
+ * crash, told in a sentence with the error as details.
+ */
 function failureOf(stage: JobStage, error: unknown): FailureInfo {
   if (error instanceof StageFailure) return { reason: error.message, details: null, retryable: error.retryable };
+  if (error instanceof WorkerCrashed) {
+    return {
+      reason: `${STAGE_LABELS[stage]} stopped: the part of the app that ${WORKER_PARTS[error.worker]} crashed on this video. It has been restarted; Retry to try again.`,
+      details: error.message,
+      retryable: true,
+    };
+  }
   return { reason: `${STAGE_LABELS[stage]} stopped unexpectedly.`, details: messageOf(error), retryable: true };
+}
+
+/** A stage that was started `attempts` times and never finished: the tab crashed each time. */
+export function crashLoopFailure(stage: JobStage, attempts: number): FailureInfo {
+  return {
+    reason: `Indexing stopped after ${attempts} attempts: the video made the app crash while ${STAGE_LABELS[stage].toLowerCase()}.`,
+    details: `The tab closed unexpectedly ${attempts} times during “${STAGE_LABELS[stage]}”. Retry to try once more.`,
+    retryable: true,
+  };
 }
 
 export function createRunner<C>(options: RunnerOptions<C>): Runner {
   const { db, stages, prepare, onEvent = () => {}, abortWork = () => {} } = options;
+  const maxAttempts = options.maxAttempts ?? MAX_STAGE_ATTEMPTS;
   const exclusive = options.exclusive ?? withPipelineLock;
   const progressWriteIntervalMs = options.progressWriteIntervalMs ?? 500;
   const errorBackoffMs = options.errorBackoffMs ?? 2000;
@@ -200,6 +243,7 @@ export function createRunner<C>(options: RunnerOptions<C>): Runner {
     let settle!: () => void;
     const run: CurrentRun = {
       videoId,
+      claimed: null,
       abort(why) {
         if (aborted.cause) return;
         aborted.cause = why;
@@ -212,6 +256,7 @@ export function createRunner<C>(options: RunnerOptions<C>): Runner {
     try {
       const attempt = await db.startStage(videoId, stage);
       if (attempt === null) return; // cancelled, deleted or taken meanwhile
+      run.claimed = { videoId, stage, attempt };
       if (controller.signal.aborted) {
         await settleAbort(videoId, stage, aborted.cause);
         return;
@@ -277,7 +322,8 @@ export function createRunner<C>(options: RunnerOptions<C>): Runner {
   }
 
   async function runLoop(signal: AbortSignal) {
-    await db.resetInterruptedJobs();
+    const { exhausted } = await db.resetInterruptedJobs({ maxAttempts, leftCleanly: options.leftCleanly?.() ?? null });
+    for (const job of exhausted) await fail(job.videoId, job.stage, crashLoopFailure(job.stage, job.attempt));
     while (!signal.aborted) {
       woken = false;
       try {
@@ -348,6 +394,8 @@ export function createRunner<C>(options: RunnerOptions<C>): Runner {
       if (removed) emit({ type: 'video-changed', videoId });
       return removed;
     },
+
+    running: () => current?.claimed ?? null,
 
     async stop() {
       if (!loop) return;
