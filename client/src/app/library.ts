@@ -9,7 +9,9 @@ import { deleteVideoFiles, getExampleImage, getVideoFile, hashFile, saveExampleI
 import { MODEL_TASKS, type ModelTask } from '../ml/registry.ts';
 import { MODEL_TASK_STAGES, PIPELINE_STAGES } from '../pipeline/plan.ts';
 import type { RunnerEvent } from '../pipeline/runner.ts';
+import { DAMAGED_LIBRARY } from '../db/dump.ts';
 import { createAccount } from './account.ts';
+import { createBackup } from './backup.ts';
 import { makeBatchProgress } from './batch-progress.ts';
 import { libraryCards, type LiveStage, type SceneCard, type VideoCard } from './cards.ts';
 import { fillableVideos, outdatedVideos } from './gaps.ts';
@@ -42,6 +44,7 @@ export function createLibrary() {
     () => undefined,
   );
   const [error, setError] = createSignal<string | null>(null);
+  const [damaged, setDamaged] = createSignal(false);
   const [queue, setQueue] = createSignal<QueueSummary | null>(null);
 
   let rows: VideoRow[] = [];
@@ -189,6 +192,7 @@ export function createLibrary() {
   opened.catch((err: unknown) => {
     setReady(false);
     setError(outcomeMessage(err));
+    setDamaged(err instanceof Error && err.name === DAMAGED_LIBRARY);
   });
 
   function onOnline() {
@@ -233,6 +237,8 @@ export function createLibrary() {
     knownEmpty: () => knownEmpty() && !ready() && error() === null,
     /** Why the library cannot be used in this tab (e.g. it is open in another tab). */
     error: error as Accessor<string | null>,
+    /** True when the stored library itself could not be opened (not another tab, not a full disk): see `backup`. */
+    damaged: damaged as Accessor<boolean>,
     /** How far the current run of work has got ("Indexing 2 of 5 — about 40 s left"); null when nothing is in progress. */
     queue: queue as Accessor<QueueSummary | null>,
 
@@ -294,6 +300,15 @@ export function createLibrary() {
 
     /** The models of this device: list, download with progress, remove (app/models.ts). */
     models,
+
+    /** Backup and restore of this device's library; for a damaged one, its raw data and starting over (app/backup.ts). */
+    backup: createBackup({
+      dumpDatabase: async () => {
+        await opened;
+        return db.dumpDatabase();
+      },
+      close,
+    }),
 
     /** People grouped from the videos' faces, and what the user does with them (app/people.ts). */
     people: createPeople(db, () => opened),

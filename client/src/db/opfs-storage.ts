@@ -6,12 +6,10 @@ import { DB_EXTENSIONS } from './extensions.ts';
 import { DB_IMAGE_PATH, imageTar, tarFileCount } from './image.ts';
 import type { DatabaseStorage } from './open.ts';
 
-import { DB_FOLDER as FOLDER, isFreshProfile } from './location.ts';
+import { hasDatabase, removeAt } from './location.ts';
 const IMAGE_TIMEOUT_MS = 30_000;
 /** Spare access handles opfs-ahp keeps (its maintainedPoolSize): PostgreSQL creates a few files as it starts. */
 const SPARE_HANDLES = 100;
-
-const isNotFound = (error: unknown) => error instanceof DOMException && error.name === 'NotFoundError';
 
 /** Closes the access handles of a filesystem whose PGlite failed to start (they would block the next try). */
 async function closeQuietly(fs: OpfsAhpFS): Promise<void> {
@@ -22,9 +20,10 @@ async function closeQuietly(fs: OpfsAhpFS): Promise<void> {
   }
 }
 
-export function opfsStorage(): DatabaseStorage {
+/** The database in `folder` (a path from the top of OPFS: location.ts's dbFolderOf). */
+export function opfsStorage(folder: string): DatabaseStorage {
   return {
-    isFresh: isFreshProfile,
+    isFresh: async () => !(await hasDatabase(folder)),
 
     async loadImage() {
       const response = await fetch(new URL(`${import.meta.env.BASE_URL}${DB_IMAGE_PATH}`, self.location.href), {
@@ -38,7 +37,7 @@ export function opfsStorage(): DatabaseStorage {
       // Loading the image writes all its files before opfs-ahp can grow its pool, so the pool starts
       // with one handle per file (each costs ~1 ms to create: the default 1,000 would be wasted time).
       const files = image ? tarFileCount(new Uint8Array(await image.arrayBuffer())) : 0;
-      const fs = new OpfsAhpFS(FOLDER, image ? { initialPoolSize: files + SPARE_HANDLES } : {});
+      const fs = new OpfsAhpFS(folder, image ? { initialPoolSize: files + SPARE_HANDLES } : {});
       try {
         return await PGlite.create({ fs, extensions: DB_EXTENSIONS, ...(image ? { loadDataDir: image } : {}) });
       } catch (error) {
@@ -47,11 +46,6 @@ export function opfsStorage(): DatabaseStorage {
       }
     },
 
-    async discard() {
-      const root = await navigator.storage.getDirectory();
-      await root.removeEntry(FOLDER, { recursive: true }).catch((error: unknown) => {
-        if (!isNotFound(error)) throw error;
-      });
-    },
+    discard: () => removeAt(folder),
   };
 }
