@@ -31,7 +31,13 @@ const isCancel = (error: unknown) => error instanceof DOMException && error.name
 
 export function createBackup(deps: BackupDeps) {
   const [progress, setProgress] = createSignal<BackupProgress | null>(null);
-  const reload = deps.reload ?? (() => location.reload());
+  // The app starts again on the Library page (the page it was on may not exist in the new library).
+  const reload =
+    deps.reload ??
+    (() => {
+      history.replaceState(null, '', '#/');
+      location.reload();
+    });
 
   /** Runs one task with its progress shown; answers false when the person cancelled the file picker. */
   async function task(work: () => Promise<void>): Promise<boolean> {
