@@ -10,6 +10,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { PGlite } from '@electric-sql/pglite';
+import { migrationsFolder } from '@heimdex/shared-schema/node';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
+import { PgDialect, type PgSession } from 'drizzle-orm/pg-core';
+import { drizzle } from 'drizzle-orm/pglite';
+import { createHash } from 'node:crypto';
+import { DB_EXTENSIONS } from '../../client/src/db/extensions.ts';
+import { DATABASE_ENTRY, MANIFEST_ENTRY, makeManifest } from '../../client/src/backup/manifest.ts';
+import { tarBlob } from '../../client/src/backup/tar.ts';
 import { fixture } from './fixtures.ts';
 import { openBrowser, useApp, type BrowserSession, type RunningServer } from './harness.ts';
 
@@ -251,5 +260,47 @@ describe('backup and restore', () => {
     expect(await b.getByTestId('damaged-library').count()).toBe(0);
     expect(await b.getByTestId('video-card').count()).toBe(0);
     await openSettings(b); // the app works on the new, empty library
+  });
+
+  it('restores a backup made at an older schema: the app brings it up to date and finds what it held', async () => {
+    // A backup as an older release made it: its database stops at the migration before the newest.
+    const migrations = readMigrationFiles({ migrationsFolder });
+    const olderCount = migrations.length - 1;
+    const journal = JSON.parse(readFileSync(join(migrationsFolder, 'meta/_journal.json'), 'utf8')) as { entries: { tag: string }[] };
+    const pg = await PGlite.create({ extensions: DB_EXTENSIONS });
+    await new PgDialect().migrate(migrations.slice(0, olderCount), drizzle(pg)._.session as unknown as PgSession, { migrationsFolder });
+    const user = '00000000-0000-4000-8000-000000000000';
+    await pg.exec(`
+      insert into users (user_id, email, password_hash) values ('${user}', 'local@device', 'x') on conflict do nothing;
+      insert into videos (video_id, user_id, title, file_name, size_bytes, content_sha256, state)
+        values ('00000000-0000-4000-8000-0000000000b1', '${user}', 'Old times', 'old.mp4', 10, '${'ab'.repeat(32)}', 'INDEXED');
+      insert into scenes (scene_id, video_id, user_id, idx, start_s, end_s, transcript, ocr_text)
+        values ('00000000-0000-4000-8000-0000000000c1', '00000000-0000-4000-8000-0000000000b1', '${user}', 0, 0, 4, 'a lighthouse keeper rows ashore', '');
+      insert into jobs (video_id, stage, state, progress)
+        select '00000000-0000-4000-8000-0000000000b1', stage, 'COMPLETED', 1 from unnest(enum_range(null::job_stage)) as stage;
+    `);
+    const database = new Uint8Array(await (await pg.dumpDataDir('gzip')).arrayBuffer());
+    await pg.close();
+    const manifest = makeManifest({
+      kind: 'library',
+      migration: journal.entries[olderCount - 1]!.tag,
+      counts: { videos: 1, scenes: 1, people: 0 },
+      database: { bytes: database.length, sha256: createHash('sha256').update(database).digest('hex') },
+      media: [],
+      videos: false,
+    });
+    const older = join(dir, 'older.tar');
+    const archive = tarBlob([
+      { name: MANIFEST_ENTRY, data: new Blob([JSON.stringify(manifest)]) },
+      { name: DATABASE_ENTRY, data: new Blob([database]) },
+    ]);
+    writeFileSync(older, new Uint8Array(await archive.arrayBuffer()));
+
+    await openSettings(b);
+    await b.getByTestId('restore-input').setInputFiles(older);
+    await expect(b.getByTestId('restore-confirm').textContent()).resolves.toContain('without the videos themselves');
+    await b.getByTestId('restore-confirm-button').click();
+    await b.locator('[data-testid="video-card"]').waitFor({ timeout: 120_000 });
+    expect(await search(b, 'lighthouse keeper')).toEqual(['00000000-0000-4000-8000-0000000000c1']);
   });
 });
