@@ -80,6 +80,14 @@ async function peopleOnGrid(page: Page): Promise<Record<string, number>> {
   return Object.fromEntries(rows);
 }
 
+/** The names at the top of the profile's private storage: libraries are folders there. */
+const storageTop = (page: Page) =>
+  page.evaluate(async () => {
+    const names: string[] = [];
+    for await (const name of (await navigator.storage.getDirectory() as unknown as { keys(): AsyncIterable<string> }).keys()) names.push(name);
+    return names.sort();
+  });
+
 const tarEntries = (file: string) => execFileSync('tar', ['-tf', file], { encoding: 'utf8' }).trim().split('\n');
 
 /** The scenes found for each query in profile A, to compare after the restore. */
@@ -169,8 +177,12 @@ describe('backup and restore', () => {
     await expect(confirm.textContent()).resolves.toContain('replaces everything in the library on this device');
 
     await b.getByTestId('restore-confirm-button').click();
-    // The app starts again on the restored library.
+    // The app starts again on the restored library, and the library it replaced is gone.
     await b.locator('[data-testid="video-card"][data-state="INDEXED"]').waitFor({ timeout: 120_000 });
+    const top = await storageTop(b);
+    expect(top.filter((name) => name.startsWith('library-'))).toHaveLength(1);
+    expect(top).not.toContain('heimdex');
+    expect(top).not.toContain('videos');
     expect(await search(b, 'quarterly revenue')).toEqual(found.words);
     expect(await search(b, 'person:Rosalind')).toEqual(found.person);
 
@@ -215,6 +227,8 @@ describe('backup and restore', () => {
     expect(await search(b, 'quarterly revenue')).toEqual(found.words);
     await openPeople(b);
     expect(await peopleOnGrid(b)).toEqual(peopleInA);
+    // The refused restores left nothing behind.
+    expect((await storageTop(b)).filter((name) => name.startsWith('library-'))).toHaveLength(1);
   });
 
   it('says when the stored database cannot be opened, saves its raw data, and starts over only when asked', async () => {

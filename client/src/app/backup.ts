@@ -3,7 +3,7 @@
 // ends with a reload: every worker and every view then starts on the new one.
 import { createSignal } from 'solid-js';
 import type { DatabaseDump } from '../db/dump.ts';
-import { currentLibrary, makeCurrent, newLibraryFolder } from '../db/location.ts';
+import { makeCurrent, newLibraryFolder } from '../db/location.ts';
 import { errorMessage } from '../errors.ts';
 import { archiveName, chooseSaveTarget, libraryBackup, rawLibraryData, saveArchive, storedVideosBytes } from '../backup/export.ts';
 import type { BackupManifest } from '../backup/manifest.ts';
@@ -113,8 +113,7 @@ export function createBackup(deps: BackupDeps) {
     startOver: () =>
       task(async () => {
         setProgress({ label: 'Starting over…', fraction: null });
-        await currentLibrary(); // read before the switch, so the replaced library is the one removed
-        await switchTo(newLibraryFolder());
+        await switchTo(newLibraryFolder()); // the damaged library is removed once the new one is current
       }),
   };
 }

@@ -63,24 +63,18 @@ export async function removeAt(path: string): Promise<void> {
   });
 }
 
-let current: Promise<LibraryFolder> | null = null;
-
 /**
- * The current library's folder. Read once per page or worker: a swap (restore, start over) reloads the page,
- * which ends its workers.
+ * The current library's folder. Read every time, not kept: another tab may have swapped libraries since (a tab that
+ * hands the library over and later takes it back must not keep writing to the one that was replaced).
  */
-export function currentLibrary(): Promise<LibraryFolder> {
-  current ??= (async () => {
-    try {
-      const file = await (await (await opfsRoot()).getFileHandle(LIBRARY_POINTER)).getFile();
-      return (await file.text()).trim();
-    } catch (error) {
-      if (isNotFound(error)) return '';
-      throw error;
-    }
-  })();
-  current.catch(() => (current = null));
-  return current;
+export async function currentLibrary(): Promise<LibraryFolder> {
+  try {
+    const file = await (await (await opfsRoot()).getFileHandle(LIBRARY_POINTER)).getFile();
+    return (await file.text()).trim();
+  } catch (error) {
+    if (isNotFound(error)) return '';
+    throw error;
+  }
 }
 
 /**
@@ -92,7 +86,6 @@ export async function makeCurrent(library: LibraryFolder): Promise<void> {
   const writable = await (await (await opfsRoot()).getFileHandle(LIBRARY_POINTER, { create: true })).createWritable();
   await writable.write(library);
   await writable.close(); // the new contents replace the old ones only now, at once
-  current = Promise.resolve(library);
   await removeLibrary(replaced).catch((error: unknown) => console.warn('The replaced library could not be removed', error));
 }
 
