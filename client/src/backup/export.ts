@@ -3,7 +3,7 @@
 // download of the Blob, which references the stored files instead of copying them (tar.ts).
 import type { DatabaseDump } from '../db/dump.ts';
 import { currentLibrary, dbFolderOf, type MediaFolder } from '../db/location.ts';
-import { hashFile } from '../files/store.ts';
+import { hashFile, writeStreaming } from '../files/store.ts';
 import { filesUnder, mediaFiles } from './library-files.ts';
 import { DATABASE_ENTRY, MANIFEST_ENTRY, MEDIA_PREFIX, RAW_DB_PREFIX, makeManifest, type BackupManifest } from './manifest.ts';
 import { tarBlob, type TarInput } from './tar.ts';
@@ -100,21 +100,9 @@ export async function saveArchive(archive: Blob, target: SaveTarget, name: strin
     onProgress(1);
     return;
   }
-  const writable = await target.createWritable();
-  const reader = archive.stream().getReader();
-  let written = 0;
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      await writable.write(value);
-      written += value.byteLength;
-      onProgress(archive.size > 0 ? written / archive.size : 1);
-    }
-    await writable.close();
+    await writeStreaming(target, archive, { onBytes: (written) => onProgress(archive.size > 0 ? written / archive.size : 1) });
   } catch (error) {
-    await reader.cancel().catch(() => undefined);
-    await writable.abort().catch(() => undefined);
     if (error instanceof DOMException && error.name === 'QuotaExceededError') throw new Error('There is not enough space where you chose to save the backup.');
     throw new Error('The backup could not be written where you chose to save it. Try again, or choose another place.');
   }

@@ -83,7 +83,7 @@ async function writeMedia(library: LibraryFolder, path: string, data: Blob, sha2
   const dir = (await folderAt([mediaFolderOf(library, folder as MediaFolder), ...rest].join('/'), true))!;
   const hash = sha256 ? await createSHA256() : null;
   hash?.init();
-  await writeStreaming(dir, name, data, onBytes, undefined, (chunk) => hash?.update(chunk));
+  await writeStreaming(await dir.getFileHandle(name, { create: true }), data, { onBytes, onChunk: (chunk) => hash?.update(chunk) });
   if (hash && hash.digest('hex') !== sha256) throw new BackupRefused(DAMAGED);
 }
 

@@ -86,28 +86,27 @@ export async function saveVideoFile(
   onProgress?: ProgressFn,
   signal?: AbortSignal,
 ): Promise<void> {
-  const dir = await directory(VIDEOS_DIR);
   try {
-    await writeStreaming(dir, videoId, file, (written) => onProgress?.(file.size > 0 ? written / file.size : 1), signal);
+    const handle = await (await directory(VIDEOS_DIR)).getFileHandle(videoId, { create: true });
+    await writeStreaming(handle, file, { onBytes: (written) => onProgress?.(file.size > 0 ? written / file.size : 1), signal });
     onProgress?.(1);
   } catch (error) {
+    await removeFrom(VIDEOS_DIR, videoId).catch(() => undefined);
     throw describeWriteError(error);
   }
 }
 
 /**
- * Writes `blob` as `name` in `dir` chunk by chunk (never whole in memory), telling `onBytes` the bytes written so
- * far and `onChunk` each chunk (e.g. to hash it). A failed or aborted write leaves no file behind.
+ * Writes `blob` into the file of `handle` chunk by chunk (never whole in memory), telling `onBytes` the bytes
+ * written so far and `onChunk` each chunk (e.g. to hash it). The file's contents change only when all is written.
  */
 export async function writeStreaming(
-  dir: FileSystemDirectoryHandle,
-  name: string,
+  handle: FileSystemFileHandle,
   blob: Blob,
-  onBytes?: (written: number) => void,
-  signal?: AbortSignal,
-  onChunk?: (chunk: Uint8Array) => void,
+  options: { onBytes?: (written: number) => void; onChunk?: (chunk: Uint8Array) => void; signal?: AbortSignal } = {},
 ): Promise<void> {
-  const writable = await (await dir.getFileHandle(name, { create: true })).createWritable({ keepExistingData: false });
+  const { onBytes, onChunk, signal } = options;
+  const writable = await handle.createWritable({ keepExistingData: false });
   const reader = blob.stream().getReader();
   let written = 0;
   try {
@@ -125,7 +124,6 @@ export async function writeStreaming(
   } catch (error) {
     await reader.cancel().catch(() => undefined);
     await writable.abort().catch(() => undefined);
-    await dir.removeEntry(name).catch(() => undefined);
     throw error;
   }
 }
