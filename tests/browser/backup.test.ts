@@ -291,7 +291,8 @@ describe('backup and restore', () => {
       insert into scenes (scene_id, video_id, user_id, idx, start_s, end_s, transcript, ocr_text)
         values ('00000000-0000-4000-8000-0000000000c1', '00000000-0000-4000-8000-0000000000b1', '${user}', 0, 0, 4, 'a lighthouse keeper rows ashore', '');
       insert into jobs (video_id, stage, state, progress)
-        select '00000000-0000-4000-8000-0000000000b1', stage, 'COMPLETED', 1 from unnest(enum_range(null::job_stage)) as stage;
+        select '00000000-0000-4000-8000-0000000000b1', stage, 'COMPLETED', 1 from unnest(enum_range(null::job_stage)) as stage
+        where stage <> 'FINALIZE';
     `);
     const database = new Uint8Array(await (await pg.dumpDataDir('gzip')).arrayBuffer());
     await pg.close();
@@ -316,5 +317,8 @@ describe('backup and restore', () => {
     await b.getByTestId('restore-confirm-button').click();
     await b.locator('[data-testid="video-card"]').waitFor({ timeout: 120_000 });
     expect(await search(b, 'lighthouse keeper')).toEqual(['00000000-0000-4000-8000-0000000000c1']);
+    // It lacks a stage this release runs, but its file is not on this device: it stays as it was, not failed for want of it.
+    await b.goto(`${server.url}/#/`);
+    await expect(b.getByTestId('video-card').getAttribute('data-state')).resolves.toBe('INDEXED');
   });
 });

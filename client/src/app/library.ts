@@ -147,11 +147,21 @@ export function createLibrary() {
     const stages = tasks.flatMap((task) => MODEL_TASK_STAGES[task]);
     // Only videos with such a gap reach the database (this runs at every start, over the whole library).
     let queued = 0;
-    for (const row of fillableVideos(rows, stages)) queued += await db.reindexVideo(row.videoId, [...stages]);
+    for (const row of await withStoredFile(fillableVideos(rows, stages))) queued += await db.reindexVideo(row.videoId, [...stages]);
     if (queued > 0) {
       runner.wake();
       refresh.schedule(true);
     }
+  }
+
+  /**
+   * Of `candidates`, those whose file is stored in this browser: stages run on the file, so a video without it (a
+   * library restored from a backup without the videos) is left as it is instead of failing for want of its file.
+   */
+  async function withStoredFile<R extends { videoId: string }>(candidates: R[]): Promise<R[]> {
+    const kept: R[] = [];
+    for (const row of candidates) if (await getVideoFile(row.videoId)) kept.push(row);
+    return kept;
   }
 
   // ---- opening ----------------------------------------------------------------------------
@@ -165,7 +175,7 @@ export function createLibrary() {
       rows = await db.listVideos();
       // A video indexed by an older version lacks the stages added since (e.g. grouping faces into
       // people): queue just those, so an upgrade brings the whole library up to date by itself.
-      const outdated = outdatedVideos(rows, PIPELINE_STAGES);
+      const outdated = await withStoredFile(outdatedVideos(rows, PIPELINE_STAGES));
       for (const row of outdated) await db.reindexVideo(row.videoId, [...PIPELINE_STAGES]);
       if (outdated.length > 0) rows = await db.listVideos();
       setReady(true);
