@@ -9,7 +9,9 @@ import { deleteVideoFiles, getExampleImage, getVideoFile, hashFile, saveExampleI
 import { MODEL_TASKS, type ModelTask } from '../ml/registry.ts';
 import { MODEL_TASK_STAGES, PIPELINE_STAGES } from '../pipeline/plan.ts';
 import type { RunnerEvent } from '../pipeline/runner.ts';
+import { DAMAGED_LIBRARY } from '../db/dump.ts';
 import { createAccount } from './account.ts';
+import { createBackup } from './backup.ts';
 import { markLeftCleanly } from './clean-exit.ts';
 import { makeBatchProgress } from './batch-progress.ts';
 import { libraryCards, type LiveStage, type SceneCard, type VideoCard } from './cards.ts';
@@ -43,6 +45,7 @@ export function createLibrary() {
     () => undefined,
   );
   const [error, setError] = createSignal<string | null>(null);
+  const [damaged, setDamaged] = createSignal(false);
   const [queue, setQueue] = createSignal<QueueSummary | null>(null);
 
   let rows: VideoRow[] = [];
@@ -145,11 +148,21 @@ export function createLibrary() {
     const stages = tasks.flatMap((task) => MODEL_TASK_STAGES[task]);
     // Only videos with such a gap reach the database (this runs at every start, over the whole library).
     let queued = 0;
-    for (const row of fillableVideos(rows, stages)) queued += await db.reindexVideo(row.videoId, [...stages]);
+    for (const row of await withStoredFile(fillableVideos(rows, stages))) queued += await db.reindexVideo(row.videoId, [...stages]);
     if (queued > 0) {
       runner.wake();
       refresh.schedule(true);
     }
+  }
+
+  /**
+   * Of `candidates`, those whose file is stored in this browser: stages run on the file, so a video without it (a
+   * library restored from a backup without the videos) is left as it is instead of failing for want of its file.
+   */
+  async function withStoredFile<R extends { videoId: string }>(candidates: R[]): Promise<R[]> {
+    const kept: R[] = [];
+    for (const row of candidates) if (await getVideoFile(row.videoId)) kept.push(row);
+    return kept;
   }
 
   // ---- opening ----------------------------------------------------------------------------
@@ -163,7 +176,7 @@ export function createLibrary() {
       rows = await db.listVideos();
       // A video indexed by an older version lacks the stages added since (e.g. grouping faces into
       // people): queue just those, so an upgrade brings the whole library up to date by itself.
-      const outdated = outdatedVideos(rows, PIPELINE_STAGES);
+      const outdated = await withStoredFile(outdatedVideos(rows, PIPELINE_STAGES));
       for (const row of outdated) await db.reindexVideo(row.videoId, [...PIPELINE_STAGES]);
       if (outdated.length > 0) rows = await db.listVideos();
       setReady(true);
@@ -191,6 +204,7 @@ export function createLibrary() {
   opened.catch((err: unknown) => {
     setReady(false);
     setError(outcomeMessage(err));
+    setDamaged(err instanceof Error && err.name === DAMAGED_LIBRARY);
   });
 
   function onOnline() {
@@ -242,6 +256,8 @@ export function createLibrary() {
     knownEmpty: () => knownEmpty() && !ready() && error() === null,
     /** Why the library cannot be used in this tab (e.g. it is open in another tab). */
     error: error as Accessor<string | null>,
+    /** True when the stored library itself could not be opened (not another tab, not a full disk): see `backup`. */
+    damaged: damaged as Accessor<boolean>,
     /** How far the current run of work has got ("Indexing 2 of 5 — about 40 s left"); null when nothing is in progress. */
     queue: queue as Accessor<QueueSummary | null>,
 
@@ -303,6 +319,15 @@ export function createLibrary() {
 
     /** The models of this device: list, download with progress, remove (app/models.ts). */
     models,
+
+    /** Backup and restore of this device's library; for a damaged one, its raw data and starting over (app/backup.ts). */
+    backup: createBackup({
+      dumpDatabase: async () => {
+        await opened;
+        return db.dumpDatabase();
+      },
+      close,
+    }),
 
     /** People grouped from the videos' faces, and what the user does with them (app/people.ts). */
     people: createPeople(db, () => opened),

@@ -13,6 +13,8 @@ import { openDatabase } from './open.ts';
 import { startSync, type SyncApi } from '../sync/service.ts';
 import { trackChanges } from '../sync/tracking.ts';
 import { opfsStorage } from './opfs-storage.ts';
+import { currentLibrary, dbFolderOf } from './location.ts';
+import { DAMAGED_LIBRARY, makeDumpQueries, type DumpQueries } from './dump.ts';
 import { serialise } from './queue.ts';
 import { messageOf } from '../errors.ts';
 
@@ -29,7 +31,7 @@ export const OTHER_TAB_MESSAGE =
   'Heimdex is still open in another tab or window that could not hand it over. Close that tab, then reload this one.';
 
 /** What the worker exposes: the repository plus its open state and shutdown. */
-export type DbWorkerApi = DbApi & PeopleRepo & SearchRepo & SyncApi & {
+export type DbWorkerApi = DbApi & PeopleRepo & SearchRepo & DumpQueries & SyncApi & {
   /** Resolves once the database is open and migrated; rejects with a human message. */
   whenOpen(): Promise<void>;
   /** Closes the database (flushing it) and ends the worker. */
@@ -59,15 +61,22 @@ function describeOpenError(error: unknown): Error {
   // OPFS access handles are exclusive: another tab (or a stuck worker) still has the files open.
   if (name === 'NoModificationAllowedError' || /access handle/i.test(message)) return new Error(OTHER_TAB_MESSAGE);
   if (name === 'QuotaExceededError') return new Error('The local library could not be opened: this browser has no storage space left.');
-  return new Error(`The local library could not be opened: ${message}`);
+  return damaged(`The local library could not be opened: ${message}`);
 }
 
-async function open(): Promise<{ pg: PGlite; api: DbApi & PeopleRepo & SearchRepo & SyncApi }> {
+/** An error that says the stored library itself is unreadable (not another tab, not a full disk). */
+function damaged(message: string): Error {
+  const error = new Error(message);
+  error.name = DAMAGED_LIBRARY; // comlink carries the name across to the page
+  return error;
+}
+
+async function open(): Promise<{ pg: PGlite; api: DbApi & PeopleRepo & SearchRepo & DumpQueries & SyncApi }> {
   if (!(await holdFilesLock())) throw new Error(OTHER_TAB_MESSAGE);
   const started = performance.now();
   let pg: PGlite;
   try {
-    const opened = await openDatabase(opfsStorage(), (error) =>
+    const opened = await openDatabase(opfsStorage(dbFolderOf(await currentLibrary())), (error) =>
       console.warn('The empty library image could not be used; creating the library instead.', error),
     );
     pg = opened.pg;
@@ -81,9 +90,14 @@ async function open(): Promise<{ pg: PGlite; api: DbApi & PeopleRepo & SearchRep
     await backfillOcrWords(pg);
   } catch (error) {
     await pg.close().catch(() => undefined);
-    throw new Error(`The local library could not be upgraded: ${messageOf(error)}`);
+    throw damaged(`The local library could not be upgraded: ${messageOf(error)}`);
   }
-  const queued = serialise({ ...makeDbApi(pg), ...makePeopleRepo(pg, LOCAL_USER_ID), ...makeSearchRepo(pg, LOCAL_USER_ID) });
+  const queued = serialise({
+    ...makeDbApi(pg),
+    ...makePeopleRepo(pg, LOCAL_USER_ID),
+    ...makeSearchRepo(pg, LOCAL_USER_ID),
+    ...makeDumpQueries(pg, migrationJournal),
+  });
   return { pg, api: { ...queued, ...startSync(pg, LOCAL_USER_ID) } };
 }
 

@@ -1,15 +1,17 @@
-// The bytes of imported videos and their extracted audio, in the origin private file system (OPFS):
+// The bytes of imported videos and their extracted audio, in the current library's folder in the origin private
+// file system (OPFS; see db/location.ts):
 //   videos/<videoId>        the imported file, copied once so it survives reloads
 //   audio/<videoId>.f32     16 kHz mono PCM (little-endian float32) for the speech stage
 //   examples/<sha256>       pictures searched by, so that a search by example survives a reload (the newest few)
 // Everything streams: a file is never held whole in memory.
 import { createSHA256 } from 'hash-wasm';
+import { currentLibrary, folderAt, mediaFolderOf, type MediaFolder } from '../db/location.ts';
 import { messageOf } from '../errors.ts';
 
-const VIDEOS_DIR = 'videos';
-const AUDIO_DIR = 'audio';
-const FRAMES_DIR = 'keyframes';
-const EXAMPLES_DIR = 'examples';
+const VIDEOS_DIR: MediaFolder = 'videos';
+const AUDIO_DIR: MediaFolder = 'audio';
+const FRAMES_DIR: MediaFolder = 'keyframes';
+const EXAMPLES_DIR: MediaFolder = 'examples';
 /** How many pictures searched by are kept (older ones are removed: their searches ask for the picture again). */
 const EXAMPLES_KEPT = 20;
 
@@ -38,13 +40,10 @@ export async function hashFile(file: Blob, onProgress?: ProgressFn, signal?: Abo
   return sha.digest('hex');
 }
 
+/** `name`: a media folder, optionally with a subfolder (`keyframes/<videoId>`); made when absent. */
 async function directory(name: string): Promise<FileSystemDirectoryHandle> {
-  if (!navigator.storage?.getDirectory) {
-    throw new Error('This browser cannot store files for offline use (no origin private file system).');
-  }
-  let dir = await navigator.storage.getDirectory();
-  for (const part of name.split('/')) dir = await dir.getDirectoryHandle(part, { create: true });
-  return dir;
+  const [folder, ...rest] = name.split('/');
+  return (await folderAt([mediaFolderOf(await currentLibrary(), folder as MediaFolder), ...rest].join('/'), true))!;
 }
 
 function isNotFound(error: unknown): boolean {
@@ -87,28 +86,45 @@ export async function saveVideoFile(
   onProgress?: ProgressFn,
   signal?: AbortSignal,
 ): Promise<void> {
-  const dir = await directory(VIDEOS_DIR);
-  const handle = await dir.getFileHandle(videoId, { create: true });
+  try {
+    const handle = await (await directory(VIDEOS_DIR)).getFileHandle(videoId, { create: true });
+    await writeStreaming(handle, file, { onBytes: (written) => onProgress?.(file.size > 0 ? written / file.size : 1), signal });
+    onProgress?.(1);
+  } catch (error) {
+    await removeFrom(VIDEOS_DIR, videoId).catch(() => undefined);
+    throw describeWriteError(error);
+  }
+}
+
+/**
+ * Writes `blob` into the file of `handle` chunk by chunk (never whole in memory), telling `onBytes` the bytes
+ * written so far and `onChunk` each chunk (e.g. to hash it). The file's contents change only when all is written.
+ */
+export async function writeStreaming(
+  handle: FileSystemFileHandle,
+  blob: Blob,
+  options: { onBytes?: (written: number) => void; onChunk?: (chunk: Uint8Array) => void; signal?: AbortSignal } = {},
+): Promise<void> {
+  const { onBytes, onChunk, signal } = options;
   const writable = await handle.createWritable({ keepExistingData: false });
-  const reader = file.stream().getReader();
+  const reader = blob.stream().getReader();
   let written = 0;
   try {
     for (;;) {
       signal?.throwIfAborted();
       const { done, value } = await reader.read();
       if (done) break;
+      onChunk?.(value);
       await writable.write(value);
       written += value.byteLength;
-      onProgress?.(file.size > 0 ? written / file.size : 1);
+      onBytes?.(written);
     }
     signal?.throwIfAborted();
     await writable.close();
-    onProgress?.(1);
   } catch (error) {
     await reader.cancel().catch(() => undefined);
     await writable.abort().catch(() => undefined);
-    await removeFrom(VIDEOS_DIR, videoId).catch(() => undefined);
-    throw describeWriteError(error);
+    throw error;
   }
 }
 

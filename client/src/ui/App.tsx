@@ -1,4 +1,4 @@
-import { Match, Switch, type JSX } from 'solid-js';
+import { Match, Show, Switch, type JSX } from 'solid-js';
 import { HashRouter, Route } from '@solidjs/router';
 import { createLibrary } from '../app/library.ts';
 import { AppProvider } from './context.tsx';
@@ -7,6 +7,7 @@ import { createNotices } from './notices.ts';
 import { createKeyedList } from './reactive.ts';
 import { createTabSession } from './tab-session.ts';
 import { Shell } from './Shell.tsx';
+import { DamagedLibrary } from './components/DamagedLibrary.tsx';
 import { OpeningLibrary } from './components/OpeningLibrary.tsx';
 import { OtherTab } from './components/OtherTab.tsx';
 import { LibraryPage } from './pages/LibraryPage.tsx';
@@ -50,16 +51,19 @@ function LibraryApp(props: { onOpen: (close: () => Promise<void>) => void }): JS
   const importer = createImporter(library, notices);
   const videos = createKeyedList(library.videos, 'videoId');
 
+  // A library that cannot be opened gets a screen of its own: what to do about it, never a silent wipe.
   return (
-    <AppProvider services={{ library, videos, importer, notices }}>
-      <HashRouter root={Shell}>
-        <Route path="/" component={LibraryPage} />
-        <Route path="/video/:id" component={VideoPage} />
-        <Route path="/search" component={SearchPage} />
-        <Route path="/people/:id?" component={PeoplePage} />
-        <Route path="/settings" component={SettingsPage} />
-        <Route path="*404" component={NotFoundPage} />
-      </HashRouter>
-    </AppProvider>
+    <Show when={!library.damaged()} fallback={<DamagedLibrary details={library.error()} backup={library.backup} />}>
+      <AppProvider services={{ library, videos, importer, notices }}>
+        <HashRouter root={Shell}>
+          <Route path="/" component={LibraryPage} />
+          <Route path="/video/:id" component={VideoPage} />
+          <Route path="/search" component={SearchPage} />
+          <Route path="/people/:id?" component={PeoplePage} />
+          <Route path="/settings" component={SettingsPage} />
+          <Route path="*404" component={NotFoundPage} />
+        </HashRouter>
+      </AppProvider>
+    </Show>
   );
 }

@@ -8,6 +8,7 @@ import { Icon, type IconName } from '../components/Icon.tsx';
 import { ProgressBar } from '../components/ProgressBar.tsx';
 import { VisualModelPicker } from '../components/VisualModelPicker.tsx';
 import { AccountPanel } from '../components/AccountPanel.tsx';
+import { BackupPanel } from '../components/BackupPanel.tsx';
 
 const CONDITION_ICONS: Record<ReturnType<typeof describeModel>['condition'], IconName> = {
   loaded: 'check',
@@ -17,7 +18,7 @@ const CONDITION_ICONS: Record<ReturnType<typeof describeModel>['condition'], Ico
   failed: 'alert',
 };
 
-/** Settings (route /settings): the account and sync, the models of this device (download, remove, where they run) and the visual model choice. */
+/** Settings (route /settings): the account and sync, the models of this device (download, remove, where they run), the visual model choice, and backup. */
 export function SettingsPage(): JSX.Element {
   const { library, videos } = useApp();
   createDocumentTitle(() => 'Settings');
@@ -147,6 +148,8 @@ export function SettingsPage(): JSX.Element {
           <p class="error-text">Could not check again: {models.error()}</p>
         </Show>
       </section>
+
+      <BackupPanel backup={library.backup} videosKey={videos.map((video) => `${video.videoId}:${video.state}`).join('|')} />
     </section>
   );
 }
