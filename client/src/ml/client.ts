@@ -1,5 +1,6 @@
 import * as Comlink from 'comlink';
 import type { ModelStatus, ModelTask } from './registry.ts';
+import type { AnalysisSkips } from './skips.ts';
 import type { MlApi } from './worker.ts';
 
 type Progress = ((fraction: number) => void) | undefined;
@@ -9,8 +10,9 @@ export interface MlClient {
   status(): Promise<ModelStatus[]>;
   /** The model its task uses from now on (the visual model picked in Settings); survives abort(). */
   setPreferredModel(task: ModelTask, modelId: string): Promise<void>;
-  ocr(frames: Uint8Array[], onProgress?: Progress): ReturnType<MlApi['ocr']>;
-  faces(frames: Uint8Array[], onProgress?: Progress): ReturnType<MlApi['faces']>;
+  /** `skips`: the work left out because it cannot find anything (default: all of it; the bench turns it off). */
+  ocr(frames: Uint8Array[], onProgress?: Progress, skips?: AnalysisSkips): ReturnType<MlApi['ocr']>;
+  faces(frames: Uint8Array[], onProgress?: Progress, skips?: AnalysisSkips): ReturnType<MlApi['faces']>;
   photoFaces(photo: Uint8Array): ReturnType<MlApi['photoFaces']>;
   embedImages(frames: Uint8Array[], onProgress?: Progress): ReturnType<MlApi['embedImages']>;
   embedText(texts: string[]): ReturnType<MlApi['embedText']>;
@@ -66,8 +68,8 @@ export function createMlClient(): MlClient {
         throw error;
       });
     },
-    ocr: (frames, onProgress) => call((r) => r.ocr(frames, progress(onProgress))),
-    faces: (frames, onProgress) => call((r) => r.faces(frames, progress(onProgress))),
+    ocr: (frames, onProgress, skips) => call((r) => r.ocr(frames, progress(onProgress), skips)),
+    faces: (frames, onProgress, skips) => call((r) => r.faces(frames, progress(onProgress), skips)),
     photoFaces: (photo) => call((r) => r.photoFaces(photo)),
     embedImages: (frames, onProgress) => call((r) => r.embedImages(frames, progress(onProgress))),
     embedText: (texts) => call((r) => r.embedText(texts)),
