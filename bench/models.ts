@@ -77,7 +77,7 @@ export function formatSkipsReport(skips: SkipsMeasurement): string {
     '| task | ms / keyframe off | ms / keyframe on | speed-up | keyframes reused | results |',
     '|---|---|---|---|---|---|',
     ...rows,
-    `Whole pipeline on ${skips.fixture} (${off.scenes} scenes), fresh workers, model loads included: skips off ${off.wallS.toFixed(2)} s ` +
+    `Whole pipeline on ${skips.fixture} (${off.scenes} scenes), models loaded, mean of 2 runs each (off, on, on, off): skips off ${off.wallS.toFixed(2)} s ` +
       `(OCR ${stage(off, 'OCR')}, faces ${stage(off, 'FACE_DETECT')}), on ${on.wallS.toFixed(2)} s (OCR ${stage(on, 'OCR')}, faces ${stage(on, 'FACE_DETECT')}): ` +
       `${(off.wallS / on.wallS).toFixed(2)}× faster`,
   ].join('\n');

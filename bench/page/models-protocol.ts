@@ -40,7 +40,7 @@ export interface SkipTaskMeasurement {
   msPerKeyframeOn: number;
   /** Keyframes that took a copy of an earlier keyframe's result instead of a model run. */
   reused: number;
-  /** Keyframes whose result (text; face count and boxes) differs between off and on: must be 0. */
+  /** Keyframes whose result differs between off and on (other text; other faces, by count or person): must be 0. */
   differing: number;
   reason?: string;
 }
@@ -50,7 +50,7 @@ export interface SkipsMeasurement {
   fixture: string;
   keyframes: number;
   tasks: SkipTaskMeasurement[];
-  /** The whole pipeline on that fixture, fresh workers each: skips off, then on. */
+  /** The whole pipeline on that fixture with the skips off and on: the mean of two runs each, models already loaded. */
   pipelineOff: PipelineMeasurement;
   pipelineOn: PipelineMeasurement;
 }
