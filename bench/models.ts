@@ -6,10 +6,13 @@
  */
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import type { ModelBenchOutcome, ModelMeasurement } from './page/models-protocol.ts';
+import type { ModelBenchOutcome, ModelMeasurement, SkipsMeasurement } from './page/models-protocol.ts';
 
-/** Extra keyframes with text and faces, so OCR and faces are timed on frames where they find something. */
-const EXTRA_FIXTURE = 'faces-text.mp4';
+/**
+ * Extra keyframes with text and faces, so OCR and faces are timed on frames where they find something; the last is
+ * the fixture whose shots repeat, for the rows of the skips (the same keyframes with and without them).
+ */
+const EXTRA_FIXTURES = ['faces-text.mp4', 'cutaways.mp4'];
 const TIMEOUT_MS = 15 * 60_000;
 
 export interface ModelBenchResult extends ModelBenchOutcome {
@@ -20,7 +23,7 @@ export interface ModelBenchResult extends ModelBenchOutcome {
 export async function runModelBench(page: Page, url: string, fixture: string, nativeWallS: number): Promise<ModelBenchResult> {
   await page.goto(url);
   await page.waitForFunction(() => window.heimdexBench !== undefined && crossOriginIsolated);
-  await page.locator('#file').setInputFiles([fixture, join(fixture, '..', EXTRA_FIXTURE)]);
+  await page.locator('#file').setInputFiles([fixture, ...EXTRA_FIXTURES.map((name) => join(fixture, '..', name))]);
   page.setDefaultTimeout(TIMEOUT_MS);
   const outcome = await page.evaluate(() => window.heimdexBench!.models());
   return { ...outcome, pipelineVsNative: nativeWallS / outcome.pipeline.wallS };
@@ -48,7 +51,7 @@ export function formatModelReport(result: ModelBenchResult): string {
   const { pipeline } = result;
   const stages = Object.entries(pipeline.stages).map(([stage, s]) => `${stage} ${s.toFixed(2)} s${pipeline.skipped[stage] ? ' (skipped: model absent or not loaded)' : ''}`);
   return [
-    `\nModels, each in a fresh ML worker, on ${result.keyframes} keyframes (the 60 s fixture's and ${EXTRA_FIXTURE}'s) and ${result.audioS.toFixed(0)} s of audio; one run.`,
+    `\nModels, each in a fresh ML worker, on ${result.keyframes} keyframes (the 60 s fixture's and ${EXTRA_FIXTURES.join('\'s, ')}'s) and ${result.audioS.toFixed(0)} s of audio; one run.`,
     line(header),
     `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
     ...body.map(line),
@@ -56,5 +59,26 @@ export function formatModelReport(result: ModelBenchResult): string {
     `\nWhole pipeline on the ${pipeline.durationS.toFixed(0)} s fixture (${pipeline.scenes} scenes), fresh workers, every installed model, model loads included:` +
       ` ${pipeline.wallS.toFixed(2)} s = ${(pipeline.durationS / pipeline.wallS).toFixed(2)} × real time (${result.pipelineVsNative.toFixed(2)}× native ffmpeg scene detection's speed)`,
     `  ${stages.join(', ')}`,
+    ...(result.skips ? [formatSkipsReport(result.skips)] : []),
+  ].join('\n');
+}
+
+/** The skips rows: the same keyframes and the same fixture with the skips off and on, measured in one run. */
+export function formatSkipsReport(skips: SkipsMeasurement): string {
+  const rows = skips.tasks.map((t) =>
+    t.reason
+      ? `| ${t.task} | — | — | — | — | ${t.reason} |`
+      : `| ${t.task} | ${t.msPerKeyframeOff.toFixed(0)} | ${t.msPerKeyframeOn.toFixed(0)} | ${(t.msPerKeyframeOff / t.msPerKeyframeOn).toFixed(2)}× | ${t.reused} of ${skips.keyframes} | ${t.differing === 0 ? 'same results' : `${t.differing} keyframes DIFFER`} |`,
+  );
+  const { pipelineOff: off, pipelineOn: on } = skips;
+  const stage = (p: typeof off, name: string) => `${(p.stages[name] ?? 0).toFixed(2)} s`;
+  return [
+    `\nSkipped work (near-duplicate keyframes reuse the results of the one they repeat) on ${skips.fixture}, ${skips.keyframes} keyframes, off then on in the same run:`,
+    '| task | ms / keyframe off | ms / keyframe on | speed-up | keyframes reused | results |',
+    '|---|---|---|---|---|---|',
+    ...rows,
+    `Whole pipeline on ${skips.fixture} (${off.scenes} scenes), models loaded, mean of 2 runs each (off, on, on, off): skips off ${off.wallS.toFixed(2)} s ` +
+      `(OCR ${stage(off, 'OCR')}, faces ${stage(off, 'FACE_DETECT')}), on ${on.wallS.toFixed(2)} s (OCR ${stage(on, 'OCR')}, faces ${stage(on, 'FACE_DETECT')}): ` +
+      `${(off.wallS / on.wallS).toFixed(2)}× faster`,
   ].join('\n');
 }

@@ -112,9 +112,12 @@ function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
-const PARTS = ['media', 'search', 'first-result', 'library-start', 'sync', 'search-load'] as const;
+const PARTS = ['media', 'models', 'search', 'first-result', 'library-start', 'sync', 'search-load'] as const;
 
-/** `npm run bench -- --only search` (or media, first-result, library-start, sync, search-load): one part of the bench. */
+/**
+ * `npm run bench -- --only search` (or media, models, first-result, library-start, sync, search-load): one part of
+ * the bench. media includes the models; models alone skips the three cut-detection runs.
+ */
 function onlyPart(): (typeof PARTS)[number] | null {
   const i = process.argv.indexOf('--only');
   if (i < 0) return null;
@@ -126,6 +129,7 @@ function onlyPart(): (typeof PARTS)[number] | null {
 async function main(): Promise<void> {
   const only = onlyPart();
   if (only === null || only === 'media') await mediaBench();
+  if (only === 'models') await modelsBench();
   if (only === null || only === 'search') console.log(await runSearchBench({ sizes: sizesFromArgs(process.argv) }));
   if (only === null || only === 'first-result') console.log(formatFirstResultReport(await runFirstResultBench()));
   if (only === null || only === 'library-start') console.log(formatLibraryStartReport(await runLibraryStartBench()));
@@ -188,6 +192,23 @@ async function mediaBench(): Promise<void> {
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
   writeFileSync(RESULTS, `${JSON.stringify({ date: new Date().toISOString(), machine, runs: RUNS, truth, rows, measurements, models }, null, 2)}\n`);
   console.log(`\nwritten: ${RESULTS}`);
+}
+
+/** The model rows alone (with the skips rows), against one native scene-detection run of the same fixture. */
+async function modelsBench(): Promise<void> {
+  const loadAverage = loadavg()[0]!.toFixed(1);
+  if (!existsSync(join(PAGE_DIR, 'index.html'))) throw new Error('dist-bench/ is missing: run "vite build --config bench/vite.config.ts"');
+  const native = await runNativeSceneDetection(FIXTURE);
+  const server = await serveStatic(PAGE_DIR);
+  const browser = await openBenchPage();
+  try {
+    const models = await runModelBench(browser.page, server.url, FIXTURE, native.wallS);
+    console.log(`${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'} (load ${loadAverage} at start, ${loadavg()[0]!.toFixed(1)} at the end)`);
+    console.log(formatModelReport(models));
+  } finally {
+    await browser.close();
+    await server.close();
+  }
 }
 
 main().catch((error: unknown) => {

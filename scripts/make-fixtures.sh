@@ -17,7 +17,7 @@ fail() { echo "make-fixtures: $*" >&2; exit 1; }
 command -v ffmpeg >/dev/null 2>&1 || fail "ffmpeg not found on PATH. Install it: apt-get install -y ffmpeg fonts-dejavu-core"
 [[ -f "$FONT" ]] || fail "font $FONT not found. Install it: apt-get install -y fonts-dejavu-core"
 
-FIXTURES=(cuts-a.mp4 cuts-b.mp4 bench-720p-60s.mp4 faces-text.mp4 empty.mp4 truncated.mp4 notes.mov audio-only.m4a huge-resolution.mp4 truth.json)
+FIXTURES=(cuts-a.mp4 cuts-b.mp4 bench-720p-60s.mp4 faces-text.mp4 cutaways.mp4 empty.mp4 truncated.mp4 notes.mov audio-only.m4a huge-resolution.mp4 truth.json)
 
 mkdir -p "$OUT"
 stamp="$(sha256sum "${BASH_SOURCE[0]}" | cut -c1-16)"
@@ -137,6 +137,25 @@ drawtext=fontfile=$FONT:text='Meeting with Alice in Berlin':x=(w-text_w)/2:y=400
     -map "[v]" -map 3:a -c:v libx264 -preset veryfast -pix_fmt yuv420p -g 50 -c:a aac -b:a 64k -t 12 -f mp4 "$1"
 }
 
+# 16 s, 1280x720 @ 25 fps: keyframes that repeat one another, as an interview's do. Shot A (a photo of three
+# people with a caption) is cut by a 3-frame white flash at 4 s (the scene after it opens with A again: the
+# flash is too short to be a scene), then a title card B at 8 s, then A again at 12 s. The scenes' keyframes
+# show A, A, B, A: the ML worker analyses A and B once and copies A's text and faces to the other two.
+cutaways() {
+  local fit="scale=1280:720:force_original_aspect_ratio=decrease,pad=1280:720:(ow-iw)/2:(oh-ih)/2,setsar=1,fps=25,format=yuv420p,\
+drawtext=fontfile=$FONT:text='Interview with Dana Whitfield':x=(w-text_w)/2:y=640:fontsize=40:fontcolor=white:box=1:boxcolor=black@0.6:boxborderw=10"
+  ff -loop 1 -t 4 -i "$FACE_PHOTOS/sample2.jpg" \
+    -f lavfi -i "color=c=white:size=1280x720:rate=25:duration=0.12" \
+    -loop 1 -t 3.88 -i "$FACE_PHOTOS/sample2.jpg" \
+    -f lavfi -i "gradients=size=1280x720:rate=25:c0=0x7c2d12:c1=0x1e3a8a:seed=5:duration=4" \
+    -loop 1 -t 4 -i "$FACE_PHOTOS/sample2.jpg" \
+    -f lavfi -i "sine=frequency=550:sample_rate=44100:duration=16" \
+    -filter_complex "[0:v]$fit[a];[1:v]setsar=1,fps=25,format=yuv420p[w];[2:v]$fit[a2];[4:v]$fit[a3];\
+[3:v]setsar=1,fps=25,format=yuv420p,drawtext=fontfile=$FONT:text='HARBOUR REPORT 2026':x=(w-text_w)/2:y=320:fontsize=72:fontcolor=white[b];\
+[a][w][a2][b][a3]concat=n=5:v=1:a=0[v]" \
+    -map "[v]" -map 5:a -c:v libx264 -preset veryfast -pix_fmt yuv420p -g 50 -c:a aac -b:a 64k -t 16 -f mp4 "$1"
+}
+
 notes() {
   printf '%s\n' "Meeting notes, 12 March" "- buy milk" "- call Alice about the holiday videos" \
     "This is a plain text file renamed to .mov: Heimdex must refuse it with a clear message." >"$1"
@@ -159,6 +178,9 @@ truth() {
   "bench-720p-60s.mp4": { "cuts": [10, 20, 30, 40, 50], "durationS": 60, "width": 1280, "height": 720, "fps": 25, "audio": true },
   "faces-text.mp4": { "cuts": [4, 8], "durationS": 12, "width": 1280, "height": 720, "fps": 25, "audio": true,
     "faces": [3, 0, 4], "ocrWords": [[], ["QUARTERLY", "REVENUE", "2026", "Alice", "Berlin"], []] },
+  "cutaways.mp4": { "cuts": [4, 4.12, 8, 12], "durationS": 16, "width": 1280, "height": 720, "fps": 25, "audio": true,
+    "faces": [3, 3, 0, 3], "ocrWords": [["Dana", "Whitfield"], ["Dana", "Whitfield"], ["HARBOUR", "REPORT"], ["Dana", "Whitfield"]],
+    "repeats": [null, 0, null, 0] },
   "empty.mp4": { "error": "empty" },
   "truncated.mp4": { "error": "unreadable" },
   "notes.mov": { "error": "unreadable" },
@@ -173,6 +195,7 @@ build cuts-a.mp4 cuts_a
 build cuts-b.mp4 cuts_b
 build bench-720p-60s.mp4 bench_720p
 build faces-text.mp4 faces_text
+build cutaways.mp4 cutaways
 build empty.mp4 empty
 build truncated.mp4 truncated
 build notes.mov notes

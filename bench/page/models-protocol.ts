@@ -33,9 +33,32 @@ export interface PipelineMeasurement {
   skipped: Record<string, string>;
 }
 
+/** One model task on the same keyframes with its skips off and on (client/src/ml/skips.ts), in one worker. */
+export interface SkipTaskMeasurement {
+  task: 'ocr' | 'faces';
+  msPerKeyframeOff: number;
+  msPerKeyframeOn: number;
+  /** Keyframes that took a copy of an earlier keyframe's result instead of a model run. */
+  reused: number;
+  /** Keyframes whose result differs between off and on (other text; other faces, by count or person): must be 0. */
+  differing: number;
+  reason?: string;
+}
+
+export interface SkipsMeasurement {
+  /** The fixture whose scenes repeat (cutaways.mp4), its keyframes and duration. */
+  fixture: string;
+  keyframes: number;
+  tasks: SkipTaskMeasurement[];
+  /** The whole pipeline on that fixture with the skips off and on: the mean of two runs each, models already loaded. */
+  pipelineOff: PipelineMeasurement;
+  pipelineOn: PipelineMeasurement;
+}
+
 export interface ModelBenchOutcome {
   keyframes: number;
   audioS: number;
   models: ModelMeasurement[];
   pipeline: PipelineMeasurement;
+  skips: SkipsMeasurement | null;
 }

@@ -11,8 +11,10 @@ import { DownloadError } from '../../client/src/models/download.ts';
 import { installModel } from '../../client/src/models/installer.ts';
 import { createOpfsPartials } from '../../client/src/models/partials.ts';
 import { loadLock, loadManifest } from '../../client/src/models/store.ts';
+import { isSameFace } from '../../client/src/ml/faces/distance.ts';
+import { DEFAULT_SKIPS, NO_SKIPS, type AnalysisSkips } from '../../client/src/ml/skips.ts';
 import { ocrTextOf } from '../../client/src/pipeline/understanding.ts';
-import type { ModelBenchOutcome, ModelMeasurement, PipelineMeasurement } from './models-protocol.ts';
+import type { ModelBenchOutcome, ModelMeasurement, PipelineMeasurement, SkipsMeasurement, SkipTaskMeasurement } from './models-protocol.ts';
 
 /** Queries for the text encoder: one at a time, as a search box sends them. */
 const QUERIES = ['a person speaking', 'text on a screen', 'a red car on a street', 'people at a meeting', 'a city at night'];
@@ -106,9 +108,10 @@ async function measureModel(model: ModelStatus, frames: Uint8Array[], pcm: Float
  * worker that runs it in the app, in fresh workers (so model loads count, as on a first import). The DB
  * writes between stages (a few ms each) are not part of it.
  */
-async function measurePipeline(file: File): Promise<PipelineMeasurement> {
+async function measurePipeline(file: File, options: { skips?: AnalysisSkips; warmMl?: MlClient } = {}): Promise<PipelineMeasurement> {
+  const { skips = DEFAULT_SKIPS, warmMl } = options;
   const media = createMediaClient();
-  const ml: MlClient = createMlClient();
+  const ml: MlClient = warmMl ?? createMlClient();
   const stages: Record<string, number> = {};
   const skipped: Record<string, string> = {};
   const start = performance.now();
@@ -134,14 +137,14 @@ async function measurePipeline(file: File): Promise<PipelineMeasurement> {
     const keyframes = (await time('THUMBNAILS', () => media.extractKeyframes(file, chooseKeyframes(scenes))))!;
     const frames = keyframes.map((k) => k.frame);
     await time('VISION_EMBED', () => ml.embedImages(frames));
-    await time('OCR', () => ml.ocr(frames));
-    await time('FACE_DETECT', () => ml.faces(frames));
+    await time('OCR', () => ml.ocr(frames, undefined, skips));
+    await time('FACE_DETECT', () => ml.faces(frames, undefined, skips));
     if (pcm) await time('ASR_FAST', () => ml.transcribe(pcm));
     else skipped.ASR_FAST = 'no audio';
     return { wallS: msSince(start) / 1000, durationS: info.durationS, scenes: scenes.length, stages, skipped };
   } finally {
     media.abort();
-    ml.abort();
+    if (!warmMl) ml.abort();
   }
 }
 
@@ -162,14 +165,84 @@ async function installServedModels(): Promise<void> {
   }
 }
 
-/** `files[0]`: the 60 s fixture (pipeline, keyframes); the rest: more keyframes for the model rows (text, faces). */
+/** The mean wall time and stage times of runs of one pipeline. */
+function meanPipeline(runs: PipelineMeasurement[]): PipelineMeasurement {
+  const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+  const stages = Object.fromEntries(Object.keys(runs[0]!.stages).map((stage) => [stage, mean(runs.map((r) => r.stages[stage] ?? 0))]));
+  return { ...runs[0]!, wallS: mean(runs.map((r) => r.wallS)), stages };
+}
+
+/**
+ * OCR and faces on the keyframes of a fixture whose shots repeat, with the skips off and then on, in one worker after
+ * its model loaded (the same frames, the same run): ms per keyframe, keyframes that reused a result, and keyframes
+ * whose result differs (none may); then the whole pipeline on that fixture both ways, twice each, models loaded.
+ */
+async function measureSkips(file: File, frames: Uint8Array[]): Promise<SkipsMeasurement> {
+  const tasks: SkipTaskMeasurement[] = [];
+  const ml = createMlClient();
+  let pipelineOff: PipelineMeasurement, pipelineOn: PipelineMeasurement;
+  try {
+    for (const task of ['ocr', 'faces'] as const) {
+      try {
+        // What each keyframe gave, and whether two runs' results for one keyframe agree: the same text; as many
+        // faces, each the same person as one of the other run's (JPEG noise moves a box by a pixel or two).
+        const run = async (skips: AnalysisSkips) => {
+          const t = performance.now();
+          if (task === 'ocr') {
+            const { lines, work } = await ml.ocr(frames, undefined, skips);
+            return { ms: msSince(t), work, found: lines.map((l) => ocrTextOf(l)) };
+          }
+          const { faces, work } = await ml.faces(frames, undefined, skips);
+          return { ms: msSince(t), work, found: faces.map((f) => f.map((face) => face.descriptor)) };
+        };
+        const agree = (a: string | Float32Array[], b: string | Float32Array[]) =>
+          typeof a === 'string' || typeof b === 'string'
+            ? a === b
+            : a.length === b.length && a.every((face) => b.some((other) => isSameFace(face, other)));
+        await run(NO_SKIPS); // loads the model
+        const off = await run(NO_SKIPS);
+        const on = await run(DEFAULT_SKIPS);
+        tasks.push({
+          task,
+          msPerKeyframeOff: off.ms / frames.length,
+          msPerKeyframeOn: on.ms / frames.length,
+          reused: on.work.reused,
+          differing: on.found.filter((found, i) => !agree(found, off.found[i]!)).length,
+        });
+      } catch (error) {
+        tasks.push({ task, msPerKeyframeOff: 0, msPerKeyframeOn: 0, reused: 0, differing: 0, reason: error instanceof Error ? error.message : String(error) });
+      }
+    }
+    // The whole pipeline both ways in the worker whose models just loaded: on a short video a model load (seconds,
+    // and as variable as the machine's load) would drown the difference. Off, on, on, off: a drift of the machine's
+    // load during the runs weighs on both sides alike.
+    const runs: Record<'off' | 'on', PipelineMeasurement[]> = { off: [], on: [] };
+    for (const way of ['off', 'on', 'on', 'off'] as const) {
+      runs[way].push(await measurePipeline(file, { skips: way === 'on' ? DEFAULT_SKIPS : NO_SKIPS, warmMl: ml }));
+    }
+    pipelineOff = meanPipeline(runs.off);
+    pipelineOn = meanPipeline(runs.on);
+  } finally {
+    ml.abort();
+  }
+  return { fixture: file.name, keyframes: frames.length, tasks, pipelineOff, pipelineOn };
+}
+
+/**
+ * `files[0]`: the 60 s fixture (pipeline, keyframes); the last: the fixture whose shots repeat (the skips rows); all
+ * of them: keyframes for the model rows (text, faces).
+ */
 export async function benchModels(files: File[]): Promise<ModelBenchOutcome> {
   const media = createMediaClient();
   let frames: Uint8Array[] = [];
+  let repeatingFrames: Uint8Array[] = [];
   let pcm: Float32Array | null = null;
   let audioS = 0;
   try {
-    for (const file of files) frames = frames.concat((await keyframesOf(media, file)).frames);
+    for (const file of files) {
+      repeatingFrames = (await keyframesOf(media, file)).frames;
+      frames = frames.concat(repeatingFrames);
+    }
     const info = await media.probe(files[0]!);
     pcm = await media.extractAudio(files[0]!, undefined, info);
     audioS = pcm ? pcm.length / 16_000 : 0;
@@ -183,5 +256,6 @@ export async function benchModels(files: File[]): Promise<ModelBenchOutcome> {
   const models: ModelMeasurement[] = [];
   for (const model of statuses) models.push(await measureModel(model, frames, pcm, audioS));
   const pipeline = await measurePipeline(files[0]!);
-  return { keyframes: frames.length, audioS, models, pipeline };
+  const skips = files.length > 1 ? await measureSkips(files.at(-1)!, repeatingFrames) : null;
+  return { keyframes: frames.length, audioS, models, pipeline, skips };
 }

@@ -9,6 +9,8 @@ import type { Embedder, EmbedModelId } from './embed/index.ts';
 import type { MeaningEncoder, MeaningModelId } from './meaning/index.ts';
 import type { DetectedFace, FaceEngine } from './faces/index.ts';
 import { decodeImage, type RgbaImage } from './image.ts';
+import { createNearDuplicateReuse } from './near-duplicates.ts';
+import { DEFAULT_SKIPS, type AnalysisSkips, type SkipCounts } from './skips.ts';
 import type { OcrEngine, OcrLine } from './ocr/ocr.ts';
 import { createEngineSet, type LoadedEngine } from './engines.ts';
 import { configureTransformers } from './asr/transformers-runtime.ts';
@@ -133,6 +135,27 @@ const engineFor = engines.engineFor;
 /** Each model decodes the stored keyframe itself (~10 ms): cheap next to any model run on it. */
 const decodeFrame = (frame: Uint8Array): Promise<RgbaImage> => decodeImage(frame, { maxWidth: ANALYSIS_MAX_WIDTH });
 
+/**
+ * Runs one model on each keyframe in order, except where `skips` let a keyframe take a copy of an earlier result
+ * (a near-duplicate of one analysed just before it).
+ */
+async function keyframeByKeyframe<T>(
+  frames: Uint8Array[],
+  analyse: (img: RgbaImage) => Promise<T>,
+  copy: (result: T) => T,
+  skips: AnalysisSkips,
+  onProgress?: (fraction: number) => void,
+): Promise<{ results: T[]; work: SkipCounts }> {
+  const reuse = createNearDuplicateReuse(copy);
+  const results: T[] = [];
+  for (const [i, frame] of frames.entries()) {
+    const img = await decodeFrame(frame);
+    results.push(await (skips.nearDuplicates ? reuse.next(img, analyse) : analyse(img)));
+    onProgress?.((i + 1) / frames.length);
+  }
+  return { results, work: { analysed: frames.length - reuse.reused, reused: reuse.reused } };
+}
+
 const mlApi = {
   /** Every model of the manifest with its presence and, once tried, where and how fast it loaded. */
   async status(): Promise<ModelStatus[]> {
@@ -152,25 +175,36 @@ const mlApi = {
     await engines.setPreferred(task, modelId);
   },
 
-  async ocr(frames: Uint8Array[], onProgress?: (fraction: number) => void): Promise<{ modelId: string; lines: OcrLine[][] }> {
+  /**
+   * On-screen text of each keyframe, in order. `skips` (default: all on) leaves out work that cannot find anything
+   * new; `work` says how much was left out.
+   */
+  async ocr(
+    frames: Uint8Array[],
+    onProgress?: (fraction: number) => void,
+    skips: AnalysisSkips = DEFAULT_SKIPS,
+  ): Promise<{ modelId: string; lines: OcrLine[][]; work: SkipCounts }> {
     const { engine, modelId } = await engineFor('ocr');
-    const lines: OcrLine[][] = [];
-    for (const [i, frame] of frames.entries()) {
-      lines.push(await engine.recognize(await decodeFrame(frame)));
-      onProgress?.((i + 1) / frames.length);
-    }
-    return { modelId, lines };
+    const copy = (lines: OcrLine[]) => lines.map((line): OcrLine => ({ ...line, box: [...line.box] }));
+    const { results, work } = await keyframeByKeyframe(frames, (img) => engine.recognize(img), copy, skips, onProgress);
+    return { modelId, lines: results, work };
   },
 
-  async faces(frames: Uint8Array[], onProgress?: (fraction: number) => void): Promise<{ modelId: string; faces: DetectedFace[][] }> {
+  /**
+   * The faces of each keyframe, in order. A near-duplicate keyframe gets copies of the faces of the one it repeats
+   * (same boxes and descriptors, rows of its own scene: a search by that person finds both scenes).
+   */
+  async faces(
+    frames: Uint8Array[],
+    onProgress?: (fraction: number) => void,
+    skips: AnalysisSkips = DEFAULT_SKIPS,
+  ): Promise<{ modelId: string; faces: DetectedFace[][]; work: SkipCounts }> {
     const { engine } = await engineFor('faces');
     const { FACE_MODEL_ID } = await import('./faces/index.ts');
-    const faces: DetectedFace[][] = [];
-    for (const [i, frame] of frames.entries()) {
-      faces.push(await engine.detect(await decodeFrame(frame)));
-      onProgress?.((i + 1) / frames.length);
-    }
-    return { modelId: FACE_MODEL_ID, faces };
+    const copy = (faces: DetectedFace[]) =>
+      faces.map((face) => ({ ...face, box: { ...face.box }, descriptor: face.descriptor.slice(), crop: face.crop.slice() }));
+    const { results, work } = await keyframeByKeyframe(frames, (img) => engine.detect(img), copy, skips, onProgress);
+    return { modelId: FACE_MODEL_ID, faces: results, work };
   },
 
   /** The faces of a photo given as an example (a search by face): looks harder than for keyframes (detectInPhoto). */
