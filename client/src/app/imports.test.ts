@@ -17,6 +17,8 @@ let saved: Map<string, File>;
 let copy: 'ok' | 'fail' | 'hold';
 let readable: boolean;
 let queued: number;
+/** The room the browser would give (the real question to the browser is tested in tests/browser/storage.test.ts). */
+let free: number;
 
 const saveFake: typeof saveVideoFile = async (videoId, file, onProgress, signal) => {
   if (copy === 'fail') throw new Error('No storage space left');
@@ -35,6 +37,7 @@ function imports(over: Partial<ImportsDeps> = {}) {
     files: { hashFile: (file, onProgress, signal) => (readable ? hashFile(file, onProgress, signal) : Promise.reject(new Error('NotReadableError'))), saveVideoFile: saveFake },
     onChange: () => {},
     onQueued: () => void queued++,
+    room: { canHold: (bytes) => Promise.resolve(bytes <= free), freeUpTo: (limit) => Promise.resolve(Math.min(limit, free)) },
     ...over,
   });
 }
@@ -53,6 +56,7 @@ beforeEach(async () => {
   copy = 'ok';
   readable = true;
   queued = 0;
+  free = 10_000_000_000;
 });
 afterEach(async () => {
   await pg.close();
@@ -117,6 +121,44 @@ describe('makeImports', () => {
     expect(tab.retryUnsaved(card!.cardId)).toBe(true);
     await until(() => tab.pending().length === 0);
     expect(await api.listVideos()).toHaveLength(1);
+  });
+
+  it('refuses a file with no room for it and what indexing adds, storing nothing; Retry imports it once there is room', async () => {
+    const tab = imports();
+    free = 10_000_000;
+    const [refused] = await tab.importFiles([video('big.mp4')]);
+    expect(refused).toEqual({
+      fileName: 'big.mp4',
+      status: 'failed',
+      message:
+        'There is not enough room in this browser’s storage: this video needs about 50 MB (the file and what indexing adds), and 10 MB is free. ' +
+        'Remove videos you no longer need, or free space on this device, then try again.',
+    });
+    expect(await api.listVideos()).toEqual([]);
+    expect(saved.size).toBe(0);
+    const [card] = tab.pending();
+    expect(card).toMatchObject({ error: refused!.message, errorDetails: null });
+
+    free = 500_000_000;
+    expect(tab.retryUnsaved(card!.cardId)).toBe(true);
+    await until(() => tab.pending().length === 0);
+    expect(await api.listVideos()).toHaveLength(1);
+  });
+
+  it('counts the room promised to an import still copying, and gives it back when the copy ends', async () => {
+    const tab = imports();
+    free = 60_000_000; // room for one small file (50 MB with the margin), not two
+    copy = 'hold';
+    const first = tab.importFiles([video('a.mp4')]);
+    await until(() => tab.pending()[0]?.videoId != null);
+    const [second] = await tab.importFiles([video('b.mp4')]);
+    expect(second).toMatchObject({ status: 'failed', message: expect.stringMatching(/needs about 50 MB .* and 10 MB is free/) });
+
+    tab.cancel(tab.pending()[0]!.videoId!);
+    await first;
+    copy = 'ok';
+    const [third] = await tab.importFiles([video('c.mp4')]);
+    expect(third).toMatchObject({ status: 'added' });
   });
 
   it('fails every import when the database cannot open, with its reason', async () => {

@@ -21,6 +21,7 @@ import { vanishedHere } from './vanished.ts';
 import type { QueueSummary } from './queue.ts';
 import { makeRefresh } from './refresh.ts';
 import { createSearch } from './search.ts';
+import { canHold, freeUpTo, makeStorage } from './storage-usage.ts';
 import { createVisualModel } from './visual-model.ts';
 import { createPipelineRunner, openWorkers } from './workers.ts';
 
@@ -94,6 +95,7 @@ export function createLibrary() {
     whenOpen: () => opened,
     stages: PIPELINE_STAGES,
     files: { hashFile, saveVideoFile },
+    room: { canHold, freeUpTo },
     onChange: (fromDb) => refresh.schedule(fromDb),
     onQueued: () => runner.wake(),
   });
@@ -182,8 +184,7 @@ export function createLibrary() {
         .catch((err: unknown) => console.error('Could not check the models', err));
       // Back online after an offline start: the models that ship with the app arrive now.
       addEventListener('online', onOnline);
-      // Ask the browser not to evict the library under storage pressure (granted silently or not at all).
-      void navigator.storage?.persist?.().catch(() => undefined);
+      // Persistent storage is asked for at the first import, where a refusal can be shown (ui/keep-library.ts).
     })(),
   ]);
   opened.catch((err: unknown) => {
@@ -243,7 +244,8 @@ export function createLibrary() {
     /**
      * Imports files, all at once: each appears as a card immediately, is hashed (a file already
      * in the library is reported, not added twice), copied into the browser's storage and queued
-     * for the pipeline. Bad files are not refused here: they fail at validation, visibly.
+     * for the pipeline. Bad files are not refused here: they fail at validation, visibly; a file the browser's
+     * storage has no room for is refused before anything is stored, saying how much it needs and how much is free.
      */
     async importFiles(files: File[]): Promise<ImportOutcome[]> {
       return imports.importFiles(files);
@@ -291,6 +293,9 @@ export function createLibrary() {
       await refreshNow();
       return queued;
     },
+
+    /** What the library keeps in this browser, the quota, and whether the browser keeps it (app/storage-usage.ts). */
+    storage: makeStorage({ db, whenOpen: () => opened }),
 
     /** The models of this device: list, download with progress, remove (app/models.ts). */
     models,

@@ -5,11 +5,12 @@
 // Everything streams: a file is never held whole in memory.
 import { createSHA256 } from 'hash-wasm';
 import { messageOf } from '../errors.ts';
+import { isStorageFull, storageFull } from '../storage-full.ts';
 
-const VIDEOS_DIR = 'videos';
-const AUDIO_DIR = 'audio';
-const FRAMES_DIR = 'keyframes';
-const EXAMPLES_DIR = 'examples';
+export const VIDEOS_DIR = 'videos';
+export const AUDIO_DIR = 'audio';
+export const FRAMES_DIR = 'keyframes';
+export const EXAMPLES_DIR = 'examples';
 /** How many pictures searched by are kept (older ones are removed: their searches ask for the picture again). */
 const EXAMPLES_KEPT = 20;
 
@@ -69,9 +70,7 @@ async function removeFrom(dir: string, name: string): Promise<void> {
 }
 
 function describeWriteError(error: unknown): Error {
-  if (error instanceof DOMException && error.name === 'QuotaExceededError') {
-    return new Error('There is not enough storage space in this browser to keep the file.');
-  }
+  if (isStorageFull(error)) return storageFull();
   if (error instanceof DOMException && error.name === 'AbortError') return error;
   const message = messageOf(error);
   return new Error(`The file could not be saved: ${message}`);

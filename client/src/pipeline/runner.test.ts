@@ -9,6 +9,7 @@ import { CANCELLED_REASON } from '../db/jobs.ts';
 import { openTestDatabase } from '../db/testing.ts';
 
 import { createRunner, type PipelineStage, type Runner, type RunnerEvent, type StageResult, type StageRun } from './runner.ts';
+import { STORAGE_FULL_MESSAGE } from '../storage-full.ts';
 
 /** The runner is generic: these tests run a pipeline of the media stages' names with stages of their own. */
 const TEST_STAGES = ['UPLOAD_VALIDATE', 'AUDIO_EXTRACT', 'SCENE_DETECT', 'KEYFRAMES', 'THUMBNAILS', 'FINALIZE'] as const satisfies readonly JobStage[];
@@ -242,6 +243,19 @@ describe('runner', () => {
       retryable: true,
     });
     expect((await db.listScenes(videoId)).every((s) => s.keyframeS !== null)).toBe(true);
+  });
+
+  it('a full storage fails the stage with that reason, not as a crash, and Retry is offered', async () => {
+    const videoId = await importVideo();
+    const { stages } = makeStages({
+      THUMBNAILS: async () => {
+        throw new DOMException('The operation failed because it would cause the application to exceed its storage quota.', 'QuotaExceededError');
+      },
+    });
+    const { runner } = startRunner(stages);
+    await runner.settled();
+    expect(await db.getVideo(videoId)).toMatchObject({ state: 'FAILED', error: STORAGE_FULL_MESSAGE });
+    expect((await db.listStages(videoId)).find((j) => j.stage === 'THUMBNAILS')).toMatchObject({ state: 'FAILED', details: null, retryable: true });
   });
 
   it('results and job completion are atomic: a write that throws leaves the job not COMPLETED and nothing written', async () => {

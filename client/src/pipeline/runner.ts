@@ -10,6 +10,7 @@ import type { DbApi } from '../db/api.ts';
 import type { StageWrite } from '../db/stage-writes.ts';
 import { overallProgressAt, STAGE_LABELS } from './plan.ts';
 import { messageOf } from '../errors.ts';
+import { isStorageFull, STORAGE_FULL_MESSAGE } from '../storage-full.ts';
 
 /** Expected outcomes are values; only the unexpected is thrown (then the stage fails with its message). */
 export type StageResult =
@@ -149,6 +150,8 @@ export async function withPipelineLock(body: () => Promise<void>, signal: AbortS
 /** A throw from a stage: a StageFailure as it says; anything else a crash, told in a sentence with the error as details. */
 function failureOf(stage: JobStage, error: unknown): FailureInfo {
   if (error instanceof StageFailure) return { reason: error.message, details: null, retryable: error.retryable };
+  // A full disk is no crash: its own sentence says what to do; once there is room, Retry works.
+  if (isStorageFull(error)) return { reason: STORAGE_FULL_MESSAGE, details: null, retryable: true };
   return { reason: `${STAGE_LABELS[stage]} stopped unexpectedly.`, details: messageOf(error), retryable: true };
 }
 

@@ -1,0 +1,212 @@
+// @vitest-environment node
+// Storage the person can see and keep, in a real headless Chromium against the built app: persistent storage
+// asked for at the first import (a refusal told once, ever), Settings → Storage measuring each part against the
+// browser's own estimate, and a file refused before it is copied when the origin's quota (shrunk through the
+// DevTools protocol, as a full disk would) has no room for it and what indexing adds.
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { CDPSession, Locator, Page } from 'playwright-core';
+import { fixture } from './fixtures.ts';
+import { useApp, type RunningServer } from './harness.ts';
+import { mkdtempSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const app = useApp();
+let page: Page;
+let server: RunningServer;
+let cdp: CDPSession;
+beforeAll(async () => {
+  ({ page, server } = app);
+  cdp = await page.context().newCDPSession(page);
+});
+
+function card(title: string): Locator {
+  return page.getByTestId('video-card').filter({ has: page.getByTestId('video-title').getByText(title, { exact: true }) });
+}
+
+const notice = (title: string | RegExp) => page.getByTestId('notice').filter({ hasText: title });
+
+async function setPersistentStorage(setting: 'granted' | 'denied') {
+  await cdp.send('Browser.setPermission', { permission: { name: 'persistent-storage' }, setting, origin: server.url });
+}
+
+const usage = () => page.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0);
+
+/** The origin's usage once it stops moving (the service worker's precache and the bundled models arrive by themselves). */
+async function settledUsage(): Promise<number> {
+  let last = -1;
+  for (let i = 0; i < 60; i++) {
+    const now = await usage();
+    if (now === last) return now;
+    last = now;
+    await page.waitForTimeout(1_000);
+  }
+  return last;
+}
+
+/** How many imported files the origin private file system holds (a copy under way also has a .crswap beside it). */
+const storedVideos = () =>
+  page.evaluate(async () => {
+    const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('videos', { create: true });
+    let count = 0;
+    for await (const name of (dir as unknown as { keys(): AsyncIterable<string> }).keys()) if (!name.endsWith('.crswap')) count++;
+    return count;
+  });
+
+/** Waits until the video's file is copied in and it is queued (its card past UPLOADING, never FAILED). */
+async function copiedIn(title: string) {
+  await expect
+    .poll(async () => card(title).first().getAttribute('data-state', { timeout: 1_000 }).catch(() => null), { interval: 50, timeout: 60_000 })
+    .toMatch(/^(VALIDATING|PROCESSING|INDEXED)$/);
+}
+
+describe('storage the person can see and keep', () => {
+  it('asks to keep the library at the first import and, refused, says why once, ever', async () => {
+    await setPersistentStorage('denied');
+    expect(await page.evaluate(() => navigator.storage.persisted())).toBe(false);
+    const before = await settledUsage();
+
+    await page.getByTestId('import-input').setInputFiles([fixture('cuts-a.mp4')]);
+    const refused = notice('Your browser may clear this library');
+    await refused.waitFor({ timeout: 30_000 });
+    expect(await refused.textContent()).toMatch(/Settings → Storage/);
+    await card('cuts-a').and(page.locator('[data-state="INDEXED"]')).waitFor({ timeout: 180_000 });
+
+    // What one indexed import adds, against the file's size (the figure behind INDEXING_OVERHEAD in app/storage.ts).
+    const added = (await settledUsage()) - before;
+    const fileBytes = statSync(fixture('cuts-a.mp4')).size;
+    console.log(`storage: cuts-a.mp4 ${fileBytes} B grew the origin's usage by ${added} B (${(added / fileBytes).toFixed(2)}× the file)`);
+
+    await refused.getByRole('button', { name: /Dismiss/ }).click();
+    await page.reload();
+    await card('cuts-a').first().waitFor({ timeout: 60_000 });
+    await page.getByTestId('import-input').setInputFiles([fixture('cuts-a.mp4')]);
+    await notice('already in your library').waitFor({ timeout: 30_000 });
+    expect(await refused.count()).toBe(0);
+  });
+
+  it('Settings → Storage shows what each part takes and the quota, and keeps the library when asked', async () => {
+    await page.goto(`${server.url}/#/settings`);
+    const panel = page.getByTestId('storage-panel');
+    await panel.getByTestId('storage-part').first().waitFor({ timeout: 30_000 });
+    await panel.getByTestId('storage-refresh').click();
+    await expect.poll(() => panel.getByTestId('storage-refresh').textContent()).toMatch(/Check again/);
+
+    const parts = Object.fromEntries(
+      await panel.getByTestId('storage-part').evaluateAll((els) => els.map((el) => [el.getAttribute('data-part'), el.getAttribute('data-bytes')])),
+    ) as Record<string, string>;
+    expect(Number(parts.media)).toBe(statSync(fixture('cuts-a.mp4')).size);
+    expect(Number(parts.audio)).toBeGreaterThanOrEqual(12 * 16_000 * 4); // 12 s of 16 kHz float32
+    expect(Number(parts.database)).toBeGreaterThan(1_000_000);
+    expect(Number(parts.images)).toBeGreaterThan(0);
+    expect(Number(parts.images)).toBeLessThan(Number(parts.database));
+    expect(Number(parts.keyframes)).toBeGreaterThan(0);
+    expect(Number(parts.app)).toBeGreaterThan(1_000_000);
+    expect(await panel.getByTestId('storage-part').filter({ hasText: 'Imported videos' }).textContent()).toMatch(/1 MB/);
+
+    const shown = panel.getByTestId('storage-usage');
+    const estimate = await page.evaluate(() => navigator.storage.estimate());
+    expect(Number(await shown.getAttribute('data-quota'))).toBeGreaterThan(0);
+    expect(Math.abs(Number(await shown.getAttribute('data-usage')) - estimate.usage!)).toBeLessThan(50_000_000);
+    expect(await shown.textContent()).toMatch(/ used, .* free for Heimdex in this browser\./);
+    expect(Number(await shown.getAttribute('data-free'))).toBeGreaterThan(1_000_000_000);
+    expect(await panel.getByTestId('storage-warning').count()).toBe(0);
+
+    const persistence = panel.getByTestId('storage-persisted');
+    expect(await persistence.getAttribute('data-persisted')).toBe('false');
+    expect(await persistence.textContent()).toMatch(/the browser may delete the library/);
+    await persistence.getByTestId('storage-persist').click();
+    await panel.getByTestId('storage-persist-refused').waitFor();
+
+    await setPersistentStorage('granted');
+    await persistence.getByTestId('storage-persist').click();
+    await expect.poll(() => persistence.getAttribute('data-persisted')).toBe('true');
+    expect(await persistence.textContent()).toMatch(/Kept on this device/);
+    expect(await page.evaluate(() => navigator.storage.persisted())).toBe(true);
+  });
+
+  it('refuses a file that cannot fit before copying it, saying what it needs and what is free, and warns in Settings', async () => {
+    await page.goto(`${server.url}/#/`);
+    // Room for a 1 MB file and what indexing adds (~52 MB with the margin), not for the 15 MB one (~80 MB).
+    await cdp.send('Storage.overrideQuotaForOrigin', { origin: server.url, quotaSize: (await settledUsage()) + 66_000_000 });
+    try {
+      await page.getByTestId('import-input').setInputFiles([fixture('bench-720p-60s.mp4')]);
+      const refused = card('bench-720p-60s').and(page.locator('[data-state="FAILED"]'));
+      await refused.waitFor({ timeout: 30_000 });
+      const message = (await notice(/Could not import bench-720p-60s/).textContent()) ?? '';
+      expect(message).toMatch(/not enough room in this browser’s storage: this video needs about 80 MB .*and [\d.]+ (MB|kB|B) is free/);
+      expect(await refused.getByTestId('video-error').textContent()).toMatch(/not enough room/);
+      expect(await storedVideos()).toBe(1); // cuts-a only: nothing of the refused file was copied
+
+      await page.goto(`${server.url}/#/settings`);
+      const warning = page.getByTestId('storage-warning');
+      await warning.waitFor({ timeout: 30_000 });
+      expect(await warning.textContent()).toMatch(/Storage is running low: \d+ MB is free for Heimdex/);
+      expect(Number(await page.getByTestId('storage-usage').getAttribute('data-free'))).toBeLessThan(70_000_000);
+    } finally {
+      await cdp.send('Storage.overrideQuotaForOrigin', { origin: server.url });
+    }
+
+    // With room again, Retry imports the file this tab still holds.
+    await page.goto(`${server.url}/#/`);
+    await card('bench-720p-60s').getByTestId('retry').click();
+    await copiedIn('bench-720p-60s');
+    expect(await storedVideos()).toBe(2);
+  });
+
+  it('fails an import whose copy fills the storage, with the reason on its card, leaving no partial file and a library that opens', async () => {
+    // A large file (sparse: nothing on this disk), hashed long enough for the quota to shrink after the room check.
+    const dir = mkdtempSync(join(tmpdir(), 'heimdex-full-'));
+    const big = join(dir, 'fills-the-disk.mp4');
+    writeFileSync(big, '');
+    truncateSync(big, 400_000_000);
+    const storedBefore = await storedVideos();
+    try {
+      await page.getByTestId('import-input').setInputFiles([big]);
+      const progress = card('fills-the-disk').locator('[aria-label="Copying: progress"]');
+      await expect
+        .poll(async () => Number((await progress.getAttribute('aria-valuenow').catch(() => null)) ?? 0), { interval: 20, timeout: 30_000 })
+        .toBeGreaterThan(0);
+      await cdp.send('Storage.overrideQuotaForOrigin', { origin: server.url, quotaSize: (await usage()) + 20_000_000 });
+      const failed = card('fills-the-disk').and(page.locator('[data-state="FAILED"]'));
+      await failed.waitFor({ timeout: 60_000 });
+      expect(await failed.getByTestId('video-error').textContent()).toMatch(/storage is full/i);
+      expect(await failed.getByTestId('retry').count()).toBe(1);
+      expect(await storedVideos()).toBe(storedBefore);
+    } finally {
+      await cdp.send('Storage.overrideQuotaForOrigin', { origin: server.url });
+      rmSync(dir, { recursive: true, force: true });
+    }
+    await page.reload();
+    const failed = card('fills-the-disk').and(page.locator('[data-state="FAILED"]'));
+    await failed.waitFor({ timeout: 60_000 });
+    expect(await failed.getByTestId('video-error').textContent()).toMatch(/storage is full/i);
+  });
+
+  it('fails the stage that meets a full storage with that reason, never leaving it running, and the library still opens', async () => {
+    await page.goto(`${server.url}/#/`);
+    await page.getByTestId('import-input').setInputFiles([fixture('cuts-b.mp4')]);
+    // Copied in: what comes next (audio, keyframes, the database's writes) meets a storage with ~100 kB left.
+    await copiedIn('cuts-b');
+    await cdp.send('Storage.overrideQuotaForOrigin', { origin: server.url, quotaSize: (await usage()) + 100_000 });
+    try {
+      const failed = card('cuts-b').and(page.locator('[data-state="FAILED"]'));
+      await failed.waitFor({ timeout: 120_000 });
+      expect(await failed.getByTestId('video-error').textContent()).toMatch(/storage is full/i);
+      expect(await failed.getByTestId('retry').count()).toBe(1);
+    } finally {
+      await cdp.send('Storage.overrideQuotaForOrigin', { origin: server.url });
+    }
+    await page.reload();
+    await card('cuts-b').and(page.locator('[data-state="FAILED"]')).waitFor({ timeout: 60_000 });
+    const videoId = await card('cuts-b').first().getAttribute('data-video-id');
+    await page.goto(`${server.url}/#/video/${videoId}`);
+    await page.getByTestId('stage').first().waitFor({ timeout: 30_000 });
+    const states = await page.getByTestId('stage').evaluateAll((els) => els.map((el) => el.getAttribute('data-state')));
+    expect(states.filter((state) => state === 'FAILED')).toHaveLength(1);
+    expect(states).not.toContain('RUNNING');
+    await page.goBack();
+    await card('cuts-b').getByTestId('retry').click();
+    await card('cuts-b').and(page.locator('[data-state="INDEXED"]')).waitFor({ timeout: 180_000 });
+  });
+});
