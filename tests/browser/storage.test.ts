@@ -53,6 +53,26 @@ const storedVideos = () =>
     return count;
   });
 
+/** The names in each folder of the origin private file system the library keeps files in, and at its top. */
+const storedNames = () =>
+  page.evaluate(async () => {
+    const root = await navigator.storage.getDirectory();
+    const names = async (dir: FileSystemDirectoryHandle) => {
+      const all: string[] = [];
+      for await (const name of (dir as unknown as { keys(): AsyncIterable<string> }).keys()) if (!name.endsWith('.crswap')) all.push(name);
+      return all.sort();
+    };
+    const folder = async (name: string) => names(await root.getDirectoryHandle(name, { create: true }));
+    return { videos: await folder('videos'), audio: await folder('audio'), keyframes: await folder('keyframes'), top: await names(root) };
+  });
+
+/** The size of a video's stored copy, or null when there is none. */
+const storedCopyBytes = (videoId: string) =>
+  page.evaluate(async (id) => {
+    const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('videos', { create: true });
+    return dir.getFileHandle(id).then(async (handle) => (await handle.getFile()).size, () => null);
+  }, videoId);
+
 /** Waits until the video's file is copied in and it is queued (its card past UPLOADING, never FAILED). */
 async function copiedIn(title: string) {
   await expect
@@ -208,5 +228,65 @@ describe('storage the person can see and keep', () => {
     await page.goBack();
     await card('cuts-b').getByTestId('retry').click();
     await card('cuts-b').and(page.locator('[data-state="INDEXED"]')).waitFor({ timeout: 180_000 });
+  });
+
+  it('removes at start-up what no video needs (files of a delete or a copy cut short, a room check left behind), keeping every video’s own', async () => {
+    await page.goto(`${server.url}/#/`);
+    await card('cuts-b').and(page.locator('[data-state="INDEXED"]')).waitFor({ timeout: 60_000 });
+    const left = 'c0ffee00-0000-4000-8000-00000000dead';
+    await page.evaluate(async (id) => {
+      const root = await navigator.storage.getDirectory();
+      const write = async (dir: FileSystemDirectoryHandle, name: string, bytes: number) => {
+        const writable = await (await dir.getFileHandle(name, { create: true })).createWritable();
+        await writable.write(new Uint8Array(bytes));
+        await writable.close();
+      };
+      await write(await root.getDirectoryHandle('videos'), id, 100_000);
+      await write(await root.getDirectoryHandle('audio'), `${id}.f32`, 64_000);
+      await write(await (await root.getDirectoryHandle('keyframes')).getDirectoryHandle(id, { create: true }), '0.jpg', 5_000);
+      const probe = await (await root.getFileHandle('.room-check-left-behind', { create: true })).createWritable();
+      await probe.truncate(50_000_000);
+      await probe.close();
+    }, left);
+    const before = await storedNames();
+    expect(before.videos).toContain(left);
+    expect(before.top).toContain('.room-check-left-behind');
+    const usageBefore = await usage();
+
+    await page.reload();
+    await card('cuts-b').and(page.locator('[data-state="INDEXED"]')).waitFor({ timeout: 60_000 });
+    await expect.poll(async () => (await storedNames()).videos.includes(left), { timeout: 30_000 }).toBe(false);
+    const after = await storedNames();
+    expect(after.audio).not.toContain(`${left}.f32`);
+    expect(after.keyframes).not.toContain(left);
+    expect(after.top).not.toContain('.room-check-left-behind');
+    expect(await usage()).toBeLessThan(usageBefore - 40_000_000);
+
+    // Every video in the library keeps its copy and its keyframes.
+    const ids = await page.getByTestId('video-card').evaluateAll((cards) =>
+      cards.filter((c) => c.getAttribute('data-state') === 'INDEXED').map((c) => c.getAttribute('data-video-id')!),
+    );
+    expect(ids.length).toBeGreaterThanOrEqual(2);
+    for (const id of ids) {
+      expect(after.videos).toContain(id);
+      expect(after.keyframes).toContain(id);
+    }
+    expect(after.videos).toEqual(before.videos.filter((name) => name !== left));
+  });
+
+  it('keeps the new copy of a file imported again right after it was deleted', async () => {
+    const videoId = (await card('cuts-b').first().getAttribute('data-video-id'))!;
+    await card('cuts-b').getByTestId('delete').click();
+    await card('cuts-b').getByTestId('confirm-delete').click();
+    // At once, while the old copy may still be being removed: the same content comes back under the same id.
+    await page.getByTestId('import-input').setInputFiles([fixture('cuts-b.mp4')]);
+    await card('cuts-b').and(page.locator('[data-state="INDEXED"]')).waitFor({ timeout: 180_000 });
+    expect(await card('cuts-b').first().getAttribute('data-video-id')).toBe(videoId);
+    expect(await storedCopyBytes(videoId)).toBe(statSync(fixture('cuts-b.mp4')).size);
+
+    await page.reload();
+    await card('cuts-b').and(page.locator('[data-state="INDEXED"]')).waitFor({ timeout: 60_000 });
+    expect(await storedCopyBytes(videoId)).toBe(statSync(fixture('cuts-b.mp4')).size);
+    expect((await storedNames()).keyframes).toContain(videoId);
   });
 });

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeDbApi, type DbApi } from '../db/api.ts';
 import { openTestDatabase } from '../db/testing.ts';
 import { hashFile, type saveVideoFile } from '../files/store.ts';
+import { makeFileRemovals } from './file-removals.ts';
 import { makeImports, type ImportsDeps } from './imports.ts';
 
 const STAGES = ['UPLOAD_VALIDATE', 'SCENE_DETECT', 'FINALIZE'] as const;
@@ -37,6 +38,7 @@ function imports(over: Partial<ImportsDeps> = {}) {
     files: { hashFile: (file, onProgress, signal) => (readable ? hashFile(file, onProgress, signal) : Promise.reject(new Error('NotReadableError'))), saveVideoFile: saveFake },
     onChange: () => {},
     onQueued: () => void queued++,
+    filesRemoved: () => Promise.resolve(),
     room: { canHold: (bytes) => Promise.resolve(bytes <= free), freeUpTo: (limit) => Promise.resolve(Math.min(limit, free)) },
     ...over,
   });
@@ -92,6 +94,25 @@ describe('makeImports', () => {
     expect(again).toEqual({ fileName: 'copy of a.mp4', status: 'duplicate', videoId: first!.videoId, message: 'Already in your library as “a”.' });
     expect(await api.listVideos()).toHaveLength(1);
     expect(tab.pending()).toEqual([]);
+  });
+
+  it('writes the copy of a just-deleted file only once the old copy is removed (a re-import reuses its id)', async () => {
+    const [first] = await imports().importFiles([video('Again.mp4')]);
+    expect(await api.deleteVideo(first!.videoId!)).toBe(true);
+    saved.delete(first!.videoId!);
+    const removals = makeFileRemovals();
+    let finishRemoval!: () => void;
+    const removing = removals.run(first!.videoId!, () => new Promise<void>((resolve) => (finishRemoval = resolve)).then(() => void saved.delete(first!.videoId!)));
+
+    const again = imports({ filesRemoved: removals.settled }).importFiles([video('Again.mp4')]);
+    await until(async () => (await api.getVideo(first!.videoId!))?.state === 'UPLOADING');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(saved.has(first!.videoId!)).toBe(false); // not copied while the old files are still being removed
+    finishRemoval();
+    await removing;
+    const [outcome] = await again;
+    expect(outcome).toMatchObject({ status: 'added', videoId: first!.videoId });
+    expect(saved.has(first!.videoId!)).toBe(true); // the removal ran first, so the new copy stays
   });
 
   it('leaves a video whose copy failed FAILED with why, and keeps its file in this tab for Retry', async () => {

@@ -42,6 +42,8 @@ export interface ImportsDeps {
   stages: readonly JobStage[];
   /** The file store (files/store.ts), passed in: Node tests have no origin private file system. */
   files: { hashFile: typeof hashFile; saveVideoFile: typeof saveVideoFile };
+  /** Settles once the files of a deleted video are removed: a re-import of it writes under the same names (file-removals.ts). */
+  filesRemoved: (videoId: string) => Promise<void>;
   /** Asks the browser whether it would take more bytes, before each copy (app/storage-usage.ts). */
   room: { canHold(bytes: number): Promise<boolean>; freeUpTo(limit: number): Promise<number | null> };
   /** An import changed: rebuild the cards, reading the database again when `fromDb`. */
@@ -144,6 +146,7 @@ export function makeImports(deps: ImportsDeps) {
       }
       pending.videoId = created.videoId;
       deps.onChange(true);
+      await deps.filesRemoved(created.videoId);
       signal.throwIfAborted();
       await files.saveVideoFile(
         created.videoId,

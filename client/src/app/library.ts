@@ -5,7 +5,8 @@
 import { createSignal, getOwner, onCleanup, type Accessor } from 'solid-js';
 import { isFreshProfile } from '../db/location.ts';
 import type { VideoRow } from '../db/videos.ts';
-import { deleteVideoFiles, getExampleImage, getVideoFile, hashFile, saveExampleImage, saveVideoFile } from '../files/store.ts';
+import { sweepRoomProbes } from '../files/room.ts';
+import { deleteAudio, deleteVideoFiles, getExampleImage, getVideoFile, hashFile, saveExampleImage, saveVideoFile, sweepUnreferenced } from '../files/store.ts';
 import { MODEL_TASKS, type ModelTask } from '../ml/registry.ts';
 import { MODEL_TASK_STAGES, PIPELINE_STAGES } from '../pipeline/plan.ts';
 import type { RunnerEvent } from '../pipeline/runner.ts';
@@ -21,6 +22,7 @@ import { vanishedHere } from './vanished.ts';
 import type { QueueSummary } from './queue.ts';
 import { makeRefresh } from './refresh.ts';
 import { createSearch } from './search.ts';
+import { makeFileRemovals } from './file-removals.ts';
 import { canHold, freeUpTo, makeStorage } from './storage-usage.ts';
 import { createVisualModel } from './visual-model.ts';
 import { createPipelineRunner, openWorkers } from './workers.ts';
@@ -90,9 +92,11 @@ export function createLibrary() {
       refresh.schedule(true);
     },
   });
+  const removals = makeFileRemovals();
   const imports = makeImports({
     db,
     whenOpen: () => opened,
+    filesRemoved: removals.settled,
     stages: PIPELINE_STAGES,
     files: { hashFile, saveVideoFile },
     room: { canHold, freeUpTo },
@@ -125,6 +129,10 @@ export function createLibrary() {
         return refresh.schedule(false);
       case 'stage-finished':
         live.delete(event.videoId);
+        // Speech has what it needs from the audio: the copy can give it again if speech ever runs again.
+        if (event.stage === 'ASR_FAST' && event.outcome === 'done') {
+          void removals.run(event.videoId, () => deleteAudio(event.videoId)).catch((err: unknown) => console.error('Could not remove the audio', err));
+        }
         return refresh.schedule(true);
       case 'video-changed':
         return refresh.schedule(true);
@@ -161,6 +169,8 @@ export function createLibrary() {
       await db.whenOpen();
       // Imports cut short by a reload cannot finish: their File went with the page.
       await db.failInterruptedImports();
+      // Before any import or stage can write a file: what no video needs any more goes (see sweepUnreferenced).
+      await sweepStoredFiles();
       rows = await db.listVideos();
       // A video indexed by an older version lacks the stages added since (e.g. grouping faces into
       // people): queue just those, so an upgrade brings the whole library up to date by itself.
@@ -217,12 +227,25 @@ export function createLibrary() {
 
   if (getOwner()) onCleanup(() => void close());
 
-  /** Deletes a video with its stored files. */
-  async function forget(videoId: string) {
-    await runner.remove(videoId);
-    live.delete(videoId);
-    imports.forget(videoId);
-    await deleteVideoFiles(videoId).catch((err: unknown) => console.error('Could not delete the stored files', err));
+  /** Deletes a video with its stored files (a re-import of the same file waits for them: file-removals.ts). */
+  function forget(videoId: string): Promise<void> {
+    return removals.run(videoId, async () => {
+      await runner.remove(videoId);
+      live.delete(videoId);
+      imports.forget(videoId);
+      await deleteVideoFiles(videoId).catch((err: unknown) => console.error('Could not delete the stored files', err));
+    });
+  }
+
+  /** Files a closed tab left behind (a delete or a copy cut short, a room check's scratch file). Never stops the library opening. */
+  async function sweepStoredFiles() {
+    try {
+      const freed = await sweepUnreferenced(await db.filesInUse());
+      await sweepRoomProbes();
+      if (freed > 0) console.info(`Removed ${freed} bytes of stored files no video needs any more.`);
+    } catch (err) {
+      console.error('Could not tidy the stored files', err);
+    }
   }
 
   return {

@@ -4,12 +4,12 @@ import type { PGlite } from '@electric-sql/pglite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeDbApi, type DbApi } from './api.ts';
 import { openTestDatabase } from './testing.ts';
-import { videoSteps } from './testing-steps.ts';
+import { STAGES, videoSteps } from './testing-steps.ts';
 
 const OTHER_USER_ID = '11111111-2222-4333-8444-555555555555';
 let pg: PGlite;
 let api: DbApi;
-const { importVideo, runThroughScenes } = videoSteps(() => api);
+const { importVideo, runThroughScenes, claimAndComplete } = videoSteps(() => api);
 
 beforeEach(async () => {
   pg = await openTestDatabase();
@@ -42,5 +42,39 @@ describe('stored image bytes', () => {
       );
     }
     expect(await api.storedImageBytes()).toEqual({ thumbnailBytes: 1000 + 1001 + 1002, faceCropBytes: 500 });
+  });
+});
+
+describe('files in use', () => {
+  it('keeps the copy of every video in the library, and its audio until speech has run for good', async () => {
+    const indexed = await importVideo('sha-indexed', 'Indexed', [...STAGES, 'ASR_FAST']);
+    const waiting = await importVideo('sha-waiting', 'Waiting for speech', [...STAGES, 'ASR_FAST']);
+    const queued = await importVideo('sha-queued');
+    for (const videoId of [indexed, waiting]) {
+      for (const stage of STAGES.filter((s) => s !== 'FINALIZE')) await claimAndComplete(videoId, stage, { outcome: 'done' });
+    }
+    await claimAndComplete(indexed, 'ASR_FAST', { outcome: 'done' });
+    await claimAndComplete(waiting, 'ASR_FAST', { outcome: 'skipped', reason: 'No speech model', fillable: true });
+
+    const inUse = await api.filesInUse();
+    expect(inUse.copies.sort()).toEqual([indexed, waiting, queued].sort());
+    expect(inUse.audio.sort()).toEqual([waiting, queued].sort());
+  });
+
+  it('lets go of a deleted video, an import that never finished and another device’s video', async () => {
+    const kept = await importVideo('sha-kept');
+    const deleted = await importVideo('sha-deleted');
+    expect(await api.deleteVideo(deleted)).toBe(true);
+    const interrupted = await api.createVideo({ title: 'Cut short', fileName: 'cut.mp4', sizeBytes: 10, mime: 'video/mp4', contentSha256: 'sha-cut' });
+    expect(await api.failInterruptedImports()).toBe(1);
+    await pg.query(
+      `insert into videos (video_id, user_id, device_id, title, file_name, size_bytes, mime, content_sha256, state)
+       values (gen_random_uuid(), (select user_id from videos limit 1), gen_random_uuid(), 'Elsewhere', 'e.mp4', 1, 'video/mp4', 'sha-elsewhere', 'INDEXED')`,
+    );
+
+    const inUse = await api.filesInUse();
+    expect(inUse.copies).toEqual([kept]);
+    expect(inUse.audio).toEqual([kept]);
+    expect(interrupted.status).toBe('created');
   });
 });

@@ -4,12 +4,24 @@
 // Chromium: its quota is always usage + 10 GiB (fingerprinting protection), whatever the disk or the real quota.
 // The growth is a sparse truncate of the writable's swap file: ~10–90 ms for 4–20 GB in headless Chromium.
 
+/** Scratch files are named so; one left by a tab closed mid-probe still counts its size against the quota. */
+const PROBE_PREFIX = '.room-check-';
+
+/** Removes scratch files a tab closed mid-probe left behind (at start-up, before any probe can run). */
+export async function sweepRoomProbes(): Promise<void> {
+  if (!navigator.storage?.getDirectory) return;
+  const root = await navigator.storage.getDirectory();
+  const names: string[] = [];
+  for await (const name of (root as unknown as { keys(): AsyncIterable<string> }).keys()) if (name.startsWith(PROBE_PREFIX)) names.push(name);
+  for (const name of names) await root.removeEntry(name).catch(() => undefined);
+}
+
 /** True when the browser would take `bytes` more now, false when it refuses, null when it cannot tell. */
 export async function probeRoom(bytes: number): Promise<boolean | null> {
   if (!navigator.storage?.getDirectory) return null;
   const root = await navigator.storage.getDirectory();
   // A name of its own, so that two probes at once never share a file.
-  const name = `.room-check-${crypto.randomUUID()}`;
+  const name = `${PROBE_PREFIX}${crypto.randomUUID()}`;
   try {
     const handle = await root.getFileHandle(name, { create: true });
     if (typeof handle.createWritable !== 'function') return null;

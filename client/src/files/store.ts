@@ -169,6 +169,54 @@ export async function getAudio(videoId: string): Promise<Float32Array | null> {
   return file ? new Float32Array(await file.arrayBuffer()) : null;
 }
 
+/** Removes a video's extracted audio once speech recognition no longer needs it (the copy can give it again). */
+export async function deleteAudio(videoId: string): Promise<void> {
+  await removeFrom(AUDIO_DIR, `${videoId}.f32`);
+}
+
+/**
+ * Removes every stored file no video needs any more: copies, keyframes and audio of videos deleted while the tab
+ * closed (or another tab's delete cut short), partial copies of imports that never finished, audio speech no longer
+ * needs. `inUse` comes from the database (db/storage.ts); run it before any import or stage can write a file.
+ * Returns the bytes freed.
+ */
+export async function sweepUnreferenced(inUse: { copies: readonly string[]; audio: readonly string[] }): Promise<number> {
+  const copies = new Set(inUse.copies);
+  const audio = new Set(inUse.audio.map((videoId) => `${videoId}.f32`));
+  let freed = 0;
+  for (const [dir, keep] of [
+    [VIDEOS_DIR, copies],
+    [FRAMES_DIR, copies],
+    [AUDIO_DIR, audio],
+  ] as const) {
+    const folder = await directory(dir);
+    for (const [name, handle] of await entriesOf(folder)) {
+      if (keep.has(name)) continue;
+      freed += await bytesUnder(handle);
+      await folder.removeEntry(name, { recursive: true }).catch((error: unknown) => {
+        if (!isNotFound(error)) throw error;
+      });
+    }
+  }
+  return freed;
+}
+
+type DirectoryEntries = { entries(): AsyncIterable<[string, FileSystemHandle]> };
+
+/** The entries of a folder, listed before any is removed. TypeScript's DOM types lack the async iteration (Chromium has it). */
+async function entriesOf(dir: FileSystemDirectoryHandle): Promise<[string, FileSystemHandle][]> {
+  const entries: [string, FileSystemHandle][] = [];
+  for await (const entry of (dir as unknown as DirectoryEntries).entries()) entries.push(entry);
+  return entries;
+}
+
+async function bytesUnder(handle: FileSystemHandle): Promise<number> {
+  if (handle.kind === 'file') return (handle as FileSystemFileHandle).getFile().then((file) => file.size, () => 0);
+  let total = 0;
+  for (const [, child] of await entriesOf(handle as FileSystemDirectoryHandle)) total += await bytesUnder(child);
+  return total;
+}
+
 export async function deleteVideoFiles(videoId: string): Promise<void> {
   await removeFrom(VIDEOS_DIR, videoId);
   await removeFrom(AUDIO_DIR, `${videoId}.f32`);
