@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { CDPSession, Locator, Page } from 'playwright-core';
 import { fixture } from './fixtures.ts';
 import { useApp, type RunningServer } from './harness.ts';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -230,6 +231,39 @@ describe('storage the person can see and keep', () => {
     await card('cuts-b').and(page.locator('[data-state="INDEXED"]')).waitFor({ timeout: 180_000 });
   });
 
+  it('fails the stage whose database write meets a full storage with that reason, and the library stays readable', async () => {
+    // No sound, so nothing but the database writes after the copy: its first write that needs room is refused.
+    const dir = mkdtempSync(join(tmpdir(), 'heimdex-db-full-'));
+    const silent = join(dir, 'no-sound.mp4');
+    execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', fixture('cuts-b.mp4'), '-an', '-c', 'copy', silent]);
+    try {
+      await page.goto(`${server.url}/#/`);
+      await page.getByTestId('import-input').setInputFiles([silent]);
+      await copiedIn('no-sound');
+      await cdp.send('Storage.overrideQuotaForOrigin', { origin: server.url, quotaSize: await usage() });
+      try {
+        const failed = card('no-sound').and(page.locator('[data-state="FAILED"]'));
+        await failed.waitFor({ timeout: 120_000 });
+        expect(await failed.getByTestId('video-error').textContent()).toMatch(/storage is full/i);
+      } finally {
+        await cdp.send('Storage.overrideQuotaForOrigin', { origin: server.url });
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    await page.reload();
+    await card('no-sound').and(page.locator('[data-state="FAILED"]')).waitFor({ timeout: 60_000 });
+    const videoId = await card('no-sound').first().getAttribute('data-video-id');
+    await page.goto(`${server.url}/#/video/${videoId}`);
+    await page.getByTestId('stage').first().waitFor({ timeout: 30_000 });
+    const stages = await page.getByTestId('stage').evaluateAll((els) => els.map((el) => el.getAttribute('data-state')));
+    expect(stages.filter((state) => state === 'FAILED')).toHaveLength(1);
+    expect(stages).not.toContain('RUNNING');
+    await page.goBack();
+    await card('no-sound').getByTestId('retry').click();
+    await card('no-sound').and(page.locator('[data-state="INDEXED"]')).waitFor({ timeout: 180_000 });
+  });
+
   it('removes at start-up what no video needs (files of a delete or a copy cut short, a room check left behind), keeping every video’s own', async () => {
     await page.goto(`${server.url}/#/`);
     await card('cuts-b').and(page.locator('[data-state="INDEXED"]')).waitFor({ timeout: 60_000 });
@@ -280,8 +314,10 @@ describe('storage the person can see and keep', () => {
     await card('cuts-b').getByTestId('confirm-delete').click();
     // At once, while the old copy may still be being removed: the same content comes back under the same id.
     await page.getByTestId('import-input').setInputFiles([fixture('cuts-b.mp4')]);
-    await card('cuts-b').and(page.locator('[data-state="INDEXED"]')).waitFor({ timeout: 180_000 });
-    expect(await card('cuts-b').first().getAttribute('data-video-id')).toBe(videoId);
+    // One card again (the deleted one gone, the import's own card become the video's), indexed.
+    const cards = () =>
+      card('cuts-b').evaluateAll((els) => els.map((el) => `${el.getAttribute('data-video-id')} ${el.getAttribute('data-state')}`));
+    await expect.poll(cards, { timeout: 180_000, interval: 500 }).toEqual([`${videoId} INDEXED`]);
     expect(await storedCopyBytes(videoId)).toBe(statSync(fixture('cuts-b.mp4')).size);
 
     await page.reload();
