@@ -69,6 +69,15 @@ afterEach((ctx) => {
 
 const speechRow = () => page.locator('[data-testid="model-row"][data-model-id="whisper-tiny"]');
 
+/** The extracted audio files the browser keeps (audio/<videoId>.f32). */
+const storedAudio = () =>
+  page.evaluate(async () => {
+    const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('audio', { create: true });
+    const names: string[] = [];
+    for await (const name of (dir as unknown as { keys(): AsyncIterable<string> }).keys()) names.push(name);
+    return names;
+  });
+
 const cardOf = (title: string) =>
   page.getByTestId('video-card').filter({ has: page.getByTestId('video-title').getByText(title, { exact: true }) });
 
@@ -80,6 +89,9 @@ describe('downloading a model from Settings', () => {
     const gap = cardOf('cuts-a').locator('[data-testid="gap"][data-task="speech"]');
     await gap.waitFor();
     await expect(gap.getByTestId('gap-action').textContent()).resolves.toMatch(/Download the speech model/);
+    // Its audio waits for the speech model.
+    const videoId = await cardOf('cuts-a').getAttribute('data-video-id');
+    expect(await storedAudio()).toEqual([`${videoId}.f32`]);
     await gap.getByTestId('gap-action').click();
     await speechRow().waitFor({ timeout: 60_000 });
     await expect(page.locator('.model-row--wanted').getAttribute('data-model-id')).resolves.toBe('whisper-tiny');
@@ -129,6 +141,8 @@ describe('downloading a model from Settings', () => {
       )
       .toBe('INDEXED, speech gaps: 0');
     await expect(cardOf('cuts-a').locator('[data-testid="gap"][data-task="visual"]').count()).resolves.toBe(1);
+    // Transcribed: the audio is no longer kept (the copy gives it again should speech ever run again).
+    await expect.poll(storedAudio, { timeout: 10_000 }).toEqual([]);
     await cardOf('cuts-a').click();
     await page.getByTestId('stage').first().waitFor();
     await expect(page.locator('[data-testid="stage"][data-stage="ASR_FAST"]').getAttribute('data-skipped')).resolves.toBe('false');
@@ -148,6 +162,7 @@ describe('downloading a model from Settings', () => {
     await page.getByTestId('stage').first().waitFor();
     const asr = page.locator('[data-testid="stage"][data-stage="ASR_FAST"]');
     await expect(asr.getAttribute('data-skipped')).resolves.toBe('false');
+    await expect.poll(storedAudio, { timeout: 10_000 }).toEqual([]);
 
     // The tiny model says "Hello world." at 6–8.4 s of every window: the second scene (4–8 s).
     await page.getByTestId('search-input').fill('hello world');

@@ -32,11 +32,13 @@ async function badges(): Promise<{ title: string; state: string; label: string; 
 }
 
 const QUEUED = /^Queued \((\d+)(st|nd|rd|th)\)$/;
+/** Import notices: a first import may also say, once, that the browser may clear the library (tests/browser/storage.test.ts). */
+const importNotices = () => page.getByTestId('notice').filter({ hasNotText: 'may clear this library' });
 
 describe('the queue', () => {
   it('imports five files under one notice, queues the waiting ones with their places and sums up the batch', async () => {
     await page.getByTestId('import-input').setInputFiles([...GOOD, ...BAD].map((name) => fixture(`${name}.mp4`)));
-    const notice = page.getByTestId('notice');
+    const notice = importNotices();
     await notice.first().waitFor({ timeout: 30_000 });
     expect(await notice.count()).toBe(1);
     expect(await notice.textContent()).toMatch(/Add(ing|ed) 5 videos/);
@@ -91,7 +93,7 @@ describe('the queue', () => {
   });
 
   it('the import notice goes away by itself', async () => {
-    await expect.poll(() => page.getByTestId('notice').count(), { timeout: 30_000 }).toBe(0);
+    await expect.poll(() => importNotices().count(), { timeout: 30_000 }).toBe(0);
   });
 
   it('counts indexed, in progress and failed apart, and an indexed video tells the truth about its stages and gaps', async () => {

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeDbApi, type DbApi } from '../db/api.ts';
 import { openTestDatabase } from '../db/testing.ts';
 import { hashFile, type saveVideoFile } from '../files/store.ts';
+import { makeFileRemovals } from './file-removals.ts';
 import { makeImports, type ImportsDeps } from './imports.ts';
 
 const STAGES = ['UPLOAD_VALIDATE', 'SCENE_DETECT', 'FINALIZE'] as const;
@@ -17,6 +18,8 @@ let saved: Map<string, File>;
 let copy: 'ok' | 'fail' | 'hold';
 let readable: boolean;
 let queued: number;
+/** The room the browser would give (the real question to the browser is tested in tests/browser/storage.test.ts). */
+let free: number;
 
 const saveFake: typeof saveVideoFile = async (videoId, file, onProgress, signal) => {
   if (copy === 'fail') throw new Error('No storage space left');
@@ -35,6 +38,8 @@ function imports(over: Partial<ImportsDeps> = {}) {
     files: { hashFile: (file, onProgress, signal) => (readable ? hashFile(file, onProgress, signal) : Promise.reject(new Error('NotReadableError'))), saveVideoFile: saveFake },
     onChange: () => {},
     onQueued: () => void queued++,
+    filesRemoved: () => Promise.resolve(),
+    room: { canHold: (bytes) => Promise.resolve(bytes <= free), freeUpTo: (limit) => Promise.resolve(Math.min(limit, free)) },
     ...over,
   });
 }
@@ -53,6 +58,7 @@ beforeEach(async () => {
   copy = 'ok';
   readable = true;
   queued = 0;
+  free = 10_000_000_000;
 });
 afterEach(async () => {
   await pg.close();
@@ -90,6 +96,25 @@ describe('makeImports', () => {
     expect(tab.pending()).toEqual([]);
   });
 
+  it('writes the copy of a just-deleted file only once the old copy is removed (a re-import reuses its id)', async () => {
+    const [first] = await imports().importFiles([video('Again.mp4')]);
+    expect(await api.deleteVideo(first!.videoId!)).toBe(true);
+    saved.delete(first!.videoId!);
+    const removals = makeFileRemovals();
+    let finishRemoval!: () => void;
+    const removing = removals.run(first!.videoId!, () => new Promise<void>((resolve) => (finishRemoval = resolve)).then(() => void saved.delete(first!.videoId!)));
+
+    const again = imports({ filesRemoved: removals.settled }).importFiles([video('Again.mp4')]);
+    await until(async () => (await api.getVideo(first!.videoId!))?.state === 'UPLOADING');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(saved.has(first!.videoId!)).toBe(false); // not copied while the old files are still being removed
+    finishRemoval();
+    await removing;
+    const [outcome] = await again;
+    expect(outcome).toMatchObject({ status: 'added', videoId: first!.videoId });
+    expect(saved.has(first!.videoId!)).toBe(true); // the removal ran first, so the new copy stays
+  });
+
   it('leaves a video whose copy failed FAILED with why, and keeps its file in this tab for Retry', async () => {
     const tab = imports();
     copy = 'fail';
@@ -117,6 +142,44 @@ describe('makeImports', () => {
     expect(tab.retryUnsaved(card!.cardId)).toBe(true);
     await until(() => tab.pending().length === 0);
     expect(await api.listVideos()).toHaveLength(1);
+  });
+
+  it('refuses a file with no room for it and what indexing adds, storing nothing; Retry imports it once there is room', async () => {
+    const tab = imports();
+    free = 10_000_000;
+    const [refused] = await tab.importFiles([video('big.mp4')]);
+    expect(refused).toEqual({
+      fileName: 'big.mp4',
+      status: 'failed',
+      message:
+        'There is not enough room in this browser’s storage: this video needs about 50 MB (the file and what indexing adds), and 10 MB is free. ' +
+        'Remove videos you no longer need, or free space on this device, then try again.',
+    });
+    expect(await api.listVideos()).toEqual([]);
+    expect(saved.size).toBe(0);
+    const [card] = tab.pending();
+    expect(card).toMatchObject({ error: refused!.message, errorDetails: null });
+
+    free = 500_000_000;
+    expect(tab.retryUnsaved(card!.cardId)).toBe(true);
+    await until(() => tab.pending().length === 0);
+    expect(await api.listVideos()).toHaveLength(1);
+  });
+
+  it('counts the room promised to an import still copying, and gives it back when the copy ends', async () => {
+    const tab = imports();
+    free = 60_000_000; // room for one small file (50 MB with the margin), not two
+    copy = 'hold';
+    const first = tab.importFiles([video('a.mp4')]);
+    await until(() => tab.pending()[0]?.videoId != null);
+    const [second] = await tab.importFiles([video('b.mp4')]);
+    expect(second).toMatchObject({ status: 'failed', message: expect.stringMatching(/needs about 50 MB .* and 10 MB is free/) });
+
+    tab.cancel(tab.pending()[0]!.videoId!);
+    await first;
+    copy = 'ok';
+    const [third] = await tab.importFiles([video('c.mp4')]);
+    expect(third).toMatchObject({ status: 'added' });
   });
 
   it('fails every import when the database cannot open, with its reason', async () => {

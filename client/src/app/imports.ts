@@ -1,11 +1,13 @@
 // Importing files in this tab: each import shows as a card from the first moment, is hashed (a file already in
 // the library is reported, not added twice), copied into the browser's storage and queued for the pipeline.
-// Bad files are not refused here: they fail at validation, visibly. The File exists only in this tab, so an
-// import that fails keeps it here, for Retry.
+// Bad files are not refused here: they fail at validation, visibly; a file with no room in the browser's storage
+// is (storage.ts says how much it needs). The File exists only in this tab, so an import that fails keeps it
+// here, for Retry.
 import type { JobStage } from '@heimdex/shared-schema';
 import type { DbApi } from '../db/api.ts';
 import type { hashFile, saveVideoFile } from '../files/store.ts';
 import { messageOf } from '../errors.ts';
+import { bytesNeededFor, noRoomMessage } from './storage.ts';
 
 export interface ImportOutcome {
   fileName: string;
@@ -40,6 +42,10 @@ export interface ImportsDeps {
   stages: readonly JobStage[];
   /** The file store (files/store.ts), passed in: Node tests have no origin private file system. */
   files: { hashFile: typeof hashFile; saveVideoFile: typeof saveVideoFile };
+  /** Settles once the files of a deleted video are removed: a re-import of it writes under the same names (file-removals.ts). */
+  filesRemoved: (videoId: string) => Promise<void>;
+  /** Asks the browser whether it would take more bytes, before each copy (app/storage-usage.ts). */
+  room: { canHold(bytes: number): Promise<boolean>; freeUpTo(limit: number): Promise<number | null> };
   /** An import changed: rebuild the cards, reading the database again when `fromDb`. */
   onChange: (fromDb: boolean) => void;
   /** A video was queued: the pipeline should look for work. */
@@ -69,6 +75,11 @@ class UnreadableFile extends Error {
 export function makeImports(deps: ImportsDeps) {
   const { db, files } = deps;
   const imports = new Map<string, PendingImport>();
+  /**
+   * Room promised to imports of this tab that are not copied yet: the browser's estimate does not count them,
+   * so two imports at once cannot both take the same free space.
+   */
+  let reservedBytes = 0;
   /** Files of imports that failed in this tab, so that retry can import them again. */
   const failedImportFiles = new Map<string, File>();
 
@@ -95,8 +106,17 @@ export function makeImports(deps: ImportsDeps) {
     const { file } = pending;
     const { signal } = pending.controller;
     const title = titleOf(file.name);
+    let reserved = 0;
     try {
       await deps.whenOpen();
+      // Refused before anything is read or stored, so a file that cannot fit costs no time and leaves nothing.
+      const needed = bytesNeededFor(file.size);
+      if (!(await deps.room.canHold(needed + reservedBytes))) {
+        const free = (await deps.room.freeUpTo(needed + reservedBytes)) ?? 0;
+        throw new Error(noRoomMessage(needed, free - reservedBytes));
+      }
+      reserved = needed;
+      reservedBytes += reserved;
       const sha256 = await files
         .hashFile(
           file,
@@ -126,6 +146,7 @@ export function makeImports(deps: ImportsDeps) {
       }
       pending.videoId = created.videoId;
       deps.onChange(true);
+      await deps.filesRemoved(created.videoId);
       signal.throwIfAborted();
       await files.saveVideoFile(
         created.videoId,
@@ -136,6 +157,8 @@ export function makeImports(deps: ImportsDeps) {
         },
         signal,
       );
+      reservedBytes -= reserved;
+      reserved = 0;
       signal.throwIfAborted();
       if (!(await db.queueVideo(created.videoId, [...deps.stages]))) throw new DOMException(CANCELLED, 'AbortError');
       imports.delete(pending.cardId);
@@ -154,13 +177,15 @@ export function makeImports(deps: ImportsDeps) {
         imports.delete(pending.cardId);
         failedImportFiles.set(videoId, file);
       } else {
-        // Nothing was stored (no database, unreadable file): the card stays in this tab, FAILED.
+        // Nothing was stored (no database, unreadable file, no room): the card stays in this tab, FAILED.
         pending.error = message;
         pending.errorDetails = err instanceof UnreadableFile ? err.details : null;
         pending.progress = 0;
       }
       deps.onChange(true);
       return { fileName: file.name, status: 'failed', ...(videoId ? { videoId } : {}), message };
+    } finally {
+      reservedBytes -= reserved;
     }
   }
 

@@ -5,7 +5,8 @@
 import { createSignal, getOwner, onCleanup, type Accessor } from 'solid-js';
 import { isFreshProfile } from '../db/location.ts';
 import type { VideoRow } from '../db/videos.ts';
-import { deleteVideoFiles, getExampleImage, getVideoFile, hashFile, saveExampleImage, saveVideoFile } from '../files/store.ts';
+import { sweepRoomProbes } from '../files/room.ts';
+import { deleteAudio, deleteVideoFiles, getExampleImage, getVideoFile, hashFile, saveExampleImage, saveVideoFile, sweepUnreferenced } from '../files/store.ts';
 import { MODEL_TASKS, type ModelTask } from '../ml/registry.ts';
 import { MODEL_TASK_STAGES, PIPELINE_STAGES } from '../pipeline/plan.ts';
 import type { RunnerEvent } from '../pipeline/runner.ts';
@@ -24,6 +25,8 @@ import { vanishedHere } from './vanished.ts';
 import type { QueueSummary } from './queue.ts';
 import { makeRefresh } from './refresh.ts';
 import { createSearch } from './search.ts';
+import { makeFileRemovals } from './file-removals.ts';
+import { canHold, freeUpTo, makeStorage } from './storage-usage.ts';
 import { createVisualModel } from './visual-model.ts';
 import { createPipelineRunner, openWorkers } from './workers.ts';
 
@@ -93,11 +96,14 @@ export function createLibrary() {
       refresh.schedule(true);
     },
   });
+  const removals = makeFileRemovals();
   const imports = makeImports({
     db,
     whenOpen: () => opened,
+    filesRemoved: removals.settled,
     stages: PIPELINE_STAGES,
     files: { hashFile, saveVideoFile },
+    room: { canHold, freeUpTo },
     onChange: (fromDb) => refresh.schedule(fromDb),
     onQueued: () => runner.wake(),
   });
@@ -127,6 +133,10 @@ export function createLibrary() {
         return refresh.schedule(false);
       case 'stage-finished':
         live.delete(event.videoId);
+        // Speech has what it needs from the audio: the copy can give it again if speech ever runs again.
+        if (event.stage === 'ASR_FAST' && event.outcome === 'done') {
+          void removals.run(event.videoId, () => deleteAudio(event.videoId)).catch((err: unknown) => console.error('Could not remove the audio', err));
+        }
         return refresh.schedule(true);
       case 'video-changed':
         return refresh.schedule(true);
@@ -173,6 +183,8 @@ export function createLibrary() {
       await db.whenOpen();
       // Imports cut short by a reload cannot finish: their File went with the page.
       await db.failInterruptedImports();
+      // Before any import or stage can write a file: what no video needs any more goes (see sweepUnreferenced).
+      await sweepStoredFiles();
       rows = await db.listVideos();
       // A video indexed by an older version lacks the stages added since (e.g. grouping faces into
       // people): queue just those, so an upgrade brings the whole library up to date by itself.
@@ -197,8 +209,7 @@ export function createLibrary() {
       // Back online after an offline start: the models that ship with the app arrive now.
       addEventListener('online', onOnline);
       addEventListener('pagehide', onPageHide);
-      // Ask the browser not to evict the library under storage pressure (granted silently or not at all).
-      void navigator.storage?.persist?.().catch(() => undefined);
+      // Persistent storage is asked for at the first import, where a refusal can be shown (ui/keep-library.ts).
     })(),
   ]);
   opened.catch((err: unknown) => {
@@ -239,12 +250,25 @@ export function createLibrary() {
 
   if (getOwner()) onCleanup(() => void close());
 
-  /** Deletes a video with its stored files. */
-  async function forget(videoId: string) {
-    await runner.remove(videoId);
-    live.delete(videoId);
-    imports.forget(videoId);
-    await deleteVideoFiles(videoId).catch((err: unknown) => console.error('Could not delete the stored files', err));
+  /** Deletes a video with its stored files (a re-import of the same file waits for them: file-removals.ts). */
+  function forget(videoId: string): Promise<void> {
+    return removals.run(videoId, async () => {
+      await runner.remove(videoId);
+      live.delete(videoId);
+      imports.forget(videoId);
+      await deleteVideoFiles(videoId).catch((err: unknown) => console.error('Could not delete the stored files', err));
+    });
+  }
+
+  /** Files a closed tab left behind (a delete or a copy cut short, a room check's scratch file). Never stops the library opening. */
+  async function sweepStoredFiles() {
+    try {
+      const freed = await sweepUnreferenced(await db.filesInUse());
+      await sweepRoomProbes();
+      if (freed > 0) console.info(`Removed ${freed} bytes of stored files no video needs any more.`);
+    } catch (err) {
+      console.error('Could not tidy the stored files', err);
+    }
   }
 
   return {
@@ -268,7 +292,8 @@ export function createLibrary() {
     /**
      * Imports files, all at once: each appears as a card immediately, is hashed (a file already
      * in the library is reported, not added twice), copied into the browser's storage and queued
-     * for the pipeline. Bad files are not refused here: they fail at validation, visibly.
+     * for the pipeline. Bad files are not refused here: they fail at validation, visibly; a file the browser's
+     * storage has no room for is refused before anything is stored, saying how much it needs and how much is free.
      */
     async importFiles(files: File[]): Promise<ImportOutcome[]> {
       return imports.importFiles(files);
@@ -316,6 +341,9 @@ export function createLibrary() {
       await refreshNow();
       return queued;
     },
+
+    /** What the library keeps in this browser, the quota, and whether the browser keeps it (app/storage-usage.ts). */
+    storage: makeStorage({ db, whenOpen: () => opened }),
 
     /** The models of this device: list, download with progress, remove (app/models.ts). */
     models,

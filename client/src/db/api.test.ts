@@ -8,6 +8,7 @@ import { LOCAL_USER_ID, makeDbApi, type DbApi } from './api.ts';
 import { makeJobQueries } from './jobs.ts';
 import { makeMeaningQueries } from './meaning.ts';
 import { makeSceneQueries } from './scenes.ts';
+import { makeStorageQueries } from './storage.ts';
 import { openTestDatabase } from './testing.ts';
 import { videoSteps } from './testing-steps.ts';
 import { makeVideoQueries } from './videos.ts';
@@ -30,7 +31,7 @@ afterEach(async () => {
 describe('makeDbApi', () => {
   it('has every operation of every area, none shadowed by another area', () => {
     const db = drizzle(pg);
-    const areas = [makeVisualModelQueries, makeVideoQueries, makeJobQueries, makeSceneQueries, makeMeaningQueries].map((make) => Object.keys(make(db, LOCAL_USER_ID)));
+    const areas = [makeVisualModelQueries, makeVideoQueries, makeJobQueries, makeSceneQueries, makeMeaningQueries, makeStorageQueries].map((make) => Object.keys(make(db, LOCAL_USER_ID)));
     const names = areas.flat();
     expect(new Set(names).size).toBe(names.length);
     expect(Object.keys(api).sort()).toEqual(names.sort());

@@ -6,6 +6,7 @@
 //   scenes.ts        reading scenes
 //   visual-model.ts  settings and the visual model's re-embedding
 //   meaning.ts       the scenes' texts for their meaning vectors, and their re-embedding
+//   storage.ts       the bytes its pictures take, for Settings → Storage
 // It runs inside the DB worker (behind comlink and one queue) and, unchanged, in Node tests against
 // an in-memory PGlite. Everything it returns is plain structured-clonable data: numbers, strings,
 // ISO timestamps and Uint8Array for bytea.
@@ -14,6 +15,7 @@ import { drizzle } from 'drizzle-orm/pglite';
 import { makeJobQueries } from './jobs.ts';
 import { makeMeaningQueries } from './meaning.ts';
 import { makeSceneQueries } from './scenes.ts';
+import { makeStorageQueries } from './storage.ts';
 import type { Db } from './types.ts';
 import { makeVideoQueries } from './videos.ts';
 import { makeVisualModelQueries } from './visual-model.ts';
@@ -29,6 +31,7 @@ export function makeDbApi(pg: PGlite, userId: string = LOCAL_USER_ID) {
     ...makeJobQueries(db, userId),
     ...makeSceneQueries(db, userId),
     ...makeMeaningQueries(db, userId),
+    ...makeStorageQueries(db, userId),
   };
 }
 

@@ -17,6 +17,7 @@ import { currentLibrary, dbFolderOf } from './location.ts';
 import { DAMAGED_LIBRARY, makeDumpQueries, type DumpQueries } from './dump.ts';
 import { serialise } from './queue.ts';
 import { messageOf } from '../errors.ts';
+import { isStorageFull, storageFull } from '../storage-full.ts';
 
 /** Held while this worker has the database files open. */
 const FILES_LOCK = 'heimdex-db';
@@ -127,7 +128,12 @@ const exposed = new Proxy({} as DbWorkerApi, {
       const { api } = await opening;
       const method = (api as unknown as Record<string, ((...a: unknown[]) => Promise<unknown>) | undefined>)[name];
       if (!method) throw new Error(`The database has no operation "${name}"`);
-      return method(...args);
+      try {
+        return await method(...args);
+      } catch (error) {
+        // A write refused for want of room crosses to the page as the one storage-full error (its name survives comlink).
+        throw isStorageFull(error) ? storageFull() : error;
+      }
     };
   },
 });

@@ -7,11 +7,12 @@
 import { createSHA256 } from 'hash-wasm';
 import { currentLibrary, folderAt, mediaFolderOf, type MediaFolder } from '../db/location.ts';
 import { messageOf } from '../errors.ts';
+import { isStorageFull, storageFull } from '../storage-full.ts';
 
-const VIDEOS_DIR: MediaFolder = 'videos';
-const AUDIO_DIR: MediaFolder = 'audio';
-const FRAMES_DIR: MediaFolder = 'keyframes';
-const EXAMPLES_DIR: MediaFolder = 'examples';
+export const VIDEOS_DIR: MediaFolder = 'videos';
+export const AUDIO_DIR: MediaFolder = 'audio';
+export const FRAMES_DIR: MediaFolder = 'keyframes';
+export const EXAMPLES_DIR: MediaFolder = 'examples';
 /** How many pictures searched by are kept (older ones are removed: their searches ask for the picture again). */
 const EXAMPLES_KEPT = 20;
 
@@ -68,9 +69,7 @@ async function removeFrom(dir: string, name: string): Promise<void> {
 }
 
 function describeWriteError(error: unknown): Error {
-  if (error instanceof DOMException && error.name === 'QuotaExceededError') {
-    return new Error('There is not enough storage space in this browser to keep the file.');
-  }
+  if (isStorageFull(error)) return storageFull();
   if (error instanceof DOMException && error.name === 'AbortError') return error;
   const message = messageOf(error);
   return new Error(`The file could not be saved: ${message}`);
@@ -184,6 +183,54 @@ export async function getKeyframes(videoId: string, idxs: number[]): Promise<(Ui
 export async function getAudio(videoId: string): Promise<Float32Array | null> {
   const file = await fileIn(AUDIO_DIR, `${videoId}.f32`);
   return file ? new Float32Array(await file.arrayBuffer()) : null;
+}
+
+/** Removes a video's extracted audio once speech recognition no longer needs it (the copy can give it again). */
+export async function deleteAudio(videoId: string): Promise<void> {
+  await removeFrom(AUDIO_DIR, `${videoId}.f32`);
+}
+
+/**
+ * Removes every stored file no video needs any more: copies, keyframes and audio of videos deleted while the tab
+ * closed (or another tab's delete cut short), partial copies of imports that never finished, audio speech no longer
+ * needs. `inUse` comes from the database (db/storage.ts); run it before any import or stage can write a file.
+ * Returns the bytes freed.
+ */
+export async function sweepUnreferenced(inUse: { copies: readonly string[]; audio: readonly string[] }): Promise<number> {
+  const copies = new Set(inUse.copies);
+  const audio = new Set(inUse.audio.map((videoId) => `${videoId}.f32`));
+  let freed = 0;
+  for (const [dir, keep] of [
+    [VIDEOS_DIR, copies],
+    [FRAMES_DIR, copies],
+    [AUDIO_DIR, audio],
+  ] as const) {
+    const folder = await directory(dir);
+    for (const [name, handle] of await entriesOf(folder)) {
+      if (keep.has(name)) continue;
+      freed += await bytesUnder(handle);
+      await folder.removeEntry(name, { recursive: true }).catch((error: unknown) => {
+        if (!isNotFound(error)) throw error;
+      });
+    }
+  }
+  return freed;
+}
+
+type DirectoryEntries = { entries(): AsyncIterable<[string, FileSystemHandle]> };
+
+/** The entries of a folder, listed before any is removed. TypeScript's DOM types lack the async iteration (Chromium has it). */
+async function entriesOf(dir: FileSystemDirectoryHandle): Promise<[string, FileSystemHandle][]> {
+  const entries: [string, FileSystemHandle][] = [];
+  for await (const entry of (dir as unknown as DirectoryEntries).entries()) entries.push(entry);
+  return entries;
+}
+
+async function bytesUnder(handle: FileSystemHandle): Promise<number> {
+  if (handle.kind === 'file') return (handle as FileSystemFileHandle).getFile().then((file) => file.size, () => 0);
+  let total = 0;
+  for (const [, child] of await entriesOf(handle as FileSystemDirectoryHandle)) total += await bytesUnder(child);
+  return total;
 }
 
 export async function deleteVideoFiles(videoId: string): Promise<void> {

@@ -168,20 +168,23 @@ export class FfmpegEngine {
 }
 
 /**
- * Grows the wasm heap in steps before real work. On a fresh ffmpeg.wasm 0.12 instance, a first command
- * that needs a large heap at once (a 1280 px JPEG, even one synthetic 1080p picture) traps with "memory
- * access out of bounds", every time; growing it through 320 → 1080p pictures never did (~0.2 s a load).
+ * Grows the wasm heap in steps before real work, well past what a command of ours needs. ffmpeg.wasm 0.12 traps
+ * ("memory access out of bounds") when a command has to grow the heap for a large picture: on a fresh instance
+ * a first 1280 px JPEG did every time, and a heap grown only to 1080p still trapped on one picture of a busy
+ * 720p scene (the street-text video's moving test pattern at 9.3 s) — on every fresh instance, at every moment
+ * of that scene, while an instance that had run any other command first never did (seen in headless Chromium
+ * 156; ffmpegwasm/ffmpeg.wasm#823 reports the same). Grown through 4K pictures, fresh instances took that
+ * picture every time (the whole warm-up: 0.24–0.48 s a load on 2 busy cores; an instance serves
+ * COMMANDS_PER_INSTANCE commands). Larger sources than 720p may still need more: their trap fails the stage.
  */
 async function growHeap(ffmpeg: FFmpeg): Promise<void> {
-  for (const size of ['320x180', '640x360', '1280x720', '1920x1080']) {
+  for (const size of ['320x180', '640x360', '1280x720', '1920x1080', '2560x1440', '3840x2160']) {
     await ffmpeg.exec(['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=1`, '-frames:v', '1', '-q:v', '3', '-f', 'mjpeg', `${OUTPUT_DIR}/heap.jpg`]);
   }
   await ffmpeg.deleteFile(`${OUTPUT_DIR}/heap.jpg`).catch(() => undefined);
 }
 
 /** ffmpeg.wasm itself failed (trap, out of memory, terminated), as opposed to a command exiting non-zero. */
-export const isEngineCrash = (error: unknown): boolean => error instanceof EngineCrash;
-
 class EngineCrash extends Error {
   constructor(cause: unknown) {
     super(`The video engine (ffmpeg.wasm) crashed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });

@@ -6,7 +6,7 @@
  */
 import * as Comlink from 'comlink';
 import { cutDetectionArgs, parseCutLog } from './cut-log.ts';
-import { FfmpegEngine, isEngineCrash, lastLines, OUTPUT_DIR, type RunResult } from './engine.ts';
+import { FfmpegEngine, lastLines, OUTPUT_DIR, type RunResult } from './engine.ts';
 import { parseProbeLog, validateProbe, validateSize } from './probe.ts';
 import { MediaError, type CutDetection, type CutDetectionOptions, type ProbeInfo } from './types.ts';
 import { detectCutsWebCodecs } from './webcodecs/detect.ts';
@@ -137,26 +137,9 @@ async function extractKeyframes(
   }
 }
 
-/**
- * Where else to take a keyframe when ffmpeg.wasm traps on it. ffmpeg.wasm 0.12 has trapped ("memory access out
- * of bounds") on one picture of a 28 s 720p H.264 file twice in a row, each time on a fresh instance (the engine
- * retries once), in two CI runs and never when the test ran alone: a picture a moment earlier shows the same
- * scene, so those are tried before the stage fails.
- */
-const KEYFRAME_NUDGES_S = [0, -0.25, -0.5, 0.25];
-
 async function extractKeyframe(path: string, timeS: number): Promise<{ thumbnail: Uint8Array; frame: Uint8Array }> {
-  let crash: unknown = null;
-  for (const nudge of KEYFRAME_NUDGES_S) {
-    try {
-      const frame = await extractFrame(path, Math.max(0, timeS + nudge), ANALYSIS_FILTER, '3');
-      return { frame, thumbnail: await shrinkJpeg(frame, THUMBNAIL_MAX_WIDTH) };
-    } catch (error) {
-      if (!isEngineCrash(error)) throw error;
-      crash ??= error;
-    }
-  }
-  throw crash;
+  const frame = await extractFrame(path, timeS, ANALYSIS_FILTER, '3');
+  return { frame, thumbnail: await shrinkJpeg(frame, THUMBNAIL_MAX_WIDTH) };
 }
 
 /**

@@ -5,7 +5,8 @@
 // the piece it was gathering.
 import type { PartialFiles } from './download.ts';
 
-const DIR = 'model-downloads';
+export const PARTIALS_DIR = 'model-downloads';
+const DIR = PARTIALS_DIR;
 
 async function root(): Promise<FileSystemDirectoryHandle> {
   if (!navigator.storage?.getDirectory) throw new Error('This browser cannot store files for offline use.');

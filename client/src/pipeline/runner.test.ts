@@ -8,6 +8,7 @@ import { makeDbApi, type DbApi } from '../db/api.ts';
 import { CANCELLED_REASON } from '../db/jobs.ts';
 import { openTestDatabase } from '../db/testing.ts';
 
+import { STORAGE_FULL_MESSAGE } from '../storage-full.ts';
 import { WorkerCrashed } from '../worker-crash.ts';
 import {
   createRunner,
@@ -312,6 +313,19 @@ describe('runner', () => {
     await runner.settled();
     expect(await db.getVideo(videoId)).toMatchObject({ state: 'INDEXED', error: null });
     expect((await db.listStages(videoId)).find((j) => j.stage === 'KEYFRAMES')?.attempts).toBe(1);
+  });
+
+  it('a full storage fails the stage with that reason, not as a crash, and Retry is offered', async () => {
+    const videoId = await importVideo();
+    const { stages } = makeStages({
+      THUMBNAILS: async () => {
+        throw new DOMException('The operation failed because it would cause the application to exceed its storage quota.', 'QuotaExceededError');
+      },
+    });
+    const { runner } = startRunner(stages);
+    await runner.settled();
+    expect(await db.getVideo(videoId)).toMatchObject({ state: 'FAILED', error: STORAGE_FULL_MESSAGE });
+    expect((await db.listStages(videoId)).find((j) => j.stage === 'THUMBNAILS')).toMatchObject({ state: 'FAILED', details: null, retryable: true });
   });
 
   it('results and job completion are atomic: a write that throws leaves the job not COMPLETED and nothing written', async () => {

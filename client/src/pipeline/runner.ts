@@ -19,6 +19,7 @@ import { WorkerCrashed } from '../worker-crash.ts';
  * start would otherwise never index anything else. Retry counts from 0 again.
  */
 export const MAX_STAGE_ATTEMPTS = 3;
+import { isStorageFull, STORAGE_FULL_MESSAGE } from '../storage-full.ts';
 
 /** Expected outcomes are values; only the unexpected is thrown (then the stage fails with its message). */
 export type StageResult =
@@ -182,6 +183,8 @@ function failureOf(stage: JobStage, error: unknown): FailureInfo {
       retryable: true,
     };
   }
+  // A full disk is no crash: its own sentence says what to do; once there is room, Retry works.
+  if (isStorageFull(error)) return { reason: STORAGE_FULL_MESSAGE, details: null, retryable: true };
   return { reason: `${STAGE_LABELS[stage]} stopped unexpectedly.`, details: messageOf(error), retryable: true };
 }
 

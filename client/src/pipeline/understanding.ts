@@ -124,7 +124,8 @@ const asr: Stage = {
     withModel(ctx, 'speech', async () => {
       const probe = await ctx.reads.getProbe(ctx.videoId);
       if (probe && probe.audioCodec === null) return { status: 'skipped', reason: 'The video has no sound.' };
-      const pcm = await ctx.getAudio(ctx.videoId);
+      // The audio is removed once speech has run (app/library.ts): a stage run again takes it from the copy anew.
+      const pcm = (await ctx.getAudio(ctx.videoId)) ?? (probe ? await ctx.media.extractAudio(ctx.file, undefined, probe) : null);
       if (!pcm) return { status: 'skipped', reason: 'The video has no sound.' };
       const scenes = await ctx.reads.listSceneTimes(ctx.videoId);
       const { transcript } = await ctx.ml.transcribe(pcm, ctx.onProgress);

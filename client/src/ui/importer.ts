@@ -1,5 +1,6 @@
 import type { ImportOutcome } from '../app/imports.ts';
 import type { Library } from './context.tsx';
+import { makeKeepLibrary } from './keep-library.ts';
 import { errorMessage, type Notice, type Notices } from './notices.ts';
 
 export interface Importer {
@@ -50,6 +51,7 @@ export function createImporter(library: Library, notices: Notices): Importer {
   let input: HTMLInputElement | undefined;
   /** The import whose notice is showing. Files added while it runs join it; a later import takes its notice over. */
   let current: { noticeId: number; names: string[]; outcomes: ImportOutcome[] } | null = null;
+  const keepLibrary = makeKeepLibrary(library.storage, notices);
 
   function show(batch: NonNullable<typeof current>) {
     const notice = importNotice(batch.names, batch.outcomes);
@@ -61,6 +63,7 @@ export function createImporter(library: Library, notices: Notices): Importer {
 
   async function importFiles(files: File[]): Promise<void> {
     if (files.length === 0) return;
+    void keepLibrary();
     const names = files.map((file) => file.name);
     if (current && current.outcomes.length < current.names.length) {
       current.names.push(...names);

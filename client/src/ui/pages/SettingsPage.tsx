@@ -9,6 +9,7 @@ import { ProgressBar } from '../components/ProgressBar.tsx';
 import { VisualModelPicker } from '../components/VisualModelPicker.tsx';
 import { AccountPanel } from '../components/AccountPanel.tsx';
 import { BackupPanel } from '../components/BackupPanel.tsx';
+import { StoragePanel } from '../components/StoragePanel.tsx';
 
 const CONDITION_ICONS: Record<ReturnType<typeof describeModel>['condition'], IconName> = {
   loaded: 'check',
@@ -68,6 +69,8 @@ export function SettingsPage(): JSX.Element {
       </header>
 
       <AccountPanel account={library.account} />
+
+      <StoragePanel storage={library.storage} changeKey={videos.map((video) => `${video.videoId}:${video.state}`).join('|')} />
 
       <section class="panel settings-panel" id="models" aria-labelledby="models-heading">
         <div class="panel-header">
