@@ -4,7 +4,7 @@
 // sp = scene_people, ts = transcript_segments. Each signal ranks its own candidates, all under the same filters
 // and scoped to one user's live rows:
 //   full text   search_tsv @@ websearch_to_tsquery('english', …), ranked by ts_rank_cd (all the words first);
-//   typos       a word found in too few scenes is corrected from similar words the GIN trigram indexes find
+//   typos       a word found in too few scenes is corrected from the library's words (scene_words) a trigram index finds
 //               (pg_trgm word_similarity), and the corrections search as words;
 //   said:/text: the words in the transcript / on-screen text only (a filter and a ranked list of their own);
 //   people      a filter; a query of filters only lists the matching scenes.
@@ -70,8 +70,7 @@ export const spellable = (terms: string[]) => terms.filter((t) => wordsOf(t).len
  * PGlite, measured): a well-spelt common word would pay that on thousands of scenes for nothing.
  */
 export const SPELT_RIGHT_SCENES = 5;
-/** Scenes per column sampled for the spelling of a misspelt word, and the corrections kept per word. */
-const CORRECTION_SAMPLE = 20;
+/** Spelling corrections kept per misspelt word. */
 const CORRECTIONS_PER_TERM = 3;
 
 export const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -193,32 +192,52 @@ export const misspeltTerms = (counts: { term: string; nodes: number; n: number }
   counts.filter((r) => Number(r.nodes) > 0 && Number(r.n) < SPELT_RIGHT_SCENES).map((r) => r.term);
 
 /**
- * Sets the `%>` operator's threshold for correctionsQuery (the caller's transaction, or its session). Run with
- * `enable_seqscan = off`: on a small table the planner prefers a sequential scan that computes word_similarity on
- * every scene (400 ms on 2000 scenes, measured); the trigram index answers in a few ms.
+ * Sets the `%>` and `%>>` operators' thresholds for correctionsQuery and twoSlipCandidatesQuery (the caller's
+ * transaction, or its session). Run with `enable_seqscan = off`: on a small table the planner prefers a sequential
+ * scan that computes the similarity of every row (400 ms on 2000 scenes when corrections came from the scenes'
+ * texts, measured); the trigram index answers in a few ms.
  */
 export const trigramThresholdStatement = (local: boolean) =>
   sql`select set_config('pg_trgm.word_similarity_threshold', ${String(TRIGRAM_CANDIDATE)}, ${local}),
     set_config('pg_trgm.strict_word_similarity_threshold', ${String(TRIGRAM_TWO_SLIPS_SAMPLE)}, ${local})`;
 
 /**
- * Spelling corrections of one misspelt term: the words most similar to it among a few scenes that the trigram
- * indexes say hold something spelt like it ("quartely" → "quarterly"); rows of `word`. The corrections then
- * search as words, through the full-text index. Matching whole scenes by trigrams instead costs a
- * word_similarity on every scene that holds a similar word — 2.6 s on 20k scenes for a typo of a common word,
- * measured — where this costs a few ms.
+ * The scene_words rows a trigram operator on the word accepts, found through the trigram index alone: each row the
+ * index offers costs a similarity (~45 µs in PGlite), and with the user's rows to choose from the planner took the
+ * key to read all of them instead (5000 words, 57 ms on the 100k bench library, loaded machine). The user and the
+ * rest are filtered afterwards.
+ */
+const similarWords = (operator: SQL) => sql`select w.word, w.user_id, w.scenes from scene_words w where ${operator}`;
+
+/**
+ * Spelling corrections of one misspelt term: the words of the user's live scenes (scene_words, counted by triggers
+ * on scenes) most similar to it ("quartely" → "quarterly"); rows of `word`. The corrections then search as words,
+ * through the full-text index. The trigram index over the distinct words answers in about a millisecond; taking
+ * the words of a few scenes that the trigram indexes over the scenes' whole texts picked cost 20–32 ms at 100k
+ * scenes (measured in the bench), and matching whole scenes by trigrams 2.6 s on 20k scenes.
  */
 export function correctionsQuery(userId: string, term: string): SQL {
   return sql`
-    with sample as (
-      (select s.transcript as t from scenes s where s.user_id = ${userId} and not s.deleted and s.transcript %> ${term} limit ${CORRECTION_SAMPLE})
-      union all
-      (select s.ocr_text from scenes s where s.user_id = ${userId} and not s.deleted and s.ocr_text %> ${term} limit ${CORRECTION_SAMPLE})),
-    words as (select distinct lower(w) as word from sample, regexp_split_to_table(sample.t, '[^[:alnum:]]+') w where length(w) >= 3)
-    select word from words
-    where word <> lower(${term}) and word_similarity(${term}, word) >= ${TRIGRAM_CANDIDATE}
+    with spelt_alike as materialized (${similarWords(sql`w.word %> ${term}`)})
+    select word from spelt_alike
+    where user_id = ${userId} and scenes > 0 and word <> lower(${term}) and word_similarity(${term}, word) >= ${TRIGRAM_CANDIDATE}
     order by similarity(${term}, word) desc, word
     limit ${CORRECTIONS_PER_TERM}`;
+}
+
+/**
+ * Candidates for two letter slips (see corrections.ts): the user's words of about the term's length at
+ * strict_word_similarity ≥ TRIGRAM_TWO_SLIPS_SAMPLE (the `%>>` operator, its threshold set by
+ * trigramThresholdStatement), most similar first.
+ */
+export function twoSlipCandidatesQuery(userId: string, term: string, limit: number): SQL {
+  return sql`
+    with spelt_alike as materialized (${similarWords(sql`w.word %>> ${term}`)})
+    select word from spelt_alike
+    where user_id = ${userId} and scenes > 0 and length(word) between ${term.length - 2} and ${term.length + 2}
+      and strict_word_similarity(${term}, word) >= ${TRIGRAM_TWO_SLIPS_SAMPLE}
+    order by strict_word_similarity(${term}, word) desc, word
+    limit ${limit}`;
 }
 
 // ---- ranked candidate lists (rows of scene_id, best first) ----------------------------------------------------
