@@ -7,7 +7,7 @@
  *   - nearest 100 scenes through the per-model HNSW index, exactly as db/search.ts writes the query;
  *   - the same statement with index scans off: the exact scan, the reference the ratios are taken against;
  *   - recall@10 of the HNSW answer against the exact one;
- *   - the full-text list alone: the bounded ranking the app runs (fullTextQuery, see RANKED_MATCHES) against the
+ *   - the full-text list alone: the bounded ranking the app runs (fullTextList, see RANKED_MATCHES) against the
  *     same ranking over every matching row (the previous statement, kept here as the reference), on words of
  *     middling frequency, one such word and common words, with recall@10 (plain and counting ties of rank) and
  *     recall@100 of the bounded list against it;
@@ -24,7 +24,7 @@ import { drizzle } from 'drizzle-orm/pglite';
 import { LOCAL_USER_ID } from '../client/src/db/api.ts';
 import { ensureVectorIndex, makeSearchRepo, nearestScenesQuery, ownScenes } from '../client/src/db/search.ts';
 import { openTestDatabase } from '../client/src/db/testing.ts';
-import { allOf, anyOf, CANDIDATES, filtersOf, FROM, freeTerms, fullTextQuery, parseQuery, RANKED_MATCHES, type ModelVector } from '@heimdex/shared-schema/search';
+import { allOf, anyOf, CANDIDATES, filtersOf, FROM, freeTerms, fullTextList, parseQuery, RANKED_MATCHES, type ModelVector, type RunRows } from '@heimdex/shared-schema/search';
 import { sql, type SQL } from 'drizzle-orm';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -135,7 +135,7 @@ interface Library {
   textIndexS: number;
 }
 
-async function load(pg: PGlite, scenes: number): Promise<Library> {
+export async function load(pg: PGlite, scenes: number): Promise<Library> {
   const random = prng(42);
   const centres = Array.from({ length: TOPICS }, () => normalise(Float64Array.from({ length: DIM }, () => gaussian(random))));
   const words = makeWords(random);
@@ -217,6 +217,7 @@ async function measureSize(scenes: number, log: (line: string) => void): Promise
   try {
     const db = drizzle(pg);
     const repo = makeSearchRepo(pg, LOCAL_USER_ID);
+    const rows: RunRows = async (query) => (await db.execute(query)).rows as never;
     // STACK-NOTES: the HNSW build took 142 s at 512 MB against 523 s at the default 64 MB.
     await pg.exec(`set maintenance_work_mem = '512MB'`);
     log(`  ${scenes} scenes: loading…`);
@@ -283,10 +284,13 @@ async function measureSize(scenes: number, log: (line: string) => void): Promise
       const lists = { exact: [] as string[][], bounded: [] as string[][] };
       let scoreRecall = 0;
       const run = async (kind: 'exact' | 'bounded', terms: string[], where: SQL) => {
-        const statement = kind === 'exact' ? everyMatchRankedQuery(terms, where) : fullTextQuery(terms, where);
-        const { ms, value } = await timed(() => db.execute<{ scene_id: string }>(statement));
+        const { ms, value } = await timed(async () =>
+          kind === 'exact'
+            ? (await db.execute<{ scene_id: string }>(everyMatchRankedQuery(terms, where))).rows.map((r) => r.scene_id)
+            : fullTextList(terms, where, rows),
+        );
         timing[kind].push(ms);
-        lists[kind].push(value.rows.map((r) => r.scene_id));
+        lists[kind].push(value);
       };
       for (const [i, words] of queries.entries()) {
         const parsed = parseQuery(words);
@@ -306,7 +310,7 @@ async function measureSize(scenes: number, log: (line: string) => void): Promise
         scoreRecall10: scoreRecall / queries.length,
       };
     };
-    await db.execute(fullTextQuery([library.words[100]!], filtersOf(LOCAL_USER_ID, parseQuery(library.words[100]!), new Map()))); // warm-up
+    await fullTextList([library.words[100]!], filtersOf(LOCAL_USER_ID, parseQuery(library.words[100]!), new Map()), rows); // warm-up
     const middling = await textLists(wordQueries);
     const single = await textLists(singleQueries);
     const common = await textLists(commonQueries);

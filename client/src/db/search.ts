@@ -21,7 +21,7 @@ import {
   fuseRanks,
   gluedPatterns,
   gluedQuery,
-  fullTextQuery,
+  fullTextList,
   hashTag,
   isEmptyQuery,
   literal,
@@ -139,7 +139,6 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
     return typos;
   }
 
-  const fullTextList = (terms: string[], where: SQL) => ids(db, fullTextQuery(terms, where));
   const correctedList = (words: string[], where: SQL) => ids(db, correctedQuery(words, where));
   const gluedList = (patterns: string[], where: SQL) => ids(db, gluedQuery(patterns, where));
   const columnList = (terms: string[], typos: ReadonlyMap<string, string[]>, column: 'transcript' | 'ocr_text', where: SQL) =>
@@ -282,7 +281,7 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
       const where = filtersOf(userId, q, typos);
 
       const lists: Candidate[][] = [];
-      if (free.length > 0) lists.push(await fullTextList(free, where));
+      if (free.length > 0) lists.push((await fullTextList(free, where, async (query) => (await db.execute(query)).rows as never)).map((id) => ({ id })));
       const glued = gluedPatterns(q.words, q.phrases);
       if (glued.length > 0) lists.push(await gluedList(glued, where));
       const corrected = free.flatMap((t) => typos.get(t) ?? []);

@@ -9,7 +9,7 @@ import {
   describeHits,
   filtersOf,
   freeTerms,
-  fullTextQuery,
+  fullTextList,
   fuseRanks,
   gluedPatterns,
   gluedQuery,
@@ -40,7 +40,7 @@ export async function search(repo: SearchRepo, userId: string, request: SearchRe
   const where = filtersOf(userId, q, typos);
 
   const lists: Candidate[][] = [];
-  if (free.length > 0) lists.push(await repo.ranked(fullTextQuery(free, where)));
+  if (free.length > 0) lists.push((await fullTextList(free, where, repo.rows)).map((id) => ({ id })));
   const glued = gluedPatterns(q.words, q.phrases);
   if (glued.length > 0) lists.push(await repo.ranked(gluedQuery(glued, where)));
   const corrected = free.flatMap((t) => typos.get(t) ?? []);
