@@ -287,7 +287,7 @@ async function measureSize(scenes: number, log: (line: string) => void): Promise
         const { ms, value } = await timed(async () =>
           kind === 'exact'
             ? (await db.execute<{ scene_id: string }>(everyMatchRankedQuery(terms, where))).rows.map((r) => r.scene_id)
-            : fullTextList(terms, where, rows),
+            : (await fullTextList(terms, where, rows)).ids,
         );
         timing[kind].push(ms);
         lists[kind].push(value);

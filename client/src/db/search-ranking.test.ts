@@ -13,7 +13,7 @@ import { openTestDatabase } from './testing.ts';
 let pg: PGlite;
 const where = () => filtersOf(LOCAL_USER_ID, parseQuery(''), new Map());
 const list = async (query: SQL) => (await drizzle(pg).execute<{ scene_id: string }>(query)).rows.map((r) => r.scene_id);
-const fullText = (words: string[]) => fullTextList(words, where(), async (query) => (await drizzle(pg).execute(query)).rows as never);
+const fullText = async (words: string[]) => (await fullTextList(words, where(), async (query) => (await drizzle(pg).execute(query)).rows as never)).ids;
 
 /** The exact ranking, every match read: all the words first, then ts_rank_cd over any of them. */
 async function exact(words: string[]): Promise<string[]> {

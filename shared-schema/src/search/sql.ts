@@ -297,14 +297,14 @@ export function fullTextQueries(terms: string[], where: SQL): { everyTerm: SQL; 
  * ones; within a tier ts_rank_cd differs mostly by how often a word is said (cover density), and many scenes tie;
  * the other signals (the picture, the glued words, the corrections) are fused over their own lists. A word that
  * common says little about which scene is meant, and ranking all its matches cost 170–400 ms at 100k scenes.
- * Rows of scene_id, best first, at most CANDIDATES.
+ * The scene ids, best first, at most CANDIDATES, and how many of them hold every term.
  */
-export async function fullTextList(terms: string[], where: SQL, run: RunRows): Promise<string[]> {
+export async function fullTextList(terms: string[], where: SQL, run: RunRows): Promise<{ ids: string[]; everyTerm: number }> {
   const { everyTerm, someTerms } = fullTextQueries(terms, where);
   const first = (await run<{ scene_id: string }>(everyTerm)).map((r) => r.scene_id);
-  if (!someTerms || first.length >= CANDIDATES) return first;
+  if (!someTerms || first.length >= CANDIDATES) return { ids: first, everyTerm: first.length };
   const rest = (await run<{ scene_id: string }>(someTerms)).map((r) => r.scene_id);
-  return [...first, ...rest].slice(0, CANDIDATES);
+  return { ids: [...first, ...rest].slice(0, CANDIDATES), everyTerm: first.length };
 }
 
 /** The typo signal: scenes holding the spelling corrections of the query's misspelt words, by full-text rank. */
