@@ -11,7 +11,8 @@
  *     same ranking over every matching row (the previous statement, kept here as the reference), on words of
  *     middling frequency, one such word and common words, with recall@10 (plain and counting ties of rank) and
  *     recall@100 of the bounded list against it;
- *   - searchScenes end to end (full text + typo lists + fusion + snippets), words only and words + vector.
+ *   - searchScenes end to end (full text + typo lists + fusion + snippets), words only and words + vector; for one
+ *     misspelt word, recall@10 against the same words spelt right.
  * `npm run bench` runs it after the media rows (`npm run bench -- --only search` for this part alone);
  * `tsx bench/search.ts --sizes 10000` runs it directly. Writes bench/results/search.json.
  */
@@ -267,7 +268,12 @@ async function measureSize(scenes: number, log: (line: string) => void): Promise
     // Words of middling frequency (ranks 50–300): a few hundred to a few thousand scenes each.
     const wordQueries = Array.from({ length: 30 }, (_, i) => `${library.words[50 + i * 8]} ${library.words[60 + i * 8]}`);
     const textOnly: number[] = [];
-    for (const words of wordQueries) textOnly.push((await timed(() => repo.searchScenes({ query: parseQuery(words), textVector: null }))).ms);
+    const rightHits: string[][] = [];
+    for (const words of wordQueries) {
+      const { ms, value } = await timed(() => repo.searchScenes({ query: parseQuery(words), textVector: null }));
+      textOnly.push(ms);
+      rightHits.push(value.hits.map((h) => h.sceneId));
+    }
     // The full-text list alone, bounded against every match ranked, one query after the other (alternating which
     // goes first), so both see the same load. Common words: ranks 3–26, each in ~15–70% of the scenes.
     const commonQueries = Array.from({ length: 15 }, (_, i) => `${library.words[3 + i]} ${library.words[11 + i]}`);
@@ -318,7 +324,12 @@ async function measureSize(scenes: number, log: (line: string) => void): Promise
     // One letter dropped from the second word: the typo path (corrections from the trigram indexes).
     const typoQueries = wordQueries.map((q) => q.replace(/(\S)\S$/, '$1'));
     const typos: number[] = [];
-    for (const words of typoQueries) typos.push((await timed(() => repo.searchScenes({ query: parseQuery(words), textVector: null }))).ms);
+    const typoHits: string[][] = [];
+    for (const words of typoQueries) {
+      const { ms, value } = await timed(() => repo.searchScenes({ query: parseQuery(words), textVector: null }));
+      typos.push(ms);
+      typoHits.push(value.hits.map((h) => h.sceneId));
+    }
     const hybrid: number[] = [];
     for (const [i, words] of wordQueries.entries()) {
       hybrid.push((await timed(() => repo.searchScenes({ query: parseQuery(words), textVector: queries[i]! }))).ms);
@@ -358,7 +369,7 @@ async function measureSize(scenes: number, log: (line: string) => void): Promise
         ...textRows('one middling word', single),
         ...textRows('common words', common),
         row('searchScenes: words', textOnly),
-        row('searchScenes: words, one misspelt', typos),
+        row('searchScenes: words, one misspelt', typos, recallAtK(rightHits, typoHits, 10)),
         row('searchScenes: words + vector (hybrid)', hybrid),
       ],
     };
@@ -397,6 +408,7 @@ export function formatSearchReport(results: SearchBenchSize[], machine: string):
     `vectors: ${DIM}-d, ${TOPICS} clusters (cosine to centre ≈ 0.8); words: Zipf over ${VOCABULARY} synthetic words, 30 spoken + 4 on screen per scene.`,
     'vs ref: the reference\'s median over the row\'s median (the exact vector scan; for full-text rows, every match ranked, timed in turn with the bounded list on the same queries).',
     'recall@10 / @100: the top 10 / whole candidate list against the reference\'s, same queries (HNSW against the exact scan; the bounded full text against every match ranked).',
+    'searchScenes misspelt recall@10: its top 10 against the top 10 of the same words spelt right (what the spelling corrections recover).',
     'by rank@10: the bounded top 10 that rank (every word, ts_rank_cd) as high as the reference\'s 10th — ties (a word said once) are broken by scene id, so plain recall undercounts.',
   );
   return out.join('\n');
