@@ -255,61 +255,59 @@ export function twoSlipCandidatesQuery(userId: string, term: string, limit: numb
  */
 export const RANKED_MATCHES = 2000;
 
-/**
- * Scenes matching `condition`, best first by ts_rank_cd against `rankBy`: at most RANKED_MATCHES of its matches
- * are ranked, taken in the order the index gives them (table order) — a bounded candidate set instead of every
- * matching row.
- */
-function rankedMatches(condition: SQL, rankBy: SQL, where: SQL): SQL {
+/** At most RANKED_MATCHES scenes matching `condition`, in the order the index gives them (table order). */
+const matches = (condition: SQL, where: SQL) =>
+  sql`select s.scene_id, s.search_tsv from ${FROM} where ${where} and ${condition} limit ${RANKED_MATCHES}`;
+
+/** Scenes matching `any`, best first by ts_rank_cd over at most RANKED_MATCHES of its matches (see fullTextQuery). */
+function rankedMatches(any: SQL, where: SQL): SQL {
   return sql`
-    select m.scene_id from (select s.scene_id, s.search_tsv from ${FROM} where ${where} and ${condition} limit ${RANKED_MATCHES}) m
-    order by ts_rank_cd(m.search_tsv, ${rankBy}) desc, m.scene_id
+    select m.scene_id, 0 as tier from (${matches(sql`s.search_tsv @@ ${any}`, where)}) m
+    order by ts_rank_cd(m.search_tsv, ${any}) desc, m.scene_id
     limit ${CANDIDATES}`;
 }
 
 /**
- * The full-text list's statements (see fullTextList): scenes with every term, and — for more than one term —
- * those with only some of them, each tier ranked by ts_rank_cd over all the terms.
- */
-export function fullTextQueries(terms: string[], where: SQL): { everyTerm: SQL; someTerms: SQL | null } {
-  const any = anyOf(terms);
-  if (terms.length === 1) return { everyTerm: rankedMatches(sql`s.search_tsv @@ ${any}`, any, where), someTerms: null };
-  const all = allOf(terms);
-  return {
-    everyTerm: rankedMatches(sql`s.search_tsv @@ ${all}`, any, where),
-    someTerms: rankedMatches(sql`s.search_tsv @@ ${any} and not (s.search_tsv @@ ${all})`, any, where),
-  };
-}
-
-/**
- * Full text over transcript + on-screen text: scenes with every term first, then by ts_rank_cd (see
- * rankedMatches). Each tier ranks at most RANKED_MATCHES of its matches:
+ * Full text over transcript + on-screen text (rows of scene_id and tier, best first): scenes with every term first
+ * (tier 0), then by ts_rank_cd. Each tier ranks at most RANKED_MATCHES of its matches, taken in the order the
+ * index gives them (table order) — a bounded candidate set instead of every matching row:
  *   - every term: the GIN index intersects the terms' posting lists, so this tier is small unless all the terms
  *     are common; ranked exactly whenever it holds at most RANKED_MATCHES scenes;
- *   - some of the terms: only read when the first tier holds fewer than CANDIDATES scenes (it can never reach
- *     the top CANDIDATES otherwise), and then exact up to RANKED_MATCHES such scenes.
- * Two statements rather than one with both tiers: the same rows, and the one-statement form (a materialized CTE
- * and a one-time filter for the second tier) took several times as long as the first tier's statement alone at
- * 100k scenes — most of it outside the executor (EXPLAIN ANALYZE: ~1 ms), measured in the bench.
+ *   - some of the terms (tier 1): only read when the first tier holds fewer than CANDIDATES scenes (it can never
+ *     reach the top CANDIDATES otherwise), and then exact up to RANKED_MATCHES such scenes.
  * What a query of common words (tens of thousands of scenes) gives up: the order within a tier is ts_rank_cd over
  * its first RANKED_MATCHES scenes in table order (the earliest stored) rather than over all of them, so a scene
  * that says the words more often, stored later, can be missed. Every-term scenes still come before some-term
  * ones; within a tier ts_rank_cd differs mostly by how often a word is said (cover density), and many scenes tie;
  * the other signals (the picture, the glued words, the corrections) are fused over their own lists. A word that
  * common says little about which scene is meant, and ranking all its matches cost 170–400 ms at 100k scenes.
- * The scene ids, best first, at most CANDIDATES, and how many of them hold every term.
+ * (Two statements, one per tier, gave the same rows and were no faster at 100k scenes: measured.)
  */
+export function fullTextQuery(terms: string[], where: SQL): SQL {
+  const any = anyOf(terms);
+  if (terms.length === 1) return rankedMatches(any, where);
+  const all = allOf(terms);
+  return sql`
+    with every_term as materialized (${matches(sql`s.search_tsv @@ ${all}`, where)})
+    select scene_id, tier from (
+      select scene_id, 0 as tier, ts_rank_cd(search_tsv, ${any}) as rank from every_term
+      union all
+      select m.scene_id, 1, ts_rank_cd(m.search_tsv, ${any}) from (${matches(sql`s.search_tsv @@ ${any} and not (s.search_tsv @@ ${all})`, where)}) m
+      where (select count(*) from every_term) < ${CANDIDATES}
+    ) ranked
+    order by tier, rank desc, scene_id
+    limit ${CANDIDATES}`;
+}
+
+/** The full-text list (see fullTextQuery): the scene ids, best first, and how many of them hold every term. */
 export async function fullTextList(terms: string[], where: SQL, run: RunRows): Promise<{ ids: string[]; everyTerm: number }> {
-  const { everyTerm, someTerms } = fullTextQueries(terms, where);
-  const first = (await run<{ scene_id: string }>(everyTerm)).map((r) => r.scene_id);
-  if (!someTerms || first.length >= CANDIDATES) return { ids: first, everyTerm: first.length };
-  const rest = (await run<{ scene_id: string }>(someTerms)).map((r) => r.scene_id);
-  return { ids: [...first, ...rest].slice(0, CANDIDATES), everyTerm: first.length };
+  const found = await run<{ scene_id: string; tier: number }>(fullTextQuery(terms, where));
+  return { ids: found.map((r) => r.scene_id), everyTerm: found.filter((r) => Number(r.tier) === 0).length };
 }
 
 /** The typo signal: scenes holding the spelling corrections of the query's misspelt words, by full-text rank. */
 export function correctedQuery(words: string[], where: SQL): SQL {
-  return rankedMatches(sql`s.search_tsv @@ ${anyOf(words)}`, anyOf(words), where);
+  return rankedMatches(anyOf(words), where);
 }
 
 /**
