@@ -136,7 +136,7 @@ interface Library {
   textIndexS: number;
 }
 
-export async function load(pg: PGlite, scenes: number): Promise<Library> {
+async function load(pg: PGlite, scenes: number): Promise<Library> {
   const random = prng(42);
   const centres = Array.from({ length: TOPICS }, () => normalise(Float64Array.from({ length: DIM }, () => gaussian(random))));
   const words = makeWords(random);
