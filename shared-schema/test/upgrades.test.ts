@@ -150,6 +150,9 @@ describe('a database from each earlier release', () => {
       // Still found by its words, through the index the latest schema builds.
       const found = await pg.query<{ n: number }>(`select count(*)::int as n from scenes where search_tsv @@ websearch_to_tsquery('english', 'waves shore')`);
       expect(found.rows[0]!.n).toBe(1);
+      // Its words are where a misspelt query word finds its corrections (0009_scene_words fills them in).
+      const words = await pg.query<{ word: string }>(`select word from scene_words where user_id = $1 order by word`, [U]);
+      expect(words.rows.map((r) => r.word)).toEqual(['crash', 'keep', 'off', 'shore', 'the', 'waves', 'wetpaint']);
     } finally {
       await pg.close();
     }

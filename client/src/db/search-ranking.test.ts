@@ -5,7 +5,7 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drizzle } from 'drizzle-orm/pglite';
-import { CANDIDATES, correctedQuery, filtersOf, fullTextQuery, parseQuery, RANKED_MATCHES } from '@heimdex/shared-schema/search';
+import { CANDIDATES, correctedQuery, filtersOf, fullTextList, parseQuery, RANKED_MATCHES } from '@heimdex/shared-schema/search';
 import type { SQL } from 'drizzle-orm';
 import { LOCAL_USER_ID } from './api.ts';
 import { openTestDatabase } from './testing.ts';
@@ -13,6 +13,7 @@ import { openTestDatabase } from './testing.ts';
 let pg: PGlite;
 const where = () => filtersOf(LOCAL_USER_ID, parseQuery(''), new Map());
 const list = async (query: SQL) => (await drizzle(pg).execute<{ scene_id: string }>(query)).rows.map((r) => r.scene_id);
+const fullText = async (words: string[]) => (await fullTextList(words, where(), async (query) => (await drizzle(pg).execute(query)).rows as never)).ids;
 
 /** The exact ranking, every match read: all the words first, then ts_rank_cd over any of them. */
 async function exact(words: string[]): Promise<string[]> {
@@ -62,7 +63,7 @@ afterAll(async () => {
 
 describe('the bounded full-text ranking', () => {
   it('puts every scene with all the words first, in the exact order, though one-word matches exceed the bound', async () => {
-    const bounded = await list(fullTextQuery(['heron', 'otter'], where()));
+    const bounded = await fullText(['heron', 'otter']);
     const reference = await exact(['heron', 'otter']);
     expect(bounded).toHaveLength(CANDIDATES);
     expect(bounded.slice(0, 5)).toEqual(reference.slice(0, 5));
@@ -74,17 +75,17 @@ describe('the bounded full-text ranking', () => {
   it('ranks only the first RANKED_MATCHES one-word matches: a strong one stored after them is what it gives up', async () => {
     const strong = (await sceneWith('heron heron heron heron on the shore'))[0]!;
     expect(await exact(['heron', 'otter'])).toContain(strong);
-    expect(await list(fullTextQuery(['heron', 'otter'], where()))).not.toContain(strong);
+    expect(await fullText(['heron', 'otter'])).not.toContain(strong);
   });
 
   it('is the exact ranking when the matches fit in the bound', async () => {
-    expect(await list(fullTextQuery(['otter'], where()))).toEqual(await exact(['otter']));
+    expect(await fullText(['otter'])).toEqual(await exact(['otter']));
     expect(await list(correctedQuery(['otter'], where()))).toEqual(await exact(['otter']));
-    expect(await list(fullTextQuery(['otter', 'reeds'], where()))).toEqual(await exact(['otter', 'reeds']));
+    expect(await fullText(['otter', 'reeds'])).toEqual(await exact(['otter', 'reeds']));
   });
 
   it('ranks a single common word over its first RANKED_MATCHES matches only', async () => {
-    const bounded = await list(fullTextQuery(['heron'], where()));
+    const bounded = await fullText(['heron']);
     expect(bounded).toHaveLength(CANDIDATES);
     expect(bounded).not.toContain((await sceneWith('heron heron heron heron on the shore'))[0]);
   });

@@ -4,7 +4,9 @@
 // splits the glued words of scenes indexed by an older version. (Its own library: search.test.ts's query plans
 // depend on the size of its tables.)
 import type { PGlite } from '@electric-sql/pglite';
-import { parseQuery } from '@heimdex/shared-schema/search';
+import { correctionsOf, parseQuery, trigramThresholdStatement } from '@heimdex/shared-schema/search';
+import { sql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeDbApi, type DbApi } from './api.ts';
 import { backfillOcrWords } from './ocr-words.ts';
@@ -154,6 +156,25 @@ describe('typos', () => {
     // A shorter word keeps the one-slip rules: "cart" is not "carton".
     expect(await confidentKeys('cart')).toEqual([]);
     expect(await confidentKeys('carton')).toEqual(['carton']);
+  });
+});
+
+describe('spelling corrections', () => {
+  it('come from the words of the library, and only from words a live scene still holds', async () => {
+    const videoId = await videoWithText('deli', { quinoa: 'Quinoa salad', soup: 'Lentil soup', toast: 'Rye toast' });
+    expect(keys(await search('quinao'))).toEqual(['quinoa']);
+    const db = drizzle(pg);
+    const correctionsNow = () =>
+      db.transaction(async (tx) => {
+        await tx.execute(trigramThresholdStatement(true));
+        await tx.execute(sql`set local enable_seqscan = off`);
+        return correctionsOf(LOCAL_USER_ID, 'quinao', async (query) => (await tx.execute(query)).rows as never);
+      });
+    expect(await correctionsNow()).toContain('quinoa');
+    await pg.query(`update scenes set deleted = true where video_id = $1`, [videoId]);
+    expect((await pg.query(`select scenes from scene_words where word = 'quinoa'`)).rows).toEqual([{ scenes: 0 }]);
+    expect(await correctionsNow()).not.toContain('quinoa');
+    expect(keys(await search('quinao'))).toEqual([]);
   });
 });
 

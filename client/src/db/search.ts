@@ -15,13 +15,12 @@ import {
   describeHits,
   NO_FILTERS,
   detailsQuery,
-  filtersOf,
   FROM,
   freeTerms,
   fuseRanks,
   gluedPatterns,
   gluedQuery,
-  fullTextQuery,
+  fullTextAndTypos,
   hashTag,
   isEmptyQuery,
   literal,
@@ -139,7 +138,6 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
     return typos;
   }
 
-  const fullTextList = (terms: string[], where: SQL) => ids(db, fullTextQuery(terms, where));
   const correctedList = (words: string[], where: SQL) => ids(db, correctedQuery(words, where));
   const gluedList = (patterns: string[], where: SQL) => ids(db, gluedQuery(patterns, where));
   const columnList = (terms: string[], typos: ReadonlyMap<string, string[]>, column: 'transcript' | 'ocr_text', where: SQL) =>
@@ -288,11 +286,10 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
       const notes = [...q.warnings];
       if (isEmptyQuery(q)) return { hits: [], notes, tookMs: performance.now() - started, query: q };
       const free = freeTerms(q);
-      const typos = await corrections([...free, ...q.said, ...q.onScreen]);
-      const where = filtersOf(userId, q, typos);
+      const { typos, where, fullText } = await fullTextAndTypos(userId, q, async (query) => (await db.execute(query)).rows as never, corrections);
 
       const lists: Candidate[][] = [];
-      if (free.length > 0) lists.push(await fullTextList(free, where));
+      if (free.length > 0) lists.push(fullText.map((id) => ({ id })));
       const glued = gluedPatterns(q.words, q.phrases);
       if (glued.length > 0) lists.push(await gluedList(glued, where));
       const corrected = free.flatMap((t) => typos.get(t) ?? []);

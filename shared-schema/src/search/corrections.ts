@@ -1,38 +1,16 @@
-// Spelling corrections of a misspelt query word, as both sides find them: words spelt like it in a few scenes
-// the trigram indexes pick (correctionsQuery: one-letter slips), then, for a longer word that is not itself an
-// English word, words within two letter slips ("blubery" → "blueberry", see spelling.ts).
-import { sql, type SQL } from 'drizzle-orm';
+// Spelling corrections of a misspelt query word, as both sides find them: the user's words (scene_words) spelt
+// like it (correctionsQuery: one-letter slips), then, for a longer word that is not itself an English word, words
+// within two letter slips ("blubery" → "blueberry", see spelling.ts).
 import type { RunRows } from './ocr-words.ts';
 import { closeSpellings, mayHaveTwoSlips } from './spelling.ts';
-import { correctionsQuery } from './sql.ts';
-import { TRIGRAM_TWO_SLIPS_SAMPLE } from './thresholds.ts';
+import type { SQL } from 'drizzle-orm';
+import { freeTerms } from './parse.ts';
+import { correctionsQuery, filtersOf, fullTextList, SPELT_RIGHT_SCENES, twoSlipCandidatesQuery } from './sql.ts';
+import type { ParsedQuery } from './types.ts';
 
-/** Scenes per column sampled for two-slip spellings, and the corrections kept. */
-const TWO_SLIPS_SAMPLE = 20;
+/** Two-slip candidates looked at (closest first: at this loose threshold "blubery" also reaches "blue"), and the corrections kept. */
+const TWO_SLIPS_CANDIDATES = 50;
 const TWO_SLIPS_KEPT = 3;
-/**
- * Scenes per column the sample is chosen from, most similar first. Bounds the cost: on 20k synthetic scenes
- * where 2,000 say "blue", ordering every scene the loose threshold lets in took "blubery" 1.5–3.0 s (a loaded
- * 2-core machine; a one-slip "quartely" 0.5 s there).
- */
-const TWO_SLIPS_SCAN = 500;
-
-/**
- * Words of the scenes most like the term by strict_word_similarity (the `%>>` operator, its threshold set by
- * trigramThresholdStatement), as candidates for closeSpellings. Ordered by similarity before the limit (among
- * TWO_SLIPS_SCAN): at this loose threshold "blubery" also reaches every scene that says "blue".
- */
-function twoSlipCandidatesQuery(userId: string, term: string): SQL {
-  const column = (name: string) => sql`
-    (select c.t from (select s.${sql.raw(name)} as t from scenes s
-       where s.user_id = ${userId} and not s.deleted and s.${sql.raw(name)} %>> ${term} limit ${TWO_SLIPS_SCAN}) c
-     order by strict_word_similarity(${term}, c.t) desc limit ${TWO_SLIPS_SAMPLE})`;
-  return sql`
-    with sample as (${column('transcript')} union all ${column('ocr_text')}),
-    words as (select distinct lower(w) as word from sample, regexp_split_to_table(sample.t, '[^[:alnum:]]+') w
-      where length(w) between ${term.length - 2} and ${term.length + 2})
-    select word from words where strict_word_similarity(${term}, word) >= ${TRIGRAM_TWO_SLIPS_SAMPLE}`;
-}
 
 /**
  * The corrections of one misspelt term (run in a transaction where trigramThresholdStatement and
@@ -41,6 +19,31 @@ function twoSlipCandidatesQuery(userId: string, term: string): SQL {
 export async function correctionsOf(userId: string, term: string, run: RunRows): Promise<string[]> {
   const found = (await run<{ word: string }>(correctionsQuery(userId, term))).map((r) => r.word);
   if (!mayHaveTwoSlips(term) || closeSpellings(term, found).length > 0) return found;
-  const close = closeSpellings(term, (await run<{ word: string }>(twoSlipCandidatesQuery(userId, term))).map((r) => r.word));
+  const close = closeSpellings(term, (await run<{ word: string }>(twoSlipCandidatesQuery(userId, term, TWO_SLIPS_CANDIDATES))).map((r) => r.word));
   return [...found, ...close.filter((w) => !found.includes(w))].slice(0, found.length + TWO_SLIPS_KEPT);
+}
+
+/**
+ * The query's spelling corrections (`corrections`: each side's run of spellingCountsQuery and correctionsOf), the
+ * filters of every list (filtersOf) and the full-text list (fullTextList; empty without free terms), in the order
+ * that saves work. Corrections change only the said:/text: filters; without those the full-text list goes first,
+ * and when its every-term tier holds SPELT_RIGHT_SCENES scenes each term is in that many and none is misspelt:
+ * the spelling counts are not asked for (the same corrections, one statement fewer for most searches).
+ */
+export async function fullTextAndTypos(
+  userId: string,
+  q: ParsedQuery,
+  run: RunRows,
+  corrections: (terms: string[]) => Promise<Map<string, string[]>>,
+): Promise<{ typos: Map<string, string[]>; where: SQL; fullText: string[] }> {
+  const free = freeTerms(q);
+  const spellable = [...free, ...q.said, ...q.onScreen];
+  if (free.length > 0 && q.said.length === 0 && q.onScreen.length === 0) {
+    const first = await fullTextList(free, filtersOf(userId, q, new Map()), run);
+    const typos = first.everyTerm >= SPELT_RIGHT_SCENES ? new Map<string, string[]>() : await corrections(spellable);
+    return { typos, where: filtersOf(userId, q, typos), fullText: first.ids };
+  }
+  const typos = await corrections(spellable);
+  const where = filtersOf(userId, q, typos);
+  return { typos, where, fullText: free.length > 0 ? (await fullTextList(free, where, run)).ids : [] };
 }

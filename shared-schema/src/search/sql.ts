@@ -4,13 +4,14 @@
 // sp = scene_people, ts = transcript_segments. Each signal ranks its own candidates, all under the same filters
 // and scoped to one user's live rows:
 //   full text   search_tsv @@ websearch_to_tsquery('english', …), ranked by ts_rank_cd (all the words first);
-//   typos       a word found in too few scenes is corrected from similar words the GIN trigram indexes find
+//   typos       a word found in too few scenes is corrected from the library's words (scene_words) a trigram index finds
 //               (pg_trgm word_similarity), and the corrections search as words;
 //   said:/text: the words in the transcript / on-screen text only (a filter and a ranked list of their own);
 //   people      a filter; a query of filters only lists the matching scenes.
 // Visual similarity depends on each side's vector indexes and lives with them.
 import { sql, type SQL } from 'drizzle-orm';
 import { TRIGRAM_CANDIDATE, TRIGRAM_CONFIDENT, TRIGRAM_MIN_LETTERS, TRIGRAM_TWO_SLIPS_SAMPLE } from './thresholds.ts';
+import type { RunRows } from './ocr-words.ts';
 import type { ParsedQuery } from './types.ts';
 import { wordsOf } from './snippets.ts';
 import { closeSpellings } from './spelling.ts';
@@ -71,8 +72,7 @@ export const spellable = (terms: string[]) => terms.filter((t) => wordsOf(t).len
  * PGlite, measured): a well-spelt common word would pay that on thousands of scenes for nothing.
  */
 export const SPELT_RIGHT_SCENES = 5;
-/** Scenes per column sampled for the spelling of a misspelt word, and the corrections kept per word. */
-const CORRECTION_SAMPLE = 20;
+/** Spelling corrections kept per misspelt word. */
 const CORRECTIONS_PER_TERM = 3;
 
 export const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -200,32 +200,52 @@ export const misspeltTerms = (counts: { term: string; nodes: number; n: number }
   counts.filter((r) => Number(r.nodes) > 0 && Number(r.n) < SPELT_RIGHT_SCENES).map((r) => r.term);
 
 /**
- * Sets the `%>` operator's threshold for correctionsQuery (the caller's transaction, or its session). Run with
- * `enable_seqscan = off`: on a small table the planner prefers a sequential scan that computes word_similarity on
- * every scene (400 ms on 2000 scenes, measured); the trigram index answers in a few ms.
+ * Sets the `%>` and `%>>` operators' thresholds for correctionsQuery and twoSlipCandidatesQuery (the caller's
+ * transaction, or its session). Run with `enable_seqscan = off`: on a small table the planner prefers a sequential
+ * scan that computes the similarity of every row (400 ms on 2000 scenes when corrections came from the scenes'
+ * texts, measured); the trigram index answers in a few ms.
  */
 export const trigramThresholdStatement = (local: boolean) =>
   sql`select set_config('pg_trgm.word_similarity_threshold', ${String(TRIGRAM_CANDIDATE)}, ${local}),
     set_config('pg_trgm.strict_word_similarity_threshold', ${String(TRIGRAM_TWO_SLIPS_SAMPLE)}, ${local})`;
 
 /**
- * Spelling corrections of one misspelt term: the words most similar to it among a few scenes that the trigram
- * indexes say hold something spelt like it ("quartely" → "quarterly"); rows of `word`. The corrections then
- * search as words, through the full-text index. Matching whole scenes by trigrams instead costs a
- * word_similarity on every scene that holds a similar word — 2.6 s on 20k scenes for a typo of a common word,
- * measured — where this costs a few ms.
+ * The scene_words rows a trigram operator on the word accepts, found through the trigram index alone: each row the
+ * index offers costs a similarity (~45 µs in PGlite), and with the user's rows to choose from the planner took the
+ * key to read all of them instead (5000 words, 57 ms on the 100k bench library, loaded machine). The user and the
+ * rest are filtered afterwards.
+ */
+const similarWords = (operator: SQL) => sql`select w.word, w.user_id, w.scenes from scene_words w where ${operator}`;
+
+/**
+ * Spelling corrections of one misspelt term: the words of the user's live scenes (scene_words, counted by triggers
+ * on scenes) most similar to it ("quartely" → "quarterly"); rows of `word`. The corrections then search as words,
+ * through the full-text index. The trigram index over the distinct words answers in about a millisecond; taking
+ * the words of a few scenes that the trigram indexes over the scenes' whole texts picked cost 20–32 ms at 100k
+ * scenes (measured in the bench), and matching whole scenes by trigrams 2.6 s on 20k scenes.
  */
 export function correctionsQuery(userId: string, term: string): SQL {
   return sql`
-    with sample as (
-      (select s.transcript as t from scenes s where s.user_id = ${userId} and not s.deleted and s.transcript %> ${term} limit ${CORRECTION_SAMPLE})
-      union all
-      (select s.ocr_text from scenes s where s.user_id = ${userId} and not s.deleted and s.ocr_text %> ${term} limit ${CORRECTION_SAMPLE})),
-    words as (select distinct lower(w) as word from sample, regexp_split_to_table(sample.t, '[^[:alnum:]]+') w where length(w) >= 3)
-    select word from words
-    where word <> lower(${term}) and word_similarity(${term}, word) >= ${TRIGRAM_CANDIDATE}
+    with spelt_alike as materialized (${similarWords(sql`w.word %> ${term}`)})
+    select word from spelt_alike
+    where user_id = ${userId} and scenes > 0 and word <> lower(${term}) and word_similarity(${term}, word) >= ${TRIGRAM_CANDIDATE}
     order by similarity(${term}, word) desc, word
     limit ${CORRECTIONS_PER_TERM}`;
+}
+
+/**
+ * Candidates for two letter slips (see corrections.ts): the user's words of about the term's length at
+ * strict_word_similarity ≥ TRIGRAM_TWO_SLIPS_SAMPLE (the `%>>` operator, its threshold set by
+ * trigramThresholdStatement), most similar first.
+ */
+export function twoSlipCandidatesQuery(userId: string, term: string, limit: number): SQL {
+  return sql`
+    with spelt_alike as materialized (${similarWords(sql`w.word %>> ${term}`)})
+    select word from spelt_alike
+    where user_id = ${userId} and scenes > 0 and length(word) between ${term.length - 2} and ${term.length + 2}
+      and strict_word_similarity(${term}, word) >= ${TRIGRAM_TWO_SLIPS_SAMPLE}
+    order by strict_word_similarity(${term}, word) desc, word
+    limit ${limit}`;
 }
 
 // ---- ranked candidate lists (rows of scene_id, best first) ----------------------------------------------------
@@ -242,49 +262,59 @@ export function correctionsQuery(userId: string, term: string): SQL {
  */
 export const RANKED_MATCHES = 2000;
 
+/** At most RANKED_MATCHES scenes matching `condition`, in the order the index gives them (table order). */
+const matches = (condition: SQL, where: SQL) =>
+  sql`select s.scene_id, s.search_tsv from ${FROM} where ${where} and ${condition} limit ${RANKED_MATCHES}`;
+
+/** Scenes matching `any`, best first by ts_rank_cd over at most RANKED_MATCHES of its matches (see fullTextQuery). */
+function rankedMatches(any: SQL, where: SQL): SQL {
+  return sql`
+    select m.scene_id, 0 as tier from (${matches(sql`s.search_tsv @@ ${any}`, where)}) m
+    order by ts_rank_cd(m.search_tsv, ${any}) desc, m.scene_id
+    limit ${CANDIDATES}`;
+}
+
 /**
- * Scenes matching `any`, best first: those that also match `all` (every word of the query) first, then by
- * ts_rank_cd. Each tier ranks at most RANKED_MATCHES of its matches, taken in the order the index gives them
- * (table order) — a bounded candidate set instead of every matching row:
- *   - every word: the GIN index intersects the words' posting lists, so this tier is small unless all the words
+ * Full text over transcript + on-screen text (rows of scene_id and tier, best first): scenes with every term first
+ * (tier 0), then by ts_rank_cd. Each tier ranks at most RANKED_MATCHES of its matches, taken in the order the
+ * index gives them (table order) — a bounded candidate set instead of every matching row:
+ *   - every term: the GIN index intersects the terms' posting lists, so this tier is small unless all the terms
  *     are common; ranked exactly whenever it holds at most RANKED_MATCHES scenes;
- *   - some of the words: only read when the first tier holds fewer than CANDIDATES scenes (it can never reach
- *     the top CANDIDATES otherwise), and then exact up to RANKED_MATCHES such scenes.
+ *   - some of the terms (tier 1): only read when the first tier holds fewer than CANDIDATES scenes (it can never
+ *     reach the top CANDIDATES otherwise), and then exact up to RANKED_MATCHES such scenes.
  * What a query of common words (tens of thousands of scenes) gives up: the order within a tier is ts_rank_cd over
  * its first RANKED_MATCHES scenes in table order (the earliest stored) rather than over all of them, so a scene
- * that says the words more often, stored later, can be missed. Every-word scenes still come before some-word
+ * that says the words more often, stored later, can be missed. Every-term scenes still come before some-term
  * ones; within a tier ts_rank_cd differs mostly by how often a word is said (cover density), and many scenes tie;
  * the other signals (the picture, the glued words, the corrections) are fused over their own lists. A word that
  * common says little about which scene is meant, and ranking all its matches cost 170–400 ms at 100k scenes.
+ * (Two statements, one per tier, gave the same rows and were no faster at 100k scenes: measured.)
  */
-function rankedMatches(any: SQL, all: SQL | null, where: SQL): SQL {
-  const matches = (condition: SQL) => sql`select s.scene_id, s.search_tsv from ${FROM} where ${where} and ${condition} limit ${RANKED_MATCHES}`;
-  if (!all) {
-    return sql`
-      select m.scene_id from (${matches(sql`s.search_tsv @@ ${any}`)}) m
-      order by ts_rank_cd(m.search_tsv, ${any}) desc, m.scene_id
-      limit ${CANDIDATES}`;
-  }
+export function fullTextQuery(terms: string[], where: SQL): SQL {
+  const any = anyOf(terms);
+  if (terms.length === 1) return rankedMatches(any, where);
+  const all = allOf(terms);
   return sql`
-    with every_word as materialized (${matches(sql`s.search_tsv @@ ${all}`)})
-    select scene_id from (
-      select scene_id, 0 as tier, ts_rank_cd(search_tsv, ${any}) as rank from every_word
+    with every_term as materialized (${matches(sql`s.search_tsv @@ ${all}`, where)})
+    select scene_id, tier from (
+      select scene_id, 0 as tier, ts_rank_cd(search_tsv, ${any}) as rank from every_term
       union all
-      select m.scene_id, 1, ts_rank_cd(m.search_tsv, ${any}) from (${matches(sql`s.search_tsv @@ ${any} and not (s.search_tsv @@ ${all})`)}) m
-      where (select count(*) from every_word) < ${CANDIDATES}
+      select m.scene_id, 1, ts_rank_cd(m.search_tsv, ${any}) from (${matches(sql`s.search_tsv @@ ${any} and not (s.search_tsv @@ ${all})`, where)}) m
+      where (select count(*) from every_term) < ${CANDIDATES}
     ) ranked
     order by tier, rank desc, scene_id
     limit ${CANDIDATES}`;
 }
 
-/** Full text over transcript + on-screen text: scenes with every term first, then by ts_rank_cd (see rankedMatches). */
-export function fullTextQuery(terms: string[], where: SQL): SQL {
-  return rankedMatches(anyOf(terms), terms.length > 1 ? allOf(terms) : null, where);
+/** The full-text list (see fullTextQuery): the scene ids, best first, and how many of them hold every term. */
+export async function fullTextList(terms: string[], where: SQL, run: RunRows): Promise<{ ids: string[]; everyTerm: number }> {
+  const found = await run<{ scene_id: string; tier: number }>(fullTextQuery(terms, where));
+  return { ids: found.map((r) => r.scene_id), everyTerm: found.filter((r) => Number(r.tier) === 0).length };
 }
 
 /** The typo signal: scenes holding the spelling corrections of the query's misspelt words, by full-text rank. */
 export function correctedQuery(words: string[], where: SQL): SQL {
-  return rankedMatches(anyOf(words), null, where);
+  return rankedMatches(anyOf(words), where);
 }
 
 /**

@@ -70,6 +70,9 @@ export function nearestStatement(where: SQL, model: VectorModel, values: Float32
 
 export function makeSearchRepo(db: Db, { exactScanMax = EXACT_SCAN_MAX }: { exactScanMax?: number } = {}) {
   return {
+    /** The rows of a shared statement (for the shared helpers that run several, see fullTextList). */
+    rows: <T extends Record<string, unknown>>(query: SQL) => selectRows<T>(db, query),
+
     /** A ranked list of the shared statements (rows of scene_id). */
     async ranked(query: SQL): Promise<Candidate[]> {
       return (await selectRows<{ scene_id: string }>(db, query)).map((r) => ({ id: r.scene_id }));

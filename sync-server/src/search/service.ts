@@ -7,9 +7,8 @@ import {
   correctedQuery,
   DEFAULT_LIMIT,
   describeHits,
-  filtersOf,
   freeTerms,
-  fullTextQuery,
+  fullTextAndTypos,
   fuseRanks,
   gluedPatterns,
   gluedQuery,
@@ -36,11 +35,10 @@ export async function search(repo: SearchRepo, userId: string, request: SearchRe
   // The vector is the text embedding of the query's words, or an example picture's when it has none.
   if (isEmptyQuery(q) && !request.vector) return done([]);
   const free = freeTerms(q);
-  const typos = await repo.corrections(userId, [...free, ...q.said, ...q.onScreen]);
-  const where = filtersOf(userId, q, typos);
+  const { typos, where, fullText } = await fullTextAndTypos(userId, q, repo.rows, (terms) => repo.corrections(userId, terms));
 
   const lists: Candidate[][] = [];
-  if (free.length > 0) lists.push(await repo.ranked(fullTextQuery(free, where)));
+  if (free.length > 0) lists.push(fullText.map((id) => ({ id })));
   const glued = gluedPatterns(q.words, q.phrases);
   if (glued.length > 0) lists.push(await repo.ranked(gluedQuery(glued, where)));
   const corrected = free.flatMap((t) => typos.get(t) ?? []);
