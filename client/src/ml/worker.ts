@@ -246,8 +246,11 @@ const mlApi = {
     return { modelId, vectors };
   },
 
-  async transcribe(pcm: Float32Array, onProgress?: (fraction: number) => void): Promise<{ modelId: string; transcript: Transcript }> {
+  /** `audio`: 16 kHz mono float32 samples (the stored audio file), read only once the model is there. */
+  async transcribe(audio: Blob, onProgress?: (fraction: number) => void): Promise<{ modelId: string; transcript: Transcript }> {
     const { engine, modelId } = await engineFor('speech');
+    // TODO(issue 12): read windows from the file as Whisper reaches them; a 3-hour track is 691 MB here.
+    const pcm = new Float32Array(await audio.arrayBuffer());
     return { modelId, transcript: await engine.transcribe(pcm, { onProgress }) };
   },
 

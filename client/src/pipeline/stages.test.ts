@@ -36,7 +36,12 @@ function standInMedia(overrides: Partial<Media> = {}): StandIn {
     },
     extractKeyframes: async (_file, times) =>
       times.map((t) => ({ thumbnail: new Uint8Array([0xff, 0xd8, Math.round(t)]), frame: new Uint8Array([0xff, 0xd8, 100 + Math.round(t)]) })),
-    extractAudio: async () => new Float32Array(16_000 * 12),
+    // The audio arrives window by window: 10 s, then the last 2 s.
+    streamAudio: async (_file, onChunk) => {
+      await onChunk(new Float32Array(16_000 * 10));
+      await onChunk(new Float32Array(16_000 * 2));
+      return 16_000 * 12;
+    },
     ...overrides,
   };
   return { media, abort: () => hooks.splice(0).forEach((hook) => hook()), onAbort: (hook) => void hooks.push(hook) };
@@ -45,7 +50,8 @@ function standInMedia(overrides: Partial<Media> = {}): StandIn {
 let pg: PGlite;
 let db: DbApi;
 let runner: Runner | undefined;
-const savedAudio = new Map<string, number>();
+/** Per video, the sizes of the audio chunks written to a file that was then closed (aborted files leave nothing). */
+const savedAudio = new Map<string, number[]>();
 const savedKeyframes = new Map<string, { idx: number; jpeg: Uint8Array }[]>();
 
 beforeEach(async () => {
@@ -68,7 +74,14 @@ function run({ media, abort }: StandIn, bytes = 1000) {
       file: new File([new Uint8Array(bytes)], 'clip.mp4', { type: 'video/mp4' }),
       media,
       reads: db,
-      saveAudio: async (videoId, pcm) => void savedAudio.set(videoId, pcm.length),
+      writeAudio: async (videoId) => {
+        const chunks: number[] = [];
+        return {
+          write: async (pcm) => void chunks.push(pcm.length),
+          close: async () => void savedAudio.set(videoId, chunks),
+          abort: async () => undefined,
+        };
+      },
       saveKeyframes: async (videoId, frames) => void savedKeyframes.set(videoId, frames),
     }),
     abortWork: abort,
@@ -94,7 +107,7 @@ describe('media stages', () => {
 
     expect(await db.getVideo(videoId)).toMatchObject({ state: 'INDEXED', durationS: 12, width: 1280, height: 720, fps: 25, error: null });
     expect(await db.getProbe(videoId)).toEqual(VIDEO);
-    expect(savedAudio.get(videoId)).toBe(16_000 * 12);
+    expect(savedAudio.get(videoId)).toEqual([16_000 * 10, 16_000 * 2]);
     const scenes = await db.listScenes(videoId);
     expect(scenes.map((s) => [s.startS, s.endS])).toEqual([
       [0, 4.2],
