@@ -8,7 +8,7 @@ import { makeDbApi, type DbApi } from '../db/api.ts';
 import { openTestDatabase } from '../db/testing.ts';
 import { MediaError, type ProbeInfo } from '../media/types.ts';
 import { createRunner, type Runner } from './runner.ts';
-import { FINALIZE_STAGE, MEDIA_STAGES, type MediaStageContext } from './stages.ts';
+import { FINALIZE_STAGE, KEYFRAME_BATCH, MEDIA_STAGES, type MediaStageContext } from './stages.ts';
 
 const STAGES = [...MEDIA_STAGES, FINALIZE_STAGE];
 const STAGE_NAMES = STAGES.map((s) => s.stage);
@@ -53,12 +53,15 @@ let runner: Runner | undefined;
 /** Per video, the sizes of the audio chunks written to a file that was then closed (aborted files leave nothing). */
 const savedAudio = new Map<string, number[]>();
 const savedKeyframes = new Map<string, { idx: number; jpeg: Uint8Array }[]>();
+/** What the stand-ins were asked to do, in order ("decode 32", "save 32", …). */
+const events: string[] = [];
 
 beforeEach(async () => {
   pg = await openTestDatabase();
   db = makeDbApi(pg);
   savedAudio.clear();
   savedKeyframes.clear();
+  events.length = 0;
 });
 afterEach(async () => {
   await runner?.stop();
@@ -82,7 +85,10 @@ function run({ media, abort }: StandIn, bytes = 1000) {
           abort: async () => undefined,
         };
       },
-      saveKeyframes: async (videoId, frames) => void savedKeyframes.set(videoId, frames),
+      saveKeyframes: async (videoId, frames) => {
+        events.push(`save ${frames.length}`);
+        savedKeyframes.set(videoId, [...(savedKeyframes.get(videoId) ?? []), ...frames]);
+      },
     }),
     abortWork: abort,
   });
@@ -120,6 +126,31 @@ describe('media stages', () => {
       expect(s.thumbnail).toEqual(new Uint8Array([0xff, 0xd8, Math.round(s.keyframeS!)]));
       // The analysis-size keyframe of the same instant is kept for the model stages.
       expect(savedKeyframes.get(videoId)?.find((f) => f.idx === s.idx)?.jpeg).toEqual(new Uint8Array([0xff, 0xd8, 100 + Math.round(s.keyframeS!)]));
+    }
+  });
+
+  it('decode and store the keyframes of a long video in batches, each stored before the next is decoded', async () => {
+    const videoId = await importVideo();
+    const durationS = 400;
+    const cuts = Array.from({ length: 79 }, (_, i) => (i + 1) * 5); // 80 scenes
+    await run(
+      standInMedia({
+        probe: async () => ({ ...VIDEO, durationS }),
+        detectCuts: async () => cuts,
+        extractKeyframes: async (_file, times) => {
+          events.push(`decode ${times.length}`);
+          return times.map((t) => ({ thumbnail: new Uint8Array([1, Math.round(t)]), frame: new Uint8Array([2, Math.round(t)]) }));
+        },
+      }),
+    ).settled();
+    expect((await db.getVideo(videoId))?.state).toBe('INDEXED');
+    const rest = 80 - 2 * KEYFRAME_BATCH;
+    expect(events).toEqual([`decode ${KEYFRAME_BATCH}`, `save ${KEYFRAME_BATCH}`, `decode ${KEYFRAME_BATCH}`, `save ${KEYFRAME_BATCH}`, `decode ${rest}`, `save ${rest}`]);
+    const scenes = await db.listScenes(videoId);
+    expect(scenes).toHaveLength(80);
+    for (const s of scenes) {
+      expect(s.thumbnail).toEqual(new Uint8Array([1, Math.round(s.keyframeS!)]));
+      expect(savedKeyframes.get(videoId)?.find((f) => f.idx === s.idx)?.jpeg).toEqual(new Uint8Array([2, Math.round(s.keyframeS!)]));
     }
   });
 

@@ -128,27 +128,37 @@ const keyframes: Stage = {
   },
 };
 
+/**
+ * Keyframes are decoded and stored this many at a time: the analysis frames (≤ 1280 px, ~100–200 KB each) of a
+ * long video with thousands of scenes are never all in memory; only the small thumbnails wait for the stage's write.
+ */
+export const KEYFRAME_BATCH = 32;
+
 const thumbnails: Stage = {
   stage: 'THUMBNAILS',
   async run(ctx) {
     const scenes = await scenesOf(ctx);
     const chosen = chooseKeyframes(scenes);
     const times = scenes.map((s, i) => s.keyframeS ?? chosen[i]!);
-    ctx.signal.throwIfAborted();
+    const thumbnails: { idx: number; jpeg: Uint8Array }[] = [];
     try {
-      const keyframes = await ctx.media.extractKeyframes(ctx.file, times, ctx.onProgress);
-      if (keyframes.length !== scenes.length) {
-        throw new Error(`expected ${scenes.length} keyframes, the media worker made ${keyframes.length}`);
+      for (let start = 0; start < scenes.length; start += KEYFRAME_BATCH) {
+        ctx.signal.throwIfAborted();
+        const batch = scenes.slice(start, start + KEYFRAME_BATCH);
+        const keyframes = await ctx.media.extractKeyframes(ctx.file, times.slice(start, start + KEYFRAME_BATCH), (fraction) =>
+          ctx.onProgress((start + fraction * batch.length) / scenes.length),
+        );
+        if (keyframes.length !== batch.length) {
+          throw new Error(`expected ${batch.length} keyframes, the media worker made ${keyframes.length}`);
+        }
+        ctx.signal.throwIfAborted();
+        await ctx.saveKeyframes(
+          ctx.videoId,
+          batch.map((s, i) => ({ idx: s.idx, jpeg: keyframes[i]!.frame })),
+        );
+        thumbnails.push(...batch.map((s, i) => ({ idx: s.idx, jpeg: keyframes[i]!.thumbnail })));
       }
-      ctx.signal.throwIfAborted();
-      await ctx.saveKeyframes(
-        ctx.videoId,
-        scenes.map((s, i) => ({ idx: s.idx, jpeg: keyframes[i]!.frame })),
-      );
-      return {
-        status: 'done',
-        writes: [{ kind: 'thumbnails', thumbnails: scenes.map((s, i) => ({ idx: s.idx, jpeg: keyframes[i]!.thumbnail })) }],
-      };
+      return { status: 'done', writes: [{ kind: 'thumbnails', thumbnails }] };
     } catch (error) {
       return asFailure(error);
     }
