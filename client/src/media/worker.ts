@@ -168,9 +168,10 @@ async function shrinkJpeg(jpeg: Uint8Array, maxWidth: number): Promise<Uint8Arra
 /**
  * Audio is decoded in windows of this many seconds, each its own ffmpeg run: ffmpeg.wasm writes its output
  * into memory, so one run over a 3-hour file would hold the whole track (345 MB of s16, then 691 MB as
- * float) at once. A window is 19 MB of s16 whatever the length of the video.
+ * float) at once. A window is 3.8 MB of s16 (7.7 MB as float) whatever the length of the video; a 3-hour
+ * file takes 90 runs, each with a fraction of a second of start-up.
  */
-const AUDIO_WINDOW_S = 600;
+const AUDIO_WINDOW_S = 120;
 const AUDIO_SAMPLE_RATE = 16_000;
 
 /**
