@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeDbApi, type DbApi } from '../db/api.ts';
 import { openTestDatabase } from '../db/testing.ts';
 import { MediaError, type ProbeInfo } from '../media/types.ts';
+import { STORAGE_FULL_MESSAGE, storageFull } from '../storage-full.ts';
 import { createRunner, type Runner } from './runner.ts';
 import { FINALIZE_STAGE, KEYFRAME_BATCH, MEDIA_STAGES, type MediaStageContext } from './stages.ts';
 
@@ -68,7 +69,7 @@ afterEach(async () => {
   await pg.close();
 });
 
-function run({ media, abort }: StandIn, bytes = 1000) {
+function run({ media, abort }: StandIn, bytes = 1000, audioWriter?: MediaStageContext['writeAudio']) {
   runner = createRunner<MediaStageContext>({
     db,
     stages: STAGES,
@@ -77,14 +78,14 @@ function run({ media, abort }: StandIn, bytes = 1000) {
       file: new File([new Uint8Array(bytes)], 'clip.mp4', { type: 'video/mp4' }),
       media,
       reads: db,
-      writeAudio: async (videoId) => {
+      writeAudio: audioWriter ?? (async (videoId) => {
         const chunks: number[] = [];
         return {
           write: async (pcm) => void chunks.push(pcm.length),
           close: async () => void savedAudio.set(videoId, chunks),
           abort: async () => undefined,
         };
-      },
+      }),
       saveKeyframes: async (videoId, frames) => {
         events.push(`save ${frames.length}`);
         savedKeyframes.set(videoId, [...(savedKeyframes.get(videoId) ?? []), ...frames]);
@@ -152,6 +153,21 @@ describe('media stages', () => {
       expect(s.thumbnail).toEqual(new Uint8Array([1, Math.round(s.keyframeS!)]));
       expect(savedKeyframes.get(videoId)?.find((f) => f.idx === s.idx)?.jpeg).toEqual(new Uint8Array([2, Math.round(s.keyframeS!)]));
     }
+  });
+
+  it('fail the audio stage in one sentence when storage fills up while the audio is written, leaving no file', async () => {
+    const videoId = await importVideo();
+    let aborted = false;
+    await run(standInMedia(), 1000, async () => ({
+      write: async () => {
+        throw storageFull();
+      },
+      close: async () => undefined,
+      abort: async () => void (aborted = true),
+    })).settled();
+    expect(await db.getVideo(videoId)).toMatchObject({ state: 'FAILED', error: STORAGE_FULL_MESSAGE });
+    expect((await db.listStages(videoId)).find((j) => j.stage === 'AUDIO_EXTRACT')?.state).toBe('FAILED');
+    expect(aborted).toBe(true);
   });
 
   it('skip audio for a video without sound', async () => {

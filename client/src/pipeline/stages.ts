@@ -72,14 +72,25 @@ export async function extractAudioToStore(
   onProgress?: (fraction: number) => void,
 ): Promise<number | null> {
   const writer = await ctx.writeAudio(ctx.videoId);
+  // A failed write (storage full) reaches us through the media worker, which would hand back only its message:
+  // keep the error itself, so that the stage fails the way every full-storage write does.
+  let writeError: unknown = null;
+  const write = async (pcm: Float32Array) => {
+    try {
+      await writer.write(pcm);
+    } catch (error) {
+      writeError ??= error;
+      throw error;
+    }
+  };
   try {
-    const samples = await ctx.media.streamAudio(ctx.file, (pcm) => writer.write(pcm), onProgress, probe);
+    const samples = await ctx.media.streamAudio(ctx.file, write, onProgress, probe);
     if (samples === null) await writer.abort();
     else await writer.close();
     return samples;
   } catch (error) {
     await writer.abort();
-    throw error;
+    throw writeError ?? error;
   }
 }
 
