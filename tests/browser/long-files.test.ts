@@ -1,6 +1,8 @@
 // @vitest-environment node
-// A long video is indexed without the tab's memory growing with its length: 10 minutes of video need about what
-// 1 minute does (audio is decoded and stored window by window, never whole). Both are indexed in the real app, each
+// A long video is indexed without the tab's memory growing with its length: an hour of video needs about what
+// 1 minute does (audio is decoded and stored window by window, never whole). Before that, the hour peaked 1.6× as
+// high as the minute (bench: 1509 MB above the page against 943 MB for 10 minutes); at 10 minutes the whole track
+// still fitted under the video engine's fixed cost, so the test takes an hour (16 MB at 160x90, ~1.5 min to index). Both are indexed in the real app, each
 // in a fresh browser, and compared as a ratio of the renderer's peak RSS growth (never an absolute size or time).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { measureIndexing, type IndexingMemory } from '../../scripts/indexing-memory.ts';
@@ -8,7 +10,7 @@ import { fixture } from './fixtures.ts';
 import { startServer, type RunningServer } from './harness.ts';
 
 /**
- * How much more the 10-minute file may take than the 1-minute one, measured as the renderer's peak RSS above its
+ * How much more the hour may take than the minute, measured as the renderer's peak RSS above its
  * level with the app open. Both runs carry the same fixed costs (ffmpeg.wasm and its pre-grown heap, the workers,
  * the database); what the length adds must stay small next to them.
  */
@@ -23,18 +25,18 @@ afterAll(async () => {
 });
 
 describe('long files', () => {
-  it('index 10 minutes of video in about the memory of 1 minute', async () => {
+  it('index an hour of video in about the memory of 1 minute', async () => {
     const short: IndexingMemory = await measureIndexing(server, fixture('long-1m.mp4'), 120_000);
-    const long: IndexingMemory = await measureIndexing(server, fixture('long-10m.mp4'), 200_000);
+    const long: IndexingMemory = await measureIndexing(server, fixture('long-1h.mp4'), 400_000);
     const growth = (m: IndexingMemory) => m.peakRssBytes - m.baselineRssBytes;
     console.log(
       `long files: 1 min ${short.scenes} scenes, growth ${(growth(short) / 2 ** 20).toFixed(0)} MB; ` +
-        `10 min ${long.scenes} scenes, growth ${(growth(long) / 2 ** 20).toFixed(0)} MB (ratio ${(growth(long) / growth(short)).toFixed(2)})`,
+        `1 h ${long.scenes} scenes, growth ${(growth(long) / 2 ** 20).toFixed(0)} MB (ratio ${(growth(long) / growth(short)).toFixed(2)})`,
     );
     // The whole of each video was indexed: a cut every 20 s.
     expect(short.scenes).toBeGreaterThanOrEqual(3);
-    expect(long.scenes).toBeGreaterThanOrEqual(30);
+    expect(long.scenes).toBeGreaterThanOrEqual(180);
     expect(growth(short)).toBeGreaterThan(0);
     expect(growth(long) / growth(short)).toBeLessThanOrEqual(MAX_GROWTH_RATIO);
-  }, 360_000);
+  }, 600_000);
 });
