@@ -36,7 +36,8 @@ describe('long files', () => {
     // The whole of each video was indexed: a cut every 20 s.
     expect(short.scenes).toBeGreaterThanOrEqual(3);
     expect(long.scenes).toBeGreaterThanOrEqual(180);
-    expect(growth(short)).toBeGreaterThan(0);
+    // The minute itself is measured (the video engine alone takes hundreds of MB): a ratio over nothing proves nothing.
+    expect(growth(short)).toBeGreaterThan(100 * 2 ** 20);
     expect(growth(long) / growth(short)).toBeLessThanOrEqual(MAX_GROWTH_RATIO);
   }, 600_000);
 });
