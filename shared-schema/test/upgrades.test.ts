@@ -7,14 +7,11 @@ import { readFileSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { vector } from '@electric-sql/pglite-pgvector';
-import { readMigrationFiles } from 'drizzle-orm/migrator';
-import { PgDialect, type PgSession } from 'drizzle-orm/pg-core';
-import { drizzle } from 'drizzle-orm/pglite';
 import { describe, expect, it } from 'vitest';
-import type { Journal } from '../src/migrations.ts';
-import { migrationsFolder } from '../src/node.ts';
+import { migrationsFolder, readMigrations } from '../src/node.ts';
+import { migrateThrough } from '../src/releases.ts';
 
-const journal = JSON.parse(readFileSync(`${migrationsFolder}/meta/_journal.json`, 'utf8')) as Journal;
+const { journal } = readMigrations();
 /** Migrations on main at a stop, with the sha256 of their SQL: add each new one when it lands. */
 const released = JSON.parse(readFileSync(`${migrationsFolder}/released.json`, 'utf8')) as Record<string, string>;
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -91,14 +88,6 @@ const SEED: Record<string, Record<string, string>[]> = {
 const FIRST_WRITTEN_AT: Record<string, number> = { face_profiles: 2, scene_people: 2, 'faces.person_id': 2 };
 const writtenAt = (key: string, release: number) => release >= (FIRST_WRITTEN_AT[key] ?? 0);
 
-type Db = ReturnType<typeof drizzle>;
-
-async function migrateTo(pg: PGlite, count: number): Promise<void> {
-  const db: Db = drizzle(pg);
-  const migrations = readMigrationFiles({ migrationsFolder }).slice(0, count);
-  await new PgDialect().migrate(migrations, db._.session as unknown as PgSession, { migrationsFolder });
-}
-
 /** Columns a table has now, generated ones aside; null when the table does not exist yet. */
 async function columnsOf(pg: PGlite, table: string): Promise<{ name: string; required: boolean }[] | null> {
   const { rows } = await pg.query<{ name: string; required: boolean }>(
@@ -127,7 +116,7 @@ describe('a database from each earlier release', () => {
   it.for(releases.map((e) => ({ tag: e.tag, count: e.idx + 1 })))('made at $tag keeps every value through the later migrations', async ({ tag, count }) => {
     const pg = await PGlite.create({ extensions: { vector, pg_trgm } });
     try {
-      await migrateTo(pg, count);
+      await migrateThrough(pg, count);
       const seeded = new Map<string, string[]>();
       for (const [table, rows] of Object.entries(SEED)) {
         const cols = (await columnsOf(pg, table))?.filter((c) => writtenAt(`${table}.${c.name}`, count - 1));
@@ -144,7 +133,7 @@ describe('a database from each earlier release', () => {
       expect(seeded.has('scenes') && seeded.has('videos')).toBe(true);
       const before = await snapshot(pg, seeded);
 
-      await migrateTo(pg, journal.entries.length);
+      await migrateThrough(pg, journal.entries.length);
 
       expect(await snapshot(pg, seeded), `a value made under ${tag} changed or was lost by a later migration`).toEqual(before);
       // Still found by its words, through the index the latest schema builds.

@@ -11,10 +11,8 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PGlite } from '@electric-sql/pglite';
-import { migrationsFolder } from '@heimdex/shared-schema/node';
-import { readMigrationFiles } from 'drizzle-orm/migrator';
-import { PgDialect, type PgSession } from 'drizzle-orm/pg-core';
-import { drizzle } from 'drizzle-orm/pglite';
+import { readMigrations } from '@heimdex/shared-schema/node';
+import { migrateThrough } from '@heimdex/shared-schema/releases';
 import { createHash } from 'node:crypto';
 import { DB_EXTENSIONS } from '../../client/src/db/extensions.ts';
 import { DATABASE_ENTRY, MANIFEST_ENTRY, makeManifest } from '../../client/src/backup/manifest.ts';
@@ -278,11 +276,10 @@ describe('backup and restore', () => {
 
   it('restores a backup made at an older schema: the app brings it up to date and finds what it held', async () => {
     // A backup as an older release made it: its database stops at the migration before the newest.
-    const migrations = readMigrationFiles({ migrationsFolder });
-    const olderCount = migrations.length - 1;
-    const journal = JSON.parse(readFileSync(join(migrationsFolder, 'meta/_journal.json'), 'utf8')) as { entries: { tag: string }[] };
+    const { journal } = readMigrations();
+    const olderCount = journal.entries.length - 1;
     const pg = await PGlite.create({ extensions: DB_EXTENSIONS });
-    await new PgDialect().migrate(migrations.slice(0, olderCount), drizzle(pg)._.session as unknown as PgSession, { migrationsFolder });
+    await migrateThrough(pg, olderCount);
     const user = '00000000-0000-4000-8000-000000000000';
     await pg.exec(`
       insert into users (user_id, email, password_hash) values ('${user}', 'local@device', 'x') on conflict do nothing;

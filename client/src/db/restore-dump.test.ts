@@ -2,17 +2,14 @@
 // A backup's database made at an older schema (before the newest migration) is restored into a data directory of
 // its own, brought up to date and found again: words, a person's name, a merge and a never-merge mark. A damaged
 // archive and one from a newer release are refused in plain words. Real PGlite, real migrations.
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { migrationsFolder } from '@heimdex/shared-schema/node';
+import { readMigrations } from '@heimdex/shared-schema/node';
+import { migrateThrough } from '@heimdex/shared-schema/releases';
 import { parseQuery } from '@heimdex/shared-schema/search';
-import { readMigrationFiles } from 'drizzle-orm/migrator';
-import { PgDialect, type PgSession } from 'drizzle-orm/pg-core';
-import { drizzle } from 'drizzle-orm/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Journal } from '@heimdex/shared-schema/migrations';
 import { LOCAL_USER_ID } from './api.ts';
 import { makeDumpQueries, type DatabaseDump } from './dump.ts';
 import { DB_EXTENSIONS } from './extensions.ts';
@@ -22,13 +19,9 @@ import { restoreDump, UNREADABLE_DATABASE } from './restore-dump.ts';
 import { makeSearchRepo } from './search.ts';
 import { trackChanges } from '../sync/tracking.ts';
 
-const journal = JSON.parse(readFileSync(join(migrationsFolder, 'meta/_journal.json'), 'utf8')) as Journal;
-const files = Object.fromEntries(
-  readdirSync(migrationsFolder).filter((f) => f.endsWith('.sql')).map((f) => [f, readFileSync(join(migrationsFolder, f), 'utf8')]),
-);
-const migrations = { journal, files };
+const migrations = readMigrations();
 /** The schema of the release before the newest migration. */
-const OLDER = journal.entries.at(-2)!;
+const OLDER = migrations.journal.entries.at(-2)!;
 
 const dirs: string[] = [];
 const tempDir = () => {
@@ -49,8 +42,7 @@ let dump: DatabaseDump;
 
 beforeAll(async () => {
   const pg = await PGlite.create({ extensions: DB_EXTENSIONS });
-  const all = readMigrationFiles({ migrationsFolder }).slice(0, OLDER.idx + 1);
-  await new PgDialect().migrate(all, drizzle(pg)._.session as unknown as PgSession, { migrationsFolder });
+  await migrateThrough(pg, OLDER.idx + 1);
   await pg.exec(`
     insert into users (user_id, email, password_hash) values ('${LOCAL_USER_ID}', 'local@device', 'x') on conflict do nothing;
     insert into videos (video_id, user_id, title, file_name, size_bytes, content_sha256, state)
@@ -73,7 +65,7 @@ beforeAll(async () => {
   const people = makePeopleRepo(pg, LOCAL_USER_ID);
   await people.mergePeople(P2, P1);
   await people.setNeverMerge(P1, P3, true);
-  dump = await makeDumpQueries(pg, journal).dumpDatabase();
+  dump = await makeDumpQueries(pg, migrations.journal).dumpDatabase();
   await pg.close();
 });
 
@@ -99,7 +91,7 @@ describe('restoring a backup’s database', () => {
     try {
       expect(counts).toEqual({ videos: 1, scenes: 1, people: 2 });
       const { rows } = await pg.query<{ n: number }>('select count(*)::int as n from drizzle.__drizzle_migrations');
-      expect(rows[0]!.n).toBe(journal.entries.length);
+      expect(rows[0]!.n).toBe(migrations.journal.entries.length);
 
       const search = makeSearchRepo(pg, LOCAL_USER_ID);
       const byWords = await search.searchScenes({ query: parseQuery('waves shore'), textVector: null });
