@@ -4,8 +4,7 @@
 // indexed without it is "Indexed with gaps" and the search page says searching by meaning is not available yet;
 // once Settings has downloaded it, the video's meaning is filled in by itself, and a query sharing no word with
 // the scene finds it as "Said something like this".
-import { createHash } from 'node:crypto';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -13,7 +12,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { writeTinyMeaningModel } from '../../client/src/ml/meaning/testing/tiny-model.ts';
 import { fixture } from './fixtures.ts';
 import { openBrowser, startServer, type BrowserSession, type RunningServer } from './harness.ts';
-import { startModelHub, type ModelHub } from './model-hub.ts';
+import { appPublishingModel, startModelHub, type ModelHub } from './model-hub.ts';
 
 const REPO = 'Xenova/paraphrase-multilingual-MiniLM-L12-v2';
 const MODEL_ID = 'paraphrase-multilingual-minilm';
@@ -25,22 +24,6 @@ let server: RunningServer;
 let browser: BrowserSession;
 let page: Page;
 
-/** A copy of the built app whose models.json publishes the tiny model as the meaning model on `hub`. */
-function appWithTinyMeaningModel(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'heimdex-dist-'));
-  cpSync('dist', dir, { recursive: true });
-  const manifestPath = join(dir, 'models/models.json');
-  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { models: Record<string, unknown>[] };
-  const model = manifest.models.find((m) => m.id === MODEL_ID)!;
-  model.source = { kind: 'hub', repo: REPO, revision: 'main', url: `${hub.url}/${REPO}` };
-  model.files = (model.files as { path: string }[]).map(({ path }) => {
-    const bytes = readFileSync(join(root, path));
-    return { path, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
-  });
-  writeFileSync(manifestPath, JSON.stringify(manifest));
-  return dir;
-}
-
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'heimdex-hub-'));
   // The title card of faces-text.mp4 reads "QUARTERLY REVENUE 2026 / Meeting with Alice in Berlin".
@@ -49,7 +32,7 @@ beforeAll(async () => {
     extraSynonyms: [['revenue', 'earnings']],
   });
   hub = await startModelHub(REPO, join(root, REPO));
-  dist = appWithTinyMeaningModel();
+  dist = appPublishingModel(hub, REPO, MODEL_ID, root);
   server = await startServer(dist);
   browser = await openBrowser();
   page = browser.page;

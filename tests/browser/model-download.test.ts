@@ -3,8 +3,7 @@
 // graphs and tokenizer) published on a stand-in for its hub, which the app's server does not have. Settings
 // downloads it with progress, refuses a file whose sha256 does not match, resumes a dropped connection with a
 // Range request, and after a reload with the network off, indexing transcribes with it.
-import { createHash } from 'node:crypto';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -12,7 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { writeTinyWhisper } from '../../client/src/ml/asr/testing/tiny-whisper.ts';
 import { fixture } from './fixtures.ts';
 import { openBrowser, startServer, type BrowserSession, type RunningServer } from './harness.ts';
-import { startModelHub, type ModelHub } from './model-hub.ts';
+import { appPublishingModel, startModelHub, type ModelHub } from './model-hub.ts';
 
 const REPO = 'onnx-community/whisper-tiny';
 const DECODER = 'onnx/decoder_model_merged_quantized.onnx';
@@ -25,32 +24,12 @@ let browser: BrowserSession;
 let page: Page;
 let decoderBytes = 0;
 
-/** A copy of the built app whose models.json makes the tiny model the speech model, published on `hub`. */
-function appWithTinySpeechModel(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'heimdex-dist-'));
-  cpSync('dist', dir, { recursive: true });
-  const manifestPath = join(dir, 'models/models.json');
-  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { models: Record<string, unknown>[] };
-  for (const model of manifest.models) {
-    if (model.task !== 'speech') continue;
-    model.default = model.id === 'whisper-tiny';
-    if (model.id !== 'whisper-tiny') continue;
-    model.source = { kind: 'hub', repo: REPO, revision: 'main', url: `${hub.url}/${REPO}` };
-    model.files = (model.files as { path: string }[]).map(({ path }) => {
-      const bytes = readFileSync(join(root, path));
-      return { path, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
-    });
-  }
-  writeFileSync(manifestPath, JSON.stringify(manifest));
-  return dir;
-}
-
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'heimdex-hub-'));
   writeTinyWhisper(root, REPO);
   decoderBytes = readFileSync(join(root, REPO, DECODER)).length;
   hub = await startModelHub(REPO, join(root, REPO));
-  dist = appWithTinySpeechModel();
+  dist = appPublishingModel(hub, REPO, 'whisper-tiny', root);
   server = await startServer(dist);
   browser = await openBrowser();
   page = browser.page;

@@ -1,9 +1,11 @@
 // A stand-in for a model's published source (the Hugging Face hub's /<repo>/resolve/<revision>/<path>) on
 // loopback, for the model download tests: CORS as the hub sends it, Range requests, a throttled stream (so
 // progress can be watched), and scripted failures (a connection dropped mid-file, a file with wrong bytes).
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export type HubFault = 'drop-half' | 'wrong-bytes';
@@ -98,4 +100,26 @@ export async function startModelHub(repo: string, repoDir: string): Promise<Mode
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * A copy of the built app (dist/) whose models.json publishes model `modelId` as `repo` on `hub`, made the default
+ * of its task; its files' sizes and sha256 are read from `filesRoot` (where the test wrote the model). The caller
+ * removes the copy.
+ */
+export function appPublishingModel(hub: ModelHub, repo: string, modelId: string, filesRoot: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'heimdex-dist-'));
+  cpSync('dist', dir, { recursive: true });
+  const manifestPath = join(dir, 'models/models.json');
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { models: Record<string, unknown>[] };
+  const published = manifest.models.find((m) => m.id === modelId);
+  if (!published) throw new Error(`models.json has no model ${modelId}`);
+  for (const model of manifest.models) if (model.task === published.task) model.default = model === published;
+  published.source = { kind: 'hub', repo, revision: 'main', url: `${hub.url}/${repo}` };
+  published.files = (published.files as { path: string }[]).map(({ path }) => {
+    const bytes = readFileSync(join(filesRoot, path));
+    return { path, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+  });
+  writeFileSync(manifestPath, JSON.stringify(manifest));
+  return dir;
 }
