@@ -137,8 +137,8 @@ async function measurePipeline(file: File, options: { skips?: AnalysisSkips; war
     const keyframes = (await time('THUMBNAILS', () => media.extractKeyframes(file, chooseKeyframes(scenes))))!;
     const frames = keyframes.map((k) => k.frame);
     await time('VISION_EMBED', () => ml.embedImages(frames));
-    await time('OCR', () => ml.ocr(frames, undefined, skips));
-    await time('FACE_DETECT', () => ml.faces(frames, undefined, skips));
+    await time('OCR', () => ml.ocr(frames, undefined, { skips }));
+    await time('FACE_DETECT', () => ml.faces(frames, undefined, { skips }));
     if (pcm) await time('ASR_FAST', () => ml.transcribe(new Blob([pcm as Float32Array<ArrayBuffer>])));
     else skipped.ASR_FAST = 'no audio';
     return { wallS: msSince(start) / 1000, durationS: info.durationS, scenes: scenes.length, stages, skipped };
@@ -189,10 +189,10 @@ async function measureSkips(file: File, frames: Uint8Array[]): Promise<SkipsMeas
         const run = async (skips: AnalysisSkips) => {
           const t = performance.now();
           if (task === 'ocr') {
-            const { lines, work } = await ml.ocr(frames, undefined, skips);
+            const { lines, work } = await ml.ocr(frames, undefined, { skips });
             return { ms: msSince(t), work, found: lines.map((l) => ocrTextOf(l)) };
           }
-          const { faces, work } = await ml.faces(frames, undefined, skips);
+          const { faces, work } = await ml.faces(frames, undefined, { skips });
           return { ms: msSince(t), work, found: faces.map((f) => f.map((face) => face.descriptor)) };
         };
         const agree = (a: string | Float32Array[], b: string | Float32Array[]) =>

@@ -1,6 +1,6 @@
 import * as Comlink from 'comlink';
 import type { ModelStatus, ModelTask } from './registry.ts';
-import type { AnalysisSkips } from './skips.ts';
+import type { KeyframeCallOptions } from './skips.ts';
 import type { MlApi } from './worker.ts';
 import { crashRequested, WorkerCrashed } from '../worker-crash.ts';
 
@@ -11,9 +11,9 @@ export interface MlClient {
   status(): Promise<ModelStatus[]>;
   /** The model its task uses from now on (the visual model picked in Settings); survives abort(). */
   setPreferredModel(task: ModelTask, modelId: string): Promise<void>;
-  /** `skips`: the work left out because it cannot find anything (default: all of it; the bench turns it off). */
-  ocr(frames: Uint8Array[], onProgress?: Progress, skips?: AnalysisSkips): ReturnType<MlApi['ocr']>;
-  faces(frames: Uint8Array[], onProgress?: Progress, skips?: AnalysisSkips): ReturnType<MlApi['faces']>;
+  /** `options`: the work left out because it cannot find anything, and whether the frames continue the last call's. */
+  ocr(frames: Uint8Array[], onProgress?: Progress, options?: KeyframeCallOptions): ReturnType<MlApi['ocr']>;
+  faces(frames: Uint8Array[], onProgress?: Progress, options?: KeyframeCallOptions): ReturnType<MlApi['faces']>;
   photoFaces(photo: Uint8Array): ReturnType<MlApi['photoFaces']>;
   embedImages(frames: Uint8Array[], onProgress?: Progress): ReturnType<MlApi['embedImages']>;
   embedText(texts: string[]): ReturnType<MlApi['embedText']>;
@@ -86,8 +86,8 @@ export function createMlClient(): MlClient {
         throw error;
       });
     },
-    ocr: (frames, onProgress, skips) => call('ocr', (r) => r.ocr(frames, progress(onProgress), skips)),
-    faces: (frames, onProgress, skips) => call('faces', (r) => r.faces(frames, progress(onProgress), skips)),
+    ocr: (frames, onProgress, options) => call('ocr', (r) => r.ocr(frames, progress(onProgress), options)),
+    faces: (frames, onProgress, options) => call('faces', (r) => r.faces(frames, progress(onProgress), options)),
     photoFaces: (photo) => call('photoFaces', (r) => r.photoFaces(photo)),
     embedImages: (frames, onProgress) => call('embedImages', (r) => r.embedImages(frames, progress(onProgress))),
     embedText: (texts) => call('embedText', (r) => r.embedText(texts)),

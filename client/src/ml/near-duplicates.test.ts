@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildScenes, chooseKeyframes } from '../media/scenes.ts';
 import type { RgbaImage } from './image.ts';
+import { analyseKeyframes } from './keyframe-runs.ts';
 import { createNearDuplicateReuse, frameSignature, isNearDuplicate, NEAR_DUPLICATE_MAX_DIFF, signatureDistance } from './near-duplicates.ts';
 import { decodeWithFfmpeg } from './testing/decode-ffmpeg.ts';
 
@@ -88,5 +89,30 @@ describe('createNearDuplicateReuse', () => {
     for (const frame of frames) await reuse.next(frame, async () => ++runs);
     expect(runs).toBe(3); // A, B, and A again: B came between
     expect(reuse.reused).toBe(1);
+  });
+});
+
+describe('analyseKeyframes in batches', () => {
+  const frames = keyframes('cutaways.mp4'); // A, A, B, A
+  const asIs = async (img: RgbaImage) => img;
+  const run = (task: 'ocr' | 'faces', batch: RgbaImage[], continues: boolean, analysed: number[]) =>
+    analyseKeyframes(task, batch, asIs, async (img) => (analysed.push(frames.indexOf(img)), frames.indexOf(img)), (r) => r, { continues });
+
+  it('finds the same repeats over two batches as in one call when the second continues the first', async () => {
+    const analysed: number[] = [];
+    const first = await run('ocr', frames.slice(0, 2), false, analysed);
+    await run('faces', frames.slice(2), false, []); // another task between the batches does not break the run
+    const second = await run('ocr', frames.slice(2), true, analysed);
+    expect(analysed).toEqual([0, 2]);
+    expect([...first.results, ...second.results]).toEqual([0, 0, 2, 0]);
+    expect([first.work, second.work]).toEqual([{ analysed: 1, reused: 1 }, { analysed: 1, reused: 1 }]);
+  });
+
+  it('starts afresh when a call does not continue: the first frame of a new video is always analysed', async () => {
+    const analysed: number[] = [];
+    await run('ocr', frames.slice(0, 2), false, analysed);
+    const next = await run('ocr', frames.slice(3), false, analysed);
+    expect(analysed).toEqual([0, 3]);
+    expect(next.work).toEqual({ analysed: 1, reused: 0 });
   });
 });

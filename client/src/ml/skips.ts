@@ -19,3 +19,14 @@ export interface SkipCounts {
   analysed: number;
   reused: number;
 }
+
+/** How one OCR or faces call goes over its keyframes. */
+export interface KeyframeCallOptions {
+  /** Default: every skip on (the bench turns them off to compare). */
+  skips?: AnalysisSkips;
+  /**
+   * These keyframes follow those of the previous call of the same task (the next batch of one stage): a keyframe
+   * may take a copy of a result from the end of the previous batch, as it would within one call.
+   */
+  continues?: boolean;
+}

@@ -9,8 +9,8 @@ import type { Embedder, EmbedModelId } from './embed/index.ts';
 import type { MeaningEncoder, MeaningModelId } from './meaning/index.ts';
 import type { DetectedFace, FaceEngine } from './faces/index.ts';
 import { decodeImage, type RgbaImage } from './image.ts';
-import { createNearDuplicateReuse } from './near-duplicates.ts';
-import { DEFAULT_SKIPS, type AnalysisSkips, type SkipCounts } from './skips.ts';
+import { analyseKeyframes } from './keyframe-runs.ts';
+import type { KeyframeCallOptions, SkipCounts } from './skips.ts';
 import type { OcrEngine, OcrLine } from './ocr/ocr.ts';
 import { createEngineSet, type LoadedEngine } from './engines.ts';
 import { configureTransformers } from './asr/transformers-runtime.ts';
@@ -135,27 +135,6 @@ const engineFor = engines.engineFor;
 /** Each model decodes the stored keyframe itself (~10 ms): cheap next to any model run on it. */
 const decodeFrame = (frame: Uint8Array): Promise<RgbaImage> => decodeImage(frame, { maxWidth: ANALYSIS_MAX_WIDTH });
 
-/**
- * Runs one model on each keyframe in order, except where `skips` let a keyframe take a copy of an earlier result
- * (a near-duplicate of one analysed just before it).
- */
-async function keyframeByKeyframe<T>(
-  frames: Uint8Array[],
-  analyse: (img: RgbaImage) => Promise<T>,
-  copy: (result: T) => T,
-  skips: AnalysisSkips,
-  onProgress?: (fraction: number) => void,
-): Promise<{ results: T[]; work: SkipCounts }> {
-  const reuse = createNearDuplicateReuse(copy);
-  const results: T[] = [];
-  for (const [i, frame] of frames.entries()) {
-    const img = await decodeFrame(frame);
-    results.push(await (skips.nearDuplicates ? reuse.next(img, analyse) : analyse(img)));
-    onProgress?.((i + 1) / frames.length);
-  }
-  return { results, work: { analysed: frames.length - reuse.reused, reused: reuse.reused } };
-}
-
 const mlApi = {
   /** Every model of the manifest with its presence and, once tried, where and how fast it loaded. */
   async status(): Promise<ModelStatus[]> {
@@ -182,11 +161,11 @@ const mlApi = {
   async ocr(
     frames: Uint8Array[],
     onProgress?: (fraction: number) => void,
-    skips: AnalysisSkips = DEFAULT_SKIPS,
+    options: KeyframeCallOptions = {},
   ): Promise<{ modelId: string; lines: OcrLine[][]; work: SkipCounts }> {
     const { engine, modelId } = await engineFor('ocr');
     const copy = (lines: OcrLine[]) => lines.map((line): OcrLine => ({ ...line, box: [...line.box] }));
-    const { results, work } = await keyframeByKeyframe(frames, (img) => engine.recognize(img), copy, skips, onProgress);
+    const { results, work } = await analyseKeyframes('ocr', frames, decodeFrame, (img) => engine.recognize(img), copy, options, onProgress);
     return { modelId, lines: results, work };
   },
 
@@ -197,13 +176,13 @@ const mlApi = {
   async faces(
     frames: Uint8Array[],
     onProgress?: (fraction: number) => void,
-    skips: AnalysisSkips = DEFAULT_SKIPS,
+    options: KeyframeCallOptions = {},
   ): Promise<{ modelId: string; faces: DetectedFace[][]; work: SkipCounts }> {
     const { engine } = await engineFor('faces');
     const { FACE_MODEL_ID } = await import('./faces/index.ts');
     const copy = (faces: DetectedFace[]) =>
       faces.map((face) => ({ ...face, box: { ...face.box }, descriptor: face.descriptor.slice(), crop: face.crop.slice() }));
-    const { results, work } = await keyframeByKeyframe(frames, (img) => engine.detect(img), copy, skips, onProgress);
+    const { results, work } = await analyseKeyframes('faces', frames, decodeFrame, (img) => engine.detect(img), copy, options, onProgress);
     return { modelId: FACE_MODEL_ID, faces: results, work };
   },
 

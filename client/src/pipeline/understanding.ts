@@ -9,7 +9,7 @@ import { isModelUnavailable } from '../ml/unavailable.ts';
 import type { DbApi } from '../db/api.ts';
 import type { SceneTimes } from '../db/scenes.ts';
 import { StageFailure, type PipelineStage, type StageResult } from './runner.ts';
-import { extractAudioToStore, type MediaStageContext } from './stages.ts';
+import { extractAudioToStore, KEYFRAME_BATCH, type MediaStageContext } from './stages.ts';
 
 /** On-screen text lines below this recogniser confidence are dropped (PP-OCR's own drop score). */
 export const OCR_MIN_CONFIDENCE = 0.6;
@@ -37,17 +37,32 @@ async function withModel(ctx: UnderstandingContext, task: ModelTask, work: () =>
   }
 }
 
-async function keyframesOf(ctx: UnderstandingContext): Promise<{ scenes: SceneTimes[]; frames: Uint8Array[] }> {
+/**
+ * Runs `analyse` over the video's stored keyframes a batch at a time, in scene order: a long video's keyframes are
+ * never all in memory (nor all copied to the ML worker) at once. `continues` is false for the first batch only.
+ */
+async function overKeyframes<T>(
+  ctx: UnderstandingContext,
+  analyse: (frames: Uint8Array[], onProgress: (fraction: number) => void, continues: boolean) => Promise<T[]>,
+): Promise<{ scenes: SceneTimes[]; results: T[] }> {
   const scenes = await ctx.reads.listSceneTimes(ctx.videoId);
   if (scenes.length === 0) throw new StageFailure('No scenes were found in this video.');
-  const stored = await ctx.getKeyframes(
-    ctx.videoId,
-    scenes.map((s) => s.idx),
-  );
-  if (stored.some((f) => f === null)) {
-    throw new StageFailure('The keyframes of this video are missing from this browser: delete the video and import it again.');
+  const results: T[] = [];
+  for (let start = 0; start < scenes.length; start += KEYFRAME_BATCH) {
+    const batch = scenes.slice(start, start + KEYFRAME_BATCH);
+    const stored = await ctx.getKeyframes(
+      ctx.videoId,
+      batch.map((s) => s.idx),
+    );
+    if (stored.some((f) => f === null)) {
+      throw new StageFailure('The keyframes of this video are missing from this browser: delete the video and import it again.');
+    }
+    const onProgress = (fraction: number) => ctx.onProgress((start + fraction * batch.length) / scenes.length);
+    const found = await analyse(stored as Uint8Array[], onProgress, start > 0);
+    if (found.length !== batch.length) throw new Error(`expected results for ${batch.length} keyframes, the ML worker gave ${found.length}`);
+    results.push(...found);
   }
-  return { scenes, frames: stored as Uint8Array[] };
+  return { scenes, results };
 }
 
 /** Joins recognised lines into one searchable text per frame, best lines only. */
@@ -62,8 +77,12 @@ const visionEmbed: Stage = {
   stage: 'VISION_EMBED',
   run: (ctx) =>
     withModel(ctx, 'visual', async () => {
-      const { scenes, frames } = await keyframesOf(ctx);
-      const { modelId, vectors } = await ctx.ml.embedImages(frames, ctx.onProgress);
+      let modelId = '';
+      const { scenes, results: vectors } = await overKeyframes(ctx, async (frames, onProgress) => {
+        const embedded = await ctx.ml.embedImages(frames, onProgress);
+        modelId = embedded.modelId;
+        return embedded.vectors;
+      });
       return {
         status: 'done',
         writes: [{ kind: 'imageVectors', modelId, vectors: scenes.map((s, i) => ({ idx: s.idx, vector: vectors[i]! })) }],
@@ -75,8 +94,7 @@ const ocr: Stage = {
   stage: 'OCR',
   run: (ctx) =>
     withModel(ctx, 'ocr', async () => {
-      const { scenes, frames } = await keyframesOf(ctx);
-      const { lines } = await ctx.ml.ocr(frames, ctx.onProgress);
+      const { scenes, results: lines } = await overKeyframes(ctx, async (frames, onProgress, continues) => (await ctx.ml.ocr(frames, onProgress, { continues })).lines);
       return {
         status: 'done',
         writes: [{ kind: 'ocrText', texts: scenes.map((s, i) => ({ idx: s.idx, text: ocrTextOf(lines[i] ?? []) })) }],
@@ -88,8 +106,12 @@ const faceDetect: Stage = {
   stage: 'FACE_DETECT',
   run: (ctx) =>
     withModel(ctx, 'faces', async () => {
-      const { scenes, frames } = await keyframesOf(ctx);
-      const { modelId, faces } = await ctx.ml.faces(frames, ctx.onProgress);
+      let modelId = '';
+      const { scenes, results: faces } = await overKeyframes(ctx, async (frames, onProgress, continues) => {
+        const found = await ctx.ml.faces(frames, onProgress, { continues });
+        modelId = found.modelId;
+        return found.faces;
+      });
       return {
         status: 'done',
         writes: [
