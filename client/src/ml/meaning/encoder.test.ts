@@ -2,7 +2,7 @@
 //
 // The sentence encoder's glue, run through the real transformers.js and ONNX Runtime on a tiny BERT-shaped model
 // (testing/tiny-model.ts); the real weights are a hub download (see encoder.model.test.ts). The graph is simple
-// enough to compute the exact expected vectors, so these check the tokens, special tokens, padding, truncation,
+// enough to compute the exact expected vectors, so these check the tokens, special tokens, padding, long texts,
 // mask-aware pooling, batching and normalisation — not only shapes.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configureTransformers } from '../asr/transformers-runtime.ts';
 import { onnxRuntimeNodeProblem } from '../asr/testing/model-files.ts';
 import { dot, l2normalize } from '../embed/vectors.ts';
-import { loadMeaningEncoder, meaningDevice } from './encoder.ts';
+import { loadMeaningEncoder, meaningDevice, tokenWindows } from './encoder.ts';
 import { MEANING_MODELS, type MeaningModelId } from './models.ts';
 import { TINY_MEANING_VOCAB, writeTinyMeaningModel } from './testing/tiny-model.ts';
 
@@ -67,16 +67,44 @@ describe.skipIf(runtimeProblem !== null)('loadMeaningEncoder on a tiny real mode
     }
   });
 
-  it('cuts long text at the model’s 128 tokens, whatever the tokenizer config says', async () => {
-    const encoder = await loadMeaningEncoder({ modelId: MODEL, device: 'cpu' });
+  it('reads a text longer than the model’s 128 tokens in windows, so words past the first window count', async () => {
+    const encoder = await loadMeaningEncoder({ modelId: MODEL, device: 'cpu', batchSize: 2 });
     try {
-      const words = Array.from({ length: 300 }, (_, k) => TINY_MEANING_VOCAB[4 + (k % 9)]!);
-      const [long] = await encoder.embed([words.join(' ')]);
-      // transformers.js 4.3 cuts after adding the special tokens: [CLS] + 127 words, the closing [SEP] cut too.
-      expectVector(long, expected(words.slice(0, 127), false));
+      // A scene that talks of a cat for its first 126 words, then of sales for 166 more.
+      const cat = Array.from({ length: 126 }, (_, k) => TINY_MEANING_VOCAB[8 + (k % 3)]!); // the cat sat …
+      const words = [...cat, ...Array.from({ length: 83 }, () => ['sales', 'rose']).flat()];
+      const [long, short] = await encoder.embed([words.join(' '), 'sat']);
+      // Windows of 126 words (+ [CLS] and [SEP] = 128 tokens): 126, 126, 40; their vectors weighted by their words.
+      const windows = [words.slice(0, 126), words.slice(126, 252), words.slice(252)];
+      const sum = new Float32Array(DIMS);
+      for (const w of windows) expected(w).forEach((v, d) => (sum[d] = sum[d]! + v * w.length));
+      expectVector(long, l2normalize(sum));
+      expectVector(short, expected(['sat']));
+      // What was said after the first window counts: "revenue grew" is close to the scene; cut at 128 tokens it was not.
+      const [query] = await encoder.embed(['revenue grew']);
+      const [cut] = await encoder.embed([words.slice(0, 126).join(' ')]);
+      expect(dot(long!, query!)).toBeGreaterThan(0.5);
+      expect(dot(cut!, query!)).toBeLessThan(0.2);
     } finally {
       await encoder.dispose();
     }
+  });
+
+  it('cuts windows at whole words', () => {
+    const tokensOf = (text: string) => text.split(' ').filter(Boolean).length;
+    expect(tokenWindows('a b c', tokensOf, 5)).toEqual([{ text: 'a b c', tokens: 3 }]);
+    expect(tokenWindows('a b c d e', tokensOf, 2)).toEqual([
+      { text: 'a b', tokens: 2 },
+      { text: 'c d', tokens: 2 },
+      { text: 'e', tokens: 1 },
+    ]);
+    // A word longer than a window is a window of its own (the tokenizer cuts it).
+    const wordTokens = (text: string) => text.split(' ').reduce((n, w) => n + (w === 'long' ? 5 : 1), 0);
+    expect(tokenWindows('a long b', wordTokens, 3)).toEqual([
+      { text: 'a', tokens: 1 },
+      { text: 'long', tokens: 5 },
+      { text: 'b', tokens: 1 },
+    ]);
   });
 
   it('refuses empty text, which has no meaning to embed', async () => {

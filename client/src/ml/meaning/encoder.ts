@@ -6,7 +6,7 @@
 
 import type { Tensor } from '@huggingface/transformers';
 import { explainLoadFailure, transformers, type MlDevice, type ModelDtype } from '../asr/transformers-runtime.ts';
-import { batches, normalizedRows } from '../embed/vectors.ts';
+import { batches, l2normalize, normalizedRows } from '../embed/vectors.ts';
 import { MEANING_MODELS, meaningFiles, type MeaningModelId, type MeaningModelSpec } from './models.ts';
 
 export interface LoadMeaningOptions {
@@ -14,7 +14,7 @@ export interface LoadMeaningOptions {
   device: MlDevice;
   /** Overrides the model's default weight format (a models.json entry's dtype). */
   dtype?: ModelDtype;
-  /** Texts per model run (default 16). */
+  /** Texts (or windows of long texts) per model run (default 16). */
   batchSize?: number;
 }
 
@@ -29,10 +29,37 @@ export interface MeaningEncoder {
   dispose(): Promise<void>;
 }
 
-type Tokenizer = (
-  texts: string[],
-  options: { padding: true; truncation: true; max_length: number },
-) => { input_ids: Tensor; attention_mask: Tensor } & Record<string, Tensor>;
+interface Tokenizer {
+  (texts: string[], options: { padding: true; truncation: true; max_length: number }): { input_ids: Tensor; attention_mask: Tensor } & Record<string, Tensor>;
+  encode(text: string, options: { add_special_tokens: false }): number[];
+}
+
+/** The two special tokens a BERT-shaped input wraps a text in ([CLS] … [SEP]). */
+const SPECIAL_TOKENS = 2;
+
+/**
+ * A text cut into windows of whole words that each fit `maxTokens` tokens (a word longer than that is a window of
+ * its own, cut by the tokenizer), with each window's token count. A text that fits is one window.
+ */
+export function tokenWindows(text: string, tokensOf: (text: string) => number, maxTokens: number): { text: string; tokens: number }[] {
+  const whole = tokensOf(text);
+  if (whole <= maxTokens) return [{ text, tokens: whole }];
+  const windows: { text: string; tokens: number }[] = [];
+  let words: string[] = [];
+  let tokens = 0;
+  for (const word of text.split(/\s+/).filter((w) => w !== '')) {
+    const n = tokensOf(word);
+    if (words.length > 0 && tokens + n > maxTokens) {
+      windows.push({ text: words.join(' '), tokens });
+      words = [];
+      tokens = 0;
+    }
+    words.push(word);
+    tokens += n;
+  }
+  if (words.length > 0) windows.push({ text: words.join(' '), tokens });
+  return windows;
+}
 interface EncoderModel {
   (inputs: Record<string, Tensor>): Promise<Record<string, Tensor | undefined>>;
   dispose(): Promise<unknown>;
@@ -80,8 +107,12 @@ export async function loadMeaningEncoder(options: LoadMeaningOptions): Promise<M
       texts.forEach((text, i) => {
         if (text.trim() === '') throw new Error(`Text ${i} is empty: there is no meaning to embed.`);
       });
-      const vectors: Float32Array[] = [];
-      for (const batch of batches(texts, batchSize)) {
+      // A text longer than the model reads (a scene of long speech) is read in windows, and its vector is the
+      // windows' vectors weighted by their tokens: words past the first window still count.
+      const tokensOf = (text: string) => tokenizer.encode(text, { add_special_tokens: false }).length;
+      const windowsOf = texts.map((text) => tokenWindows(text, tokensOf, spec.maxTokens - SPECIAL_TOKENS));
+      const windowVectors: Float32Array[] = [];
+      for (const batch of batches(windowsOf.flat().map((w) => w.text), batchSize)) {
         // max_length is explicit: tokenizer configs often say 512 or 1e30, beyond what the model was trained on.
         const inputs = tokenizer([...batch], { padding: true, truncation: true, max_length: spec.maxTokens });
         const output = await model(inputs);
@@ -91,9 +122,18 @@ export async function loadMeaningEncoder(options: LoadMeaningOptions): Promise<M
           throw new Error(`Model ${spec.id} gave token vectors of shape [${hidden.dims.join(', ')}], expected [${batch.length}, n, ${spec.dims}].`);
         }
         const pooled = t.mean_pooling(hidden.type === 'float32' ? hidden : hidden.to('float32'), inputs.attention_mask);
-        vectors.push(...normalizedRows(pooled.data as Float32Array, batch.length, spec.dims));
+        windowVectors.push(...normalizedRows(pooled.data as Float32Array, batch.length, spec.dims));
       }
-      return vectors;
+      let next = 0;
+      return windowsOf.map((windows) => {
+        if (windows.length === 1) return windowVectors[next++]!;
+        const sum = new Float32Array(spec.dims);
+        for (const { tokens } of windows) {
+          const vector = windowVectors[next++]!;
+          for (let d = 0; d < spec.dims; d++) sum[d] = sum[d]! + vector[d]! * tokens;
+        }
+        return l2normalize(sum);
+      });
     },
     async dispose() {
       await model.dispose();

@@ -10,8 +10,8 @@ export interface MeaningModelSpec {
   /** Length of every vector (stored beside the model id in scenes.text_vec / text_model). */
   dims: number;
   /**
-   * Tokens per text at most. The sentence-transformers model was trained on 128-token inputs; a scene's
-   * transcript longer than that is cut (its beginning carries the scene's topic well enough for ranking).
+   * Tokens per model input at most (the sentence-transformers model was trained on 128-token inputs): a scene's
+   * longer text is read in windows of this size and their vectors averaged (encoder.ts).
    */
   maxTokens: number;
   /** Weight format unless models.json says otherwise: q8 (4× smaller; runs on WASM, where it is fast). */
