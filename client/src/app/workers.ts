@@ -50,7 +50,9 @@ export function createPipelineRunner({ db, media, ml }: Workers, { modelReady, o
       if (!file) {
         throw new StageFailure('The video file is no longer in this browser’s storage. Delete the video and import it again.');
       }
-      return { ...run, file, media, ml, reads: db, writeAudio, saveKeyframes, getKeyframes, getAudio, modelReady };
+      // A model download the stage waits for is not the stage being stuck (the runner's watchdog pauses).
+      const modelArrived = (task: ModelTask) => run.waitOutside(modelReady(task));
+      return { ...run, file, media, ml, reads: db, writeAudio, saveKeyframes, getKeyframes, getAudio, modelReady: modelArrived };
     },
     abortWork: () => {
       media.abort();

@@ -379,21 +379,29 @@ function toFloat32(bytes: Uint8Array): Float32Array {
   return out;
 }
 
-/** Calls `onProgress` with a fraction in [0, 1], at most once per percent, never backwards. */
+/**
+ * Calls `onProgress` with a fraction in [0, 1], never backwards: at most once per percent, except that any advance
+ * is told after PROGRESS_HEARTBEAT_MS (a percent of a slow 3-hour decode can take many minutes, and the runner
+ * stops a stage it hears nothing from: pipeline/stall-watchdog.ts).
+ */
 function progressReporter(onProgress?: (fraction: number) => void): (fraction: number) => void {
   let last = -1;
+  let lastAt = 0;
   return (fraction) => {
     if (!onProgress || !Number.isFinite(fraction)) return;
     const clamped = Math.min(1, Math.max(0, fraction));
-    if (clamped < 1 && clamped - last < 0.01) return;
     if (clamped <= last) return;
+    if (clamped < 1 && clamped - last < 0.01 && Date.now() - lastAt < PROGRESS_HEARTBEAT_MS) return;
     last = clamped;
+    lastAt = Date.now();
     // Across comlink this is an async call; a failure in the caller's callback must not break the job.
     void Promise.resolve()
       .then(() => onProgress(clamped))
       .catch(() => undefined);
   };
 }
+
+const PROGRESS_HEARTBEAT_MS = 20_000;
 
 /** Frees the comlink proxy the client created for a callback (a plain function when called in-process). */
 function release(callback: unknown): void {

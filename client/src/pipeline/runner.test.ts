@@ -13,6 +13,7 @@ import { WorkerCrashed } from '../worker-crash.ts';
 import {
   createRunner,
   MAX_STAGE_ATTEMPTS,
+  stalledFailure,
   type PipelineStage,
   type Runner,
   type RunnerEvent,
@@ -20,6 +21,7 @@ import {
   type StageResult,
   type StageRun,
 } from './runner.ts';
+import { STALL_MS } from './stall-watchdog.ts';
 
 /** The runner is generic: these tests run a pipeline of the media stages' names with stages of their own. */
 const TEST_STAGES = ['UPLOAD_VALIDATE', 'AUDIO_EXTRACT', 'SCENE_DETECT', 'KEYFRAMES', 'THUMBNAILS', 'FINALIZE'] as const satisfies readonly JobStage[];
@@ -89,7 +91,7 @@ function makeStages(overrides: Partial<Record<JobStage, Behaviour>> = {}) {
   return { stages, calls };
 }
 
-function startRunner(stages: PipelineStage<StageRun>[], extra: { abortWork?: () => void; leftCleanly?: RunnerOptions<StageRun>['leftCleanly'] } = {}) {
+function startRunner(stages: PipelineStage<StageRun>[], extra: Pick<RunnerOptions<StageRun>, 'abortWork' | 'leftCleanly' | 'stallMs'> = {}) {
   const events: RunnerEvent[] = [];
   const waiting: { match: (e: RunnerEvent) => boolean; resolve: (e: RunnerEvent) => void }[] = [];
   const runner = createRunner<StageRun>({
@@ -313,6 +315,47 @@ describe('runner', () => {
     await runner.settled();
     expect(await db.getVideo(videoId)).toMatchObject({ state: 'INDEXED', error: null });
     expect((await db.listStages(videoId)).find((j) => j.stage === 'KEYFRAMES')?.attempts).toBe(1);
+  });
+
+  it('a stage stuck without any error is stopped after the stall time, failed with why, and the queue goes on', async () => {
+    const stuck = await importVideo('Stuck');
+    const other = await importVideo('Next');
+    let aborts = 0;
+    const { stages } = makeStages({
+      // A decoder that never answers, not even when its worker is ended.
+      SCENE_DETECT: async (run) => (run.videoId === stuck ? new Promise<never>(() => {}) : { status: 'done', writes: [{ kind: 'scenes', scenes: SCENES }] }),
+    });
+    const { runner } = startRunner(stages, { abortWork: () => aborts++, stallMs: 1000 });
+    await runner.settled();
+    expect(aborts).toBe(1);
+    expect(await db.getVideo(stuck)).toMatchObject({ state: 'FAILED', error: stalledFailure('SCENE_DETECT', 1000).reason });
+    expect(stalledFailure('SCENE_DETECT', STALL_MS).reason).toBe(
+      'Finding scenes stopped responding on this video and was stopped after 10 minutes without progress. Retry to try again.',
+    );
+    expect((await db.listStages(stuck)).find((j) => j.stage === 'SCENE_DETECT')).toMatchObject({ state: 'FAILED', retryable: true });
+    expect((await db.getVideo(other))?.state).toBe('INDEXED');
+  });
+
+  it('a slow stage that keeps reporting progress, or waits for a model download, is never taken for stuck', async () => {
+    const videoId = await importVideo();
+    const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    const { stages } = makeStages({
+      SCENE_DETECT: async (run) => {
+        for (let i = 1; i <= 6; i++) {
+          await pause(250);
+          run.onProgress(i / 6);
+        }
+        return { status: 'done', writes: [{ kind: 'scenes', scenes: SCENES }] };
+      },
+      KEYFRAMES: async (run) => {
+        await run.waitOutside(pause(2500)); // a model arriving
+        const scenes = await db.listSceneTimes(run.videoId);
+        return { status: 'done', writes: [{ kind: 'keyframes', keyframes: scenes.map((s) => ({ idx: s.idx, keyframeS: s.startS })) }] };
+      },
+    });
+    const { runner } = startRunner(stages, { stallMs: 1000 });
+    await runner.settled();
+    expect((await db.getVideo(videoId))?.state).toBe('INDEXED');
   });
 
   it('a full storage fails the stage with that reason, not as a crash, and Retry is offered', async () => {

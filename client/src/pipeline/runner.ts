@@ -12,6 +12,7 @@ import type { StageWrite } from '../db/stage-writes.ts';
 import { overallProgressAt, STAGE_LABELS } from './plan.ts';
 import { messageOf } from '../errors.ts';
 import { WorkerCrashed } from '../worker-crash.ts';
+import { createStallWatchdog, STALL_MS } from './stall-watchdog.ts';
 
 /**
  * Starts of one stage without finishing (each start counted, a clean exit given back) after which the stage is
@@ -64,6 +65,8 @@ export interface StageRun {
   signal: AbortSignal;
   /** Fraction (0..1) of this stage done. */
   onProgress: (fraction: number) => void;
+  /** Waits for something outside the stage (a model download): that time never counts as the stage being stuck. */
+  waitOutside<T>(work: Promise<T>): Promise<T>;
 }
 
 export interface PipelineStage<C> {
@@ -117,6 +120,8 @@ export interface RunnerOptions<C> {
   errorBackoffMs?: number;
   /** Starts of a stage without finishing before it is failed (default MAX_STAGE_ATTEMPTS). */
   maxAttempts?: number;
+  /** A stage with no progress for this long is stopped and failed (default STALL_MS). */
+  stallMs?: number;
   /**
    * Read once as the loop starts: the stage a page was running when it closed normally (a reload, a hand-over),
    * whose start is then not counted against it (clean-exit.ts). Default: none.
@@ -143,7 +148,7 @@ export interface Runner {
   running(): RunningStage | null;
 }
 
-type AbortCause = 'cancel' | 'delete' | 'stop';
+type AbortCause = 'cancel' | 'delete' | 'stop' | 'stalled';
 
 interface CurrentRun {
   videoId: string;
@@ -188,6 +193,17 @@ function failureOf(stage: JobStage, error: unknown): FailureInfo {
   return { reason: `${STAGE_LABELS[stage]} stopped unexpectedly.`, details: messageOf(error), retryable: true };
 }
 
+/** A stage the watchdog stopped after `ms` without progress. */
+export function stalledFailure(stage: JobStage, ms: number): FailureInfo {
+  const minutes = Math.round(ms / 60_000);
+  const waited = minutes >= 1 ? `${minutes} minute${minutes === 1 ? '' : 's'}` : `${Math.round(ms / 1000)} seconds`;
+  return {
+    reason: `${STAGE_LABELS[stage]} stopped responding on this video and was stopped after ${waited} without progress. Retry to try again.`,
+    details: `No progress for ${Math.round(ms / 1000)} s during “${STAGE_LABELS[stage]}”; its work was ended.`,
+    retryable: true,
+  };
+}
+
 /** A stage that was started `attempts` times and never finished: the tab crashed each time. */
 export function crashLoopFailure(stage: JobStage, attempts: number): FailureInfo {
   return {
@@ -200,6 +216,7 @@ export function crashLoopFailure(stage: JobStage, attempts: number): FailureInfo
 export function createRunner<C>(options: RunnerOptions<C>): Runner {
   const { db, stages, prepare, onEvent = () => {}, abortWork = () => {} } = options;
   const maxAttempts = options.maxAttempts ?? MAX_STAGE_ATTEMPTS;
+  const stallMs = options.stallMs ?? STALL_MS;
   const exclusive = options.exclusive ?? withPipelineLock;
   const progressWriteIntervalMs = options.progressWriteIntervalMs ?? 500;
   const errorBackoffMs = options.errorBackoffMs ?? 2000;
@@ -271,10 +288,20 @@ export function createRunner<C>(options: RunnerOptions<C>): Runner {
       }
       emit({ type: 'stage-started', videoId, stage, attempt, overallProgress: overallProgressAt(stageOrder, stage, 0) });
 
+      // A stage stuck without any error (no progress for stallMs) is ended like a cancel, then failed with why.
+      let stalled!: (error: Error) => void;
+      const stall = new Promise<never>((_, reject) => (stalled = reject));
+      stall.catch(() => undefined);
+      const watchdog = createStallWatchdog(stallMs, () => {
+        run.abort('stalled');
+        stalled(new DOMException('Stage stalled', 'AbortError'));
+      });
+
       let lastWrite = 0;
       let progressWrite: Promise<void> = Promise.resolve();
       const onProgress = (fraction: number) => {
         if (controller.signal.aborted || !Number.isFinite(fraction)) return;
+        watchdog.touch();
         const stageProgress = Math.min(1, Math.max(0, fraction));
         emit({ type: 'progress', videoId, stage, stageProgress, overallProgress: overallProgressAt(stageOrder, stage, stageProgress) });
         const now = Date.now();
@@ -284,8 +311,11 @@ export function createRunner<C>(options: RunnerOptions<C>): Runner {
       };
 
       try {
-        const context = await prepare({ videoId, stage, attempt, signal: controller.signal, onProgress });
-        const result = await definition.run(context);
+        const waitOutside = <T>(work: Promise<T>) => watchdog.pausedWhile(work);
+        const context = await Promise.race([prepare({ videoId, stage, attempt, signal: controller.signal, onProgress, waitOutside }), stall]);
+        // Raced with the watchdog: a stage stuck where ending its workers does not reach still lets the queue go on.
+        const result = await Promise.race([definition.run(context), stall]);
+        watchdog.stop(); // writing the results is not the stage's work: it never counts as stuck
         controller.signal.throwIfAborted();
         await progressWrite;
         if (result.status === 'failed') {
@@ -297,11 +327,15 @@ export function createRunner<C>(options: RunnerOptions<C>): Runner {
           emit({ type: 'stage-finished', videoId, stage, outcome: result.status, reason });
         }
       } catch (error) {
-        if (controller.signal.aborted) {
+        if (aborted.cause === 'stalled') {
+          await fail(videoId, stage, stalledFailure(stage, stallMs));
+        } else if (controller.signal.aborted) {
           await settleAbort(videoId, stage, aborted.cause);
         } else {
           await fail(videoId, stage, failureOf(stage, error));
         }
+      } finally {
+        watchdog.stop();
       }
     } finally {
       current = null;
