@@ -56,10 +56,19 @@ export function isRenderer(pid: number): boolean {
  * ffmpeg.wasm live in the page's renderer; Chromium also keeps spare ones). Throws when that browser is not found.
  */
 export function renderersOfBrowser(profileDir: string): () => number[] {
+  const browserPid = browserProcess(profileDir);
+  return () => processTree(browserPid).filter(isRenderer);
+}
+
+/**
+ * The main process of the Chromium started with the profile folder `profileDir` (it writes downloads and serves
+ * Blob reads to the renderers). Throws when that browser is not found.
+ */
+export function browserProcess(profileDir: string): number {
   // The browser process is the one started with the unique profile directory; renderers descend from it.
   const [browserPid] = pidsWithArgument(profileDir).filter((pid) => !isRenderer(pid)).sort((a, b) => a - b);
   if (browserPid === undefined) throw new Error(`no Chromium process with the profile ${profileDir} in /proc: cannot measure memory`);
-  return () => processTree(browserPid).filter(isRenderer);
+  return browserPid;
 }
 
 /** The RSS of each of `pids`, in bytes. */
