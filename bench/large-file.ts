@@ -157,6 +157,7 @@ export async function runLargeFileBench(keepFixtures: boolean, distDir = process
 
 const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
 const ratio = (a: number, b: number | undefined) => (b ? `${(a / b).toFixed(2)}×` : '–');
+const rate = (bytes: number, seconds: number) => (seconds > 0 ? (bytes / 2 ** 20 / seconds).toFixed(0) : '–');
 
 export function formatLargeFileReport({ rows, archive }: LargeFileResult): string {
   const reference = rows.find((row) => row.name === 'reference');
@@ -164,15 +165,19 @@ export function formatLargeFileReport({ rows, archive }: LargeFileResult): strin
   return [
     '',
     'Large file: import and indexing in the real app (1080p 10 fps noise at ~200 Mbit/s, a cut every 5 s, a tone; a fresh',
-    'browser per row; RSS of the page\'s renderer process from /proc; ratios against the reference file of the same run)',
-    '| file | file MB | made in s | import s | import MB/s | scenes | index s | time vs ref | RSS before MB | peak RSS MB | growth MB | growth vs ref | load |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
+    'browser per row; RSS of the page\'s renderer process from /proc; "before" is the idle app once settled, its database',
+    'open and its ML worker started; ratios against the reference file of the same run)',
+    '| file | file MB | made in s | import s | hash MB/s | copy MB/s | scenes | index s | time vs ref | RSS before MB | peak RSS MB | growth MB | growth vs ref | load |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map(
       (row) =>
-        `| ${row.name} | ${mb(row.fileBytes)} | ${row.makeS?.toFixed(0) ?? 'kept'} | ${row.importS.toFixed(1)} | ${(row.fileBytes / 2 ** 20 / row.importS).toFixed(0)} | ` +
+        `| ${row.name} | ${mb(row.fileBytes)} | ${row.makeS?.toFixed(0) ?? 'kept'} | ${row.importS.toFixed(1)} | ${rate(row.fileBytes, row.hashS)} | ` +
+        `${rate(row.fileBytes, row.importS - row.hashS)} | ` +
         `${row.scenes} | ${row.wallS.toFixed(0)} | ${ratio(row.wallS, reference?.wallS)} | ${mb(row.baselineRssBytes)} | ${mb(row.peakRssBytes)} | ` +
         `${mb(growth(row))} | ${reference ? ratio(growth(row), growth(reference)) : '–'} | ${row.loadAtStart.toFixed(1)} |`,
     ),
+    'Peak renderer RSS (MB) while the card showed each step (read every 250 ms):',
+    ...rows.map((row) => `- ${row.name}: ${row.stepPeaks.map((p) => `${p.step} ${mb(p.peakRssBytes)}`).join(' · ')}`),
     '',
     'Backup of each library with its video (saved as a download; the renderer still holds the indexing workers) and its',
     'restore in a fresh browser (until the video shows INDEXED); growth = renderer peak above its level before the step',
