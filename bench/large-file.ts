@@ -14,7 +14,7 @@ import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { openBrowser, startServer, type BrowserSession, type RunningServer } from '../scripts/app-under-test.ts';
-import { measureIndexingIn, type IndexingMemory } from '../scripts/indexing-memory.ts';
+import { measureIndexingIn, settled, type IndexingMemory } from '../scripts/indexing-memory.ts';
 import { browserProcess, renderersOfBrowser, rssByPid, samplePeaks } from '../scripts/process-memory.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -106,6 +106,7 @@ async function measureRestore(server: RunningServer, archive: string, name: Fixt
     await page.getByTestId('backup-panel').waitFor({ timeout: 60_000 });
     await page.getByTestId('restore-input').setInputFiles(archive);
     await page.getByTestId('restore-confirm').waitFor({ timeout: 60_000 });
+    await settled(page, renderersOfBrowser(browser.profileDir)); // "before" is the idle app, as for the imports
     const loadAtStart = loadavg()[0]!;
     const measured = await sampled(browser, async () => {
       await page.getByTestId('restore-confirm-button').click();

@@ -115,7 +115,7 @@ export async function measureIndexingIn(browser: BrowserSession, server: Running
  * Waits until the app has started what it starts on its own (the DB worker opens the database, the ML worker starts:
  * two workers) and its renderer stopped growing, so that the baseline is the idle app, not a page still starting.
  */
-async function settled(page: import('playwright-core').Page, renderers: () => number[]): Promise<void> {
+export async function settled(page: import('playwright-core').Page, renderers: () => number[]): Promise<void> {
   const rss = () => Math.max(0, ...rssByPid(renderers()).values());
   const deadline = Date.now() + SETTLE_TIMEOUT_MS;
   const window: number[] = [];

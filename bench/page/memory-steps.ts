@@ -76,6 +76,8 @@ async function runStep(step: MemoryStep): Promise<string> {
       s.frames = keyframes.map((k) => k.frame);
       return `${s.frames.length} keyframes`;
     }
+    case 'ml-worker': // the worker and its runtimes, no model yet (the app starts it on its own to list the models)
+      return `${(await s.ml.status()).filter((m) => m.present).length} models on this device`;
     case 'visual':
       return `${(await s.ml.embedImages(need(s.frames, 'keyframes'))).vectors.length} vectors`;
     case 'ocr':

@@ -6,7 +6,7 @@ import type { ModelBenchOutcome } from './models-protocol.ts';
 export type BenchTask = 'ffmpeg-cuts' | 'webcodecs-cuts' | 'media-stages';
 
 /** The steps of bench/page/memory-steps.ts, in the order they must run (each builds on the ones before). */
-export const MEMORY_STEPS = ['ffmpeg', 'audio', 'webcodecs-cuts', 'keyframes', 'visual', 'ocr', 'faces', 'speech'] as const;
+export const MEMORY_STEPS = ['ffmpeg', 'audio', 'webcodecs-cuts', 'keyframes', 'ml-worker', 'visual', 'ocr', 'faces', 'speech'] as const;
 export type MemoryStep = (typeof MEMORY_STEPS)[number];
 
 export interface BenchOutcome {
