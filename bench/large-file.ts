@@ -94,7 +94,8 @@ async function measureBackup(browser: BrowserSession, server: RunningServer, nam
     await page.getByTestId('backup-message').getByText('Your backup is saved').waitFor({ timeout: BACKUP_TIMEOUT_MS });
     return path;
   });
-  return { row: { name, step: 'backup with videos', bytes: statSync(measured.result).size, loadAtStart, ...measured }, path: measured.result };
+  const { result: path, ...memory } = measured;
+  return { row: { name, step: 'backup with videos', bytes: statSync(path).size, loadAtStart, ...memory }, path };
 }
 
 /** Settings → Restore of `archive` in a fresh browser, until the restored library shows its video INDEXED. */
@@ -108,7 +109,7 @@ async function measureRestore(server: RunningServer, archive: string, name: Fixt
     await page.getByTestId('restore-confirm').waitFor({ timeout: 60_000 });
     await settled(page, renderersOfBrowser(browser.profileDir)); // "before" is the idle app, as for the imports
     const loadAtStart = loadavg()[0]!;
-    const measured = await sampled(browser, async () => {
+    const { result: _, ...memory } = await sampled(browser, async () => {
       await page.getByTestId('restore-confirm-button').click();
       // The app starts again on the restored library.
       const done = page.locator('[data-testid="video-card"][data-state="INDEXED"], [data-testid="restore-error"]').first();
@@ -116,7 +117,7 @@ async function measureRestore(server: RunningServer, archive: string, name: Fixt
       const error = await page.getByTestId('restore-error').textContent({ timeout: 1 }).catch(() => null);
       if (error) throw new Error(`the restore failed: ${error}\n${browser.logs.slice(-20).join('\n')}`);
     });
-    return { name, step: 'restore', bytes: statSync(archive).size, loadAtStart, ...measured };
+    return { name, step: 'restore', bytes: statSync(archive).size, loadAtStart, ...memory };
   } finally {
     await browser.close();
   }
