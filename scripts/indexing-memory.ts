@@ -15,7 +15,8 @@ const SETTLE_TIMEOUT_MS = 60_000;
 export interface IndexingMemory {
   /**
    * RSS of the page's renderer process (the page, its workers, ffmpeg.wasm) with the app open and settled, before the
-   * import: its database open and its ML worker started, which take ~350 MB in the seconds after the page shows.
+   * import. In the seconds after the page shows, the DB worker opens PGlite (~240 MB, seen on a second visit) and a
+   * first visit installs the bundled models (~50 MB more): the idle app, not indexing.
    */
   baselineRssBytes: number;
   /** The same as soon as the page showed its import button (what the baseline was before the app had settled). */
