@@ -168,7 +168,7 @@ export function formatLargeFileReport({ rows, archive }: LargeFileResult): strin
     '',
     'Large file: import and indexing in the real app (1080p 10 fps noise at ~200 Mbit/s, a cut every 5 s, a tone; a fresh',
     'browser per row; RSS of the page\'s renderer process from /proc; "before" is the idle app once settled, its database',
-    'open and its ML worker started; ratios against the reference file of the same run)',
+    'open and the bundled models installed; ratios against the reference file of the same run)',
     '| file | file MB | made in s | import s | hash MB/s | copy MB/s | scenes | index s | time vs ref | RSS before MB | peak RSS MB | growth MB | growth vs ref | load |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map(
