@@ -68,7 +68,8 @@ export function formatLongFilesReport(rows: LongFileRow[]): string {
   return [
     '',
     'Long files: peak memory of the tab while importing and indexing (real app, 160x90 2 fps, a cut every 20 s, a tone;',
-    'RSS of the page\'s renderer process from /proc, which holds the page, its workers and ffmpeg.wasm; a fresh browser per row)',
+    'RSS of the page\'s renderer process from /proc, which holds the page, its workers and ffmpeg.wasm; a fresh browser per row;',
+    '"before" is the idle app once settled: its database open and the bundled models installed)',
     '| length | file MB | scenes | index s | RSS before MB | peak RSS MB | growth MB | growth vs first | main-thread JS heap peak MB | load |',
     '|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map(

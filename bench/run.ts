@@ -9,7 +9,7 @@
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { CUT_THRESHOLD } from '../client/src/media/webcodecs/cuts.ts';
 import { CHROMIUM_ARGS } from '../scripts/app-under-test.ts';
@@ -25,6 +25,8 @@ import { formatLibraryStartReport, runLibraryStartBench } from './library-start.
 import { runSyncBench, syncOptionsFromArgs } from './sync.ts';
 import { runSearchLoadBench, searchLoadOptionsFromArgs } from './search-load.ts';
 import { lengthsFromArgs, runLongFilesBench } from './long-files.ts';
+import { runLargeFileBench } from './large-file.ts';
+import { formatMemorySteps, runMemorySteps } from './memory-steps.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const FIXTURE_NAME = 'bench-720p-60s.mp4';
@@ -110,11 +112,13 @@ function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
-const PARTS = ['media', 'models', 'search', 'first-result', 'library-start', 'sync', 'search-load', 'long-files'] as const;
+const PARTS = ['media', 'models', 'search', 'first-result', 'library-start', 'sync', 'search-load', 'long-files', 'large-file', 'memory-steps'] as const;
 
 /**
- * `npm run bench -- --only search` (or media, models, first-result, library-start, sync, search-load, long-files): one part of
- * the bench. media includes the models; models alone skips the three cut-detection runs.
+ * `npm run bench -- --only search` (or media, models, first-result, library-start, sync, search-load, long-files,
+ * large-file, memory-steps): one part of the bench. media includes the models; models alone skips the three
+ * cut-detection runs. large-file (a 4 GB video, its backup and restore: ~18 GB of disk while it runs) runs only when
+ * asked for.
  */
 function onlyPart(): (typeof PARTS)[number] | null {
   const i = process.argv.indexOf('--only');
@@ -134,6 +138,8 @@ async function main(): Promise<void> {
   if (only === null || only === 'sync') console.log(await runSyncBench(syncOptionsFromArgs(process.argv)));
   if (only === null || only === 'search-load') console.log(await runSearchLoadBench(searchLoadOptionsFromArgs(process.argv)));
   if (only === null || only === 'long-files') console.log(await runLongFilesBench(lengthsFromArgs(process.argv)));
+  if (only === 'large-file') console.log(await runLargeFileBench(process.argv.includes('--keep-fixtures')));
+  if (only === null || only === 'memory-steps') await memoryStepsBench();
 }
 
 async function mediaBench(): Promise<void> {
@@ -204,6 +210,23 @@ async function modelsBench(): Promise<void> {
     const models = await runModelBench(browser.page, server.url, FIXTURE, native.wallS);
     console.log(`${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'} (load ${loadAverage} at start, ${loadavg()[0]!.toFixed(1)} at the end)`);
     console.log(formatModelReport(models));
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+/** What each part of indexing adds to the tab's memory, on a short video with faces and text (or `--file PATH`). */
+async function memoryStepsBench(): Promise<void> {
+  const load = `load ${loadavg()[0]!.toFixed(1)} at start`;
+  if (!existsSync(join(PAGE_DIR, 'index.html'))) throw new Error('dist-bench/ is missing: run "vite build --config bench/vite.config.ts"');
+  const server = await serveStatic(PAGE_DIR);
+  const browser = await openBenchPage();
+  try {
+    const i = process.argv.indexOf('--file');
+    const file = i < 0 ? join(ROOT, 'tests/fixtures/generated/faces-text.mp4') : resolve(process.argv[i + 1] ?? '');
+    const rows = await runMemorySteps(browser.page, server.url, file, browser.renderers);
+    console.log(formatMemorySteps(rows, `${basename(file)}; ${load}`));
   } finally {
     await browser.close();
     await server.close();

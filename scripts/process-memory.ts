@@ -29,13 +29,18 @@ export function pidsWithArgument(needle: string): number[] {
 }
 
 /** `root` and all its descendants, found through the parent pid in /proc/<pid>/stat. */
+/** The parent's pid, or NaN when the process is gone. */
+function parentOf(pid: number): number {
+  const stat = read(`/proc/${pid}/stat`);
+  // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so split after the last ')'.
+  return stat ? Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) : NaN;
+}
+
 export function processTree(root: number): number[] {
   const children = new Map<number, number[]>();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
-    const stat = read(`/proc/${name}/stat`);
-    // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so split after the last ')'.
-    const ppid = stat ? Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) : NaN;
+    const ppid = parentOf(Number(name));
     if (Number.isFinite(ppid)) children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
   }
   const tree: number[] = [];
@@ -56,10 +61,21 @@ export function isRenderer(pid: number): boolean {
  * ffmpeg.wasm live in the page's renderer; Chromium also keeps spare ones). Throws when that browser is not found.
  */
 export function renderersOfBrowser(profileDir: string): () => number[] {
-  // The browser process is the one started with the unique profile directory; renderers descend from it.
-  const [browserPid] = pidsWithArgument(profileDir).filter((pid) => !isRenderer(pid)).sort((a, b) => a - b);
-  if (browserPid === undefined) throw new Error(`no Chromium process with the profile ${profileDir} in /proc: cannot measure memory`);
+  const browserPid = browserProcess(profileDir);
   return () => processTree(browserPid).filter(isRenderer);
+}
+
+/**
+ * The main process of the Chromium started with the profile folder `profileDir` (it writes downloads and serves
+ * Blob reads to the renderers). Throws when that browser is not found.
+ */
+export function browserProcess(profileDir: string): number {
+  // The browser process is the one started with the unique profile directory whose parent was not (its helpers carry
+  // the directory too); renderers descend from it. Not the lowest pid: pids wrap around on a long-running machine.
+  const started = pidsWithArgument(profileDir);
+  const [browserPid] = started.filter((pid) => !isRenderer(pid) && !started.includes(parentOf(pid)));
+  if (browserPid === undefined) throw new Error(`no Chromium process with the profile ${profileDir} in /proc: cannot measure memory`);
+  return browserPid;
 }
 
 /** The RSS of each of `pids`, in bytes. */

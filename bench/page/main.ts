@@ -2,6 +2,7 @@
 import { createMediaClient, type MediaClient } from '../../client/src/media/client.ts';
 import { buildScenes, chooseKeyframes } from '../../client/src/media/scenes.ts';
 import type { ProbeInfo } from '../../client/src/media/types.ts';
+import { disposeMemorySteps, memoryStep, prepareMemorySteps } from './memory-steps.ts';
 import { benchModels } from './models.ts';
 import type { BenchApi, BenchOutcome, BenchTask } from './protocol.ts';
 
@@ -54,4 +55,4 @@ function dispose(): void {
 
 const models = () => benchModels([...(document.querySelector<HTMLInputElement>('#file')?.files ?? [])]);
 
-window.heimdexBench = { prepare, run, dispose, models } satisfies BenchApi;
+window.heimdexBench = { prepare, run, dispose, models, prepareMemorySteps, memoryStep, disposeMemorySteps } satisfies BenchApi;

@@ -152,7 +152,7 @@ async function measurePipeline(file: File, options: { skips?: AnalysisSkips; war
  * The bench's browser profile starts empty: every model this server has is installed into its model store
  * first, as a person's Download in Settings would (the ML worker only runs what the browser holds).
  */
-async function installServedModels(): Promise<void> {
+export async function installServedModels(): Promise<void> {
   const [manifest, lock] = await Promise.all([loadManifest(), loadLock()]);
   const partials = createOpfsPartials();
   for (const model of manifest.models) {

@@ -5,6 +5,10 @@ import type { ModelBenchOutcome } from './models-protocol.ts';
 /** One measured operation on the file chosen in the page's file input. */
 export type BenchTask = 'ffmpeg-cuts' | 'webcodecs-cuts' | 'media-stages';
 
+/** The steps of bench/page/memory-steps.ts, in the order they must run (each builds on the ones before). */
+export const MEMORY_STEPS = ['ffmpeg', 'audio', 'webcodecs-cuts', 'keyframes', 'ml-worker', 'visual', 'ocr', 'faces', 'speech'] as const;
+export type MemoryStep = (typeof MEMORY_STEPS)[number];
+
 export interface BenchOutcome {
   /** Wall time of the task, in seconds. */
   wallS: number;
@@ -25,6 +29,12 @@ export interface BenchApi {
   dispose(): void;
   /** Every model of models.json, then the whole pipeline, on the files in #file (bench/page/models.ts). */
   models(): Promise<ModelBenchOutcome>;
+  /** Installs the served models into the profile, before the memory steps. */
+  prepareMemorySteps(): Promise<void>;
+  /** One step of the indexing pipeline on the file in #file, its parts kept alive; answers what it found. */
+  memoryStep(step: MemoryStep): Promise<string>;
+  /** Ends the workers the memory steps started. */
+  disposeMemorySteps(): void;
 }
 
 declare global {
