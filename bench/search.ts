@@ -14,13 +14,18 @@
  *   - searchScenes end to end (full text + typo lists + fusion + snippets), words only and words + vector; for one
  *     misspelt word, recall@10 against the same words spelt right.
  * `npm run bench` runs it after the media rows (`npm run bench -- --only search` for this part alone);
- * `tsx bench/search.ts --sizes 10000` runs it directly. Writes bench/results/search.json.
+ * `tsx bench/search.ts --sizes 10000` runs it directly. Writes bench/results/search.json. Built libraries are kept in
+ * bench/cache (see CACHE; `--rebuild` builds them afresh).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, openAsBlob, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { PGlite } from '@electric-sql/pglite';
+import { PGlite } from '@electric-sql/pglite';
+import { migrationsFolder } from '@heimdex/shared-schema/node';
+import { DB_EXTENSIONS } from '../client/src/db/extensions.ts';
+import { trackChanges } from '../client/src/sync/tracking.ts';
 import { drizzle } from 'drizzle-orm/pglite';
 import { LOCAL_USER_ID } from '../client/src/db/api.ts';
 import { ensureVectorIndex, makeSearchRepo, nearestScenesQuery, ownScenes } from '../client/src/db/search.ts';
@@ -37,6 +42,13 @@ const VOCABULARY = 5000;
 const SCENES_PER_VIDEO = 200;
 const COPY_BATCH = 5000;
 const DEFAULT_SIZES = [10_000, 100_000];
+/**
+ * Built libraries (data-dir images) kept between runs: the 100k library takes minutes to load and index. A
+ * library is rebuilt when the migrations, PGlite or the generator below change (LIBRARY_VERSION: bump it when
+ * load() or the synthetic data change). `--rebuild` ignores the cache.
+ */
+const CACHE = join(ROOT, 'bench/cache');
+const LIBRARY_VERSION = 1;
 
 export interface SearchBenchRow {
   name: string;
@@ -136,10 +148,15 @@ interface Library {
   textIndexS: number;
 }
 
-async function load(pg: PGlite, scenes: number): Promise<Library> {
+/** The library's topic centres and vocabulary, and the generator that goes on to draw its scenes. */
+function vocabulary() {
   const random = prng(42);
   const centres = Array.from({ length: TOPICS }, () => normalise(Float64Array.from({ length: DIM }, () => gaussian(random))));
-  const words = makeWords(random);
+  return { random, centres, words: makeWords(random) };
+}
+
+async function load(pg: PGlite, scenes: number): Promise<Library> {
+  const { random, centres, words } = vocabulary();
   const zipf = zipfSampler(words.length, random);
   const sentence = (n: number) => Array.from({ length: n }, () => words[zipf()]).join(' ');
 
@@ -213,23 +230,67 @@ async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T 
   return { ms: performance.now() - started, value };
 }
 
-async function measureSize(scenes: number, log: (line: string) => void): Promise<SearchBenchSize> {
+// ---- built libraries, kept between runs ----------------------------------------------------------------------
+
+interface BuiltLibrary {
+  pg: PGlite;
+  library: Library;
+  indexBuildS: number;
+  /** The per-model HNSW index. */
+  indexName: string;
+}
+
+/** What a built library depends on: the generator's version, its size, the migrations and the PGlite release. */
+function libraryKey(scenes: number): string {
+  const hash = createHash('sha256').update(`${LIBRARY_VERSION}:${scenes}:`);
+  hash.update(readFileSync(join(ROOT, 'node_modules/@electric-sql/pglite/package.json')));
+  const files = readdirSync(migrationsFolder, { recursive: true, withFileTypes: true }).filter((f) => f.isFile());
+  for (const f of files.map((f) => join(f.parentPath, f.name)).sort()) hash.update(f.slice(migrationsFolder.length)).update(readFileSync(f));
+  return hash.digest('hex').slice(0, 16);
+}
+
+/** The library of `scenes` scenes: from bench/cache when one was built with the same key, else built (and kept). */
+async function openLibrary(scenes: number, log: (line: string) => void, rebuild: boolean): Promise<BuiltLibrary> {
+  const image = join(CACHE, `search-${scenes}-${libraryKey(scenes)}.tar`);
+  const facts = `${image}.json`;
+  if (!rebuild && existsSync(image) && existsSync(facts)) {
+    const opening = performance.now();
+    const pg = await PGlite.create({ loadDataDir: await openAsBlob(image), extensions: DB_EXTENSIONS });
+    await trackChanges(pg);
+    const saved = JSON.parse(readFileSync(facts, 'utf8')) as Omit<BuiltLibrary, 'pg' | 'library'> & Pick<Library, 'insertS' | 'textIndexS'>;
+    const { centres, words } = vocabulary();
+    log(`  ${scenes} scenes: opened the library built before (${image}) in ${((performance.now() - opening) / 1000).toFixed(1)} s`);
+    return { pg, library: { centres, words, insertS: saved.insertS, textIndexS: saved.textIndexS }, indexBuildS: saved.indexBuildS, indexName: saved.indexName };
+  }
   const pg = await openTestDatabase();
+  // STACK-NOTES: the HNSW build took 142 s at 512 MB against 523 s at the default 64 MB.
+  await pg.exec(`set maintenance_work_mem = '512MB'`);
+  log(`  ${scenes} scenes: loading…`);
+  const library = await load(pg, scenes);
+  log(`  ${scenes} scenes: loaded in ${library.insertS.toFixed(1)} s; building the HNSW index…`);
+  const build = await timed(() => ensureVectorIndex(drizzle(pg), MODEL, DIM));
+  await pg.exec('analyze scenes');
+  await pg.exec('reset maintenance_work_mem');
+  const built = { pg, library, indexBuildS: build.ms / 1000, indexName: build.value };
+  mkdirSync(CACHE, { recursive: true });
+  for (const old of readdirSync(CACHE).filter((f) => f.startsWith(`search-${scenes}-`))) rmSync(join(CACHE, old));
+  writeFileSync(`${image}.partial`, new Uint8Array(await (await pg.dumpDataDir('none')).arrayBuffer()));
+  renameSync(`${image}.partial`, image);
+  const { insertS, textIndexS } = library;
+  writeFileSync(facts, JSON.stringify({ insertS, textIndexS, indexBuildS: built.indexBuildS, indexName: built.indexName }));
+  return built;
+}
+
+async function measureSize(scenes: number, log: (line: string) => void, options: { rebuild: boolean }): Promise<SearchBenchSize> {
+  const { pg, library, indexBuildS, indexName } = await openLibrary(scenes, log, options.rebuild);
   try {
     const db = drizzle(pg);
     const repo = makeSearchRepo(pg, LOCAL_USER_ID);
     const rows: RunRows = async (query) => (await db.execute(query)).rows as never;
-    // STACK-NOTES: the HNSW build took 142 s at 512 MB against 523 s at the default 64 MB.
-    await pg.exec(`set maintenance_work_mem = '512MB'`);
-    log(`  ${scenes} scenes: loading…`);
-    const library = await load(pg, scenes);
-    log(`  ${scenes} scenes: loaded in ${library.insertS.toFixed(1)} s; building the HNSW index…`);
-    const build = await timed(() => ensureVectorIndex(db, MODEL, DIM));
-    await pg.exec('analyze scenes');
     const [sizes] = (
       await pg.query<{ table_mb: number; index_mb: number }>(
         `select pg_total_relation_size('scenes')::float8 / 1048576 as table_mb, pg_relation_size($1)::float8 / 1048576 as index_mb`,
-        [build.value],
+        [indexName],
       )
     ).rows;
 
@@ -244,7 +305,7 @@ async function measureSize(scenes: number, log: (line: string) => void): Promise
       (await db.execute<{ scene_id: string }>(nearestScenesQuery(vector, ownScenes(LOCAL_USER_ID)))).rows.map((r) => r.scene_id);
 
     await pg.exec(`set hnsw.ef_search = 100; set hnsw.iterative_scan = relaxed_order`);
-    log(`  ${scenes} scenes: index built in ${(build.ms / 1000).toFixed(1)} s; querying…`);
+    log(`  ${scenes} scenes: index built in ${indexBuildS.toFixed(1)} s; querying…`);
     await nearest(queries[0]!); // warm-up: first use of the index pages
     const hnsw: { ms: number; value: string[] }[] = [];
     for (const q of queries) hnsw.push(await timed(() => nearest(q)));
@@ -358,7 +419,7 @@ async function measureSize(scenes: number, log: (line: string) => void): Promise
       scenes,
       insertS: library.insertS,
       textIndexS: library.textIndexS,
-      indexBuildS: build.ms / 1000,
+      indexBuildS,
       tableMB: sizes!.table_mb,
       hnswMB: sizes!.index_mb,
       rows: [
@@ -414,13 +475,13 @@ export function formatSearchReport(results: SearchBenchSize[], machine: string):
   return out.join('\n');
 }
 
-export async function runSearchBench(options: { sizes?: number[]; log?: (line: string) => void } = {}): Promise<string> {
+export async function runSearchBench(options: { sizes?: number[]; log?: (line: string) => void; rebuild?: boolean } = {}): Promise<string> {
   const sizes = options.sizes ?? DEFAULT_SIZES;
   const log = options.log ?? ((line: string) => console.log(line));
   const loadAverage = loadavg()[0]!.toFixed(1);
   const results: SearchBenchSize[] = [];
   log('search bench:');
-  for (const scenes of sizes) results.push(await measureSize(scenes, log));
+  for (const scenes of sizes) results.push(await measureSize(scenes, log, { rebuild: options.rebuild ?? false }));
   const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'} (load ${loadAverage} at start); Node ${process.version}, PGlite in memory`;
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
   writeFileSync(RESULTS, `${JSON.stringify({ date: new Date().toISOString(), machine, results }, null, 2)}\n`);
@@ -437,7 +498,7 @@ export function sizesFromArgs(argv: string[]): number[] | undefined {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  runSearchBench({ sizes: sizesFromArgs(process.argv) })
+  runSearchBench({ sizes: sizesFromArgs(process.argv), rebuild: process.argv.includes('--rebuild') })
     .then((report) => console.log(report))
     .catch((error: unknown) => {
       console.error(error instanceof Error ? (error.stack ?? error.message) : error);
