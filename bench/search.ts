@@ -200,6 +200,17 @@ async function load(pg: PGlite, scenes: number): Promise<Library> {
   return { centres, words, insertS, textIndexS: (performance.now() - indexing) / 1000 };
 }
 
+/** Query vectors: each near one topic's centre, as a picture's text embedding would be. */
+export function vectorQueries(centres: Float64Array[], count = 60): ModelVector[] {
+  const random = prng(7);
+  return Array.from({ length: count }, () => ({ modelId: MODEL, vector: Array.from(near(centres[Math.floor(random() * TOPICS)]!, random)) }));
+}
+
+/** Two words of middling frequency (ranks 50–300): a few hundred to a few thousand scenes each. */
+export const middlingWordQueries = (words: string[]) => Array.from({ length: 30 }, (_, i) => `${words[50 + i * 8]} ${words[60 + i * 8]}`);
+/** One letter dropped from the second word: the typo path. */
+export const misspelt = (queries: string[]) => queries.map((q) => q.replace(/(\S)\S$/, '$1'));
+
 // ---- measuring --------------------------------------------------------------------------------------------
 
 /**
@@ -243,7 +254,7 @@ async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; cpuMs: nu
 
 // ---- built libraries, kept between runs ----------------------------------------------------------------------
 
-interface BuiltLibrary {
+export interface BuiltLibrary {
   pg: PGlite;
   library: Library;
   indexBuildS: number;
@@ -261,7 +272,7 @@ function libraryKey(scenes: number): string {
 }
 
 /** The library of `scenes` scenes: from bench/cache when one was built with the same key, else built (and kept). */
-async function openLibrary(scenes: number, log: (line: string) => void, rebuild: boolean): Promise<BuiltLibrary> {
+export async function openLibrary(scenes: number, log: (line: string) => void, rebuild: boolean): Promise<BuiltLibrary> {
   const image = join(CACHE, `search-${scenes}-${libraryKey(scenes)}.tar`);
   const facts = `${image}.json`;
   if (!rebuild && existsSync(image) && existsSync(facts)) {
@@ -305,13 +316,8 @@ async function measureSize(scenes: number, log: (line: string) => void, options:
       )
     ).rows;
 
-    const random = prng(7);
-    const queryCount = 60;
     const exactCount = scenes > 50_000 ? 15 : 40;
-    const queries: ModelVector[] = Array.from({ length: queryCount }, () => ({
-      modelId: MODEL,
-      vector: Array.from(near(library.centres[Math.floor(random() * TOPICS)]!, random)),
-    }));
+    const queries = vectorQueries(library.centres);
     const nearest = async (vector: ModelVector) =>
       (await db.execute<{ scene_id: string }>(nearestScenesQuery(vector, ownScenes(LOCAL_USER_ID)))).rows.map((r) => r.scene_id);
 
@@ -338,7 +344,7 @@ async function measureSize(scenes: number, log: (line: string) => void, options:
       }, 0) / exact.length;
 
     // Words of middling frequency (ranks 50–300): a few hundred to a few thousand scenes each.
-    const wordQueries = Array.from({ length: 30 }, (_, i) => `${library.words[50 + i * 8]} ${library.words[60 + i * 8]}`);
+    const wordQueries = middlingWordQueries(library.words);
     const textOnly: number[] = [];
     const cpu = { textOnly: [] as number[], typos: [] as number[], hybrid: [] as number[] };
     const rightHits: string[][] = [];
@@ -396,7 +402,7 @@ async function measureSize(scenes: number, log: (line: string) => void, options:
     const common = await textLists(commonQueries);
 
     // One letter dropped from the second word: the typo path (corrections from the trigram indexes).
-    const typoQueries = wordQueries.map((q) => q.replace(/(\S)\S$/, '$1'));
+    const typoQueries = misspelt(wordQueries);
     const typos: number[] = [];
     const typoHits: string[][] = [];
     for (const words of typoQueries) {
