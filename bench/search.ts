@@ -322,7 +322,7 @@ async function measureSize(scenes: number, log: (line: string) => void, options:
       (await db.execute<{ scene_id: string }>(nearestScenesQuery(vector, ownScenes(LOCAL_USER_ID)))).rows.map((r) => r.scene_id);
 
     await pg.exec(`set hnsw.ef_search = 100; set hnsw.iterative_scan = relaxed_order`);
-    log(`  ${scenes} scenes: index built in ${indexBuildS.toFixed(1)} s; querying…`);
+    log(`  ${scenes} scenes: HNSW index (${indexBuildS.toFixed(1)} s to build); querying…`);
     await nearest(queries[0]!); // warm-up: first use of the index pages
     const hnsw: { ms: number; value: string[] }[] = [];
     for (const q of queries) hnsw.push(await timed(() => nearest(q)));
