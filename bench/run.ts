@@ -132,7 +132,7 @@ async function main(): Promise<void> {
   const only = onlyPart();
   if (only === null || only === 'media') await mediaBench();
   if (only === 'models') await modelsBench();
-  if (only === null || only === 'search') console.log(await runSearchBench({ sizes: sizesFromArgs(process.argv) }));
+  if (only === null || only === 'search') console.log(await runSearchBench({ sizes: sizesFromArgs(process.argv), rebuild: process.argv.includes('--rebuild') }));
   if (only === null || only === 'first-result') console.log(formatFirstResultReport(await runFirstResultBench()));
   if (only === null || only === 'library-start') console.log(formatLibraryStartReport(await runLibraryStartBench()));
   if (only === null || only === 'sync') console.log(await runSyncBench(syncOptionsFromArgs(process.argv)));

@@ -14,13 +14,18 @@
  *   - searchScenes end to end (full text + typo lists + fusion + snippets), words only and words + vector; for one
  *     misspelt word, recall@10 against the same words spelt right.
  * `npm run bench` runs it after the media rows (`npm run bench -- --only search` for this part alone);
- * `tsx bench/search.ts --sizes 10000` runs it directly. Writes bench/results/search.json.
+ * `tsx bench/search.ts --sizes 10000` runs it directly. Writes bench/results/search.json. Built libraries are kept in
+ * bench/cache (see CACHE; `--rebuild` builds them afresh).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, openAsBlob, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { PGlite } from '@electric-sql/pglite';
+import { PGlite } from '@electric-sql/pglite';
+import { migrationsFolder } from '@heimdex/shared-schema/node';
+import { DB_EXTENSIONS } from '../client/src/db/extensions.ts';
+import { trackChanges } from '../client/src/sync/tracking.ts';
 import { drizzle } from 'drizzle-orm/pglite';
 import { LOCAL_USER_ID } from '../client/src/db/api.ts';
 import { ensureVectorIndex, makeSearchRepo, nearestScenesQuery, ownScenes } from '../client/src/db/search.ts';
@@ -37,6 +42,13 @@ const VOCABULARY = 5000;
 const SCENES_PER_VIDEO = 200;
 const COPY_BATCH = 5000;
 const DEFAULT_SIZES = [10_000, 100_000];
+/**
+ * Built libraries (data-dir images) kept between runs: the 100k library takes minutes to load and index. A
+ * library is rebuilt when the migrations, PGlite or the generator below change (LIBRARY_VERSION: bump it when
+ * load() or the synthetic data change). `--rebuild` ignores the cache.
+ */
+const CACHE = join(ROOT, 'bench/cache');
+const LIBRARY_VERSION = 1;
 
 export interface SearchBenchRow {
   name: string;
@@ -53,6 +65,12 @@ export interface SearchBenchRow {
    * better — many scenes tie on ts_rank_cd (a word said once), and the reference breaks ties by scene id.
    */
   scoreRecallAt10?: number | null;
+  /**
+   * searchScenes rows: this process's CPU time per search (PGlite runs on the same thread), p50 and p95. On a
+   * machine shared with other work, wall time waits for a core and CPU time does not: compare changes by it.
+   */
+  cpuP50Ms?: number | null;
+  cpuP95Ms?: number | null;
   queries: number;
 }
 
@@ -136,10 +154,15 @@ interface Library {
   textIndexS: number;
 }
 
-async function load(pg: PGlite, scenes: number): Promise<Library> {
+/** The library's topic centres and vocabulary, and the generator that goes on to draw its scenes. */
+function vocabulary() {
   const random = prng(42);
   const centres = Array.from({ length: TOPICS }, () => normalise(Float64Array.from({ length: DIM }, () => gaussian(random))));
-  const words = makeWords(random);
+  return { random, centres, words: makeWords(random) };
+}
+
+async function load(pg: PGlite, scenes: number): Promise<Library> {
+  const { random, centres, words } = vocabulary();
   const zipf = zipfSampler(words.length, random);
   const sentence = (n: number) => Array.from({ length: n }, () => words[zipf()]).join(' ');
 
@@ -177,6 +200,17 @@ async function load(pg: PGlite, scenes: number): Promise<Library> {
   return { centres, words, insertS, textIndexS: (performance.now() - indexing) / 1000 };
 }
 
+/** Query vectors: each near one topic's centre, as a picture's text embedding would be. */
+export function vectorQueries(centres: Float64Array[], count = 60): ModelVector[] {
+  const random = prng(7);
+  return Array.from({ length: count }, () => ({ modelId: MODEL, vector: Array.from(near(centres[Math.floor(random() * TOPICS)]!, random)) }));
+}
+
+/** Two words of middling frequency (ranks 50–300): a few hundred to a few thousand scenes each. */
+export const middlingWordQueries = (words: string[]) => Array.from({ length: 30 }, (_, i) => `${words[50 + i * 8]} ${words[60 + i * 8]}`);
+/** One letter dropped from the second word: the typo path. */
+export const misspelt = (queries: string[]) => queries.map((q) => q.replace(/(\S)\S$/, '$1'));
+
 // ---- measuring --------------------------------------------------------------------------------------------
 
 /**
@@ -207,44 +241,88 @@ export function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
 
-async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T }> {
-  const started = performance.now();
+const cpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
+
+async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; cpuMs: number; value: T }> {
+  const [started, cpuStarted] = [performance.now(), cpuMs()];
   const value = await work();
-  return { ms: performance.now() - started, value };
+  return { ms: performance.now() - started, cpuMs: cpuMs() - cpuStarted, value };
 }
 
-async function measureSize(scenes: number, log: (line: string) => void): Promise<SearchBenchSize> {
+// ---- built libraries, kept between runs ----------------------------------------------------------------------
+
+export interface BuiltLibrary {
+  pg: PGlite;
+  library: Library;
+  indexBuildS: number;
+  /** The per-model HNSW index. */
+  indexName: string;
+}
+
+/** What a built library depends on: the generator's version, its size, the migrations and the PGlite release. */
+function libraryKey(scenes: number): string {
+  const hash = createHash('sha256').update(`${LIBRARY_VERSION}:${scenes}:`);
+  hash.update(readFileSync(join(ROOT, 'node_modules/@electric-sql/pglite/package.json')));
+  const files = readdirSync(migrationsFolder, { recursive: true, withFileTypes: true }).filter((f) => f.isFile());
+  for (const f of files.map((f) => join(f.parentPath, f.name)).sort()) hash.update(f.slice(migrationsFolder.length)).update(readFileSync(f));
+  return hash.digest('hex').slice(0, 16);
+}
+
+/** The library of `scenes` scenes: from bench/cache when one was built with the same key, else built (and kept). */
+export async function openLibrary(scenes: number, log: (line: string) => void, rebuild: boolean): Promise<BuiltLibrary> {
+  const image = join(CACHE, `search-${scenes}-${libraryKey(scenes)}.tar`);
+  const facts = `${image}.json`;
+  if (!rebuild && existsSync(image) && existsSync(facts)) {
+    const opening = performance.now();
+    const pg = await PGlite.create({ loadDataDir: await openAsBlob(image), extensions: DB_EXTENSIONS });
+    await trackChanges(pg);
+    const saved = JSON.parse(readFileSync(facts, 'utf8')) as Omit<BuiltLibrary, 'pg' | 'library'> & Pick<Library, 'insertS' | 'textIndexS'>;
+    const { centres, words } = vocabulary();
+    log(`  ${scenes} scenes: opened the library built before (${image}) in ${((performance.now() - opening) / 1000).toFixed(1)} s`);
+    return { pg, library: { centres, words, insertS: saved.insertS, textIndexS: saved.textIndexS }, indexBuildS: saved.indexBuildS, indexName: saved.indexName };
+  }
   const pg = await openTestDatabase();
+  // STACK-NOTES: the HNSW build took 142 s at 512 MB against 523 s at the default 64 MB.
+  await pg.exec(`set maintenance_work_mem = '512MB'`);
+  log(`  ${scenes} scenes: loading…`);
+  const library = await load(pg, scenes);
+  log(`  ${scenes} scenes: loaded in ${library.insertS.toFixed(1)} s; building the HNSW index…`);
+  const build = await timed(() => ensureVectorIndex(drizzle(pg), MODEL, DIM));
+  await pg.exec('analyze scenes');
+  await pg.exec('reset maintenance_work_mem');
+  const built = { pg, library, indexBuildS: build.ms / 1000, indexName: build.value };
+  mkdirSync(CACHE, { recursive: true });
+  for (const old of readdirSync(CACHE).filter((f) => f.startsWith(`search-${scenes}-`))) rmSync(join(CACHE, old));
+  writeFileSync(`${image}.partial`, new Uint8Array(await (await pg.dumpDataDir('none')).arrayBuffer()));
+  renameSync(`${image}.partial`, image);
+  const { insertS, textIndexS } = library;
+  writeFileSync(facts, JSON.stringify({ insertS, textIndexS, indexBuildS: built.indexBuildS, indexName: built.indexName }));
+  return built;
+}
+
+async function measureSize(scenes: number, log: (line: string) => void, options: { rebuild: boolean }): Promise<SearchBenchSize> {
+  const { pg, library, indexBuildS, indexName } = await openLibrary(scenes, log, options.rebuild);
   try {
     const db = drizzle(pg);
     const repo = makeSearchRepo(pg, LOCAL_USER_ID);
     const rows: RunRows = async (query) => (await db.execute(query)).rows as never;
-    // STACK-NOTES: the HNSW build took 142 s at 512 MB against 523 s at the default 64 MB.
-    await pg.exec(`set maintenance_work_mem = '512MB'`);
-    log(`  ${scenes} scenes: loading…`);
-    const library = await load(pg, scenes);
-    log(`  ${scenes} scenes: loaded in ${library.insertS.toFixed(1)} s; building the HNSW index…`);
-    const build = await timed(() => ensureVectorIndex(db, MODEL, DIM));
-    await pg.exec('analyze scenes');
     const [sizes] = (
       await pg.query<{ table_mb: number; index_mb: number }>(
         `select pg_total_relation_size('scenes')::float8 / 1048576 as table_mb, pg_relation_size($1)::float8 / 1048576 as index_mb`,
-        [build.value],
+        [indexName],
       )
     ).rows;
 
-    const random = prng(7);
-    const queryCount = 60;
     const exactCount = scenes > 50_000 ? 15 : 40;
-    const queries: ModelVector[] = Array.from({ length: queryCount }, () => ({
-      modelId: MODEL,
-      vector: Array.from(near(library.centres[Math.floor(random() * TOPICS)]!, random)),
-    }));
+    const queries = vectorQueries(library.centres);
     const nearest = async (vector: ModelVector) =>
       (await db.execute<{ scene_id: string }>(nearestScenesQuery(vector, ownScenes(LOCAL_USER_ID)))).rows.map((r) => r.scene_id);
 
     await pg.exec(`set hnsw.ef_search = 100; set hnsw.iterative_scan = relaxed_order`);
-    log(`  ${scenes} scenes: index built in ${(build.ms / 1000).toFixed(1)} s; querying…`);
+    log(`  ${scenes} scenes: HNSW index (${indexBuildS.toFixed(1)} s to build); querying…`);
     await nearest(queries[0]!); // warm-up: first use of the index pages
     const hnsw: { ms: number; value: string[] }[] = [];
     for (const q of queries) hnsw.push(await timed(() => nearest(q)));
@@ -266,12 +344,14 @@ async function measureSize(scenes: number, log: (line: string) => void): Promise
       }, 0) / exact.length;
 
     // Words of middling frequency (ranks 50–300): a few hundred to a few thousand scenes each.
-    const wordQueries = Array.from({ length: 30 }, (_, i) => `${library.words[50 + i * 8]} ${library.words[60 + i * 8]}`);
+    const wordQueries = middlingWordQueries(library.words);
     const textOnly: number[] = [];
+    const cpu = { textOnly: [] as number[], typos: [] as number[], hybrid: [] as number[] };
     const rightHits: string[][] = [];
     for (const words of wordQueries) {
-      const { ms, value } = await timed(() => repo.searchScenes({ query: parseQuery(words), textVector: null }));
+      const { ms, cpuMs, value } = await timed(() => repo.searchScenes({ query: parseQuery(words), textVector: null }));
       textOnly.push(ms);
+      cpu.textOnly.push(cpuMs);
       rightHits.push(value.hits.map((h) => h.sceneId));
     }
     // The full-text list alone, bounded against every match ranked, one query after the other (alternating which
@@ -322,17 +402,20 @@ async function measureSize(scenes: number, log: (line: string) => void): Promise
     const common = await textLists(commonQueries);
 
     // One letter dropped from the second word: the typo path (corrections from the trigram indexes).
-    const typoQueries = wordQueries.map((q) => q.replace(/(\S)\S$/, '$1'));
+    const typoQueries = misspelt(wordQueries);
     const typos: number[] = [];
     const typoHits: string[][] = [];
     for (const words of typoQueries) {
-      const { ms, value } = await timed(() => repo.searchScenes({ query: parseQuery(words), textVector: null }));
+      const { ms, cpuMs, value } = await timed(() => repo.searchScenes({ query: parseQuery(words), textVector: null }));
       typos.push(ms);
+      cpu.typos.push(cpuMs);
       typoHits.push(value.hits.map((h) => h.sceneId));
     }
     const hybrid: number[] = [];
     for (const [i, words] of wordQueries.entries()) {
-      hybrid.push((await timed(() => repo.searchScenes({ query: parseQuery(words), textVector: queries[i]! }))).ms);
+      const { ms, cpuMs } = await timed(() => repo.searchScenes({ query: parseQuery(words), textVector: queries[i]! }));
+      hybrid.push(ms);
+      cpu.hybrid.push(cpuMs);
     }
 
     const exactP50 = percentile(exact.map((e) => e.ms), 50);
@@ -347,6 +430,7 @@ async function measureSize(scenes: number, log: (line: string) => void): Promise
       scoreRecallAt10,
       queries: ms.length,
     });
+    const withCpu = (measured: SearchBenchRow, ms: number[]): SearchBenchRow => ({ ...measured, cpuP50Ms: percentile(ms, 50), cpuP95Ms: percentile(ms, 95) });
     const textRows = (label: string, measured: Awaited<ReturnType<typeof textLists>>) => {
       const reference = percentile(measured.timing.exact, 50);
       return [
@@ -358,7 +442,7 @@ async function measureSize(scenes: number, log: (line: string) => void): Promise
       scenes,
       insertS: library.insertS,
       textIndexS: library.textIndexS,
-      indexBuildS: build.ms / 1000,
+      indexBuildS,
       tableMB: sizes!.table_mb,
       hnswMB: sizes!.index_mb,
       rows: [
@@ -368,9 +452,9 @@ async function measureSize(scenes: number, log: (line: string) => void): Promise
         ...textRows('middling words', middling),
         ...textRows('one middling word', single),
         ...textRows('common words', common),
-        row('searchScenes: words', textOnly),
-        row('searchScenes: words, one misspelt', typos, recallAtK(rightHits, typoHits, 10)),
-        row('searchScenes: words + vector (hybrid)', hybrid),
+        withCpu(row('searchScenes: words', textOnly), cpu.textOnly),
+        withCpu(row('searchScenes: words, one misspelt', typos, recallAtK(rightHits, typoHits, 10)), cpu.typos),
+        withCpu(row('searchScenes: words + vector (hybrid)', hybrid), cpu.hybrid),
       ],
     };
   } finally {
@@ -381,7 +465,7 @@ async function measureSize(scenes: number, log: (line: string) => void): Promise
 // ---- report -----------------------------------------------------------------------------------------------
 
 export function formatSearchReport(results: SearchBenchSize[], machine: string): string {
-  const header = ['search (PGlite in Node)', 'scenes', 'p50 ms', 'p95 ms', 'vs ref', 'recall@10', 'by rank@10', 'recall@100', 'queries'];
+  const header = ['search (PGlite in Node)', 'scenes', 'p50 ms', 'p95 ms', 'vs ref', 'recall@10', 'by rank@10', 'recall@100', 'cpu p50/p95 ms', 'queries'];
   const body = results.flatMap((size) =>
     size.rows.map((r) => [
       r.name,
@@ -392,6 +476,7 @@ export function formatSearchReport(results: SearchBenchSize[], machine: string):
       r.recallAt10 === null ? '—' : r.recallAt10.toFixed(3),
       r.scoreRecallAt10 == null ? '—' : r.scoreRecallAt10.toFixed(3),
       r.recallAt100 == null ? '—' : r.recallAt100.toFixed(3),
+      r.cpuP50Ms == null ? '—' : `${r.cpuP50Ms.toFixed(1)} / ${r.cpuP95Ms!.toFixed(1)}`,
       String(r.queries),
     ]),
   );
@@ -409,18 +494,19 @@ export function formatSearchReport(results: SearchBenchSize[], machine: string):
     'vs ref: the reference\'s median over the row\'s median (the exact vector scan; for full-text rows, every match ranked, timed in turn with the bounded list on the same queries).',
     'recall@10 / @100: the top 10 / whole candidate list against the reference\'s, same queries (HNSW against the exact scan; the bounded full text against every match ranked).',
     'searchScenes misspelt recall@10: its top 10 against the top 10 of the same words spelt right (what the spelling corrections recover).',
+    'cpu: this process\'s CPU time per search (PGlite runs on its thread): unlike wall time, it does not count waiting for a core on a busy machine.',
     'by rank@10: the bounded top 10 that rank (every word, ts_rank_cd) as high as the reference\'s 10th — ties (a word said once) are broken by scene id, so plain recall undercounts.',
   );
   return out.join('\n');
 }
 
-export async function runSearchBench(options: { sizes?: number[]; log?: (line: string) => void } = {}): Promise<string> {
+export async function runSearchBench(options: { sizes?: number[]; log?: (line: string) => void; rebuild?: boolean } = {}): Promise<string> {
   const sizes = options.sizes ?? DEFAULT_SIZES;
   const log = options.log ?? ((line: string) => console.log(line));
   const loadAverage = loadavg()[0]!.toFixed(1);
   const results: SearchBenchSize[] = [];
   log('search bench:');
-  for (const scenes of sizes) results.push(await measureSize(scenes, log));
+  for (const scenes of sizes) results.push(await measureSize(scenes, log, { rebuild: options.rebuild ?? false }));
   const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'} (load ${loadAverage} at start); Node ${process.version}, PGlite in memory`;
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
   writeFileSync(RESULTS, `${JSON.stringify({ date: new Date().toISOString(), machine, results }, null, 2)}\n`);
@@ -437,7 +523,7 @@ export function sizesFromArgs(argv: string[]): number[] | undefined {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  runSearchBench({ sizes: sizesFromArgs(process.argv) })
+  runSearchBench({ sizes: sizesFromArgs(process.argv), rebuild: process.argv.includes('--rebuild') })
     .then((report) => console.log(report))
     .catch((error: unknown) => {
       console.error(error instanceof Error ? (error.stack ?? error.message) : error);

@@ -25,7 +25,7 @@ import {
   isEmptyQuery,
   literal,
   misspeltTerms,
-  namedPersonQuery,
+  namedPersonList,
   NO_TERMS,
   ownScenes,
   spellingCountsQuery,
@@ -42,6 +42,7 @@ import {
   type FaceMatch,
   type HitSignals,
   type ModelVector,
+  type RunRows,
   type Terms,
 } from '@heimdex/shared-schema/search';
 import { sql, type SQL } from 'drizzle-orm';
@@ -113,6 +114,7 @@ export function nearestScenesQuery(vector: ModelVector, where: SQL, excludeScene
 export function makeSearchRepo(pg: PGlite, userId: string) {
   const db: Db = drizzle(pg);
   const rows = async <T extends Record<string, unknown>>(query: SQL) => (await db.execute<T>(query)).rows;
+  const runRows: RunRows = async (query) => (await db.execute(query)).rows as never;
   const stemsOf = makeStemCache((query) => rows<{ w: string; l: string[] | null }>(query));
 
   const OWN = ownScenes(userId);
@@ -286,7 +288,7 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
       const notes = [...q.warnings];
       if (isEmptyQuery(q)) return { hits: [], notes, tookMs: performance.now() - started, query: q };
       const free = freeTerms(q);
-      const { typos, where, fullText } = await fullTextAndTypos(userId, q, async (query) => (await db.execute(query)).rows as never, corrections);
+      const { typos, where, fullText } = await fullTextAndTypos(userId, q, runRows, corrections);
 
       const lists: Candidate[][] = [];
       if (free.length > 0) lists.push(fullText.map((id) => ({ id })));
@@ -297,7 +299,7 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
       if (q.said.length > 0) lists.push(await columnList(q.said, typos, 'transcript', where));
       if (q.onScreen.length > 0) lists.push(await columnList(q.onScreen, typos, 'ocr_text', where));
       const name = typedName(q);
-      const namedList = name === null ? [] : await ids(db, namedPersonQuery(userId, name, where));
+      const namedList = name === null ? [] : (await namedPersonList(userId, name, where, runRows)).map((id) => ({ id }));
       if (namedList.length > 0) lists.push(namedList);
       const named = namedList.length > 0 ? { text: name!, scenes: new Set(namedList.map((c) => c.id)) } : null;
       const visual = new Map<string, number>();

@@ -52,14 +52,22 @@ export function makeMatcher({ queryStems, stemOf, fuzzyWords, gluedRuns = [], pa
     const stems = stemOf.get(lower);
     return stems ? stems.some((s) => queryStems.has(s)) : queryStems.has(lower);
   };
-  return (word) => {
-    const lower = word.toLowerCase();
+  const decide = (lower: string) => {
     if (gluedRuns.some((run) => lower.includes(run))) return true;
     const stems = stemOf.get(lower);
     if (stemMatches(lower)) return true;
     if (partsOf?.(lower)?.some(stemMatches)) return true;
     if (stems && stems.length === 0) return false; // a stop word is never a typo of anything
     return fuzzyWords.some((q) => trigramSimilarity(lower, q) >= FUZZY_HIGHLIGHT);
+  };
+  // The hits of one search repeat their words (a few hundred distinct in 50 snippets); a glued word's parts and
+  // the trigram comparisons are worked out once per word.
+  const decided = new Map<string, boolean>();
+  return (word) => {
+    const lower = word.toLowerCase();
+    let match = decided.get(lower);
+    if (match === undefined) decided.set(lower, (match = decide(lower)));
+    return match;
   };
 }
 

@@ -15,7 +15,7 @@ import {
   isEmptyQuery,
   MEANING_FLOOR,
   meaningThreshold,
-  namedPersonQuery,
+  namedPersonList,
   parseQuery,
   typedName,
   VISUAL_EXAMPLE_THRESHOLD,
@@ -46,7 +46,7 @@ export async function search(repo: SearchRepo, userId: string, request: SearchRe
   if (q.said.length > 0) lists.push(await repo.ranked(columnQuery(q.said, typos, 'transcript', where)));
   if (q.onScreen.length > 0) lists.push(await repo.ranked(columnQuery(q.onScreen, typos, 'ocr_text', where)));
   const name = typedName(q);
-  const namedList = name === null ? [] : await repo.ranked(namedPersonQuery(userId, name, where));
+  const namedList = name === null ? [] : (await namedPersonList(userId, name, where, repo.rows)).map((id) => ({ id }));
   if (namedList.length > 0) lists.push(namedList);
   const named = namedList.length > 0 ? { text: name!, scenes: new Set(namedList.map((c) => c.id)) } : null;
   const visual = new Map<string, number>();
