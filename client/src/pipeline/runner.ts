@@ -7,7 +7,7 @@
 // injected, so its logic runs in Node against a real PGlite with small stages of a test's own.
 import type { JobStage } from '@heimdex/shared-schema';
 import type { DbApi } from '../db/api.ts';
-import type { RunningStage } from '../db/jobs.ts';
+import type { NextWork, RunningStage } from '../db/jobs.ts';
 import type { StageWrite } from '../db/stage-writes.ts';
 import { overallProgressAt, STAGE_LABELS } from './plan.ts';
 import { messageOf } from '../errors.ts';
@@ -19,7 +19,10 @@ import { WorkerCrashed } from '../worker-crash.ts';
  * start would otherwise never index anything else. Retry counts from 0 again.
  */
 export const MAX_STAGE_ATTEMPTS = 3;
-import { isStorageFull, STORAGE_FULL_MESSAGE } from '../storage-full.ts';
+import { isStorageFull, STORAGE_FULL_MESSAGE, storageFull } from '../storage-full.ts';
+
+/** How often the runner tries again to write a failure the full storage refused (wake() tries at once). */
+export const UNRECORDED_RETRY_MS = 5_000;
 
 /** Expected outcomes are values; only the unexpected is thrown (then the stage fails with its message). */
 export type StageResult =
@@ -37,6 +40,21 @@ export interface FailureInfo {
   reason: string;
   details: string | null;
   retryable: boolean;
+}
+
+/**
+ * A failed stage whose FAILED mark the database refused for want of room: the job is still RUNNING in the database.
+ * The runner keeps it (and shows it through `unrecorded()`) until a write of it succeeds.
+ */
+export interface UnrecordedFailure extends FailureInfo {
+  videoId: string;
+  stage: JobStage;
+}
+
+/** Where unrecorded failures outlive the page, so the next start marks the job FAILED instead of running it again. */
+export interface UnrecordedStore {
+  load(): UnrecordedFailure[];
+  save(failures: readonly UnrecordedFailure[]): void;
 }
 
 /**
@@ -122,6 +140,15 @@ export interface RunnerOptions<C> {
    * whose start is then not counted against it (clean-exit.ts). Default: none.
    */
   leftCleanly?: () => RunningStage | null;
+  /**
+   * Removes what the stage wrote that a run can make again (a partial audio track, keyframes), when the full storage
+   * refused its FAILED mark: the mark is then tried once more. Default: nothing to remove.
+   */
+  freeSpace?: (stage: NextWork) => Promise<void>;
+  /** Keeps unrecorded failures across page loads (default: this page's memory only). */
+  unrecordedStore?: UnrecordedStore;
+  /** Pause between tries of unrecorded failures (default UNRECORDED_RETRY_MS). */
+  unrecordedRetryMs?: number;
 }
 
 export interface Runner {
@@ -141,6 +168,11 @@ export interface Runner {
   stop(): Promise<void>;
   /** The stage running now, once claimed; null when none. */
   running(): RunningStage | null;
+  /**
+   * Failures the full storage kept from the database, by video: show them as they are (the rows still say RUNNING).
+   * While there is one, the runner starts no stage (it would meet the same full storage).
+   */
+  unrecorded(): ReadonlyMap<string, UnrecordedFailure>;
 }
 
 type AbortCause = 'cancel' | 'delete' | 'stop';
@@ -203,6 +235,8 @@ export function createRunner<C>(options: RunnerOptions<C>): Runner {
   const exclusive = options.exclusive ?? withPipelineLock;
   const progressWriteIntervalMs = options.progressWriteIntervalMs ?? 500;
   const errorBackoffMs = options.errorBackoffMs ?? 2000;
+  const freeSpace = options.freeSpace ?? (async () => {});
+  const unrecordedRetryMs = options.unrecordedRetryMs ?? UNRECORDED_RETRY_MS;
   const stageOrder = stages.map((s) => s.stage);
   const byStage = new Map(stages.map((s) => [s.stage, s]));
 
@@ -212,6 +246,7 @@ export function createRunner<C>(options: RunnerOptions<C>): Runner {
   let woken = false;
   let wakeUp: (() => void) | null = null;
   let idleWaiters: (() => void)[] = [];
+  const unrecorded = new Map<string, UnrecordedFailure>();
 
   const emit = (event: RunnerEvent) => {
     try {
@@ -310,8 +345,50 @@ export function createRunner<C>(options: RunnerOptions<C>): Runner {
   }
 
   async function fail(videoId: string, stage: JobStage, failure: FailureInfo) {
-    await db.failStage(videoId, stage, failure.reason, { details: failure.details, retryable: failure.retryable });
+    if (!(await markFailed({ videoId, stage, ...failure }))) {
+      // The full storage refused the mark: free what this stage wrote that a run can make again, and try once more.
+      await freeSpace({ videoId, stage }).catch((error: unknown) => console.error('Could not free the stage’s files', error));
+      if (!(await markFailed({ videoId, stage, ...failure }))) keepUnrecorded({ videoId, stage, ...failure });
+    }
     emit({ type: 'stage-finished', videoId, stage, outcome: 'failed', reason: failure.reason });
+  }
+
+  /** Writes a stage's FAILED mark; false when the full storage refused it (any other error is thrown). */
+  async function markFailed(failure: UnrecordedFailure): Promise<boolean> {
+    try {
+      await db.failStage(failure.videoId, failure.stage, failure.reason, { details: failure.details, retryable: failure.retryable });
+      return true;
+    } catch (error) {
+      if (isStorageFull(error)) return false;
+      throw error;
+    }
+  }
+
+  function keepUnrecorded(failure: UnrecordedFailure) {
+    unrecorded.set(failure.videoId, failure);
+    saveUnrecorded();
+  }
+
+  function forgetUnrecorded(videoId: string) {
+    if (unrecorded.delete(videoId)) saveUnrecorded();
+  }
+
+  function saveUnrecorded() {
+    try {
+      options.unrecordedStore?.save([...unrecorded.values()]);
+    } catch (error) {
+      console.error('Could not keep the unrecorded failures', error); // they stay in this page's memory
+    }
+  }
+
+  /** Writes the failures the full storage refused, oldest first; true once none is left. */
+  async function writeUnrecorded(): Promise<boolean> {
+    for (const failure of [...unrecorded.values()]) {
+      if (!(await markFailed(failure))) return false;
+      forgetUnrecorded(failure.videoId);
+      emit({ type: 'video-changed', videoId: failure.videoId });
+    }
+    return true;
   }
 
   async function settleAbort(videoId: string, stage: JobStage, cause: AbortCause | null) {
@@ -324,28 +401,53 @@ export function createRunner<C>(options: RunnerOptions<C>): Runner {
     }
   }
 
-  async function runLoop(signal: AbortSignal) {
-    const { exhausted } = await db.resetInterruptedJobs({ maxAttempts, leftCleanly: options.leftCleanly?.() ?? null });
+  /**
+   * Before the first stage: failures a page could not write are written (their jobs are still RUNNING, and must not
+   * run again as if interrupted), then interrupted stages are queued again or, started too often, failed.
+   */
+  async function startUp(leftCleanly: RunningStage | null) {
+    for (const failure of options.unrecordedStore?.load() ?? []) unrecorded.set(failure.videoId, failure);
+    if (!(await writeUnrecorded())) return false;
+    const { exhausted } = await db.resetInterruptedJobs({ maxAttempts, leftCleanly });
     for (const job of exhausted) await fail(job.videoId, job.stage, crashLoopFailure(job.stage, job.attempt));
+    return true;
+  }
+
+  async function runLoop(signal: AbortSignal) {
+    const leftCleanly = options.leftCleanly?.() ?? null;
+    let started = false;
     while (!signal.aborted) {
       woken = false;
       try {
+        started ||= await startUp(leftCleanly);
+        // A failure the full storage kept from the database: any stage would meet the same full storage, so none
+        // starts until the failure is written (space was freed), tried now and then and at every wake().
+        if (!started || !(await writeUnrecorded())) {
+          settleIdleWaiters();
+          await sleep(unrecordedRetryMs);
+          continue;
+        }
         const work = await db.nextWork();
         if (signal.aborted) break;
         if (work) {
           await runStage(work.videoId, work.stage);
           continue;
         }
-        const waiters = idleWaiters;
-        idleWaiters = [];
-        waiters.forEach((resolve) => resolve());
-        emit({ type: 'idle' });
+        settleIdleWaiters();
         await sleep();
       } catch (error) {
         emit({ type: 'error', message: messageOf(error) });
         await sleep(errorBackoffMs);
       }
     }
+  }
+
+  /** Nothing will run for now: settled() resolves and the page hears the runner is idle. */
+  function settleIdleWaiters() {
+    const waiters = idleWaiters;
+    idleWaiters = [];
+    waiters.forEach((resolve) => resolve());
+    emit({ type: 'idle' });
   }
 
   return {
@@ -375,10 +477,19 @@ export function createRunner<C>(options: RunnerOptions<C>): Runner {
         await run.done;
       }
       // Also when the stage finished just before the abort took effect, or the video was waiting.
-      if (await db.cancelVideo(videoId)) emit({ type: 'video-changed', videoId });
+      if (await db.cancelVideo(videoId)) {
+        forgetUnrecorded(videoId); // its RUNNING job is CANCELLED now: the video is stopped, in the database
+        emit({ type: 'video-changed', videoId });
+      }
     },
 
     async retry(videoId) {
+      // Its failure first (the person may have freed space): a retry re-queues FAILED stages only.
+      const failure = unrecorded.get(videoId);
+      if (failure) {
+        if (!(await markFailed(failure))) throw storageFull();
+        forgetUnrecorded(videoId);
+      }
       const retried = await db.retryVideo(videoId);
       if (retried) {
         emit({ type: 'video-changed', videoId });
@@ -394,11 +505,16 @@ export function createRunner<C>(options: RunnerOptions<C>): Runner {
         await run.done;
       }
       const removed = await db.deleteVideo(videoId);
-      if (removed) emit({ type: 'video-changed', videoId });
+      if (removed) {
+        forgetUnrecorded(videoId);
+        emit({ type: 'video-changed', videoId });
+      }
       return removed;
     },
 
     running: () => current?.claimed ?? null,
+
+    unrecorded: () => unrecorded,
 
     async stop() {
       if (!loop) return;
