@@ -7,7 +7,7 @@ import { createMlClient } from '../ml/client.ts';
 import type { ModelTask } from '../ml/registry.ts';
 import { PIPELINE, type PipelineContext } from '../pipeline/pipeline.ts';
 import { createRunner, StageFailure, type RunnerDb, type RunnerEvent } from '../pipeline/runner.ts';
-import { storageFull } from '../storage-full.ts';
+import { REFUSE_FAILURE_MARKS_KEY, storageFull } from '../storage-full.ts';
 import { takeLeftCleanly } from './clean-exit.ts';
 import { unrecordedFailures } from './unrecorded-failures.ts';
 
@@ -70,13 +70,9 @@ export function createPipelineRunner({ db, media, ml }: Workers, { modelReady, o
 }
 
 /**
- * The localStorage key a browser test sets ('1') while the database must refuse every FAILED mark as a full disk
- * would: whether PostgreSQL needs new room for one small update depends on how full its pages happen to be, so a
- * full quota alone cannot make that refusal happen on cue. Honoured only under automation (navigator.webdriver,
- * which a person's own browser never sets), so no one using the app can trigger it.
+ * Under automation only (navigator.webdriver, which a person's own browser never sets): the database refuses every
+ * FAILED mark as a full disk would while a browser test sets REFUSE_FAILURE_MARKS_KEY.
  */
-export const REFUSE_FAILURE_MARKS_KEY = 'heimdex-test-refuse-failure-marks';
-
 function refusingFailureMarksInTests(db: RunnerDb): RunnerDb {
   if (navigator.webdriver !== true) return db;
   return new Proxy(db, {
