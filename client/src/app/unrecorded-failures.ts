@@ -1,7 +1,8 @@
 // Failures the full storage kept from the database (pipeline/runner.ts): their jobs are still RUNNING there, so a
 // page that closes before it could write them leaves a note for the next start, which then marks the video FAILED
 // with its reason instead of running the stage again as if it had merely been interrupted. Kept in localStorage:
-// the browser keeps it apart from the origin's quota for files and the database, and it is written synchronously.
+// a few hundred bytes written synchronously, outside the database that just refused (a refusal here too leaves the
+// failure in the page's memory only: the runner says so in the console).
 import type { UnrecordedFailure, UnrecordedStore } from '../pipeline/runner.ts';
 
 const KEY = 'heimdex-unrecorded-failures';
