@@ -1,7 +1,8 @@
 // The job runner: one loop that takes the next stage to run from the database, runs it and stores
 // its outcome. Each stage's results and its job's completion are written in one transaction
 // (DbApi.completeStage), so a reload at any moment resumes at the first unfinished stage and a
-// re-run never duplicates rows.
+// re-run never duplicates rows. A FAILED mark the full storage refuses is kept (unrecorded()) and shown, and no
+// stage starts until it is written: the job is never left looking RUNNING.
 //
 // The runner knows nothing of media or files: stages and what they receive (`prepare`) are
 // injected, so its logic runs in Node against a real PGlite with small stages of a test's own.
