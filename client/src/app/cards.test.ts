@@ -93,7 +93,7 @@ describe('cardOfRow', () => {
 
   it('shows a failure the full storage kept from the database as failed, never as running', () => {
     const stillRunning = row('a', 'PROCESSING', [job('UPLOAD_VALIDATE', 'COMPLETED'), job('THUMBNAILS', 'RUNNING', { progress: 0.4 }), job('FINALIZE', 'PENDING')]);
-    const failure = { videoId: 'a', stage: 'THUMBNAILS' as const, reason: STORAGE_FULL_MESSAGE, details: null, retryable: true };
+    const failure = { videoId: 'a', stage: 'THUMBNAILS' as const, reason: STORAGE_FULL_MESSAGE, details: null, retryable: true, claimed: true };
     const live = new Map([['a', { stage: 'THUMBNAILS' as const, stageProgress: 0.5, overallProgress: 0.6 }]]);
     const card = cardOfRow(stillRunning, tab({ unrecorded: new Map([['a', failure]]), live, activeVideoId: 'a' }));
     expect(card).toMatchObject({ state: 'FAILED', error: STORAGE_FULL_MESSAGE, retryable: true, running: false, stage: 'THUMBNAILS' });
@@ -106,6 +106,10 @@ describe('cardOfRow', () => {
     const requeued = row('a', 'PROCESSING', [job('UPLOAD_VALIDATE', 'COMPLETED'), job('THUMBNAILS', 'PENDING'), job('FINALIZE', 'PENDING')]);
     expect(cardOfRow(requeued, tab({ unrecorded: new Map([['a', failure]]) })).state).toBe('PROCESSING');
     expect(cardOfRow(stillRunning, tab({ unrecorded: new Map([['b', { ...failure, videoId: 'b' }]]) })).state).toBe('PROCESSING');
+    // A stage whose very claim was refused is still PENDING in the database: failed all the same.
+    const unclaimed = cardOfRow(requeued, tab({ unrecorded: new Map([['a', { ...failure, claimed: false }]]) }));
+    expect(unclaimed).toMatchObject({ state: 'FAILED', error: STORAGE_FULL_MESSAGE, running: false });
+    expect(unclaimed.stages.find((s) => s.stage === 'THUMBNAILS')?.state).toBe('FAILED');
   });
 
   it('offers Retry for an import that failed before its jobs only while this tab holds the file', () => {

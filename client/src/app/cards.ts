@@ -59,10 +59,10 @@ export interface TabView {
 
 /**
  * The row as it reads once the failure the full storage kept from the database is written: the stage FAILED, the
- * video FAILED with its reason. The row as it is when the database already moved on (the job is not RUNNING).
+ * video FAILED with its reason. The row as it is when the database already moved on (the job is not as it was left).
  */
 function withUnrecorded(row: VideoRow, failure: UnrecordedFailure | undefined): VideoRow {
-  const job = failure && row.jobs.find((j) => j.stage === failure.stage && j.state === 'RUNNING');
+  const job = failure && row.jobs.find((j) => j.stage === failure.stage && j.state === (failure.claimed ? 'RUNNING' : 'PENDING'));
   if (!failure || !job) return row;
   const failed = { ...job, state: 'FAILED' as const, error: failure.reason, details: failure.details, retryable: failure.retryable };
   return { ...row, state: 'FAILED', error: failure.reason, jobs: row.jobs.map((j) => (j === job ? failed : j)) };

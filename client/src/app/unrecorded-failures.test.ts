@@ -5,7 +5,7 @@ import { unrecordedFailures } from './unrecorded-failures.ts';
 
 afterEach(() => localStorage.clear());
 
-const failure = { videoId: 'v1', stage: 'THUMBNAILS', reason: STORAGE_FULL_MESSAGE, details: null, retryable: true } as const;
+const failure = { videoId: 'v1', stage: 'THUMBNAILS', reason: STORAGE_FULL_MESSAGE, details: null, retryable: true, claimed: true } as const;
 
 describe('unrecorded failures kept for the next start', () => {
   it('keeps what it is given until it is given none', () => {
@@ -20,7 +20,7 @@ describe('unrecorded failures kept for the next start', () => {
   it('ignores a note it cannot read', () => {
     localStorage.setItem('heimdex-unrecorded-failures', 'not json');
     expect(unrecordedFailures.load()).toEqual([]);
-    localStorage.setItem('heimdex-unrecorded-failures', JSON.stringify([{ videoId: 1 }, failure, { ...failure, retryable: 'yes' }]));
+    localStorage.setItem('heimdex-unrecorded-failures', JSON.stringify([{ videoId: 1 }, failure, { ...failure, retryable: 'yes' }, { ...failure, claimed: undefined }]));
     expect(unrecordedFailures.load()).toEqual([failure]);
     localStorage.setItem('heimdex-unrecorded-failures', '{}');
     expect(unrecordedFailures.load()).toEqual([]);

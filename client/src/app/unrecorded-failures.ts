@@ -16,7 +16,8 @@ function isFailure(value: unknown): value is UnrecordedFailure {
     typeof f.stage === 'string' &&
     typeof f.reason === 'string' &&
     (f.details === null || typeof f.details === 'string') &&
-    typeof f.retryable === 'boolean'
+    typeof f.retryable === 'boolean' &&
+    typeof f.claimed === 'boolean'
   );
 }
 

@@ -448,9 +448,13 @@ describe('runner', () => {
  * PGlite's refused growth (the database itself is real), and the thumbnails stage meets the browser's quota.
  */
 function fullDisk() {
-  const disk = { full: true, refusedMarks: 0 };
+  const disk = { full: true, refusedMarks: 0, refuseClaimOf: null as JobStage | null };
   const refusing = {
     ...db,
+    startStage: async (...args: Parameters<DbApi['startStage']>) => {
+      if (disk.full && args[1] === disk.refuseClaimOf) throw storageFull();
+      return db.startStage(...args);
+    },
     failStage: async (...args: Parameters<DbApi['failStage']>) => {
       if (disk.full) {
         disk.refusedMarks++;
@@ -502,7 +506,7 @@ describe('runner on a full storage that refuses the FAILED mark itself', () => {
     const { runner, events } = startRunner(stages, { db: full.db, freeSpace: async () => {}, unrecordedStore: store, unrecordedRetryMs: 20 });
     await runner.settled();
 
-    const failure = { videoId: first, stage: 'THUMBNAILS', reason: STORAGE_FULL_MESSAGE, details: null, retryable: true };
+    const failure = { videoId: first, stage: 'THUMBNAILS', reason: STORAGE_FULL_MESSAGE, details: null, retryable: true, claimed: true };
     expect(runner.unrecorded().get(first)).toEqual(failure);
     expect(store.kept()).toEqual([failure]);
     expect(events).toContainEqual({ type: 'stage-finished', videoId: first, stage: 'THUMBNAILS', outcome: 'failed', reason: STORAGE_FULL_MESSAGE });
@@ -567,6 +571,24 @@ describe('runner on a full storage that refuses the FAILED mark itself', () => {
     expect((await jobStates(videoId)).THUMBNAILS).toBe('FAILED');
     expect(calls.THUMBNAILS).toBe(1);
     expect(store.kept()).toEqual([]);
+  });
+
+  it('a claim the full storage refuses fails the stage the same way: shown from memory, claimed and marked once there is room', async () => {
+    const videoId = await importVideo();
+    const full = fullDisk();
+    full.disk.refuseClaimOf = 'SCENE_DETECT';
+    const { stages, calls } = makeStages();
+    const { runner } = startRunner(stages, { db: full.db, unrecordedRetryMs: 20 });
+    await runner.settled();
+    expect(runner.unrecorded().get(videoId)).toMatchObject({ stage: 'SCENE_DETECT', reason: STORAGE_FULL_MESSAGE, claimed: false });
+    expect((await jobStates(videoId)).SCENE_DETECT).toBe('PENDING');
+    expect(calls.SCENE_DETECT).toBeUndefined();
+
+    full.disk.full = false;
+    await expect.poll(() => runner.unrecorded().size, { interval: 10 }).toBe(0);
+    expect(await db.getVideo(videoId)).toMatchObject({ state: 'FAILED', error: STORAGE_FULL_MESSAGE });
+    expect((await db.listStages(videoId)).find((j) => j.stage === 'SCENE_DETECT')).toMatchObject({ state: 'FAILED', attempts: 1, retryable: true });
+    expect(calls.SCENE_DETECT).toBeUndefined();
   });
 
   it('deleting the video forgets its unrecorded failure', async () => {

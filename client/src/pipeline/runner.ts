@@ -50,6 +50,8 @@ export interface FailureInfo {
 export interface UnrecordedFailure extends FailureInfo {
   videoId: string;
   stage: JobStage;
+  /** False when the full storage refused even the stage's start: its job is still PENDING, claimed before the mark. */
+  claimed: boolean;
 }
 
 /** Where unrecorded failures outlive the page, so the next start marks the job FAILED instead of running it again. */
@@ -293,7 +295,15 @@ export function createRunner<C>(options: RunnerOptions<C>): Runner {
     };
     current = run;
     try {
-      const attempt = await db.startStage(videoId, stage);
+      let attempt: number | null;
+      try {
+        attempt = await db.startStage(videoId, stage);
+      } catch (error) {
+        if (!isStorageFull(error)) throw error;
+        // The full storage refused even the claim: the stage fails as every stage meeting it does.
+        await fail(videoId, stage, failureOf(stage, error), { claimed: false });
+        return;
+      }
       if (attempt === null) return; // cancelled, deleted or taken meanwhile
       run.claimed = { videoId, stage, attempt };
       if (controller.signal.aborted) {
@@ -345,18 +355,24 @@ export function createRunner<C>(options: RunnerOptions<C>): Runner {
     }
   }
 
-  async function fail(videoId: string, stage: JobStage, failure: FailureInfo) {
-    if (!(await markFailed({ videoId, stage, ...failure }))) {
+  async function fail(videoId: string, stage: JobStage, info: FailureInfo, { claimed = true } = {}) {
+    const failure: UnrecordedFailure = { videoId, stage, ...info, claimed };
+    if (!(await markFailed(failure))) {
       // The full storage refused the mark: free what this stage wrote that a run can make again, and try once more.
       await freeSpace({ videoId, stage }).catch((error: unknown) => console.error('Could not free the stage’s files', error));
-      if (!(await markFailed({ videoId, stage, ...failure }))) keepUnrecorded({ videoId, stage, ...failure });
+      if (!(await markFailed(failure))) keepUnrecorded(failure);
     }
     emit({ type: 'stage-finished', videoId, stage, outcome: 'failed', reason: failure.reason });
   }
 
-  /** Writes a stage's FAILED mark; false when the full storage refused it (any other error is thrown). */
+  /** Writes a stage's FAILED mark (claiming it first if needed); false when the full storage refused it (any other error is thrown). */
   async function markFailed(failure: UnrecordedFailure): Promise<boolean> {
     try {
+      if (!failure.claimed) {
+        if ((await db.startStage(failure.videoId, failure.stage)) === null) return true; // cancelled or deleted meanwhile
+        failure.claimed = true;
+        if (unrecorded.has(failure.videoId)) saveUnrecorded();
+      }
       await db.failStage(failure.videoId, failure.stage, failure.reason, { details: failure.details, retryable: failure.retryable });
       return true;
     } catch (error) {
