@@ -30,3 +30,10 @@ export function storageFull(): Error {
   error.name = NAME;
   return error;
 }
+
+/**
+ * The localStorage key a browser test sets ('1') while the database must refuse every FAILED mark of the pipeline as
+ * a full disk would (app/workers.ts): whether PostgreSQL needs new room for one small update depends on how full its
+ * pages happen to be, so a full quota alone cannot make that refusal happen on cue.
+ */
+export const REFUSE_FAILURE_MARKS_KEY = 'heimdex-test-refuse-failure-marks';

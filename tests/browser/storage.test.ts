@@ -5,6 +5,7 @@
 // DevTools protocol, as a full disk would) has no room for it and what indexing adds.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CDPSession, Locator, Page } from 'playwright-core';
+import { REFUSE_FAILURE_MARKS_KEY } from '../../client/src/storage-full.ts';
 import { fixture } from './fixtures.ts';
 import { useApp, type RunningServer } from './harness.ts';
 import { execFileSync } from 'node:child_process';
@@ -324,5 +325,89 @@ describe('storage the person can see and keep', () => {
     await card('cuts-b').and(page.locator('[data-state="INDEXED"]')).waitFor({ timeout: 60_000 });
     expect(await storedCopyBytes(videoId)).toBe(statSync(fixture('cuts-b.mp4')).size);
     expect((await storedNames()).keyframes).toContain(videoId);
+  });
+
+  it('shows a failure whose FAILED mark the full storage refused as failed, with the reason, and writes the mark once there is room', async () => {
+    // The database refuses every FAILED mark while the test says so (whether PostgreSQL needs new room for one small
+    // update depends on how full its pages are); the stage itself meets the real full quota.
+    const refuseMarks = (on: boolean) =>
+      page.evaluate(([key, on]) => (on ? localStorage.setItem(key, '1') : localStorage.removeItem(key)), [REFUSE_FAILURE_MARKS_KEY, on] as const);
+    const keptForNextStart = () => page.evaluate(() => JSON.parse(localStorage.getItem('heimdex-unrecorded-failures') ?? '[]') as unknown[]);
+    const failed = () => card('mark-refused').and(page.locator('[data-state="FAILED"]'));
+    /** The states of the video's stages on its page (the stage list and the card read the same state). */
+    const stagesShown = async (videoId: string) => {
+      await page.goto(`${server.url}/#/video/${videoId}`);
+      await page.getByTestId('stage').first().waitFor({ timeout: 30_000 });
+      const states = await page.getByTestId('stage').evaluateAll((els) => els.map((el) => el.getAttribute('data-state')));
+      await page.goto(`${server.url}/#/`);
+      return states;
+    };
+    const dir = mkdtempSync(join(tmpdir(), 'heimdex-mark-refused-'));
+    const file = join(dir, 'mark-refused.mp4');
+    // The same pictures and sound as cuts-b in another file (the library holds each content once).
+    execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', fixture('cuts-b.mp4'), '-c', 'copy', '-metadata', 'title=mark refused', file]);
+    try {
+      await page.goto(`${server.url}/#/`);
+      await refuseMarks(true);
+      await page.getByTestId('import-input').setInputFiles([file]);
+      await copiedIn('mark-refused');
+      await cdp.send('Storage.overrideQuotaForOrigin', { origin: server.url, quotaSize: (await usage()) + 100_000 });
+      try {
+        await failed().waitFor({ timeout: 120_000 });
+        expect(await failed().getByTestId('video-error').textContent()).toMatch(/storage is full/i);
+        expect(await failed().getByTestId('retry').count()).toBe(1);
+        const [kept] = (await keptForNextStart()) as { videoId: string; stage: string }[];
+        expect(kept).toMatchObject({ stage: expect.any(String), retryable: true });
+        // What the failed stage wrote, and its next run makes again, was freed before the mark was tried again.
+        console.log(`storage: the full storage stopped ${kept!.stage} and refused its FAILED mark`);
+        const left = await storedNames();
+        if (kept!.stage === 'AUDIO_EXTRACT') expect(left.audio).not.toContain(`${kept!.videoId}.f32`);
+        if (kept!.stage === 'THUMBNAILS') expect(left.keyframes).not.toContain(kept!.videoId);
+
+        // Retry while the database still refuses: said plainly, and the video stays failed.
+        await failed().getByTestId('retry').click();
+        await notice(/Could not retry/).filter({ hasText: /storage is full/i }).waitFor({ timeout: 30_000 });
+        expect(await failed().count()).toBe(1);
+      } finally {
+        await cdp.send('Storage.overrideQuotaForOrigin', { origin: server.url });
+      }
+      const videoId = (await failed().first().getAttribute('data-video-id'))!;
+
+      // The library still answers a search meanwhile.
+      const box = page.getByTestId('search-input');
+      await box.fill('');
+      await box.pressSequentially('scene', { delay: 15 });
+      await page.locator('[data-testid="search-status"][data-state="done"][data-query="scene"]').waitFor({ timeout: 30_000 });
+      console.log(`storage: a search while a FAILED mark is unwritten found ${await page.getByTestId('search-hit').count()} scenes`);
+      expect(await page.getByTestId('search-hit').count()).toBeGreaterThan(0);
+
+      // A reload while the mark is still refused: the start shows the failure it was left, never running the stage again.
+      await page.goto(`${server.url}/#/`);
+      await page.reload();
+      await failed().waitFor({ timeout: 60_000 });
+      expect(await failed().getByTestId('video-error').textContent()).toMatch(/storage is full/i);
+      const shown = await stagesShown(videoId);
+      expect(shown.filter((state) => state === 'FAILED')).toHaveLength(1);
+      expect(shown).not.toContain('RUNNING');
+      await page.waitForTimeout(2_000);
+      expect(await failed().count()).toBe(1);
+
+      // Room again: the runner writes the mark by itself (nothing is kept for the next start any more), and the
+      // database then says what the card said.
+      await refuseMarks(false);
+      await expect.poll(keptForNextStart, { timeout: 30_000 }).toEqual([]);
+      await page.reload();
+      await failed().waitFor({ timeout: 60_000 });
+      expect(await failed().getByTestId('video-error').textContent()).toMatch(/storage is full/i);
+      const stored = await stagesShown(videoId);
+      expect(stored.filter((state) => state === 'FAILED')).toHaveLength(1);
+      expect(stored).not.toContain('RUNNING');
+
+      await failed().getByTestId('retry').click();
+      await card('mark-refused').and(page.locator('[data-state="INDEXED"]')).waitFor({ timeout: 180_000 });
+    } finally {
+      await refuseMarks(false);
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

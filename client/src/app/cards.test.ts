@@ -2,6 +2,7 @@ import type { JobStage, JobState, VideoState } from '@heimdex/shared-schema';
 import { describe, expect, it } from 'vitest';
 import type { JobRow } from '../db/jobs.ts';
 import type { VideoRow } from '../db/videos.ts';
+import { STORAGE_FULL_MESSAGE } from '../storage-full.ts';
 import { cardOfRow, libraryCards, type TabView } from './cards.ts';
 import type { PendingImport } from './imports.ts';
 
@@ -88,6 +89,27 @@ describe('cardOfRow', () => {
     expect(cardOfRow(failedWith(job('SCENE_DETECT', 'FAILED', { retryable: true })), tab()).retryable).toBe(true);
     const badFile = cardOfRow(failedWith(job('SCENE_DETECT', 'FAILED', { retryable: false, details: 'moov atom not found' })), tab());
     expect(badFile).toMatchObject({ retryable: false, error: 'Stopped', errorDetails: 'moov atom not found' });
+  });
+
+  it('shows a failure the full storage kept from the database as failed, never as running', () => {
+    const stillRunning = row('a', 'PROCESSING', [job('UPLOAD_VALIDATE', 'COMPLETED'), job('THUMBNAILS', 'RUNNING', { progress: 0.4 }), job('FINALIZE', 'PENDING')]);
+    const failure = { videoId: 'a', stage: 'THUMBNAILS' as const, reason: STORAGE_FULL_MESSAGE, details: null, retryable: true, claimed: true };
+    const live = new Map([['a', { stage: 'THUMBNAILS' as const, stageProgress: 0.5, overallProgress: 0.6 }]]);
+    const card = cardOfRow(stillRunning, tab({ unrecorded: new Map([['a', failure]]), live, activeVideoId: 'a' }));
+    expect(card).toMatchObject({ state: 'FAILED', error: STORAGE_FULL_MESSAGE, retryable: true, running: false, stage: 'THUMBNAILS' });
+    expect(card.stages.map((s) => [s.stage, s.state, s.error])).toEqual([
+      ['UPLOAD_VALIDATE', 'COMPLETED', null],
+      ['THUMBNAILS', 'FAILED', STORAGE_FULL_MESSAGE],
+      ['FINALIZE', 'PENDING', null],
+    ]);
+    // Once the database moved on (the mark was written, or the video re-queued), the row says what is.
+    const requeued = row('a', 'PROCESSING', [job('UPLOAD_VALIDATE', 'COMPLETED'), job('THUMBNAILS', 'PENDING'), job('FINALIZE', 'PENDING')]);
+    expect(cardOfRow(requeued, tab({ unrecorded: new Map([['a', failure]]) })).state).toBe('PROCESSING');
+    expect(cardOfRow(stillRunning, tab({ unrecorded: new Map([['b', { ...failure, videoId: 'b' }]]) })).state).toBe('PROCESSING');
+    // A stage whose very claim was refused is still PENDING in the database: failed all the same.
+    const unclaimed = cardOfRow(requeued, tab({ unrecorded: new Map([['a', { ...failure, claimed: false }]]) }));
+    expect(unclaimed).toMatchObject({ state: 'FAILED', error: STORAGE_FULL_MESSAGE, running: false });
+    expect(unclaimed.stages.find((s) => s.stage === 'THUMBNAILS')?.state).toBe('FAILED');
   });
 
   it('offers Retry for an import that failed before its jobs only while this tab holds the file', () => {

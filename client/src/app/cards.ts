@@ -5,7 +5,7 @@ import type { JobRow } from '../db/jobs.ts';
 import type { SceneRow } from '../db/scenes.ts';
 import type { VideoRow } from '../db/videos.ts';
 import { overallProgress } from '../pipeline/plan.ts';
-import type { RunnerEvent } from '../pipeline/runner.ts';
+import type { RunnerEvent, UnrecordedFailure } from '../pipeline/runner.ts';
 import { gapsOf, type IndexGap } from './gaps.ts';
 import { titleOf, type PendingImport } from './imports.ts';
 import { queuePositions } from './queue.ts';
@@ -53,6 +53,19 @@ export interface TabView {
   activeVideoId: string | null;
   /** This tab holds the file of the failed import of a video: Retry can import it again. */
   holdsFailedFile: (videoId: string) => boolean;
+  /** Failures the full storage kept from the database, by video (the runner's): shown as if written. */
+  unrecorded?: ReadonlyMap<string, UnrecordedFailure>;
+}
+
+/**
+ * The row as it reads once the failure the full storage kept from the database is written: the stage FAILED, the
+ * video FAILED with its reason. The row as it is when the database already moved on (the job is not as it was left).
+ */
+function withUnrecorded(row: VideoRow, failure: UnrecordedFailure | undefined): VideoRow {
+  const job = failure && row.jobs.find((j) => j.stage === failure.stage && j.state === (failure.claimed ? 'RUNNING' : 'PENDING'));
+  if (!failure || !job) return row;
+  const failed = { ...job, state: 'FAILED' as const, error: failure.reason, details: failure.details, retryable: failure.retryable };
+  return { ...row, state: 'FAILED', error: failure.reason, jobs: row.jobs.map((j) => (j === job ? failed : j)) };
 }
 
 /** Each stage of a video for people: the running stage's progress comes live from the runner, between database reads. */
@@ -73,7 +86,8 @@ function stoppedJob(jobs: readonly JobRow[]): JobRow | undefined {
   return jobs.find((job) => job.state === 'FAILED' || job.state === 'CANCELLED');
 }
 
-export function cardOfRow(row: VideoRow, tab: TabView): VideoCard {
+export function cardOfRow(stored: VideoRow, tab: TabView): VideoCard {
+  const row = withUnrecorded(stored, tab.unrecorded?.get(stored.videoId));
   const pending = tab.imports.find((p) => p.videoId === row.videoId);
   const running = tab.live.get(row.videoId);
   const overlay = running && running.stage === row.currentStage ? running : null;

@@ -111,7 +111,13 @@ export function createLibrary() {
   // ---- keeping the cards live -------------------------------------------------------------
 
   function publish() {
-    const cards = libraryCards(rows, { imports: imports.pending(), live, activeVideoId, holdsFailedFile: imports.holdsFailedFile });
+    const cards = libraryCards(rows, {
+      imports: imports.pending(),
+      live,
+      activeVideoId,
+      holdsFailedFile: imports.holdsFailedFile,
+      unrecorded: runner.unrecorded(),
+    });
     setQueue(batchProgress.update(cards, Date.now()));
     setVideos(cards);
   }

@@ -1,13 +1,15 @@
 // The workers behind the library in this tab — the DB worker, the media worker indexing uses, a second media
 // worker for clip export, the ML worker — and the pipeline runner that drives them through the stages.
 import { openDbClient } from '../db/client.ts';
-import { getAudio, getKeyframes, getVideoFile, saveKeyframes, writeAudio } from '../files/store.ts';
+import { deleteAudio, deleteKeyframes, getAudio, getKeyframes, getVideoFile, saveKeyframes, writeAudio } from '../files/store.ts';
 import { createMediaClient, type MediaClient } from '../media/client.ts';
 import { createMlClient } from '../ml/client.ts';
 import type { ModelTask } from '../ml/registry.ts';
 import { PIPELINE, type PipelineContext } from '../pipeline/pipeline.ts';
-import { createRunner, StageFailure, type RunnerEvent } from '../pipeline/runner.ts';
+import { createRunner, StageFailure, type RunnerDb, type RunnerEvent } from '../pipeline/runner.ts';
+import { REFUSE_FAILURE_MARKS_KEY, storageFull } from '../storage-full.ts';
 import { takeLeftCleanly } from './clean-exit.ts';
+import { unrecordedFailures } from './unrecorded-failures.ts';
 
 /** `onFatal` hears of a DB worker that could not even start (its pending calls would wait forever). */
 export function openWorkers(onFatal: (error: Error) => void) {
@@ -43,7 +45,7 @@ export interface PipelineRunnerOptions {
 /** The pipeline of this tab: its stages run on the video file stored in this browser, with the media and ML workers. */
 export function createPipelineRunner({ db, media, ml }: Workers, { modelReady, onEvent }: PipelineRunnerOptions) {
   return createRunner<PipelineContext>({
-    db,
+    db: refusingFailureMarksInTests(db),
     stages: PIPELINE,
     prepare: async (run) => {
       const file = await getVideoFile(run.videoId);
@@ -59,6 +61,29 @@ export function createPipelineRunner({ db, media, ml }: Workers, { modelReady, o
       ml.abort();
     },
     leftCleanly: takeLeftCleanly,
+    // What the failed stage wrote and its next run makes again: its audio track, its analysis keyframes.
+    freeSpace: async ({ videoId, stage }) => {
+      if (stage === 'AUDIO_EXTRACT') await deleteAudio(videoId);
+      if (stage === 'THUMBNAILS') await deleteKeyframes(videoId);
+    },
+    unrecordedStore: unrecordedFailures,
     onEvent,
+  });
+}
+
+/**
+ * Under automation only (navigator.webdriver, which a person's own browser never sets): the database refuses every
+ * FAILED mark as a full disk would while a browser test sets REFUSE_FAILURE_MARKS_KEY.
+ */
+function refusingFailureMarksInTests(db: RunnerDb): RunnerDb {
+  if (navigator.webdriver !== true) return db;
+  return new Proxy(db, {
+    get(target, name) {
+      const value = Reflect.get(target, name) as unknown;
+      if (name !== 'failStage') return value;
+      const failStage = value as RunnerDb['failStage'];
+      return (...args: Parameters<RunnerDb['failStage']>) =>
+        localStorage.getItem(REFUSE_FAILURE_MARKS_KEY) === '1' ? Promise.reject(storageFull()) : failStage(...args);
+    },
   });
 }

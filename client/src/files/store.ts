@@ -255,6 +255,11 @@ async function bytesUnder(handle: FileSystemHandle): Promise<number> {
 export async function deleteVideoFiles(videoId: string): Promise<void> {
   await removeFrom(VIDEOS_DIR, videoId);
   await removeFrom(AUDIO_DIR, `${videoId}.f32`);
+  await deleteKeyframes(videoId);
+}
+
+/** Removes a video's analysis keyframes (its thumbnails stage makes them again). */
+export async function deleteKeyframes(videoId: string): Promise<void> {
   try {
     await (await directory(FRAMES_DIR)).removeEntry(videoId, { recursive: true });
   } catch (error) {

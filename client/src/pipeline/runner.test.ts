@@ -8,7 +8,7 @@ import { makeDbApi, type DbApi } from '../db/api.ts';
 import { CANCELLED_REASON } from '../db/jobs.ts';
 import { openTestDatabase } from '../db/testing.ts';
 
-import { STORAGE_FULL_MESSAGE } from '../storage-full.ts';
+import { STORAGE_FULL_MESSAGE, storageFull } from '../storage-full.ts';
 import { WorkerCrashed } from '../worker-crash.ts';
 import {
   createRunner,
@@ -20,6 +20,7 @@ import {
   type RunnerOptions,
   type StageResult,
   type StageRun,
+  type UnrecordedFailure,
 } from './runner.ts';
 import { STALL_MS } from './stall-watchdog.ts';
 
@@ -91,7 +92,11 @@ function makeStages(overrides: Partial<Record<JobStage, Behaviour>> = {}) {
   return { stages, calls };
 }
 
-function startRunner(stages: PipelineStage<StageRun>[], extra: Pick<RunnerOptions<StageRun>, 'abortWork' | 'leftCleanly' | 'stallMs'> = {}) {
+type ExtraOptions = Pick<RunnerOptions<StageRun>, 'abortWork' | 'leftCleanly' | 'freeSpace' | 'unrecordedStore' | 'unrecordedRetryMs' | 'stallMs'> & {
+  db?: RunnerOptions<StageRun>['db'];
+};
+
+function startRunner(stages: PipelineStage<StageRun>[], extra: ExtraOptions = {}) {
   const events: RunnerEvent[] = [];
   const waiting: { match: (e: RunnerEvent) => boolean; resolve: (e: RunnerEvent) => void }[] = [];
   const runner = createRunner<StageRun>({
@@ -478,5 +483,166 @@ describe('runner', () => {
     expect((await db.getVideo(videoId))?.state).toBe('INDEXED');
     await runner.stop();
     expect(inside).toBe(false);
+  });
+});
+
+/**
+ * A disk the test fills and frees: while full, the database refuses the FAILED mark the way the DB worker reports
+ * PGlite's refused growth (the database itself is real), and the thumbnails stage meets the browser's quota.
+ */
+function fullDisk() {
+  const disk = { full: true, refusedMarks: 0, refuseClaimOf: null as JobStage | null };
+  const refusing = {
+    ...db,
+    startStage: async (...args: Parameters<DbApi['startStage']>) => {
+      if (disk.full && args[1] === disk.refuseClaimOf) throw storageFull();
+      return db.startStage(...args);
+    },
+    failStage: async (...args: Parameters<DbApi['failStage']>) => {
+      if (disk.full) {
+        disk.refusedMarks++;
+        throw storageFull();
+      }
+      return db.failStage(...args);
+    },
+  };
+  const thumbnails: Behaviour = async (run) => {
+    if (disk.full) throw new DOMException('The operation failed because it would cause the application to exceed its storage quota.', 'QuotaExceededError');
+    const scenes = await db.listSceneTimes(run.videoId);
+    return { status: 'done', writes: [{ kind: 'thumbnails', thumbnails: scenes.map((s) => ({ idx: s.idx, jpeg: new Uint8Array([0xff, 0xd8, s.idx]) })) }] };
+  };
+  return { disk, db: refusing, thumbnails };
+}
+
+/** Unrecorded failures kept as the app keeps them across page loads, here in the test's memory. */
+function memoryStore() {
+  let kept: UnrecordedFailure[] = [];
+  return { load: () => kept, save: (failures: readonly UnrecordedFailure[]) => void (kept = [...failures]), kept: () => kept };
+}
+
+describe('runner on a full storage that refuses the FAILED mark itself', () => {
+  it('frees what the stage wrote that can be made again, then writes the mark', async () => {
+    const videoId = await importVideo();
+    const full = fullDisk();
+    const freed: unknown[] = [];
+    const { runner } = startRunner(makeStages({ THUMBNAILS: full.thumbnails }).stages, {
+      db: full.db,
+      freeSpace: async (stage) => {
+        freed.push(stage);
+        full.disk.full = false;
+      },
+    });
+    await runner.settled();
+    expect(freed).toEqual([{ videoId, stage: 'THUMBNAILS' }]);
+    expect(full.disk.refusedMarks).toBe(1);
+    expect(await db.getVideo(videoId)).toMatchObject({ state: 'FAILED', error: STORAGE_FULL_MESSAGE });
+    expect((await jobStates(videoId)).THUMBNAILS).toBe('FAILED');
+    expect(runner.unrecorded().size).toBe(0);
+  });
+
+  it('still refused: shows the failure from memory, starts no other stage, and writes it once there is room', async () => {
+    const first = await importVideo('First');
+    const second = await importVideo('Second');
+    const full = fullDisk();
+    const store = memoryStore();
+    const { stages, calls } = makeStages({ THUMBNAILS: full.thumbnails });
+    const { runner, events } = startRunner(stages, { db: full.db, freeSpace: async () => {}, unrecordedStore: store, unrecordedRetryMs: 20 });
+    await runner.settled();
+
+    const failure = { videoId: first, stage: 'THUMBNAILS', reason: STORAGE_FULL_MESSAGE, details: null, retryable: true, claimed: true };
+    expect(runner.unrecorded().get(first)).toEqual(failure);
+    expect(store.kept()).toEqual([failure]);
+    expect(events).toContainEqual({ type: 'stage-finished', videoId: first, stage: 'THUMBNAILS', outcome: 'failed', reason: STORAGE_FULL_MESSAGE });
+    expect((await jobStates(first)).THUMBNAILS).toBe('RUNNING'); // what the database could not be told
+    // Tried again now and then, never starting the next video's stages meanwhile (its validation ran first, as
+    // validations do); the database still answers.
+    const callsBefore = { ...calls };
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(full.disk.refusedMarks).toBeGreaterThan(3);
+    expect(calls).toEqual(callsBefore);
+    expect(await jobStates(second)).toEqual({ ...Object.fromEntries(TEST_STAGES.map((s) => [s, 'PENDING'])), UPLOAD_VALIDATE: 'COMPLETED' });
+    expect((await db.listVideos()).map((v) => v.title).sort()).toEqual(['First', 'Second']);
+
+    full.disk.full = false;
+    await expect.poll(() => runner.unrecorded().size, { interval: 10 }).toBe(0);
+    await runner.settled();
+    expect(await db.getVideo(first)).toMatchObject({ state: 'FAILED', error: STORAGE_FULL_MESSAGE });
+    expect((await db.listStages(first)).find((j) => j.stage === 'THUMBNAILS')).toMatchObject({ state: 'FAILED', retryable: true });
+    expect(events).toContainEqual({ type: 'video-changed', videoId: first });
+    expect(store.kept()).toEqual([]);
+    expect((await db.getVideo(second))?.state).toBe('INDEXED');
+  });
+
+  it('Retry writes the failure first: refused while full, it re-runs the stage once there is room', async () => {
+    const videoId = await importVideo();
+    const full = fullDisk();
+    const { runner } = startRunner(makeStages({ THUMBNAILS: full.thumbnails }).stages, { db: full.db, unrecordedRetryMs: 60_000 });
+    await runner.settled();
+    expect(runner.unrecorded().has(videoId)).toBe(true);
+
+    await expect(runner.retry(videoId)).rejects.toMatchObject({ name: 'QuotaExceededError', message: STORAGE_FULL_MESSAGE });
+    expect(runner.unrecorded().has(videoId)).toBe(true);
+
+    full.disk.full = false;
+    expect(await runner.retry(videoId)).toBe(true);
+    expect(runner.unrecorded().size).toBe(0);
+    await runner.settled();
+    expect(await db.getVideo(videoId)).toMatchObject({ state: 'INDEXED', error: null });
+  });
+
+  it('a failure a closed page could not write is written at the next start, instead of the stage running again', async () => {
+    const videoId = await importVideo();
+    const full = fullDisk();
+    const store = memoryStore();
+    const { stages, calls } = makeStages({ THUMBNAILS: full.thumbnails });
+    const closing = startRunner(stages, { db: full.db, unrecordedStore: store, unrecordedRetryMs: 60_000 });
+    await closing.runner.settled();
+    await closing.runner.stop();
+    expect(store.kept()).toHaveLength(1);
+
+    // Still full at the next start: the job is not queued again as an interrupted one, its failure is shown.
+    const stillFull = startRunner(stages, { db: full.db, unrecordedStore: store, unrecordedRetryMs: 60_000 });
+    await stillFull.runner.settled();
+    expect(stillFull.runner.unrecorded().get(videoId)).toMatchObject({ stage: 'THUMBNAILS', reason: STORAGE_FULL_MESSAGE });
+    expect((await jobStates(videoId)).THUMBNAILS).toBe('RUNNING');
+    await stillFull.runner.stop();
+
+    full.disk.full = false;
+    const { runner } = startRunner(stages, { db: full.db, unrecordedStore: store });
+    await runner.settled();
+    expect(await db.getVideo(videoId)).toMatchObject({ state: 'FAILED', error: STORAGE_FULL_MESSAGE });
+    expect((await jobStates(videoId)).THUMBNAILS).toBe('FAILED');
+    expect(calls.THUMBNAILS).toBe(1);
+    expect(store.kept()).toEqual([]);
+  });
+
+  it('a claim the full storage refuses fails the stage the same way: shown from memory, claimed and marked once there is room', async () => {
+    const videoId = await importVideo();
+    const full = fullDisk();
+    full.disk.refuseClaimOf = 'SCENE_DETECT';
+    const { stages, calls } = makeStages();
+    const { runner } = startRunner(stages, { db: full.db, unrecordedRetryMs: 20 });
+    await runner.settled();
+    expect(runner.unrecorded().get(videoId)).toMatchObject({ stage: 'SCENE_DETECT', reason: STORAGE_FULL_MESSAGE, claimed: false });
+    expect((await jobStates(videoId)).SCENE_DETECT).toBe('PENDING');
+    expect(calls.SCENE_DETECT).toBeUndefined();
+
+    full.disk.full = false;
+    await expect.poll(() => runner.unrecorded().size, { interval: 10 }).toBe(0);
+    expect(await db.getVideo(videoId)).toMatchObject({ state: 'FAILED', error: STORAGE_FULL_MESSAGE });
+    expect((await db.listStages(videoId)).find((j) => j.stage === 'SCENE_DETECT')).toMatchObject({ state: 'FAILED', attempts: 1, retryable: true });
+    expect(calls.SCENE_DETECT).toBeUndefined();
+  });
+
+  it('deleting the video forgets its unrecorded failure', async () => {
+    const videoId = await importVideo();
+    const full = fullDisk();
+    const store = memoryStore();
+    const { runner } = startRunner(makeStages({ THUMBNAILS: full.thumbnails }).stages, { db: full.db, unrecordedStore: store, unrecordedRetryMs: 60_000 });
+    await runner.settled();
+    expect(await runner.remove(videoId)).toBe(true);
+    expect(runner.unrecorded().size).toBe(0);
+    expect(store.kept()).toEqual([]);
+    expect(await db.getVideo(videoId)).toBeNull();
   });
 });

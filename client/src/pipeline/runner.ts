@@ -1,13 +1,14 @@
 // The job runner: one loop that takes the next stage to run from the database, runs it and stores
 // its outcome. Each stage's results and its job's completion are written in one transaction
 // (DbApi.completeStage), so a reload at any moment resumes at the first unfinished stage and a
-// re-run never duplicates rows.
+// re-run never duplicates rows. A FAILED mark the full storage refuses is kept (unrecorded()) and shown, and no
+// stage starts until it is written: the job is never left looking RUNNING.
 //
 // The runner knows nothing of media or files: stages and what they receive (`prepare`) are
 // injected, so its logic runs in Node against a real PGlite with small stages of a test's own.
 import type { JobStage } from '@heimdex/shared-schema';
 import type { DbApi } from '../db/api.ts';
-import type { RunningStage } from '../db/jobs.ts';
+import type { NextWork, RunningStage } from '../db/jobs.ts';
 import type { StageWrite } from '../db/stage-writes.ts';
 import { overallProgressAt, STAGE_LABELS } from './plan.ts';
 import { messageOf } from '../errors.ts';
@@ -20,7 +21,10 @@ import { createStallWatchdog, STALL_MS } from './stall-watchdog.ts';
  * start would otherwise never index anything else. Retry counts from 0 again.
  */
 export const MAX_STAGE_ATTEMPTS = 3;
-import { isStorageFull, STORAGE_FULL_MESSAGE } from '../storage-full.ts';
+import { isStorageFull, STORAGE_FULL_MESSAGE, storageFull } from '../storage-full.ts';
+
+/** How often the runner tries again to write a failure the full storage refused (wake() tries at once). */
+export const UNRECORDED_RETRY_MS = 5_000;
 
 /** Expected outcomes are values; only the unexpected is thrown (then the stage fails with its message). */
 export type StageResult =
@@ -38,6 +42,23 @@ export interface FailureInfo {
   reason: string;
   details: string | null;
   retryable: boolean;
+}
+
+/**
+ * A failed stage whose FAILED mark the database refused for want of room: the job is still RUNNING in the database.
+ * The runner keeps it (and shows it through `unrecorded()`) until a write of it succeeds.
+ */
+export interface UnrecordedFailure extends FailureInfo {
+  videoId: string;
+  stage: JobStage;
+  /** False when the full storage refused even the stage's start: its job is still PENDING, claimed before the mark. */
+  claimed: boolean;
+}
+
+/** Where unrecorded failures outlive the page, so the next start marks the job FAILED instead of running it again. */
+export interface UnrecordedStore {
+  load(): UnrecordedFailure[];
+  save(failures: readonly UnrecordedFailure[]): void;
 }
 
 /**
@@ -127,6 +148,15 @@ export interface RunnerOptions<C> {
    * whose start is then not counted against it (clean-exit.ts). Default: none.
    */
   leftCleanly?: () => RunningStage | null;
+  /**
+   * Removes what the stage wrote that a run can make again (a partial audio track, keyframes), when the full storage
+   * refused its FAILED mark: the mark is then tried once more. Default: nothing to remove.
+   */
+  freeSpace?: (stage: NextWork) => Promise<void>;
+  /** Keeps unrecorded failures across page loads (default: this page's memory only). */
+  unrecordedStore?: UnrecordedStore;
+  /** Pause between tries of unrecorded failures (default UNRECORDED_RETRY_MS). */
+  unrecordedRetryMs?: number;
 }
 
 export interface Runner {
@@ -146,6 +176,11 @@ export interface Runner {
   stop(): Promise<void>;
   /** The stage running now, once claimed; null when none. */
   running(): RunningStage | null;
+  /**
+   * Failures the full storage kept from the database, by video: show them as they are (the rows still say RUNNING).
+   * While there is one, the runner starts no stage (it would meet the same full storage).
+   */
+  unrecorded(): ReadonlyMap<string, UnrecordedFailure>;
 }
 
 type AbortCause = 'cancel' | 'delete' | 'stop' | 'stalled';
@@ -220,6 +255,8 @@ export function createRunner<C>(options: RunnerOptions<C>): Runner {
   const exclusive = options.exclusive ?? withPipelineLock;
   const progressWriteIntervalMs = options.progressWriteIntervalMs ?? 500;
   const errorBackoffMs = options.errorBackoffMs ?? 2000;
+  const freeSpace = options.freeSpace ?? (async () => {});
+  const unrecordedRetryMs = options.unrecordedRetryMs ?? UNRECORDED_RETRY_MS;
   const stageOrder = stages.map((s) => s.stage);
   const byStage = new Map(stages.map((s) => [s.stage, s]));
 
@@ -229,6 +266,7 @@ export function createRunner<C>(options: RunnerOptions<C>): Runner {
   let woken = false;
   let wakeUp: (() => void) | null = null;
   let idleWaiters: (() => void)[] = [];
+  const unrecorded = new Map<string, UnrecordedFailure>();
 
   const emit = (event: RunnerEvent) => {
     try {
@@ -274,7 +312,15 @@ export function createRunner<C>(options: RunnerOptions<C>): Runner {
     };
     current = run;
     try {
-      const attempt = await db.startStage(videoId, stage);
+      let attempt: number | null;
+      try {
+        attempt = await db.startStage(videoId, stage);
+      } catch (error) {
+        if (!isStorageFull(error)) throw error;
+        // The full storage refused even the claim: the stage fails as every stage meeting it does.
+        await fail(videoId, stage, failureOf(stage, error), { claimed: false });
+        return;
+      }
       if (attempt === null) return; // cancelled, deleted or taken meanwhile
       run.claimed = { videoId, stage, attempt };
       if (controller.signal.aborted) {
@@ -343,9 +389,57 @@ export function createRunner<C>(options: RunnerOptions<C>): Runner {
     }
   }
 
-  async function fail(videoId: string, stage: JobStage, failure: FailureInfo) {
-    await db.failStage(videoId, stage, failure.reason, { details: failure.details, retryable: failure.retryable });
+  async function fail(videoId: string, stage: JobStage, info: FailureInfo, { claimed = true } = {}) {
+    const failure: UnrecordedFailure = { videoId, stage, ...info, claimed };
+    if (!(await markFailed(failure))) {
+      // The full storage refused the mark: free what this stage wrote that a run can make again, and try once more.
+      await freeSpace({ videoId, stage }).catch((error: unknown) => console.error('Could not free the stage’s files', error));
+      if (!(await markFailed(failure))) keepUnrecorded(failure);
+    }
     emit({ type: 'stage-finished', videoId, stage, outcome: 'failed', reason: failure.reason });
+  }
+
+  /** Writes a stage's FAILED mark (claiming it first if needed); false when the full storage refused it (any other error is thrown). */
+  async function markFailed(failure: UnrecordedFailure): Promise<boolean> {
+    try {
+      if (!failure.claimed) {
+        if ((await db.startStage(failure.videoId, failure.stage)) === null) return true; // cancelled or deleted meanwhile
+        failure.claimed = true;
+        if (unrecorded.has(failure.videoId)) saveUnrecorded();
+      }
+      await db.failStage(failure.videoId, failure.stage, failure.reason, { details: failure.details, retryable: failure.retryable });
+      return true;
+    } catch (error) {
+      if (isStorageFull(error)) return false;
+      throw error;
+    }
+  }
+
+  function keepUnrecorded(failure: UnrecordedFailure) {
+    unrecorded.set(failure.videoId, failure);
+    saveUnrecorded();
+  }
+
+  function forgetUnrecorded(videoId: string) {
+    if (unrecorded.delete(videoId)) saveUnrecorded();
+  }
+
+  function saveUnrecorded() {
+    try {
+      options.unrecordedStore?.save([...unrecorded.values()]);
+    } catch (error) {
+      console.error('Could not keep the unrecorded failures', error); // they stay in this page's memory
+    }
+  }
+
+  /** Writes the failures the full storage refused, oldest first; true once none is left. */
+  async function writeUnrecorded(): Promise<boolean> {
+    for (const failure of [...unrecorded.values()]) {
+      if (!(await markFailed(failure))) return false;
+      forgetUnrecorded(failure.videoId);
+      emit({ type: 'video-changed', videoId: failure.videoId });
+    }
+    return true;
   }
 
   async function settleAbort(videoId: string, stage: JobStage, cause: AbortCause | null) {
@@ -358,28 +452,53 @@ export function createRunner<C>(options: RunnerOptions<C>): Runner {
     }
   }
 
-  async function runLoop(signal: AbortSignal) {
-    const { exhausted } = await db.resetInterruptedJobs({ maxAttempts, leftCleanly: options.leftCleanly?.() ?? null });
+  /**
+   * Before the first stage: failures a page could not write are written (their jobs are still RUNNING, and must not
+   * run again as if interrupted), then interrupted stages are queued again or, started too often, failed.
+   */
+  async function startUp(leftCleanly: RunningStage | null) {
+    for (const failure of options.unrecordedStore?.load() ?? []) unrecorded.set(failure.videoId, failure);
+    if (!(await writeUnrecorded())) return false;
+    const { exhausted } = await db.resetInterruptedJobs({ maxAttempts, leftCleanly });
     for (const job of exhausted) await fail(job.videoId, job.stage, crashLoopFailure(job.stage, job.attempt));
+    return true;
+  }
+
+  async function runLoop(signal: AbortSignal) {
+    const leftCleanly = options.leftCleanly?.() ?? null;
+    let started = false;
     while (!signal.aborted) {
       woken = false;
       try {
+        started ||= await startUp(leftCleanly);
+        // A failure the full storage kept from the database: any stage would meet the same full storage, so none
+        // starts until the failure is written (space was freed), tried now and then and at every wake().
+        if (!started || !(await writeUnrecorded())) {
+          settleIdleWaiters();
+          await sleep(unrecordedRetryMs);
+          continue;
+        }
         const work = await db.nextWork();
         if (signal.aborted) break;
         if (work) {
           await runStage(work.videoId, work.stage);
           continue;
         }
-        const waiters = idleWaiters;
-        idleWaiters = [];
-        waiters.forEach((resolve) => resolve());
-        emit({ type: 'idle' });
+        settleIdleWaiters();
         await sleep();
       } catch (error) {
         emit({ type: 'error', message: messageOf(error) });
         await sleep(errorBackoffMs);
       }
     }
+  }
+
+  /** Nothing will run for now: settled() resolves and the page hears the runner is idle. */
+  function settleIdleWaiters() {
+    const waiters = idleWaiters;
+    idleWaiters = [];
+    waiters.forEach((resolve) => resolve());
+    emit({ type: 'idle' });
   }
 
   return {
@@ -409,10 +528,19 @@ export function createRunner<C>(options: RunnerOptions<C>): Runner {
         await run.done;
       }
       // Also when the stage finished just before the abort took effect, or the video was waiting.
-      if (await db.cancelVideo(videoId)) emit({ type: 'video-changed', videoId });
+      if (await db.cancelVideo(videoId)) {
+        forgetUnrecorded(videoId); // its RUNNING job is CANCELLED now: the video is stopped, in the database
+        emit({ type: 'video-changed', videoId });
+      }
     },
 
     async retry(videoId) {
+      // Its failure first (the person may have freed space): a retry re-queues FAILED stages only.
+      const failure = unrecorded.get(videoId);
+      if (failure) {
+        if (!(await markFailed(failure))) throw storageFull();
+        forgetUnrecorded(videoId);
+      }
       const retried = await db.retryVideo(videoId);
       if (retried) {
         emit({ type: 'video-changed', videoId });
@@ -428,11 +556,16 @@ export function createRunner<C>(options: RunnerOptions<C>): Runner {
         await run.done;
       }
       const removed = await db.deleteVideo(videoId);
-      if (removed) emit({ type: 'video-changed', videoId });
+      if (removed) {
+        forgetUnrecorded(videoId);
+        emit({ type: 'video-changed', videoId });
+      }
       return removed;
     },
 
     running: () => current?.claimed ?? null,
+
+    unrecorded: () => unrecorded,
 
     async stop() {
       if (!loop) return;
