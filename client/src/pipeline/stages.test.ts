@@ -34,8 +34,6 @@ function standInMedia(overrides: Partial<Media> = {}): StandIn {
       onProgress?.(1);
       return [4.2, 8.1];
     },
-    // No still picture changes unless a test says so (the real search for them is tested in still-changes.test.ts).
-    findStillChanges: async () => ({ changesS: [], framesDecoded: 0 }),
     extractKeyframes: async (_file, times) =>
       times.map((t) => ({ thumbnail: new Uint8Array([0xff, 0xd8, Math.round(t)]), frame: new Uint8Array([0xff, 0xd8, 100 + Math.round(t)]) })),
     extractAudio: async () => new Float32Array(16_000 * 12),
@@ -110,30 +108,6 @@ describe('media stages', () => {
       // The analysis-size keyframe of the same instant is kept for the model stages.
       expect(savedKeyframes.get(videoId)?.find((f) => f.idx === s.idx)?.jpeg).toEqual(new Uint8Array([0xff, 0xd8, 100 + Math.round(s.keyframeS!)]));
     }
-  });
-
-  it('split a scene where a still picture changes in a detail the cut detector missed', async () => {
-    const videoId = await importVideo();
-    let asked: { startS: number; endS: number }[] = [];
-    await run(
-      standInMedia({
-        findStillChanges: async (_file, scenes) => {
-          asked = scenes.map(({ startS, endS }) => ({ startS, endS }));
-          return { changesS: [10], framesDecoded: 7 };
-        },
-      }),
-    ).settled();
-    // It is asked about the scenes the cuts make, and its change becomes one more boundary.
-    expect(asked).toEqual([{ startS: 0, endS: 4.2 }, { startS: 4.2, endS: 8.1 }, { startS: 8.1, endS: 12 }]);
-    const scenes = await db.listScenes(videoId);
-    expect(scenes.map((s) => [s.startS, s.endS])).toEqual([
-      [0, 4.2],
-      [4.2, 8.1],
-      [8.1, 10],
-      [10, 12],
-    ]);
-    expect(scenes[3]!.keyframeS).toBeGreaterThan(10);
-    expect(savedKeyframes.get(videoId)).toHaveLength(4);
   });
 
   it('skip audio for a video without sound', async () => {

@@ -18,7 +18,7 @@ export const AUDIO_SAMPLE_RATE = 16_000;
 export interface MediaStageContext extends StageRun {
   /** The video's bytes as stored in this browser (OPFS). */
   file: File;
-  media: Pick<MediaClient, 'probe' | 'detectCuts' | 'findStillChanges' | 'extractKeyframes' | 'extractAudio'>;
+  media: Pick<MediaClient, 'probe' | 'detectCuts' | 'extractKeyframes' | 'extractAudio'>;
   /** Read access to what earlier stages stored. */
   reads: Pick<DbApi, 'getProbe' | 'listSceneTimes'>;
   saveAudio(videoId: string, pcm: Float32Array): Promise<void>;
@@ -27,9 +27,6 @@ export interface MediaStageContext extends StageRun {
 }
 
 type Stage = PipelineStage<MediaStageContext>;
-
-/** SCENE_DETECT's progress bar: cut detection decodes every frame, the still-change probes a few. */
-const CUTS_SHARE = 0.85;
 
 /** A bad or unsupported file is an expected failure with the media worker's message; aborts and the rest are thrown. */
 function asFailure(error: unknown): StageResult {
@@ -86,14 +83,8 @@ const sceneDetect: Stage = {
     const probe = await probeOf(ctx);
     ctx.signal.throwIfAborted();
     try {
-      const cuts = await ctx.media.detectCuts(ctx.file, probe, (fraction) => ctx.onProgress(fraction * CUTS_SHARE));
-      ctx.signal.throwIfAborted();
-      // Cuts between two stills that differ in a detail (a gate number, a slide's line) are invisible to the
-      // cut detector: a few probe frames of each long scene find them (media/still-changes.ts).
-      const { changesS } = await ctx.media.findStillChanges(ctx.file, buildScenes(cuts, probe.durationS), (fraction) =>
-        ctx.onProgress(CUTS_SHARE + fraction * (1 - CUTS_SHARE)),
-      );
-      const scenes = buildScenes([...cuts, ...changesS], probe.durationS);
+      const cuts = await ctx.media.detectCuts(ctx.file, probe, ctx.onProgress);
+      const scenes = buildScenes(cuts, probe.durationS);
       if (scenes.length === 0) return { status: 'failed', reason: 'No scenes were found in this video.' };
       return { status: 'done', writes: [{ kind: 'scenes', scenes }] };
     } catch (error) {
