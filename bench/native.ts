@@ -1,6 +1,6 @@
 /** Native ffmpeg running the scene detection the issue compares against, timed and sampled for memory. */
 import { spawn } from 'node:child_process';
-import { samplePeaks } from './memory.ts';
+import { samplePeaks } from '../scripts/process-memory.ts';
 
 /** The reference command: the same scaling and scene threshold as the ffmpeg.wasm path. */
 export const NATIVE_ARGS = (input: string) => [

@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { CUT_THRESHOLD } from '../client/src/media/webcodecs/cuts.ts';
 import { CHROMIUM_ARGS } from '../scripts/app-under-test.ts';
-import { isRenderer, pidsWithArgument, processTree, rssByPid, samplePeaks } from './memory.ts';
+import { renderersOfBrowser, rssByPid, samplePeaks } from '../scripts/process-memory.ts';
 import { runNativeSceneDetection } from './native.ts';
 import { serveStatic } from './server.ts';
 import type { BenchOutcome, BenchTask } from './page/protocol.ts';
@@ -24,6 +24,7 @@ import { formatFirstResultReport, runFirstResultBench } from './first-result.ts'
 import { formatLibraryStartReport, runLibraryStartBench } from './library-start.ts';
 import { runSyncBench, syncOptionsFromArgs } from './sync.ts';
 import { runSearchLoadBench, searchLoadOptionsFromArgs } from './search-load.ts';
+import { lengthsFromArgs, runLongFilesBench } from './long-files.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const FIXTURE_NAME = 'bench-720p-60s.mp4';
@@ -55,10 +56,7 @@ async function openBenchPage(): Promise<{ context: BrowserContext; page: Page; r
   page.on('console', (message) => {
     if (message.type() === 'error' || message.type() === 'warning') console.error(`[page ${message.type()}] ${message.text()}`);
   });
-  // The browser process is the one started with our unique profile directory; renderers descend from it.
-  const [browserPid] = pidsWithArgument(profile).filter((pid) => !isRenderer(pid)).sort((a, b) => a - b);
-  if (browserPid === undefined) throw new Error(`no Chromium process with the profile ${profile} in /proc: cannot measure memory`);
-  const renderers = () => processTree(browserPid).filter(isRenderer);
+  const renderers = renderersOfBrowser(profile);
   return {
     context,
     page,
@@ -112,10 +110,10 @@ function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
-const PARTS = ['media', 'models', 'search', 'first-result', 'library-start', 'sync', 'search-load'] as const;
+const PARTS = ['media', 'models', 'search', 'first-result', 'library-start', 'sync', 'search-load', 'long-files'] as const;
 
 /**
- * `npm run bench -- --only search` (or media, models, first-result, library-start, sync, search-load): one part of
+ * `npm run bench -- --only search` (or media, models, first-result, library-start, sync, search-load, long-files): one part of
  * the bench. media includes the models; models alone skips the three cut-detection runs.
  */
 function onlyPart(): (typeof PARTS)[number] | null {
@@ -135,6 +133,7 @@ async function main(): Promise<void> {
   if (only === null || only === 'library-start') console.log(formatLibraryStartReport(await runLibraryStartBench()));
   if (only === null || only === 'sync') console.log(await runSyncBench(syncOptionsFromArgs(process.argv)));
   if (only === null || only === 'search-load') console.log(await runSearchLoadBench(searchLoadOptionsFromArgs(process.argv)));
+  if (only === null || only === 'long-files') console.log(await runLongFilesBench(lengthsFromArgs(process.argv)));
 }
 
 async function mediaBench(): Promise<void> {

@@ -85,6 +85,8 @@ export interface BrowserSession {
   page: Page;
   /** Messages the page printed to its console, and uncaught errors: shown when something fails. */
   logs: string[];
+  /** The browser's own profile folder: it names the browser's processes (scripts/process-memory.ts finds them by it). */
+  profileDir: string;
   close(): Promise<void>;
 }
 
@@ -105,6 +107,7 @@ export async function openBrowser(): Promise<BrowserSession> {
     context,
     page,
     logs,
+    profileDir: profile,
     async close() {
       await context.close();
       rmSync(profile, { recursive: true, force: true });

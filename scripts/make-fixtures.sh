@@ -17,7 +17,7 @@ fail() { echo "make-fixtures: $*" >&2; exit 1; }
 command -v ffmpeg >/dev/null 2>&1 || fail "ffmpeg not found on PATH. Install it: apt-get install -y ffmpeg fonts-dejavu-core"
 [[ -f "$FONT" ]] || fail "font $FONT not found. Install it: apt-get install -y fonts-dejavu-core"
 
-FIXTURES=(cuts-a.mp4 cuts-b.mp4 bench-720p-60s.mp4 faces-text.mp4 cutaways.mp4 empty.mp4 truncated.mp4 notes.mov audio-only.m4a huge-resolution.mp4 truth.json)
+FIXTURES=(cuts-a.mp4 cuts-b.mp4 bench-720p-60s.mp4 faces-text.mp4 cutaways.mp4 empty.mp4 truncated.mp4 notes.mov audio-only.m4a huge-resolution.mp4 long-1m.mp4 long-1h.mp4 truth.json)
 
 mkdir -p "$OUT"
 stamp="$(sha256sum "${BASH_SOURCE[0]}" | cut -c1-16)"
@@ -170,6 +170,12 @@ huge_resolution() {
   ff -f lavfi -i "color=c=0x336699:size=10000x240:rate=5:duration=1" -c:v libx264 -preset veryfast -pix_fmt yuv420p -f mp4 "$1"
 }
 
+# 1 minute and 1 hour of the long-file recipe (160x90, 2 fps, a cut every 20 s, a tone; 0.3 MB and 16 MB, made in
+# about a second by stream copy): the CI memory test indexes both and compares their peaks. (At 10 minutes a whole
+# audio track was still smaller than the fixed cost of the video engine: no growth showed.)
+long_1m() { bash "$ROOT/scripts/make-long-video.sh" 60 "$1"; }
+long_1h() { bash "$ROOT/scripts/make-long-video.sh" 3600 "$1"; }
+
 truth() {
   cat >"$1" <<'JSON'
 {
@@ -201,6 +207,8 @@ build truncated.mp4 truncated
 build notes.mov notes
 build audio-only.m4a audio_only
 build huge-resolution.mp4 huge_resolution
+build long-1m.mp4 long_1m
+build long-1h.mp4 long_1h
 build truth.json truth
 
 # The dev corpus of `npm run eval` (tests/eval/): its own recipe and stamp, so editing it rebuilds only it.

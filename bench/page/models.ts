@@ -86,7 +86,7 @@ async function measureModel(model: ModelStatus, frames: Uint8Array[], pcm: Float
       case 'speech': {
         if (!pcm) return { ...base, installed: true, reason: 'the fixture has no audio' };
         const t = performance.now();
-        const { transcript } = await ml.transcribe(pcm);
+        const { transcript } = await ml.transcribe(new Blob([pcm as Float32Array<ArrayBuffer>]));
         const wallS = msSince(t) / 1000;
         measured.xRealTime = audioS / wallS;
         measured.found = `${transcript.segments.length} segments, language ${transcript.language}`;
@@ -139,7 +139,7 @@ async function measurePipeline(file: File, options: { skips?: AnalysisSkips; war
     await time('VISION_EMBED', () => ml.embedImages(frames));
     await time('OCR', () => ml.ocr(frames, undefined, skips));
     await time('FACE_DETECT', () => ml.faces(frames, undefined, skips));
-    if (pcm) await time('ASR_FAST', () => ml.transcribe(pcm));
+    if (pcm) await time('ASR_FAST', () => ml.transcribe(new Blob([pcm as Float32Array<ArrayBuffer>])));
     else skipped.ASR_FAST = 'no audio';
     return { wallS: msSince(start) / 1000, durationS: info.durationS, scenes: scenes.length, stages, skipped };
   } finally {

@@ -1,7 +1,7 @@
 // The workers behind the library in this tab — the DB worker, the media worker indexing uses, a second media
 // worker for clip export, the ML worker — and the pipeline runner that drives them through the stages.
 import { openDbClient } from '../db/client.ts';
-import { getAudio, getKeyframes, getVideoFile, saveAudio, saveKeyframes } from '../files/store.ts';
+import { getAudio, getKeyframes, getVideoFile, saveKeyframes, writeAudio } from '../files/store.ts';
 import { createMediaClient, type MediaClient } from '../media/client.ts';
 import { createMlClient } from '../ml/client.ts';
 import type { ModelTask } from '../ml/registry.ts';
@@ -50,7 +50,7 @@ export function createPipelineRunner({ db, media, ml }: Workers, { modelReady, o
       if (!file) {
         throw new StageFailure('The video file is no longer in this browser’s storage. Delete the video and import it again.');
       }
-      return { ...run, file, media, ml, reads: db, saveAudio, saveKeyframes, getKeyframes, getAudio, modelReady };
+      return { ...run, file, media, ml, reads: db, writeAudio, saveKeyframes, getKeyframes, getAudio, modelReady };
     },
     abortWork: () => {
       media.abort();

@@ -131,16 +131,35 @@ export async function getVideoFile(videoId: string): Promise<File | null> {
   return fileIn(VIDEOS_DIR, videoId);
 }
 
-export async function saveAudio(videoId: string, pcm: Float32Array): Promise<void> {
+/** Writes a video's audio chunk by chunk, as it is decoded: a long video's track is never held whole. */
+export interface AudioWriter {
+  write(pcm: Float32Array): Promise<void>;
+  /** Makes what was written the video's audio (nothing shows before). */
+  close(): Promise<void>;
+  /** Drops what was written; never throws. */
+  abort(): Promise<void>;
+}
+
+export async function writeAudio(videoId: string): Promise<AudioWriter> {
   const handle = await (await directory(AUDIO_DIR)).getFileHandle(`${videoId}.f32`, { create: true });
   const writable = await handle.createWritable({ keepExistingData: false });
-  try {
-    await writable.write(bytesOf(pcm));
-    await writable.close();
-  } catch (error) {
-    await writable.abort().catch(() => undefined);
-    throw describeWriteError(error);
-  }
+  return {
+    async write(pcm) {
+      try {
+        await writable.write(bytesOf(pcm));
+      } catch (error) {
+        throw describeWriteError(error);
+      }
+    },
+    async close() {
+      try {
+        await writable.close();
+      } catch (error) {
+        throw describeWriteError(error);
+      }
+    },
+    abort: () => writable.abort().catch(() => undefined),
+  };
 }
 
 /** The bytes of a float32 array, copied only when they sit in shared memory (which write() refuses). */
@@ -180,9 +199,9 @@ export async function getKeyframes(videoId: string, idxs: number[]): Promise<(Ui
   );
 }
 
-export async function getAudio(videoId: string): Promise<Float32Array | null> {
-  const file = await fileIn(AUDIO_DIR, `${videoId}.f32`);
-  return file ? new Float32Array(await file.arrayBuffer()) : null;
+/** The stored audio (16 kHz mono float32 samples) as a file, read by whoever needs it: nothing is loaded here. */
+export async function getAudio(videoId: string): Promise<Blob | null> {
+  return fileIn(AUDIO_DIR, `${videoId}.f32`);
 }
 
 /** Removes a video's extracted audio once speech recognition no longer needs it (the copy can give it again). */

@@ -74,6 +74,10 @@ export function createMediaClient(): MediaClient {
     extractFrames: (file, timesS, onProgress) => call('extractFrames', (remote) => remote.extractFrames(file, timesS, proxied(onProgress))),
     extractKeyframes: (file, timesS, onProgress) => call('extractKeyframes', (remote) => remote.extractKeyframes(file, timesS, proxied(onProgress))),
     extractAudio: (file, onProgress, info) => call('extractAudio', (remote) => remote.extractAudio(file, proxied(onProgress), info)),
+    streamAudio: (file, onChunk, onProgress, info) =>
+      call('streamAudio', (remote) =>
+        remote.streamAudio(file, Comlink.proxy((chunk: Float32Array) => onChunk(chunk)), proxied(onProgress), info),
+      ),
     exportClip: (file, startS, endS, onProgress) => call('exportClip', (remote) => remote.exportClip(file, startS, endS, proxied(onProgress))),
     abort() {
       session?.end(new MediaError('aborted', 'Cancelled.'));

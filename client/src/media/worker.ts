@@ -196,41 +196,90 @@ async function shrinkJpeg(jpeg: Uint8Array, maxWidth: number): Promise<Uint8Arra
 }
 
 /**
- * 16 kHz mono PCM of the first audio stream; null when the file has none. Pass the ProbeInfo when you have
- * it, else the file is probed first.
+ * Audio is decoded in windows of this many seconds, each its own ffmpeg run: ffmpeg.wasm writes its output
+ * into memory, so one run over a 3-hour file would hold the whole track (345 MB of s16, then 691 MB as
+ * float) at once. A window is 3.8 MB of s16 (7.7 MB as float) whatever the length of the video; a 3-hour
+ * file takes 90 runs, each with a fraction of a second of start-up.
+ */
+const AUDIO_WINDOW_S = 120;
+const AUDIO_SAMPLE_RATE = 16_000;
+
+/**
+ * 16 kHz mono PCM of the first audio stream, handed to `onChunk` window by window (each chunk transferred,
+ * the next one decoded only once `onChunk` has settled). Returns the number of samples, or null when the
+ * file has no audio. Pass the ProbeInfo when you have it, else the file is probed first.
+ */
+async function streamAudio(
+  file: File,
+  onChunk: (pcm: Float32Array) => unknown,
+  onProgress?: (fraction: number) => void,
+  info?: ProbeInfo,
+): Promise<number | null> {
+  const report = progressReporter(onProgress);
+  try {
+    validateSize(file.size);
+    const samples = await engine.exclusive(() =>
+      engine.withInput(file, async (path) => {
+        const known = info ?? (await probeMounted(path));
+        if (known.audioCodec === null) return null;
+        let total = 0;
+        for (let startS = 0; startS === 0 || startS < known.durationS; startS += AUDIO_WINDOW_S) {
+          const pcm = await extractAudioWindow(path, startS, (seconds) => report((startS + seconds) / known.durationS));
+          // A duration rounded up (or a shorter audio track) ends with an empty window: nothing more to read.
+          if (pcm.length === 0 && startS > 0) break;
+          total += pcm.length;
+          await onChunk(Comlink.transfer(pcm, [pcm.buffer]));
+        }
+        return total;
+      }),
+    );
+    report(1);
+    return samples;
+  } finally {
+    release(onProgress);
+    release(onChunk);
+  }
+}
+
+/** The samples of [startS, startS + AUDIO_WINDOW_S) of the first audio stream, as float. */
+async function extractAudioWindow(path: string, startS: number, onTime: (seconds: number) => void): Promise<Float32Array> {
+  // s16 inside ffmpeg (half the memory of f32), widened to float here. Input seeking on audio is sample-exact
+  // (ffmpeg decodes from before the point and drops what precedes it): with native ffmpeg, 2-minute windows of a
+  // 10-minute AAC track gave exactly the samples of one run, within 22/32768 just after each seam (the decoder restarts).
+  const seek = startS > 0 ? ['-ss', String(startS)] : [];
+  const result = await engine.run(
+    [...LOG, ...seek, '-i', path, '-t', String(AUDIO_WINDOW_S), '-vn', '-sn', '-dn', '-map', '0:a:0', '-ac', '1', '-ar', String(AUDIO_SAMPLE_RATE), '-f', 's16le', AUDIO_PATH],
+    onTime,
+  );
+  try {
+    if (result.code !== 0) throw decodeFailure('extracting the audio', result);
+    const bytes = await engine.readOutput(AUDIO_PATH);
+    if (bytes === null) throw decodeFailure('extracting the audio', result);
+    return toFloat32(bytes);
+  } finally {
+    await engine.removeOutput(AUDIO_PATH);
+  }
+}
+
+/**
+ * The whole 16 kHz mono PCM at once (for short files and measurements; the pipeline streams it with
+ * `streamAudio`); null when the file has no audio.
  */
 async function extractAudio(
   file: File,
   onProgress?: (fraction: number) => void,
   info?: ProbeInfo,
 ): Promise<Float32Array | null> {
-  const report = progressReporter(onProgress);
-  try {
-    validateSize(file.size);
-    const pcm = await engine.exclusive(() =>
-      engine.withInput(file, async (path) => {
-        const known = info ?? (await probeMounted(path));
-        if (known.audioCodec === null) return null;
-        // s16 inside ffmpeg (half the memory of f32 for long files), widened to float here.
-        const result = await engine.run(
-          [...LOG, '-i', path, '-vn', '-sn', '-dn', '-map', '0:a:0', '-ac', '1', '-ar', '16000', '-f', 's16le', AUDIO_PATH],
-          (seconds) => report(seconds / known.durationS),
-        );
-        try {
-          if (result.code !== 0) throw decodeFailure('extracting the audio', result);
-          const bytes = await engine.readOutput(AUDIO_PATH);
-          if (bytes === null) throw decodeFailure('extracting the audio', result);
-          return toFloat32(bytes);
-        } finally {
-          await engine.removeOutput(AUDIO_PATH);
-        }
-      }),
-    );
-    report(1);
-    return pcm && Comlink.transfer(pcm, [pcm.buffer]);
-  } finally {
-    release(onProgress);
+  const chunks: Float32Array[] = [];
+  const samples = await streamAudio(file, (chunk) => chunks.push(chunk), onProgress, info);
+  if (samples === null) return null;
+  const pcm = new Float32Array(samples);
+  let offset = 0;
+  for (const chunk of chunks) {
+    pcm.set(chunk, offset);
+    offset += chunk.length;
   }
+  return Comlink.transfer(pcm, [pcm.buffer]);
 }
 
 /** Containers a stream copy keeps as they are; anything else is cut into Matroska, which holds every codec. */
@@ -300,6 +349,7 @@ const mediaApi = {
   extractFrames: guarded(extractFrames),
   extractKeyframes: guarded(extractKeyframes),
   extractAudio: guarded(extractAudio),
+  streamAudio: guarded(streamAudio),
   exportClip: guarded(exportClip),
   /** Test-only: the client calls it only under automation (worker-crash.ts). */
   crash: crashThisWorker,

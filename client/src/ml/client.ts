@@ -19,7 +19,7 @@ export interface MlClient {
   embedText(texts: string[]): ReturnType<MlApi['embedText']>;
   /** Sentence embeddings with the meaning model (search by meaning), one per non-blank text. */
   embedMeaning(texts: string[], onProgress?: Progress): ReturnType<MlApi['embedMeaning']>;
-  transcribe(pcm: Float32Array, onProgress?: Progress): ReturnType<MlApi['transcribe']>;
+  transcribe(audio: Blob, onProgress?: Progress): ReturnType<MlApi['transcribe']>;
   /**
    * Stops whatever runs now (a cancelled stage): the worker is terminated, calls in flight reject with
    * an AbortError, and the next call starts a fresh worker that reloads its models. A worker that crashes
@@ -92,7 +92,7 @@ export function createMlClient(): MlClient {
     embedImages: (frames, onProgress) => call('embedImages', (r) => r.embedImages(frames, progress(onProgress))),
     embedText: (texts) => call('embedText', (r) => r.embedText(texts)),
     embedMeaning: (texts, onProgress) => call('embedMeaning', (r) => r.embedMeaning(texts, progress(onProgress))),
-    transcribe: (pcm, onProgress) => call('transcribe', (r) => r.transcribe(pcm, progress(onProgress))),
+    transcribe: (audio, onProgress) => call('transcribe', (r) => r.transcribe(audio, progress(onProgress))),
     abort() {
       end(new DOMException('Cancelled.', 'AbortError'));
     },

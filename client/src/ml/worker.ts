@@ -246,9 +246,11 @@ const mlApi = {
     return { modelId, vectors };
   },
 
-  async transcribe(pcm: Float32Array, onProgress?: (fraction: number) => void): Promise<{ modelId: string; transcript: Transcript }> {
+  /** `audio`: 16 kHz mono float32 samples (the stored audio file). */
+  async transcribe(audio: Blob, onProgress?: (fraction: number) => void): Promise<{ modelId: string; transcript: Transcript }> {
     const { engine, modelId } = await engineFor('speech');
-    return { modelId, transcript: await engine.transcribe(pcm, { onProgress }) };
+    // Whisper reads the file one 30 s window at a time: a 3-hour track (691 MB) is never held whole.
+    return { modelId, transcript: await engine.transcribe(audio, { onProgress }) };
   },
 
   /** Test-only: the client calls it only under automation (worker-crash.ts). */

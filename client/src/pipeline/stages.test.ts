@@ -7,8 +7,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeDbApi, type DbApi } from '../db/api.ts';
 import { openTestDatabase } from '../db/testing.ts';
 import { MediaError, type ProbeInfo } from '../media/types.ts';
+import { STORAGE_FULL_MESSAGE, storageFull } from '../storage-full.ts';
 import { createRunner, type Runner } from './runner.ts';
-import { FINALIZE_STAGE, MEDIA_STAGES, type MediaStageContext } from './stages.ts';
+import { FINALIZE_STAGE, KEYFRAME_BATCH, MEDIA_STAGES, type MediaStageContext } from './stages.ts';
 
 const STAGES = [...MEDIA_STAGES, FINALIZE_STAGE];
 const STAGE_NAMES = STAGES.map((s) => s.stage);
@@ -36,7 +37,12 @@ function standInMedia(overrides: Partial<Media> = {}): StandIn {
     },
     extractKeyframes: async (_file, times) =>
       times.map((t) => ({ thumbnail: new Uint8Array([0xff, 0xd8, Math.round(t)]), frame: new Uint8Array([0xff, 0xd8, 100 + Math.round(t)]) })),
-    extractAudio: async () => new Float32Array(16_000 * 12),
+    // The audio arrives window by window: 10 s, then the last 2 s.
+    streamAudio: async (_file, onChunk) => {
+      await onChunk(new Float32Array(16_000 * 10));
+      await onChunk(new Float32Array(16_000 * 2));
+      return 16_000 * 12;
+    },
     ...overrides,
   };
   return { media, abort: () => hooks.splice(0).forEach((hook) => hook()), onAbort: (hook) => void hooks.push(hook) };
@@ -45,21 +51,25 @@ function standInMedia(overrides: Partial<Media> = {}): StandIn {
 let pg: PGlite;
 let db: DbApi;
 let runner: Runner | undefined;
-const savedAudio = new Map<string, number>();
+/** Per video, the sizes of the audio chunks written to a file that was then closed (aborted files leave nothing). */
+const savedAudio = new Map<string, number[]>();
 const savedKeyframes = new Map<string, { idx: number; jpeg: Uint8Array }[]>();
+/** What the stand-ins were asked to do, in order ("decode 32", "save 32", …). */
+const events: string[] = [];
 
 beforeEach(async () => {
   pg = await openTestDatabase();
   db = makeDbApi(pg);
   savedAudio.clear();
   savedKeyframes.clear();
+  events.length = 0;
 });
 afterEach(async () => {
   await runner?.stop();
   await pg.close();
 });
 
-function run({ media, abort }: StandIn, bytes = 1000) {
+function run({ media, abort }: StandIn, bytes = 1000, audioWriter?: MediaStageContext['writeAudio']) {
   runner = createRunner<MediaStageContext>({
     db,
     stages: STAGES,
@@ -68,8 +78,18 @@ function run({ media, abort }: StandIn, bytes = 1000) {
       file: new File([new Uint8Array(bytes)], 'clip.mp4', { type: 'video/mp4' }),
       media,
       reads: db,
-      saveAudio: async (videoId, pcm) => void savedAudio.set(videoId, pcm.length),
-      saveKeyframes: async (videoId, frames) => void savedKeyframes.set(videoId, frames),
+      writeAudio: audioWriter ?? (async (videoId) => {
+        const chunks: number[] = [];
+        return {
+          write: async (pcm) => void chunks.push(pcm.length),
+          close: async () => void savedAudio.set(videoId, chunks),
+          abort: async () => undefined,
+        };
+      }),
+      saveKeyframes: async (videoId, frames) => {
+        events.push(`save ${frames.length}`);
+        savedKeyframes.set(videoId, [...(savedKeyframes.get(videoId) ?? []), ...frames]);
+      },
     }),
     abortWork: abort,
   });
@@ -94,7 +114,7 @@ describe('media stages', () => {
 
     expect(await db.getVideo(videoId)).toMatchObject({ state: 'INDEXED', durationS: 12, width: 1280, height: 720, fps: 25, error: null });
     expect(await db.getProbe(videoId)).toEqual(VIDEO);
-    expect(savedAudio.get(videoId)).toBe(16_000 * 12);
+    expect(savedAudio.get(videoId)).toEqual([16_000 * 10, 16_000 * 2]);
     const scenes = await db.listScenes(videoId);
     expect(scenes.map((s) => [s.startS, s.endS])).toEqual([
       [0, 4.2],
@@ -108,6 +128,46 @@ describe('media stages', () => {
       // The analysis-size keyframe of the same instant is kept for the model stages.
       expect(savedKeyframes.get(videoId)?.find((f) => f.idx === s.idx)?.jpeg).toEqual(new Uint8Array([0xff, 0xd8, 100 + Math.round(s.keyframeS!)]));
     }
+  });
+
+  it('decode and store the keyframes of a long video in batches, each stored before the next is decoded', async () => {
+    const videoId = await importVideo();
+    const durationS = 400;
+    const cuts = Array.from({ length: 79 }, (_, i) => (i + 1) * 5); // 80 scenes
+    await run(
+      standInMedia({
+        probe: async () => ({ ...VIDEO, durationS }),
+        detectCuts: async () => cuts,
+        extractKeyframes: async (_file, times) => {
+          events.push(`decode ${times.length}`);
+          return times.map((t) => ({ thumbnail: new Uint8Array([1, Math.round(t)]), frame: new Uint8Array([2, Math.round(t)]) }));
+        },
+      }),
+    ).settled();
+    expect((await db.getVideo(videoId))?.state).toBe('INDEXED');
+    const rest = 80 - 2 * KEYFRAME_BATCH;
+    expect(events).toEqual([`decode ${KEYFRAME_BATCH}`, `save ${KEYFRAME_BATCH}`, `decode ${KEYFRAME_BATCH}`, `save ${KEYFRAME_BATCH}`, `decode ${rest}`, `save ${rest}`]);
+    const scenes = await db.listScenes(videoId);
+    expect(scenes).toHaveLength(80);
+    for (const s of scenes) {
+      expect(s.thumbnail).toEqual(new Uint8Array([1, Math.round(s.keyframeS!)]));
+      expect(savedKeyframes.get(videoId)?.find((f) => f.idx === s.idx)?.jpeg).toEqual(new Uint8Array([2, Math.round(s.keyframeS!)]));
+    }
+  });
+
+  it('fail the audio stage in one sentence when storage fills up while the audio is written, leaving no file', async () => {
+    const videoId = await importVideo();
+    let aborted = false;
+    await run(standInMedia(), 1000, async () => ({
+      write: async () => {
+        throw storageFull();
+      },
+      close: async () => undefined,
+      abort: async () => void (aborted = true),
+    })).settled();
+    expect(await db.getVideo(videoId)).toMatchObject({ state: 'FAILED', error: STORAGE_FULL_MESSAGE });
+    expect((await db.listStages(videoId)).find((j) => j.stage === 'AUDIO_EXTRACT')?.state).toBe('FAILED');
+    expect(aborted).toBe(true);
   });
 
   it('skip audio for a video without sound', async () => {

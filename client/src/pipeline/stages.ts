@@ -5,7 +5,9 @@
 import type { DbApi } from '../db/api.ts';
 import type { SceneTimes } from '../db/scenes.ts';
 import type { ProbeRecord } from '../db/stage-writes.ts';
+import type { AudioWriter } from '../files/store.ts';
 import type { MediaClient } from '../media/client.ts';
+import type { ProbeInfo } from '../media/types.ts';
 import { validateProbe } from '../media/probe.ts';
 import { buildScenes, chooseKeyframes } from '../media/scenes.ts';
 import { MediaError } from '../media/types.ts';
@@ -18,10 +20,11 @@ export const AUDIO_SAMPLE_RATE = 16_000;
 export interface MediaStageContext extends StageRun {
   /** The video's bytes as stored in this browser (OPFS). */
   file: File;
-  media: Pick<MediaClient, 'probe' | 'detectCuts' | 'extractKeyframes' | 'extractAudio'>;
+  media: Pick<MediaClient, 'probe' | 'detectCuts' | 'extractKeyframes' | 'streamAudio'>;
   /** Read access to what earlier stages stored. */
   reads: Pick<DbApi, 'getProbe' | 'listSceneTimes'>;
-  saveAudio(videoId: string, pcm: Float32Array): Promise<void>;
+  /** Opens the video's audio file for writing, chunk by chunk as the media worker decodes it. */
+  writeAudio(videoId: string): Promise<AudioWriter>;
   /** Analysis-size keyframes (≤ 1280 px) for the model stages; thumbnails go to the database. */
   saveKeyframes(videoId: string, frames: { idx: number; jpeg: Uint8Array }[]): Promise<void>;
 }
@@ -59,6 +62,38 @@ const uploadValidate: Stage = {
   },
 };
 
+/**
+ * Decodes the video's audio into its stored file, window by window (never the whole track in memory). Returns the
+ * number of samples written, or null when the video has no sound (then nothing is stored).
+ */
+export async function extractAudioToStore(
+  ctx: Pick<MediaStageContext, 'file' | 'media' | 'videoId' | 'writeAudio'>,
+  probe: ProbeInfo,
+  onProgress?: (fraction: number) => void,
+): Promise<number | null> {
+  const writer = await ctx.writeAudio(ctx.videoId);
+  // A failed write (storage full) reaches us through the media worker, which would hand back only its message:
+  // keep the error itself, so that the stage fails the way every full-storage write does.
+  let writeError: unknown = null;
+  const write = async (pcm: Float32Array) => {
+    try {
+      await writer.write(pcm);
+    } catch (error) {
+      writeError ??= error;
+      throw error;
+    }
+  };
+  try {
+    const samples = await ctx.media.streamAudio(ctx.file, write, onProgress, probe);
+    if (samples === null) await writer.abort();
+    else await writer.close();
+    return samples;
+  } catch (error) {
+    await writer.abort();
+    throw writeError ?? error;
+  }
+}
+
 const audioExtract: Stage = {
   stage: 'AUDIO_EXTRACT',
   async run(ctx) {
@@ -66,11 +101,10 @@ const audioExtract: Stage = {
     if (probe.audioCodec === null) return { status: 'skipped', reason: 'The video has no sound.', writes: [{ kind: 'audio', audio: null }] };
     ctx.signal.throwIfAborted();
     try {
-      const pcm = await ctx.media.extractAudio(ctx.file, ctx.onProgress, probe);
-      if (!pcm) return { status: 'skipped', reason: 'The video has no sound.', writes: [{ kind: 'audio', audio: null }] };
+      const samples = await extractAudioToStore(ctx, probe, ctx.onProgress);
+      if (samples === null) return { status: 'skipped', reason: 'The video has no sound.', writes: [{ kind: 'audio', audio: null }] };
       ctx.signal.throwIfAborted();
-      await ctx.saveAudio(ctx.videoId, pcm);
-      return { status: 'done', writes: [{ kind: 'audio', audio: { sampleRate: AUDIO_SAMPLE_RATE, samples: pcm.length } }] };
+      return { status: 'done', writes: [{ kind: 'audio', audio: { sampleRate: AUDIO_SAMPLE_RATE, samples } }] };
     } catch (error) {
       return asFailure(error);
     }
@@ -105,27 +139,37 @@ const keyframes: Stage = {
   },
 };
 
+/**
+ * Keyframes are decoded and stored this many at a time: the analysis frames (≤ 1280 px, ~100–200 KB each) of a
+ * long video with thousands of scenes are never all in memory; only the small thumbnails wait for the stage's write.
+ */
+export const KEYFRAME_BATCH = 32;
+
 const thumbnails: Stage = {
   stage: 'THUMBNAILS',
   async run(ctx) {
     const scenes = await scenesOf(ctx);
     const chosen = chooseKeyframes(scenes);
     const times = scenes.map((s, i) => s.keyframeS ?? chosen[i]!);
-    ctx.signal.throwIfAborted();
+    const thumbnails: { idx: number; jpeg: Uint8Array }[] = [];
     try {
-      const keyframes = await ctx.media.extractKeyframes(ctx.file, times, ctx.onProgress);
-      if (keyframes.length !== scenes.length) {
-        throw new Error(`expected ${scenes.length} keyframes, the media worker made ${keyframes.length}`);
+      for (let start = 0; start < scenes.length; start += KEYFRAME_BATCH) {
+        ctx.signal.throwIfAborted();
+        const batch = scenes.slice(start, start + KEYFRAME_BATCH);
+        const keyframes = await ctx.media.extractKeyframes(ctx.file, times.slice(start, start + KEYFRAME_BATCH), (fraction) =>
+          ctx.onProgress((start + fraction * batch.length) / scenes.length),
+        );
+        if (keyframes.length !== batch.length) {
+          throw new Error(`expected ${batch.length} keyframes, the media worker made ${keyframes.length}`);
+        }
+        ctx.signal.throwIfAborted();
+        await ctx.saveKeyframes(
+          ctx.videoId,
+          batch.map((s, i) => ({ idx: s.idx, jpeg: keyframes[i]!.frame })),
+        );
+        thumbnails.push(...batch.map((s, i) => ({ idx: s.idx, jpeg: keyframes[i]!.thumbnail })));
       }
-      ctx.signal.throwIfAborted();
-      await ctx.saveKeyframes(
-        ctx.videoId,
-        scenes.map((s, i) => ({ idx: s.idx, jpeg: keyframes[i]!.frame })),
-      );
-      return {
-        status: 'done',
-        writes: [{ kind: 'thumbnails', thumbnails: scenes.map((s, i) => ({ idx: s.idx, jpeg: keyframes[i]!.thumbnail })) }],
-      };
+      return { status: 'done', writes: [{ kind: 'thumbnails', thumbnails }] };
     } catch (error) {
       return asFailure(error);
     }

@@ -9,7 +9,7 @@ import { isModelUnavailable } from '../ml/unavailable.ts';
 import type { DbApi } from '../db/api.ts';
 import type { SceneTimes } from '../db/scenes.ts';
 import { StageFailure, type PipelineStage, type StageResult } from './runner.ts';
-import type { MediaStageContext } from './stages.ts';
+import { extractAudioToStore, type MediaStageContext } from './stages.ts';
 
 /** On-screen text lines below this recogniser confidence are dropped (PP-OCR's own drop score). */
 export const OCR_MIN_CONFIDENCE = 0.6;
@@ -18,7 +18,8 @@ export interface UnderstandingContext extends MediaStageContext {
   reads: Pick<DbApi, 'getProbe' | 'listSceneTimes' | 'listStages' | 'listSceneTexts'>;
   ml: Pick<MlClient, 'ocr' | 'faces' | 'embedImages' | 'transcribe' | 'embedMeaning'>;
   getKeyframes(videoId: string, idxs: number[]): Promise<(Uint8Array | null)[]>;
-  getAudio(videoId: string): Promise<Float32Array | null>;
+  /** The stored 16 kHz float32 audio as a file (read window by window by whoever transcribes it). */
+  getAudio(videoId: string): Promise<Blob | null>;
   /** Settles when no download of the task's model is under way: a model arriving is waited for, not skipped. */
   modelReady?(task: ModelTask): Promise<void>;
 }
@@ -125,10 +126,12 @@ const asr: Stage = {
       const probe = await ctx.reads.getProbe(ctx.videoId);
       if (probe && probe.audioCodec === null) return { status: 'skipped', reason: 'The video has no sound.' };
       // The audio is removed once speech has run (app/library.ts): a stage run again takes it from the copy anew.
-      const pcm = (await ctx.getAudio(ctx.videoId)) ?? (probe ? await ctx.media.extractAudio(ctx.file, undefined, probe) : null);
-      if (!pcm) return { status: 'skipped', reason: 'The video has no sound.' };
+      let audio = await ctx.getAudio(ctx.videoId);
+      if (!audio && probe && (await extractAudioToStore(ctx, probe)) !== null) audio = await ctx.getAudio(ctx.videoId);
+      if (!audio) return { status: 'skipped', reason: 'The video has no sound.' };
       const scenes = await ctx.reads.listSceneTimes(ctx.videoId);
-      const { transcript } = await ctx.ml.transcribe(pcm, ctx.onProgress);
+      // The file itself crosses to the ML worker (a handle, not the samples): nothing is read when no speech model is installed.
+      const { transcript } = await ctx.ml.transcribe(audio, ctx.onProgress);
       const perScene = assignSegmentsToScenes(transcript.segments, scenes);
       return {
         status: 'done',

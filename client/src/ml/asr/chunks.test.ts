@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { chunkPlan, mergeChunkTranscripts, overlapLength, windowSamples, type ChunkTranscript } from './chunks.ts';
+import { chunkPlan, mergeChunkTranscripts, overlapLength, pcmLength, windowSamples, type ChunkTranscript } from './chunks.ts';
 
 describe('chunkPlan', () => {
   it('gives no window for no audio and one window for audio up to a chunk long', () => {
@@ -55,11 +55,20 @@ describe('chunkPlan', () => {
 });
 
 describe('windowSamples', () => {
-  it('views the samples of a window, clamped to the audio', () => {
+  it('views the samples of a window, clamped to the audio', async () => {
     const pcm = Float32Array.from({ length: 100 }, (_, i) => i);
-    const part = windowSamples(pcm, { startS: 0.25, endS: 0.5 }, 100);
+    const part = await windowSamples(pcm, { startS: 0.25, endS: 0.5 }, 100);
     expect(Array.from(part)).toEqual(Array.from({ length: 25 }, (_, i) => 25 + i));
-    expect(windowSamples(pcm, { startS: 0.9, endS: 1.5 }, 100).length).toBe(10);
+    expect((await windowSamples(pcm, { startS: 0.9, endS: 1.5 }, 100)).length).toBe(10);
+  });
+
+  it('reads the same samples of a window from a file of float32 samples, that part alone', async () => {
+    const pcm = Float32Array.from({ length: 100 }, (_, i) => i / 100);
+    const file = new Blob([pcm]);
+    expect(pcmLength(file)).toBe(100);
+    expect(await windowSamples(file, { startS: 0.25, endS: 0.5 }, 100)).toEqual(await windowSamples(pcm, { startS: 0.25, endS: 0.5 }, 100));
+    expect((await windowSamples(file, { startS: 0.9, endS: 1.5 }, 100)).length).toBe(10);
+    expect((await windowSamples(file, { startS: 2, endS: 3 }, 100)).length).toBe(0);
   });
 });
 

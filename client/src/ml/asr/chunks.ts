@@ -52,9 +52,25 @@ export function chunkPlan(durationS: number, chunkS = 30, strideS = 5): ChunkWin
   }
 }
 
-/** The samples of one window (a view, no copy). */
-export function windowSamples(pcm: Float32Array, window: Pick<ChunkWindow, 'startS' | 'endS'>, sampleRate: number): Float32Array {
-  return pcm.subarray(Math.round(window.startS * sampleRate), Math.min(pcm.length, Math.round(window.endS * sampleRate)));
+/**
+ * Audio to transcribe: the samples in memory, or a file of float32 samples (the stored audio of a long video is read
+ * one window at a time, never whole).
+ */
+export type Pcm = Float32Array | Blob;
+
+const FLOAT_BYTES = 4;
+
+/** The number of samples. */
+export function pcmLength(pcm: Pcm): number {
+  return pcm instanceof Blob ? Math.floor(pcm.size / FLOAT_BYTES) : pcm.length;
+}
+
+/** The samples of one window: a view when they are in memory, a read of that part alone from a file. */
+export async function windowSamples(pcm: Pcm, window: Pick<ChunkWindow, 'startS' | 'endS'>, sampleRate: number): Promise<Float32Array> {
+  const start = Math.round(window.startS * sampleRate);
+  const end = Math.max(start, Math.min(pcmLength(pcm), Math.round(window.endS * sampleRate)));
+  if (!(pcm instanceof Blob)) return pcm.subarray(start, end);
+  return new Float32Array(await pcm.slice(start * FLOAT_BYTES, end * FLOAT_BYTES).arrayBuffer());
 }
 
 /** One window's transcription, segment times already absolute. */

@@ -83,6 +83,8 @@ describe.skipIf(runtimeProblem !== null)('loadAsr on a tiny scripted Whisper', (
     const transcript = await engine.transcribe(track);
     // Window 0 is skipped, so window 1's pair (26..30.1) is the first text.
     expect(transcript.segments[0]).toEqual({ startS: 26, endS: 28.4, text: 'Hello world.' });
+    // The stored audio file (float32 samples) is read window by window and transcribes the same.
+    expect(await engine.transcribe(new Blob([track]))).toEqual(transcript);
     expect(await engine.transcribe(new Float32Array(40 * WHISPER_SAMPLE_RATE))).toEqual({ language: 'und', segments: [] });
     expect(await engine.transcribe(new Float32Array(0), { language: 'fr' })).toEqual({ language: 'fr', segments: [] });
   }, 120_000);

@@ -5,7 +5,7 @@
 
 import type { Tensor } from '@huggingface/transformers';
 import { isSilent, rms } from './audio.ts';
-import { chunkPlan, mergeChunkTranscripts, windowSamples, type ChunkTranscript } from './chunks.ts';
+import { chunkPlan, mergeChunkTranscripts, pcmLength, windowSamples, type ChunkTranscript, type Pcm } from './chunks.ts';
 import { detectLanguage } from './language.ts';
 import { cleanSegments } from './text.ts';
 import { segmentsFromTokens, type WhisperTokenIds } from './tokens.ts';
@@ -79,8 +79,8 @@ export interface AsrEngine {
   readonly dtype: WhisperDtype;
   /** Wall time the model took to load (ms). */
   readonly loadMs: number;
-  /** Transcribes 16 kHz mono PCM. Segment times are seconds from the start of `pcm16k`. */
-  transcribe(pcm16k: Float32Array, options?: TranscribeOptions): Promise<Transcript>;
+  /** Transcribes 16 kHz mono PCM (a file of it is read window by window). Segment times are seconds from its start. */
+  transcribe(pcm16k: Pcm, options?: TranscribeOptions): Promise<Transcript>;
   /** Frees the ONNX sessions (on WebGPU, reload between long files: transformers.js #1739 leaks per window). */
   dispose(): Promise<void>;
 }
@@ -183,9 +183,11 @@ export async function loadAsr(options: LoadAsrOptions): Promise<AsrEngine> {
     dtype: loaded,
     loadMs,
     async transcribe(pcm16k, opts = {}) {
-      const durationS = pcm16k.length / WHISPER_SAMPLE_RATE;
+      const durationS = pcmLength(pcm16k) / WHISPER_SAMPLE_RATE;
       const windows = chunkPlan(durationS, chunkS, strideS);
-      const audible = windows.filter((w) => !isSilent(windowSamples(pcm16k, w, WHISPER_SAMPLE_RATE)));
+      const samplesOf = (w: (typeof windows)[number]) => windowSamples(pcm16k, w, WHISPER_SAMPLE_RATE);
+      const audible: typeof windows = [];
+      for (const w of windows) if (!isSilent(await samplesOf(w))) audible.push(w);
       const throwIfAborted = () => {
         if (opts.signal?.aborted) throw new DOMException('Transcription was cancelled.', 'AbortError');
       };
@@ -198,10 +200,8 @@ export async function loadAsr(options: LoadAsrOptions): Promise<AsrEngine> {
       let language = opts.language ?? null;
       if (!language) {
         if (multilingual) {
-          const probe = audible
-            .slice(0, LANGUAGE_PROBE_WINDOWS)
-            .map((w) => windowSamples(pcm16k, w, WHISPER_SAMPLE_RATE))
-            .reduce((a, b) => (rms(b) > rms(a) ? b : a));
+          const candidates = await Promise.all(audible.slice(0, LANGUAGE_PROBE_WINDOWS).map(samplesOf));
+          const probe = candidates.reduce((a, b) => (rms(b) > rms(a) ? b : a));
           language = await detect(probe);
         } else {
           language = 'en'; // English-only checkpoints take no language token
@@ -213,7 +213,7 @@ export async function loadAsr(options: LoadAsrOptions): Promise<AsrEngine> {
       for (const window of windows) {
         throwIfAborted();
         if (audible.includes(window)) {
-          const { ids, lengthS } = await transcribeWindow(windowSamples(pcm16k, window, WHISPER_SAMPLE_RATE), multilingual ? language : null);
+          const { ids, lengthS } = await transcribeWindow(await samplesOf(window), multilingual ? language : null);
           const segments = segmentsFromTokens(ids, tokenIds, decode, lengthS).map((s) => ({
             startS: s.startS + window.startS,
             endS: Math.min(s.endS + window.startS, window.endS),

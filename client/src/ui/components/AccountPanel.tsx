@@ -4,6 +4,7 @@ import { clearAccountLink, pendingAccountLink } from '../account-links.ts';
 import { errorMessage } from '../notices.ts';
 import { formatSyncStatus } from '../sync-status.ts';
 import { Icon } from './Icon.tsx';
+import { SettingsSection } from './SettingsSection.tsx';
 
 /** Settings → Account: sign up or in (which also names this device), sync status and "Sync now", devices, sign out. */
 export function AccountPanel(props: { account: Account }): JSX.Element {
@@ -36,10 +37,7 @@ export function AccountPanel(props: { account: Account }): JSX.Element {
   const resetToken = () => (pendingAccountLink()?.kind === 'reset-password' ? pendingAccountLink()!.token : null);
 
   return (
-    <section class="panel settings-panel account" id="account" aria-labelledby="account-heading" data-testid="account-panel">
-      <div class="panel-header">
-        <h2 id="account-heading">Account</h2>
-      </div>
+    <SettingsSection id="account" title="Account">
       <div class="settings-intro">
         <p>
           <Icon name="lock" size={14} />
@@ -66,7 +64,7 @@ export function AccountPanel(props: { account: Account }): JSX.Element {
         </Match>
         <Match when={account()}>{(signedIn) => <SignedIn account={props.account} info={signedIn()} busy={busy()} run={run} />}</Match>
       </Switch>
-    </section>
+    </SettingsSection>
   );
 }
 

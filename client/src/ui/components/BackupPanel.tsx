@@ -5,6 +5,7 @@ import { errorMessage } from '../notices.ts';
 import { createLoader } from '../reactive.ts';
 import { BackupProgress } from './BackupProgress.tsx';
 import { Icon } from './Icon.tsx';
+import { SettingsSection } from './SettingsSection.tsx';
 import { RestoreBackup } from './RestoreBackup.tsx';
 
 /**
@@ -27,10 +28,7 @@ export function BackupPanel(props: { backup: Backup; videosKey: string }): JSX.E
   };
 
   return (
-    <section class="panel settings-panel backup" id="backup" aria-labelledby="backup-heading" data-testid="backup-panel">
-      <div class="panel-header">
-        <h2 id="backup-heading">Backup</h2>
-      </div>
+    <SettingsSection id="backup" title="Backup">
       <div class="settings-intro">
         <p>
           Save your whole library in one file: what was found in your videos, the people you named and merged, your choices.
@@ -65,6 +63,6 @@ export function BackupPanel(props: { backup: Backup; videosKey: string }): JSX.E
         )}
       </Show>
       <RestoreBackup backup={props.backup} />
-    </section>
+    </SettingsSection>
   );
 }

@@ -5,6 +5,7 @@ import { formatBytes } from '../format.ts';
 import { errorMessage } from '../notices.ts';
 import { createLoader } from '../reactive.ts';
 import { Icon } from './Icon.tsx';
+import { SettingsSection } from './SettingsSection.tsx';
 
 const WARNING_RULE =
   `A warning shows when less than ${Math.round(LOW_FREE_SHARE * 100)}% of the space Heimdex could use or less than ` +
@@ -27,15 +28,16 @@ export function StoragePanel(props: { storage: LibraryStorage; changeKey: string
   );
 
   return (
-    <section class="panel settings-panel storage" id="storage" aria-labelledby="storage-heading" data-testid="storage-panel">
-      <div class="panel-header">
-        <h2 id="storage-heading">Storage</h2>
+    <SettingsSection
+      id="storage"
+      title="Storage"
+      actions={
         <button type="button" class="btn btn--small panel-action" data-testid="storage-refresh" disabled={report.loading()} onClick={() => setChecks((n) => n + 1)}>
           <Icon name="retry" size={16} />
           {report.loading() ? 'Measuring…' : 'Check again'}
         </button>
-      </div>
-
+      }
+    >
       <Persistence persisted={persisted.value()} storage={props.storage} onChanged={() => setChecks((n) => n + 1)} />
 
       <Switch>
@@ -52,7 +54,7 @@ export function StoragePanel(props: { storage: LibraryStorage; changeKey: string
           </p>
         </Match>
       </Switch>
-    </section>
+    </SettingsSection>
   );
 }
 

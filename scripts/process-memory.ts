@@ -51,6 +51,17 @@ export function isRenderer(pid: number): boolean {
   return (read(`/proc/${pid}/cmdline`) ?? '').includes('--type=renderer');
 }
 
+/**
+ * The renderer processes of the Chromium started with the profile folder `profileDir` (the page, its workers and
+ * ffmpeg.wasm live in the page's renderer; Chromium also keeps spare ones). Throws when that browser is not found.
+ */
+export function renderersOfBrowser(profileDir: string): () => number[] {
+  // The browser process is the one started with the unique profile directory; renderers descend from it.
+  const [browserPid] = pidsWithArgument(profileDir).filter((pid) => !isRenderer(pid)).sort((a, b) => a - b);
+  if (browserPid === undefined) throw new Error(`no Chromium process with the profile ${profileDir} in /proc: cannot measure memory`);
+  return () => processTree(browserPid).filter(isRenderer);
+}
+
 /** The RSS of each of `pids`, in bytes. */
 export function rssByPid(pids: number[]): Map<number, number> {
   return new Map(pids.map((pid) => [pid, rssBytes(pid)]));
