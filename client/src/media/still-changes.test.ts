@@ -44,6 +44,13 @@ describe('probe times', () => {
     expect(probeTimes({ idx: 0, startS: 0, endS: MIN_PROBED_SCENE_S - 0.01 })).toEqual([]);
     expect(probeTimes({ idx: 0, startS: 0, endS: 4 })).toEqual([]);
   });
+
+  it('keeps the last probe more than a frame from the end at a low frame rate', () => {
+    // 25 fps: the keyframe margin is already over a frame.
+    expect(probeTimes({ idx: 0, startS: 8, endS: 16 }, 2, 1 / 25)).toEqual([8.3, 10.15, 12, 13.85, 15.7]);
+    // 2 fps: the frame at or after 15.7 would be the next scene's first (16.0).
+    expect(probeTimes({ idx: 0, startS: 8, endS: 16 }, 2, 0.5).at(-1)).toBe(15.25);
+  });
 });
 
 describe('still changes', () => {
@@ -91,6 +98,16 @@ describe('still changes', () => {
     // Only the 8 s scene is long enough to be probed.
     expect(sample.times.every((t) => t > 8 && t < 16)).toBe(true);
     console.info(`eval-hard.mp4: ${sample.times.length} probe frames for 28 s of video`);
+  });
+
+  it('costs two frames on each still scene of a 2 fps video (the long-file fixture)', async (context) => {
+    const path = join(FIXTURES, 'long-1m.mp4');
+    if (!existsSync(path)) return context.skip('⚠️ long-1m.mp4 missing: run `npm run fixtures`');
+    // A moving test pattern, colour bars, a plain colour: 20 s each, at 2 frames a second.
+    const sample = fromVideo(path);
+    expect(await locateStillChanges(buildScenes([20, 40], 60), sample, { frameIntervalS: 0.5 })).toEqual([]);
+    expect(sample.times.filter((t) => t > 20)).toHaveLength(2 + 2);
+    expect(sample.times.length).toBeLessThanOrEqual(2 + MOVING_PROBES + 2 + 2);
   });
 
   it('finds nothing in the fixtures, whose scenes hold no such change, at a small cost per minute', async () => {

@@ -31,13 +31,24 @@ export const LOCATE_PRECISION_S = 0.25;
 /** The signature of the frame shown at `timeS` (the near-duplicate test's, from an analysis-size frame). */
 export type FrameSampler = (timeS: number) => Promise<FrameSignature>;
 
-/** Evenly spaced probe times inside a scene, KEYFRAME_MARGIN_S from both ends, at most PROBE_INTERVAL_S apart. */
-export function probeTimes({ startS, endS }: SceneSpan, intervalS = PROBE_INTERVAL_S): number[] {
+/**
+ * Evenly spaced probe times inside a scene, KEYFRAME_MARGIN_S from both ends, at most PROBE_INTERVAL_S apart.
+ * A sampler shows the first frame at or after its time, so at a low frame rate the last probe keeps more than a frame
+ * (`frameIntervalS`) from the end: otherwise it shows the next scene's first frame, the scene's first and last
+ * probes differ, and a still scene is probed all along (a 2 fps still took 11 frames instead of 2).
+ */
+export function probeTimes({ startS, endS }: SceneSpan, intervalS = PROBE_INTERVAL_S, frameIntervalS = 0): number[] {
   const from = startS + KEYFRAME_MARGIN_S;
-  const span = endS - KEYFRAME_MARGIN_S - from;
-  if (endS - startS < 2 * intervalS + 2 * KEYFRAME_MARGIN_S) return [];
+  const span = endS - Math.max(KEYFRAME_MARGIN_S, 1.5 * frameIntervalS) - from;
+  if (endS - startS < 2 * intervalS + 2 * KEYFRAME_MARGIN_S || span <= 0) return [];
   const steps = Math.ceil(span / intervalS - 1e-9);
   return Array.from({ length: steps + 1 }, (_, k) => Math.round((from + (k * span) / steps) * 1000) / 1000);
+}
+
+export interface StillChangeOptions {
+  onProgress?: (fraction: number) => void;
+  /** Seconds between the video's frames (1 / fps; 0 when unknown). */
+  frameIntervalS?: number;
 }
 
 /**
@@ -47,21 +58,20 @@ export function probeTimes({ startS, endS }: SceneSpan, intervalS = PROBE_INTERV
 export async function locateStillChanges(
   scenes: SceneSpan[],
   sample: FrameSampler,
-  onProgress?: (fraction: number) => void,
+  { onProgress, frameIntervalS = 0 }: StillChangeOptions = {},
 ): Promise<number[]> {
   const changes: number[] = [];
   const total = scenes.reduce((sum, s) => sum + (s.endS - s.startS), 0);
   let done = 0;
   for (const scene of scenes) {
-    changes.push(...(await changesInScene(scene, sample)));
+    changes.push(...(await changesInScene(probeTimes(scene, PROBE_INTERVAL_S, frameIntervalS), sample)));
     done += scene.endS - scene.startS;
     if (total > 0) onProgress?.(done / total);
   }
   return changes.sort((a, b) => a - b);
 }
 
-async function changesInScene(scene: SceneSpan, sample: FrameSampler): Promise<number[]> {
-  const times = probeTimes(scene);
+async function changesInScene(times: number[], sample: FrameSampler): Promise<number[]> {
   if (times.length === 0) return [];
   const probes = new Map<number, FrameSignature>();
   const at = async (i: number) => {

@@ -98,7 +98,12 @@ async function detectCutsFfmpeg(file: File, info: ProbeInfo, report: (fraction: 
  * Where a still picture inside one of `scenes` turns into another that differs only in a detail (still-changes.ts):
  * cuts `detectCuts` cannot see. Probe frames are analysis-size keyframes, as the near-duplicate threshold was measured on.
  */
-async function findStillChanges(file: File, scenes: SceneSpan[], onProgress?: (fraction: number) => void): Promise<StillChanges> {
+async function findStillChanges(
+  file: File,
+  info: ProbeInfo,
+  scenes: SceneSpan[],
+  onProgress?: (fraction: number) => void,
+): Promise<StillChanges> {
   const report = progressReporter(onProgress);
   try {
     return await engine.exclusive(() =>
@@ -110,7 +115,7 @@ async function findStillChanges(file: File, scenes: SceneSpan[], onProgress?: (f
             framesDecoded++;
             return frameSignature(await decodeImage(await extractFrame(path, timeS, ANALYSIS_FILTER, '3')));
           },
-          report,
+          { onProgress: report, frameIntervalS: info.fps > 0 ? 1 / info.fps : 0 },
         );
         report(1);
         return { changesS, framesDecoded };
