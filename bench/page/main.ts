@@ -42,7 +42,11 @@ async function run(task: BenchTask): Promise<BenchOutcome> {
   const cuts = await media.detectCutsDetailed(file, probed);
   stages.cuts = secondsSince(t);
   t = performance.now();
-  const frames = await media.extractFrames(file, chooseKeyframes(buildScenes(cuts.cutsS, probed.durationS)));
+  // SCENE_DETECT's second step: cuts between stills that differ in a detail (media/still-changes.ts).
+  const stills = await media.findStillChanges(file, probed, buildScenes(cuts.cutsS, probed.durationS));
+  stages.stills = secondsSince(t);
+  t = performance.now();
+  const frames = await media.extractFrames(file, chooseKeyframes(buildScenes([...cuts.cutsS, ...stills.changesS], probed.durationS)));
   stages.thumbnails = secondsSince(t);
   if (frames.some((jpeg) => jpeg.byteLength === 0)) throw new Error('an empty thumbnail');
   return { wallS: secondsSince(start), cuts, stages };

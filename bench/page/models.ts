@@ -132,7 +132,12 @@ async function measurePipeline(file: File, options: { skips?: AnalysisSkips; war
   try {
     const info = (await time('UPLOAD_VALIDATE', () => media.probe(file)))!;
     const pcm = await time('AUDIO_EXTRACT', () => media.extractAudio(file, undefined, info));
-    const cuts = (await time('SCENE_DETECT', () => media.detectCuts(file, info)))!;
+    // Both steps of SCENE_DETECT (pipeline/stages.ts): the cuts, then the changes between similar stills.
+    const cuts = (await time('SCENE_DETECT', async () => {
+      const detected = await media.detectCuts(file, info);
+      const { changesS } = await media.findStillChanges(file, info, buildScenes(detected, info.durationS));
+      return [...detected, ...changesS];
+    }))!;
     const scenes = buildScenes(cuts, info.durationS);
     const keyframes = (await time('THUMBNAILS', () => media.extractKeyframes(file, chooseKeyframes(scenes))))!;
     const frames = keyframes.map((k) => k.frame);

@@ -12,12 +12,13 @@ import { FIXTURE_DIR } from './fixtures.ts';
 
 const CORPUS = `${FIXTURE_DIR}/eval`;
 
-// Measured on this corpus (tests/eval/README.md): ocr all R@5 1.000, R@1 0.982, confident R@5 0.964; face all and
-// confident R@5 0.909. Each floor lets one more query of its kind slip, never two.
+// Measured on this corpus (tests/eval/README.md): ocr all R@5 1.000, R@1 0.982, confident R@5 1.000, R@1 0.982; face
+// all and confident R@5 0.909. Each floor lets one more query of its kind slip, never two.
 const FLOORS: Threshold[] = [
   { metric: 'recall5', kind: 'ocr', counting: 'all', min: 0.95 },
   { metric: 'recall1', kind: 'ocr', counting: 'all', min: 0.9 },
-  { metric: 'recall5', kind: 'ocr', counting: 'confident', min: 0.9 },
+  { metric: 'recall5', kind: 'ocr', counting: 'confident', min: 0.95 },
+  { metric: 'recall1', kind: 'ocr', counting: 'confident', min: 0.94 },
   { metric: 'recall5', kind: 'face', counting: 'all', min: 0.8 },
   { metric: 'recall5', kind: 'face', counting: 'confident', min: 0.8 },
   { metric: 'negativePass', kind: 'negative', counting: 'confident', min: 1 },

@@ -69,6 +69,8 @@ export function createMediaClient(): MediaClient {
     detectCuts: (file, info, onProgress) => call('detectCuts', (remote) => remote.detectCuts(file, info, proxied(onProgress))),
     detectCutsDetailed: (file, info, onProgress, options) =>
       call('detectCutsDetailed', (remote) => remote.detectCutsDetailed(file, info, proxied(onProgress), options)),
+    findStillChanges: (file, info, scenes, onProgress) =>
+      call('findStillChanges', (remote) => remote.findStillChanges(file, info, scenes, proxied(onProgress))),
     extractFrames: (file, timesS, onProgress) => call('extractFrames', (remote) => remote.extractFrames(file, timesS, proxied(onProgress))),
     extractKeyframes: (file, timesS, onProgress) => call('extractKeyframes', (remote) => remote.extractKeyframes(file, timesS, proxied(onProgress))),
     extractAudio: (file, onProgress, info) => call('extractAudio', (remote) => remote.extractAudio(file, proxied(onProgress), info)),

@@ -2,7 +2,7 @@ import type { SceneSpan } from './types.ts';
 
 /** How far a keyframe stays from a cut when the scene is long enough: the frames right at a cut are often
  * a blend, a flash or the encoder's blurry first frame. */
-const KEYFRAME_MARGIN_S = 0.3;
+export const KEYFRAME_MARGIN_S = 0.3;
 
 /**
  * Turns detected cut times into contiguous scenes covering [0, durationS].

@@ -39,6 +39,14 @@ export interface CutDetection {
   webcodecs?: { frames: number; strongest: Array<{ timeS: number; strength: number }> };
 }
 
+/** What `findStillChanges` found: scene boundaries inside detected scenes, and what it cost. */
+export interface StillChanges {
+  /** Times (s, ascending) where a still picture turns into another one that differs in a detail. */
+  changesS: number[];
+  /** Probe frames decoded to find them. */
+  framesDecoded: number;
+}
+
 export type MediaErrorKind = 'empty' | 'unreadable' | 'no-video' | 'too-large' | 'unsupported' | 'aborted';
 
 /**

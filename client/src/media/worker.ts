@@ -8,11 +8,14 @@ import * as Comlink from 'comlink';
 import { cutDetectionArgs, parseCutLog } from './cut-log.ts';
 import { FfmpegEngine, lastLines, OUTPUT_DIR, type RunResult } from './engine.ts';
 import { parseProbeLog, validateProbe, validateSize } from './probe.ts';
-import { MediaError, type CutDetection, type CutDetectionOptions, type ProbeInfo } from './types.ts';
+import { locateStillChanges } from './still-changes.ts';
+import { MediaError, type CutDetection, type CutDetectionOptions, type ProbeInfo, type SceneSpan, type StillChanges } from './types.ts';
 import { detectCutsWebCodecs } from './webcodecs/detect.ts';
 import { WebCodecsUnsupported } from './webcodecs/unsupported.ts';
 import { toWire } from './wire.ts';
 import { messageOf } from '../errors.ts';
+import { decodeImage } from '../ml/image.ts';
+import { frameSignature } from '../ml/near-duplicates.ts';
 import { crashThisWorker } from '../worker-crash.ts';
 
 const engine = new FfmpegEngine();
@@ -89,6 +92,38 @@ async function detectCutsFfmpeg(file: File, info: ProbeInfo, report: (fraction: 
       return parseCutLog(result.lines);
     }),
   );
+}
+
+/**
+ * Where a still picture inside one of `scenes` turns into another that differs only in a detail (still-changes.ts):
+ * cuts `detectCuts` cannot see. Probe frames are analysis-size keyframes, as the near-duplicate threshold was measured on.
+ */
+async function findStillChanges(
+  file: File,
+  info: ProbeInfo,
+  scenes: SceneSpan[],
+  onProgress?: (fraction: number) => void,
+): Promise<StillChanges> {
+  const report = progressReporter(onProgress);
+  try {
+    return await engine.exclusive(() =>
+      engine.withInput(file, async (path) => {
+        let framesDecoded = 0;
+        const changesS = await locateStillChanges(
+          scenes,
+          async (timeS) => {
+            framesDecoded++;
+            return frameSignature(await decodeImage(await extractFrame(path, timeS, ANALYSIS_FILTER, '3')));
+          },
+          { onProgress: report, frameIntervalS: info.fps > 0 ? 1 / info.fps : 0 },
+        );
+        report(1);
+        return { changesS, framesDecoded };
+      }),
+    );
+  } finally {
+    release(onProgress);
+  }
 }
 
 async function extractFrames(file: File, timesS: number[], onProgress?: (fraction: number) => void): Promise<Uint8Array[]> {
@@ -315,6 +350,7 @@ const mediaApi = {
   probe: guarded(probe),
   detectCuts: guarded(detectCuts),
   detectCutsDetailed: guarded(detectCutsDetailed),
+  findStillChanges: guarded(findStillChanges),
   extractFrames: guarded(extractFrames),
   extractKeyframes: guarded(extractKeyframes),
   extractAudio: guarded(extractAudio),

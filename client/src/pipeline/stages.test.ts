@@ -35,6 +35,8 @@ function standInMedia(overrides: Partial<Media> = {}): StandIn {
       onProgress?.(1);
       return [4.2, 8.1];
     },
+    // No still picture changes unless a test says so (the real search for them is tested in still-changes.test.ts).
+    findStillChanges: async () => ({ changesS: [], framesDecoded: 0 }),
     extractKeyframes: async (_file, times) =>
       times.map((t) => ({ thumbnail: new Uint8Array([0xff, 0xd8, Math.round(t)]), frame: new Uint8Array([0xff, 0xd8, 100 + Math.round(t)]) })),
     // The audio arrives window by window: 10 s, then the last 2 s.
@@ -168,6 +170,47 @@ describe('media stages', () => {
     expect(await db.getVideo(videoId)).toMatchObject({ state: 'FAILED', error: STORAGE_FULL_MESSAGE });
     expect((await db.listStages(videoId)).find((j) => j.stage === 'AUDIO_EXTRACT')?.state).toBe('FAILED');
     expect(aborted).toBe(true);
+  });
+
+  it('split a scene where a still picture changes in a detail the cut detector missed', async () => {
+    const videoId = await importVideo();
+    let asked: { startS: number; endS: number }[] = [];
+    await run(
+      standInMedia({
+        findStillChanges: async (_file, _info, scenes) => {
+          asked = scenes.map(({ startS, endS }) => ({ startS, endS }));
+          return { changesS: [10], framesDecoded: 7 };
+        },
+      }),
+    ).settled();
+    // It is asked about the scenes the cuts make, and its change becomes one more boundary.
+    expect(asked).toEqual([{ startS: 0, endS: 4.2 }, { startS: 4.2, endS: 8.1 }, { startS: 8.1, endS: 12 }]);
+    const scenes = await db.listScenes(videoId);
+    expect(scenes.map((s) => [s.startS, s.endS])).toEqual([
+      [0, 4.2],
+      [4.2, 8.1],
+      [8.1, 10],
+      [10, 12],
+    ]);
+    expect(scenes[3]!.keyframeS).toBeGreaterThan(10);
+    expect(savedKeyframes.get(videoId)).toHaveLength(4);
+  });
+
+  it('keep the detected cuts when a probe frame for still changes cannot be taken', async () => {
+    const videoId = await importVideo();
+    await run(
+      standInMedia({
+        findStillChanges: async () => {
+          throw new MediaError('unreadable', 'The video could not be decoded — the file may be damaged.');
+        },
+      }),
+    ).settled();
+    expect((await db.getVideo(videoId))?.state).toBe('INDEXED');
+    expect((await db.listScenes(videoId)).map((s) => [s.startS, s.endS])).toEqual([
+      [0, 4.2],
+      [4.2, 8.1],
+      [8.1, 12],
+    ]);
   });
 
   it('skip audio for a video without sound', async () => {
