@@ -313,13 +313,17 @@ describe('storage the person can see and keep', () => {
     const videoId = (await card('cuts-b').first().getAttribute('data-video-id'))!;
     await card('cuts-b').getByTestId('delete').click();
     await card('cuts-b').getByTestId('confirm-delete').click();
-    // At once, while the old copy may still be being removed: the same content comes back under the same id.
+    // At once, while the old video may still be on its way out: the same content comes back under the same id — taken
+    // as a new import, never as a duplicate of the video being deleted.
     await page.getByTestId('import-input').setInputFiles([fixture('cuts-b.mp4')]);
-    // One card again (the deleted one gone, the import's own card become the video's), indexed.
+    const importNotice = () =>
+      page.getByTestId('notice').evaluateAll((els) => els.map((el) => `${el.getAttribute('data-status')} ${el.textContent ?? ''}`).filter((t) => t.includes('cuts-b')));
+    await expect.poll(importNotice, { timeout: 60_000, interval: 100 }).toEqual([expect.stringMatching(/^added Added cuts-b\.mp4/)]);
+    // One card again (the deleted one gone, the import's own card become the video's), indexed, with its new copy.
     const cards = () =>
       card('cuts-b').evaluateAll((els) => els.map((el) => `${el.getAttribute('data-video-id')} ${el.getAttribute('data-state')}`));
-    await expect.poll(cards, { timeout: 180_000, interval: 500 }).toEqual([`${videoId} INDEXED`]);
-    expect(await storedCopyBytes(videoId)).toBe(statSync(fixture('cuts-b.mp4')).size);
+    const size = statSync(fixture('cuts-b.mp4')).size;
+    await expect.poll(async () => [await cards(), await storedCopyBytes(videoId)], { timeout: 180_000, interval: 500 }).toEqual([[`${videoId} INDEXED`], size]);
 
     await page.reload();
     await card('cuts-b').and(page.locator('[data-state="INDEXED"]')).waitFor({ timeout: 60_000 });

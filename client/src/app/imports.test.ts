@@ -115,6 +115,26 @@ describe('makeImports', () => {
     expect(saved.has(first!.videoId!)).toBe(true); // the removal ran first, so the new copy stays
   });
 
+  it('takes a file deleted a moment ago, whose row is not gone yet, as a new import once the removal is over', async () => {
+    const [first] = await imports().importFiles([video('Again.mp4')]);
+    const removals = makeFileRemovals();
+    let startRemoval!: () => void;
+    // The delete has begun (the Library's removal is under way) but has not reached the database yet.
+    const removing = removals.run(first!.videoId!, async () => {
+      await new Promise<void>((resolve) => (startRemoval = resolve));
+      expect(await api.deleteVideo(first!.videoId!)).toBe(true);
+      saved.delete(first!.videoId!);
+    });
+    const again = imports({ filesRemoved: removals.settled }).importFiles([video('Again.mp4')]);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    startRemoval();
+    await removing;
+    const [outcome] = await again;
+    expect(outcome).toMatchObject({ status: 'added', videoId: first!.videoId });
+    expect(saved.has(first!.videoId!)).toBe(true);
+    expect(await api.listVideos()).toHaveLength(1);
+  });
+
   it('leaves a video whose copy failed FAILED with why, and keeps its file in this tab for Retry', async () => {
     const tab = imports();
     copy = 'fail';

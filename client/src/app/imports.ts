@@ -131,14 +131,14 @@ export function makeImports(deps: ImportsDeps) {
           throw new UnreadableFile(outcomeMessage(err));
         });
       signal.throwIfAborted();
-      const created = await db.createVideo({
-        videoId: pending.cardId,
-        title,
-        fileName: file.name,
-        sizeBytes: file.size,
-        mime: file.type || null,
-        contentSha256: sha256,
-      });
+      const entry = { videoId: pending.cardId, title, fileName: file.name, sizeBytes: file.size, mime: file.type || null, contentSha256: sha256 };
+      let created = await db.createVideo(entry);
+      if (created.status === 'duplicate') {
+        // The same file deleted a moment ago may still be on its way out (its row not yet gone): once its removal is
+        // over, it comes back under its id. A real duplicate has nothing under way and stays a duplicate.
+        await deps.filesRemoved(created.videoId);
+        created = await db.createVideo(entry);
+      }
       if (created.status === 'duplicate') {
         imports.delete(pending.cardId);
         deps.onChange(false);
