@@ -64,6 +64,7 @@ try {
     // Keyed by the statement's text start: the same statement in each search, whatever its place.
     for (const s of statements) byStatement.set(s.sql, [...(byStatement.get(s.sql) ?? []), s.ms]);
   }
+  if (process.argv.includes("--each")) console.log(totals.map((t) => t.toFixed(1)).join(" "));
   console.log(`searchScenes ${kind}, ${scenes} scenes: CPU p50 ${percentile(totals, 50).toFixed(2)} ms, p95 ${percentile(totals, 95).toFixed(2)} ms; ` +
     `in statements p50 ${percentile(inStatements, 50).toFixed(2)} ms (driver included), the rest JavaScript and transactions`);
   console.log('  p50 ms  searches  statement');

@@ -106,6 +106,7 @@ export type RunnerDb = Pick<
   | 'retryVideo'
   | 'resetInterruptedJobs'
   | 'deleteVideo'
+  | 'tidyTables'
 >;
 
 export type StageOutcome = 'done' | 'skipped' | 'failed' | 'cancelled' | 'interrupted';
@@ -482,7 +483,12 @@ export function createRunner<C>(options: RunnerOptions<C>): Runner {
         if (signal.aborted) break;
         if (work) {
           await runStage(work.videoId, work.stage);
+          untidy = true;
           continue;
+        }
+        if (untidy) {
+          untidy = false;
+          await tidy();
         }
         settleIdleWaiters();
         await sleep();
@@ -490,6 +496,20 @@ export function createRunner<C>(options: RunnerOptions<C>): Runner {
         emit({ type: 'error', message: messageOf(error) });
         await sleep(errorBackoffMs);
       }
+    }
+  }
+
+  /**
+   * Once the queue drains after work, the database's upkeep (tidyTables): VACUUM and ANALYZE, which PGlite never
+   * runs by itself. Only then, not after each video: a bulk import is tidied once, at its end. A failure only means
+   * the tables stay as they are until the next time.
+   */
+  let untidy = false;
+  async function tidy() {
+    try {
+      await db.tidyTables();
+    } catch (error) {
+      emit({ type: 'error', message: `Tidying the library's database did not finish: ${messageOf(error)}` });
     }
   }
 

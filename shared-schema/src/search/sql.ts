@@ -125,11 +125,24 @@ export type Column = 'transcript' | 'ocr_text';
 export const searchedText = (column: Column) =>
   column === 'ocr_text' ? sql.raw(`(s.ocr_text || ' ' || coalesce(s.ocr_words, ''))`) : sql.raw(`s.${column}`);
 
+/** The weight each column's words carry in scenes.search_tsv (see the schema): how one column is taken back out. */
+const COLUMN_WEIGHT: Record<Column, string> = { transcript: 'a', ocr_text: 'b' };
+
+/** One column's words as a tsvector (searchedText's, parsed), filtered out of the stored search_tsv. */
+export const columnTsvector = (column: Column, tsvector: SQL = sql.raw('s.search_tsv')) =>
+  sql`ts_filter(${tsvector}, ${sql.raw(`'{${COLUMN_WEIGHT[column]}}'`)})`;
+
+/**
+ * ts_rank_cd with every weight equal: search_tsv's weights only tell the columns apart and must not rank one above
+ * the other (0.1 is the default weight of unweighted words, so ranks are those of an unweighted tsvector).
+ */
+export const rankOf = (tsvector: SQL, query: SQL) => sql`ts_rank_cd('{0.1,0.1,0.1,0.1}'::float4[], ${tsvector}, ${query})`;
+
 /** A term in one column, as a word or stem, as one of its spelling corrections (see corrections()), or in on-screen text with its words run together (see gluedPattern). */
 function termInColumn(term: string, column: Column, typos: ReadonlyMap<string, string[]>): SQL {
   const forms = [term, ...(typos.get(term) ?? [])];
-  // The GIN tsvector index narrows the scenes; the column's own tsvector decides.
-  const lexical = sql`(s.search_tsv @@ ${anyOf(forms)} and to_tsvector('english', ${searchedText(column)}) @@ ${anyOf(forms)})`;
+  // The GIN tsvector index narrows the scenes; the column's own words decide.
+  const lexical = sql`(s.search_tsv @@ ${anyOf(forms)} and ${columnTsvector(column)} @@ ${anyOf(forms)})`;
   const glued = column === 'ocr_text' ? gluedPattern(term) : null;
   return glued ? sql`(${lexical} or s.ocr_text ~* ${glued})` : lexical;
 }
@@ -262,28 +275,37 @@ export function twoSlipCandidatesQuery(userId: string, term: string, limit: numb
  */
 export const RANKED_MATCHES = 2000;
 
-/** At most RANKED_MATCHES scenes matching `condition`, in the order the index gives them (table order). */
-const matches = (condition: SQL, where: SQL) =>
-  sql`select s.scene_id, s.search_tsv from ${FROM} where ${where} and ${condition} limit ${RANKED_MATCHES}`;
+/**
+ * The bound of the second tier (scenes with some of the words, see fullTextQuery): it only fills the places the
+ * first tier leaves, and reading each of its rows is what costs (~2.5 µs a row in PGlite, measured at 100k scenes:
+ * 2000 rows took 6–7 ms of a 9 ms list, 500 rows 2.7 ms). Its ranks mostly tie — a middling word is said once
+ * in a scene — so more rows mostly change which of the tied scenes come. Chosen by rank recall in the bench
+ * (`npm run bench -- --only search`, "by rank@100").
+ */
+export const SOME_TERMS_RANKED = 500;
+
+/** At most `limit` scenes matching `condition`, in the order the index gives them (table order). */
+const matches = (condition: SQL, where: SQL, limit = RANKED_MATCHES) =>
+  sql`select s.scene_id, s.search_tsv from ${FROM} where ${where} and ${condition} limit ${limit}`;
 
 /** Scenes matching `any`, best first by ts_rank_cd over at most RANKED_MATCHES of its matches (see fullTextQuery). */
 function rankedMatches(any: SQL, where: SQL): SQL {
   return sql`
     select m.scene_id, 0 as tier from (${matches(sql`s.search_tsv @@ ${any}`, where)}) m
-    order by ts_rank_cd(m.search_tsv, ${any}) desc, m.scene_id
+    order by ${rankOf(sql`m.search_tsv`, any)} desc, m.scene_id
     limit ${CANDIDATES}`;
 }
 
 /**
  * Full text over transcript + on-screen text (rows of scene_id and tier, best first): scenes with every term first
- * (tier 0), then by ts_rank_cd. Each tier ranks at most RANKED_MATCHES of its matches, taken in the order the
- * index gives them (table order) — a bounded candidate set instead of every matching row:
+ * (tier 0), then by ts_rank_cd. Each tier ranks a bounded set of its matches, taken in the order the index gives
+ * them (table order), instead of every matching row:
  *   - every term: the GIN index intersects the terms' posting lists, so this tier is small unless all the terms
  *     are common; ranked exactly whenever it holds at most RANKED_MATCHES scenes;
  *   - some of the terms (tier 1): only read when the first tier holds fewer than CANDIDATES scenes (it can never
- *     reach the top CANDIDATES otherwise), and then exact up to RANKED_MATCHES such scenes.
+ *     reach the top CANDIDATES otherwise), and then exact up to SOME_TERMS_RANKED such scenes.
  * What a query of common words (tens of thousands of scenes) gives up: the order within a tier is ts_rank_cd over
- * its first RANKED_MATCHES scenes in table order (the earliest stored) rather than over all of them, so a scene
+ * its first bounded set of scenes in table order (the earliest stored) rather than over all of them, so a scene
  * that says the words more often, stored later, can be missed. Every-term scenes still come before some-term
  * ones; within a tier ts_rank_cd differs mostly by how often a word is said (cover density), and many scenes tie;
  * the other signals (the picture, the glued words, the corrections) are fused over their own lists. A word that
@@ -297,9 +319,9 @@ export function fullTextQuery(terms: string[], where: SQL): SQL {
   return sql`
     with every_term as materialized (${matches(sql`s.search_tsv @@ ${all}`, where)})
     select scene_id, tier from (
-      select scene_id, 0 as tier, ts_rank_cd(search_tsv, ${any}) as rank from every_term
+      select scene_id, 0 as tier, ${rankOf(sql`search_tsv`, any)} as rank from every_term
       union all
-      select m.scene_id, 1, ts_rank_cd(m.search_tsv, ${any}) from (${matches(sql`s.search_tsv @@ ${any} and not (s.search_tsv @@ ${all})`, where)}) m
+      select m.scene_id, 1, ${rankOf(sql`m.search_tsv`, any)} from (${matches(sql`s.search_tsv @@ ${any} and not (s.search_tsv @@ ${all})`, where, SOME_TERMS_RANKED)}) m
       where (select count(*) from every_term) < ${CANDIDATES}
     ) ranked
     order by tier, rank desc, scene_id
@@ -345,7 +367,7 @@ export function columnQuery(terms: string[], typos: ReadonlyMap<string, string[]
   return sql`
     select s.scene_id from ${FROM}
     where ${where}
-    order by ts_rank_cd(to_tsvector('english', ${searchedText(column)}), ${anyOf(forms)}) desc, s.scene_id
+    order by ${rankOf(columnTsvector(column), anyOf(forms))} desc, s.scene_id
     limit ${CANDIDATES}`;
 }
 
@@ -427,13 +449,13 @@ function otherSignPattern(term: string): string | null {
 const wholeWords = (term: string) => `\\m${wordsOf(term).join('[^[:alnum:]]+')}\\M`;
 
 /**
- * Each column's tsvector, computed once per hit for detailsQuery (alias tsv). Written inline, to_tsvector ran once
- * per reason and per term — six times a hit for two words: 30 two-word bench queries at 100k scenes took
- * 29.5 → 16.9 ms p50 (min 9.3 → 4.8) for the same rows, timed in turn on a loaded 2-core machine (load 13).
- * OFFSET 0 keeps the planner from folding the subquery back into those expressions.
+ * Each column's tsvector, taken once per hit out of search_tsv for detailsQuery (alias tsv; columnTsvector). Parsing
+ * the texts again with to_tsvector cost ~0.1 ms a hit, most of the details' time (7 ms of a 50-hit search at 100k
+ * scenes, measured); written inline, it ran once per reason and per term. OFFSET 0 keeps the planner from folding
+ * the subquery back into those expressions.
  */
 const COLUMN_TSVECTORS = sql`cross join lateral (
-      select to_tsvector('english', ${searchedText('transcript')}) as transcript, to_tsvector('english', ${searchedText('ocr_text')}) as ocr_text offset 0) tsv`;
+      select ${columnTsvector('transcript')} as transcript, ${columnTsvector('ocr_text')} as ocr_text offset 0) tsv`;
 const tsvectorOf = (column: Column) => sql.raw(`tsv.${column}`);
 
 /** What detailsQuery answers per scene, besides the columns a side adds. */
