@@ -24,7 +24,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { migrationsFolder } from '@heimdex/shared-schema/node';
-import { DB_EXTENSIONS } from '../client/src/db/extensions.ts';
+import { DB_OPTIONS } from '../client/src/db/extensions.ts';
 import { trackChanges } from '../client/src/sync/tracking.ts';
 import { drizzle } from 'drizzle-orm/pglite';
 import { LOCAL_USER_ID } from '../client/src/db/api.ts';
@@ -32,6 +32,7 @@ import { ensureVectorIndex, makeSearchRepo, nearestScenesQuery, ownScenes } from
 import { openTestDatabase } from '../client/src/db/testing.ts';
 import { allOf, anyOf, CANDIDATES, filtersOf, FROM, freeTerms, fullTextList, parseQuery, RANKED_MATCHES, rankOf, SOME_TERMS_RANKED, type ModelVector, type RunRows } from '@heimdex/shared-schema/search';
 import { sql, type SQL } from 'drizzle-orm';
+import { measureThumbnailReads } from './thumbnail-reads.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const RESULTS = join(ROOT, 'bench/results/search.json');
@@ -281,7 +282,7 @@ export async function openLibrary(scenes: number, log: (line: string) => void, r
   const facts = `${image}.json`;
   if (!rebuild && existsSync(image) && existsSync(facts)) {
     const opening = performance.now();
-    const pg = await PGlite.create({ loadDataDir: await openAsBlob(image), extensions: DB_EXTENSIONS });
+    const pg = await PGlite.create({ loadDataDir: await openAsBlob(image), ...DB_OPTIONS });
     await trackChanges(pg);
     const saved = JSON.parse(readFileSync(facts, 'utf8')) as Omit<BuiltLibrary, 'pg' | 'library'> & Pick<Library, 'insertS' | 'textIndexS'>;
     const { centres, words } = vocabulary();
@@ -480,10 +481,9 @@ async function measureSize(scenes: number, log: (line: string) => void, options:
 
 // ---- report -----------------------------------------------------------------------------------------------
 
-export function formatSearchReport(results: SearchBenchSize[], machine: string): string {
+export function formatSearchReport(results: SearchBenchSize[], machine: string, thumbnails: SearchBenchRow[] = []): string {
   const header = ['search (PGlite in Node)', 'scenes', 'p50 ms', 'p95 ms', 'vs ref', 'recall@10', 'by rank@10', 'recall@100', 'by rank@100', 'cpu p50/p95 ms', 'queries'];
-  const body = results.flatMap((size) =>
-    size.rows.map((r) => [
+  const body = [...results.flatMap((size) => size.rows), ...thumbnails].map((r) => [
       r.name,
       String(r.scenes),
       r.p50Ms.toFixed(2),
@@ -495,8 +495,7 @@ export function formatSearchReport(results: SearchBenchSize[], machine: string):
       r.scoreRecallAt100 == null ? '—' : r.scoreRecallAt100.toFixed(3),
       r.cpuP50Ms == null ? '—' : `${r.cpuP50Ms.toFixed(1)} / ${r.cpuP95Ms!.toFixed(1)}`,
       String(r.queries),
-    ]),
-  );
+    ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((line) => line[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
   const out = [`\n${machine}`, line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...body.map(line)];
@@ -524,10 +523,11 @@ export async function runSearchBench(options: { sizes?: number[]; log?: (line: s
   const results: SearchBenchSize[] = [];
   log('search bench:');
   for (const scenes of sizes) results.push(await measureSize(scenes, log, { rebuild: options.rebuild ?? false }));
+  const thumbnails = await measureThumbnailReads();
   const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'} (load ${loadAverage} at start); Node ${process.version}, PGlite in memory`;
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
-  writeFileSync(RESULTS, `${JSON.stringify({ date: new Date().toISOString(), machine, results }, null, 2)}\n`);
-  return `${formatSearchReport(results, machine)}\nwritten: ${RESULTS}`;
+  writeFileSync(RESULTS, `${JSON.stringify({ date: new Date().toISOString(), machine, results, thumbnails }, null, 2)}\n`);
+  return `${formatSearchReport(results, machine, thumbnails)}\nwritten: ${RESULTS}`;
 }
 
 /** `--sizes 10000,100000` */
