@@ -30,7 +30,7 @@ import { drizzle } from 'drizzle-orm/pglite';
 import { LOCAL_USER_ID } from '../client/src/db/api.ts';
 import { ensureVectorIndex, makeSearchRepo, nearestScenesQuery, ownScenes } from '../client/src/db/search.ts';
 import { openTestDatabase } from '../client/src/db/testing.ts';
-import { allOf, anyOf, CANDIDATES, filtersOf, FROM, freeTerms, fullTextList, parseQuery, RANKED_MATCHES, rankOf, SOME_TERMS_RANKED, type ModelVector, type RunRows } from '@heimdex/shared-schema/search';
+import { allOf, anyOf, CANDIDATES, filtersOf, FROM, freeTerms, fullTextList, parseQuery, RANKED_MATCHES, SOME_TERMS_RANKED, type ModelVector, type RunRows } from '@heimdex/shared-schema/search';
 import { sql, type SQL } from 'drizzle-orm';
 import { measureThumbnailReads } from './thumbnail-reads.ts';
 
@@ -226,7 +226,7 @@ export function everyMatchRankedQuery(terms: string[], where: SQL): SQL {
   return sql`
     select s.scene_id from ${FROM}
     where ${where} and s.search_tsv @@ ${anyOf(terms)}
-    order by (s.search_tsv @@ ${allOf(terms)}) desc, ${rankOf(sql`s.search_tsv`, anyOf(terms))} desc, s.scene_id
+    order by (s.search_tsv @@ ${allOf(terms)}) desc, ts_rank_cd(s.search_tsv, ${anyOf(terms)}) desc, s.scene_id
     limit ${CANDIDATES}`;
 }
 
@@ -373,7 +373,7 @@ async function measureSize(scenes: number, log: (line: string) => void, options:
     /** (every word, ts_rank_cd) of each scene, as one comparable number. */
     const rankKeys = async (ids: string[], terms: string[]) => {
       const keys = await db.execute<{ scene_id: string; key: number }>(sql`
-        select s.scene_id, ((s.search_tsv @@ ${allOf(terms)})::int * 1000 + ${rankOf(sql`s.search_tsv`, anyOf(terms))})::float8 as key
+        select s.scene_id, ((s.search_tsv @@ ${allOf(terms)})::int * 1000 + ts_rank_cd(s.search_tsv, ${anyOf(terms)}))::float8 as key
         from scenes s where s.scene_id = any(${sql.param(ids)}::uuid[])`);
       return new Map(keys.rows.map((r) => [r.scene_id, Number(r.key)]));
     };

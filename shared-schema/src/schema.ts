@@ -190,15 +190,9 @@ export const scenes = pgTable(
     imageModel: text('image_model'),
     textVec: vector('text_vec'),
     textModel: text('text_model'),
-    /**
-     * What full-text search reads: the transcript's words weighted A, the on-screen text's (with ocr_words) B, so that
-     * one column's words are taken back out with ts_filter (a pass over the lexemes) instead of parsing the text again
-     * with to_tsvector (~100 µs a scene: it was most of the hit details' time). Ranks are read with equal weights
-     * (search/sql.ts, rankOf), so the weights never change an order.
-     */
     searchTsv: tsvector('search_tsv').generatedAlwaysAs(
       (): SQL =>
-        sql`setweight(to_tsvector('english', coalesce(${scenes.transcript}, '')), 'A') || setweight(to_tsvector('english', coalesce(${scenes.ocrText}, '') || ' ' || coalesce(${scenes.ocrWords}, '')), 'B')`,
+        sql`to_tsvector('english', coalesce(${scenes.transcript}, '') || ' ' || coalesce(${scenes.ocrText}, '') || ' ' || coalesce(${scenes.ocrWords}, ''))`,
     ),
     deleted: boolean('deleted').notNull().default(false),
     ...syncColumns(),

@@ -5,8 +5,8 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drizzle } from 'drizzle-orm/pglite';
-import { CANDIDATES, correctedQuery, filtersOf, fullTextList, parseQuery, RANKED_MATCHES, rankOf, SOME_TERMS_RANKED } from '@heimdex/shared-schema/search';
-import { sql, type SQL } from 'drizzle-orm';
+import { CANDIDATES, correctedQuery, filtersOf, fullTextList, parseQuery, RANKED_MATCHES, SOME_TERMS_RANKED } from '@heimdex/shared-schema/search';
+import type { SQL } from 'drizzle-orm';
 import { LOCAL_USER_ID } from './api.ts';
 import { openTestDatabase } from './testing.ts';
 
@@ -19,9 +19,13 @@ const fullText = async (words: string[]) => (await fullTextList(words, where(), 
 async function exact(words: string[]): Promise<string[]> {
   const any = words.join(' | ');
   const all = words.join(' & ');
-  return list(sql`select scene_id from scenes where user_id = ${LOCAL_USER_ID} and not deleted and search_tsv @@ to_tsquery('english', ${any})
-     order by (search_tsv @@ to_tsquery('english', ${all})) desc, ${rankOf(sql`search_tsv`, sql`to_tsquery('english', ${any})`)} desc, scene_id
-     limit ${CANDIDATES}`);
+  const { rows } = await pg.query<{ scene_id: string }>(
+    `select scene_id from scenes where user_id = $1 and not deleted and search_tsv @@ to_tsquery('english', $2)
+     order by (search_tsv @@ to_tsquery('english', $3)) desc, ts_rank_cd(search_tsv, to_tsquery('english', $2)) desc, scene_id
+     limit ${CANDIDATES}`,
+    [LOCAL_USER_ID, any, all],
+  );
+  return rows.map((r) => r.scene_id);
 }
 
 /** Scenes in table order: `count` rows of `text`. */

@@ -125,24 +125,11 @@ export type Column = 'transcript' | 'ocr_text';
 export const searchedText = (column: Column) =>
   column === 'ocr_text' ? sql.raw(`(s.ocr_text || ' ' || coalesce(s.ocr_words, ''))`) : sql.raw(`s.${column}`);
 
-/** The weight each column's words carry in scenes.search_tsv (see the schema): how one column is taken back out. */
-const COLUMN_WEIGHT: Record<Column, string> = { transcript: 'a', ocr_text: 'b' };
-
-/** One column's words as a tsvector (searchedText's, parsed), filtered out of the stored search_tsv. */
-export const columnTsvector = (column: Column, tsvector: SQL = sql.raw('s.search_tsv')) =>
-  sql`ts_filter(${tsvector}, ${sql.raw(`'{${COLUMN_WEIGHT[column]}}'`)})`;
-
-/**
- * ts_rank_cd with every weight equal: search_tsv's weights only tell the columns apart and must not rank one above
- * the other (0.1 is the default weight of unweighted words, so ranks are those of an unweighted tsvector).
- */
-export const rankOf = (tsvector: SQL, query: SQL) => sql`ts_rank_cd('{0.1,0.1,0.1,0.1}'::float4[], ${tsvector}, ${query})`;
-
 /** A term in one column, as a word or stem, as one of its spelling corrections (see corrections()), or in on-screen text with its words run together (see gluedPattern). */
 function termInColumn(term: string, column: Column, typos: ReadonlyMap<string, string[]>): SQL {
   const forms = [term, ...(typos.get(term) ?? [])];
-  // The GIN tsvector index narrows the scenes; the column's own words decide.
-  const lexical = sql`(s.search_tsv @@ ${anyOf(forms)} and ${columnTsvector(column)} @@ ${anyOf(forms)})`;
+  // The GIN tsvector index narrows the scenes; the column's own tsvector decides.
+  const lexical = sql`(s.search_tsv @@ ${anyOf(forms)} and to_tsvector('english', ${searchedText(column)}) @@ ${anyOf(forms)})`;
   const glued = column === 'ocr_text' ? gluedPattern(term) : null;
   return glued ? sql`(${lexical} or s.ocr_text ~* ${glued})` : lexical;
 }
@@ -292,7 +279,7 @@ const matches = (condition: SQL, where: SQL, limit = RANKED_MATCHES) =>
 function rankedMatches(any: SQL, where: SQL): SQL {
   return sql`
     select m.scene_id, 0 as tier from (${matches(sql`s.search_tsv @@ ${any}`, where)}) m
-    order by ${rankOf(sql`m.search_tsv`, any)} desc, m.scene_id
+    order by ts_rank_cd(m.search_tsv, ${any}) desc, m.scene_id
     limit ${CANDIDATES}`;
 }
 
@@ -319,9 +306,9 @@ export function fullTextQuery(terms: string[], where: SQL): SQL {
   return sql`
     with every_term as materialized (${matches(sql`s.search_tsv @@ ${all}`, where)})
     select scene_id, tier from (
-      select scene_id, 0 as tier, ${rankOf(sql`search_tsv`, any)} as rank from every_term
+      select scene_id, 0 as tier, ts_rank_cd(search_tsv, ${any}) as rank from every_term
       union all
-      select m.scene_id, 1, ${rankOf(sql`m.search_tsv`, any)} from (${matches(sql`s.search_tsv @@ ${any} and not (s.search_tsv @@ ${all})`, where, SOME_TERMS_RANKED)}) m
+      select m.scene_id, 1, ts_rank_cd(m.search_tsv, ${any}) from (${matches(sql`s.search_tsv @@ ${any} and not (s.search_tsv @@ ${all})`, where, SOME_TERMS_RANKED)}) m
       where (select count(*) from every_term) < ${CANDIDATES}
     ) ranked
     order by tier, rank desc, scene_id
@@ -367,7 +354,7 @@ export function columnQuery(terms: string[], typos: ReadonlyMap<string, string[]
   return sql`
     select s.scene_id from ${FROM}
     where ${where}
-    order by ${rankOf(columnTsvector(column), anyOf(forms))} desc, s.scene_id
+    order by ts_rank_cd(to_tsvector('english', ${searchedText(column)}), ${anyOf(forms)}) desc, s.scene_id
     limit ${CANDIDATES}`;
 }
 
@@ -449,14 +436,25 @@ function otherSignPattern(term: string): string | null {
 const wholeWords = (term: string) => `\\m${wordsOf(term).join('[^[:alnum:]]+')}\\M`;
 
 /**
- * Each column's tsvector, taken once per hit out of search_tsv for detailsQuery (alias tsv; columnTsvector). Parsing
- * the texts again with to_tsvector cost ~0.1 ms a hit, most of the details' time (7 ms of a 50-hit search at 100k
- * scenes, measured); written inline, it ran once per reason and per term. OFFSET 0 keeps the planner from folding
- * the subquery back into those expressions.
+ * The on-screen text's tsvector, parsed once per hit for detailsQuery (alias tsv; a few words: cheap). OFFSET 0
+ * keeps the planner from folding the subquery back into each expression that reads it.
  */
-const COLUMN_TSVECTORS = sql`cross join lateral (
-      select ${columnTsvector('transcript')} as transcript, ${columnTsvector('ocr_text')} as ocr_text offset 0) tsv`;
-const tsvectorOf = (column: Column) => sql.raw(`tsv.${column}`);
+const OCR_TSVECTOR = sql`cross join lateral (select to_tsvector('english', ${searchedText('ocr_text')}) as ocr_text offset 0) tsv`;
+
+/**
+ * A column's words match `query` (a websearch tsquery of `terms`), for detailsQuery. Parsing the transcript again
+ * (to_tsvector, ~0.1 ms for 30 words in PGlite) was most of the details' time — 7 of a 50-hit search's 20 ms at
+ * 100k scenes — so the transcript is read from search_tsv (transcript, on-screen text and its split words, parsed
+ * when stored) wherever the on-screen text cannot be what matched: search_tsv matches and the on-screen text does
+ * not, so the transcript does. Parsed again only when both could be (a word on screen and maybe said), or for a
+ * phrase, which search_tsv could match across the end of the transcript and the start of the on-screen text.
+ */
+function columnMatches(column: Column, terms: string[], query: SQL): SQL {
+  if (column === 'ocr_text') return sql`tsv.ocr_text @@ ${query}`;
+  const reparsed = sql`to_tsvector('english', s.transcript) @@ ${query}`;
+  if (terms.some((t) => wordsOf(t).length > 1)) return reparsed;
+  return sql`(s.search_tsv @@ ${query} and (not (tsv.ocr_text @@ ${query}) or ${reparsed}))`;
+}
 
 /** What detailsQuery answers per scene, besides the columns a side adds. */
 export interface DetailRow {
@@ -489,7 +487,8 @@ export function detailsQuery(userId: string, sceneIds: string[], terms: Terms, e
     const col = sql.raw(`s.${column}`);
     const fuzzy = fuzzyTerms(list).map((t) => sql`word_similarity(${t}, ${col}) >= ${TRIGRAM_CANDIDATE}`);
     const close = list.flatMap((t) => closeSpellings(t, terms.typos.get(t) ?? []));
-    return or([sql`${tsvectorOf(column)} @@ ${anyOf([...list, ...close])}`, ...fuzzy]);
+    const forms = [...list, ...close];
+    return or([columnMatches(column, forms, anyOf(forms)), ...fuzzy]);
   };
   /**
    * A term is confidently there: as a word or stem, or spelt within TRIGRAM_CONFIDENT, in the allowed columns; a
@@ -497,12 +496,12 @@ export function detailsQuery(userId: string, sceneIds: string[], terms: Terms, e
    * number with a sign full text drops is not there when the text shows it with another sign (see otherSignPattern).
    */
   const confidentIn = (term: string, columns: Column[]) => {
-    const lexical = columns.map((c) => sql`${tsvectorOf(c)} @@ ${termQuery(term)}`);
+    const lexical = columns.map((c) => columnMatches(c, [term], termQuery(term)));
     const spelt = fuzzyTerms([term]).length > 0 ? columns.map((c) => sql`strict_word_similarity(${term}, ${sql.raw(`s.${c}`)}) >= ${TRIGRAM_CONFIDENT}`) : [];
     const glued = columns.includes('ocr_text') ? gluedPattern(term) : null;
     const stopWords = columns.map((c) => sql`(numnode(${termQuery(term)}) = 0 and ${searchedText(c)} ~* ${wholeWords(term)})`);
     const close = closeSpellings(term, terms.typos.get(term) ?? []);
-    const twoSlips = close.length > 0 ? columns.map((c) => sql`${tsvectorOf(c)} @@ ${anyOf(close)}`) : [];
+    const twoSlips = close.length > 0 ? columns.map((c) => columnMatches(c, close, anyOf(close))) : [];
     const found = or([...lexical, ...spelt, ...(glued ? [sql`s.ocr_text ~* ${glued}`] : []), ...stopWords, ...twoSlips]);
     const otherSign = otherSignPattern(term);
     return otherSign ? sql`(${found} and not ${or(columns.map((c) => sql`${sql.raw(`s.${c}`)} ~ ${otherSign}`))})` : found;
@@ -535,7 +534,7 @@ export function detailsQuery(userId: string, sceneIds: string[], terms: Terms, e
          where sp.scene_id = s.scene_id and sp.user_id = ${userId} and not sp.deleted and fp.user_id = ${userId}
            and not fp.deleted and (not fp.hidden or ${named})) as people
       ${extra.columns ? sql`, ${extra.columns}` : sql``}
-    from ${FROM} ${extra.joins ?? sql``} ${COLUMN_TSVECTORS}
+    from ${FROM} ${extra.joins ?? sql``} ${OCR_TSVECTOR}
     where ${ownScenes(userId)} and s.scene_id = any(${sql.param(sceneIds)}::uuid[])`;
 }
 
