@@ -165,7 +165,7 @@ describe('runner', () => {
     expect((await db.listStages(videoId)).find((j) => j.stage === 'AUDIO_EXTRACT')?.error).toBeNull();
   });
 
-  it('tidies the database (VACUUM, ANALYZE) once the queue drains after work, not while idle with nothing done', async () => {
+  it('tidies the database (VACUUM, ANALYZE) after each video and when the queue drains, not while idle with nothing done', async () => {
     const lastTidied = async () =>
       (await pg.query<{ vacuumed: number; analysed: number }>(
         `select vacuum_count + autovacuum_count as vacuumed, analyze_count as analysed from pg_stat_user_tables where relname = 'scenes'`,
@@ -181,8 +181,8 @@ describe('runner', () => {
     await runner.settled();
     expect((await db.getVideo(first))?.state).toBe('INDEXED');
     expect((await db.getVideo(second))?.state).toBe('INDEXED');
-    // Once for both videos, when the queue drained.
-    expect(await lastTidied()).toEqual({ vacuumed: 1, analysed: 1 });
+    // After the first video's stages, and after the second's when the queue drained.
+    expect(await lastTidied()).toEqual({ vacuumed: 2, analysed: 2 });
     const [{ n }] = (await pg.query<{ n: number }>(`select n_dead_tup::int as n from pg_stat_user_tables where relname = 'scenes'`)).rows as [{ n: number }];
     expect(n, 'the scene rows the stages rewrote are vacuumed').toBe(0);
   });

@@ -484,12 +484,10 @@ export function createRunner<C>(options: RunnerOptions<C>): Runner {
         if (work) {
           await runStage(work.videoId, work.stage);
           untidy = true;
+          if (work.stage === stageOrder.at(-1)) await tidy();
           continue;
         }
-        if (untidy) {
-          untidy = false;
-          await tidy();
-        }
+        if (untidy) await tidy();
         settleIdleWaiters();
         await sleep();
       } catch (error) {
@@ -500,12 +498,15 @@ export function createRunner<C>(options: RunnerOptions<C>): Runner {
   }
 
   /**
-   * Once the queue drains after work, the database's upkeep (tidyTables): VACUUM and ANALYZE, which PGlite never
-   * runs by itself. Only then, not after each video: a bulk import is tidied once, at its end. A failure only means
+   * The database's upkeep (tidyTables: VACUUM and ANALYZE, which PGlite never runs by itself) after each video's last
+   * stage and when the queue drains: every stage rewrites the video's scene rows, and each row version left behind is
+   * also an entry in every index — the HNSW graph's included, whose VACUUM repairs the graph around each one — so it
+   * is cleared a video at a time (~0.4–0.6 s at 100k scenes), not a bulk import's worth at once. A failure only means
    * the tables stay as they are until the next time.
    */
   let untidy = false;
   async function tidy() {
+    untidy = false;
     try {
       await db.tidyTables();
     } catch (error) {
