@@ -32,7 +32,7 @@ import {
   makeStemCache,
   trigramThresholdStatement,
   typedName,
-  vectorText,
+  queryVector,
   wordsToStem,
   VISUAL_EXAMPLE_THRESHOLD,
   visualTextThreshold,
@@ -100,13 +100,14 @@ interface Candidate {
  */
 export function nearestScenesQuery(vector: ModelVector, where: SQL, excludeSceneId?: string): SQL {
   const dim = checkDim(vector.vector.length);
-  const target = sql`${vectorText(vector.vector)}::vector(${sql.raw(String(dim))})`;
+  const target = queryVector(vector.vector, dim);
   return sql`
-    select s.scene_id, (1 - (${imageVecOf('s', dim)} <=> ${target}))::float8 as similarity
+    with ${target.cte}
+    select s.scene_id, (1 - (${imageVecOf('s', dim)} <=> ${target.value}))::float8 as similarity
     from ${FROM}
     where ${where} and s.image_model = ${literal(vector.modelId)}
       ${excludeSceneId ? sql`and s.scene_id <> ${excludeSceneId}` : sql``}
-    order by ${imageVecOf('s', dim)} <=> ${target}
+    order by ${imageVecOf('s', dim)} <=> ${target.value}
     limit ${CANDIDATES}`;
 }
 
@@ -190,16 +191,16 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
     const closer = (map: Map<string, number>, key: string, distance: number) => map.set(key, Math.min(map.get(key) ?? Infinity, distance));
     for (const face of faceVectors) {
       const dim = checkDim(face.vector.length);
-      const target = sql`${vectorText(face.vector)}::vector`;
+      const target = queryVector(face.vector);
       // The model and size filter runs before any distance is computed (vectors of another size cannot be compared).
       const near = await rows<{ scene_id: string; person_id: string | null; distance: number }>(sql`
-        with same_model as materialized (
+        with ${target.cte}, same_model as materialized (
           select f.scene_id, f.person_id, f.embedding from faces f join scenes s on s.scene_id = f.scene_id
           join videos v on v.video_id = s.video_id
           where ${OWN} and f.user_id = ${userId} and not f.deleted and f.face_model = ${face.modelId}
             and f.embedding is not null and vector_dims(f.embedding) = ${dim})
         select scene_id, person_id, distance from (
-          select scene_id, person_id, (embedding <-> ${target})::float8 as distance from same_model) d
+          select scene_id, person_id, (embedding <-> ${target.value})::float8 as distance from same_model) d
         where distance < ${FACE_WEAK_THRESHOLD}
         order by distance`);
       for (const n of near) {
@@ -209,13 +210,13 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
       }
       // A profile's distance less its allowance (profileAllowance: from its spread), read from its own faces.
       const profiles = await rows<{ person_id: string; distance: number; spread: number; faces: number }>(sql`
-        with same_model as materialized (
+        with ${target.cte}, same_model as materialized (
           select p.person_id, p.centroid from face_profiles p
           where p.user_id = ${userId} and not p.deleted and p.face_model = ${face.modelId}
             and p.centroid is not null and vector_dims(p.centroid) = ${dim}),
         near as (
-          select person_id, centroid, (centroid <-> ${target})::float8 as distance from same_model
-          where (centroid <-> ${target}) < ${FACE_WEAK_THRESHOLD + PROFILE_ALLOWANCE_MAX})
+          select person_id, centroid, (centroid <-> ${target.value})::float8 as distance from same_model
+          where (centroid <-> ${target.value}) < ${FACE_WEAK_THRESHOLD + PROFILE_ALLOWANCE_MAX})
         select n.person_id, n.distance, coalesce(s.spread, 0) as spread, s.faces from near n
         cross join lateral (
           select avg(f.embedding <-> n.centroid)::float8 as spread, count(*)::int as faces from faces f

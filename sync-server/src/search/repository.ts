@@ -10,7 +10,7 @@ import {
   spellingCountsQuery,
   makeStemCache,
   trigramThresholdStatement,
-  vectorText,
+  queryVector,
   type DetailRow,
   type Terms,
 } from '@heimdex/shared-schema/search';
@@ -55,12 +55,13 @@ export interface Candidate {
  * counts. `index`: the distance on the per-model index's expression under its predicate, so its HNSW index can.
  */
 export function nearestStatement(where: SQL, model: VectorModel, values: Float32Array, way: 'exact' | 'index'): SQL {
-  const target = vectorText(values);
+  const target = queryVector(values, way === 'exact' ? undefined : model.dim);
   const same = ofModel('s', model);
   const distance = way === 'exact'
-    ? sql`${plainVector('s', model.kind)} <=> ${target}::vector`
-    : sql`${indexedVector('s', model)} <=> ${target}::vector(${sql.raw(String(model.dim))})`;
+    ? sql`${plainVector('s', model.kind)} <=> ${target.value}`
+    : sql`${indexedVector('s', model)} <=> ${target.value}`;
   return sql`
+    with ${target.cte}
     select s.scene_id, (1 - (${distance}))::float8 as similarity
     from ${FROM}
     where ${where} and ${same}
