@@ -18,12 +18,13 @@
  * bench/cache (see CACHE; `--rebuild` builds them afresh).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, openAsBlob, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { existsSync, mkdirSync, openAsBlob, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { migrationsFolder } from '@heimdex/shared-schema/node';
+import { pgliteBufferOptions } from '@heimdex/shared-schema/pglite-buffers';
 import { DB_OPTIONS } from '../client/src/db/extensions.ts';
 import { trackChanges } from '../client/src/sync/tracking.ts';
 import { drizzle } from 'drizzle-orm/pglite';
@@ -265,7 +266,15 @@ export interface BuiltLibrary {
   indexBuildS: number;
   /** The per-model HNSW index. */
   indexName: string;
+  /** PostgreSQL's page cache it was opened with (shared_buffers). */
+  pageCache: string;
 }
+
+/**
+ * The page cache a library is opened with: 'sized' as the app and the server size it (pglite-buffers.ts, from the
+ * library's size here, from the one it last measured there), 'default' PostgreSQL's 128 MB (the reference).
+ */
+export type PageCache = 'sized' | 'default';
 
 /** What a built library depends on: the generator's version, its size, the migrations and the PGlite release. */
 function libraryKey(scenes: number): string {
@@ -277,17 +286,25 @@ function libraryKey(scenes: number): string {
 }
 
 /** The library of `scenes` scenes: from bench/cache when one was built with the same key, else built (and kept). */
-export async function openLibrary(scenes: number, log: (line: string) => void, rebuild: boolean): Promise<BuiltLibrary> {
+export async function openLibrary(scenes: number, log: (line: string) => void, rebuild: boolean, pageCache: PageCache = 'sized'): Promise<BuiltLibrary> {
   const image = join(CACHE, `search-${scenes}-${libraryKey(scenes)}.tar`);
   const facts = `${image}.json`;
   if (!rebuild && existsSync(image) && existsSync(facts)) {
     const opening = performance.now();
-    const pg = await PGlite.create({ loadDataDir: await openAsBlob(image), ...DB_OPTIONS });
+    // The saved data directory's size stands for the database's (it holds a little write-ahead log as well).
+    const buffers = pageCache === 'sized' ? pgliteBufferOptions(PGlite.defaultStartParams, statSync(image).size, totalmem()) : {};
+    const pg = await PGlite.create({ loadDataDir: await openAsBlob(image), ...DB_OPTIONS, ...buffers });
     await trackChanges(pg);
     const saved = JSON.parse(readFileSync(facts, 'utf8')) as Omit<BuiltLibrary, 'pg' | 'library'> & Pick<Library, 'insertS' | 'textIndexS'>;
     const { centres, words } = vocabulary();
     log(`  ${scenes} scenes: opened the library built before (${image}) in ${((performance.now() - opening) / 1000).toFixed(1)} s`);
-    return { pg, library: { centres, words, insertS: saved.insertS, textIndexS: saved.textIndexS }, indexBuildS: saved.indexBuildS, indexName: saved.indexName };
+    return {
+      pg,
+      library: { centres, words, insertS: saved.insertS, textIndexS: saved.textIndexS },
+      indexBuildS: saved.indexBuildS,
+      indexName: saved.indexName,
+      pageCache: await pageCacheOf(pg),
+    };
   }
   const pg = await openTestDatabase();
   // STACK-NOTES: the HNSW build took 142 s at 512 MB against 523 s at the default 64 MB.
@@ -299,7 +316,8 @@ export async function openLibrary(scenes: number, log: (line: string) => void, r
   // As the app leaves a library once indexing settles (db/maintenance.ts): vacuumed and analysed.
   await pg.exec('vacuum analyze');
   await pg.exec('reset maintenance_work_mem');
-  const built = { pg, library, indexBuildS: build.ms / 1000, indexName: build.value };
+  // Built in a new database, with the default cache: the next run opens it sized.
+  const built = { pg, library, indexBuildS: build.ms / 1000, indexName: build.value, pageCache: await pageCacheOf(pg) };
   mkdirSync(CACHE, { recursive: true });
   for (const old of readdirSync(CACHE).filter((f) => f.startsWith(`search-${scenes}-`))) rmSync(join(CACHE, old));
   writeFileSync(`${image}.partial`, new Uint8Array(await (await pg.dumpDataDir('none')).arrayBuffer()));
@@ -309,8 +327,60 @@ export async function openLibrary(scenes: number, log: (line: string) => void, r
   return built;
 }
 
+/**
+ * searchScenes on the middling-word queries, words only and with a vector (hybrid), after the warm-up searches the
+ * first searches of a freshly opened library need; wall and CPU ms, and the words-only hits.
+ */
+async function timeWordSearches(repo: ReturnType<typeof makeSearchRepo>, library: Library) {
+  const wordQueries = middlingWordQueries(library.words);
+  const vectors = vectorQueries(library.centres);
+  const textOnly: number[] = [];
+  const hybrid: number[] = [];
+  const cpu = { textOnly: [] as number[], hybrid: [] as number[] };
+  const rightHits: string[][] = [];
+  for (const words of wordQueries) {
+    const { ms, cpuMs, value } = await timed(() => repo.searchScenes({ query: parseQuery(words), textVector: null }));
+    textOnly.push(ms);
+    cpu.textOnly.push(cpuMs);
+    rightHits.push(value.hits.map((h) => h.sceneId));
+  }
+  for (const [i, words] of wordQueries.entries()) {
+    const { ms, cpuMs } = await timed(() => repo.searchScenes({ query: parseQuery(words), textVector: vectors[i]! }));
+    hybrid.push(ms);
+    cpu.hybrid.push(cpuMs);
+  }
+  return { textOnly, hybrid, cpu, rightHits };
+}
+
+/**
+ * The words and hybrid searches again with the library opened with PostgreSQL's default page cache (the reference
+ * for the sized cache), after the same warm-up; no rows when the sized cache is the default.
+ */
+async function withDefaultCache(
+  scenes: number,
+  log: (line: string) => void,
+  sized: string,
+  row: (label: string, ms: number[], cpuMs: number[]) => SearchBenchRow,
+): Promise<SearchBenchRow[]> {
+  const { pg, library, pageCache } = await openLibrary(scenes, log, false, 'default');
+  try {
+    if (pageCache === sized) return [];
+    const repo = makeSearchRepo(pg, LOCAL_USER_ID);
+    for (const words of warmUpQueries(library.words)) await repo.searchScenes({ query: parseQuery(words), textVector: null });
+    const { textOnly, hybrid, cpu } = await timeWordSearches(repo, library);
+    return [
+      row(`searchScenes: words (${pageCache} page cache, PostgreSQL's default: reference)`, textOnly, cpu.textOnly),
+      row(`searchScenes: words + vector (hybrid) (${pageCache} page cache, reference)`, hybrid, cpu.hybrid),
+    ];
+  } finally {
+    await pg.close();
+  }
+}
+
+const pageCacheOf = async (pg: PGlite) => (await pg.query<{ shared_buffers: string }>('show shared_buffers')).rows[0]!.shared_buffers;
+
 async function measureSize(scenes: number, log: (line: string) => void, options: { rebuild: boolean }): Promise<SearchBenchSize> {
-  const { pg, library, indexBuildS, indexName } = await openLibrary(scenes, log, options.rebuild);
+  const { pg, library, indexBuildS, indexName, pageCache } = await openLibrary(scenes, log, options.rebuild);
   try {
     const db = drizzle(pg);
     const repo = makeSearchRepo(pg, LOCAL_USER_ID);
@@ -357,15 +427,7 @@ async function measureSize(scenes: number, log: (line: string) => void, options:
 
     // Words of middling frequency (ranks 50–300): a few hundred to a few thousand scenes each.
     const wordQueries = middlingWordQueries(library.words);
-    const textOnly: number[] = [];
-    const cpu = { textOnly: [] as number[], typos: [] as number[], hybrid: [] as number[] };
-    const rightHits: string[][] = [];
-    for (const words of wordQueries) {
-      const { ms, cpuMs, value } = await timed(() => repo.searchScenes({ query: parseQuery(words), textVector: null }));
-      textOnly.push(ms);
-      cpu.textOnly.push(cpuMs);
-      rightHits.push(value.hits.map((h) => h.sceneId));
-    }
+    const { textOnly, hybrid, cpu, rightHits } = await timeWordSearches(repo, library);
     // The full-text list alone, bounded against every match ranked, one query after the other (alternating which
     // goes first), so both see the same load. Common words: ranks 3–26, each in ~15–70% of the scenes.
     const commonQueries = Array.from({ length: 15 }, (_, i) => `${library.words[3 + i]} ${library.words[11 + i]}`);
@@ -419,18 +481,13 @@ async function measureSize(scenes: number, log: (line: string) => void, options:
     // One letter dropped from the second word: the typo path (corrections from the trigram indexes).
     const typoQueries = misspelt(wordQueries);
     const typos: number[] = [];
+    const typoCpu: number[] = [];
     const typoHits: string[][] = [];
     for (const words of typoQueries) {
       const { ms, cpuMs, value } = await timed(() => repo.searchScenes({ query: parseQuery(words), textVector: null }));
       typos.push(ms);
-      cpu.typos.push(cpuMs);
+      typoCpu.push(cpuMs);
       typoHits.push(value.hits.map((h) => h.sceneId));
-    }
-    const hybrid: number[] = [];
-    for (const [i, words] of wordQueries.entries()) {
-      const { ms, cpuMs } = await timed(() => repo.searchScenes({ query: parseQuery(words), textVector: queries[i]! }));
-      hybrid.push(ms);
-      cpu.hybrid.push(cpuMs);
     }
 
     const exactP50 = percentile(exact.map((e) => e.ms), 50);
@@ -469,9 +526,11 @@ async function measureSize(scenes: number, log: (line: string) => void, options:
         ...textRows('common words', common),
         row('searchScenes: the first search after opening the library', warmUp.slice(0, 1)),
         row('searchScenes: the next 9 (warming up, other words)', warmUp.slice(1)),
-        withCpu(row('searchScenes: words', textOnly), cpu.textOnly),
-        withCpu(row('searchScenes: words, one misspelt', typos, recallAtK(rightHits, typoHits, 10)), cpu.typos),
-        withCpu(row('searchScenes: words + vector (hybrid)', hybrid), cpu.hybrid),
+        withCpu(row(`searchScenes: words (${pageCache} page cache)`, textOnly), cpu.textOnly),
+        withCpu(row('searchScenes: words, one misspelt', typos, recallAtK(rightHits, typoHits, 10)), typoCpu),
+        withCpu(row(`searchScenes: words + vector (hybrid) (${pageCache} page cache)`, hybrid), cpu.hybrid),
+        // The same searches on the library opened again with PostgreSQL's default cache, when the sized one differs.
+        ...(await withDefaultCache(scenes, log, pageCache, (label, ms, cpuMs) => withCpu(row(label, ms), cpuMs))),
       ],
     };
   } finally {

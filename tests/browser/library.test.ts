@@ -3,6 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { fixture, videoTruth } from './fixtures.ts';
+import { sharedBuffersMb } from '@heimdex/shared-schema/pglite-buffers';
 import { useApp, type RunningServer } from './harness.ts';
 
 const app = useApp();
@@ -75,6 +76,34 @@ describe('local library', () => {
     await card('cuts-a').first().click();
     expect(await sceneSpans()).toEqual(spansBefore['cuts-a']);
     await page.goBack();
+  });
+
+  it('keeps the library’s size for its next start, and opens a large library with a larger page cache', async () => {
+    const sizeFile = (write?: string) =>
+      page.evaluate(async (text) => {
+        const handle = await (await navigator.storage.getDirectory()).getFileHandle('heimdex.size', { create: text !== null });
+        if (text !== null) {
+          const writable = await handle.createWritable();
+          await writable.write(text);
+          await writable.close();
+        }
+        return Number(await (await handle.getFile()).text());
+      }, write ?? null);
+    // Written once the database is open: its catalogs, tables and indexes are several MB even when empty.
+    await expect.poll(() => sizeFile().catch(() => 0), { timeout: 60_000 }).toBeGreaterThan(1_000_000);
+    expect(app.browser.logs.some((line) => line.includes('page cache 128MB'))).toBe(true);
+
+    // As if the library had grown to 2 GB: the next start gives it the most cache this device allows.
+    const memoryGb = await page.evaluate(() => (navigator as { deviceMemory?: number }).deviceMemory ?? 4);
+    const larger = sharedBuffersMb(2 * 1024 ** 3, memoryGb * 1024 ** 3);
+    expect(larger).toBeGreaterThan(128); // headless Chromium tells 8 GB at most, 4 at least on a test machine
+    const cards = await page.getByTestId('video-card').count();
+    await sizeFile(String(2 * 1024 ** 3));
+    await page.reload();
+    await expect.poll(() => app.browser.logs.some((line) => line.includes(`page cache ${larger}MB`)), { timeout: 30_000 }).toBe(true);
+    await expect.poll(() => page.getByTestId('video-card').count(), { timeout: 30_000 }).toBe(cards); // the same library
+    // …and the database measured itself again once open.
+    await expect.poll(() => sizeFile(), { timeout: 30_000 }).toBeLessThan(1024 ** 3);
   });
 
   it('plays a chosen scene from its start, and shows when the scene strip scrolls', async () => {

@@ -24,6 +24,8 @@ export type LibraryFolder = string;
 
 /** The database folder of a library, as a path from the top of OPFS. */
 export const dbFolderOf = (library: LibraryFolder): string => (library ? `${library}/db` : FIRST_DB_FOLDER);
+/** The small file beside a database folder that keeps the database's size for its next start (opfs-storage.ts). */
+export const dbSizeFileOf = (dbFolder: string): string => `${dbFolder}.size`;
 /** A media folder of a library, as a path from the top of OPFS. */
 export const mediaFolderOf = (library: LibraryFolder, folder: MediaFolder): string => (library ? `${library}/${folder}` : folder);
 /** A fresh folder name for a library being made (restored, or started over). */
@@ -92,7 +94,7 @@ export async function makeCurrent(library: LibraryFolder): Promise<void> {
 /** Removes a library that is not current (its database closed): its folder, or the first library's folders. */
 export async function removeLibrary(library: LibraryFolder): Promise<void> {
   if (library) return removeAt(library);
-  for (const path of [FIRST_DB_FOLDER, ...MEDIA_FOLDERS]) await removeAt(path);
+  for (const path of [FIRST_DB_FOLDER, dbSizeFileOf(FIRST_DB_FOLDER), ...MEDIA_FOLDERS]) await removeAt(path);
 }
 
 /** Removes libraries that a restore cut short left behind (never the current one). */

@@ -2,11 +2,12 @@
 // handles, which only workers have), as the DatabaseStorage that openDatabase() needs.
 import { PGlite } from '@electric-sql/pglite';
 import { OpfsAhpFS } from '@electric-sql/pglite/opfs-ahp';
+import { pgliteBufferOptions } from '@heimdex/shared-schema/pglite-buffers';
 import { DB_OPTIONS } from './extensions.ts';
 import { DB_IMAGE_PATH, imageTar, tarFileCount } from './image.ts';
 import type { DatabaseStorage } from './open.ts';
 
-import { folderAt, hasDatabase, removeAt } from './location.ts';
+import { dbSizeFileOf, folderAt, hasDatabase, removeAt } from './location.ts';
 const IMAGE_TIMEOUT_MS = 30_000;
 /** Spare access handles opfs-ahp keeps (its maintainedPoolSize): PostgreSQL creates a few files as it starts. */
 const SPARE_HANDLES = 100;
@@ -41,6 +42,43 @@ async function checkIndex(folder: string): Promise<void> {
   }
 }
 
+/**
+ * The database's size as last measured (rememberDatabaseSize), in a small file beside its folder: PGlite's page cache
+ * is sized to it (pglite-buffers.ts) before the database starts, when nothing can be asked of the database yet.
+ */
+const sizeFileOf = (folder: string) => {
+  const parts = dbSizeFileOf(folder).split('/').filter(Boolean);
+  const name = parts.pop()!;
+  return { parent: parts.join('/'), name };
+};
+
+/** The size rememberDatabaseSize wrote; 0 when there is none (a new library, or one from before sizes were kept). */
+async function rememberedSize(folder: string): Promise<number> {
+  const { parent, name } = sizeFileOf(folder);
+  const file = await (await folderAt(parent, false))
+    ?.getFileHandle(name)
+    .then((handle) => handle.getFile())
+    .catch(() => null);
+  return file ? Number((await file.text()).trim()) || 0 : 0;
+}
+
+/** Keeps the database's size for its next start (see rememberedSize). Only a speed hint: a failure is ignored. */
+export async function rememberDatabaseSize(folder: string, pg: PGlite): Promise<void> {
+  try {
+    const [row] = (await pg.query<{ bytes: number }>('select pg_database_size(current_database())::float8 as bytes')).rows;
+    const { parent, name } = sizeFileOf(folder);
+    const handle = await (await folderAt(parent, true))!.getFileHandle(name, { create: true });
+    const writable = await handle.createWritable();
+    await writable.write(String(Math.round(row?.bytes ?? 0)));
+    await writable.close();
+  } catch (error) {
+    console.warn('The library’s size could not be kept for its next start.', error);
+  }
+}
+
+/** This device's memory as the browser tells it (Chromium: in GB, at most 8); 4 GB where it does not. */
+const deviceMemoryBytes = () => ((navigator as { deviceMemory?: number }).deviceMemory ?? 4) * 1024 ** 3;
+
 /** The database in `folder` (a path from the top of OPFS: location.ts's dbFolderOf). */
 export function opfsStorage(folder: string): DatabaseStorage {
   return {
@@ -61,7 +99,8 @@ export function opfsStorage(folder: string): DatabaseStorage {
       if (!image) await checkIndex(folder);
       const fs = new OpfsAhpFS(folder, image ? { initialPoolSize: files + SPARE_HANDLES } : {});
       try {
-        return await PGlite.create({ fs, ...DB_OPTIONS, ...(image ? { loadDataDir: image } : {}) });
+        const buffers = pgliteBufferOptions(PGlite.defaultStartParams, image ? 0 : await rememberedSize(folder), deviceMemoryBytes());
+        return await PGlite.create({ fs, ...DB_OPTIONS, ...buffers, ...(image ? { loadDataDir: image } : {}) });
       } catch (error) {
         await closeQuietly(fs);
         throw error;

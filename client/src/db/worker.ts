@@ -12,7 +12,7 @@ import { backfillOcrWords } from './ocr-words.ts';
 import { openDatabase } from './open.ts';
 import { startSync, type SyncApi } from '../sync/service.ts';
 import { trackChanges } from '../sync/tracking.ts';
-import { opfsStorage } from './opfs-storage.ts';
+import { opfsStorage, rememberDatabaseSize } from './opfs-storage.ts';
 import { currentLibrary, dbFolderOf } from './location.ts';
 import { DAMAGED_LIBRARY, makeDumpQueries, type DumpQueries } from './dump.ts';
 import { serialise } from './queue.ts';
@@ -76,12 +76,15 @@ async function open(): Promise<{ pg: PGlite; api: DbApi & PeopleRepo & SearchRep
   if (!(await holdFilesLock())) throw new Error(OTHER_TAB_MESSAGE);
   const started = performance.now();
   let pg: PGlite;
+  let folder = '';
   try {
-    const opened = await openDatabase(opfsStorage(dbFolderOf(await currentLibrary())), (error) =>
+    folder = dbFolderOf(await currentLibrary());
+    const opened = await openDatabase(opfsStorage(folder), (error) =>
       console.warn('The empty library image could not be used; creating the library instead.', error),
     );
     pg = opened.pg;
-    console.info(`database opened from ${opened.from} in ${Math.round(performance.now() - started)} ms`);
+    const [cache] = (await pg.query<{ shared_buffers: string }>('show shared_buffers')).rows;
+    console.info(`database opened from ${opened.from} in ${Math.round(performance.now() - started)} ms (page cache ${cache?.shared_buffers})`);
   } catch (error) {
     throw describeOpenError(error);
   }
@@ -89,6 +92,7 @@ async function open(): Promise<{ pg: PGlite; api: DbApi & PeopleRepo & SearchRep
     await applyMigrations(pg, migrationJournal, migrationFiles);
     await trackChanges(pg);
     await backfillOcrWords(pg);
+    await rememberDatabaseSize(folder, pg);
   } catch (error) {
     await pg.close().catch(() => undefined);
     throw damaged(`The local library could not be upgraded: ${messageOf(error)}`);

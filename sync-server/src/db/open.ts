@@ -1,9 +1,11 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { migrationsFolder } from '@heimdex/shared-schema/node';
+import { pgliteBufferOptions } from '@heimdex/shared-schema/pglite-buffers';
 import { PGLITE_BYTEA } from '@heimdex/shared-schema/pglite-bytea';
 import { fillOcrWords } from '@heimdex/shared-schema/search';
 import { sql } from 'drizzle-orm';
@@ -38,11 +40,21 @@ export async function openDatabase(opts: { databaseUrl?: string; dataDir: string
     mkdirSync(dataDir, { recursive: true });
     dataDir = join(dataDir, 'pglite');
   }
-  const pg = await PGlite.create({ dataDir, extensions: { vector, pg_trgm }, ...PGLITE_BYTEA });
+  // The page cache sized to the database on disk (pglite-buffers.ts); the write-ahead log is not cached, so it is left out.
+  const buffers = pgliteBufferOptions(PGlite.defaultStartParams, dataDir.startsWith('memory://') ? 0 : bytesUnder(join(dataDir, 'base')), totalmem());
+  const pg = await PGlite.create({ dataDir, extensions: { vector, pg_trgm }, ...PGLITE_BYTEA, ...buffers });
   const db = drizzlePglite(pg);
   await migratePglite(db, { migrationsFolder });
   await fillOcrWords((q) => selectRows(db, q));
   return wrap(db, 'pglite', () => pg.close());
+}
+
+/** Bytes of the files under `dir` (0 when it is absent: a new database). */
+function bytesUnder(dir: string): number {
+  if (!existsSync(dir)) return 0;
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .reduce((total, entry) => total + statSync(join(entry.parentPath, entry.name)).size, 0);
 }
 
 function wrap(db: Database, kind: OpenDatabase['kind'], close: () => Promise<void>): OpenDatabase {
