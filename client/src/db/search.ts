@@ -147,9 +147,22 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
     ids(db, columnQuery(terms, typos, column, where));
   const browseList = (where: SQL) => ids(db, browseQuery(where));
 
+  /**
+   * The HNSW scan's settings, for this session (the DB worker's one connection; nothing else changes them): set
+   * once, on the first nearest-neighbour search, instead of a statement before each (~0.3 ms).
+   */
+  let hnswSettings: Promise<unknown> | null = null;
+  const withHnswSettings = () =>
+    (hnswSettings ??= rows(sql`select set_config('hnsw.ef_search', ${String(EF_SEARCH)}, false), set_config('hnsw.iterative_scan', 'relaxed_order', false)`).catch(
+      (error: unknown) => {
+        hnswSettings = null; // tried again on the next search
+        throw error;
+      },
+    ));
+
   /** Nearest keyframes of the same model (see nearestScenesQuery), most similar first. */
   async function visualList(vector: ModelVector, where: SQL, excludeSceneId?: string): Promise<Candidate[]> {
-    await rows(sql`select set_config('hnsw.ef_search', ${String(EF_SEARCH)}, false), set_config('hnsw.iterative_scan', 'relaxed_order', false)`);
+    await withHnswSettings();
     const found = await rows<{ scene_id: string; similarity: number }>(nearestScenesQuery(vector, where, excludeSceneId));
     // relaxed_order may return a near neighbour slightly out of place.
     return found.sort((a, b) => b.similarity - a.similarity).map((r) => ({ id: r.scene_id, value: r.similarity }));
@@ -157,7 +170,7 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
 
   /** Scenes whose text means much what the query says (same meaning model only), most similar first, above MEANING_FLOOR. */
   async function meaningList(vector: ModelVector, where: SQL): Promise<Candidate[]> {
-    await rows(sql`select set_config('hnsw.ef_search', ${String(EF_SEARCH)}, false), set_config('hnsw.iterative_scan', 'relaxed_order', false)`);
+    await withHnswSettings();
     const found = await rows<{ scene_id: string; similarity: number }>(nearestMeaningQuery(vector, where));
     return found
       .filter((r) => r.similarity >= MEANING_FLOOR)
