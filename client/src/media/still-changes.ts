@@ -28,8 +28,14 @@ export const MOVING_PROBES = 3;
 /** A change is located to within this many seconds (bisection), the new scene starting late rather than early. */
 export const LOCATE_PRECISION_S = 0.25;
 
-/** The signature of the frame shown at `timeS` (the near-duplicate test's, from an analysis-size frame). */
-export type FrameSampler = (timeS: number) => Promise<FrameSignature>;
+/**
+ * The signature of the frame shown at `timeS` (the near-duplicate test's, from an analysis-size frame): the first frame
+ * at or after it. `shownAtS`, where the sampler knows it, is that frame's own time — a sampler that answers from
+ * frames kept every so often (signature-recording.ts) may show one well after `timeS`, and a change is then located
+ * between the frames' times, so that it is still late rather than early.
+ */
+export type SampledFrame = FrameSignature & { shownAtS?: number };
+export type FrameSampler = (timeS: number) => Promise<SampledFrame>;
 
 /**
  * Evenly spaced probe times inside a scene, KEYFRAME_MARGIN_S from both ends, at most PROBE_INTERVAL_S apart.
@@ -53,7 +59,8 @@ export interface StillChangeOptions {
 
 /**
  * The times (ascending, rounded to the millisecond) where a still picture inside one of `scenes` turns into another
- * still picture: the start of the new picture, at most LOCATE_PRECISION_S late. `sample` is called once per time.
+ * still picture: the start of the new picture, at most LOCATE_PRECISION_S late (or a frame more, from a sampler that
+ * says its frames' times). `sample` is called once per time.
  */
 export async function locateStillChanges(
   scenes: SceneSpan[],
@@ -73,7 +80,7 @@ export async function locateStillChanges(
 
 async function changesInScene(times: number[], sample: FrameSampler): Promise<number[]> {
   if (times.length === 0) return [];
-  const probes = new Map<number, FrameSignature>();
+  const probes = new Map<number, SampledFrame>();
   const at = async (i: number) => {
     let signature = probes.get(i);
     if (!signature) probes.set(i, (signature = await sample(times[i]!)));
@@ -93,16 +100,19 @@ async function changesInScene(times: number[], sample: FrameSampler): Promise<nu
   for (let i = 2; i < same.length - 1; i++) {
     // Still before (i − 2 ≈ i − 1), a change (i − 1 ≠ i), still after (i ≈ i + 1).
     if (!(same[i - 1] && !same[i] && same[i + 1])) continue;
-    const change = await locate({ timeS: times[i - 1]!, signature: await at(i - 1) }, { timeS: times[i]!, signature: await at(i) }, sample);
+    const change = await locate(probe(times[i - 1]!, await at(i - 1)), probe(times[i]!, await at(i)), sample);
     if (change !== null) changes.push(change);
   }
   return changes;
 }
 
 interface Probe {
+  /** The time of the frame shown (the time asked, when the sampler does not say). */
   timeS: number;
   signature: FrameSignature;
 }
+
+const probe = (timeS: number, frame: SampledFrame): Probe => ({ timeS: frame.shownAtS ?? timeS, signature: frame });
 
 /**
  * Bisects (old, new] for the first time whose frame is no longer the old picture. Null when the two frames it ends
@@ -114,10 +124,12 @@ async function locate(old: Probe, changed: Probe, sample: FrameSampler): Promise
   let hi = changed;
   while (hi.timeS - lo.timeS > LOCATE_PRECISION_S) {
     const timeS = Math.round(((lo.timeS + hi.timeS) / 2) * 1000) / 1000;
-    const mid = { timeS, signature: await sample(timeS) };
+    const mid = probe(timeS, await sample(timeS));
+    // The sampler has no frame between the two: the change is located as finely as its frames allow.
+    if (mid.timeS >= hi.timeS) break;
     // Not the old picture: the new one, or a frame between the two — either way no longer the old scene.
     if (isNearDuplicate(old.signature, mid.signature)) lo = mid;
     else hi = mid;
   }
-  return isNearDuplicate(lo.signature, hi.signature) ? null : hi.timeS;
+  return isNearDuplicate(lo.signature, hi.signature) ? null : Math.round(hi.timeS * 1000) / 1000;
 }
