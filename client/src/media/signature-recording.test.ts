@@ -32,7 +32,10 @@ describe('signature recording', () => {
     expect(recording.signatureAt(0.85)).toBeNull();
     recording.finish();
     expect(levelAt(0.85)).toBe(8);
-    expect(recording.signatureAt(0.5)).toMatchObject({ width: 8, height: 4, columns: 4, rows: 2 });
+    expect(recording.signatureAt(0.5)).toMatchObject({ width: 8, height: 4, columns: 4, rows: 2, shownAtS: 0.5 });
+    // A kept frame shown too late for the caller (the next scene, the far end of a bisection): it seeks instead.
+    expect(recording.signatureAt(0.31, 0.5)).toBeNull();
+    expect(levelAt(0.31)).toBe(5);
   });
 
   it('keeps means as whole levels, and a frame identical to the one before costs no bytes', () => {
@@ -59,12 +62,21 @@ describe('signature recording', () => {
     // The scenes the cut detector gives it: 4 s each, the two boards (8–12 s B12, 12–16 s B14) as one.
     const scenes = buildScenes([4, 8, 16, 20, 24], 28);
     const recording = await recordVideo(EVAL_HARD, 17);
-    const recorded = await locateStillChanges(scenes, async (t) => recording.signatureAt(t) ?? Promise.reject(new Error(`${t} s not recorded`)));
-    const seeked = await locateStillChanges(scenes, async (t) =>
-      frameSignature(decodeWithFfmpeg(['-ss', t.toFixed(3), '-i', EVAL_HARD], "scale='min(1280,iw)':-2")),
-    );
+    const seek = async (t: number) => frameSignature(decodeWithFfmpeg(['-ss', t.toFixed(3), '-i', EVAL_HARD], "scale='min(1280,iw)':-2"));
+    const seekedTimes: number[] = [];
+    let answered = 0;
+    const recorded = await locateStillChanges(scenes, async (t, beforeS) => {
+      const kept = recording.signatureAt(t, beforeS);
+      if (kept) answered++;
+      else seekedTimes.push(t);
+      return kept ?? seek(t);
+    });
+    const seeked = await locateStillChanges(scenes, seek);
     expect(seeked).toHaveLength(1);
     expect(recorded).toEqual(seeked);
+    // Every probe and bisection step answered from the recording.
+    expect(seekedTimes).toEqual([]);
+    expect(answered).toBeGreaterThanOrEqual(5);
     expect(recorded[0]! - 12).toBeGreaterThanOrEqual(0);
     expect(recorded[0]! - 12).toBeLessThanOrEqual(LOCATE_PRECISION_S);
     const { signatures, bytes } = recording.size;

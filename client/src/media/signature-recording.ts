@@ -6,7 +6,8 @@
  * Kept: the first decoded frame at or after every RECORD_INTERVAL_S — the precision changes are located to, so a
  * probe or bisection time is answered by a frame at most one interval (and a skipped frame) after the one a seek
  * would show. Asked a time, it answers the first kept frame at or after it, as a seek shows the first frame at or
- * after its time, and says that frame's time (`shownAtS`), which the bisection then works with.
+ * after its time, and says that frame's time (`shownAtS`), which the bisection then works with; where that frame
+ * comes too late (past the scene, or past the other end of a bisection), the caller seeks.
  *
  * Memory: a signature's cell means are kept as whole levels (at most 0.5 off, against a near-duplicate threshold
  * of 24): 3 bytes a cell, 172,800 bytes for a 16:9 picture (320 × 180 cells) whatever its resolution. A frame
@@ -30,14 +31,14 @@ export class SignatureRecording {
   readonly #kept: Kept[] = [];
   #nextS = 0;
   #bytes = 0;
-  #full = false;
+  #stopped = false;
   #complete = false;
 
   constructor(private readonly maxBytes = MAX_RECORDING_BYTES) {}
 
   /** Whether the frame shown at `timeS` is one to keep (frames come in presentation order). */
   wants(timeS: number): boolean {
-    return !this.#full && !this.#complete && timeS >= this.#nextS;
+    return !this.#stopped && !this.#complete && timeS >= this.#nextS;
   }
 
   /** Keeps the signature of the frame shown at `timeS`, if `wants(timeS)`. */
@@ -49,10 +50,15 @@ export class SignatureRecording {
     const previous = this.#kept.at(-1);
     if (previous && sameBytes(previous.means, packed)) packed = previous.means;
     else if (this.#bytes + packed.byteLength > this.maxBytes) {
-      this.#full = true;
+      this.#stopped = true;
       return;
     } else this.#bytes += packed.byteLength;
     this.#kept.push({ timeS, shape, means: packed });
+  }
+
+  /** Keeps nothing more (the frames could not be drawn): later times are left to seeking. */
+  stop(): void {
+    this.#stopped = true;
   }
 
   /** The whole video went through `add`: a time past its last frame is answered by that frame. */
@@ -67,9 +73,9 @@ export class SignatureRecording {
 
   /**
    * The signature of the first kept frame at or after `timeS`; null where the recording does not reach (it stopped
-   * at its budget, or is unfinished), and the caller seeks instead.
+   * at its budget, or is unfinished) or that frame is shown at or after `beforeS`: the caller seeks instead.
    */
-  signatureAt(timeS: number): SampledFrame | null {
+  signatureAt(timeS: number, beforeS = Infinity): SampledFrame | null {
     const kept = this.#kept;
     // Binary search for the first kept frame at or after the time (probe times are rounded to the millisecond).
     let lo = 0;
@@ -79,8 +85,8 @@ export class SignatureRecording {
       if (kept[mid]!.timeS < timeS - 1e-6) lo = mid + 1;
       else hi = mid;
     }
-    const found = kept[lo] ?? (this.#complete && !this.#full ? kept.at(-1) : undefined);
-    return found ? { ...found.shape, means: new Float32Array(found.means), shownAtS: found.timeS } : null;
+    const found = kept[lo] ?? (this.#complete && !this.#stopped ? kept.at(-1) : undefined);
+    return found && found.timeS < beforeS ? { ...found.shape, means: new Float32Array(found.means), shownAtS: found.timeS } : null;
   }
 }
 

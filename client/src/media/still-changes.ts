@@ -30,12 +30,12 @@ export const LOCATE_PRECISION_S = 0.25;
 
 /**
  * The signature of the frame shown at `timeS` (the near-duplicate test's, from an analysis-size frame): the first frame
- * at or after it. `shownAtS`, where the sampler knows it, is that frame's own time — a sampler that answers from
- * frames kept every so often (signature-recording.ts) may show one well after `timeS`, and a change is then located
- * between the frames' times, so that it is still late rather than early.
+ * at or after it. A sampler that answers from frames kept every so often (signature-recording.ts) may show a later
+ * one, but never one shown at or after `beforeS` (the scene's end, or the frame a bisection narrows down to), and
+ * says its time in `shownAtS`: a change is then located between the frames' times, still late rather than early.
  */
 export type SampledFrame = FrameSignature & { shownAtS?: number };
-export type FrameSampler = (timeS: number) => Promise<SampledFrame>;
+export type FrameSampler = (timeS: number, beforeS: number) => Promise<SampledFrame>;
 
 /**
  * Evenly spaced probe times inside a scene, KEYFRAME_MARGIN_S from both ends, at most PROBE_INTERVAL_S apart.
@@ -71,19 +71,20 @@ export async function locateStillChanges(
   const total = scenes.reduce((sum, s) => sum + (s.endS - s.startS), 0);
   let done = 0;
   for (const scene of scenes) {
-    changes.push(...(await changesInScene(probeTimes(scene, PROBE_INTERVAL_S, frameIntervalS), sample)));
+    changes.push(...(await changesInScene(probeTimes(scene, PROBE_INTERVAL_S, frameIntervalS), scene.endS, sample)));
     done += scene.endS - scene.startS;
     if (total > 0) onProgress?.(done / total);
   }
   return changes.sort((a, b) => a - b);
 }
 
-async function changesInScene(times: number[], sample: FrameSampler): Promise<number[]> {
+async function changesInScene(times: number[], endS: number, sample: FrameSampler): Promise<number[]> {
   if (times.length === 0) return [];
   const probes = new Map<number, SampledFrame>();
   const at = async (i: number) => {
     let signature = probes.get(i);
-    if (!signature) probes.set(i, (signature = await sample(times[i]!)));
+    // Never the next scene's first frame: a last probe that showed it would hide a change just before it.
+    if (!signature) probes.set(i, (signature = await sample(times[i]!, endS)));
     return signature;
   };
   const last = times.length - 1;
@@ -124,8 +125,8 @@ async function locate(old: Probe, changed: Probe, sample: FrameSampler): Promise
   let hi = changed;
   while (hi.timeS - lo.timeS > LOCATE_PRECISION_S) {
     const timeS = Math.round(((lo.timeS + hi.timeS) / 2) * 1000) / 1000;
-    const mid = probe(timeS, await sample(timeS));
-    // The sampler has no frame between the two: the change is located as finely as its frames allow.
+    const mid = probe(timeS, await sample(timeS, hi.timeS));
+    // Only a sampler that ignored `beforeS` answers past `hi`: stop rather than widen the interval.
     if (mid.timeS >= hi.timeS) break;
     // Not the old picture: the new one, or a frame between the two — either way no longer the old scene.
     if (isNearDuplicate(old.signature, mid.signature)) lo = mid;
