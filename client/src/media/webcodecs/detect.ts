@@ -8,6 +8,8 @@
  * make ~45% of the pictures such, and decoding dominates the cost (bench: 1.8× faster). The price: a cut whose
  * first frame is such a picture is reported at the next decoded frame, one or two frames (≤ 80 ms) late —
  * late, never early, so a scene never starts on the previous scene's last frame.
+ * A caller may see each decoded frame on its way (`onFrame`): the still-change search keeps signatures of some
+ * (record.ts), so that it need not decode them again.
  * Throws WebCodecsUnsupported (or whatever the decoder threw) when the file cannot take this path; the caller
  * falls back to ffmpeg.wasm.
  */
@@ -38,13 +40,18 @@ export interface WebCodecsCuts {
   strongest: Array<{ timeS: number; strength: number }>;
 }
 
-export async function detectCutsWebCodecs(file: Blob, onProgress?: (fraction: number) => void): Promise<WebCodecsCuts> {
+/** `onFrame` sees each decoded frame (and its time) before it is scored and closed; it must not close it. */
+export async function detectCutsWebCodecs(
+  file: Blob,
+  onProgress?: (fraction: number) => void,
+  onFrame?: (frame: VideoFrame, timeS: number) => Promise<void>,
+): Promise<WebCodecsCuts> {
   if (typeof VideoDecoder === 'undefined') throw new WebCodecsUnsupported('this browser has no WebCodecs');
   const video = await demuxVideo(file);
   const support = await VideoDecoder.isConfigSupported(video.config);
   if (!support.supported) throw new WebCodecsUnsupported(`this browser cannot decode ${video.config.codec} with WebCodecs`);
 
-  const scorer = new FrameScorer(video.durationS, onProgress);
+  const scorer = new FrameScorer(video.durationS, onProgress, onFrame);
   const decoded = await decodeAll(file, video, (frame) => scorer.add(frame));
 
   if (scorer.timesS.length < decoded * MIN_DECODED_SHARE) {
@@ -68,29 +75,31 @@ class FrameScorer {
   constructor(
     private readonly durationS: number,
     private readonly onProgress?: (fraction: number) => void,
+    private readonly onFrame?: (frame: VideoFrame, timeS: number) => Promise<void>,
   ) {}
 
   async add(frame: VideoFrame): Promise<void> {
-    const { view, timestampUs } = await this.#copy(frame);
-    const signature = frameSignature(view);
     // Chunk timestamps were made relative to the first frame when decoding (see decodeAll).
-    const timeS = timestampUs / 1e6;
+    const timeS = frame.timestamp / 1e6;
+    const { view } = await this.#copy(frame, timeS);
+    const signature = frameSignature(view);
     this.scores.push(this.#previous ? frameScore(signatureDistance(this.#previous, signature)) : 0);
     this.timesS.push(timeS);
     this.#previous = signature;
     this.onProgress?.(timeS / this.durationS);
   }
 
-  /** Copies the frame's visible planes into the reused buffer and closes the frame at once. */
-  async #copy(frame: VideoFrame): Promise<{ view: YuvView; timestampUs: number }> {
+  /** Shows the frame to `onFrame`, copies its visible planes into the reused buffer and closes it at once. */
+  async #copy(frame: VideoFrame, timeS: number): Promise<{ view: YuvView }> {
     try {
+      await this.onFrame?.(frame, timeS);
       // The visible rect, never the coded size: 720p H.264 decodes to 1280×738 coded, with padding rows.
       const rect = frame.visibleRect;
       if (!rect) throw new Error('a decoded frame had no visible rect');
       const size = frame.allocationSize({ rect });
       if (this.#buffer.byteLength < size) this.#buffer = new Uint8Array(size);
       const layout = await frame.copyTo(this.#buffer, { rect });
-      return { view: yuvView(frame.format, layout, rect.width, rect.height, this.#buffer), timestampUs: frame.timestamp };
+      return { view: yuvView(frame.format, layout, rect.width, rect.height, this.#buffer) };
     } finally {
       frame.close();
     }
