@@ -9,8 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { frameSignature, type FrameSignature } from '../ml/near-duplicates.ts';
 import { decodeWithFfmpeg } from '../ml/testing/decode-ffmpeg.ts';
 import { buildScenes } from './scenes.ts';
-import { RECORD_INTERVAL_S, SignatureRecording } from './signature-recording.ts';
-import { LOCATE_PRECISION_S, locateStillChanges } from './still-changes.ts';
+import { RECORD_INTERVAL_S, SignatureRecording, SPARSE_INTERVAL_S } from './signature-recording.ts';
+import { LOCATE_PRECISION_S, locateStillChanges, MIN_PROBED_SCENE_S } from './still-changes.ts';
 
 const EVAL_HARD = join(import.meta.dirname, '../../../tests/fixtures/generated/eval/videos/eval-hard.mp4');
 
@@ -20,22 +20,61 @@ const flat = (level: number): FrameSignature => ({ width: 8, height: 4, columns:
 describe('signature recording', () => {
   it('keeps the first frame at or after every interval and answers a time with the first kept frame at or after it', () => {
     const recording = new SignatureRecording();
-    // 10 fps: frames at 0, 0.1, 0.2, …; each frame's level is its number.
+    // 10 fps from 10 s on (far enough from the first frame, a scene's start, for every interval to count): frames at
+    // 10, 10.1, 10.2, …; each frame's level is its number.
     for (let n = 0; n < 10; n++) {
-      const timeS = n / 10;
+      const timeS = 10 + n / 10;
       if (recording.wants(timeS)) recording.add(timeS, flat(n));
     }
-    expect(recording.size.signatures).toBe(4); // 0, 0.3, 0.5, 0.8
+    expect(recording.size.signatures).toBe(4); // 10, 10.3, 10.5, 10.8
     const levelAt = (t: number) => recording.signatureAt(t)?.means[0];
-    expect([levelAt(0), levelAt(0.05), levelAt(0.3), levelAt(0.31), levelAt(0.5), levelAt(0.7)]).toEqual([0, 3, 3, 5, 5, 8]);
+    expect([levelAt(10), levelAt(10.05), levelAt(10.3), levelAt(10.31), levelAt(10.5), levelAt(10.7)]).toEqual([0, 3, 3, 5, 5, 8]);
     // Not finished: past the last kept frame is not known, the caller seeks.
-    expect(recording.signatureAt(0.85)).toBeNull();
+    expect(recording.signatureAt(10.85)).toBeNull();
     recording.finish();
-    expect(levelAt(0.85)).toBe(8);
-    expect(recording.signatureAt(0.5)).toMatchObject({ width: 8, height: 4, columns: 4, rows: 2, shownAtS: 0.5 });
-    // A kept frame shown too late for the caller (the next scene, the far end of a bisection): it seeks instead.
-    expect(recording.signatureAt(0.31, 0.5)).toBeNull();
-    expect(levelAt(0.31)).toBe(5);
+    expect(levelAt(10.85)).toBe(8);
+    expect(recording.signatureAt(10.5)).toMatchObject({ width: 8, height: 4, columns: 4, rows: 2, shownAtS: 10.5 });
+    // A kept frame shown too late for the caller (the next probe or scene, the far end of a bisection): it seeks.
+    expect(recording.signatureAt(10.31, 10.5)).toBeNull();
+    expect(levelAt(10.31)).toBe(5);
+  });
+
+  it('keeps a frame a second until the last frame that may be a cut is MIN_PROBED_SCENE_S behind', () => {
+    const recording = new SignatureRecording();
+    // 20 fps, a frame that may be a cut at 2.05 s: kept every SPARSE_INTERVAL_S until 2.05 + MIN_PROBED_SCENE_S, then
+    // every 0.25 s; the frames before it span too little for a probed scene and are dropped.
+    const kept: number[] = [];
+    for (let n = 0; n < 200; n++) {
+      const timeS = n / 20;
+      if (n === 41) recording.mayCut(timeS);
+      if (!recording.wants(timeS)) continue;
+      recording.add(timeS, flat(n));
+      kept.push(timeS);
+    }
+    expect(SPARSE_INTERVAL_S).toBe(1);
+    expect(kept).toEqual([0, 1, 2, 3, 4, 5, 6, 6.65, 6.75, 7, 7.25, 7.5, 7.75, 8, 8.25, 8.5, 8.75, 9, 9.25, 9.5, 9.75]);
+    expect(recording.size.signatures).toBe(kept.length - 3);
+    // Before the cut nothing is known any more; from it on, the kept frames answer.
+    expect(recording.signatureAt(0)).toBeNull();
+    expect(recording.signatureAt(1.5)).toBeNull();
+    expect(recording.signatureAt(2.05)?.shownAtS).toBe(3);
+    expect(recording.signatureAt(6.7)?.shownAtS).toBe(6.75);
+  });
+
+  it('answers nothing inside a dropped stretch, and gives back the bytes it held', () => {
+    const recording = new SignatureRecording();
+    for (const [i, t] of [0, 1, 2, 3, 4, 5].entries()) recording.add(t, flat(i));
+    recording.mayCut(5.5); // 5.5 s since the start: a probed scene, kept
+    for (const [i, t] of [5.5, 6.5, 7.5].entries()) recording.add(t, flat(10 + i));
+    recording.mayCut(8); // 2.5 s: dropped
+    recording.add(9, flat(20));
+    recording.finish();
+    expect(recording.size).toEqual({ signatures: 7, bytes: 7 * 24 });
+    expect(recording.signatureAt(4.5)?.shownAtS).toBe(5);
+    expect([5.2, 5.6, 7, 7.9].map((t) => recording.signatureAt(t))).toEqual([null, null, null, null]);
+    expect(recording.signatureAt(8)?.shownAtS).toBe(9);
+    expect(recording.signatureAt(9)?.shownAtS).toBe(9);
+    expect(recording.signatureAt(30)?.shownAtS).toBe(9);
   });
 
   it('keeps means as whole levels, and a frame identical to the one before costs no bytes', () => {
@@ -61,7 +100,7 @@ describe('signature recording', () => {
     if (!existsSync(EVAL_HARD)) return context.skip('⚠️ eval-hard.mp4 missing: run `npm run fixtures`');
     // The scenes the cut detector gives it: 4 s each, the two boards (8–12 s B12, 12–16 s B14) as one.
     const scenes = buildScenes([4, 8, 16, 20, 24], 28);
-    const recording = await recordVideo(EVAL_HARD, 17);
+    const recording = await recordVideo(EVAL_HARD, 17, [4, 8, 16]);
     const seek = async (t: number) => frameSignature(decodeWithFfmpeg(['-ss', t.toFixed(3), '-i', EVAL_HARD], "scale='min(1280,iw)':-2"));
     const seekedTimes: number[] = [];
     let answered = 0;
@@ -74,21 +113,26 @@ describe('signature recording', () => {
     const seeked = await locateStillChanges(scenes, seek);
     expect(seeked).toHaveLength(1);
     expect(recorded).toEqual(seeked);
-    // Every probe and bisection step answered from the recording.
-    expect(seekedTimes).toEqual([]);
+    // The change comes 4 s after the cut, where a frame is kept every second: the finer bisection steps seek.
     expect(answered).toBeGreaterThanOrEqual(5);
+    expect(seekedTimes.length).toBeLessThanOrEqual(3);
     expect(recorded[0]! - 12).toBeGreaterThanOrEqual(0);
     expect(recorded[0]! - 12).toBeLessThanOrEqual(LOCATE_PRECISION_S);
     const { signatures, bytes } = recording.size;
-    // A kept frame per interval (the boards' frozen frames share their bytes), 172,800 bytes each at 16:9.
-    expect(signatures).toBe(Math.round(17 / RECORD_INTERVAL_S));
+    // The two 4 s scenes before the boards are too short to be probed: their frames were dropped.
+    expect([2, 6].map((t) => recording.signatureAt(t))).toEqual([null, null]);
+    expect(signatures).toBeLessThan(9 / RECORD_INTERVAL_S);
+    // The boards' frozen frames share their bytes; 172,800 bytes each at 16:9.
     expect(bytes % (320 * 180 * 3)).toBe(0);
-    console.info(`eval-hard.mp4, 17 s: ${signatures} signatures kept in ${bytes} bytes (${bytes / (320 * 180 * 3)} distinct)`);
+    console.info(`eval-hard.mp4, 17 s: ${signatures} signatures kept in ${bytes} bytes (${bytes / (320 * 180 * 3)} distinct); ${answered} probe frames from them, ${seekedTimes.length} sought`);
   });
 });
 
-/** Every frame of the first `seconds` of a 25 fps video, at analysis size, offered to a recording in order. */
-async function recordVideo(path: string, seconds: number): Promise<SignatureRecording> {
+/**
+ * Every frame of the first `seconds` of a 25 fps video, at analysis size, offered to a recording in order, as the cut
+ * pass does: `cutsS` stand for the frames that may be cuts.
+ */
+async function recordVideo(path: string, seconds: number, cutsS: number[]): Promise<SignatureRecording> {
   const [width, height, fps] = [1280, 720, 25];
   const frameBytes = width * height * 4;
   const recording = new SignatureRecording();
@@ -104,6 +148,7 @@ async function recordVideo(path: string, seconds: number): Promise<SignatureReco
       at += take;
       if (filled < frameBytes) continue;
       const timeS = n++ / fps;
+      if (cutsS.some((c) => Math.abs(c - timeS) < 1e-6)) recording.mayCut(timeS);
       if (recording.wants(timeS)) recording.add(timeS, frameSignature({ width, height, data: new Uint8ClampedArray(frame.buffer, frame.byteOffset, frameBytes) }));
       frame = Buffer.alloc(frameBytes);
       filled = 0;

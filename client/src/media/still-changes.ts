@@ -31,7 +31,8 @@ export const LOCATE_PRECISION_S = 0.25;
 /**
  * The signature of the frame shown at `timeS` (the near-duplicate test's, from an analysis-size frame): the first frame
  * at or after it. A sampler that answers from frames kept every so often (signature-recording.ts) may show a later
- * one, but never one shown at or after `beforeS` (the scene's end, or the frame a bisection narrows down to), and
+ * one, but never one shown at or after `beforeS` (the next probe's time or the scene's end, or the frame a bisection
+ * narrows down to), and
  * says its time in `shownAtS`: a change is then located between the frames' times, still late rather than early.
  */
 export type SampledFrame = FrameSignature & { shownAtS?: number };
@@ -83,8 +84,8 @@ async function changesInScene(times: number[], endS: number, sample: FrameSample
   const probes = new Map<number, SampledFrame>();
   const at = async (i: number) => {
     let signature = probes.get(i);
-    // Never the next scene's first frame: a last probe that showed it would hide a change just before it.
-    if (!signature) probes.set(i, (signature = await sample(times[i]!, endS)));
+    // Never the next probe's frame, nor the next scene's: a last probe that showed it would hide a change just before it.
+    if (!signature) probes.set(i, (signature = await sample(times[i]!, times[i + 1] ?? endS)));
     return signature;
   };
   const last = times.length - 1;

@@ -40,11 +40,17 @@ export interface WebCodecsCuts {
   strongest: Array<{ timeS: number; strength: number }>;
 }
 
-/** `onFrame` sees each decoded frame (and its time) before it is scored and closed; it must not close it. */
+/**
+ * A decoded frame on its way through the cut pass, with its time and its score against the decoded frame before it
+ * (cuts.ts: a cut's frame scores at least CUT_THRESHOLD, as its strength is its score less a median of scores).
+ * Seen before the frame is closed; it must not close it.
+ */
+export type FrameConsumer = (frame: VideoFrame, timeS: number, score: number) => Promise<void>;
+
 export async function detectCutsWebCodecs(
   file: Blob,
   onProgress?: (fraction: number) => void,
-  onFrame?: (frame: VideoFrame, timeS: number) => Promise<void>,
+  onFrame?: FrameConsumer,
 ): Promise<WebCodecsCuts> {
   if (typeof VideoDecoder === 'undefined') throw new WebCodecsUnsupported('this browser has no WebCodecs');
   const video = await demuxVideo(file);
@@ -75,34 +81,34 @@ class FrameScorer {
   constructor(
     private readonly durationS: number,
     private readonly onProgress?: (fraction: number) => void,
-    private readonly onFrame?: (frame: VideoFrame, timeS: number) => Promise<void>,
+    private readonly onFrame?: FrameConsumer,
   ) {}
 
   async add(frame: VideoFrame): Promise<void> {
-    // Chunk timestamps were made relative to the first frame when decoding (see decodeAll).
-    const timeS = frame.timestamp / 1e6;
-    const { view } = await this.#copy(frame, timeS);
-    const signature = frameSignature(view);
-    this.scores.push(this.#previous ? frameScore(signatureDistance(this.#previous, signature)) : 0);
-    this.timesS.push(timeS);
-    this.#previous = signature;
-    this.onProgress?.(timeS / this.durationS);
-  }
-
-  /** Shows the frame to `onFrame`, copies its visible planes into the reused buffer and closes it at once. */
-  async #copy(frame: VideoFrame, timeS: number): Promise<{ view: YuvView }> {
     try {
-      await this.onFrame?.(frame, timeS);
-      // The visible rect, never the coded size: 720p H.264 decodes to 1280×738 coded, with padding rows.
-      const rect = frame.visibleRect;
-      if (!rect) throw new Error('a decoded frame had no visible rect');
-      const size = frame.allocationSize({ rect });
-      if (this.#buffer.byteLength < size) this.#buffer = new Uint8Array(size);
-      const layout = await frame.copyTo(this.#buffer, { rect });
-      return { view: yuvView(frame.format, layout, rect.width, rect.height, this.#buffer) };
+      // Chunk timestamps were made relative to the first frame when decoding (see decodeAll).
+      const timeS = frame.timestamp / 1e6;
+      const signature = frameSignature(await this.#copy(frame));
+      const score = this.#previous ? frameScore(signatureDistance(this.#previous, signature)) : 0;
+      this.scores.push(score);
+      this.timesS.push(timeS);
+      this.#previous = signature;
+      await this.onFrame?.(frame, timeS, score);
+      this.onProgress?.(timeS / this.durationS);
     } finally {
       frame.close();
     }
+  }
+
+  /** Copies the frame's visible planes into the reused buffer. */
+  async #copy(frame: VideoFrame): Promise<YuvView> {
+    // The visible rect, never the coded size: 720p H.264 decodes to 1280×738 coded, with padding rows.
+    const rect = frame.visibleRect;
+    if (!rect) throw new Error('a decoded frame had no visible rect');
+    const size = frame.allocationSize({ rect });
+    if (this.#buffer.byteLength < size) this.#buffer = new Uint8Array(size);
+    const layout = await frame.copyTo(this.#buffer, { rect });
+    return yuvView(frame.format, layout, rect.width, rect.height, this.#buffer);
   }
 }
 

@@ -3,23 +3,26 @@
  * is taken at analysis size — the size the analysis keyframes have, which the near-duplicate threshold was measured
  * on — and signed with the near-duplicate test's own frameSignature.
  *
- * Cost (bench, 60 s 720p, 240 kept frames): the browser's RGBA conversion ~0.7 ms a frame (a canvas draw and read
- * back took ~6), the signature ~3 ms. A frame whose pixels equal the previous kept frame's (a frozen picture) reuses
- * its signature.
+ * Cost a kept frame (bench, 60 s 720p): the browser's RGBA conversion ~0.7 ms (a canvas draw and read back took ~6),
+ * the signature ~3 ms. A frame whose pixels equal the previous kept frame's (a frozen picture) reuses its signature.
  */
 import type { RgbaImage } from '../../ml/image.ts';
 import { frameSignature, type FrameSignature } from '../../ml/near-duplicates.ts';
 import { analysisSize } from '../analysis-size.ts';
 import type { SignatureRecording } from '../signature-recording.ts';
+import { CUT_THRESHOLD } from './cuts.ts';
+import type { FrameConsumer } from './detect.ts';
 
 /**
  * A frame consumer for detectCutsWebCodecs that keeps signatures in `recording`. It never throws and never closes the
  * frame: a frame it cannot take stops the recording (later probe times are then sought), never the cut detection.
  */
-export function recordInto(recording: SignatureRecording): (frame: VideoFrame, timeS: number) => Promise<void> {
+export function recordInto(recording: SignatureRecording): FrameConsumer {
   const pixels = analysisPixels();
   let previous: { img: RgbaImage; signature: FrameSignature } | null = null;
-  return async (frame, timeS) => {
+  return async (frame, timeS, score) => {
+    // Cuts are among the frames that score this much (see FrameConsumer).
+    if (score >= CUT_THRESHOLD) recording.mayCut(timeS);
     if (!recording.wants(timeS)) return;
     try {
       const img = await pixels(frame);
