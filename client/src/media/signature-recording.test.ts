@@ -77,6 +77,17 @@ describe('signature recording', () => {
     expect(recording.signatureAt(30)?.shownAtS).toBe(9);
   });
 
+  it('drops a stretch it is told of late, keeping the frames kept after its end and the bytes they share', () => {
+    const recording = new SignatureRecording();
+    for (const [t, level] of [[0, 0], [1, 1], [2, 5], [3, 5], [3.5, 6]] as const) recording.add(t, flat(level));
+    expect(recording.size).toEqual({ signatures: 5, bytes: 4 * 24 });
+    recording.mayCut(3); // told once 3.5 was kept: 0–3 s is too short for a probed scene
+    expect(recording.size).toEqual({ signatures: 2, bytes: 2 * 24 });
+    expect([0, 1, 2.9].map((t) => recording.signatureAt(t))).toEqual([null, null, null]);
+    expect(recording.signatureAt(3)?.means[0]).toBe(5);
+    expect(recording.signatureAt(3.2)?.shownAtS).toBe(3.5);
+  });
+
   it('keeps means as whole levels, and a frame identical to the one before costs no bytes', () => {
     const recording = new SignatureRecording();
     recording.add(0, flat(10.4));

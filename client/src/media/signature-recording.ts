@@ -58,9 +58,10 @@ export class SignatureRecording {
   }
 
   /**
-   * The frame shown at `timeS` may be a cut (every cut is such a frame; not every such frame is a cut). The frames
-   * kept since the previous one are dropped when they span too little for a probed scene: a scene that short is
-   * never asked about, and one that long but for a frame that was no cut is sought there, as without a recording.
+   * The frame shown at `timeS` may be a cut (every cut is such a frame; not every such frame is a cut), told in order
+   * and at most a moment late (frames after it may be kept already). The frames kept since the previous one are
+   * dropped when they span too little for a probed scene: a scene that short is never asked about, and one that long
+   * but for a frame that was no cut is sought there, as without a recording.
    */
   mayCut(timeS: number): void {
     if (timeS - this.#cutS < MIN_PROBED_SCENE_S) this.#forget(this.#cutS, timeS);
@@ -120,18 +121,27 @@ export class SignatureRecording {
     return { ...found.shape, means: new Float32Array(found.means), shownAtS: found.timeS };
   }
 
-  /** Drops the frames kept in [fromS, untilS) — the last ones kept. */
+  /** Drops the frames kept in [fromS, untilS), leaving a mark that nothing is known there. */
   #forget(fromS: number, untilS: number): void {
     const entries = this.#entries;
-    while (entries.length > 0 && entries.at(-1)!.timeS >= fromS - 1e-9) {
-      const { means } = entries.pop()!;
-      // Bytes shared with the frame before (a frozen picture) stay.
-      if (means && means !== entries.at(-1)?.means) this.#bytes -= means.byteLength;
+    const at = (timeS: number) => {
+      const i = entries.findLastIndex((e) => e.timeS < timeS - 1e-9);
+      return i + 1;
+    };
+    const [from, until] = [at(fromS), at(untilS)];
+    const [before, after] = [entries[from - 1], entries[until]];
+    // Bytes shared with a frame that stays (a frozen picture) stay; a run of shared bytes counts once.
+    for (let i = from; i < until; i++) {
+      const { means } = entries[i]!;
+      if (means && means !== entries[i - 1]?.means && means !== before?.means && means !== after?.means) this.#bytes -= means.byteLength;
     }
-    const last = entries.at(-1);
-    // Two dropped stretches in a row are one.
-    if (last?.means === null) last.untilS = untilS;
-    else entries.push({ timeS: fromS, untilS, shape: { width: 0, height: 0, columns: 0, rows: 0 }, means: null });
+    if (before?.means === null) {
+      // Two dropped stretches in a row are one.
+      before.untilS = untilS;
+      entries.splice(from, until - from);
+    } else {
+      entries.splice(from, until - from, { timeS: fromS, untilS, shape: { width: 0, height: 0, columns: 0, rows: 0 }, means: null });
+    }
   }
 }
 

@@ -8,12 +8,12 @@
  * make ~45% of the pictures such, and decoding dominates the cost (bench: 1.8× faster). The price: a cut whose
  * first frame is such a picture is reported at the next decoded frame, one or two frames (≤ 80 ms) late —
  * late, never early, so a scene never starts on the previous scene's last frame.
- * A caller may see each decoded frame on its way (`onFrame`): the still-change search keeps signatures of some
+ * A caller may watch the pass go by (CutPassWatcher): the still-change search keeps signatures of some frames
  * (record.ts), so that it need not decode them again.
  * Throws WebCodecsUnsupported (or whatever the decoder threw) when the file cannot take this path; the caller
  * falls back to ffmpeg.wasm.
  */
-import { cutStrengths, frameScore, pickCuts } from './cuts.ts';
+import { BACKGROUND_WINDOW_S, CUT_THRESHOLD, cutStrengths, frameScore, pickCuts, strengthAt } from './cuts.ts';
 import { demuxVideo, readSamples, type DemuxedVideo } from './demux.ts';
 import { avcLengthSize, isNonReferencePicture } from './h264.ts';
 import { yuvView } from './planes.ts';
@@ -40,24 +40,28 @@ export interface WebCodecsCuts {
   strongest: Array<{ timeS: number; strength: number }>;
 }
 
-/**
- * A decoded frame on its way through the cut pass, with its time and its score against the decoded frame before it
- * (cuts.ts: a cut's frame scores at least CUT_THRESHOLD, as its strength is its score less a median of scores).
- * Seen before the frame is closed; it must not close it.
- */
-export type FrameConsumer = (frame: VideoFrame, timeS: number, score: number) => Promise<void>;
+/** Sees the cut pass go by (the still-change search's recorder, record.ts). */
+export interface CutPassWatcher {
+  /** Each decoded frame, in presentation order, before it is closed (it must not close it). */
+  frame(frame: VideoFrame, timeS: number): Promise<void>;
+  /**
+   * A frame whose cut strength reaches CUT_THRESHOLD: every cut is one (pickCuts keeps the strongest within
+   * MIN_CUT_GAP_S). Told BACKGROUND_WINDOW_S late, once the frames its strength depends on are scored.
+   */
+  mayCut(timeS: number): void;
+}
 
 export async function detectCutsWebCodecs(
   file: Blob,
   onProgress?: (fraction: number) => void,
-  onFrame?: FrameConsumer,
+  watcher?: CutPassWatcher,
 ): Promise<WebCodecsCuts> {
   if (typeof VideoDecoder === 'undefined') throw new WebCodecsUnsupported('this browser has no WebCodecs');
   const video = await demuxVideo(file);
   const support = await VideoDecoder.isConfigSupported(video.config);
   if (!support.supported) throw new WebCodecsUnsupported(`this browser cannot decode ${video.config.codec} with WebCodecs`);
 
-  const scorer = new FrameScorer(video.durationS, onProgress, onFrame);
+  const scorer = new FrameScorer(video.durationS, onProgress, watcher);
   const decoded = await decodeAll(file, video, (frame) => scorer.add(frame));
 
   if (scorer.timesS.length < decoded * MIN_DECODED_SHARE) {
@@ -81,8 +85,11 @@ class FrameScorer {
   constructor(
     private readonly durationS: number,
     private readonly onProgress?: (fraction: number) => void,
-    private readonly onFrame?: FrameConsumer,
+    private readonly watcher?: CutPassWatcher,
   ) {}
+
+  /** Frames before this one have had their strength judged for the watcher. */
+  #judged = 1;
 
   async add(frame: VideoFrame): Promise<void> {
     try {
@@ -93,10 +100,23 @@ class FrameScorer {
       this.scores.push(score);
       this.timesS.push(timeS);
       this.#previous = signature;
-      await this.onFrame?.(frame, timeS, score);
+      if (this.watcher) {
+        await this.watcher.frame(frame, timeS);
+        this.#tellMayCuts(timeS);
+      }
       this.onProgress?.(timeS / this.durationS);
     } finally {
       frame.close();
+    }
+  }
+
+  /** Tells the watcher of the frames whose strength, now final (`nowS` is past their window), reaches the threshold. */
+  #tellMayCuts(nowS: number): void {
+    const { timesS, scores } = this;
+    for (; this.#judged < timesS.length && timesS[this.#judged]! + BACKGROUND_WINDOW_S < nowS; this.#judged++) {
+      // The score bounds the strength (a median of scores is never negative): most frames end here.
+      const i = this.#judged;
+      if (scores[i]! >= CUT_THRESHOLD && strengthAt(timesS, scores, i) >= CUT_THRESHOLD) this.watcher?.mayCut(timesS[i]!);
     }
   }
 

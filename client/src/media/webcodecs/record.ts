@@ -10,29 +10,29 @@ import type { RgbaImage } from '../../ml/image.ts';
 import { frameSignature, type FrameSignature } from '../../ml/near-duplicates.ts';
 import { analysisSize } from '../analysis-size.ts';
 import type { SignatureRecording } from '../signature-recording.ts';
-import { CUT_THRESHOLD } from './cuts.ts';
-import type { FrameConsumer } from './detect.ts';
+import type { CutPassWatcher } from './detect.ts';
 
 /**
- * A frame consumer for detectCutsWebCodecs that keeps signatures in `recording`. It never throws and never closes the
- * frame: a frame it cannot take stops the recording (later probe times are then sought), never the cut detection.
+ * A watcher of detectCutsWebCodecs that keeps signatures in `recording`. It never throws and never closes a frame: a
+ * frame it cannot take stops the recording (later probe times are then sought), never the cut detection.
  */
-export function recordInto(recording: SignatureRecording): FrameConsumer {
+export function recordInto(recording: SignatureRecording): CutPassWatcher {
   const pixels = analysisPixels();
   let previous: { img: RgbaImage; signature: FrameSignature } | null = null;
-  return async (frame, timeS, score) => {
-    // Cuts are among the frames that score this much (see FrameConsumer).
-    if (score >= CUT_THRESHOLD) recording.mayCut(timeS);
-    if (!recording.wants(timeS)) return;
-    try {
-      const img = await pixels(frame);
-      const signature = previous && samePixels(previous.img, img) ? previous.signature : frameSignature(img);
-      recording.add(timeS, signature);
-      previous = { img, signature };
-    } catch (error) {
-      console.warn('Keeping frames for the still-change search failed; its probe frames will be decoded again.', error);
-      recording.stop();
-    }
+  return {
+    async frame(frame, timeS) {
+      if (!recording.wants(timeS)) return;
+      try {
+        const img = await pixels(frame);
+        const signature = previous && samePixels(previous.img, img) ? previous.signature : frameSignature(img);
+        recording.add(timeS, signature);
+        previous = { img, signature };
+      } catch (error) {
+        console.warn('Keeping frames for the still-change search failed; its probe frames will be decoded again.', error);
+        recording.stop();
+      }
+    },
+    mayCut: (timeS) => recording.mayCut(timeS),
   };
 }
 
