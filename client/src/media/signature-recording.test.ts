@@ -10,7 +10,7 @@ import { frameSignature, type FrameSignature } from '../ml/near-duplicates.ts';
 import { decodeWithFfmpeg } from '../ml/testing/decode-ffmpeg.ts';
 import { buildScenes } from './scenes.ts';
 import { RECORD_INTERVAL_S, SignatureRecording, SPARSE_INTERVAL_S } from './signature-recording.ts';
-import { LOCATE_PRECISION_S, locateStillChanges, MIN_PROBED_SCENE_S } from './still-changes.ts';
+import { LOCATE_PRECISION_S, locateStillChanges, type FrameWindow } from './still-changes.ts';
 
 const EVAL_HARD = join(import.meta.dirname, '../../../tests/fixtures/generated/eval/videos/eval-hard.mp4');
 
@@ -18,7 +18,7 @@ const EVAL_HARD = join(import.meta.dirname, '../../../tests/fixtures/generated/e
 const flat = (level: number): FrameSignature => ({ width: 8, height: 4, columns: 4, rows: 2, means: new Float32Array(24).fill(level) });
 
 describe('signature recording', () => {
-  it('keeps the first frame at or after every interval and answers a time with the first kept frame at or after it', () => {
+  it('answers a time with the kept frame nearest to it inside the window: the first at or after it, else the last before', () => {
     const recording = new SignatureRecording();
     // 10 fps from 10 s on (far enough from the first frame, a scene's start, for every interval to count): frames at
     // 10, 10.1, 10.2, …; each frame's level is its number.
@@ -27,16 +27,15 @@ describe('signature recording', () => {
       if (recording.wants(timeS)) recording.add(timeS, flat(n));
     }
     expect(recording.size.signatures).toBe(4); // 10, 10.3, 10.5, 10.8
-    const levelAt = (t: number) => recording.signatureAt(t)?.means[0];
+    const levelAt = (t: number, window?: FrameWindow) => recording.signatureAt(t, window)?.means[0];
     expect([levelAt(10), levelAt(10.05), levelAt(10.3), levelAt(10.31), levelAt(10.5), levelAt(10.7)]).toEqual([0, 3, 3, 5, 5, 8]);
-    // Not finished: past the last kept frame is not known, the caller seeks.
-    expect(recording.signatureAt(10.85)).toBeNull();
-    recording.finish();
-    expect(levelAt(10.85)).toBe(8);
     expect(recording.signatureAt(10.5)).toMatchObject({ width: 8, height: 4, columns: 4, rows: 2, shownAtS: 10.5 });
-    // A kept frame shown too late for the caller (the next probe or scene, the far end of a bisection): it seeks.
-    expect(recording.signatureAt(10.31, 10.5)).toBeNull();
-    expect(levelAt(10.31)).toBe(5);
+    // Nothing at or after 10.85: the last frame before it, if the window reaches back to it.
+    expect(levelAt(10.85)).toBeUndefined();
+    expect(levelAt(10.85, { fromS: 10.6, beforeS: 11 })).toBe(8);
+    // The first frame after the time comes too late for the window: the last one before it, else nothing.
+    expect(levelAt(10.31, { fromS: 10.2, beforeS: 10.5 })).toBe(3);
+    expect(levelAt(10.31, { fromS: 10.31, beforeS: 10.5 })).toBeUndefined();
   });
 
   it('keeps a frame a second until the last frame that may be a cut is MIN_PROBED_SCENE_S behind', () => {
@@ -48,44 +47,64 @@ describe('signature recording', () => {
       const timeS = n / 20;
       if (n === 41) recording.mayCut(timeS);
       if (!recording.wants(timeS)) continue;
-      recording.add(timeS, flat(n));
+      recording.add(timeS, flat((n * 25) % 256));
       kept.push(timeS);
     }
     expect(SPARSE_INTERVAL_S).toBe(1);
     expect(kept).toEqual([0, 1, 2, 3, 4, 5, 6, 6.65, 6.75, 7, 7.25, 7.5, 7.75, 8, 8.25, 8.5, 8.75, 9, 9.25, 9.5, 9.75]);
-    expect(recording.size.signatures).toBe(kept.length - 3);
-    // Before the cut nothing is known any more; from it on, the kept frames answer.
-    expect(recording.signatureAt(0)).toBeNull();
-    expect(recording.signatureAt(1.5)).toBeNull();
-    expect(recording.signatureAt(2.05)?.shownAtS).toBe(3);
-    expect(recording.signatureAt(6.7)?.shownAtS).toBe(6.75);
+    // 0–2.05 s is dropped with its short stretch; the picture moving (a new level every frame), the frames on the fine
+    // grid go too, but for those after the last sparse frame (9.25–9.75), which wait for the next one.
+    expect(recording.size.signatures).toBe(10);
+    expect(recording.signatureAt(1, { fromS: 0.5, beforeS: 1.5 })).toBeNull();
+    expect(recording.signatureAt(2.05, { fromS: 2.05, beforeS: 3.5 })?.shownAtS).toBe(3);
+    expect(recording.signatureAt(6.7)?.shownAtS).toBe(7);
+    expect(recording.signatureAt(9.3)?.shownAtS).toBe(9.5);
   });
 
-  it('answers nothing inside a dropped stretch, and gives back the bytes it held', () => {
+  it('drops the frames of a stretch too short for a probed scene, and gives back the bytes they held', () => {
     const recording = new SignatureRecording();
-    for (const [i, t] of [0, 1, 2, 3, 4, 5].entries()) recording.add(t, flat(i));
+    for (const [i, t] of [0, 1, 2, 3, 4, 5].entries()) recording.add(t, flat(i * 50));
     recording.mayCut(5.5); // 5.5 s since the start: a probed scene, kept
-    for (const [i, t] of [5.5, 6.5, 7.5].entries()) recording.add(t, flat(10 + i));
+    for (const [i, t] of [5.5, 6.5, 7.5].entries()) recording.add(t, flat(10 + i * 50));
     recording.mayCut(8); // 2.5 s: dropped
     recording.add(9, flat(20));
-    recording.finish();
     expect(recording.size).toEqual({ signatures: 7, bytes: 7 * 24 });
     expect(recording.signatureAt(4.5)?.shownAtS).toBe(5);
-    expect([5.2, 5.6, 7, 7.9].map((t) => recording.signatureAt(t))).toEqual([null, null, null, null]);
-    expect(recording.signatureAt(8)?.shownAtS).toBe(9);
-    expect(recording.signatureAt(9)?.shownAtS).toBe(9);
-    expect(recording.signatureAt(30)?.shownAtS).toBe(9);
+    expect(recording.signatureAt(6, { fromS: 5.2, beforeS: 8 })).toBeNull();
+    expect(recording.signatureAt(8, { fromS: 7, beforeS: 10 })?.shownAtS).toBe(9);
   });
 
   it('drops a stretch it is told of late, keeping the frames kept after its end and the bytes they share', () => {
     const recording = new SignatureRecording();
-    for (const [t, level] of [[0, 0], [1, 1], [2, 5], [3, 5], [3.5, 6]] as const) recording.add(t, flat(level));
+    for (const [t, level] of [[0, 0], [1, 100], [2, 5], [3, 5], [3.5, 60]] as const) recording.add(t, flat(level));
     expect(recording.size).toEqual({ signatures: 5, bytes: 4 * 24 });
     recording.mayCut(3); // told once 3.5 was kept: 0–3 s is too short for a probed scene
     expect(recording.size).toEqual({ signatures: 2, bytes: 2 * 24 });
-    expect([0, 1, 2.9].map((t) => recording.signatureAt(t))).toEqual([null, null, null]);
+    expect(recording.signatureAt(1, { fromS: 0, beforeS: 2.9 })).toBeNull();
     expect(recording.signatureAt(3)?.means[0]).toBe(5);
     expect(recording.signatureAt(3.2)?.shownAtS).toBe(3.5);
+  });
+
+  it('keeps the frames between two sparse ones only where a still picture steps to another', () => {
+    const recording = new SignatureRecording();
+    // 20 fps from 10 s on (a long stretch): a still picture (level 0) that steps to another (100) at 12.3 s, then
+    // starts to move at 15 s (a new level every frame).
+    const level = (t: number) => (t < 12.3 ? 0 : t < 15 ? 100 : 30 * Math.round(t * 20));
+    for (let n = 0; n < 160; n++) {
+      const timeS = 10 + n / 20;
+      if (recording.wants(timeS)) recording.add(timeS, flat(level(timeS) % 256));
+    }
+    const shown = (from: number, to: number) => {
+      const times = new Set<number>();
+      for (let t = from; t < to; t += 0.05) times.add(recording.signatureAt(t)!.shownAtS!);
+      return [...times];
+    };
+    // Still, moving: the sparse frames answer; at a step out of a still picture, every fine frame is still there.
+    expect(shown(10, 12)).toEqual([10, 11, 12]);
+    expect(shown(12.01, 13)).toEqual([12.25, 12.5, 12.75, 13]);
+    expect(shown(13.01, 14)).toEqual([14]);
+    expect(shown(14.01, 15)).toEqual([14.25, 14.5, 14.75, 15]);
+    expect(shown(15.01, 16.9)).toEqual([16, 17]);
   });
 
   it('keeps means as whole levels, and a frame identical to the one before costs no bytes', () => {
@@ -98,10 +117,9 @@ describe('signature recording', () => {
     expect(recording.signatureAt(0.5)?.means[0]).toBe(12);
   });
 
-  it('stops at its byte budget, and leaves the later times to seeking even when finished', () => {
+  it('stops at its byte budget, and leaves the later times to seeking', () => {
     const recording = new SignatureRecording(2 * 24);
     for (const [i, t] of [0, 0.25, 0.5, 0.75].entries()) recording.add(t, flat(i));
-    recording.finish();
     expect(recording.size).toEqual({ signatures: 2, bytes: 48 });
     expect(recording.signatureAt(0.2)?.means[0]).toBe(1);
     expect(recording.signatureAt(0.3)).toBeNull();
@@ -115,8 +133,8 @@ describe('signature recording', () => {
     const seek = async (t: number) => frameSignature(decodeWithFfmpeg(['-ss', t.toFixed(3), '-i', EVAL_HARD], "scale='min(1280,iw)':-2"));
     const seekedTimes: number[] = [];
     let answered = 0;
-    const recorded = await locateStillChanges(scenes, async (t, beforeS) => {
-      const kept = recording.signatureAt(t, beforeS);
+    const recorded = await locateStillChanges(scenes, async (t, window) => {
+      const kept = recording.signatureAt(t, window);
       if (kept) answered++;
       else seekedTimes.push(t);
       return kept ?? seek(t);
@@ -124,14 +142,16 @@ describe('signature recording', () => {
     const seeked = await locateStillChanges(scenes, seek);
     expect(seeked).toHaveLength(1);
     expect(recorded).toEqual(seeked);
-    // The change comes 4 s after the cut, where a frame is kept every second: the finer bisection steps seek.
+    // The change comes 4 s after the cut, where a frame is kept every second: the finer bisection steps are decoded,
+    // and so is the kept frame they are compared with.
     expect(answered).toBeGreaterThanOrEqual(5);
-    expect(seekedTimes.length).toBeLessThanOrEqual(3);
+    expect(seekedTimes.length).toBeLessThanOrEqual(4);
     expect(recorded[0]! - 12).toBeGreaterThanOrEqual(0);
     expect(recorded[0]! - 12).toBeLessThanOrEqual(LOCATE_PRECISION_S);
     const { signatures, bytes } = recording.size;
     // The two 4 s scenes before the boards are too short to be probed: their frames were dropped.
-    expect([2, 6].map((t) => recording.signatureAt(t))).toEqual([null, null]);
+    expect(recording.signatureAt(2, { fromS: 0, beforeS: 4 })).toBeNull();
+    expect(recording.signatureAt(6, { fromS: 4, beforeS: 8 })).toBeNull();
     expect(signatures).toBeLessThan(9 / RECORD_INTERVAL_S);
     // The boards' frozen frames share their bytes; 172,800 bytes each at 16:9.
     expect(bytes % (320 * 180 * 3)).toBe(0);

@@ -65,7 +65,6 @@ async function detectCutsDetailed(
       try {
         const recording = new SignatureRecording();
         const { cutsS, frames, strongest } = await detectCutsWebCodecs(file, report, recordInto(recording));
-        recording.finish();
         recorded = { file: fileKey(file), recording };
         report(1);
         return { cutsS, method: 'webcodecs', fallbackReason: null, webcodecs: { frames, strongest } };
@@ -136,8 +135,8 @@ async function findStillChanges(
         let framesRecorded = 0;
         const changesS = await locateStillChanges(
           scenes,
-          async (timeS, beforeS) => {
-            const kept = recording?.signatureAt(timeS, beforeS);
+          async (timeS, window) => {
+            const kept = recording?.signatureAt(timeS, window);
             if (kept) {
               framesRecorded++;
               return kept;
