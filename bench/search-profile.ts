@@ -3,7 +3,7 @@
  * search.ts; built first when missing), each statement's CPU time (PGlite runs on this thread, so a busy machine
  * does not inflate it the way it does wall time), median over the bench's 30 queries. Statements run inside a
  * transaction (the spelling corrections' trigram look-ups) do not pass through PGlite.query and count in the rest.
- *   tsx bench/search-profile.ts [words|misspelt|hybrid] [--sizes 100000]
+ *   tsx bench/search-profile.ts [words|misspelt|hybrid] [--sizes 100000] [--each]
  */
 import type { PGlite } from '@electric-sql/pglite';
 import { parseQuery } from '@heimdex/shared-schema/search';
@@ -64,6 +64,8 @@ try {
     // Keyed by the statement's text start: the same statement in each search, whatever its place.
     for (const s of statements) byStatement.set(s.sql, [...(byStatement.get(s.sql) ?? []), s.ms]);
   }
+  // --each: every search's CPU time in order (the first ones read the library's pages into PGlite's buffers).
+  if (process.argv.includes('--each')) console.log(totals.map((t) => t.toFixed(1)).join(' '));
   console.log(`searchScenes ${kind}, ${scenes} scenes: CPU p50 ${percentile(totals, 50).toFixed(2)} ms, p95 ${percentile(totals, 95).toFixed(2)} ms; ` +
     `in statements p50 ${percentile(inStatements, 50).toFixed(2)} ms (driver included), the rest JavaScript and transactions`);
   console.log('  p50 ms  searches  statement');

@@ -28,7 +28,7 @@ const app = buildApp({
   blobs: { maxBytes: config.BLOB_MAX_BYTES },
 });
 
-const purge = scheduleTombstonePurge(database.db, { retentionDays: config.TOMBSTONE_RETENTION_DAYS, log });
+const purge = scheduleTombstonePurge(database.db, { retentionDays: config.TOMBSTONE_RETENTION_DAYS, log, tidy: database.kind === 'pglite' });
 
 // serve() makes a plain node:http server (no TLS, no HTTP/2 options given).
 const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info) => {

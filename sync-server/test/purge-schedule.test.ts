@@ -2,7 +2,10 @@
 // The tombstone purge's timer: when it runs, with which cut-off, never overlapping, surviving a failed run,
 // and stopping cleanly before the database closes. (The purge itself is tested on real databases in sync.test.ts.)
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { schedulePurge, type Purge } from '../src/sync/purge-schedule.ts';
+import { sql } from 'drizzle-orm';
+import { openDatabase } from '../src/db/open.ts';
+import { selectRows } from '../src/db/rows.ts';
+import { schedulePurge, scheduleTombstonePurge, type Purge } from '../src/sync/purge-schedule.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
 const START = Date.UTC(2026, 5, 1, 12, 0, 0);
@@ -78,6 +81,22 @@ describe('tombstone purge schedule', () => {
     expect(finished).toBe(true);
     await vi.advanceTimersByTimeAsync(10_000);
     expect(calls).toBe(1);
+  });
+
+  it('tidies the embedded database after the purge (VACUUM, ANALYZE: PGlite has no autovacuum)', async () => {
+    vi.useRealTimers();
+    const database = await openDatabase({ dataDir: 'memory://' });
+    try {
+      const counts = async () =>
+        (await selectRows<{ vacuumed: number; analysed: number }>(database.db, sql`
+          select vacuum_count::int as vacuumed, analyze_count::int as analysed from pg_stat_user_tables where relname = 'scenes'`))[0]!;
+      expect(await counts()).toEqual({ vacuumed: 0, analysed: 0 });
+      const schedule = scheduleTombstonePurge(database.db, { retentionDays: 30, log: () => {}, firstAfterMs: 0, tidy: true });
+      await vi.waitFor(async () => expect(await counts()).toEqual({ vacuumed: 1, analysed: 1 }), { timeout: 10_000 });
+      await schedule.stop();
+    } finally {
+      await database.close();
+    }
   });
 
   it('does not keep the process alive', () => {

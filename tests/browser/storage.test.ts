@@ -286,7 +286,7 @@ describe('storage the person can see and keep', () => {
     const before = await storedNames();
     expect(before.videos).toContain(left);
     expect(before.top).toContain('.room-check-left-behind');
-    const usageBefore = await usage();
+    const usageBefore = await settledUsage();
 
     await page.reload();
     await card('cuts-b').and(page.locator('[data-state="INDEXED"]')).waitFor({ timeout: 60_000 });
@@ -295,7 +295,9 @@ describe('storage the person can see and keep', () => {
     expect(after.audio).not.toContain(`${left}.f32`);
     expect(after.keyframes).not.toContain(left);
     expect(after.top).not.toContain('.room-check-left-behind');
-    expect(await usage()).toBeLessThan(usageBefore - 40_000_000);
+    // The 50 MB room check is given back. Less a margin: the database may start a new 16 MB write-ahead log segment in
+    // between (PGlite keeps up to 80 MB of them; tidying it after indexing writes to the log), and did here.
+    expect(await settledUsage()).toBeLessThan(usageBefore - 30_000_000);
 
     // Every video in the library keeps its copy and its keyframes.
     const ids = await page.getByTestId('video-card').evaluateAll((cards) =>

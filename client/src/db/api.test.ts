@@ -6,6 +6,7 @@ import { drizzle } from 'drizzle-orm/pglite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LOCAL_USER_ID, makeDbApi, type DbApi } from './api.ts';
 import { makeJobQueries } from './jobs.ts';
+import { makeMaintenanceQueries } from './maintenance.ts';
 import { makeMeaningQueries } from './meaning.ts';
 import { makeSceneQueries } from './scenes.ts';
 import { makeStorageQueries } from './storage.ts';
@@ -31,7 +32,7 @@ afterEach(async () => {
 describe('makeDbApi', () => {
   it('has every operation of every area, none shadowed by another area', () => {
     const db = drizzle(pg);
-    const areas = [makeVisualModelQueries, makeVideoQueries, makeJobQueries, makeSceneQueries, makeMeaningQueries, makeStorageQueries].map((make) => Object.keys(make(db, LOCAL_USER_ID)));
+    const areas = [makeVisualModelQueries, makeVideoQueries, makeJobQueries, makeSceneQueries, makeMeaningQueries, makeStorageQueries, makeMaintenanceQueries].map((make) => Object.keys(make(db, LOCAL_USER_ID)));
     const names = areas.flat();
     expect(new Set(names).size).toBe(names.length);
     expect(Object.keys(api).sort()).toEqual(names.sort());

@@ -7,12 +7,14 @@
 //   visual-model.ts  settings and the visual model's re-embedding
 //   meaning.ts       the scenes' texts for their meaning vectors, and their re-embedding
 //   storage.ts       the bytes its pictures take, for Settings → Storage
+//   maintenance.ts   VACUUM and ANALYZE once indexing settles (PGlite has no autovacuum)
 // It runs inside the DB worker (behind comlink and one queue) and, unchanged, in Node tests against
 // an in-memory PGlite. Everything it returns is plain structured-clonable data: numbers, strings,
 // ISO timestamps and Uint8Array for bytea.
 import type { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import { makeJobQueries } from './jobs.ts';
+import { makeMaintenanceQueries } from './maintenance.ts';
 import { makeMeaningQueries } from './meaning.ts';
 import { makeSceneQueries } from './scenes.ts';
 import { makeStorageQueries } from './storage.ts';
@@ -32,6 +34,7 @@ export function makeDbApi(pg: PGlite, userId: string = LOCAL_USER_ID) {
     ...makeSceneQueries(db, userId),
     ...makeMeaningQueries(db, userId),
     ...makeStorageQueries(db, userId),
+    ...makeMaintenanceQueries(db),
   };
 }
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DB_EXTENSIONS } from './extensions.ts';
+import { DB_OPTIONS } from './extensions.ts';
 import { openDatabase, type DatabaseStorage } from './open.ts';
 
 let image: Blob;
@@ -15,7 +15,7 @@ const folders: string[] = [];
 
 beforeAll(async () => {
   // A stand-in for the built image: a database with one marker table (the image itself is tested in scripts/db-image).
-  const pg = await PGlite.create({ extensions: DB_EXTENSIONS });
+  const pg = await PGlite.create(DB_OPTIONS);
   await pg.exec('create table made_from_image (id int)');
   image = await pg.dumpDataDir('gzip');
   const tar = new Uint8Array(await (await pg.dumpDataDir('none')).arrayBuffer());
@@ -38,7 +38,7 @@ function folderStorage(loadImage: () => Promise<Blob | null>): DatabaseStorage &
     dataDir,
     isFresh: async () => !existsSync(dataDir),
     loadImage,
-    create: (from) => PGlite.create({ dataDir, extensions: DB_EXTENSIONS, ...(from ? { loadDataDir: from } : {}) }),
+    create: (from) => PGlite.create({ dataDir, ...DB_OPTIONS, ...(from ? { loadDataDir: from } : {}) }),
     discard: async () => rmSync(dataDir, { recursive: true, force: true }),
   };
 }

@@ -2,7 +2,7 @@
 // handles, which only workers have), as the DatabaseStorage that openDatabase() needs.
 import { PGlite } from '@electric-sql/pglite';
 import { OpfsAhpFS } from '@electric-sql/pglite/opfs-ahp';
-import { DB_EXTENSIONS } from './extensions.ts';
+import { DB_OPTIONS } from './extensions.ts';
 import { DB_IMAGE_PATH, imageTar, tarFileCount } from './image.ts';
 import type { DatabaseStorage } from './open.ts';
 
@@ -61,7 +61,7 @@ export function opfsStorage(folder: string): DatabaseStorage {
       if (!image) await checkIndex(folder);
       const fs = new OpfsAhpFS(folder, image ? { initialPoolSize: files + SPARE_HANDLES } : {});
       try {
-        return await PGlite.create({ fs, extensions: DB_EXTENSIONS, ...(image ? { loadDataDir: image } : {}) });
+        return await PGlite.create({ fs, ...DB_OPTIONS, ...(image ? { loadDataDir: image } : {}) });
       } catch (error) {
         await closeQuietly(fs);
         throw error;

@@ -12,7 +12,7 @@ import { parseQuery } from '@heimdex/shared-schema/search';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_USER_ID } from './api.ts';
 import { makeDumpQueries, type DatabaseDump } from './dump.ts';
-import { DB_EXTENSIONS } from './extensions.ts';
+import { DB_OPTIONS } from './extensions.ts';
 import { backfillOcrWords } from './ocr-words.ts';
 import { makePeopleRepo } from './people.ts';
 import { restoreDump, UNREADABLE_DATABASE } from './restore-dump.ts';
@@ -41,7 +41,7 @@ const vec = (k: number) => `'[${Array.from({ length: 128 }, (_, i) => (i === k ?
 let dump: DatabaseDump;
 
 beforeAll(async () => {
-  const pg = await PGlite.create({ extensions: DB_EXTENSIONS });
+  const pg = await PGlite.create(DB_OPTIONS);
   await migrateThrough(pg, OLDER.idx + 1);
   await pg.exec(`
     insert into users (user_id, email, password_hash) values ('${LOCAL_USER_ID}', 'local@device', 'x') on conflict do nothing;
@@ -72,8 +72,8 @@ beforeAll(async () => {
 /** Restores `archive` into a new data directory and opens it the way the DB worker does. */
 async function restoreAndOpen(archive: Blob, migration = dump.migration) {
   const dataDir = tempDir();
-  const counts = await restoreDump(archive, migration, (image) => PGlite.create({ dataDir, loadDataDir: image, extensions: DB_EXTENSIONS }), migrations);
-  const pg = await PGlite.create({ dataDir, extensions: DB_EXTENSIONS });
+  const counts = await restoreDump(archive, migration, (image) => PGlite.create({ dataDir, loadDataDir: image, ...DB_OPTIONS }), migrations);
+  const pg = await PGlite.create({ dataDir, ...DB_OPTIONS });
   await trackChanges(pg);
   await backfillOcrWords(pg);
   return { pg, counts };

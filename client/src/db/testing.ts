@@ -1,14 +1,12 @@
 // Test support (Node only): a real in-memory PGlite with the extensions, migrated by drizzle's
 // Node migrator — the same migrations and bookkeeping as the browser's bundled path.
 import { PGlite } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { vector } from '@electric-sql/pglite-pgvector';
 import { migrationsFolder } from '@heimdex/shared-schema/node';
 import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
 import { trackChanges } from '../sync/tracking.ts';
+import { DB_OPTIONS } from './extensions.ts';
 
-const extensions = { vector, pg_trgm };
 let migratedImage: Promise<File | Blob> | undefined;
 
 /**
@@ -17,13 +15,13 @@ let migratedImage: Promise<File | Blob> | undefined;
  */
 export async function openTestDatabase(): Promise<PGlite> {
   migratedImage ??= (async () => {
-    const pg = await PGlite.create({ extensions });
+    const pg = await PGlite.create(DB_OPTIONS);
     await migrate(drizzle(pg), { migrationsFolder });
     const image = await pg.dumpDataDir('none');
     await pg.close();
     return image;
   })();
-  const pg = await PGlite.create({ loadDataDir: await migratedImage, extensions });
+  const pg = await PGlite.create({ loadDataDir: await migratedImage, ...DB_OPTIONS });
   await trackChanges(pg);
   return pg;
 }

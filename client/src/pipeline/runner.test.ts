@@ -165,6 +165,28 @@ describe('runner', () => {
     expect((await db.listStages(videoId)).find((j) => j.stage === 'AUDIO_EXTRACT')?.error).toBeNull();
   });
 
+  it('tidies the database (VACUUM, ANALYZE) after each video and when the queue drains, not while idle with nothing done', async () => {
+    const lastTidied = async () =>
+      (await pg.query<{ vacuumed: number; analysed: number }>(
+        `select vacuum_count + autovacuum_count as vacuumed, analyze_count as analysed from pg_stat_user_tables where relname = 'scenes'`,
+      )).rows[0]!;
+    const idle = startRunner(makeStages().stages);
+    await idle.runner.settled();
+    expect(await lastTidied(), 'nothing ran: nothing to tidy').toEqual({ vacuumed: 0, analysed: 0 });
+    await idle.runner.stop();
+
+    const first = await importVideo();
+    const second = await importVideo();
+    const { runner } = startRunner(makeStages().stages);
+    await runner.settled();
+    expect((await db.getVideo(first))?.state).toBe('INDEXED');
+    expect((await db.getVideo(second))?.state).toBe('INDEXED');
+    // After the first video's stages, and after the second's when the queue drained.
+    expect(await lastTidied()).toEqual({ vacuumed: 2, analysed: 2 });
+    const [{ n }] = (await pg.query<{ n: number }>(`select n_dead_tup::int as n from pg_stat_user_tables where relname = 'scenes'`)).rows as [{ n: number }];
+    expect(n, 'the scene rows the stages rewrote are vacuumed').toBe(0);
+  });
+
   it('resumes after an interrupted RUNNING stage at the first unfinished stage, with no duplicate scenes', async () => {
     const videoId = await importVideo();
     // The page goes away while KEYFRAMES runs: the job is left RUNNING in the database.

@@ -106,6 +106,7 @@ export type RunnerDb = Pick<
   | 'retryVideo'
   | 'resetInterruptedJobs'
   | 'deleteVideo'
+  | 'tidyTables'
 >;
 
 export type StageOutcome = 'done' | 'skipped' | 'failed' | 'cancelled' | 'interrupted';
@@ -482,14 +483,33 @@ export function createRunner<C>(options: RunnerOptions<C>): Runner {
         if (signal.aborted) break;
         if (work) {
           await runStage(work.videoId, work.stage);
+          untidy = true;
+          if (work.stage === stageOrder.at(-1)) await tidy();
           continue;
         }
+        if (untidy) await tidy();
         settleIdleWaiters();
         await sleep();
       } catch (error) {
         emit({ type: 'error', message: messageOf(error) });
         await sleep(errorBackoffMs);
       }
+    }
+  }
+
+  /**
+   * The database's upkeep (tidyTables: VACUUM and ANALYZE, which PGlite never runs by itself) after each video's last
+   * stage and when the queue drains, so the statistics follow a library as it grows video by video (~0.9 s at 100k
+   * scenes, during which the database answers nothing else). A failure only means the tables stay as they are until
+   * the next time.
+   */
+  let untidy = false;
+  async function tidy() {
+    untidy = false;
+    try {
+      await db.tidyTables();
+    } catch (error) {
+      emit({ type: 'error', message: `Tidying the library's database did not finish: ${messageOf(error)}` });
     }
   }
 

@@ -262,9 +262,18 @@ export function twoSlipCandidatesQuery(userId: string, term: string, limit: numb
  */
 export const RANKED_MATCHES = 2000;
 
-/** At most RANKED_MATCHES scenes matching `condition`, in the order the index gives them (table order). */
-const matches = (condition: SQL, where: SQL) =>
-  sql`select s.scene_id, s.search_tsv from ${FROM} where ${where} and ${condition} limit ${RANKED_MATCHES}`;
+/**
+ * The bound of the second tier (scenes with some of the words, see fullTextQuery): it only fills the places the
+ * first tier leaves, and reading each of its rows is what costs (~2.5 µs a row in PGlite, measured at 100k scenes:
+ * 2000 rows took 6–7 ms of a 9 ms list, 500 rows 2.7 ms). Its ranks mostly tie — a middling word is said once
+ * in a scene — so more rows mostly change which of the tied scenes come. Chosen by rank recall in the bench
+ * (`npm run bench -- --only search`, "by rank@100").
+ */
+export const SOME_TERMS_RANKED = 500;
+
+/** At most `limit` scenes matching `condition`, in the order the index gives them (table order). */
+const matches = (condition: SQL, where: SQL, limit = RANKED_MATCHES) =>
+  sql`select s.scene_id, s.search_tsv from ${FROM} where ${where} and ${condition} limit ${limit}`;
 
 /** Scenes matching `any`, best first by ts_rank_cd over at most RANKED_MATCHES of its matches (see fullTextQuery). */
 function rankedMatches(any: SQL, where: SQL): SQL {
@@ -276,14 +285,14 @@ function rankedMatches(any: SQL, where: SQL): SQL {
 
 /**
  * Full text over transcript + on-screen text (rows of scene_id and tier, best first): scenes with every term first
- * (tier 0), then by ts_rank_cd. Each tier ranks at most RANKED_MATCHES of its matches, taken in the order the
- * index gives them (table order) — a bounded candidate set instead of every matching row:
+ * (tier 0), then by ts_rank_cd. Each tier ranks a bounded set of its matches, taken in the order the index gives
+ * them (table order), instead of every matching row:
  *   - every term: the GIN index intersects the terms' posting lists, so this tier is small unless all the terms
  *     are common; ranked exactly whenever it holds at most RANKED_MATCHES scenes;
  *   - some of the terms (tier 1): only read when the first tier holds fewer than CANDIDATES scenes (it can never
- *     reach the top CANDIDATES otherwise), and then exact up to RANKED_MATCHES such scenes.
+ *     reach the top CANDIDATES otherwise), and then exact up to SOME_TERMS_RANKED such scenes.
  * What a query of common words (tens of thousands of scenes) gives up: the order within a tier is ts_rank_cd over
- * its first RANKED_MATCHES scenes in table order (the earliest stored) rather than over all of them, so a scene
+ * its first bounded set of scenes in table order (the earliest stored) rather than over all of them, so a scene
  * that says the words more often, stored later, can be missed. Every-term scenes still come before some-term
  * ones; within a tier ts_rank_cd differs mostly by how often a word is said (cover density), and many scenes tie;
  * the other signals (the picture, the glued words, the corrections) are fused over their own lists. A word that
@@ -299,7 +308,7 @@ export function fullTextQuery(terms: string[], where: SQL): SQL {
     select scene_id, tier from (
       select scene_id, 0 as tier, ts_rank_cd(search_tsv, ${any}) as rank from every_term
       union all
-      select m.scene_id, 1, ts_rank_cd(m.search_tsv, ${any}) from (${matches(sql`s.search_tsv @@ ${any} and not (s.search_tsv @@ ${all})`, where)}) m
+      select m.scene_id, 1, ts_rank_cd(m.search_tsv, ${any}) from (${matches(sql`s.search_tsv @@ ${any} and not (s.search_tsv @@ ${all})`, where, SOME_TERMS_RANKED)}) m
       where (select count(*) from every_term) < ${CANDIDATES}
     ) ranked
     order by tier, rank desc, scene_id
@@ -427,14 +436,25 @@ function otherSignPattern(term: string): string | null {
 const wholeWords = (term: string) => `\\m${wordsOf(term).join('[^[:alnum:]]+')}\\M`;
 
 /**
- * Each column's tsvector, computed once per hit for detailsQuery (alias tsv). Written inline, to_tsvector ran once
- * per reason and per term — six times a hit for two words: 30 two-word bench queries at 100k scenes took
- * 29.5 → 16.9 ms p50 (min 9.3 → 4.8) for the same rows, timed in turn on a loaded 2-core machine (load 13).
- * OFFSET 0 keeps the planner from folding the subquery back into those expressions.
+ * The on-screen text's tsvector, parsed once per hit for detailsQuery (alias tsv; a few words: cheap). OFFSET 0
+ * keeps the planner from folding the subquery back into each expression that reads it.
  */
-const COLUMN_TSVECTORS = sql`cross join lateral (
-      select to_tsvector('english', ${searchedText('transcript')}) as transcript, to_tsvector('english', ${searchedText('ocr_text')}) as ocr_text offset 0) tsv`;
-const tsvectorOf = (column: Column) => sql.raw(`tsv.${column}`);
+const OCR_TSVECTOR = sql`cross join lateral (select to_tsvector('english', ${searchedText('ocr_text')}) as ocr_text offset 0) tsv`;
+
+/**
+ * A column's words match `query` (a websearch tsquery of `terms`), for detailsQuery. Parsing the transcript again
+ * (to_tsvector, ~0.1 ms for 30 words in PGlite) was most of the details' time — 7 of a 50-hit search's 20 ms at
+ * 100k scenes — so the transcript is read from search_tsv (transcript, on-screen text and its split words, parsed
+ * when stored) wherever the on-screen text cannot be what matched: search_tsv matches and the on-screen text does
+ * not, so the transcript does. Parsed again only when both could be (a word on screen and maybe said), or for a
+ * phrase, which search_tsv could match across the end of the transcript and the start of the on-screen text.
+ */
+function columnMatches(column: Column, terms: string[], query: SQL): SQL {
+  if (column === 'ocr_text') return sql`tsv.ocr_text @@ ${query}`;
+  const reparsed = sql`to_tsvector('english', s.transcript) @@ ${query}`;
+  if (terms.some((t) => wordsOf(t).length > 1)) return reparsed;
+  return sql`(s.search_tsv @@ ${query} and (not (tsv.ocr_text @@ ${query}) or ${reparsed}))`;
+}
 
 /** What detailsQuery answers per scene, besides the columns a side adds. */
 export interface DetailRow {
@@ -467,7 +487,8 @@ export function detailsQuery(userId: string, sceneIds: string[], terms: Terms, e
     const col = sql.raw(`s.${column}`);
     const fuzzy = fuzzyTerms(list).map((t) => sql`word_similarity(${t}, ${col}) >= ${TRIGRAM_CANDIDATE}`);
     const close = list.flatMap((t) => closeSpellings(t, terms.typos.get(t) ?? []));
-    return or([sql`${tsvectorOf(column)} @@ ${anyOf([...list, ...close])}`, ...fuzzy]);
+    const forms = [...list, ...close];
+    return or([columnMatches(column, forms, anyOf(forms)), ...fuzzy]);
   };
   /**
    * A term is confidently there: as a word or stem, or spelt within TRIGRAM_CONFIDENT, in the allowed columns; a
@@ -475,12 +496,12 @@ export function detailsQuery(userId: string, sceneIds: string[], terms: Terms, e
    * number with a sign full text drops is not there when the text shows it with another sign (see otherSignPattern).
    */
   const confidentIn = (term: string, columns: Column[]) => {
-    const lexical = columns.map((c) => sql`${tsvectorOf(c)} @@ ${termQuery(term)}`);
+    const lexical = columns.map((c) => columnMatches(c, [term], termQuery(term)));
     const spelt = fuzzyTerms([term]).length > 0 ? columns.map((c) => sql`strict_word_similarity(${term}, ${sql.raw(`s.${c}`)}) >= ${TRIGRAM_CONFIDENT}`) : [];
     const glued = columns.includes('ocr_text') ? gluedPattern(term) : null;
     const stopWords = columns.map((c) => sql`(numnode(${termQuery(term)}) = 0 and ${searchedText(c)} ~* ${wholeWords(term)})`);
     const close = closeSpellings(term, terms.typos.get(term) ?? []);
-    const twoSlips = close.length > 0 ? columns.map((c) => sql`${tsvectorOf(c)} @@ ${anyOf(close)}`) : [];
+    const twoSlips = close.length > 0 ? columns.map((c) => columnMatches(c, close, anyOf(close))) : [];
     const found = or([...lexical, ...spelt, ...(glued ? [sql`s.ocr_text ~* ${glued}`] : []), ...stopWords, ...twoSlips]);
     const otherSign = otherSignPattern(term);
     return otherSign ? sql`(${found} and not ${or(columns.map((c) => sql`${sql.raw(`s.${c}`)} ~ ${otherSign}`))})` : found;
@@ -513,7 +534,7 @@ export function detailsQuery(userId: string, sceneIds: string[], terms: Terms, e
          where sp.scene_id = s.scene_id and sp.user_id = ${userId} and not sp.deleted and fp.user_id = ${userId}
            and not fp.deleted and (not fp.hidden or ${named})) as people
       ${extra.columns ? sql`, ${extra.columns}` : sql``}
-    from ${FROM} ${extra.joins ?? sql``} ${COLUMN_TSVECTORS}
+    from ${FROM} ${extra.joins ?? sql``} ${OCR_TSVECTOR}
     where ${ownScenes(userId)} and s.scene_id = any(${sql.param(sceneIds)}::uuid[])`;
 }
 

@@ -4,6 +4,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { migrationsFolder } from '@heimdex/shared-schema/node';
+import { PGLITE_BYTEA } from '@heimdex/shared-schema/pglite-bytea';
 import { fillOcrWords } from '@heimdex/shared-schema/search';
 import { sql } from 'drizzle-orm';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -37,7 +38,7 @@ export async function openDatabase(opts: { databaseUrl?: string; dataDir: string
     mkdirSync(dataDir, { recursive: true });
     dataDir = join(dataDir, 'pglite');
   }
-  const pg = await PGlite.create({ dataDir, extensions: { vector, pg_trgm } });
+  const pg = await PGlite.create({ dataDir, extensions: { vector, pg_trgm }, ...PGLITE_BYTEA });
   const db = drizzlePglite(pg);
   await migratePglite(db, { migrationsFolder });
   await fillOcrWords((q) => selectRows(db, q));

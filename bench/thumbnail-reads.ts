@@ -1,0 +1,68 @@
+/**
+ * What a search's thumbnails cost to read: the details statement returns each hit's thumbnail (bytea, ~12 KB of
+ * JPEG) and the bench's synthetic library has none (1.2 GB more for 100k scenes). Measured apart, on an in-memory
+ * PGlite: the same statement reading 50 thumbnails with PGlite's own bytea parser (the reference) and with the
+ * codec every Heimdex database is opened with (shared-schema/src/pglite-bytea.ts), and writing a video's 100.
+ */
+import { PGlite } from '@electric-sql/pglite';
+import { PGLITE_BYTEA } from '@heimdex/shared-schema/pglite-bytea';
+import { percentile, prng, type SearchBenchRow } from './search.ts';
+
+const THUMBNAIL_BYTES = 12_000;
+const THUMBNAILS = 1000;
+const HITS = 50;
+const ROUNDS = 40;
+
+const cpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
+
+async function measure(options: Partial<typeof PGLITE_BYTEA>): Promise<{ read: number[]; write: number[] }> {
+  const pg = await PGlite.create(options);
+  try {
+    await pg.exec('create table thumbnails (id int primary key, jpeg bytea)');
+    const random = prng(3);
+    // JPEG bytes do not compress: random ones, as the stored thumbnails are to PostgreSQL.
+    const thumbnail = () => Uint8Array.from({ length: THUMBNAIL_BYTES }, () => Math.floor(random() * 256));
+    const write: number[] = [];
+    for (let id = 0; id < THUMBNAILS; id += 100) {
+      const batch = Array.from({ length: 100 }, thumbnail);
+      const started = cpuMs();
+      await pg.transaction(async (tx) => {
+        for (const [i, jpeg] of batch.entries()) await tx.query('insert into thumbnails values ($1, $2)', [id + i, jpeg]);
+      });
+      write.push(cpuMs() - started);
+    }
+    const read: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const ids = Array.from({ length: HITS }, (_, k) => (round * 37 + k * 19) % THUMBNAILS);
+      const started = cpuMs();
+      await pg.query('select id, jpeg from thumbnails where id = any($1::int[])', [ids]);
+      read.push(cpuMs() - started);
+    }
+    return { read, write };
+  } finally {
+    await pg.close();
+  }
+}
+
+export async function measureThumbnailReads(): Promise<SearchBenchRow[]> {
+  const reference = await measure({});
+  const ours = await measure(PGLITE_BYTEA);
+  const row = (name: string, ms: number[], referenceMs: number[]): SearchBenchRow => ({
+    name,
+    scenes: THUMBNAILS,
+    p50Ms: percentile(ms, 50),
+    p95Ms: percentile(ms, 95),
+    vsExact: percentile(referenceMs, 50) / percentile(ms, 50),
+    recallAt10: null,
+    queries: ms.length,
+  });
+  return [
+    row(`${HITS} hit thumbnails read, PGlite's bytea parser (reference)`, reference.read, reference.read),
+    row(`${HITS} hit thumbnails read, pglite-bytea`, ours.read, reference.read),
+    row(`a video's 100 thumbnails written, PGlite's serializer (reference)`, reference.write, reference.write),
+    row(`a video's 100 thumbnails written, pglite-bytea`, ours.write, reference.write),
+  ];
+}
