@@ -61,11 +61,9 @@ async function detectCutsDetailed(
     let fallbackReason: string | null = null;
     if (method === 'webcodecs' || (method === 'auto' && isMp4Family(info))) {
       try {
-        // Not wired yet: with the recording, indexing the 6 eval videos in a row hangs in the 3rd video's THUMBNAILS
-        // (ffmpeg.wasm keyframe extraction, 33%), every time; without it, it does not (see the probes branch report).
-        const recording = RECORD_PROBES ? new SignatureRecording() : null;
-        const { cutsS, frames, strongest } = await detectCutsWebCodecs(file, report, recording ? recordInto(recording) : undefined);
-        if (recording) recorded = { file: fileKey(file), recording };
+        const recording = new SignatureRecording();
+        const { cutsS, frames, strongest } = await detectCutsWebCodecs(file, report, recordInto(recording));
+        recorded = { file: fileKey(file), recording };
         report(1);
         return { cutsS, method: 'webcodecs', fallbackReason: null, webcodecs: { frames, strongest } };
       } catch (error) {
@@ -90,8 +88,6 @@ async function detectCutsDetailed(
  * drops them, and findStillChanges takes them.
  */
 let recorded: { file: string; recording: SignatureRecording } | null = null;
-/** Whether the WebCodecs cut pass keeps signatures for findStillChanges (off: see detectCutsDetailed). */
-const RECORD_PROBES = false;
 
 const fileKey = (file: File) => JSON.stringify([file.name, file.size, file.lastModified]);
 
