@@ -49,7 +49,7 @@ async function run(task: BenchTask): Promise<BenchOutcome> {
   const frames = await media.extractFrames(file, chooseKeyframes(buildScenes([...cuts.cutsS, ...stills.changesS], probed.durationS)));
   stages.thumbnails = secondsSince(t);
   if (frames.some((jpeg) => jpeg.byteLength === 0)) throw new Error('an empty thumbnail');
-  return { wallS: secondsSince(start), cuts, stages };
+  return { wallS: secondsSince(start), cuts, stages, stills };
 }
 
 function dispose(): void {

@@ -1,5 +1,5 @@
 /** What the benchmark page (main.ts) exposes to bench/run.ts as `window.heimdexBench`. */
-import type { CutDetection } from '../../client/src/media/types.ts';
+import type { CutDetection, StillChanges } from '../../client/src/media/types.ts';
 import type { ModelBenchOutcome } from './models-protocol.ts';
 
 /** One measured operation on the file chosen in the page's file input. */
@@ -15,6 +15,8 @@ export interface BenchOutcome {
   cuts: CutDetection;
   /** media-stages only: seconds per stage, in the pipeline's order. */
   stages?: Record<string, number>;
+  /** media-stages only: what the search for changes between similar stills found and what it cost. */
+  stills?: StillChanges;
 }
 
 export interface BenchApi {

@@ -2,6 +2,7 @@ import { FFFSType, FFmpeg } from '@ffmpeg/ffmpeg';
 // Served from our own origin as build assets (never the CDN that ffmpeg.wasm defaults to).
 import coreURL from '@ffmpeg/core?url';
 import wasmURL from '@ffmpeg/core/wasm?url';
+import { ANALYSIS_FILTER } from './analysis-size.ts';
 
 /** Compiling the 32 MB core takes ~1 s here; a broken URL or an inlined worker hangs load() forever. */
 const LOAD_TIMEOUT_MS = 60_000;
@@ -154,7 +155,7 @@ export class FfmpegEngine {
       await Promise.race([ffmpeg.load({ coreURL, wasmURL }), timeout]);
       await ffmpeg.createDir(INPUT_DIR);
       await ffmpeg.createDir(OUTPUT_DIR);
-      await growHeap(ffmpeg);
+      await warmUp(ffmpeg);
       // A renewed instance picks up the job's input where the old one had it.
       if (this.#input) await mount(ffmpeg, this.#input);
       return { ffmpeg, commands: 0 };
@@ -168,20 +169,36 @@ export class FfmpegEngine {
 }
 
 /**
- * Grows the wasm heap in steps before real work, well past what a command of ours needs. ffmpeg.wasm 0.12 traps
- * ("memory access out of bounds") when a command has to grow the heap for a large picture: on a fresh instance
- * a first 1280 px JPEG did every time, and a heap grown only to 1080p still trapped on one picture of a busy
- * 720p scene (the street-text video's moving test pattern at 9.3 s) — on every fresh instance, at every moment
- * of that scene, while an instance that had run any other command first never did (seen in headless Chromium
- * 156; ffmpegwasm/ffmpeg.wasm#823 reports the same). Grown through 4K pictures, fresh instances took that
- * picture every time (the whole warm-up: 0.24–0.48 s a load on 2 busy cores; an instance serves
- * COMMANDS_PER_INSTANCE commands). Larger sources than 720p may still need more: their trap fails the stage.
+ * Readies a fresh instance for our commands. ffmpeg.wasm 0.12 can break in the first commands of a fresh instance, on
+ * some pictures only — it traps, or spins at full CPU and never returns — while the same command always succeeds on an
+ * instance that has run others first (why, inside ffmpeg.wasm, is not known).
+ *
+ * First the heap is grown in steps, well past what a command of ours needs: a first 1280 px JPEG trapped ("memory access
+ * out of bounds") every time, a heap grown only to 1080p still trapped on one picture of the street-text video at 9.3 s,
+ * and a first 4K JPEG traps on every fresh instance (ffmpegwasm/ffmpeg.wasm#823 reports the same).
+ * Then one command of the kind the app runs: a two-frame 720p H.264 clip, made here, decoded through ANALYSIS_FILTER
+ * into a JPEG. Without it, the first analysis frame of a fresh instance still broke on 10 of 313 sampled times of the
+ * eval videos (5 hung, e.g. eval-people-2 at 5.333 s and eval-slides at 10.9 s; 3 trapped out of bounds; 2 with "null
+ * function"); with it, on none (headless Chromium, each time the first command of a fresh media worker).
+ * An instance renewed in the middle of a job (every COMMANDS_PER_INSTANCE commands) starts on whatever frame comes next:
+ * indexing the 6 eval videos in a row with the still-change probes read from the cut pass (fewer commands before)
+ * renewed it just before eval-people-2's keyframe at 5.333 s, and THUMBNAILS hung there every time.
+ * Cost: ~0.35 s of heap steps and ~0.3 s of clip a load on 2 busy cores; an instance serves COMMANDS_PER_INSTANCE commands.
  */
-async function growHeap(ffmpeg: FFmpeg): Promise<void> {
-  for (const size of ['320x180', '640x360', '1280x720', '1920x1080', '2560x1440', '3840x2160']) {
-    await ffmpeg.exec(['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=1`, '-frames:v', '1', '-q:v', '3', '-f', 'mjpeg', `${OUTPUT_DIR}/heap.jpg`]);
+async function warmUp(ffmpeg: FFmpeg): Promise<void> {
+  const quiet = ['-hide_banner', '-loglevel', 'error'];
+  const [picture, clip] = [`${OUTPUT_DIR}/warm-up.jpg`, `${OUTPUT_DIR}/warm-up.mp4`];
+  try {
+    for (const size of ['320x180', '640x360', '1280x720', '1920x1080', '2560x1440', '3840x2160']) {
+      await ffmpeg.exec([...quiet, '-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=1`, '-frames:v', '1', '-q:v', '3', '-f', 'mjpeg', picture]);
+    }
+    const made = await ffmpeg.exec([...quiet, '-f', 'lavfi', '-i', 'testsrc2=size=1280x720:rate=25', '-frames:v', '2', '-c:v', 'libx264', '-preset', 'ultrafast', '-f', 'mp4', clip]);
+    const read = made === 0 ? await ffmpeg.exec([...quiet, '-ss', '0.04', '-i', clip, '-frames:v', '1', '-vf', ANALYSIS_FILTER, '-q:v', '3', '-f', 'image2', '-update', '1', picture]) : made;
+    // Not fatal (the engine still works, as before this step was added), but the first frame of an instance may break.
+    if (read !== 0) console.warn(`The video engine's warm-up clip failed (ffmpeg exit code ${read}).`);
+  } finally {
+    for (const path of [picture, clip]) await ffmpeg.deleteFile(path).catch(() => undefined);
   }
-  await ffmpeg.deleteFile(`${OUTPUT_DIR}/heap.jpg`).catch(() => undefined);
 }
 
 /** ffmpeg.wasm itself failed (trap, out of memory, terminated), as opposed to a command exiting non-zero. */

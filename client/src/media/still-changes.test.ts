@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { frameSignature, type FrameSignature } from '../ml/near-duplicates.ts';
 import { decodeWithFfmpeg } from '../ml/testing/decode-ffmpeg.ts';
 import { buildScenes } from './scenes.ts';
-import { LOCATE_PRECISION_S, locateStillChanges, MIN_PROBED_SCENE_S, MOVING_PROBES, probeTimes, type FrameSampler } from './still-changes.ts';
+import { LOCATE_PRECISION_S, locateStillChanges, MIN_PROBED_SCENE_S, MOVING_PROBES, probeTimes, type FrameSampler, type FrameWindow } from './still-changes.ts';
 
 const FONT = '/usr/share/fonts/truetype/dejavu/DejaVuSansMono-Bold.ttf';
 const FIXTURES = join(import.meta.dirname, '../../../tests/fixtures/generated');
@@ -123,5 +123,42 @@ describe('still changes', () => {
     }
     expect(seconds).toBeGreaterThan(60);
     console.info(`fixtures: ${frames} probe frames for ${seconds} s of video (${((frames * 60) / seconds).toFixed(1)} a minute)`);
+  });
+});
+
+describe('still changes with kept frames', () => {
+  /**
+   * A sampler like the media worker's on the WebCodecs path: frames kept every second answer inside their window (a
+   * kept frame shows its picture 30 levels brighter than a decoded one, as two decoders may), the rest is decoded at
+   * the time asked. `level(t)`: the picture's level at t.
+   */
+  function keptEverySecond(level: (timeS: number) => number): FrameSampler & { decoded: number[] } {
+    const decoded: number[] = [];
+    const flat = (value: number) => ({ width: 64, height: 36, columns: 64, rows: 36, means: new Float32Array(64 * 36 * 3).fill(value) });
+    const sampler = async (timeS: number, { fromS, beforeS }: FrameWindow) => {
+      const after = Math.ceil(timeS - 1e-9);
+      const before = Math.ceil(timeS - 1e-9) - 1;
+      const keptS = after < beforeS ? after : before >= fromS ? before : null;
+      if (keptS !== null) return { ...flat(level(keptS) + 30), shownAtS: keptS };
+      decoded.push(timeS);
+      return flat(level(timeS));
+    };
+    return Object.assign(sampler, { decoded });
+  }
+
+  it('compares a kept frame with a decoded one only after decoding it too, so a step is still found, late by at most the precision', async () => {
+    const sample = keptEverySecond((t) => (t < 5.1 ? 0 : 40));
+    const [change, ...rest] = await locateStillChanges([{ idx: 0, startS: 0, endS: 10 }], sample);
+    expect(rest).toEqual([]);
+    expect(change).toBeGreaterThanOrEqual(5.1);
+    expect(change! - 5.1).toBeLessThanOrEqual(LOCATE_PRECISION_S);
+    // The probes came from the kept frames; only the bisection inside the second that holds the step decoded frames.
+    expect(sample.decoded.every((t) => t >= 5 && t <= 6)).toBe(true);
+  });
+
+  it('takes no drift for a step because a kept frame and a decoded one differ', async () => {
+    // 4 levels a second: probes 2 s apart are near-duplicates, so is every frame with its neighbours.
+    const sample = keptEverySecond((t) => Math.round(4 * t));
+    expect(await locateStillChanges([{ idx: 0, startS: 0, endS: 20 }], sample)).toEqual([]);
   });
 });

@@ -43,8 +43,12 @@ export interface CutDetection {
 export interface StillChanges {
   /** Times (s, ascending) where a still picture turns into another one that differs in a detail. */
   changesS: number[];
-  /** Probe frames decoded to find them. */
+  /** Probe frames sought and decoded to find them. */
   framesDecoded: number;
+  /** Probe frames answered from the signatures the WebCodecs cut pass kept (no decoding). */
+  framesRecorded: number;
+  /** What those kept signatures held (bytes of cell means); 0 without them. */
+  recordedBytes: number;
 }
 
 export type MediaErrorKind = 'empty' | 'unreadable' | 'no-video' | 'too-large' | 'unsupported' | 'aborted';

@@ -8,9 +8,12 @@ import * as Comlink from 'comlink';
 import { cutDetectionArgs, parseCutLog } from './cut-log.ts';
 import { FfmpegEngine, lastLines, OUTPUT_DIR, type RunResult } from './engine.ts';
 import { parseProbeLog, validateProbe, validateSize } from './probe.ts';
+import { ANALYSIS_FILTER } from './analysis-size.ts';
+import { SignatureRecording } from './signature-recording.ts';
 import { locateStillChanges } from './still-changes.ts';
 import { MediaError, type CutDetection, type CutDetectionOptions, type ProbeInfo, type SceneSpan, type StillChanges } from './types.ts';
 import { detectCutsWebCodecs } from './webcodecs/detect.ts';
+import { recordInto } from './webcodecs/record.ts';
 import { WebCodecsUnsupported } from './webcodecs/unsupported.ts';
 import { toWire } from './wire.ts';
 import { messageOf } from '../errors.ts';
@@ -23,8 +26,6 @@ const engine = new FfmpegEngine();
 /** Thumbnail: at most 320 px wide, square pixels, display aspect kept, both sides even. */
 const FRAME_FILTER = "scale=w='trunc(min(320,iw*sar)/2)*2':h='trunc(ow/dar/2)*2',setsar=1";
 const FRAME_PATH = `${OUTPUT_DIR}/frame.jpg`;
-/** Keyframe for the models: at most 1280 px wide (captions and faces stay legible), same geometry rules. */
-const ANALYSIS_FILTER = "scale=w='trunc(min(1280,iw*sar)/2)*2':h='trunc(ow/dar/2)*2',setsar=1";
 const THUMBNAIL_MAX_WIDTH = 320;
 const AUDIO_PATH = `${OUTPUT_DIR}/audio.pcm`;
 /** Every command whose log we read says -loglevel info: one quieter call would lower it for the whole instance. */
@@ -55,11 +56,14 @@ async function detectCutsDetailed(
   const method = options.method ?? 'auto';
   // One reporter for both attempts: progress never goes backwards when WebCodecs gives up half-way.
   const report = progressReporter(onProgress);
+  recorded = null;
   try {
     let fallbackReason: string | null = null;
     if (method === 'webcodecs' || (method === 'auto' && isMp4Family(info))) {
       try {
-        const { cutsS, frames, strongest } = await detectCutsWebCodecs(file, report);
+        const recording = new SignatureRecording();
+        const { cutsS, frames, strongest } = await detectCutsWebCodecs(file, report, recordInto(recording));
+        recorded = { file: fileKey(file), recording };
         report(1);
         return { cutsS, method: 'webcodecs', fallbackReason: null, webcodecs: { frames, strongest } };
       } catch (error) {
@@ -76,6 +80,21 @@ async function detectCutsDetailed(
   } finally {
     release(onProgress);
   }
+}
+
+/**
+ * The signatures the last WebCodecs cut pass kept (signature-recording.ts), for the findStillChanges call that follows
+ * it on the same file (SCENE_DETECT makes both calls, one after the other). One video's at a time: the next cut pass
+ * drops them, and findStillChanges takes them.
+ */
+let recorded: { file: string; recording: SignatureRecording } | null = null;
+
+const fileKey = (file: File) => JSON.stringify([file.name, file.size, file.lastModified]);
+
+function takeRecording(file: File): SignatureRecording | null {
+  const taken = recorded?.file === fileKey(file) ? recorded.recording : null;
+  recorded = null;
+  return taken;
 }
 
 /** ffmpeg's demuxer name for MP4/MOV/3GP is 'mov,mp4,m4a,3gp,3g2,mj2'. */
@@ -96,7 +115,8 @@ async function detectCutsFfmpeg(file: File, info: ProbeInfo, report: (fraction: 
 
 /**
  * Where a still picture inside one of `scenes` turns into another that differs only in a detail (still-changes.ts):
- * cuts `detectCuts` cannot see. Probe frames are analysis-size keyframes, as the near-duplicate threshold was measured on.
+ * cuts `detectCuts` cannot see. Probe frames are analysis-size keyframes, as the near-duplicate threshold was measured on:
+ * those the WebCodecs cut pass just kept for this file, else each one sought and decoded by ffmpeg.wasm.
  */
 async function findStillChanges(
   file: File,
@@ -105,20 +125,27 @@ async function findStillChanges(
   onProgress?: (fraction: number) => void,
 ): Promise<StillChanges> {
   const report = progressReporter(onProgress);
+  const recording = takeRecording(file);
   try {
     return await engine.exclusive(() =>
       engine.withInput(file, async (path) => {
         let framesDecoded = 0;
+        let framesRecorded = 0;
         const changesS = await locateStillChanges(
           scenes,
-          async (timeS) => {
+          async (timeS, window) => {
+            const kept = recording?.signatureAt(timeS, window);
+            if (kept) {
+              framesRecorded++;
+              return kept;
+            }
             framesDecoded++;
             return frameSignature(await decodeImage(await extractFrame(path, timeS, ANALYSIS_FILTER, '3')));
           },
           { onProgress: report, frameIntervalS: info.fps > 0 ? 1 / info.fps : 0 },
         );
         report(1);
-        return { changesS, framesDecoded };
+        return { changesS, framesDecoded, framesRecorded, recordedBytes: recording?.size.bytes ?? 0 };
       }),
     );
   } finally {

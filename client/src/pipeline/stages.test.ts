@@ -36,7 +36,7 @@ function standInMedia(overrides: Partial<Media> = {}): StandIn {
       return [4.2, 8.1];
     },
     // No still picture changes unless a test says so (the real search for them is tested in still-changes.test.ts).
-    findStillChanges: async () => ({ changesS: [], framesDecoded: 0 }),
+    findStillChanges: async () => ({ changesS: [], framesDecoded: 0, framesRecorded: 0, recordedBytes: 0 }),
     extractKeyframes: async (_file, times) =>
       times.map((t) => ({ thumbnail: new Uint8Array([0xff, 0xd8, Math.round(t)]), frame: new Uint8Array([0xff, 0xd8, 100 + Math.round(t)]) })),
     // The audio arrives window by window: 10 s, then the last 2 s.
@@ -179,7 +179,7 @@ describe('media stages', () => {
       standInMedia({
         findStillChanges: async (_file, _info, scenes) => {
           asked = scenes.map(({ startS, endS }) => ({ startS, endS }));
-          return { changesS: [10], framesDecoded: 7 };
+          return { changesS: [10], framesDecoded: 7, framesRecorded: 0, recordedBytes: 0 };
         },
       }),
     ).settled();

@@ -32,11 +32,12 @@ export interface MediaStageContext extends StageRun {
 type Stage = PipelineStage<MediaStageContext>;
 
 /**
- * SCENE_DETECT's progress bar: the cuts' share of the stage. Cut detection (WebCodecs) decodes every frame quickly;
- * each still-change probe is an ffmpeg.wasm seek, decode and JPEG round trip (~0.2 s at 720p): on the bench's 60 s
- * 720p fixture the cuts took 1.8 s and 24 probes 5.5 s.
+ * SCENE_DETECT's progress bar: the cuts' share of the stage. On the WebCodecs path (MP4/MOV) the still-change probes
+ * are read from signatures the cut pass kept (media/signature-recording.ts): bench, 60 s 720p, cuts 1.4 s and 24
+ * probes 0.015 s. Elsewhere each probe is an ffmpeg.wasm seek, decode and JPEG round trip (~0.15 s at 720p) beside a
+ * slower cut pass: eval-hard.mp4 as MKV, cuts 2.0 s and 8 probes 0.5 s.
  */
-const CUTS_SHARE = 0.3;
+const CUTS_SHARE = 0.85;
 
 /** A bad or unsupported file is an expected failure with the media worker's message; aborts and the rest are thrown. */
 function asFailure(error: unknown): StageResult {

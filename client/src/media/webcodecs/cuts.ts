@@ -40,20 +40,22 @@ export function frameScore(distance: SignatureDistance): number {
  * as a candidate (nothing before it) but, like every score, is part of its neighbours' background.
  */
 export function cutStrengths(timesS: ArrayLike<number>, scores: ArrayLike<number>, windowS = BACKGROUND_WINDOW_S): Float32Array {
-  const n = Math.min(timesS.length, scores.length);
-  const strengths = new Float32Array(n);
-  const window: number[] = [];
-  let lo = 0;
-  let hi = 0;
-  for (let i = 1; i < n; i++) {
-    const t = timesS[i]!;
-    while (lo < i && timesS[lo]! < t - windowS) lo++;
-    while (hi < n && timesS[hi]! <= t + windowS) hi++;
-    window.length = 0;
-    for (let j = lo; j < hi; j++) if (j !== i) window.push(scores[j]!);
-    strengths[i] = scores[i]! - median(window);
-  }
+  const strengths = new Float32Array(Math.min(timesS.length, scores.length));
+  for (let i = 1; i < strengths.length; i++) strengths[i] = strengthAt(timesS, scores, i, windowS);
   return strengths;
+}
+
+/**
+ * strength(i) of one frame: final once the frames up to windowS after it are scored, so it can be told while the
+ * frames are still decoding (the still-change search drops what it kept between cuts too close together).
+ */
+export function strengthAt(timesS: ArrayLike<number>, scores: ArrayLike<number>, i: number, windowS = BACKGROUND_WINDOW_S): number {
+  const n = Math.min(timesS.length, scores.length);
+  const t = timesS[i]!;
+  const window: number[] = [];
+  for (let j = i - 1; j >= 0 && timesS[j]! >= t - windowS; j--) window.push(scores[j]!);
+  for (let j = i + 1; j < n && timesS[j]! <= t + windowS; j++) window.push(scores[j]!);
+  return scores[i]! - median(window);
 }
 
 /**

@@ -8,10 +8,12 @@
  * make ~45% of the pictures such, and decoding dominates the cost (bench: 1.8× faster). The price: a cut whose
  * first frame is such a picture is reported at the next decoded frame, one or two frames (≤ 80 ms) late —
  * late, never early, so a scene never starts on the previous scene's last frame.
+ * A caller may watch the pass go by (CutPassWatcher): the still-change search keeps signatures of some frames
+ * (record.ts), so that it need not decode them again.
  * Throws WebCodecsUnsupported (or whatever the decoder threw) when the file cannot take this path; the caller
  * falls back to ffmpeg.wasm.
  */
-import { cutStrengths, frameScore, pickCuts } from './cuts.ts';
+import { BACKGROUND_WINDOW_S, CUT_THRESHOLD, cutStrengths, frameScore, pickCuts, strengthAt } from './cuts.ts';
 import { demuxVideo, readSamples, type DemuxedVideo } from './demux.ts';
 import { avcLengthSize, isNonReferencePicture } from './h264.ts';
 import { yuvView } from './planes.ts';
@@ -38,13 +40,28 @@ export interface WebCodecsCuts {
   strongest: Array<{ timeS: number; strength: number }>;
 }
 
-export async function detectCutsWebCodecs(file: Blob, onProgress?: (fraction: number) => void): Promise<WebCodecsCuts> {
+/** Sees the cut pass go by (the still-change search's recorder, record.ts). */
+export interface CutPassWatcher {
+  /** Each decoded frame, in presentation order, before it is closed (it must not close it). */
+  frame(frame: VideoFrame, timeS: number): Promise<void>;
+  /**
+   * A frame whose cut strength reaches CUT_THRESHOLD: every cut is one (pickCuts keeps the strongest within
+   * MIN_CUT_GAP_S). Told BACKGROUND_WINDOW_S late, once the frames its strength depends on are scored.
+   */
+  mayCut(timeS: number): void;
+}
+
+export async function detectCutsWebCodecs(
+  file: Blob,
+  onProgress?: (fraction: number) => void,
+  watcher?: CutPassWatcher,
+): Promise<WebCodecsCuts> {
   if (typeof VideoDecoder === 'undefined') throw new WebCodecsUnsupported('this browser has no WebCodecs');
   const video = await demuxVideo(file);
   const support = await VideoDecoder.isConfigSupported(video.config);
   if (!support.supported) throw new WebCodecsUnsupported(`this browser cannot decode ${video.config.codec} with WebCodecs`);
 
-  const scorer = new FrameScorer(video.durationS, onProgress);
+  const scorer = new FrameScorer(video.durationS, onProgress, watcher);
   const decoded = await decodeAll(file, video, (frame) => scorer.add(frame));
 
   if (scorer.timesS.length < decoded * MIN_DECODED_SHARE) {
@@ -68,32 +85,50 @@ class FrameScorer {
   constructor(
     private readonly durationS: number,
     private readonly onProgress?: (fraction: number) => void,
+    private readonly watcher?: CutPassWatcher,
   ) {}
 
-  async add(frame: VideoFrame): Promise<void> {
-    const { view, timestampUs } = await this.#copy(frame);
-    const signature = frameSignature(view);
-    // Chunk timestamps were made relative to the first frame when decoding (see decodeAll).
-    const timeS = timestampUs / 1e6;
-    this.scores.push(this.#previous ? frameScore(signatureDistance(this.#previous, signature)) : 0);
-    this.timesS.push(timeS);
-    this.#previous = signature;
-    this.onProgress?.(timeS / this.durationS);
-  }
+  /** Frames before this one have had their strength judged for the watcher. */
+  #judged = 1;
 
-  /** Copies the frame's visible planes into the reused buffer and closes the frame at once. */
-  async #copy(frame: VideoFrame): Promise<{ view: YuvView; timestampUs: number }> {
+  async add(frame: VideoFrame): Promise<void> {
     try {
-      // The visible rect, never the coded size: 720p H.264 decodes to 1280×738 coded, with padding rows.
-      const rect = frame.visibleRect;
-      if (!rect) throw new Error('a decoded frame had no visible rect');
-      const size = frame.allocationSize({ rect });
-      if (this.#buffer.byteLength < size) this.#buffer = new Uint8Array(size);
-      const layout = await frame.copyTo(this.#buffer, { rect });
-      return { view: yuvView(frame.format, layout, rect.width, rect.height, this.#buffer), timestampUs: frame.timestamp };
+      // Chunk timestamps were made relative to the first frame when decoding (see decodeAll).
+      const timeS = frame.timestamp / 1e6;
+      const signature = frameSignature(await this.#copy(frame));
+      const score = this.#previous ? frameScore(signatureDistance(this.#previous, signature)) : 0;
+      this.scores.push(score);
+      this.timesS.push(timeS);
+      this.#previous = signature;
+      if (this.watcher) {
+        await this.watcher.frame(frame, timeS);
+        this.#tellMayCuts(timeS);
+      }
+      this.onProgress?.(timeS / this.durationS);
     } finally {
       frame.close();
     }
+  }
+
+  /** Tells the watcher of the frames whose strength, now final (`nowS` is past their window), reaches the threshold. */
+  #tellMayCuts(nowS: number): void {
+    const { timesS, scores } = this;
+    for (; this.#judged < timesS.length && timesS[this.#judged]! + BACKGROUND_WINDOW_S < nowS; this.#judged++) {
+      // The score bounds the strength (a median of scores is never negative): most frames end here.
+      const i = this.#judged;
+      if (scores[i]! >= CUT_THRESHOLD && strengthAt(timesS, scores, i) >= CUT_THRESHOLD) this.watcher?.mayCut(timesS[i]!);
+    }
+  }
+
+  /** Copies the frame's visible planes into the reused buffer. */
+  async #copy(frame: VideoFrame): Promise<YuvView> {
+    // The visible rect, never the coded size: 720p H.264 decodes to 1280×738 coded, with padding rows.
+    const rect = frame.visibleRect;
+    if (!rect) throw new Error('a decoded frame had no visible rect');
+    const size = frame.allocationSize({ rect });
+    if (this.#buffer.byteLength < size) this.#buffer = new Uint8Array(size);
+    const layout = await frame.copyTo(this.#buffer, { rect });
+    return yuvView(frame.format, layout, rect.width, rect.height, this.#buffer);
   }
 }
 
