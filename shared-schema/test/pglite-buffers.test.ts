@@ -15,8 +15,8 @@ describe('the page cache of a PGlite database', () => {
     ['a library of 300 MB: three quarters of it, in steps of 64 MB', 300 * MB, 8 * GB, 256],
     ['the 100k-scene bench library (662 MB)', 662 * MB, 24 * GB, MAX_BUFFERS_MB],
     ['a huge library: never above the most', 20 * GB, 64 * GB, MAX_BUFFERS_MB],
-    ['a device of 2 GB: an eighth of its memory', 662 * MB, 2 * GB, 256],
-    ['a device of 1 GB: never below the default', 662 * MB, 1 * GB, DEFAULT_BUFFERS_MB],
+    ['a phone of 4 GB: a sixteenth of its memory', 662 * MB, 4 * GB, 256],
+    ['a device of 2 GB: never below the default', 662 * MB, 2 * GB, DEFAULT_BUFFERS_MB],
     ['nonsense sizes: the default', -5, Number.NaN, DEFAULT_BUFFERS_MB],
   ] as const)('%s', ([, database, memory, expected]) => {
     expect(sharedBuffersMb(database, memory)).toBe(expected);
