@@ -32,7 +32,11 @@ describe('eval report', () => {
       videos: 4,
       failedVideos: 1,
       indexingMs: 41_900,
-      searchMs: [120, 80, 300],
+      searches: [
+        { id: 'ocr-agenda', ms: 120 },
+        { id: 'ocr-kickoff', ms: 80 },
+        { id: 'face-ada', ms: 300 },
+      ],
       misses: ['ocr-agenda (ocr) "agenda 2026": expected …'],
       thresholds: [outcome({}), outcome({ metric: 'reciprocalRank', counting: 'confident', min: 0.9, value: 0.8, verdict: 'failed' }), notMeasured],
     });
@@ -43,7 +47,7 @@ describe('eval report', () => {
     expect(lines[3]).toMatch(/^negative\s+4 .*passed 3\/4/);
     expect(lines[4]).toContain('conf: counting only confident hits');
     expect(text).toContain('indexing: 4 videos in 41.9 s — 1 FAILED');
-    expect(text).toContain('median 120 ms, slowest 300 ms');
+    expect(text).toContain('median 120 ms, slowest 300 ms (face-ada)');
     expect(text).toContain('!!! SPEECH NOT MEASURED — speech model not installed (whisper-base)');
     expect(text).toMatch(/passed\s+ocr recall@5 \(all hits\) >= 0\.9: 1\.000/);
     expect(text).toMatch(/FAILED\s+ocr MRR \(confident hits\) >= 0\.9: 0\.800/);

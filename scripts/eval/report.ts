@@ -6,8 +6,8 @@ export interface ReportInput {
   videos: number;
   failedVideos: number;
   indexingMs: number;
-  /** How long each search took, from typing (or choosing the photo) to the results on screen. */
-  searchMs: readonly number[];
+  /** How long each search took, from typing (or choosing the photo) to the results on screen, by query id. */
+  searches: readonly { id: string; ms: number }[];
   /** Per query that missed: id, kind, and what came first instead. */
   misses: readonly string[];
   thresholds: readonly ThresholdOutcome[];
@@ -66,10 +66,13 @@ export function formatReport(input: ReportInput): string {
     `indexing: ${input.videos} videos in ${(input.indexingMs / 1000).toFixed(1)} s` +
       (input.failedVideos > 0 ? ` — ${input.failedVideos} FAILED` : ''),
   );
-  if (input.searchMs.length > 0) {
-    const sorted = [...input.searchMs].sort((a, b) => a - b);
-    const median = sorted[Math.floor((sorted.length - 1) / 2)]!;
-    lines.push(`search: ${sorted.length} queries, median ${Math.round(median)} ms, slowest ${Math.round(sorted.at(-1)!)} ms (in the page, typing to results)`);
+  if (input.searches.length > 0) {
+    const sorted = [...input.searches].sort((a, b) => a.ms - b.ms);
+    const median = sorted[Math.floor((sorted.length - 1) / 2)]!.ms;
+    const slowest = sorted.at(-1)!;
+    lines.push(
+      `search: ${sorted.length} queries, median ${Math.round(median)} ms, slowest ${Math.round(slowest.ms)} ms (${slowest.id}) (in the page, typing to results)`,
+    );
   }
   const notMeasured = input.summary.filter((s) => s.notMeasured);
   if (notMeasured.length > 0) {

@@ -168,7 +168,7 @@ export function reportOfRun(result: EvalResult, thresholds: ThresholdOutcome[]):
     videos: result.videos.length,
     failedVideos: result.videos.filter((v) => v.state === 'FAILED').length,
     indexingMs: result.indexingMs,
-    searchMs: result.results.map((r) => r.ms),
+    searches: result.results.map((r) => ({ id: r.query.id, ms: r.ms })),
     misses: missLines(result.results),
     thresholds,
   });
