@@ -12,6 +12,7 @@ import type { SearchHit, SearchResult } from '../search/types.ts';
 import { LOCAL_USER_ID, makeDbApi } from './api.ts';
 import { ensureVectorIndex, makeSearchRepo, nearestScenesQuery, ownScenes, vectorIndexName, type SearchRepo } from './search.ts';
 import { backfillOcrWords } from './ocr-words.ts';
+import { makePreparedStatements } from './prepared.ts';
 import { openTestDatabase } from './testing.ts';
 import { drizzle } from 'drizzle-orm/pglite';
 import { sql } from 'drizzle-orm';
@@ -503,6 +504,10 @@ describe('visual', () => {
       const text = await plan();
       expect(text).toContain(`Index Scan using ${vectorIndexName(MODEL_A, DIM)}`);
       expect(text).not.toContain(vectorIndexName(MODEL_B, DIM));
+      // The search runs it prepared, with the plan made once for any values (prepared.ts): the same index.
+      const generic = await makePreparedStatements(pg).plan(nearestScenesQuery(query(4), ownScenes(LOCAL_USER_ID)));
+      expect(generic).toMatch(/user_id = \$\d/);
+      expect(generic).toContain(`Index Scan using ${vectorIndexName(MODEL_A, DIM)}`);
     } finally {
       await pg.exec('reset enable_seqscan');
     }

@@ -168,15 +168,19 @@ export function visualText(query: ParsedQuery): string {
   return freeTerms(query).join(' ');
 }
 
+/** True when the query narrows the scenes by a filter: said:/text: words, people, videos or dates. */
+export function hasFilters(query: ParsedQuery): boolean {
+  return (
+    query.said.length > 0 ||
+    query.onScreen.length > 0 ||
+    query.people.length > 0 ||
+    query.videos.length > 0 ||
+    query.after !== null ||
+    query.before !== null
+  );
+}
+
 /** True when the query asks for nothing at all (no terms and no filters). */
 export function isEmptyQuery(query: ParsedQuery): boolean {
-  return (
-    freeTerms(query).length === 0 &&
-    query.said.length === 0 &&
-    query.onScreen.length === 0 &&
-    query.people.length === 0 &&
-    query.videos.length === 0 &&
-    query.after === null &&
-    query.before === null
-  );
+  return freeTerms(query).length === 0 && !hasFilters(query);
 }

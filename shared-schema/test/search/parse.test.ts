@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest';
-import { freeTerms, isEmptyQuery, isIsoDate, parseQuery, visualText } from '../../src/search/parse.ts';
+import { freeTerms, hasFilters, isEmptyQuery, isIsoDate, parseQuery, visualText } from '../../src/search/parse.ts';
 
 describe('parseQuery', () => {
   it('keeps plain words in order and trims the raw query', () => {
@@ -95,6 +95,13 @@ describe('parseQuery', () => {
     expect(personOnly.people).toEqual(['Person 3']);
     expect(freeTerms(personOnly)).toEqual([]);
     expect(isEmptyQuery(personOnly)).toBe(false);
+  });
+
+  it('tells a query with filters from one of words alone', () => {
+    for (const text of ['said:budget', 'text:exit', 'person:Ada', 'video:holiday', 'after:2024-01-01', 'before:2024-01-01']) {
+      expect(hasFilters(parseQuery(`red car ${text}`)), text).toBe(true);
+    }
+    expect(hasFilters(parseQuery('red car "on a bridge"'))).toBe(false);
   });
 
   it('gives the visual model the free words and phrases only', () => {
