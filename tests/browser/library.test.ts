@@ -106,6 +106,12 @@ describe('local library', () => {
     await expect.poll(() => sizeFile(), { timeout: 30_000 }).toBeLessThan(1024 ** 3);
   });
 
+  it('warms search up as the library opens (its first search then costs what the next ones do)', async () => {
+    // The worker runs a search nobody sees as the library opens (db/search.ts warmUp); here after the reload above, on a library with scenes.
+    await expect.poll(() => app.browser.logs.some((line) => /search warmed up in \d+ ms/.test(line)), { timeout: 30_000 }).toBe(true);
+    expect(app.browser.logs.filter((line) => line.includes('search warm-up failed'))).toEqual([]);
+  });
+
   it('plays a chosen scene from its start, and shows when the scene strip scrolls', async () => {
     await card('cuts-a').first().click();
     const scenes = page.getByTestId('scene');

@@ -72,6 +72,15 @@ describe('prepared statements', () => {
     expect((await pg.query<{ plan_cache_mode: string }>('show plan_cache_mode')).rows[0]!.plan_cache_mode).toBe('auto');
   });
 
+  it('prepares a statement again when it was dropped under it', async () => {
+    const { rows } = makePreparedStatements(pg);
+    const query = sql`select id from probe where score > ${1}`;
+    expect(await rows(query)).toHaveLength(1);
+    await pg.exec('deallocate all');
+    expect(await rows(query)).toHaveLength(1);
+    expect(await preparedNames()).toHaveLength(1);
+  });
+
   it('plans again after the schema changes under a kept statement', async () => {
     const { rows } = makePreparedStatements(pg);
     const query = sql`select id, label from probe where label like ${'%sign%'}`;

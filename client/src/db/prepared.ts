@@ -12,6 +12,9 @@ import type { PGlite } from '@electric-sql/pglite';
 import type { SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 
+/** PostgreSQL's error code for a prepared statement that does not exist. */
+const UNDEFINED_STATEMENT = '26000';
+
 /** Statements kept prepared; the least recently used one is deallocated beyond it. */
 export const PREPARED_CAPACITY = 64;
 
@@ -85,15 +88,27 @@ export function makePreparedStatements(pg: PGlite, capacity = PREPARED_CAPACITY)
     return result!.rows;
   }
 
+  /** Runs `command` on the statement; prepared again if it was dropped under us (DEALLOCATE ALL, DISCARD ALL). */
+  async function run(query: SQL, command: (name: string, args: string) => string) {
+    const { name, args } = await statementOf(query);
+    try {
+      return await generic(command(name, args));
+    } catch (error) {
+      if ((error as { code?: string }).code !== UNDEFINED_STATEMENT) throw error;
+      statements.delete(dialect.sqlToQuery(query).sql);
+      const again = await statementOf(query);
+      return await generic(command(again.name, again.args));
+    }
+  }
+
   return {
     async rows<T>(query: SQL): Promise<T[]> {
-      const { name, args } = await statementOf(query);
-      return (await generic(`execute ${name}${args}`)) as T[];
+      return (await run(query, (name, args) => `execute ${name}${args}`)) as T[];
     },
     /** The plan `rows` runs `query` with, as EXPLAIN writes it without costs (for tests and the bench). */
     async plan(query: SQL): Promise<string> {
-      const { name, args } = await statementOf(query);
-      return ((await generic(`explain (costs off) execute ${name}${args}`)) as { 'QUERY PLAN': string }[]).map((r) => r['QUERY PLAN']).join('\n');
+      const rows = (await run(query, (name, args) => `explain (costs off) execute ${name}${args}`)) as { 'QUERY PLAN': string }[];
+      return rows.map((r) => r['QUERY PLAN']).join('\n');
     },
   };
 }

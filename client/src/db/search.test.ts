@@ -545,6 +545,27 @@ describe('the vector index follows the pipeline', () => {
   });
 });
 
+describe('the warm-up as the library opens', () => {
+  const statements = async (db: PGlite) => (await db.query<{ statement: string }>('select statement from pg_prepared_statements')).rows.map((r) => r.statement);
+
+  it('prepares the statements of a hybrid search, and runs on an empty library too', async () => {
+    const hybrid = (list: string[]) => list.filter((s) => s.includes('query_vector') && s.includes('scenes_image_vec') === false).length;
+    const before = await statements(pg);
+    await makeSearchRepo(pg, LOCAL_USER_ID).warmUp();
+    const after = await statements(pg);
+    expect(hybrid(after)).toBeGreaterThan(hybrid(before)); // the nearest-neighbour list, with a vector of the library's own
+    expect(after.filter((s) => s.includes('as words_confident')).length).toBeGreaterThan(before.filter((s) => s.includes('as words_confident')).length);
+
+    const empty = await openTestDatabase();
+    try {
+      await expect(makeSearchRepo(empty, LOCAL_USER_ID).warmUp()).resolves.toBeUndefined();
+      expect((await statements(empty)).some((s) => s.includes('query_vector'))).toBe(false); // no picture vectors: words only
+    } finally {
+      await empty.close();
+    }
+  });
+});
+
 describe('search by example', () => {
   it('finds the nearest pictures of the same model and leaves the example scene out', async () => {
     const result = await repo.moreLikeThis(id('call0'));

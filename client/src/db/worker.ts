@@ -97,12 +97,18 @@ async function open(): Promise<{ pg: PGlite; api: DbApi & PeopleRepo & SearchRep
     await pg.close().catch(() => undefined);
     throw damaged(`The local library could not be upgraded: ${messageOf(error)}`);
   }
-  const queued = serialise({
+  const { warmUp, ...queued } = serialise({
     ...makeDbApi(pg),
     ...makePeopleRepo(pg, LOCAL_USER_ID),
     ...makeSearchRepo(pg, LOCAL_USER_ID),
     ...makeDumpQueries(pg, migrationJournal),
   });
+  // First in the queue, so that the person's first search does not pay for what every session's first search loads.
+  const warming = performance.now();
+  warmUp().then(
+    () => console.info(`search warmed up in ${Math.round(performance.now() - warming)} ms`),
+    (error: unknown) => console.warn('The search warm-up failed; the first search will be slower.', error),
+  );
   return { pg, api: { ...queued, ...startSync(pg, LOCAL_USER_ID) } };
 }
 
