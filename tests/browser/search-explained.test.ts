@@ -129,7 +129,8 @@ describe('a search by example survives a reload', () => {
     await statusFor(key).waitFor({ timeout: 60_000 });
     await expect(page.getByTestId('search-error').count()).resolves.toBe(0);
     expect((await readCards()).map((card) => card.sceneId)).toEqual(before.map((card) => card.sceneId));
-    await expect(page.getByTestId('search-note').allTextContents()).resolves.toEqual(notes);
+    // The models' notes join the results once the models' status is known (it is fetched apart from the search).
+    await expect.poll(() => page.getByTestId('search-note').allTextContents(), { timeout: 30_000 }).toEqual(notes);
   });
 
   it('says plainly when the picture is no longer on this device', async () => {
