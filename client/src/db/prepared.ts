@@ -105,7 +105,7 @@ export function makePreparedStatements(pg: PGlite, capacity = PREPARED_CAPACITY)
     async rows<T>(query: SQL): Promise<T[]> {
       return (await run(query, (name, args) => `execute ${name}${args}`)) as T[];
     },
-    /** The plan `rows` runs `query` with, as EXPLAIN writes it without costs (for tests and the bench). */
+    /** The plan `rows` runs `query` with, as EXPLAIN writes it without costs (for tests). */
     async plan(query: SQL): Promise<string> {
       const rows = (await run(query, (name, args) => `explain (costs off) execute ${name}${args}`)) as { 'QUERY PLAN': string }[];
       return rows.map((r) => r['QUERY PLAN']).join('\n');

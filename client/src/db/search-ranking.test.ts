@@ -81,8 +81,15 @@ describe('the bounded full-text ranking', () => {
 
   it('is the exact ranking when the matches fit in the bound', async () => {
     expect(await fullText(['otter'])).toEqual(await exact(['otter']));
-    expect(await list(correctedQuery(['otter'], where()))).toEqual(await exact(['otter']));
+    expect(await list(correctedQuery(['otterr'], new Map([['otterr', ['otter']]]), where())!)).toEqual(await exact(['otter']));
     expect(await fullText(['otter', 'reeds'])).toEqual(await exact(['otter', 'reeds']));
+  });
+
+  it('ranks the corrections of a misspelt word with the query’s other words: scenes holding both first', async () => {
+    const typos = new Map([['otterr', ['otter', 'otters']]]);
+    // The same list as the words spelt right (one of the corrections is what was meant).
+    expect(await list(correctedQuery(['heron', 'otterr'], typos, where())!)).toEqual(await fullText(['heron', 'otter']));
+    expect(correctedQuery(['heron', 'otter'], new Map(), where())).toBeNull();
   });
 
   it('ranks a single common word over its first RANKED_MATCHES matches only', async () => {

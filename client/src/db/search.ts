@@ -9,7 +9,6 @@ import {
   CANDIDATES,
   checkDim,
   columnQuery,
-  correctedQuery,
   correctionsOf,
   DEFAULT_LIMIT,
   describeHits,
@@ -159,7 +158,6 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
     return typos;
   }
 
-  const correctedList = (words: string[], where: SQL) => ids(plainRows, correctedQuery(words, where));
   const gluedList = (run: RunRows, patterns: string[], where: SQL) => ids(run, gluedQuery(patterns, where));
   const columnList = (terms: string[], typos: ReadonlyMap<string, string[]>, column: 'transcript' | 'ocr_text', where: SQL) =>
     ids(plainRows, columnQuery(terms, typos, column, where));
@@ -320,15 +318,13 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
       const notes = [...q.warnings];
       if (isEmptyQuery(q)) return { hits: [], notes, tookMs: performance.now() - started, query: q };
       const free = freeTerms(q);
-      const { typos, where, fullText } = await fullTextAndTypos(userId, q, plainRows, corrections);
+      const { typos, where, wordLists } = await fullTextAndTypos(userId, q, plainRows, corrections);
       const listRows = hasFilters(q) ? plainRows : rows;
 
       const lists: Candidate[][] = [];
-      if (free.length > 0) lists.push(fullText.map((id) => ({ id })));
+      lists.push(...wordLists.map((list) => list.map((id) => ({ id }))));
       const glued = gluedPatterns(q.words, q.phrases);
       if (glued.length > 0) lists.push(await gluedList(listRows, glued, where));
-      const corrected = free.flatMap((t) => typos.get(t) ?? []);
-      if (corrected.length > 0) lists.push(await correctedList(corrected, where));
       if (q.said.length > 0) lists.push(await columnList(q.said, typos, 'transcript', where));
       if (q.onScreen.length > 0) lists.push(await columnList(q.onScreen, typos, 'ocr_text', where));
       const name = typedName(q);

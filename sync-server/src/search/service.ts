@@ -4,7 +4,6 @@ import type { SearchRequest, SearchResponse, ServerSearchHit } from '@heimdex/sh
 import {
   browseQuery,
   columnQuery,
-  correctedQuery,
   DEFAULT_LIMIT,
   describeHits,
   freeTerms,
@@ -35,14 +34,12 @@ export async function search(repo: SearchRepo, userId: string, request: SearchRe
   // The vector is the text embedding of the query's words, or an example picture's when it has none.
   if (isEmptyQuery(q) && !request.vector) return done([]);
   const free = freeTerms(q);
-  const { typos, where, fullText } = await fullTextAndTypos(userId, q, repo.rows, (terms) => repo.corrections(userId, terms));
+  const { typos, where, wordLists } = await fullTextAndTypos(userId, q, repo.rows, (terms) => repo.corrections(userId, terms));
 
   const lists: Candidate[][] = [];
-  if (free.length > 0) lists.push(fullText.map((id) => ({ id })));
+  lists.push(...wordLists.map((list) => list.map((id) => ({ id }))));
   const glued = gluedPatterns(q.words, q.phrases);
   if (glued.length > 0) lists.push(await repo.ranked(gluedQuery(glued, where)));
-  const corrected = free.flatMap((t) => typos.get(t) ?? []);
-  if (corrected.length > 0) lists.push(await repo.ranked(correctedQuery(corrected, where)));
   if (q.said.length > 0) lists.push(await repo.ranked(columnQuery(q.said, typos, 'transcript', where)));
   if (q.onScreen.length > 0) lists.push(await repo.ranked(columnQuery(q.onScreen, typos, 'ocr_text', where)));
   const name = typedName(q);
