@@ -129,8 +129,8 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
   /**
    * Statements planned for their values, each time: the full-text lists, whose plan follows how common the words
    * are (a common word's scenes are read in table order until enough match; a rare word's from the index — one plan
-   * for both made a one-word search 22% slower and one of common words 17%, measured at 100k), the spelling counts (see spellingCountsQuery), settings, and every
-   * list under a filter (a narrow filter is best read first).
+   * for both made a one-word search 22% slower and one of common words 17%, measured at 100k), the spelling counts
+   * (see spellingCountsQuery), settings, and every list under a filter (a narrow filter is best read first).
    */
   const plainRows: RunRows = async (query) => (await db.execute(query)).rows as never;
   const stemsOf = makeStemCache((query) => rows<{ w: string; l: string[] | null }>(query));
