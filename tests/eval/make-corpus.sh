@@ -225,13 +225,7 @@ hard() {
   made "$out"
 }
 # man_photo NAME TILE: one of the man's photos as a search reference, as the screenshot holds it.
-man_photo() {
-  local out="$OUT/photos/$1"
-  [[ -e "$out" ]] && return
-  ff -i "$SCREENSHOT" -vf "$(tile_crop "$2")" -q:v 3 -frames:v 1 "$out.partial.jpg"
-  mv "$out.partial.jpg" "$out"
-  made "$out"
-}
+man_photo() { still_photo "$SCREENSHOT" "$1" "$(tile_crop "$2")"; }
 # ---- end of harder cases ------------------------------------------------------------------------------------
 
 # ---- look-alike strangers (issue 11): four bald actors, several photos of each (tests/eval/material/) ---------
@@ -257,23 +251,19 @@ lookalikes() {
   made "$out"
 }
 # actor_photo NAME CROP: one photo of the collage as a search reference, as the collage holds it.
-actor_photo() {
-  local out="$OUT/photos/$1"
-  [[ -e "$out" ]] && return
-  ff -i "$ACTORS" -vf "$2" -q:v 3 -frames:v 1 "$out.partial.jpg"
-  mv "$out.partial.jpg" "$out"
-  made "$out"
-}
+actor_photo() { still_photo "$ACTORS" "$1" "$2"; }
 # ---- end of look-alike strangers ----------------------------------------------------------------------------
 
-# photo NAME SOURCE FILTERS: one reference photo (JPEG), from a crop of a sample with some edits.
-photo() {
-  local out="$OUT/photos/$1"
+# still_photo IMAGE NAME FILTERS: one reference photo (JPEG) made from IMAGE.
+still_photo() {
+  local out="$OUT/photos/$2"
   [[ -e "$out" ]] && return
-  ff -i "$PHOTOS/$2" -vf "$3" -q:v 3 -frames:v 1 "$out.partial.jpg"
+  ff -i "$1" -vf "$3" -q:v 3 -frames:v 1 "$out.partial.jpg"
   mv "$out.partial.jpg" "$out"
   made "$out"
 }
+# photo NAME SOURCE FILTERS: one reference photo, from a crop of a face-api sample with some edits.
+photo() { still_photo "$PHOTOS/$2" "$1" "$3"; }
 
 echo "make-corpus: $OUT"
 slides
