@@ -25,9 +25,9 @@ export async function correctionsOf(userId: string, term: string, run: RunRows):
 
 /**
  * The query's spelling corrections (`corrections`: each side's run of spellingCountsQuery and correctionsOf), the
- * filters of every list (filtersOf) and the full-text lists (fullTextList, withCorrections; none without free terms), in the order
- * that saves work. Corrections change only the said:/text: filters; without those the full-text list goes first,
- * and when its every-term tier holds SPELT_RIGHT_SCENES scenes each term is in that many and none is misspelt:
+ * filters of every list (filtersOf) and the full-text lists (fullTextList, withCorrections; none without free terms),
+ * in the order that saves work. Corrections change only the said:/text: filters; without those the full-text list goes
+ * first, and when its every-term tier holds SPELT_RIGHT_SCENES scenes each term is in that many and none is misspelt:
  * the spelling counts are not asked for (the same corrections, one statement fewer for most searches).
  */
 export async function fullTextAndTypos(

@@ -44,27 +44,28 @@ export const FACE_MATCH_THRESHOLD = 0.42;
 export const FACE_WEAK_THRESHOLD = 0.55;
 
 /**
- * Two people whose profiles (centroids) are closer than this are offered to the user as maybe one person split
- * in two ("Is this Alex Morgan?"); a question, never an automatic merge. Tighter than FACE_WEAK_THRESHOLD because
- * it is asked unprompted: at 0.48, 88.1% of same-person pairs of single photos are under it and 21 of 16 006
- * different-person pairs (0.13%) are (faces-calibration.ts --debian; the npm material alone: 1 of 605); a centroid of several photos lies closer still to the person's other photos
- * (median 0.34 with 2 photos, 0.30 with 5). People seen together in one scene are never suggested.
+ * Two people whose profiles (centroids) are closer than this are offered to the user as maybe one person split in two
+ * ("Is this Alex Morgan?"); a question, never an automatic merge. Tighter than FACE_WEAK_THRESHOLD because it is asked
+ * unprompted: at 0.48, 88.1% of same-person pairs of single photos are under it and 21 of 16 006 different-person pairs
+ * (0.13%) are (faces-calibration.ts --debian; the npm material alone: 1 of 605); a centroid of several photos lies
+ * closer still to the person's other photos (median 0.34 with 2 photos, 0.30 with 5). People seen together in one scene
+ * are never suggested.
  */
 export const FACE_SUGGEST_MERGE_THRESHOLD = 0.48;
 
 /**
- * A person's profile (the centroid of their faces) lies closer to their other photos than any one face does, and
- * the more their photos differ (other days, light, angles) the farther those photos may lie from it. So a face may
- * be this much farther than FACE_MATCH_THRESHOLD from a profile and still be a confident match (and farther than
+ * A person's profile (the centroid of their faces) lies closer to their other photos than any one face does, and the
+ * more their photos differ (other days, light, angles) the farther those photos may lie from it. So a face may be this
+ * much farther than FACE_MATCH_THRESHOLD from a profile and still be a confident match (and farther than
  * FACE_WEAK_THRESHOLD by as much and still a weaker one): PROFILE_SPREAD_SHARE of the profile's spread (the mean
- * distance of its faces to the centroid), at most PROFILE_ALLOWANCE_MAX; nothing for a profile of one face.
- * Measured (scripts/eval/faces-calibration.ts --debian: profiles of 1–8 photos of the 10 people with several,
- * against their other photos and every other person's face): other photos matched confidently without → with the
- * allowance 91.4 → 95.4% with 2 photos, 94.2 → 97.6% with 3, 96.9 → 99.2% with 5; no stranger confident either
- * way (0 of 51 000–75 000 pairs at each k). The man of the npm material alone: spread 0.20–0.26 with 2–8 photos (so the
- * cap applies), 87.6 → 96.0% with 2. A profile wrongly made of the two closest women (0.448 apart) has a spread
- * like his (0.224): the nearest other woman lies 0.456 from it, outside 0.45 by a small margin — why the cap is not
- * higher (0.46 would let her in).
+ * distance of its faces to the centroid), at most PROFILE_ALLOWANCE_MAX; nothing for a profile of one face. Measured
+ * (scripts/eval/faces-calibration.ts --debian: profiles of 1–8 photos of the 10 people with several, against their
+ * other photos and every other person's face): other photos matched confidently without → with the allowance 91.4 →
+ * 95.4% with 2 photos, 94.2 → 97.6% with 3, 96.9 → 99.2% with 5; no stranger confident either way (0 of 51 000–75 000
+ * pairs at each k). The man of the npm material alone: spread 0.20–0.26 with 2–8 photos (so the cap applies), 87.6 →
+ * 96.0% with 2. A profile wrongly made of the two closest women (0.448 apart) has a spread like his (0.224): the
+ * nearest other woman lies 0.456 from it, outside 0.45 by a small margin — why the cap is not higher (0.46 would let
+ * her in).
  */
 export const PROFILE_ALLOWANCE_MAX = 0.03;
 export const PROFILE_SPREAD_SHARE = 0.25;
