@@ -4,7 +4,7 @@
 // text changed). Composed into the DB worker's repository by makeDbApi (api.ts); the search reads the index
 // through nearestMeaningQuery.
 import { scenes, type JobStage, type Scene } from '@heimdex/shared-schema';
-import { CANDIDATES, checkDim, FROM, hashTag, literal, queryVector, type ModelVector } from '@heimdex/shared-schema/search';
+import { CANDIDATES, checkDim, FROM, hashTag, literal, cosineQueryVector, type ModelVector } from '@heimdex/shared-schema/search';
 import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
 import { requeueStages } from './jobs.ts';
 import { staleVectorVideos, type VectorKind } from './stale-vectors.ts';
@@ -38,7 +38,7 @@ export async function ensureTextVectorIndex(q: Executor, modelId: string, dim: n
  */
 export function nearestMeaningQuery(vector: ModelVector, where: SQL): SQL {
   const dim = checkDim(vector.vector.length);
-  const target = queryVector(vector.vector, dim);
+  const target = cosineQueryVector(vector.vector, dim);
   return sql`
     with ${target.cte}
     select s.scene_id, (1 - (${textVecOf('s', dim)} <=> ${target.value}))::float8 as similarity

@@ -34,6 +34,7 @@ import {
   trigramThresholdStatement,
   typedName,
   queryVector,
+  cosineQueryVector,
   wordsToStem,
   VISUAL_EXAMPLE_THRESHOLD,
   visualTextThreshold,
@@ -105,7 +106,7 @@ interface Candidate {
  */
 export function nearestScenesQuery(vector: ModelVector, where: SQL, excludeSceneId?: string): SQL {
   const dim = checkDim(vector.vector.length);
-  const target = queryVector(vector.vector, dim);
+  const target = cosineQueryVector(vector.vector, dim);
   return sql`
     with ${target.cte}
     select s.scene_id, (1 - (${imageVecOf('s', dim)} <=> ${target.value}))::float8 as similarity

@@ -10,7 +10,7 @@ import {
   spellingCountsQuery,
   makeStemCache,
   trigramThresholdStatement,
-  queryVector,
+  cosineQueryVector,
   type DetailRow,
   type Terms,
 } from '@heimdex/shared-schema/search';
@@ -55,7 +55,7 @@ export interface Candidate {
  * counts. `index`: the distance on the per-model index's expression under its predicate, so its HNSW index can.
  */
 export function nearestStatement(where: SQL, model: VectorModel, values: Float32Array, way: 'exact' | 'index'): SQL {
-  const target = queryVector(values, way === 'exact' ? undefined : model.dim);
+  const target = cosineQueryVector(values, way === 'exact' ? undefined : model.dim);
   const same = ofModel('s', model);
   const distance = way === 'exact'
     ? sql`${plainVector('s', model.kind)} <=> ${target.value}`
