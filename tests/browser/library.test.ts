@@ -110,6 +110,9 @@ describe('local library', () => {
     // The worker runs a search nobody sees as the library opens (db/search.ts warmUp); here after the reload above, on a library with scenes.
     await expect.poll(() => app.browser.logs.some((line) => /search warmed up in \d+ ms/.test(line)), { timeout: 30_000 }).toBe(true);
     expect(app.browser.logs.filter((line) => line.includes('search warm-up failed'))).toEqual([]);
+    // …then reads its nearest-neighbour indexes into the page cache (db/prewarm.ts; pageinspect loads in the browser).
+    await expect.poll(() => app.browser.logs.some((line) => /vector indexes read into the page cache: \d+ MB in \d+ ms/.test(line)), { timeout: 30_000 }).toBe(true);
+    expect(app.browser.logs.filter((line) => line.includes('could not be read ahead'))).toEqual([]);
   });
 
   it('plays a chosen scene from its start, and shows when the scene strip scrolls', async () => {
