@@ -46,11 +46,14 @@ export function checkDim(dim: number): number {
 }
 
 /** A vector in pgvector's text form. */
-export const vectorText = (v: ArrayLike<number>) => {
+export const vectorText = (v: ArrayLike<number>) => `[${finiteValues(v).join(',')}]`;
+
+/** A query vector's values, refused when one is not a number. */
+function finiteValues(v: ArrayLike<number>): number[] {
   const values = Array.from(v);
   if (values.some((x) => !Number.isFinite(x))) throw new Error('The query vector has a value that is not a number.');
-  return `[${values.join(',')}]`;
-};
+  return values;
+}
 
 /**
  * A query vector for a nearest-neighbour statement, sent once: `cte` is a WITH item of the statement (`with
@@ -74,8 +77,7 @@ const COSINE_SCALE = 2 ** 24;
  * (a measured cosine distance 0.0143930597 → 0.0143929478). Never for `<->`, whose distances scale with the vector.
  */
 export function cosineQueryVector(values: ArrayLike<number>, dim?: number): { cte: SQL; value: SQL } {
-  const list = Array.from(values);
-  if (list.some((x) => !Number.isFinite(x))) throw new Error('The query vector has a value that is not a number.');
+  const list = finiteValues(values);
   const largest = Math.max(0, ...list.map(Math.abs));
   const whole = list.map((x) => (largest === 0 ? 0 : Math.round((x / largest) * COSINE_SCALE)));
   return vectorCte(sql`${`{${whole.join(',')}}`}::text::int4[]`, dim);
