@@ -389,7 +389,7 @@ async function withDefaultCache(
  * What the DB worker runs as a library opens, before anyone types (db/worker.ts): the search warm-up (search.ts
  * warmUp), then the vector indexes read into the page cache (prewarm.ts); each one's time.
  */
-async function openAsTheApp(pg: PGlite, repo: ReturnType<typeof makeSearchRepo>): Promise<{ warmUpMs: number; readAheadMs: number }> {
+export async function openAsTheApp(pg: PGlite, repo: ReturnType<typeof makeSearchRepo>): Promise<{ warmUpMs: number; readAheadMs: number }> {
   const warmUp = await timed(() => repo.warmUp());
   const prewarm = makeIndexPrewarm(pg);
   const readAhead = await timed(async () => {

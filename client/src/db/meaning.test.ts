@@ -89,13 +89,13 @@ describe('meaning vectors', () => {
     await indexedVideo('b', B);
     const db = drizzle(pg);
     const where = sql`${ownScenes(LOCAL_USER_ID)}`;
-    const found = (await db.execute<{ scene_id: string; similarity: number }>(nearestMeaningQuery({ modelId: A, vector: unit(1) }, where))).rows;
+    const found = (await db.execute<{ scene_id: string; distance: number }>(nearestMeaningQuery({ modelId: A, vector: unit(1) }, where))).rows;
     const models = await pg.query<{ scene_id: string; text_model: string }>('select scene_id, text_model from scenes');
     const modelOf = new Map(models.rows.map((r) => [r.scene_id, r.text_model]));
     expect(found).toHaveLength(2);
     expect(found.every((r) => modelOf.get(r.scene_id) === A)).toBe(true);
-    expect(found[0]!.similarity).toBeCloseTo(1, 6);
-    expect(found[1]!.similarity).toBeCloseTo(0, 6);
+    expect(found[0]!.distance).toBeCloseTo(0, 6);
+    expect(found[1]!.distance).toBeCloseTo(1, 6);
     await pg.exec('set enable_seqscan = off');
     try {
       const plan = (await db.execute<{ 'QUERY PLAN': string }>(sql`explain ${nearestMeaningQuery({ modelId: A, vector: unit(1) }, where)}`)).rows

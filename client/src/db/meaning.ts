@@ -4,7 +4,7 @@
 // text changed). Composed into the DB worker's repository by makeDbApi (api.ts); the search reads the index
 // through nearestMeaningQuery.
 import { scenes, type JobStage, type Scene } from '@heimdex/shared-schema';
-import { CANDIDATES, checkDim, FROM, hashTag, literal, cosineQueryVector, type ModelVector } from '@heimdex/shared-schema/search';
+import { checkDim, cosineNearestQuery, hashTag, literal, type ModelVector } from '@heimdex/shared-schema/search';
 import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
 import { requeueStages } from './jobs.ts';
 import { staleVectorVideos, type VectorKind } from './stale-vectors.ts';
@@ -34,18 +34,11 @@ export async function ensureTextVectorIndex(q: Executor, modelId: string, dim: n
 
 /**
  * Scenes nearest a query's sentence embedding by cosine, of the same meaning model only; rows of scene_id and
- * similarity, best first (up to relaxed_order). The ORDER BY and the model predicate are the index's own.
+ * distance, nearest first (up to relaxed_order). The vector expression and the model predicate are the index's own.
  */
 export function nearestMeaningQuery(vector: ModelVector, where: SQL): SQL {
   const dim = checkDim(vector.vector.length);
-  const target = cosineQueryVector(vector.vector, dim);
-  return sql`
-    with ${target.cte}
-    select s.scene_id, (1 - (${textVecOf('s', dim)} <=> ${target.value}))::float8 as similarity
-    from ${FROM}
-    where ${where} and s.text_model = ${literal(vector.modelId)}
-    order by ${textVecOf('s', dim)} <=> ${target.value}
-    limit ${CANDIDATES}`;
+  return cosineNearestQuery(vector.vector, textVecOf('s', dim), sql`${where} and s.text_model = ${literal(vector.modelId)}`, { dim });
 }
 
 // ---- what a scene means ----------------------------------------------------------------------------------------

@@ -504,6 +504,10 @@ describe('visual', () => {
       const text = await plan();
       expect(text).toContain(`Index Scan using ${vectorIndexName(MODEL_A, DIM)}`);
       expect(text).not.toContain(vectorIndexName(MODEL_B, DIM));
+      // Each row's distance is computed once (cosineNearestQuery orders by its name): the result names it once.
+      const verbose = (await db.execute<{ 'QUERY PLAN': string }>(sql`explain verbose ${nearestScenesQuery(query(4), ownScenes(LOCAL_USER_ID))}`)).rows;
+      const output = verbose.map((r) => r['QUERY PLAN']).find((line) => line.trim().startsWith('Output:'))!;
+      expect(output.match(/<=>/g)).toHaveLength(1);
       // The search runs it prepared, with the plan made once for any values (prepared.ts): the same index.
       const generic = await makePreparedStatements(pg).plan(nearestScenesQuery(query(4), ownScenes(LOCAL_USER_ID)));
       expect(generic).toMatch(/user_id = \$\d/);

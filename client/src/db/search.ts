@@ -34,7 +34,7 @@ import {
   trigramThresholdStatement,
   typedName,
   queryVector,
-  cosineQueryVector,
+  cosineNearestQuery,
   wordsToStem,
   VISUAL_EXAMPLE_THRESHOLD,
   visualTextThreshold,
@@ -106,15 +106,8 @@ interface Candidate {
  */
 export function nearestScenesQuery(vector: ModelVector, where: SQL, excludeSceneId?: string): SQL {
   const dim = checkDim(vector.vector.length);
-  const target = cosineQueryVector(vector.vector, dim);
-  return sql`
-    with ${target.cte}
-    select s.scene_id, (1 - (${imageVecOf('s', dim)} <=> ${target.value}))::float8 as similarity
-    from ${FROM}
-    where ${where} and s.image_model = ${literal(vector.modelId)}
-      ${excludeSceneId ? sql`and s.scene_id <> ${excludeSceneId}` : sql``}
-    order by ${imageVecOf('s', dim)} <=> ${target.value}
-    limit ${CANDIDATES}`;
+  const conditions = sql`${where} and s.image_model = ${literal(vector.modelId)}${excludeSceneId ? sql` and s.scene_id <> ${excludeSceneId}` : sql``}`;
+  return cosineNearestQuery(vector.vector, imageVecOf('s', dim), conditions, { dim });
 }
 
 /** Search over one user's library (the DB worker passes LOCAL_USER_ID until sync signs in). */
@@ -180,19 +173,19 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
   /** Nearest keyframes of the same model (see nearestScenesQuery), most similar first. */
   async function visualList(run: RunRows, vector: ModelVector, where: SQL, excludeSceneId?: string): Promise<Candidate[]> {
     await withHnswSettings();
-    const found = await run<{ scene_id: string; similarity: number }>(nearestScenesQuery(vector, where, excludeSceneId));
+    const found = await run<{ scene_id: string; distance: number }>(nearestScenesQuery(vector, where, excludeSceneId));
     // relaxed_order may return a near neighbour slightly out of place.
-    return found.sort((a, b) => b.similarity - a.similarity).map((r) => ({ id: r.scene_id, value: r.similarity }));
+    return found.sort((a, b) => a.distance - b.distance).map((r) => ({ id: r.scene_id, value: 1 - r.distance }));
   }
 
   /** Scenes whose text means much what the query says (same meaning model only), most similar first, above MEANING_FLOOR. */
   async function meaningList(run: RunRows, vector: ModelVector, where: SQL): Promise<Candidate[]> {
     await withHnswSettings();
-    const found = await run<{ scene_id: string; similarity: number }>(nearestMeaningQuery(vector, where));
+    const found = await run<{ scene_id: string; distance: number }>(nearestMeaningQuery(vector, where));
     return found
-      .filter((r) => r.similarity >= MEANING_FLOOR)
-      .sort((a, b) => b.similarity - a.similarity)
-      .map((r) => ({ id: r.scene_id, value: r.similarity }));
+      .map((r) => ({ id: r.scene_id, value: 1 - r.distance }))
+      .filter((c) => c.value >= MEANING_FLOOR)
+      .sort((a, b) => b.value - a.value);
   }
 
   /** Turns the fused order into hits. */

@@ -5,12 +5,11 @@ import {
   CANDIDATES,
   correctionsOf,
   detailsQuery,
-  FROM,
   misspeltTerms,
   spellingCountsQuery,
   makeStemCache,
   trigramThresholdStatement,
-  cosineQueryVector,
+  cosineNearestQuery,
   type DetailRow,
   type Terms,
 } from '@heimdex/shared-schema/search';
@@ -50,23 +49,16 @@ export interface Candidate {
 }
 
 /**
- * The nearest scenes of one model by cosine distance, rows of scene_id and similarity. `exact`: the distance on
- * the plain column, which is not the index's expression, so no index can serve it and every row of the user's
- * counts. `index`: the distance on the per-model index's expression under its predicate, so its HNSW index can.
+ * The nearest scenes of one model by cosine distance (cosineNearestQuery: rows of scene_id and distance). `exact`:
+ * the distance on the plain column, which is not the index's expression, so no index can serve it and every row of
+ * the user's counts. `index`: the distance on the per-model index's expression under its predicate, so its HNSW
+ * index can.
  */
 export function nearestStatement(where: SQL, model: VectorModel, values: Float32Array, way: 'exact' | 'index'): SQL {
-  const target = cosineQueryVector(values, way === 'exact' ? undefined : model.dim);
-  const same = ofModel('s', model);
-  const distance = way === 'exact'
-    ? sql`${plainVector('s', model.kind)} <=> ${target.value}`
-    : sql`${indexedVector('s', model)} <=> ${target.value}`;
-  return sql`
-    with ${target.cte}
-    select s.scene_id, (1 - (${distance}))::float8 as similarity
-    from ${FROM}
-    where ${where} and ${same}
-    order by ${distance}${way === 'exact' ? sql`, s.scene_id` : sql``}
-    limit ${CANDIDATES}`;
+  const conditions = sql`${where} and ${ofModel('s', model)}`;
+  return way === 'exact'
+    ? cosineNearestQuery(values, plainVector('s', model.kind), conditions, { tieBreak: sql`s.scene_id` })
+    : cosineNearestQuery(values, indexedVector('s', model), conditions, { dim: model.dim });
 }
 
 export function makeSearchRepo(db: Db, { exactScanMax = EXACT_SCAN_MAX }: { exactScanMax?: number } = {}) {
@@ -111,7 +103,7 @@ export function makeSearchRepo(db: Db, { exactScanMax = EXACT_SCAN_MAX }: { exac
       const n = Number(held?.n ?? 0);
       if (n === 0) return [];
       const statement = nearestStatement(where, model, values, n <= exactScanMax ? 'exact' : 'index');
-      let found: { scene_id: string; similarity: number }[];
+      let found: { scene_id: string; distance: number }[];
       if (n <= exactScanMax) {
         found = await selectRows(db, statement);
       } else {
@@ -119,12 +111,12 @@ export function makeSearchRepo(db: Db, { exactScanMax = EXACT_SCAN_MAX }: { exac
           await tx.execute(sql`select set_config('hnsw.ef_search', ${String(EF_SEARCH)}, true),
             set_config('hnsw.iterative_scan', 'relaxed_order', true),
             set_config('hnsw.max_scan_tuples', ${String(MAX_SCAN_TUPLES)}, true)`);
-          return selectRows<{ scene_id: string; similarity: number }>(tx as Db, statement);
+          return selectRows<{ scene_id: string; distance: number }>(tx as Db, statement);
         });
         // relaxed_order may return a near neighbour slightly out of place.
-        found.sort((a, b) => b.similarity - a.similarity);
+        found.sort((a, b) => Number(a.distance) - Number(b.distance));
       }
-      return found.map((r) => ({ id: r.scene_id, value: Number(r.similarity) }));
+      return found.map((r) => ({ id: r.scene_id, value: 1 - Number(r.distance) }));
     },
 
     /** The shared details of the top scenes, with their thumbnail blob and the device that holds each video. */
