@@ -7,7 +7,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { faceMatchPercent, PROFILE_ALLOWANCE_MAX, profileAllowance } from '../ml/faces/distance.ts';
 import { FACE_MODEL_ID } from '../ml/faces/engine.ts';
-import { parseQuery, type ModelVector } from '@heimdex/shared-schema/search';
+import { filtersOf, fullTextQuery, parseQuery, type ModelVector } from '@heimdex/shared-schema/search';
 import type { SearchHit, SearchResult } from '../search/types.ts';
 import { LOCAL_USER_ID, makeDbApi } from './api.ts';
 import { ensureVectorIndex, makeSearchRepo, nearestScenesQuery, ownScenes, vectorIndexName, type SearchRepo } from './search.ts';
@@ -552,6 +552,17 @@ describe('the vector index follows the pipeline', () => {
 describe('the warm-up as the library opens', () => {
   const statements = async (db: PGlite) => (await db.query<{ statement: string }>('select statement from pg_prepared_statements')).rows.map((r) => r.statement);
 
+  it('the full-text list parses its words once per statement, with one plan for any words', async () => {
+    for (const words of [['alpha'], ['alpha', 'beta']]) {
+      const plan = await makePreparedStatements(pg).plan(fullTextQuery(words, filtersOf(LOCAL_USER_ID, parseQuery(words.join(' ')), new Map())));
+      expect(plan).toMatch(/user_id = \$\d/); // the generic plan, not one made for these values
+      // Each tsquery is an InitPlan's value: matched and ranked on, never parsed again per row.
+      expect(plan).toMatch(/search_tsv @@ \(InitPlan \d+\)\.col1/);
+      expect(plan).toMatch(/ts_rank_cd\(\w+\.search_tsv, \(InitPlan \d+\)\.col1\)/);
+      expect(plan).not.toContain('websearch_to_tsquery');
+    }
+  });
+
   it('prepares the statements of a hybrid search, and runs on an empty library too', async () => {
     const hybrid = (list: string[]) => list.filter((s) => s.includes('query_vector') && s.includes('scenes_image_vec') === false).length;
     const before = await statements(pg);
@@ -559,6 +570,8 @@ describe('the warm-up as the library opens', () => {
     const after = await statements(pg);
     expect(hybrid(after)).toBeGreaterThan(hybrid(before)); // the nearest-neighbour list, with a vector of the library's own
     expect(after.filter((s) => s.includes('as words_confident')).length).toBeGreaterThan(before.filter((s) => s.includes('as words_confident')).length);
+    // The full-text list too (a word of the library's and one it lacks: both tiers).
+    expect(after.filter((s) => s.includes('every_term')).length).toBeGreaterThan(before.filter((s) => s.includes('every_term')).length);
 
     const empty = await openTestDatabase();
     try {

@@ -114,17 +114,16 @@ export function nearestScenesQuery(vector: ModelVector, where: SQL, excludeScene
 export function makeSearchRepo(pg: PGlite, userId: string) {
   const db: Db = drizzle(pg);
   /**
-   * Statements whose best plan is the same whatever their values (the nearest-neighbour list, the hit details,
-   * the glued words, the stems), prepared once per text with one plan for any values (prepared.ts): ~1.7 ms of a
-   * hybrid search at 100k scenes (interleaved with the unprepared search in one process, two runs: p50 14.0 → 12.2
-   * and 12.4 → 10.7 ms, p95 16.5 → 14.1 and 14.1 → 12.6).
+   * Statements whose best plan is the same whatever their values (the full-text lists, whose tsqueries are
+   * InitPlans: see fullTextQuery; the nearest-neighbour list, the hit details, the glued words, the stems),
+   * prepared once per text with one plan for any values (prepared.ts): ~1.7 ms of a hybrid search at 100k scenes
+   * (interleaved with the unprepared search in one process, two runs: p50 14.0 → 12.2 and 12.4 → 10.7 ms, p95
+   * 16.5 → 14.1 and 14.1 → 12.6), and ~1 ms more since the full-text lists joined them.
    */
   const rows: RunRows = makePreparedStatements(pg).rows;
   /**
-   * Statements planned for their values, each time: the full-text lists, whose plan follows how common the words
-   * are (a common word's scenes are read in table order until enough match; a rare word's from the index — one plan
-   * for both made a one-word search 22% slower and one of common words 17%, measured at 100k), the spelling counts
-   * (see spellingCountsQuery), settings, and every list under a filter (a narrow filter is best read first).
+   * Statements planned for their values, each time: the spelling counts (see spellingCountsQuery), settings, and
+   * every list under a filter (a narrow filter is best read first).
    */
   const plainRows: RunRows = async (query) => (await db.execute(query)).rows as never;
   const stemsOf = makeStemCache((query) => rows<{ w: string; l: string[] | null }>(query));
@@ -312,8 +311,8 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
       const notes = [...q.warnings];
       if (isEmptyQuery(q)) return { hits: [], notes, tookMs: performance.now() - started, query: q };
       const free = freeTerms(q);
-      const { typos, where, wordLists } = await fullTextAndTypos(userId, q, plainRows, corrections);
       const listRows = hasFilters(q) ? plainRows : rows;
+      const { typos, where, wordLists } = await fullTextAndTypos(userId, q, listRows, corrections);
 
       const lists: Candidate[][] = [];
       lists.push(...wordLists.map((list) => list.map((id) => ({ id }))));

@@ -121,6 +121,15 @@ export const anyOf = (terms: string[]) => sql`websearch_to_tsquery('english', ${
 export const termQuery = (term: string) => sql`websearch_to_tsquery('english', ${quoted(term)})`;
 
 /**
+ * A tsquery built once per statement (an InitPlan) instead of once per row and place: in a prepared statement's
+ * generic plan websearch_to_tsquery of a parameter is not folded into a constant, so it was parsed and stemmed for
+ * every row it was checked or ranked on. An index condition takes it as a run-time key, as it does a constant.
+ * Measured on the 100k bench library: the hit details (a dozen places per hit) 3.2 → 2.7 ms for 50 hits; the
+ * full-text lists, prepared (see fullTextQuery), 6.8 → 3.6 ms for two middling words.
+ */
+export const once = (query: SQL) => sql`(select ${query})`;
+
+/**
  * Terms the typo signal may take: single words long enough to have telling trigrams. A quoted phrase asks for
  * exactly those words in that order, which trigrams (a bag of letter triples) cannot tell apart from any other.
  */
@@ -358,6 +367,10 @@ function rankedMatches(any: SQL, where: SQL): SQL {
  * the other signals (the picture, the glued words, the corrections) are fused over their own lists. A word that
  * common says little about which scene is meant, and ranking all its matches cost 170–400 ms at 100k scenes.
  * (Two statements, one per tier, gave the same rows and were no faster at 100k scenes: measured.)
+ * Its tsqueries are InitPlans (once), so one plan serves any words: the app runs it prepared (prepared.ts), where
+ * a plan made for each search's words cost 0.8–1.9 ms to make and chose the same scans (100k bench library, p50,
+ * the same lists: two middling words 4.6 → 3.6 ms, rare words 3.3 → 2.8, common words 12.0 → 11.5, one word
+ * 6.4 → 6.7).
  */
 export function fullTextQuery(terms: string[], where: SQL): SQL {
   return termGroupsQuery(terms.map((term) => [term]), where);
@@ -368,9 +381,9 @@ export function fullTextQuery(terms: string[], where: SQL): SQL {
  * spelling corrections): "every term" is one of each group.
  */
 function termGroupsQuery(groups: string[][], where: SQL): SQL {
-  const any = anyOf(groups.flat());
+  const any = once(anyOf(groups.flat()));
   if (groups.length === 1) return rankedMatches(any, where);
-  const all = groups.every((group) => group.length === 1) ? allOf(groups.flat()) : sql`(${sql.join(groups.map(anyOf), sql` && `)})`;
+  const all = once(groups.every((group) => group.length === 1) ? allOf(groups.flat()) : sql`(${sql.join(groups.map(anyOf), sql` && `)})`);
   return sql`
     with every_term as materialized (${matches(sql`s.search_tsv @@ ${all}`, where)})
     select scene_id, tier from (
@@ -530,15 +543,6 @@ function columnMatches(column: Column, terms: string[], query: SQL): SQL {
   if (terms.some((t) => wordsOf(t).length > 1)) return reparsed;
   return sql`(s.search_tsv @@ ${query} and (not (tsv.ocr_text @@ ${query}) or ${reparsed}))`;
 }
-
-/**
- * A tsquery of detailsQuery's, built once per statement (an InitPlan) instead of once per hit and place: in a
- * prepared statement's generic plan websearch_to_tsquery of a parameter is not folded into a constant, and a hit
- * names one up to a dozen times (its columns, each term, stop words, the moment to play from). Measured on the
- * 100k bench library, 50 hits: 3.2 → 2.7 ms. Only where a tsquery is checked row by row: an index condition is
- * planned better on the words themselves (the full-text lists).
- */
-const once = (query: SQL) => sql`(select ${query})`;
 
 /** What detailsQuery answers per scene, besides the columns a side adds. */
 export interface DetailRow {
