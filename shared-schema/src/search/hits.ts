@@ -98,7 +98,7 @@ export function wordsToStem(rows: readonly DetailRow[], terms: Terms): string[] 
 /** Snippets of one hit: the speech and the on-screen text that matched, the matching words highlighted. */
 function makeSnippets(terms: Terms, stemOf: ReadonlyMap<string, readonly string[]>): (r: DetailRow) => Snippet[] {
   const gluedRuns = gluedOf(terms).map((p) => p.split(GLUE).join(''));
-  const matcherFor = (list: string[], partsOf?: (word: string) => string[] | null) => {
+  const matcherFor = (list: string[], partsOf?: (word: string) => readonly string[] | null) => {
     // A correction within two slips stands for the word itself (see closeSpellings).
     const words = list.flatMap((t) => [...wordsOf(t), ...closeSpellings(t, terms.typos.get(t) ?? [])]);
     const queryStems = new Set(words.flatMap((w) => stemOf.get(w.toLowerCase()) ?? [w.toLowerCase()]));

@@ -11,11 +11,21 @@ export function makeStemCache(rows: (query: SQL) => Promise<{ w: string; l: stri
   const known = new Map<string, string[]>();
   /** Each word's stems (the word itself when it has none to give, an empty list for a stop word). */
   return async function stemsOf(words: readonly string[]): Promise<Map<string, string[]>> {
-    const missing = [...new Set(words)].filter((w) => !known.has(w));
-    if (missing.length > 0) {
-      if (known.size + missing.length > MAX_WORDS) known.clear();
-      for (const r of await rows(stemsQuery(missing))) known.set(r.w, r.l ?? [r.w]);
+    const found = new Map<string, string[]>();
+    const missing = new Set<string>();
+    for (const w of words) {
+      const stems = known.get(w);
+      if (stems) found.set(w, stems);
+      else missing.add(w);
     }
-    return new Map(words.filter((w) => known.has(w)).map((w) => [w, known.get(w)!]));
+    if (missing.size > 0) {
+      if (known.size + missing.size > MAX_WORDS) known.clear();
+      for (const r of await rows(stemsQuery([...missing]))) {
+        const stems = r.l ?? [r.w];
+        known.set(r.w, stems);
+        found.set(r.w, stems);
+      }
+    }
+    return found;
   };
 }
