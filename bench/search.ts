@@ -214,8 +214,9 @@ export function vectorQueries(centres: Float64Array[], count = 60): ModelVector[
 
 /** Two words of middling frequency (ranks 50–300): a few hundred to a few thousand scenes each. */
 export const middlingWordQueries = (words: string[]) => Array.from({ length: 30 }, (_, i) => `${words[50 + i * 8]} ${words[60 + i * 8]}`);
-/** Ten two-word queries of words of other ranks (400–700) than middlingWordQueries', to warm a freshly opened library. */
-export const warmUpQueries = (words: string[]) => Array.from({ length: 10 }, (_, i) => `${words[400 + i * 30]} ${words[410 + i * 30]}`);
+/** Two-word queries of words of other ranks (400–1600) than middlingWordQueries', to warm a fresh process up (see measureSize). */
+export const warmUpQueries = (words: string[]) => Array.from({ length: WARM_UP_SEARCHES }, (_, i) => `${words[400 + i * 30]} ${words[410 + i * 30]}`);
+const WARM_UP_SEARCHES = 40;
 /** One letter dropped from the second word: the typo path. */
 export const misspelt = (queries: string[]) => queries.map((q) => q.replace(/(\S)\S$/, '$1'));
 
@@ -483,9 +484,14 @@ async function measureSize(scenes: number, log: (line: string) => void, options:
         return total + approximate[i]!.value.slice(0, 10).filter((id) => truth.has(id)).length / truth.size;
       }, 0) / exact.length;
 
-    // The first searches after opening a library read its pages into PGlite's buffers: 40–85 ms each for the first
-    // ten, then steady. Timed apart, on words of other ranks than the measured queries', so the measured ones still
-    // read their own rows for the first time. (A session's very first search has rows of its own: firstSearchRows.)
+    // A fresh process's first searches are slow while V8 compiles PGlite's hot WebAssembly functions with its
+    // optimising tier (dynamic tiering: every function starts in the baseline compiler). It is not the library's
+    // rows: on the 100k library after 10 searches, words of a first pass took p50 16.4 ms, new words in the passes
+    // after it 12.3-13.2 and the first pass's words again 12.0; with every function optimised up front (node
+    // --no-wasm-dynamic-tiering) the first pass took 11.6. Chrome keeps the optimised code of a module compiled
+    // while streaming (as PGlite's is) for the next visit. So the bench warms the process up with WARM_UP_SEARCHES
+    // searches timed apart (this row), on words of other ranks than the measured queries', which still read their
+    // own rows for the first time. (A session's very first search, after a fresh open: firstSearchRows.)
     const warmUp: number[] = [];
     for (const words of warmUpQueries(library.words)) warmUp.push((await timed(() => repo.searchScenes({ query: parseQuery(words), textVector: null }))).ms);
 
@@ -588,7 +594,7 @@ async function measureSize(scenes: number, log: (line: string) => void, options:
         ...textRows('middling words', middling),
         ...textRows('one middling word', single),
         ...textRows('common words', common),
-        row('searchScenes: 10 searches of other words first (warming up)', warmUp),
+        row(`searchScenes: ${WARM_UP_SEARCHES} searches of other words first (warming the process up)`, warmUp),
         withCpu(row(`searchScenes: words (${pageCache} page cache)`, textOnly), cpu.textOnly),
         withCpu(row('searchScenes: words, one misspelt', typos, recallAtK(rightHits, typoHits, 10)), typoCpu),
         withCpu(row(`searchScenes: words + vector (hybrid) (${pageCache} page cache)`, hybrid), cpu.hybrid),
