@@ -85,12 +85,13 @@ export function cosineQueryVector(values: ArrayLike<number>, dim?: number): { ct
 
 /**
  * The CANDIDATES scenes nearest a query vector by cosine distance: rows of scene_id and distance (1 − cosine
- * similarity), nearest first — under hnsw.iterative_scan = relaxed_order a scan may return one slightly out of place,
- * so callers sort again. `vector` is the scenes' vector expression (a per-model index's own, for its HNSW index to
- * order by), `where` the filters and the model predicate, `dim` types the query vector for such an index, and
- * `tieBreak` orders equal distances (an exact scan). The distance is written once and ordered by its name: ordering
- * by the expression again made PostgreSQL compute it twice per row, each time reading the row's vector (2 KB at 512
- * dimensions) out of TOAST: 100 neighbours at 100k scenes took 4.8 ms p50, 3.9 ms so (PGlite, the bench library).
+ * similarity), nearest first — under hnsw.iterative_scan = relaxed_order a scan may return one slightly out of
+ * place, so callers sort again. `vector` is the scenes' vector expression (a per-model index's own, for its HNSW
+ * index to order by), `where` the filters and the model predicate, `dim` types the query vector for such an index,
+ * and `tieBreak` orders equal distances (an exact scan). The distance is written once and ordered by its name:
+ * ordering by the expression again made PostgreSQL compute it twice per row, each time reading the row's vector
+ * (2 KB at 512 dimensions) out of TOAST: 100 neighbours at 100k scenes, p50 4.8 ms before and 3.9 ms after (PGlite,
+ * the bench library).
  */
 export function cosineNearestQuery(values: ArrayLike<number>, vector: SQL, where: SQL, options: { dim?: number; tieBreak?: SQL } = {}): SQL {
   const target = cosineQueryVector(values, options.dim);
@@ -127,7 +128,7 @@ export const termQuery = (term: string) => sql`websearch_to_tsquery('english', $
  * Measured on the 100k bench library: the hit details (a dozen places per hit) 3.2 → 2.7 ms for 50 hits; the
  * full-text lists, prepared (see fullTextQuery), 6.8 → 3.6 ms for two middling words.
  */
-export const once = (query: SQL) => sql`(select ${query})`;
+const once = (query: SQL) => sql`(select ${query})`;
 
 /**
  * Terms the typo signal may take: single words long enough to have telling trigrams. A quoted phrase asks for
