@@ -214,9 +214,10 @@ export function vectorQueries(centres: Float64Array[], count = 60): ModelVector[
 
 /** Two words of middling frequency (ranks 50–300): a few hundred to a few thousand scenes each. */
 export const middlingWordQueries = (words: string[]) => Array.from({ length: 30 }, (_, i) => `${words[50 + i * 8]} ${words[60 + i * 8]}`);
-/** Two-word queries of words of other ranks (400–1600) than middlingWordQueries', to warm a fresh process up (see measureSize). */
-export const warmUpQueries = (words: string[]) => Array.from({ length: WARM_UP_SEARCHES }, (_, i) => `${words[400 + i * 30]} ${words[410 + i * 30]}`);
+/** Searches that warm a fresh process up before the measured ones (see measureSize). */
 const WARM_UP_SEARCHES = 40;
+/** Two-word queries of words of other ranks (400–1600) than middlingWordQueries', to warm a fresh process up. */
+export const warmUpQueries = (words: string[]) => Array.from({ length: WARM_UP_SEARCHES }, (_, i) => `${words[400 + i * 30]} ${words[410 + i * 30]}`);
 /** One letter dropped from the second word: the typo path. */
 export const misspelt = (queries: string[]) => queries.map((q) => q.replace(/(\S)\S$/, '$1'));
 
@@ -488,10 +489,11 @@ async function measureSize(scenes: number, log: (line: string) => void, options:
     // optimising tier (dynamic tiering: every function starts in the baseline compiler). It is not the library's
     // rows: on the 100k library after 10 searches, words of a first pass took p50 16.4 ms, new words in the passes
     // after it 12.3-13.2 and the first pass's words again 12.0; with every function optimised up front (node
-    // --no-wasm-dynamic-tiering) the first pass took 11.6. Chrome keeps the optimised code of a module compiled
-    // while streaming (as PGlite's is) for the next visit. So the bench warms the process up with WARM_UP_SEARCHES
-    // searches timed apart (this row), on words of other ranks than the measured queries', which still read their
-    // own rows for the first time. (A session's very first search, after a fresh open: firstSearchRows.)
+    // --no-wasm-dynamic-tiering) the first pass took 11.6. In a browser, V8's WebAssembly code cache can keep the
+    // optimised code of a module loaded by streaming (PGlite's loader streams where it can) for the next visit. So
+    // the bench warms the process up with WARM_UP_SEARCHES searches timed apart (this row), on words of other ranks
+    // than the measured queries', which still read their own rows for the first time. (A session's very first
+    // search, after a fresh open: firstSearchRows.)
     const warmUp: number[] = [];
     for (const words of warmUpQueries(library.words)) warmUp.push((await timed(() => repo.searchScenes({ query: parseQuery(words), textVector: null }))).ms);
 
