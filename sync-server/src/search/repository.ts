@@ -5,12 +5,14 @@ import {
   CANDIDATES,
   correctionsOf,
   detailsQuery,
+  detailRows,
   misspeltTerms,
   spellingCountsQuery,
   makeStemCache,
   trigramThresholdStatement,
   cosineNearestQuery,
   type DetailRow,
+  type DetailQueryRow,
   type Terms,
 } from '@heimdex/shared-schema/search';
 import { sql, type SQL } from 'drizzle-orm';
@@ -36,11 +38,13 @@ const EF_SEARCH = Math.max(100, CANDIDATES);
 const MAX_SCAN_TUPLES = 200_000;
 
 /** What the details of a hit add on the server: its thumbnail blob and the device that holds the video. */
-export type ServerDetailRow = DetailRow & {
+interface ServerDetailColumns {
   thumbnail_sha256: string | null;
   device_id: string | null;
   device_name: string | null;
-};
+}
+
+export type ServerDetailRow = DetailRow & ServerDetailColumns;
 
 export interface Candidate {
   id: string;
@@ -122,10 +126,11 @@ export function makeSearchRepo(db: Db, { exactScanMax = EXACT_SCAN_MAX }: { exac
     /** The shared details of the top scenes, with their thumbnail blob and the device that holds each video. */
     async details(userId: string, sceneIds: string[], terms: Terms): Promise<ServerDetailRow[]> {
       if (sceneIds.length === 0) return [];
-      return selectRows<ServerDetailRow>(db, detailsQuery(userId, sceneIds, terms, {
+      const rows = await selectRows<DetailQueryRow<ServerDetailColumns>>(db, detailsQuery(userId, sceneIds, terms, {
         columns: sql`s.thumbnail_sha256, v.device_id, d.name as device_name`,
         joins: sql`left join devices d on d.device_id = v.device_id and d.user_id = ${userId}`,
       }));
+      return detailRows(rows);
     },
 
     /** english_stem lexemes of each word (an empty list for a stop word). */

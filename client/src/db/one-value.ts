@@ -1,0 +1,15 @@
+// A search's lists as one value: PGlite reads each field of each row apart in JavaScript (a copy and a text decode
+// each), so a list of 100 rows costs more to read than to find. Run as one JSON array, it came back ~0.2 ms sooner
+// (100k bench library, interleaved, p50: full text 3.68 → 3.45 ms, nearest neighbours 2.85 → 2.64 ms).
+import type { RunRows } from '@heimdex/shared-schema/search';
+import { sql, type SQL } from 'drizzle-orm';
+
+/**
+ * `run` for statements of many rows whose columns JSON carries as they are (text, uuid, numbers, booleans, arrays
+ * of those; not bytea or timestamps): one row, its rows as one JSON array. json_agg over the one subquery reads
+ * the rows in the statement's own order (its ORDER BY), which is a list's rank.
+ */
+export const asOneValue =
+  (run: RunRows): RunRows =>
+  async <T extends Record<string, unknown>>(query: SQL) =>
+    (await run<{ rows: T[] }>(sql`select coalesce(json_agg(r), '[]') as rows from (${query}) r`))[0]!.rows;
