@@ -1,6 +1,6 @@
 // A search's lists as one value: PGlite reads each field of each row apart in JavaScript (a copy and a text decode
-// each), so a list of 100 rows costs more to read than to find. Run as one JSON array, it came back ~0.2 ms sooner
-// (100k bench library, interleaved, p50: full text 3.68 → 3.45 ms, nearest neighbours 2.85 → 2.64 ms).
+// each), so a list of 100 rows costs more to read than to find. Run as one JSON array it came back sooner (100k
+// bench library, interleaved in rotating order, p50: full text 3.43 → 3.28 ms, nearest neighbours 4.25 → 4.16).
 import type { RunRows } from '@heimdex/shared-schema/search';
 import { sql, type SQL } from 'drizzle-orm';
 
