@@ -1,8 +1,9 @@
 /**
- * What a search's thumbnails cost to read: the details statement returns each hit's thumbnail (bytea, ~12 KB of
- * JPEG) and the bench's synthetic library has none (1.2 GB more for 100k scenes). Measured apart, on an in-memory
- * PGlite: the same statement reading 50 thumbnails with PGlite's own bytea parser (the reference) and with the
- * codec every Heimdex database is opened with (shared-schema/src/pglite-bytea.ts), and writing a video's 100.
+ * What a search's thumbnails cost to read (bytea, ~12 KB of JPEG each; the bench's synthetic library has none:
+ * 1.2 GB more for 100k scenes). Measured apart, on an in-memory PGlite: a statement reading 50 thumbnails (what a
+ * search read with its hits until the cards read their own) with PGlite's own bytea parser (the reference) and
+ * with the codec every Heimdex database is opened with (shared-schema/src/pglite-bytea.ts); the 12 of the cards
+ * a screen shows at once, read as they come into view (app/hit-thumbnails.ts); and writing a video's 100.
  */
 import { PGlite } from '@electric-sql/pglite';
 import { PGLITE_BYTEA } from '@heimdex/shared-schema/pglite-bytea';
@@ -11,6 +12,8 @@ import { percentile, prng, type SearchBenchRow } from './search.ts';
 const THUMBNAIL_BYTES = 12_000;
 const THUMBNAILS = 1000;
 const HITS = 50;
+/** Cards that come into view together: a wide window's first screen of results. */
+const IN_VIEW = 12;
 const ROUNDS = 40;
 
 const cpuMs = () => {
@@ -18,7 +21,7 @@ const cpuMs = () => {
   return (user + system) / 1000;
 };
 
-async function measure(options: Partial<typeof PGLITE_BYTEA>): Promise<{ read: number[]; write: number[] }> {
+async function measure(options: Partial<typeof PGLITE_BYTEA>): Promise<{ read: number[]; inView: number[]; write: number[] }> {
   const pg = await PGlite.create(options);
   try {
     await pg.exec('create table thumbnails (id int primary key, jpeg bytea)');
@@ -34,14 +37,19 @@ async function measure(options: Partial<typeof PGLITE_BYTEA>): Promise<{ read: n
       });
       write.push(cpuMs() - started);
     }
-    const read: number[] = [];
-    for (let round = 0; round < ROUNDS; round++) {
-      const ids = Array.from({ length: HITS }, (_, k) => (round * 37 + k * 19) % THUMBNAILS);
+    const timedRead = async (ids: number[]) => {
       const started = cpuMs();
       await pg.query('select id, jpeg from thumbnails where id = any($1::int[])', [ids]);
-      read.push(cpuMs() - started);
+      return cpuMs() - started;
+    };
+    const read: number[] = [];
+    const inView: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const ids = Array.from({ length: HITS }, (_, k) => (round * 37 + k * 19) % THUMBNAILS);
+      read.push(await timedRead(ids));
+      inView.push(await timedRead(ids.slice(0, IN_VIEW).map((id) => (id + 500) % THUMBNAILS)));
     }
-    return { read, write };
+    return { read, inView, write };
   } finally {
     await pg.close();
   }
@@ -62,6 +70,7 @@ export async function measureThumbnailReads(): Promise<SearchBenchRow[]> {
   return [
     row(`${HITS} hit thumbnails read, PGlite's bytea parser (reference)`, reference.read, reference.read),
     row(`${HITS} hit thumbnails read, pglite-bytea`, ours.read, reference.read),
+    row(`the ${IN_VIEW} cards in view read their thumbnails, pglite-bytea`, ours.inView, reference.read),
     row(`a video's 100 thumbnails written, PGlite's serializer (reference)`, reference.write, reference.write),
     row(`a video's 100 thumbnails written, pglite-bytea`, ours.write, reference.write),
   ];

@@ -132,6 +132,26 @@ describe('search', () => {
     await expect(page.getByTestId('search-input').inputValue()).resolves.toBe('revenue');
   });
 
+  it('reads each card’s thumbnail as the card comes into view, not with the search', async () => {
+    const wide = page.viewportSize()!;
+    await page.setViewportSize({ width: 400, height: 300 });
+    try {
+      const query = 'after:2000-01-01';
+      await page.goto(`${server.url}/#/search?q=${encodeURIComponent(query)}`);
+      await statusFor(query).waitFor({ timeout: 60_000 });
+      const hits = await readHits();
+      expect(hits.length, 'every scene of both videos').toBe(6);
+      const shown = (card: Locator) => card.locator('img').evaluateAll((imgs) => imgs.some((img) => (img as HTMLImageElement).naturalWidth > 0));
+      await expect.poll(() => shown(hitCard(0)), { timeout: 10_000 }).toBe(true);
+      const last = hitCard(hits.length - 1);
+      expect(await last.locator('img').count(), 'a card screens further down has not been read').toBe(0);
+      await last.scrollIntoViewIfNeeded();
+      await expect.poll(() => shown(last), { timeout: 10_000 }).toBe(true);
+    } finally {
+      await page.setViewportSize(wide);
+    }
+  });
+
   it('forgives a typo and understands text: filters', async () => {
     expectTextSceneFirst(await searchFor('quartely'));
     expectTextSceneFirst(await searchFor('text:berlin'));

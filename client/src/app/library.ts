@@ -24,6 +24,7 @@ import { createPeople } from './people.ts';
 import { vanishedHere } from './vanished.ts';
 import type { QueueSummary } from './queue.ts';
 import { makeRefresh } from './refresh.ts';
+import { createHitThumbnails } from './hit-thumbnails.ts';
 import { createSearch } from './search.ts';
 import { makeFileRemovals } from './file-removals.ts';
 import { canHold, freeUpTo, makeStorage } from './storage-usage.ts';
@@ -379,6 +380,15 @@ export function createLibrary() {
         wanted: () => navigator.onLine && account.account() != null && !account.status().pulledAll,
         search: (raw, vector, meaning) => db.serverSearch(raw, vector, meaning),
       },
+    }),
+
+    /** The thumbnails of a search's cards, read as they come into view (app/hit-thumbnails.ts). */
+    thumbnails: createHitThumbnails({
+      local: async (sceneIds) => {
+        await opened;
+        return db.sceneThumbnails(sceneIds);
+      },
+      remote: (sha256) => db.serverThumbnail(sha256),
     }),
 
     /** Runs the failed or cancelled stages again (an unfinished import is imported again from this tab). */

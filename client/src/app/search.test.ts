@@ -60,7 +60,7 @@ afterAll(async () => {
 
 describe('createSearch with the sync server', () => {
   const serverHit = { sceneId: '7b0e8f8e-5a1e-4d0c-9c3b-1f2a3b4c5d6e', videoId: 'v2', videoTitle: 'Beach', fileName: 'beach.mp4', idx: 3, startS: 9, endS: 12,
-    score: 10, confident: true, reasons: ['speech' as const], filters: [], snippets: [], playFromS: 9, people: [], thumbnail: null, fromServer: { deviceName: 'Laptop' } };
+    score: 10, confident: true, reasons: ['speech' as const], filters: [], snippets: [], playFromS: 9, people: [], fromServer: { deviceName: 'Laptop', thumbnailSha256: null } };
 
   it('merges the server’s hits while this device has not pulled everything, and asks it nothing once it has', async () => {
     const asked: string[] = [];

@@ -1,6 +1,7 @@
 // @vitest-environment node
 // Reading scenes on a real in-memory PGlite: a video's live scenes in order (sync tombstones and other videos'
-// scenes left out), with what the Video page shows of each, and their timing alone for the stages.
+// scenes left out), with what the Video page shows of each, their timing alone for the stages, and the
+// thumbnails a search's cards ask for.
 import type { PGlite } from '@electric-sql/pglite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeDbApi, type DbApi } from './api.ts';
@@ -52,5 +53,23 @@ describe('scenes', () => {
       [0, false],
     ]);
     expect(scenes[0]).toMatchObject({ transcript: '', ocrText: '', thumbnail: null, people: [] });
+  });
+
+  it('reads the thumbnails of the scenes asked for: this user’s live scenes that have one, nothing else', async () => {
+    const videoId = await importVideo('sha-t');
+    await runThroughScenes(videoId);
+    const [first, second, third] = await api.listSceneTimes(videoId);
+    const jpeg = (n: number) => new Uint8Array([0xff, 0xd8, n]);
+    for (const [n, scene] of [first!, second!, third!].entries()) {
+      await pg.query('update scenes set thumbnail = $2 where scene_id = $1', [scene.sceneId, jpeg(n)]);
+    }
+    await pg.query('update scenes set deleted = true where scene_id = $1', [second!.sceneId]);
+    await pg.query('update scenes set thumbnail = null where scene_id = $1', [third!.sceneId]);
+    const asked = [first!.sceneId, second!.sceneId, third!.sceneId, '7b0e8f8e-5a1e-4d0c-9c3b-1f2a3b4c5d6e'];
+
+    expect(await api.sceneThumbnails(asked)).toEqual([{ sceneId: first!.sceneId, thumbnail: jpeg(0) }]);
+    const someoneElse = makeDbApi(pg, '11111111-1111-4111-8111-111111111111');
+    expect(await someoneElse.sceneThumbnails(asked), 'another user reads none of them').toEqual([]);
+    expect(await api.sceneThumbnails([])).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 // The scenes of a video as the app reads them: for the Video page (with thumbnails, text, faces and
-// people, without vectors) and for the stages that need only their timing.
+// people, without vectors), for the stages that need only their timing, and the thumbnails of a search's cards.
 import { scenes, type Scene } from '@heimdex/shared-schema';
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from './types.ts';
 
 export type SceneRow = Pick<Scene, 'sceneId' | 'idx' | 'startS' | 'endS' | 'keyframeS' | 'thumbnail' | 'transcript' | 'ocrText'> & {
@@ -45,6 +45,19 @@ export function makeSceneQueries(db: Db, userId: string) {
         .where(liveScenesOf(videoId))
         .orderBy(asc(scenes.idx));
       return rows.map((r) => ({ ...r, thumbnail: r.thumbnail ?? null }));
+    },
+
+    /**
+     * The thumbnails of some scenes (a search's cards as they come into view), of this user's live scenes only;
+     * a scene without one, or no longer there, is left out.
+     */
+    async sceneThumbnails(sceneIds: readonly string[]): Promise<{ sceneId: string; thumbnail: Uint8Array }[]> {
+      if (sceneIds.length === 0) return [];
+      const rows = await db
+        .select({ sceneId: scenes.sceneId, thumbnail: scenes.thumbnail })
+        .from(scenes)
+        .where(and(inArray(scenes.sceneId, [...sceneIds]), eq(scenes.userId, userId), eq(scenes.deleted, false), sql`${scenes.thumbnail} is not null`));
+      return rows.flatMap((r) => (r.thumbnail ? [{ sceneId: r.sceneId, thumbnail: r.thumbnail }] : []));
     },
 
     async listSceneTimes(videoId: string): Promise<SceneTimes[]> {

@@ -224,7 +224,8 @@ describe('full text', () => {
     expect(top.videoTitle).toBe('Q3 Earnings Call');
     expect(top.fileName).toBe('q3-earnings.mp4');
     expect([top.idx, top.startS, top.endS]).toEqual([1, 10, 20]);
-    expect(top.thumbnail).toEqual(new Uint8Array([0xff, 0xd8, 1]));
+    expect(top, 'a hit’s thumbnail is read when its card is seen, not with the search').not.toHaveProperty('thumbnail');
+    expect(await makeDbApi(pg).sceneThumbnails([top.sceneId])).toEqual([{ sceneId: top.sceneId, thumbnail: new Uint8Array([0xff, 0xd8, 1]) }]);
     expect(top.people).toEqual(['Ada Lovelace']);
     expect(result.query?.words).toEqual(['quarterly', 'revenue']);
     expect(result.tookMs).toBeGreaterThan(0);

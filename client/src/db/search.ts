@@ -68,9 +68,6 @@ const EF_SEARCH = Math.max(100, CANDIDATES);
 /** The warm-up's word a library is unlikely to hold (see warmUp): spelling corrections are looked for. */
 const WARM_UP_WORD = 'heimdexx';
 
-/** The app's own detail column: the thumbnail bytes kept on this device. */
-type Thumbnail = { thumbnail: Uint8Array | null };
-
 // ---- per-model vector indexes ---------------------------------------------------------------------------------
 
 export function vectorIndexName(modelId: string, dim: number): string {
@@ -195,17 +192,18 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
       .sort((a, b) => b.value - a.value);
   }
 
-  /** Turns the fused order into hits. */
+  /**
+   * Turns the fused order into hits. Without their thumbnails: a card reads its own when it comes into view
+   * (app/hit-thumbnails.ts), since 50 thumbnails (~12 KB of JPEG each) took ~5 ms of a search to read
+   * (`npm run bench`, thumbnail rows) while a screen shows a dozen cards.
+   */
   async function hitsOf(fused: { id: string; score: number }[], limit: number, terms: Terms, signals: HitSignals): Promise<SearchHit[]> {
     const top = fused.slice(0, limit);
     if (top.length === 0) return [];
-    const found = detailRows(await rows<DetailQueryRow<Thumbnail>>(detailsQuery(userId, top.map((f) => f.id), terms, { columns: sql`s.thumbnail` })));
+    const found = detailRows(await rows<DetailQueryRow<object>>(detailsQuery(userId, top.map((f) => f.id), terms)));
     const words = wordsToStem(found, terms);
     const stemOf = await stemsOf(words);
-    return describeHits(top, new Map(found.map((r) => [r.scene_id, r])), terms, signals, stemOf).map(({ row, hit }) => ({
-      ...hit,
-      thumbnail: row.thumbnail ?? null,
-    }));
+    return describeHits(top, new Map(found.map((r) => [r.scene_id, r])), terms, signals, stemOf).map(({ hit }) => hit);
   }
 
   /**

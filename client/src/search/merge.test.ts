@@ -4,8 +4,8 @@ import type { SearchHit, SearchResult } from './types.ts';
 
 const hit = (sceneId: string, score: number, confident = true, fromServer = false): SearchHit => ({
   sceneId, videoId: 'v', videoTitle: 't', fileName: 'f.mp4', idx: 0, startS: 0, endS: 1, score, confident,
-  reasons: ['text'], filters: [], snippets: [], playFromS: 0, people: [], thumbnail: null,
-  ...(fromServer ? { fromServer: { deviceName: 'Laptop' } } : {}),
+  reasons: ['text'], filters: [], snippets: [], playFromS: 0, people: [],
+  ...(fromServer ? { fromServer: { deviceName: 'Laptop', thumbnailSha256: null } } : {}),
 });
 const result = (hits: SearchHit[], notes: string[] = []): SearchResult => ({ hits, notes, tookMs: 1 });
 

@@ -23,14 +23,17 @@ export interface ExampleSearchRequest {
   limit?: number;
 }
 
-/** A hit as the app shows it: what every hit says (shared with the server), and the thumbnail kept on this device. */
+/**
+ * A hit as the app shows it: what every hit says (shared with the server). Its thumbnail is not in it: the card
+ * reads it as it comes into view (app/hit-thumbnails.ts), from this device or, for a server hit, from the server.
+ */
 export interface SearchHit extends HitCore {
-  thumbnail: Uint8Array | null;
   /**
    * Found by the sync server in a video this device has not pulled yet: the name of the device that holds it
-   * (null when that device was removed). Absent for hits from this device's own index.
+   * (null when that device was removed) and its thumbnail's content address on the server (null when it has none).
+   * Absent for hits from this device's own index.
    */
-  fromServer?: { deviceName: string | null };
+  fromServer?: { deviceName: string | null; thumbnailSha256: string | null };
 }
 
 export interface SearchResult {

@@ -122,7 +122,7 @@ describe('sync between two devices through the server', () => {
     expect((await b.pg.query<{ device_id: string }>('select device_id from videos')).rows[0]!.device_id).toBe(aDevice);
     const found = await makeSearchRepo(b.pg, LOCAL_USER_ID).searchScenes({ query: parseQuery('paint'), textVector: null });
     expect(found.hits[0]).toMatchObject({ videoId, idx: 2, confident: true });
-    expect(found.hits[0]!.thumbnail).toEqual(JPEG(2));
+    expect(await b.api.sceneThumbnails([found.hits[0]!.sceneId]), 'its thumbnail came along').toEqual([{ sceneId: found.hits[0]!.sceneId, thumbnail: JPEG(2) }]);
     // Its meaning vector came along with its model: B finds the scene by meaning with no word in common.
     const byMeaning = await makeSearchRepo(b.pg, LOCAL_USER_ID).searchScenes({ query: parseQuery('careful fresh coating'), textVector: null, meaningVector: MEANING });
     expect(byMeaning.hits.map((h) => [h.idx, h.reasons])).toEqual([[2, ['meaning']]]);
@@ -234,9 +234,12 @@ describe('sync between two devices through the server', () => {
       await service.signIn(accountEmail, 'correct horse battery', 'Tablet');
       const found = await service.serverSearch('paint', null);
       expect(found?.hits[0]).toMatchObject({ videoId, idx: 2, confident: true, fromServer: { deviceName: 'Laptop' } });
-      expect(found?.hits[0]?.thumbnail).toEqual(JPEG(2));
+      const thumbnailSha256 = found?.hits[0]?.fromServer?.thumbnailSha256;
+      expect(thumbnailSha256, 'the hit says where its thumbnail is kept').toMatch(/^[0-9a-f]{64}$/);
+      expect(await service.serverThumbnail(thumbnailSha256!)).toEqual(JPEG(2));
       await service.signOut();
       expect(await service.serverSearch('paint', null), 'signed out: nothing asked').toBeNull();
+      expect(await service.serverThumbnail(thumbnailSha256!), 'signed out: nothing asked').toBeNull();
     } finally {
       await service.stopSync();
       await pg.close();

@@ -37,8 +37,9 @@ export function startSync(pg: PGlite, userId: string, baseUrl = '', fetchImpl?: 
     resetPassword: session.resetPassword,
     stopSync: () => loop.stop(),
     /**
-     * The query run on the server over the account's whole synced library, with the thumbnails of the hits; null
-     * when signed out or the server cannot answer now (the search then shows this device's results alone).
+     * The query run on the server over the account's whole synced library; null when signed out or the server
+     * cannot answer now (the search then shows this device's results alone). The hits' thumbnails are read as
+     * their cards come into view (serverThumbnail), not before the results are shown.
      */
     async serverSearch(query: string, vector: ModelVector | null, meaning: ModelVector | null = null, limit = 50): Promise<{ hits: SearchHit[]; notes: string[] } | null> {
       if (!(await session.account())) return null;
@@ -49,17 +50,20 @@ export function startSync(pg: PGlite, userId: string, baseUrl = '', fetchImpl?: 
           ...(vector ? { vector: { model: vector.modelId, data: encodeVector(vector.vector) } } : {}),
           ...(meaning ? { meaningVector: { model: meaning.modelId, data: encodeVector(meaning.vector) } } : {}),
         });
-        const hits = await Promise.all(
-          answer.hits.map(async ({ thumbnailSha256, device, ...hit }): Promise<SearchHit> => ({
-            ...hit,
-            thumbnail: thumbnailSha256 ? await server.getBlob(thumbnailSha256).catch(() => null) : null,
-            fromServer: { deviceName: device.name },
-          })),
-        );
+        const hits = answer.hits.map(({ thumbnailSha256, device, ...hit }): SearchHit => ({
+          ...hit,
+          fromServer: { deviceName: device.name, thumbnailSha256 },
+        }));
         return { hits, notes: answer.notes };
       } catch {
         return null;
       }
+    },
+
+    /** A server hit's thumbnail (see serverSearch); null when signed out or the server cannot give it now. */
+    async serverThumbnail(sha256: string): Promise<Uint8Array | null> {
+      if (!(await session.account())) return null;
+      return server.getBlob(sha256).catch(() => null);
     },
   };
 }

@@ -105,6 +105,44 @@ export function createOnline(): Accessor<boolean> {
   return online;
 }
 
+/** One observer for every element waiting to be seen (a card each): the browser batches their changes. */
+let viewWatch: { observer: IntersectionObserver; seen: Map<Element, () => void> } | null = null;
+
+/**
+ * Whether an element has come into view, or near it (a screen's height ahead, so that scrolling finds it ready);
+ * it stays true from then on. Pass the returned function as the element's ref.
+ */
+export function createSeen(): [seen: Accessor<boolean>, ref: (el: Element) => void] {
+  const [seen, setSeen] = createSignal(false);
+  let watched: Element | null = null;
+  const ref = (el: Element) => {
+    viewWatch ??= (() => {
+      const seenOf = new Map<Element, () => void>();
+      const observer = new IntersectionObserver(
+        (entries) => {
+          for (const entry of entries) {
+            if (!entry.isIntersecting) continue;
+            seenOf.get(entry.target)?.();
+            seenOf.delete(entry.target);
+            observer.unobserve(entry.target);
+          }
+        },
+        { rootMargin: '100% 0px' },
+      );
+      return { observer, seen: seenOf };
+    })();
+    watched = el;
+    viewWatch.seen.set(el, () => setSeen(true));
+    viewWatch.observer.observe(el);
+  };
+  onCleanup(() => {
+    if (!watched || !viewWatch) return;
+    viewWatch.seen.delete(watched);
+    viewWatch.observer.unobserve(watched);
+  });
+  return [seen, ref];
+}
+
 export interface ScrollEdges {
   /** Content is hidden before the visible part (scrolled away to the left). */
   before: Accessor<boolean>;

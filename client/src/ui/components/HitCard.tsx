@@ -2,6 +2,7 @@ import { For, Show, type JSX } from 'solid-js';
 import { A } from '@solidjs/router';
 import type { SearchHit } from '../../search/types.ts';
 import { useApp } from '../context.tsx';
+import { createLoader, createSeen } from '../reactive.ts';
 import { formatTimeRange, formatTimecode } from '../format.ts';
 import { faceMatchLabel, filterPhrase, playPath, REASON_LABELS, reasonPhrases } from '../search-format.ts';
 import { ClipExportButton } from './ClipExportButton.tsx';
@@ -16,6 +17,12 @@ import { Thumbnail } from './Thumbnail.tsx';
 export function HitCard(props: { hit: SearchHit }): JSX.Element {
   const hit = () => props.hit;
   const { library, videos } = useApp();
+  // Its thumbnail is read once the card is in view or near it (app/hit-thumbnails.ts), not with the search.
+  const [seen, seenRef] = createSeen();
+  const thumbnail = createLoader(
+    () => (seen() ? hit().sceneId : null),
+    () => library.thumbnails.of(hit()),
+  );
   /** Found in a video indexed on another device: it names that device (the original is there). */
   const heldBy = () =>
     hit().fromServer
@@ -62,8 +69,8 @@ export function HitCard(props: { hit: SearchHit }): JSX.Element {
       data-device={heldBy() ?? undefined}
     >
       <A href={playPath(hit().videoId, hit().playFromS)} class="hit-link" aria-label={label()}>
-        <div class="hit-media">
-          <Thumbnail bytes={hit().thumbnail} alt="" class="hit-thumb" />
+        <div class="hit-media" ref={seenRef}>
+          <Thumbnail bytes={thumbnail.value()} alt="" class="hit-thumb" />
           <span class="duration-chip">{formatTimecode(hit().playFromS)}</span>
         </div>
         <div class="hit-body">
