@@ -21,7 +21,7 @@ import type { Face } from './faces-calibration.ts';
 const CACHE = join(import.meta.dirname, '..', '..', 'bench', 'cache', 'debian');
 
 /** Unpacks a Debian package's files into the cache (downloaded once) and returns the unpacked root. */
-function debianPackage(name: string): string {
+export function debianPackage(name: string): string {
   const root = join(CACHE, name);
   if (existsSync(join(root, 'usr'))) return root;
   mkdirSync(root, { recursive: true });
