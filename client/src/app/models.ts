@@ -16,7 +16,7 @@ export type InstallState =
   | { phase: 'failed'; message: string; offline: boolean };
 
 export interface ModelsDeps {
-  ml: Pick<MlClient, 'status'>;
+  ml: Pick<MlClient, 'status' | 'modelsChanged'>;
   /** Every file of a model of `task` is on this device now: fill in what indexing skipped without it. */
   onInstalled(task: ModelTask): void;
 }
@@ -25,6 +25,8 @@ export interface ModelsDeps {
 const DECLINED_KEY = 'heimdex.models.removed';
 /** Progress reaches the page at most this often. */
 const PROGRESS_INTERVAL_MS = 200;
+/** Tells this origin's other tabs that the models held changed (their ML workers read them again). */
+const MODELS_CHANNEL = 'heimdex-models';
 
 function declined(): Set<string> {
   try {
@@ -54,6 +56,18 @@ export function createModels(deps: ModelsDeps) {
     lists ??= Promise.all([loadManifest(), loadLock()]).then(([manifest, lock]) => ({ manifest, lock }));
     lists.catch(() => (lists = null));
     return lists;
+  };
+
+  // The ML worker keeps its reading of the models held until told: this tab tells it on its own channel (before
+  // anything that would use the model), the other tabs through the broadcast.
+  const channel = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel(MODELS_CHANNEL);
+  channel?.addEventListener('message', () => {
+    void deps.ml.modelsChanged().catch(() => undefined);
+    setChanges((n) => n + 1);
+  });
+  const storeChanged = async () => {
+    channel?.postMessage('changed');
+    await deps.ml.modelsChanged().catch(() => undefined);
   };
 
   const setState = (modelId: string, state: InstallState | null) =>
@@ -93,11 +107,13 @@ export function createModels(deps: ModelsDeps) {
             setState(modelId, { phase: 'downloading', receivedBytes, totalBytes });
           },
         });
+        await storeChanged();
         setDeclined(modelId, false);
         setState(modelId, null);
         setChanges((n) => n + 1);
         deps.onInstalled(model.task);
       } catch (error) {
+        await storeChanged(); // some of its files may be stored
         if (controller.signal.aborted) {
           setState(modelId, null); // cancelled: what arrived is kept for the next try
         } else {
@@ -135,6 +151,7 @@ export function createModels(deps: ModelsDeps) {
       running.get(modelId)?.controller.abort(new DOMException('Removed.', 'AbortError'));
       await running.get(modelId)?.done.catch(() => undefined);
       await deleteStoredFiles(model.files.map((f) => f.path));
+      await storeChanged();
       await Promise.all(model.files.map((f) => partials.remove(partialKey(f.path))));
       setDeclined(modelId, true);
       setState(modelId, null);

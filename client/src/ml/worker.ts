@@ -15,7 +15,7 @@ import type { OcrEngine, OcrLine } from './ocr/ocr.ts';
 import { createEngineSet, type LoadedEngine } from './engines.ts';
 import { configureTransformers } from './asr/transformers-runtime.ts';
 import { MODELS_BASE_URL, type ModelEntry, type ModelManifest, type ModelStatus, type ModelTask } from './registry.ts';
-import { holdingOf, storedModelStatus } from '../models/inventory.ts';
+import { holdingOf, storedModelStatus, type StoredFile } from '../models/inventory.ts';
 import type { ModelsLock } from '../models/lock.ts';
 import { listStoredFiles, loadLock, loadManifest, readStoredFile } from '../models/store.ts';
 import { crashThisWorker } from '../worker-crash.ts';
@@ -36,14 +36,27 @@ let listsPromise: Promise<{ manifest: ModelManifest; lock: ModelsLock }> | null 
 const live = new Map<string, ModelStatus>();
 
 /**
- * The manifest and each model's status, its presence read from what this browser holds (models/store.ts)
- * every time: a model downloaded or removed from Settings counts at once, and nothing asks the server.
+ * What this browser holds (models/store.ts), listed once and kept until the page says it changed (modelsChanged:
+ * the page downloads and removes models, and tells this worker before it asks anything else of it) or Settings
+ * asks for the models' status. Listing Cache Storage took 6–27 ms a call here (one read per file), and every task
+ * call asked: each search paid it twice (its visual and meaning embeddings) before anything ran, more than the
+ * search itself on a small library.
  */
+let storedListing: Promise<Map<string, StoredFile>> | null = null;
+const storedFiles = () => {
+  const listing = (storedListing ??= listStoredFiles());
+  listing.catch(() => {
+    if (storedListing === listing) storedListing = null;
+  });
+  return listing;
+};
+
+/** The manifest and each model's status, its presence read from what this browser holds (storedFiles). */
 async function inventory(): Promise<{ manifest: ModelManifest; statuses: Map<string, ModelStatus> }> {
   listsPromise ??= Promise.all([loadManifest(), loadLock()]).then(([manifest, lock]) => ({ manifest, lock }));
   listsPromise.catch(() => (listsPromise = null));
   const { manifest, lock } = await listsPromise;
-  const stored = await listStoredFiles();
+  const stored = await storedFiles();
   for (const model of manifest.models) {
     const fresh = storedModelStatus(model, holdingOf(model, stored, lock));
     const known = live.get(model.id);
@@ -136,8 +149,12 @@ const engineFor = engines.engineFor;
 const decodeFrame = (frame: Uint8Array): Promise<RgbaImage> => decodeImage(frame, { maxWidth: ANALYSIS_MAX_WIDTH });
 
 const mlApi = {
-  /** Every model of the manifest with its presence and, once tried, where and how fast it loaded. */
+  /**
+   * Every model of the manifest with its presence (read afresh: what Settings shows is what the browser holds
+   * now) and, once tried, where and how fast it loaded.
+   */
   async status(): Promise<ModelStatus[]> {
+    storedListing = null;
     const { manifest, statuses } = await inventory();
     for (const task of new Set(manifest.models.map((m) => m.task))) {
       const chosen = (await engines.selected(task))?.id;
@@ -230,6 +247,11 @@ const mlApi = {
     const { engine, modelId } = await engineFor('speech');
     // Whisper reads the file one 30 s window at a time: a 3-hour track (691 MB) is never held whole.
     return { modelId, transcript: await engine.transcribe(audio, { onProgress }) };
+  },
+
+  /** The models this browser holds changed (a download finished, a model was removed): read them again. */
+  async modelsChanged(): Promise<void> {
+    storedListing = null;
   },
 
   /** Test-only: the client calls it only under automation (worker-crash.ts). */
