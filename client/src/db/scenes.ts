@@ -1,7 +1,7 @@
 // The scenes of a video as the app reads them: for the Video page (with thumbnails, text, faces and
 // people, without vectors), for the stages that need only their timing, and the thumbnails of a search's cards.
 import { scenes, type Scene } from '@heimdex/shared-schema';
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Db } from './types.ts';
 
 export type SceneRow = Pick<Scene, 'sceneId' | 'idx' | 'startS' | 'endS' | 'keyframeS' | 'thumbnail' | 'transcript' | 'ocrText'> & {
@@ -56,7 +56,7 @@ export function makeSceneQueries(db: Db, userId: string) {
       const rows = await db
         .select({ sceneId: scenes.sceneId, thumbnail: scenes.thumbnail })
         .from(scenes)
-        .where(and(inArray(scenes.sceneId, [...sceneIds]), eq(scenes.userId, userId), eq(scenes.deleted, false), sql`${scenes.thumbnail} is not null`));
+        .where(and(inArray(scenes.sceneId, [...sceneIds]), eq(scenes.userId, userId), eq(scenes.deleted, false), isNotNull(scenes.thumbnail)));
       return rows.flatMap((r) => (r.thumbnail ? [{ sceneId: r.sceneId, thumbnail: r.thumbnail }] : []));
     },
 

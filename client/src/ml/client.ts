@@ -42,6 +42,13 @@ export function createMlClient(): MlClient {
   // Picks are replayed on every fresh worker: abort() ends the worker, and its successor must not fall
   // back to the default model (it would embed with another model than the one chosen).
   const preferred = new Map<ModelTask, string>();
+  /**
+   * The tasks a search asks of every query (visual, meaning) whose model the worker last said it cannot use, with
+   * its answer: given again without asking until the models held change, another model is picked or the worker
+   * starts afresh. Without a model that round trip cost each search ~8 ms (median in the app on a small library,
+   * against ~11 ms for the database's part), and while indexing it waits behind the frames being read.
+   */
+  const cannotUse = new Map<ModelTask, Error>();
   /** Ends the worker; its calls in flight reject with `reason` (comlink would leave them waiting forever). */
   const end = (reason: Error) => {
     cannotUse.clear();
@@ -77,16 +84,10 @@ export function createMlClient(): MlClient {
     });
   const progress = (fn: Progress) => (fn ? Comlink.proxy(fn) : undefined);
 
-  /**
-   * The tasks a search asks of every query (visual, meaning) whose model the worker last said it cannot use, with
-   * its answer: given again without asking until the models held change, another model is picked or the worker
-   * starts afresh. Without a model that round trip cost each search ~8 ms (median in the app on a small library,
-   * against ~11 ms for the database's part), and while indexing it waits behind the frames being read.
-   */
-  const cannotUse = new Map<ModelTask, Error>();
   const queryCall = <T>(task: ModelTask, name: keyof MlApi, work: (remote: Comlink.Remote<MlApi>) => Promise<T>): Promise<T> => {
     const known = cannotUse.get(task);
     if (known) return Promise.reject(known);
+    api(); // the worker that answers: an answer from one since ended is not kept
     const asked = worker;
     return call(name, work).catch((error: unknown) => {
       if (isModelUnavailable(error) && worker === asked) cannotUse.set(task, error);
