@@ -41,8 +41,8 @@ export function createHitThumbnails(sources: HitThumbnailSources): HitThumbnails
   function fromDevice(sceneId: string): Promise<Uint8Array | null> {
     return new Promise((resolve) => {
       asked.set(sceneId, [...(asked.get(sceneId) ?? []), resolve]);
-      // A task later, not a microtask: each card's visibility is its own callback, and the cards that came into
-      // view in one frame are wanted in one statement.
+      // A task later, not a microtask: each card asks from its own effect as it is reported seen, and the cards
+      // that came into view in one frame are wanted in one statement.
       if (!readScheduled) {
         readScheduled = true;
         setTimeout(() => void readAsked(), 0);
