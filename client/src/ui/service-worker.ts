@@ -38,6 +38,7 @@ export function createAppUpdate(): AppUpdate {
   const [available, setAvailable] = createSignal(false);
   const carryingOn = updateChosenRecently();
   let timer: ReturnType<typeof setInterval> | undefined;
+  const reloadOnTakeover = () => location.reload();
   const activateWaiting = registerSW({
     onNeedRefresh() {
       if (!carryingOn) return setAvailable(true);
@@ -47,7 +48,11 @@ export function createAppUpdate(): AppUpdate {
     },
     onRegisteredSW(_url, registration) {
       if (!registration) return;
-      if (!registration.waiting && !registration.installing) forgetUpdateChoice();
+      if (!registration.waiting && !registration.installing) {
+        // This page runs the new version: the update is through.
+        forgetUpdateChoice();
+        navigator.serviceWorker.removeEventListener('controllerchange', reloadOnTakeover);
+      }
       timer = setInterval(() => {
         if (navigator.onLine && !registration.installing) registration.update().catch(() => undefined);
       }, UPDATE_CHECK_MS);
@@ -57,9 +62,7 @@ export function createAppUpdate(): AppUpdate {
   });
   // The registration above reloads when the version it saw waiting takes over. A page that follows Reload can
   // see the takeover before it registers (it registers after the page has loaded); it still runs the old code.
-  if (carryingOn && navigator.serviceWorker?.controller) {
-    navigator.serviceWorker.addEventListener('controllerchange', () => location.reload(), { once: true });
-  }
+  if (carryingOn && navigator.serviceWorker?.controller) navigator.serviceWorker.addEventListener('controllerchange', reloadOnTakeover);
   onCleanup(() => clearInterval(timer));
 
   return {
