@@ -90,6 +90,25 @@ describe('prepared statements', () => {
     expect(await rows(query)).toEqual(await plain(query));
   });
 
+  it('runs several statements in one message, each answering its own rows, prepared once each', async () => {
+    await pg.exec('deallocate all');
+    const { rowsOfEach } = makePreparedStatements(pg);
+    const byLabel = sql`select id from probe where label = ${`it's a "sign"`}`;
+    const byScore = sql`select label, score from probe where score > ${1} order by id`;
+    const none = sql`select id from probe where score > ${99}`;
+    const answers = await rowsOfEach([byLabel, byScore, none]);
+    expect(answers).toEqual([await plain(byLabel), await plain(byScore), []]);
+    expect(answers[0]).toHaveLength(1);
+    expect(answers[1]).toEqual([{ label: 'back\\slash {brace}', score: 2.25 }]);
+    expect(await preparedNames()).toHaveLength(3);
+    expect(await rowsOfEach([])).toEqual([]);
+    // Dropped under it: all prepared again; a statement that fails fails them all, and the setting goes back.
+    await pg.exec('deallocate all');
+    expect(await rowsOfEach([byScore, byLabel])).toEqual([answers[1], answers[0]]);
+    await expect(rowsOfEach([byLabel, sql`select id from probe where id = ${'not-a-uuid'}::uuid`])).rejects.toThrow(/uuid/);
+    expect((await pg.query<{ plan_cache_mode: string }>('show plan_cache_mode')).rows[0]!.plan_cache_mode).toBe('auto');
+  });
+
   it('gives the database’s own error for a bad value', async () => {
     const { rows } = makePreparedStatements(pg);
     await expect(rows(sql`select id from probe where id = ${'not-a-uuid'}::uuid`)).rejects.toThrow(/invalid input syntax for type uuid/);

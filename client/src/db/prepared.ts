@@ -78,37 +78,52 @@ export function makePreparedStatements(pg: PGlite, capacity = PREPARED_CAPACITY)
   }
 
   /**
-   * Runs `command` on the statement with Postgres's generic plan: the plan made once for any values, which is
-   * what saves the planning. A session setting (plan_cache_mode) would also give every unnamed statement a generic
-   * plan, among them the spelling counts that rely on seeing their words. One simple-protocol message, so one
-   * implicit transaction: a failed statement rolls the SET back with it.
+   * Runs `commands` (one per statement) with Postgres's generic plan: the plan made once for any values, which is
+   * what saves the planning; their rows, in order. A session setting (plan_cache_mode) would also give every
+   * unnamed statement a generic plan, among them the spelling counts that rely on seeing their words. One
+   * simple-protocol message, so one implicit transaction: a failed statement rolls the SET back with it.
    */
-  async function generic(command: string) {
-    const [, result] = await pg.exec(`set plan_cache_mode = force_generic_plan; ${command}; reset plan_cache_mode`);
-    return result!.rows;
+  async function generic(commands: string[]) {
+    const results = await pg.exec(`set plan_cache_mode = force_generic_plan; ${commands.join('; ')}; reset plan_cache_mode`);
+    return results.slice(1, 1 + commands.length).map((result) => result.rows);
   }
 
-  /** Runs `command` on the statement; prepared again if it was dropped under us (DEALLOCATE ALL, DISCARD ALL). */
-  async function run(query: SQL, command: (name: string, args: string) => string) {
-    const { name, args } = await statementOf(query);
+  /** Runs `command` on each statement; prepared again if one was dropped under us (DEALLOCATE ALL, DISCARD ALL). */
+  async function run(queries: SQL[], command: (name: string, args: string) => string) {
+    const commandsOf = async () => {
+      const commands: string[] = [];
+      for (const query of queries) {
+        const { name, args } = await statementOf(query);
+        commands.push(command(name, args));
+      }
+      return commands;
+    };
+    const commands = await commandsOf();
     try {
-      return await generic(command(name, args));
+      return await generic(commands);
     } catch (error) {
       if ((error as { code?: string }).code !== UNDEFINED_STATEMENT) throw error;
-      statements.delete(dialect.sqlToQuery(query).sql);
-      const again = await statementOf(query);
-      return await generic(command(again.name, again.args));
+      for (const query of queries) statements.delete(dialect.sqlToQuery(query).sql);
+      return await generic(await commandsOf());
     }
   }
 
   return {
     async rows<T>(query: SQL): Promise<T[]> {
-      return (await run(query, (name, args) => `execute ${name}${args}`)) as T[];
+      return (await run([query], (name, args) => `execute ${name}${args}`))[0] as T[];
+    },
+    /**
+     * The rows of each of `queries`, statements that do not depend on one another, sent in one message: each
+     * statement run on its own pays a round trip through PGlite (the message, the generic-plan setting around it,
+     * the answer read back: ~0.11 ms for a one-row statement, of which the setting ~0.04).
+     */
+    async rowsOfEach(queries: SQL[]): Promise<unknown[][]> {
+      return queries.length === 0 ? [] : run(queries, (name, args) => `execute ${name}${args}`);
     },
     /** The plan `rows` runs `query` with, as EXPLAIN writes it without costs (for tests). */
     async plan(query: SQL): Promise<string> {
-      const rows = (await run(query, (name, args) => `explain (costs off) execute ${name}${args}`)) as { 'QUERY PLAN': string }[];
-      return rows.map((r) => r['QUERY PLAN']).join('\n');
+      const [rows] = (await run([query], (name, args) => `explain (costs off) execute ${name}${args}`)) as { 'QUERY PLAN': string }[][];
+      return rows!.map((r) => r['QUERY PLAN']).join('\n');
     },
   };
 }

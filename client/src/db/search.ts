@@ -21,12 +21,16 @@ import {
   gluedPatterns,
   gluedQuery,
   fullTextAndTypos,
+  filtersOf,
+  typedWordsQuery,
+  type FullTextRow,
   hashTag,
   hasFilters,
   isEmptyQuery,
   literal,
   misspeltTerms,
-  namedPersonList,
+  namedPeopleQuery,
+  namedPersonScenes,
   NO_TERMS,
   parseQuery,
   ownScenes,
@@ -53,7 +57,7 @@ import { drizzle } from 'drizzle-orm/pglite';
 import { FACE_WEAK_THRESHOLD, faceMatchOf, PROFILE_ALLOWANCE_MAX, profileAllowance } from '../ml/faces/distance.ts';
 import type { ExampleSearchRequest, SearchHit, SearchResult, TextSearchRequest } from '../search/types.ts';
 import { nearestMeaningQuery } from './meaning.ts';
-import { asOneValue } from './one-value.ts';
+import { asOneValue, oneValueQuery, oneValueRows } from './one-value.ts';
 import { makePreparedStatements } from './prepared.ts';
 import type { Db, Executor } from './types.ts';
 
@@ -119,7 +123,8 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
    * (interleaved with the unprepared search in one process, two runs: p50 14.0 → 12.2 and 12.4 → 10.7 ms, p95
    * 16.5 → 14.1 and 14.1 → 12.6), and ~1 ms more since the full-text lists joined them.
    */
-  const rows: RunRows = makePreparedStatements(pg).rows;
+  const prepared = makePreparedStatements(pg);
+  const rows: RunRows = prepared.rows;
   /**
    * Statements planned for their values, each time: the spelling counts (see spellingCountsQuery), settings, and
    * every list under a filter (a narrow filter is best read first).
@@ -174,22 +179,57 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
       },
     ));
 
-  /** Nearest keyframes of the same model (see nearestScenesQuery), most similar first. */
-  async function visualList(run: RunRows, vector: ModelVector, where: SQL, excludeSceneId?: string): Promise<Candidate[]> {
-    await withHnswSettings();
-    const found = await run<{ scene_id: string; distance: number }>(nearestScenesQuery(vector, where, excludeSceneId));
+  type Neighbour = { scene_id: string; distance: number };
+  /** The nearest keyframes' rows (nearestScenesQuery) as a list, most similar first. */
+  const visualCandidates = (found: Neighbour[]): Candidate[] =>
     // relaxed_order may return a near neighbour slightly out of place.
-    return found.sort((a, b) => a.distance - b.distance).map((r) => ({ id: r.scene_id, value: 1 - r.distance }));
-  }
-
-  /** Scenes whose text means much what the query says (same meaning model only), most similar first, above MEANING_FLOOR. */
-  async function meaningList(run: RunRows, vector: ModelVector, where: SQL): Promise<Candidate[]> {
-    await withHnswSettings();
-    const found = await run<{ scene_id: string; distance: number }>(nearestMeaningQuery(vector, where));
-    return found
+    found.sort((a, b) => a.distance - b.distance).map((r) => ({ id: r.scene_id, value: 1 - r.distance }));
+  /** The nearest texts' rows (nearestMeaningQuery) as a list, most similar first, above MEANING_FLOOR. */
+  const meaningCandidates = (found: Neighbour[]): Candidate[] =>
+    found
       .map((r) => ({ id: r.scene_id, value: 1 - r.distance }))
       .filter((c) => c.value >= MEANING_FLOOR)
       .sort((a, b) => b.value - a.value);
+
+  /** Nearest keyframes of the same model (see nearestScenesQuery), most similar first. */
+  async function visualList(run: RunRows, vector: ModelVector, where: SQL, excludeSceneId?: string): Promise<Candidate[]> {
+    await withHnswSettings();
+    return visualCandidates(await run<Neighbour>(nearestScenesQuery(vector, where, excludeSceneId)));
+  }
+
+  interface IndependentQueries {
+    /** The typed words' full-text list (typedWordsQuery), when it goes along. */
+    typed: SQL | null;
+    glued: SQL | null;
+    /** The people a name typed without `person:` names (their scenes need them first). */
+    people: SQL | null;
+    visual: SQL | null;
+    meaning: SQL | null;
+  }
+
+  /**
+   * A search's statements that need nothing from one another (see IndependentQueries), each null when the search
+   * has no use for it: without filters sent together as prepared statements (rowsOfEach), one round trip instead of
+   * one each; under a filter planned for their values, one by one (see plainRows).
+   */
+  async function independentLists(filtered: boolean, queries: IndependentQueries) {
+    if (queries.visual || queries.meaning) await withHnswSettings();
+    const long = new Set([queries.typed, queries.visual, queries.meaning]);
+    const wanted = Object.values(queries).filter((q): q is SQL => q !== null);
+    const found: unknown[][] = [];
+    if (filtered) for (const q of wanted) found.push(await (long.has(q) ? asOneValue(plainRows) : plainRows)(q));
+    else {
+      const answers = await prepared.rowsOfEach(wanted.map((q) => (long.has(q) ? oneValueQuery(q) : q)));
+      found.push(...answers.map((rows, i) => (long.has(wanted[i]!) ? oneValueRows(rows) : rows)));
+    }
+    const rowsOf = <T>(query: SQL | null): T[] => (query === null ? [] : (found[wanted.indexOf(query)] as T[]));
+    return {
+      typed: queries.typed === null ? undefined : rowsOf<FullTextRow>(queries.typed),
+      glued: rowsOf<{ scene_id: string }>(queries.glued).map((r) => ({ id: r.scene_id })),
+      people: rowsOf<{ person_id: string }>(queries.people).map((r) => r.person_id),
+      visual: visualCandidates(rowsOf<Neighbour>(queries.visual)),
+      meaning: meaningCandidates(rowsOf<Neighbour>(queries.meaning)),
+    };
   }
 
   /**
@@ -320,32 +360,35 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
       const filtered = hasFilters(q);
       const listRows = filtered ? plainRows : rows;
       const longListRows = filtered ? long.unplanned : long.planned;
-      const { typos, where, wordLists } = await fullTextAndTypos(userId, q, longListRows, corrections);
+      const glued = gluedPatterns(q.words, q.phrases);
+      const name = typedName(q);
+      const vector = free.length > 0 ? request.textVector : null;
+      const meaningVector = free.length > 0 ? request.meaningVector : null;
+      const queriesUnder = (where: SQL, typed: SQL | null): IndependentQueries => ({
+        typed,
+        glued: glued.length > 0 ? gluedQuery(glued, where) : null,
+        people: name === null ? null : namedPeopleQuery(userId, name),
+        visual: vector ? nearestScenesQuery(vector, where) : null,
+        meaning: meaningVector ? nearestMeaningQuery(meaningVector, where) : null,
+      });
+      // Without filters every list reads the user's own scenes whatever the spelling corrections (which only narrow
+      // said: and text:), so they all go at once, the typed words' list among them; under a filter, after it.
+      const unfiltered = filtered ? null : await independentLists(false, queriesUnder(filtersOf(userId, q, new Map()), typedWordsQuery(userId, q)));
+      const { typos, where, wordLists } = await fullTextAndTypos(userId, q, longListRows, corrections, unfiltered?.typed);
+      const found = unfiltered ?? (await independentLists(true, queriesUnder(where, null)));
 
       const lists: Candidate[][] = [];
       lists.push(...wordLists.map((list) => list.map((id) => ({ id }))));
-      const glued = gluedPatterns(q.words, q.phrases);
-      if (glued.length > 0) lists.push(await gluedList(listRows, glued, where));
+      if (glued.length > 0) lists.push(found.glued);
       if (q.said.length > 0) lists.push(await columnList(q.said, typos, 'transcript', where));
       if (q.onScreen.length > 0) lists.push(await columnList(q.onScreen, typos, 'ocr_text', where));
-      const name = typedName(q);
-      const namedList = name === null ? [] : (await namedPersonList(userId, name, where, listRows)).map((id) => ({ id }));
+      const namedList = (await namedPersonScenes(userId, found.people, where, listRows)).map((id) => ({ id }));
       if (namedList.length > 0) lists.push(namedList);
       const named = namedList.length > 0 ? { text: name!, scenes: new Set(namedList.map((c) => c.id)) } : null;
-      const visual = new Map<string, number>();
-      const vector = free.length > 0 ? request.textVector : null;
-      if (vector) {
-        const list = await visualList(longListRows, vector, where);
-        for (const c of list) visual.set(c.id, c.value!);
-        lists.push(list);
-      }
-      const meaning = new Map<string, number>();
-      const meaningVector = free.length > 0 ? request.meaningVector : null;
-      if (meaningVector) {
-        const list = await meaningList(longListRows, meaningVector, where);
-        for (const c of list) meaning.set(c.id, c.value!);
-        lists.push(list);
-      }
+      const visual = new Map(found.visual.map((c) => [c.id, c.value!]));
+      if (vector) lists.push(found.visual);
+      const meaning = new Map(found.meaning.map((c) => [c.id, c.value!]));
+      if (meaningVector) lists.push(found.meaning);
       const filterOnly = lists.length === 0;
       if (filterOnly) lists.push(await browseList(where));
 

@@ -5,7 +5,18 @@ import type { RunRows } from './ocr-words.ts';
 import { closeSpellings, mayHaveTwoSlips } from './spelling.ts';
 import type { SQL } from 'drizzle-orm';
 import { freeTerms } from './parse.ts';
-import { correctedQuery, correctionsQuery, filtersOf, fullTextList, SPELT_RIGHT_SCENES, twoSlipCandidatesQuery } from './sql.ts';
+import {
+  correctedQuery,
+  correctionsQuery,
+  filtersOf,
+  fullTextList,
+  fullTextListOf,
+  fullTextQuery,
+  SPELT_RIGHT_SCENES,
+  twoSlipCandidatesQuery,
+  type FullTextList,
+  type FullTextRow,
+} from './sql.ts';
 import type { ParsedQuery } from './types.ts';
 
 /** Two-slip candidates looked at (closest first: at this loose threshold "blubery" also reaches "blue"), and the corrections kept. */
@@ -23,23 +34,36 @@ export async function correctionsOf(userId: string, term: string, run: RunRows):
   return [...found, ...close.filter((w) => !found.includes(w))].slice(0, found.length + TWO_SLIPS_KEPT);
 }
 
+/** Whether fullTextAndTypos runs the typed words' full-text list first: free words and no said:/text: terms. */
+const typedWordsFirst = (q: ParsedQuery) => freeTerms(q).length > 0 && q.said.length === 0 && q.onScreen.length === 0;
+
+/**
+ * The statement fullTextAndTypos runs first when it runs the typed words' list first (see typedWordsFirst), else
+ * null: for a side that sends it along with statements of its own and hands its rows to fullTextAndTypos.
+ */
+export function typedWordsQuery(userId: string, q: ParsedQuery): SQL | null {
+  return typedWordsFirst(q) ? fullTextQuery(freeTerms(q), filtersOf(userId, q, new Map())) : null;
+}
+
 /**
  * The query's spelling corrections (`corrections`: each side's run of spellingCountsQuery and correctionsOf), the
  * filters of every list (filtersOf) and the full-text lists (fullTextList, withCorrections; none without free terms),
  * in the order that saves work. Corrections change only the said:/text: filters; without those the full-text list goes
  * first, and when its every-term tier holds SPELT_RIGHT_SCENES scenes each term is in that many and none is misspelt:
- * the spelling counts are not asked for (the same corrections, one statement fewer for most searches).
+ * the spelling counts are not asked for (the same corrections, one statement fewer for most searches). `typed`: the
+ * rows of typedWordsQuery when the caller ran it already.
  */
 export async function fullTextAndTypos(
   userId: string,
   q: ParsedQuery,
   run: RunRows,
   corrections: (terms: string[]) => Promise<Map<string, string[]>>,
+  typed?: readonly FullTextRow[],
 ): Promise<{ typos: Map<string, string[]>; where: SQL; wordLists: string[][] }> {
   const free = freeTerms(q);
   const spellable = [...free, ...q.said, ...q.onScreen];
-  if (free.length > 0 && q.said.length === 0 && q.onScreen.length === 0) {
-    const first = await fullTextList(free, filtersOf(userId, q, new Map()), run);
+  if (typedWordsFirst(q)) {
+    const first = typed ? fullTextListOf(typed) : await fullTextList(free, filtersOf(userId, q, new Map()), run);
     const typos = first.everyTerm >= SPELT_RIGHT_SCENES ? new Map<string, string[]>() : await corrections(spellable);
     const where = filtersOf(userId, q, typos);
     return { typos, where, wordLists: await withCorrections(first, free, typos, where, run) };
@@ -57,7 +81,7 @@ export async function fullTextAndTypos(
  * among them (on the 100k bench library, one letter dropped: 0.28 of the right spelling's top 10 with both lists).
  */
 async function withCorrections(
-  typed: { ids: string[]; everyTerm: number },
+  typed: FullTextList,
   free: string[],
   typos: ReadonlyMap<string, string[]>,
   where: SQL,

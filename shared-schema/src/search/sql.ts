@@ -398,8 +398,16 @@ function termGroupsQuery(groups: string[][], where: SQL): SQL {
 }
 
 /** The full-text list (see fullTextQuery): the scene ids, best first, and how many of them hold every term. */
-export async function fullTextList(terms: string[], where: SQL, run: RunRows): Promise<{ ids: string[]; everyTerm: number }> {
-  const found = await run<{ scene_id: string; tier: number }>(fullTextQuery(terms, where));
+export async function fullTextList(terms: string[], where: SQL, run: RunRows): Promise<FullTextList> {
+  return fullTextListOf(await run<FullTextRow>(fullTextQuery(terms, where)));
+}
+
+/** A row of fullTextQuery. */
+export type FullTextRow = { scene_id: string; tier: number };
+export type FullTextList = { ids: string[]; everyTerm: number };
+
+/** fullTextList from the rows of fullTextQuery. */
+export function fullTextListOf(found: readonly FullTextRow[]): FullTextList {
   return { ids: found.map((r) => r.scene_id), everyTerm: found.filter((r) => Number(r.tier) === 0).length };
 }
 
@@ -483,8 +491,13 @@ export function namedPersonScenesQuery(userId: string, personIds: string[], wher
  */
 export async function namedPersonList(userId: string, text: string, where: SQL, run: RunRows): Promise<string[]> {
   const people = (await run<{ person_id: string }>(namedPeopleQuery(userId, text))).map((r) => r.person_id);
-  if (people.length === 0) return [];
-  return (await run<{ scene_id: string }>(namedPersonScenesQuery(userId, people, where))).map((r) => r.scene_id);
+  return namedPersonScenes(userId, people, where, run);
+}
+
+/** The second half of namedPersonList, for a side that has asked namedPeopleQuery already: the people's scenes. */
+export async function namedPersonScenes(userId: string, personIds: string[], where: SQL, run: RunRows): Promise<string[]> {
+  if (personIds.length === 0) return [];
+  return (await run<{ scene_id: string }>(namedPersonScenesQuery(userId, personIds, where))).map((r) => r.scene_id);
 }
 
 // ---- the top hits' details ------------------------------------------------------------------------------------
@@ -525,10 +538,15 @@ function otherSignPattern(term: string): string | null {
 const wholeWords = (term: string) => `\\m${wordsOf(term).join('[^[:alnum:]]+')}\\M`;
 
 /**
- * The on-screen text's tsvector, parsed once per hit for detailsQuery (alias tsv; a few words: cheap). OFFSET 0
+ * The on-screen text's tsvector, parsed once per hit for detailsQuery (alias tsv), and only for a hit whose
+ * search_tsv holds one of `forms` (every form a tsquery of detailsQuery names): search_tsv parses the on-screen text
+ * too, so a hit without any of them cannot match one in its on-screen text (a hit found by its picture alone). OFFSET 0
  * keeps the planner from folding the subquery back into each expression that reads it.
  */
-const OCR_TSVECTOR = sql`cross join lateral (select to_tsvector('english', ${searchedText('ocr_text')}) as ocr_text offset 0) tsv`;
+function ocrTsvector(forms: string[]): SQL {
+  const parsed = forms.length === 0 ? sql`''::tsvector` : sql`case when s.search_tsv @@ ${once(anyOf(forms))} then to_tsvector('english', ${searchedText('ocr_text')}) else ''::tsvector end`;
+  return sql`cross join lateral (select ${parsed} as ocr_text offset 0) tsv`;
+}
 
 /**
  * A column's words match `query` (a websearch tsquery of `terms`), for detailsQuery. Parsing the transcript again
@@ -629,6 +647,7 @@ export function detailsQuery(userId: string, sceneIds: string[], terms: Terms, e
            limit 1)`
     : sql`null::float8`;
   const named = terms.people.length > 0 ? or(terms.people.map(personMatches)) : sql`false`;
+  const parsedForms = [...new Set([...speechTerms, ...textTerms].flatMap((t) => [t, ...closeSpellings(t, terms.typos.get(t) ?? [])]))];
   const columns: Record<keyof DetailRow, SQL> = {
     scene_id: sql`s.scene_id`,
     video_id: sql`s.video_id`,
@@ -651,7 +670,7 @@ export function detailsQuery(userId: string, sceneIds: string[], terms: Terms, e
   const hit = sql.join(Object.entries(columns).map(([name, value]) => sql`${sql.raw(`'${name}'`)}, ${value}`), sql`, `);
   return sql`
     select json_build_object(${hit}) as hit ${extra.columns ? sql`, ${extra.columns}` : sql``}
-    from ${HIT_WITH_VIDEO} ${extra.joins ?? sql``} ${OCR_TSVECTOR}
+    from ${HIT_WITH_VIDEO} ${extra.joins ?? sql``} ${ocrTsvector(parsedForms)}
     where ${ownScenes(userId)} and s.scene_id = any(${sql.param(sceneIds)}::uuid[])`;
 }
 
