@@ -86,13 +86,23 @@ function filterMatches(filters: QueryFilters, filterOnly: boolean, title: string
   return matched;
 }
 
-/** The distinct lower-cased words whose stems snippets need (run them through stemsQuery). */
+/**
+ * The distinct lower-cased words whose stems snippets need (run them through stemsQuery): the query's words, and
+ * the words of the matched texts that could share a stem with one. english_stem keeps a word's first letter (it
+ * strips and rewrites endings only, its exceptions too: "dying" → "die"), so a text word that begins with a letter
+ * no query word begins with never matches by stem, and is left out — unless typos are forgiven, where a word's
+ * stems also say whether it is a stop word (never highlighted as a typo, see makeMatcher).
+ */
 export function wordsToStem(rows: readonly DetailRow[], terms: Terms): string[] {
   const texts = rows.flatMap((r) => [r.speech_match ? r.transcript : '', r.text_match ? r.ocr_text : '']);
   // The parts of glued on-screen words are matched by their stems too (see splitGluedWord).
   const parts = rows.flatMap((r) => (r.text_match ? wordsOf(r.ocr_text).flatMap((w) => splitGluedWord(w) ?? []) : []));
-  const queryWords = [...speechTermsOf(terms), ...textTermsOf(terms), ...gluedPartsOf(terms)].flatMap((t) => [...wordsOf(t), ...closeSpellings(t, terms.typos.get(t) ?? [])]);
-  return [...new Set([...queryWords, ...texts.flatMap(wordsOf), ...parts].map((w) => w.toLowerCase()))];
+  const queryWords = [...speechTermsOf(terms), ...textTermsOf(terms), ...gluedPartsOf(terms)]
+    .flatMap((t) => [...wordsOf(t), ...closeSpellings(t, terms.typos.get(t) ?? [])])
+    .map((w) => w.toLowerCase());
+  const firstLetters = terms.typos.size > 0 ? null : new Set(queryWords.map((w) => w[0]));
+  const textWords = [...texts.flatMap(wordsOf), ...parts].map((w) => w.toLowerCase()).filter((w) => firstLetters?.has(w[0]) ?? true);
+  return [...new Set([...queryWords, ...textWords])];
 }
 
 /** Snippets of one hit: the speech and the on-screen text that matched, the matching words highlighted. */
