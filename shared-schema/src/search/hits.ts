@@ -94,15 +94,25 @@ function filterMatches(filters: QueryFilters, filterOnly: boolean, title: string
  * stems also say whether it is a stop word (never highlighted as a typo, see makeMatcher).
  */
 export function wordsToStem(rows: readonly DetailRow[], terms: Terms): string[] {
-  const texts = rows.flatMap((r) => [r.speech_match ? r.transcript : '', r.text_match ? r.ocr_text : '']);
-  // The parts of glued on-screen words are matched by their stems too (see splitGluedWord).
-  const parts = rows.flatMap((r) => (r.text_match ? wordsOf(r.ocr_text).flatMap((w) => splitGluedWord(w) ?? []) : []));
   const queryWords = [...speechTermsOf(terms), ...textTermsOf(terms), ...gluedPartsOf(terms)]
     .flatMap((t) => [...wordsOf(t), ...closeSpellings(t, terms.typos.get(t) ?? [])])
     .map((w) => w.toLowerCase());
   const firstLetters = terms.typos.size > 0 ? null : new Set(queryWords.map((w) => w[0]));
-  const textWords = [...texts.flatMap(wordsOf), ...parts].map((w) => w.toLowerCase()).filter((w) => firstLetters?.has(w[0]) ?? true);
-  return [...new Set([...queryWords, ...textWords])];
+  const words = new Set(queryWords);
+  const add = (word: string) => {
+    const lower = word.toLowerCase();
+    if (firstLetters?.has(lower[0]) ?? true) words.add(lower);
+  };
+  for (const r of rows) {
+    if (r.speech_match) for (const w of wordsOf(r.transcript)) add(w);
+    if (!r.text_match) continue;
+    for (const w of wordsOf(r.ocr_text)) {
+      add(w);
+      // The parts of glued on-screen words are matched by their stems too (see splitGluedWord).
+      for (const part of splitGluedWord(w) ?? []) add(part);
+    }
+  }
+  return [...words];
 }
 
 /** Snippets of one hit: the speech and the on-screen text that matched, the matching words highlighted. */

@@ -78,9 +78,12 @@ const COSINE_SCALE = 2 ** 24;
  */
 export function cosineQueryVector(values: ArrayLike<number>, dim?: number): { cte: SQL; value: SQL } {
   const list = finiteValues(values);
-  const largest = Math.max(0, ...list.map(Math.abs));
-  const whole = list.map((x) => (largest === 0 ? 0 : Math.round((x / largest) * COSINE_SCALE)));
-  return vectorCte(sql`${`{${whole.join(',')}}`}::text::int4[]`, dim);
+  let largest = 0;
+  for (const x of list) largest = Math.max(largest, Math.abs(x));
+  // One string built in a loop: the search's own JavaScript (~0.1 ms of 512 values mapped twice and joined).
+  let text = '{';
+  for (let i = 0; i < list.length; i++) text += (i === 0 ? '' : ',') + (largest === 0 ? 0 : Math.round((list[i]! / largest) * COSINE_SCALE));
+  return vectorCte(sql`${`${text}}`}::text::int4[]`, dim);
 }
 
 /**
