@@ -161,7 +161,6 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
     return typos;
   }
 
-  const gluedList = (run: RunRows, patterns: string[], where: SQL) => ids(run, gluedQuery(patterns, where));
   const columnList = (terms: string[], typos: ReadonlyMap<string, string[]>, column: 'transcript' | 'ocr_text', where: SQL) =>
     ids(long.unplanned, columnQuery(terms, typos, column, where));
   const browseList = (where: SQL) => ids(long.unplanned, browseQuery(where));
@@ -214,13 +213,14 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
    */
   async function independentLists(filtered: boolean, queries: IndependentQueries) {
     if (queries.visual || queries.meaning) await withHnswSettings();
-    const long = new Set([queries.typed, queries.visual, queries.meaning]);
+    // The long lists are read as one value (see `long`).
+    const asOne = new Set([queries.typed, queries.visual, queries.meaning]);
     const wanted = Object.values(queries).filter((q): q is SQL => q !== null);
     const found: unknown[][] = [];
-    if (filtered) for (const q of wanted) found.push(await (long.has(q) ? asOneValue(plainRows) : plainRows)(q));
+    if (filtered) for (const q of wanted) found.push(await (asOne.has(q) ? long.unplanned : plainRows)(q));
     else {
-      const answers = await prepared.rowsOfEach(wanted.map((q) => (long.has(q) ? oneValueQuery(q) : q)));
-      found.push(...answers.map((rows, i) => (long.has(wanted[i]!) ? oneValueRows(rows) : rows)));
+      const answers = await prepared.rowsOfEach(wanted.map((q) => (asOne.has(q) ? oneValueQuery(q) : q)));
+      found.push(...answers.map((rows, i) => (asOne.has(wanted[i]!) ? oneValueRows(rows) : rows)));
     }
     const rowsOf = <T>(query: SQL | null): T[] => (query === null ? [] : (found[wanted.indexOf(query)] as T[]));
     return {

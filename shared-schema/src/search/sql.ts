@@ -80,7 +80,7 @@ export function cosineQueryVector(values: ArrayLike<number>, dim?: number): { ct
   const list = finiteValues(values);
   let largest = 0;
   for (const x of list) largest = Math.max(largest, Math.abs(x));
-  // One string built in a loop: the search's own JavaScript (~0.1 ms of 512 values mapped twice and joined).
+  // Built in one loop: mapping 512 values twice and joining them took ~0.1 ms of each search's JavaScript.
   let text = '{';
   for (let i = 0; i < list.length; i++) text += (i === 0 ? '' : ',') + (largest === 0 ? 0 : Math.round((list[i]! / largest) * COSINE_SCALE));
   return vectorCte(sql`${`${text}}`}::text::int4[]`, dim);
