@@ -7,7 +7,8 @@
 // EXECUTE takes no protocol parameters, so its arguments are written as SQL string literals: each value is
 // serialized exactly as PGlite serializes a parameter of that type (its own serializers, chosen by the types
 // PREPARE inferred) and quoted with standard_conforming_strings (always on since PostgreSQL 9.1), where doubling
-// the quote is the whole escaping. Results come back through PGlite's `query`, parsed by its parsers as before.
+// the quote is the whole escaping. Results come back through PGlite's `exec`, read by the same type parsers as
+// `query` reads them. Statements that need nothing from one another can go in one message (rowsOfEach).
 import type { PGlite } from '@electric-sql/pglite';
 import type { SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
