@@ -16,6 +16,7 @@ const job = (stage: JobStage, state: JobState, over: Partial<JobRow> = {}): JobR
   fillable: false,
   details: null,
   retryable: true,
+  pass: 1,
   ...over,
 });
 

@@ -11,7 +11,7 @@ import { titleOf, type PendingImport } from './imports.ts';
 import { queuePositions } from './queue.ts';
 
 /** A stage of a video for people: its job, without the failure details the card carries. */
-export type StageStatus = Omit<JobRow, 'details' | 'retryable'>;
+export type StageStatus = Omit<JobRow, 'details' | 'retryable' | 'pass'>;
 
 /** A video as the library shows it. `error`: why it failed, in one short sentence. */
 export type VideoCard = Pick<

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { JobStage, VideoState } from '@heimdex/shared-schema';
 import type { JobRow } from '../db/jobs.ts';
-import { fillableVideos, gapsOf, outdatedVideos } from './gaps.ts';
+import { STAGE_PASSES } from '../pipeline/plan.ts';
+import { earlierPassVideos, fillableVideos, gapsOf, outdatedVideos } from './gaps.ts';
 
-const done = (stage: JobStage) => ({ stage, state: 'COMPLETED', skippedReason: null, fillable: false });
-const missingModel = (stage: JobStage) => ({ stage, state: 'COMPLETED', skippedReason: 'The model is not installed.', fillable: true });
+const done = (stage: JobStage, pass = STAGE_PASSES[stage] ?? 1) => ({ stage, state: 'COMPLETED' as const, skippedReason: null, fillable: false, pass });
+const missingModel = (stage: JobStage) => ({ stage, state: 'COMPLETED' as const, skippedReason: 'The model is not installed.', fillable: true, pass: 1 });
 
 describe('gapsOf', () => {
   it('names, in plain words, what a missing model leaves unsearchable, once per model', () => {
@@ -28,7 +29,7 @@ describe('gapsOf', () => {
 });
 
 describe('which videos Re-index brings up to date', () => {
-  const video = (videoId: string, state: VideoState, jobs: Pick<JobRow, 'stage' | 'skippedReason' | 'fillable'>[], deviceId: string | null = null) => ({
+  const video = (videoId: string, state: VideoState, jobs: Pick<JobRow, 'stage' | 'state' | 'skippedReason' | 'fillable' | 'pass'>[], deviceId: string | null = null) => ({
     videoId,
     state,
     jobs,
@@ -56,5 +57,20 @@ describe('which videos Re-index brings up to date', () => {
       video('on-laptop', 'INDEXED', [], '5d0c6a57-3b1f-4d7e-9a55-2f3c1e0b9a11'),
     ];
     expect(outdatedVideos(rows, ['SCENE_DETECT', 'FACE_EMBED', 'FINALIZE']).map((r) => r.videoId)).toEqual(['old']);
+  });
+
+  it('runs again, with the stages built on it, a stage that did its work at an earlier pass', () => {
+    // A face pass raised since: FACE_DETECT of 'faces-at-0.5' ran before it (no pass recorded reads as 1).
+    expect(STAGE_PASSES.FACE_DETECT).toBeGreaterThan(1);
+    const stages = (faceDetect: ReturnType<typeof done>) => [done('SCENE_DETECT'), done('OCR'), faceDetect, done('FACE_EMBED'), done('TEXT_INDEX'), done('FINALIZE')];
+    const rows = [
+      video('faces-at-0.5', 'INDEXED', stages(done('FACE_DETECT', 1))),
+      video('current', 'INDEXED', stages(done('FACE_DETECT'))),
+      // The face model was missing: nothing was found at any pass, and the model's arrival fills it in (fillableVideos).
+      video('no-face-model', 'INDEXED', [done('SCENE_DETECT'), missingModel('FACE_DETECT'), missingModel('FACE_EMBED'), done('FINALIZE')]),
+      video('busy', 'PROCESSING', stages(done('FACE_DETECT', 1))),
+      video('on-laptop', 'INDEXED', stages(done('FACE_DETECT', 1)), '5d0c6a57-3b1f-4d7e-9a55-2f3c1e0b9a11'),
+    ];
+    expect(earlierPassVideos(rows).map(({ row, stages }) => [row.videoId, stages])).toEqual([['faces-at-0.5', ['FACE_DETECT', 'FACE_EMBED']]]);
   });
 });

@@ -4,7 +4,7 @@ import type { JobStage, VideoState } from '@heimdex/shared-schema';
 import type { JobRow } from '../db/jobs.ts';
 import type { VideoRow } from '../db/videos.ts';
 import type { ModelTask } from '../ml/registry.ts';
-import { MODEL_TASK_STAGES } from '../pipeline/plan.ts';
+import { MODEL_TASK_STAGES, STAGE_DEPENDENTS, stagePass } from '../pipeline/plan.ts';
 
 /** The model task whose absence leaves each model stage's work undone (the pipeline's own map, inverted). */
 export const STAGE_TASKS: Partial<Record<JobStage, ModelTask>> = Object.fromEntries(
@@ -57,4 +57,21 @@ export function fillableVideos<R extends IndexedRow>(rows: readonly R[], stages:
 /** Indexed videos without a job for one of `stages`: indexed by an older version, before those stages existed. */
 export function outdatedVideos<R extends IndexedRow>(rows: readonly R[], stages: readonly JobStage[]): R[] {
   return rows.filter((r) => indexedHere(r) && stages.some((s) => !r.jobs.some((j) => j.stage === s)));
+}
+
+type PassedRow = Omit<IndexedRow, 'jobs'> & { jobs: readonly Pick<JobRow, 'stage' | 'state' | 'skippedReason' | 'fillable' | 'pass'>[] };
+
+/**
+ * Indexed videos with a stage that did its work at an earlier pass than this version's (pipeline/plan.ts,
+ * STAGE_PASSES): each with those stages and the ones built on them, in stage order, to run again.
+ */
+export function earlierPassVideos<R extends PassedRow>(rows: readonly R[]): { row: R; stages: JobStage[] }[] {
+  const found: { row: R; stages: JobStage[] }[] = [];
+  for (const row of rows) {
+    if (!indexedHere(row)) continue;
+    const stale = row.jobs.filter((j) => j.state === 'COMPLETED' && j.skippedReason === null && j.pass < stagePass(j.stage)).map((j) => j.stage);
+    const again = new Set(stale.flatMap((stage) => [stage, ...(STAGE_DEPENDENTS[stage] ?? [])]));
+    if (again.size > 0) found.push({ row, stages: row.jobs.map((j) => j.stage).filter((stage) => again.has(stage)) });
+  }
+  return found;
 }

@@ -16,7 +16,7 @@ import { createBackup } from './backup.ts';
 import { markLeftCleanly } from './clean-exit.ts';
 import { makeBatchProgress } from './batch-progress.ts';
 import { libraryCards, type LiveStage, type SceneCard, type VideoCard } from './cards.ts';
-import { fillableVideos, outdatedVideos } from './gaps.ts';
+import { earlierPassVideos, fillableVideos, outdatedVideos } from './gaps.ts';
 import { makeImports, outcomeMessage, type ImportOutcome } from './imports.ts';
 import { createMeaningCatchUp } from './meaning-model.ts';
 import { createModels } from './models.ts';
@@ -197,7 +197,13 @@ export function createLibrary() {
       // people): queue just those, so an upgrade brings the whole library up to date by itself.
       const outdated = await withStoredFile(outdatedVideos(rows, PIPELINE_STAGES));
       for (const row of outdated) await db.reindexVideo(row.videoId, [...PIPELINE_STAGES]);
-      if (outdated.length > 0) rows = await db.listVideos();
+      // A stage that finds more since (a raised pass: pipeline/plan.ts) runs again on what it ran on before;
+      // the video stays searchable with what it had meanwhile.
+      const earlier = earlierPassVideos(rows);
+      const stored = new Set((await withStoredFile(earlier.map(({ row }) => row))).map((row) => row.videoId));
+      let again = 0;
+      for (const { row, stages } of earlier) if (stored.has(row.videoId)) again += await db.runStagesAgain(row.videoId, stages);
+      if (outdated.length > 0 || again > 0) rows = await db.listVideos();
       setReady(true);
       publish();
       // The chosen visual model reaches the ML worker before any stage can ask it for an embedding.

@@ -4,7 +4,7 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { makeDbApi, type DbApi } from './api.ts';
-import { CANCELLED_REASON } from './jobs.ts';
+import { CANCELLED_REASON, type StageCompletion } from './jobs.ts';
 import { openTestDatabase } from './testing.ts';
 import { probe, threeScenes, videoSteps } from './testing-steps.ts';
 
@@ -160,6 +160,63 @@ describe('stages', () => {
 
     expect(await api.retryVideo(videoId)).toBe(true);
     expect(await api.startStage(videoId, 'KEYFRAMES')).toBe(1);
+  });
+});
+
+describe('stages run again at a raised pass', () => {
+  const FACE_STAGES = ['UPLOAD_VALIDATE', 'SCENE_DETECT', 'FACE_DETECT', 'FACE_EMBED', 'FINALIZE'] as const;
+  const passes = async (videoId: string) => Object.fromEntries((await api.listStages(videoId)).map((j) => [j.stage, j.pass]));
+
+  async function indexWithFaces(sha: string, faceDetect: StageCompletion): Promise<string> {
+    const videoId = await importVideo(sha, `Video ${sha}`, [...FACE_STAGES]);
+    await runStage(videoId, 'UPLOAD_VALIDATE', { outcome: 'done', writes: [{ kind: 'probe', probe }] });
+    await runStage(videoId, 'SCENE_DETECT', { outcome: 'done', writes: [{ kind: 'scenes', scenes: threeScenes }] });
+    await runStage(videoId, 'FACE_DETECT', faceDetect);
+    await runStage(videoId, 'FACE_EMBED', faceDetect.outcome === 'done' ? { outcome: 'done' } : faceDetect);
+    await runStage(videoId, 'FINALIZE');
+    expect((await api.getVideo(videoId))?.state).toBe('INDEXED');
+    return videoId;
+  }
+
+  it('records the pass a stage did its work at (1 when an older version recorded none)', async () => {
+    const videoId = await indexWithFaces('sha-pass', { outcome: 'done', pass: 2 });
+    expect(await passes(videoId)).toMatchObject({ FACE_DETECT: 2, SCENE_DETECT: 1, FACE_EMBED: 1 });
+  });
+
+  it('queues the stages and FINALIZE again, keeps the video searchable meanwhile, and records the new pass', async () => {
+    const videoId = await indexWithFaces('sha-old-faces', { outcome: 'done' });
+    expect((await passes(videoId)).FACE_DETECT).toBe(1);
+
+    expect(await api.runStagesAgain(videoId, ['FACE_DETECT', 'FACE_EMBED'])).toBe(2);
+    expect(await jobStates(videoId)).toEqual({
+      UPLOAD_VALIDATE: 'COMPLETED',
+      SCENE_DETECT: 'COMPLETED',
+      FACE_DETECT: 'PENDING',
+      FACE_EMBED: 'PENDING',
+      FINALIZE: 'PENDING',
+    });
+    expect((await api.getVideo(videoId))?.state).toBe('PROCESSING');
+    expect(await api.listScenes(videoId)).toHaveLength(3); // what it had stays until the stage replaces it
+    // Busy now: asked again, nothing more is queued.
+    expect(await api.runStagesAgain(videoId, ['FACE_DETECT', 'FACE_EMBED'])).toBe(0);
+
+    await runStage(videoId, 'FACE_DETECT', { outcome: 'done', pass: 2 });
+    await runStage(videoId, 'FACE_EMBED');
+    await runStage(videoId, 'FINALIZE');
+    expect((await api.getVideo(videoId))?.state).toBe('INDEXED');
+    expect((await passes(videoId)).FACE_DETECT).toBe(2);
+  });
+
+  it('leaves a stage skipped for its missing model to the model (Re-index), and a video that is not indexed', async () => {
+    const skipped = await indexWithFaces('sha-no-model', { outcome: 'skipped', reason: 'The faces model is not installed.', fillable: true });
+    expect(await api.runStagesAgain(skipped, ['FACE_DETECT', 'FACE_EMBED'])).toBe(0);
+    expect((await api.getVideo(skipped))?.state).toBe('INDEXED');
+
+    const failed = await importVideo('sha-failing', 'Failing', [...FACE_STAGES]);
+    expect(await api.startStage(failed, 'UPLOAD_VALIDATE')).not.toBeNull();
+    expect(await api.failStage(failed, 'UPLOAD_VALIDATE', 'Not a video')).toBe(true);
+    expect(await api.runStagesAgain(failed, ['UPLOAD_VALIDATE'])).toBe(0);
+    expect(await jobStates(failed)).toMatchObject({ UPLOAD_VALIDATE: 'FAILED' });
   });
 });
 

@@ -23,6 +23,8 @@ export type JobRow = Pick<Job, 'stage' | 'state' | 'progress' | 'attempts' | 'er
   details: string | null;
   /** Whether retrying a FAILED stage can help (false for a bad file); true for every other state. */
   retryable: boolean;
+  /** The pass a stage that did its work ran at (pipeline/plan.ts, STAGE_PASSES): 1 when none was recorded. */
+  pass: number;
 };
 
 /** The next stage to run: the first unfinished stage of a video, when that stage is PENDING. */
@@ -48,6 +50,8 @@ export interface StageCompletion {
   reason?: string;
   /** The skip can be filled in later (its model was missing): Re-index runs such stages again. */
   fillable?: boolean;
+  /** The pass of the stage that did its work (pipeline/plan.ts, STAGE_PASSES), kept in the job's metadata. */
+  pass?: number;
   writes?: StageWrite[];
 }
 
@@ -108,6 +112,7 @@ export async function jobsOf(q: Queryable, videoIds: string[]): Promise<Map<stri
       fillable: sql<boolean>`coalesce((${jobs.jobMetadata} ->> 'fillable')::boolean, false)`,
       details: sql<string | null>`case when ${jobs.state} = 'FAILED' then ${jobs.jobMetadata} ->> 'details' end`,
       retryable: sql<boolean>`${jobs.state} <> 'FAILED' or coalesce((${jobs.jobMetadata} ->> 'retryable')::boolean, true)`,
+      pass: sql<number>`coalesce((${jobs.jobMetadata} ->> 'pass')::int, 1)`,
     })
     .from(jobs)
     .where(inArray(jobs.videoId, videoIds))
@@ -214,7 +219,7 @@ export function makeJobQueries(db: Db, userId: string) {
         const metadata =
           completion.outcome === 'skipped'
             ? { outcome: 'skipped', reason: completion.reason ?? '', fillable: completion.fillable === true }
-            : { outcome: 'done' };
+            : { outcome: 'done', ...(completion.pass === undefined ? {} : { pass: completion.pass }) };
         const done = await tx
           .update(jobs)
           .set({ state: 'COMPLETED', progress: 1, error: null, jobMetadata: metadata, updatedAt: sql`now()` })
@@ -331,6 +336,41 @@ export function makeJobQueries(db: Db, userId: string) {
           .set({ state: 'PENDING', progress: 0, attempts: 0, error: null, jobMetadata: {}, updatedAt: sql`now()` })
           // TEXT_INDEX embeds the text the stages before it write: whatever runs again, it runs again after.
           .where(and(eq(jobs.videoId, videoId), inArray(jobs.stage, [...skipped, 'TEXT_INDEX', 'FINALIZE'])));
+        await syncVideoState(tx, userId, videoId);
+        return queued.length;
+      });
+    },
+
+    /**
+     * Runs `stages` of an indexed video again although they did their work (a stage's pass was raised: see
+     * pipeline/plan.ts, STAGE_PASSES), then FINALIZE; the video stays searchable meanwhile with what it had. Only
+     * stages that completed having done their work: a skipped one waits for its model (reindexVideo). Returns the
+     * number of stages queued; 0 when the video is not INDEXED (busy, failed, gone).
+     */
+    async runStagesAgain(videoId: string, stages: JobStage[]): Promise<number> {
+      return db.transaction(async (tx) => {
+        const [video] = await tx
+          .select({ state: videos.state })
+          .from(videos)
+          .where(and(ownVideo(userId, videoId), eq(videos.deleted, false)));
+        if (video?.state !== 'INDEXED' || stages.length === 0) return 0;
+        const queued = await tx
+          .update(jobs)
+          .set({ state: 'PENDING', progress: 0, attempts: 0, error: null, jobMetadata: {}, updatedAt: sql`now()` })
+          .where(
+            and(
+              eq(jobs.videoId, videoId),
+              inArray(jobs.stage, stages),
+              eq(jobs.state, 'COMPLETED'),
+              sql`${jobs.jobMetadata} ->> 'outcome' = 'done'`,
+            ),
+          )
+          .returning({ stage: jobs.stage });
+        if (queued.length === 0) return 0;
+        await tx
+          .update(jobs)
+          .set({ state: 'PENDING', progress: 0, attempts: 0, error: null, jobMetadata: {}, updatedAt: sql`now()` })
+          .where(and(eq(jobs.videoId, videoId), eq(jobs.stage, 'FINALIZE')));
         await syncVideoState(tx, userId, videoId);
         return queued.length;
       });

@@ -22,6 +22,22 @@ export const MODEL_TASK_STAGES: Record<ModelTask, readonly JobStage[]> = {
   meaning: ['TEXT_INDEX'],
 };
 
+/**
+ * Each stage's pass: raised when what a stage finds changes enough that a video it already ran on is worth running
+ * it on again. A completed stage records its pass (its job's metadata; none recorded reads as 1), and when the
+ * library opens, a video of this device whose stage ran at an earlier pass runs it again, with the stages that build
+ * on it (STAGE_DEPENDENTS), when its file is still stored (app/library.ts). A stage without an entry is at pass 1.
+ *   FACE_DETECT 2: keyframe faces are kept from a detector confidence of 0.3 instead of 0.5 (ml/faces/engine.ts,
+ *   MIN_FACE_SCORE), which finds faces that no video indexed before had (a clearly visible woman of the dev
+ *   corpus scored 0.33–0.42).
+ */
+export const STAGE_PASSES: Partial<Record<JobStage, number>> = { FACE_DETECT: 2 };
+
+export const stagePass = (stage: JobStage): number => STAGE_PASSES[stage] ?? 1;
+
+/** The stages that work from a stage's results: they run again after it. */
+export const STAGE_DEPENDENTS: Partial<Record<JobStage, readonly JobStage[]>> = { FACE_DETECT: ['FACE_EMBED'] };
+
 /** Every stage of the schema, named for people. */
 export const STAGE_LABELS: Record<JobStage, string> = {
   UPLOAD_VALIDATE: 'Checking the file',

@@ -23,6 +23,7 @@ import {
   type UnrecordedFailure,
 } from './runner.ts';
 import { STALL_MS } from './stall-watchdog.ts';
+import { stagePass } from './plan.ts';
 
 /** The runner is generic: these tests run a pipeline of the media stages' names with stages of their own. */
 const TEST_STAGES = ['UPLOAD_VALIDATE', 'AUDIO_EXTRACT', 'SCENE_DETECT', 'KEYFRAMES', 'THUMBNAILS', 'FINALIZE'] as const satisfies readonly JobStage[];
@@ -163,6 +164,11 @@ describe('runner', () => {
     expect(overall.at(-1)).toBeLessThan(1);
     expect(events.at(-1)).toEqual({ type: 'idle' });
     expect((await db.listStages(videoId)).find((j) => j.stage === 'AUDIO_EXTRACT')?.error).toBeNull();
+    // Each stage that did its work records the pass it ran at (a raised pass runs it again: app/gaps.ts).
+    const { rows } = await pg.query<{ stage: JobStage; metadata: object }>('select stage, metadata from jobs where video_id = $1', [videoId]);
+    const metadata = Object.fromEntries(rows.map((r) => [r.stage, r.metadata]));
+    expect(metadata.SCENE_DETECT).toEqual({ outcome: 'done', pass: stagePass('SCENE_DETECT') });
+    expect(metadata.AUDIO_EXTRACT).not.toHaveProperty('pass');
   });
 
   it('tidies the database (VACUUM, ANALYZE) after each video and when the queue drains, not while idle with nothing done', async () => {

@@ -10,7 +10,7 @@ import type { JobStage } from '@heimdex/shared-schema';
 import type { DbApi } from '../db/api.ts';
 import type { NextWork, RunningStage } from '../db/jobs.ts';
 import type { StageWrite } from '../db/stage-writes.ts';
-import { overallProgressAt, STAGE_LABELS } from './plan.ts';
+import { overallProgressAt, STAGE_LABELS, stagePass } from './plan.ts';
 import { messageOf } from '../errors.ts';
 import { WorkerCrashed } from '../worker-crash.ts';
 import { createStallWatchdog, STALL_MS } from './stall-watchdog.ts';
@@ -370,7 +370,8 @@ export function createRunner<C>(options: RunnerOptions<C>): Runner {
         } else {
           const reason = result.status === 'skipped' ? result.reason : undefined;
           const fillable = result.status === 'skipped' && result.fillable === true;
-          await db.completeStage(videoId, stage, { outcome: result.status, reason, fillable, writes: result.writes });
+          const pass = result.status === 'done' ? stagePass(stage) : undefined;
+          await db.completeStage(videoId, stage, { outcome: result.status, reason, fillable, pass, writes: result.writes });
           emit({ type: 'stage-finished', videoId, stage, outcome: result.status, reason });
         }
       } catch (error) {
