@@ -59,19 +59,22 @@ export function outdatedVideos<R extends IndexedRow>(rows: readonly R[], stages:
   return rows.filter((r) => indexedHere(r) && stages.some((s) => !r.jobs.some((j) => j.stage === s)));
 }
 
-type PassedRow = Omit<IndexedRow, 'jobs'> & { jobs: readonly Pick<JobRow, 'stage' | 'state' | 'skippedReason' | 'fillable' | 'pass'>[] };
+type PassedRow = Omit<IndexedRow, 'jobs'> & {
+  videoId: string;
+  jobs: readonly Pick<JobRow, 'stage' | 'state' | 'skippedReason' | 'fillable' | 'pass'>[];
+};
 
 /**
- * Indexed videos with a stage that did its work at an earlier pass than this version's (pipeline/plan.ts,
- * STAGE_PASSES): each with those stages and the ones built on them, in stage order, to run again.
+ * Indexed videos with one of `stages` done at an earlier pass than this version's (pipeline/plan.ts,
+ * STAGE_PASSES): each with the stages to run again, those and the ones built on them, in stage order.
  */
-export function earlierPassVideos<R extends PassedRow>(rows: readonly R[]): { row: R; stages: JobStage[] }[] {
-  const found: { row: R; stages: JobStage[] }[] = [];
+export function earlierPassVideos(rows: readonly PassedRow[], stages: readonly JobStage[]): { videoId: string; stages: JobStage[] }[] {
+  const found: { videoId: string; stages: JobStage[] }[] = [];
   for (const row of rows) {
     if (!indexedHere(row)) continue;
-    const stale = row.jobs.filter((j) => j.state === 'COMPLETED' && j.skippedReason === null && j.pass < stagePass(j.stage)).map((j) => j.stage);
-    const again = new Set(stale.flatMap((stage) => [stage, ...(STAGE_DEPENDENTS[stage] ?? [])]));
-    if (again.size > 0) found.push({ row, stages: row.jobs.map((j) => j.stage).filter((stage) => again.has(stage)) });
+    const stale = row.jobs.filter((j) => stages.includes(j.stage) && j.state === 'COMPLETED' && j.skippedReason === null && j.pass < stagePass(j.stage));
+    const again = new Set(stale.flatMap((j) => [j.stage, ...(STAGE_DEPENDENTS[j.stage] ?? [])]));
+    if (again.size > 0) found.push({ videoId: row.videoId, stages: row.jobs.map((j) => j.stage).filter((stage) => again.has(stage)) });
   }
   return found;
 }

@@ -157,8 +157,11 @@ export function createLibrary() {
   }
 
   /**
-   * Queues, for every indexed video, the stages of `tasks` that were skipped because their model was not on
-   * this device: run when a model arrives and at start, so nothing waits for a manual re-index.
+   * Queues, for every indexed video, what the models of `tasks` (on this device) can now add: their stages that
+   * were skipped because the model was not here, and those that did their work at an earlier pass (a stage that
+   * finds more since: pipeline/plan.ts, STAGE_PASSES), which run again while the video stays searchable with what
+   * it had. Run when a model arrives and at start, so nothing waits for a manual re-index; a stage is only asked
+   * to run with its model here (without it, it would be skipped and show a gap).
    */
   async function fillGaps(tasks: readonly ModelTask[]) {
     await opened;
@@ -166,6 +169,7 @@ export function createLibrary() {
     // Only videos with such a gap reach the database (this runs at every start, over the whole library).
     let queued = 0;
     for (const row of await withStoredFile(fillableVideos(rows, stages))) queued += await db.reindexVideo(row.videoId, [...stages]);
+    for (const video of await withStoredFile(earlierPassVideos(rows, stages))) queued += await db.runStagesAgain(video.videoId, video.stages);
     if (queued > 0) {
       runner.wake();
       refresh.schedule(true);
@@ -197,13 +201,7 @@ export function createLibrary() {
       // people): queue just those, so an upgrade brings the whole library up to date by itself.
       const outdated = await withStoredFile(outdatedVideos(rows, PIPELINE_STAGES));
       for (const row of outdated) await db.reindexVideo(row.videoId, [...PIPELINE_STAGES]);
-      // A stage that finds more since (a raised pass: pipeline/plan.ts) runs again on what it ran on before;
-      // the video stays searchable with what it had meanwhile.
-      const earlier = earlierPassVideos(rows);
-      const stored = new Set((await withStoredFile(earlier.map(({ row }) => row))).map((row) => row.videoId));
-      let again = 0;
-      for (const { row, stages } of earlier) if (stored.has(row.videoId)) again += await db.runStagesAgain(row.videoId, stages);
-      if (outdated.length > 0 || again > 0) rows = await db.listVideos();
+      if (outdated.length > 0) rows = await db.listVideos();
       setReady(true);
       publish();
       // The chosen visual model reaches the ML worker before any stage can ask it for an embedding.

@@ -23,10 +23,11 @@ export const MODEL_TASK_STAGES: Record<ModelTask, readonly JobStage[]> = {
 };
 
 /**
- * Each stage's pass: raised when what a stage finds changes enough that a video it already ran on is worth running
- * it on again. A completed stage records its pass (its job's metadata; none recorded reads as 1), and when the
- * library opens, a video of this device whose stage ran at an earlier pass runs it again, with the stages that build
- * on it (STAGE_DEPENDENTS), when its file is still stored (app/library.ts). A stage without an entry is at pass 1.
+ * Each model stage's pass: raised when what a stage finds changes enough that a video it already ran on is worth
+ * running it on again. A completed stage records its pass (its job's metadata; none recorded reads as 1). As the
+ * library opens, or the stage's model arrives, a video of this device whose stage ran at an earlier pass runs it
+ * again, with the stages that build on it (STAGE_DEPENDENTS), when its file is still stored and the model is on the
+ * device (app/library.ts, fillGaps). A stage without an entry is at pass 1.
  *   FACE_DETECT 2: keyframe faces are kept from a detector confidence of 0.3 instead of 0.5 (ml/faces/engine.ts,
  *   MIN_FACE_SCORE), which finds faces that no video indexed before had (a clearly visible woman of the dev
  *   corpus scored 0.33–0.42).
