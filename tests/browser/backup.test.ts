@@ -3,7 +3,9 @@
 // people apart, and downloads a backup with the videos; profile B restores it and finds the scene by its words and
 // by the person's name, with the names, the merge and the never-merge mark, and plays the video. A file that is not
 // a backup, and a backup damaged inside, are refused with a sentence and B's library still works. Then B's stored
-// database is damaged: the app says so, saves its raw data, and starts over only when asked.
+// database is damaged: the app says so, saves its raw data, and starts over only when asked. Last, A's backup as a
+// release before the 0.3 face cut would have left it (no face pass recorded, one woman never found): restored, the
+// app looks for the faces again as it opens and finds her, with every name and mark kept.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,8 +17,8 @@ import { readMigrations } from '@heimdex/shared-schema/node';
 import { migrateThrough } from '@heimdex/shared-schema/releases';
 import { createHash } from 'node:crypto';
 import { DB_EXTENSIONS } from '../../client/src/db/extensions.ts';
-import { DATABASE_ENTRY, MANIFEST_ENTRY, makeManifest } from '../../client/src/backup/manifest.ts';
-import { tarBlob } from '../../client/src/backup/tar.ts';
+import { DATABASE_ENTRY, MANIFEST_ENTRY, makeManifest, type BackupManifest } from '../../client/src/backup/manifest.ts';
+import { readTar, tarBlob, type TarEntry } from '../../client/src/backup/tar.ts';
 import { fixture } from './fixtures.ts';
 import { openBrowser, useApp, type BrowserSession, type RunningServer } from './harness.ts';
 
@@ -317,5 +319,63 @@ describe('backup and restore', () => {
     // It lacks a stage this release runs, but its file is not on this device: it stays as it was, not failed for want of it.
     await b.goto(`${server.url}/#/`);
     await expect(b.getByTestId('video-card').getAttribute('data-state')).resolves.toBe('INDEXED');
+  });
+  it('a library whose faces were looked for at an earlier pass looks again as it opens, keeping names and marks', async () => {
+    // Profile A's backup as a release before the 0.3 face cut left it: FACE_DETECT records no pass, and one woman's
+    // face (with her person) was never found.
+    const entries: TarEntry[] = [];
+    for await (const entry of readTar(new Blob([readFileSync(backupFile)]))) entries.push(entry);
+    const entry = (name: string) => entries.find((e) => e.name === name)!.data;
+    const pg = await PGlite.create({ loadDataDir: entry(DATABASE_ENTRY), extensions: DB_EXTENSIONS });
+    const missed = (await pg.query<{ person_id: string; number: number }>(
+      `select person_id, number from face_profiles where not deleted and name is null order by number desc limit 1`,
+    )).rows[0]!;
+    await pg.query('delete from faces where person_id = $1', [missed.person_id]);
+    await pg.query('delete from face_profiles where person_id = $1', [missed.person_id]);
+    await pg.exec(`update jobs set metadata = metadata - 'pass' where stage = 'FACE_DETECT'`);
+    expect((await pg.query(`select 1 from jobs where stage = 'FACE_DETECT' and metadata ? 'pass'`)).rows).toHaveLength(0);
+    const database = new Uint8Array(await (await pg.dumpDataDir('gzip')).arrayBuffer());
+    await pg.close();
+    const manifest = JSON.parse(await entry(MANIFEST_ENTRY).text()) as BackupManifest;
+    const earlier = join(dir, 'earlier-faces.tar');
+    const archive = tarBlob([
+      {
+        name: MANIFEST_ENTRY,
+        data: new Blob([
+          JSON.stringify({
+            ...manifest,
+            counts: { ...manifest.counts!, people: manifest.counts!.people - 1 },
+            database: { bytes: database.length, sha256: createHash('sha256').update(database).digest('hex') },
+          }),
+        ]),
+      },
+      { name: DATABASE_ENTRY, data: new Blob([database]) },
+      ...entries.filter((e) => e.name.startsWith('media/')),
+    ]);
+    writeFileSync(earlier, new Uint8Array(await archive.arrayBuffer()));
+
+    await openSettings(b);
+    await b.getByTestId('restore-input').setInputFiles(earlier);
+    await expect(b.getByTestId('restore-confirm').textContent()).resolves.toContain('with the videos themselves');
+    await b.getByTestId('restore-confirm-button').click();
+    await b.locator('[data-testid="video-card"]').waitFor({ timeout: 120_000 });
+
+    // The faces are looked for again (the face model is on this device, the file came with the backup): the woman
+    // missed is found and grouped anew; the others keep their person, so Rosalind keeps her name, her merged face
+    // and her scenes, and Person 3 the mark that keeps them apart.
+    await b.locator('[data-testid="video-card"][data-state="INDEXED"]').waitFor({ timeout: 300_000 });
+    await openPeople(b);
+    await expect.poll(async () => Object.keys(await peopleOnGrid(b)).length, { timeout: 120_000 }).toBe(Object.keys(peopleInA).length);
+    const people = await peopleOnGrid(b);
+    expect(people.Rosalind).toBe(peopleInA.Rosalind);
+    const kept = Object.keys(peopleInA).filter((name) => name !== `Person ${missed.number}`);
+    expect(Object.keys(people)).toEqual(expect.arrayContaining(kept));
+    const newcomers = Object.keys(people).filter((name) => !kept.includes(name));
+    expect(newcomers).toHaveLength(1);
+    expect(newcomers[0]).toMatch(/^Person \d+$/);
+    expect(people[newcomers[0]!]).toBe(peopleInA[`Person ${missed.number}`]);
+    await openPerson(b, 'Person 3');
+    await b.getByTestId('never-merge-list').getByText('Rosalind').waitFor();
+    expect(await search(b, 'person:Rosalind')).toEqual(found.person);
   });
 });
