@@ -88,6 +88,17 @@ const storageTop = (page: Page) =>
     return names.sort();
   });
 
+/** A backup file as the app writes one: its manifest (describing `database`, a PGlite data-directory archive), the database, then `media`. */
+async function writeBackup(file: string, manifest: BackupManifest, database: Uint8Array<ArrayBuffer>, media: TarEntry[] = []) {
+  const described = { ...manifest, database: { bytes: database.length, sha256: createHash('sha256').update(database).digest('hex') } };
+  const archive = tarBlob([
+    { name: MANIFEST_ENTRY, data: new Blob([JSON.stringify(described)]) },
+    { name: DATABASE_ENTRY, data: new Blob([database]) },
+    ...media,
+  ]);
+  writeFileSync(file, new Uint8Array(await archive.arrayBuffer()));
+}
+
 const tarEntries = (file: string) => execFileSync('tar', ['-tf', file], { encoding: 'utf8' }).trim().split('\n');
 
 /** The scenes found for each query in profile A, to compare after the restore. */
@@ -299,16 +310,12 @@ describe('backup and restore', () => {
       kind: 'library',
       migration: journal.entries[olderCount - 1]!.tag,
       counts: { videos: 1, scenes: 1, people: 0 },
-      database: { bytes: database.length, sha256: createHash('sha256').update(database).digest('hex') },
+      database: null,
       media: [],
       videos: false,
     });
     const older = join(dir, 'older.tar');
-    const archive = tarBlob([
-      { name: MANIFEST_ENTRY, data: new Blob([JSON.stringify(manifest)]) },
-      { name: DATABASE_ENTRY, data: new Blob([database]) },
-    ]);
-    writeFileSync(older, new Uint8Array(await archive.arrayBuffer()));
+    await writeBackup(older, manifest, database);
 
     await openSettings(b);
     await b.getByTestId('restore-input').setInputFiles(older);
@@ -320,6 +327,7 @@ describe('backup and restore', () => {
     await b.goto(`${server.url}/#/`);
     await expect(b.getByTestId('video-card').getAttribute('data-state')).resolves.toBe('INDEXED');
   });
+
   it('a library whose faces were looked for at an earlier pass looks again as it opens, keeping names and marks', async () => {
     // Profile A's backup as a release before the 0.3 face cut left it: FACE_DETECT records no pass, and one woman's
     // face (with her person) was never found.
@@ -338,21 +346,8 @@ describe('backup and restore', () => {
     await pg.close();
     const manifest = JSON.parse(await entry(MANIFEST_ENTRY).text()) as BackupManifest;
     const earlier = join(dir, 'earlier-faces.tar');
-    const archive = tarBlob([
-      {
-        name: MANIFEST_ENTRY,
-        data: new Blob([
-          JSON.stringify({
-            ...manifest,
-            counts: { ...manifest.counts!, people: manifest.counts!.people - 1 },
-            database: { bytes: database.length, sha256: createHash('sha256').update(database).digest('hex') },
-          }),
-        ]),
-      },
-      { name: DATABASE_ENTRY, data: new Blob([database]) },
-      ...entries.filter((e) => e.name.startsWith('media/')),
-    ]);
-    writeFileSync(earlier, new Uint8Array(await archive.arrayBuffer()));
+    const withOneFewer = { ...manifest, counts: { ...manifest.counts!, people: manifest.counts!.people - 1 } };
+    await writeBackup(earlier, withOneFewer, database, entries.filter((e) => e.name.startsWith('media/')));
 
     await openSettings(b);
     await b.getByTestId('restore-input').setInputFiles(earlier);

@@ -126,6 +126,15 @@ export async function jobsOf(q: Queryable, videoIds: string[]): Promise<Map<stri
 }
 
 export function makeJobQueries(db: Db, userId: string) {
+  /** The user's video is INDEXED (not busy, failed or gone): only then are its stages run again. */
+  const isIndexed = async (tx: Tx, videoId: string) => {
+    const [video] = await tx
+      .select({ state: videos.state })
+      .from(videos)
+      .where(and(ownVideo(userId, videoId), eq(videos.deleted, false)));
+    return video?.state === 'INDEXED';
+  };
+
   return {
     /**
      * The file is saved: create one PENDING job per stage and hand the video to the pipeline
@@ -317,11 +326,7 @@ export function makeJobQueries(db: Db, userId: string) {
      */
     async reindexVideo(videoId: string, stages: JobStage[]): Promise<number> {
       return db.transaction(async (tx) => {
-        const [video] = await tx
-          .select({ state: videos.state })
-          .from(videos)
-          .where(and(ownVideo(userId, videoId), eq(videos.deleted, false)));
-        if (video?.state !== 'INDEXED') return 0;
+        if (!(await isIndexed(tx, videoId))) return 0;
         const existing = await tx.select({ stage: jobs.stage, metadata: jobs.jobMetadata }).from(jobs).where(eq(jobs.videoId, videoId));
         const known = new Set(existing.map((j) => j.stage));
         const missing = stages.filter((stage) => !known.has(stage));
@@ -349,30 +354,16 @@ export function makeJobQueries(db: Db, userId: string) {
      */
     async runStagesAgain(videoId: string, stages: JobStage[]): Promise<number> {
       return db.transaction(async (tx) => {
-        const [video] = await tx
-          .select({ state: videos.state })
-          .from(videos)
-          .where(and(ownVideo(userId, videoId), eq(videos.deleted, false)));
-        if (video?.state !== 'INDEXED' || stages.length === 0) return 0;
-        const queued = await tx
-          .update(jobs)
-          .set({ state: 'PENDING', progress: 0, attempts: 0, error: null, jobMetadata: {}, updatedAt: sql`now()` })
+        if (!(await isIndexed(tx, videoId))) return 0;
+        const done = await tx
+          .select({ stage: jobs.stage })
+          .from(jobs)
           .where(
-            and(
-              eq(jobs.videoId, videoId),
-              inArray(jobs.stage, stages),
-              eq(jobs.state, 'COMPLETED'),
-              sql`${jobs.jobMetadata} ->> 'outcome' = 'done'`,
-            ),
-          )
-          .returning({ stage: jobs.stage });
-        if (queued.length === 0) return 0;
-        await tx
-          .update(jobs)
-          .set({ state: 'PENDING', progress: 0, attempts: 0, error: null, jobMetadata: {}, updatedAt: sql`now()` })
-          .where(and(eq(jobs.videoId, videoId), eq(jobs.stage, 'FINALIZE')));
-        await syncVideoState(tx, userId, videoId);
-        return queued.length;
+            and(eq(jobs.videoId, videoId), inArray(jobs.stage, stages), eq(jobs.state, 'COMPLETED'), sql`${jobs.jobMetadata} ->> 'outcome' = 'done'`),
+          );
+        if (done.length === 0) return 0;
+        await requeueStages(tx, userId, videoId, [...done.map((j) => j.stage), 'FINALIZE']);
+        return done.length;
       });
     },
 
