@@ -5,7 +5,8 @@
 // a backup, and a backup damaged inside, are refused with a sentence and B's library still works. Then B's stored
 // database is damaged: the app says so, saves its raw data, and starts over only when asked. Last, A's backup as a
 // release before the 0.3 face cut would have left it (no face pass recorded, one woman never found): restored, the
-// app looks for the faces again as it opens and finds her, with every name and mark kept.
+// app looks for the faces again as it opens and finds her, with every name and mark kept; restored without its
+// keyframes, looking again fails and the video keeps what it had, indexed and searchable.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,7 +18,7 @@ import { readMigrations } from '@heimdex/shared-schema/node';
 import { migrateThrough } from '@heimdex/shared-schema/releases';
 import { createHash } from 'node:crypto';
 import { DB_EXTENSIONS } from '../../client/src/db/extensions.ts';
-import { DATABASE_ENTRY, MANIFEST_ENTRY, makeManifest, type BackupManifest } from '../../client/src/backup/manifest.ts';
+import { DATABASE_ENTRY, MANIFEST_ENTRY, MEDIA_PREFIX, makeManifest, type BackupManifest } from '../../client/src/backup/manifest.ts';
 import { readTar, tarBlob, type TarEntry } from '../../client/src/backup/tar.ts';
 import { fixture } from './fixtures.ts';
 import { openBrowser, useApp, type BrowserSession, type RunningServer } from './harness.ts';
@@ -100,6 +101,36 @@ async function writeBackup(file: string, manifest: BackupManifest, database: Uin
 }
 
 const tarEntries = (file: string) => execFileSync('tar', ['-tf', file], { encoding: 'utf8' }).trim().split('\n');
+
+/**
+ * Profile A's backup as a release before the 0.3 face cut would have left it, written to `file`: FACE_DETECT records
+ * no pass, and one woman's face (with her person) was never found; returns her number. `withoutKeyframes` leaves the
+ * stored keyframes out (the faces can then not be looked for again: the stage fails on them).
+ */
+async function asBeforeTheFaceCut(file: string, { withoutKeyframes = false } = {}): Promise<number> {
+  const entries: TarEntry[] = [];
+  for await (const entry of readTar(new Blob([readFileSync(backupFile)]))) entries.push(entry);
+  const entry = (name: string) => entries.find((e) => e.name === name)!.data;
+  const pg = await PGlite.create({ loadDataDir: entry(DATABASE_ENTRY), extensions: DB_EXTENSIONS });
+  const missed = (
+    await pg.query<{ person_id: string; number: number }>(`select person_id, number from face_profiles where not deleted and name is null order by number desc limit 1`)
+  ).rows[0]!;
+  await pg.query('delete from faces where person_id = $1', [missed.person_id]);
+  await pg.query('delete from face_profiles where person_id = $1', [missed.person_id]);
+  await pg.exec(`update jobs set metadata = metadata - 'pass' where stage = 'FACE_DETECT'`);
+  expect((await pg.query(`select 1 from jobs where stage = 'FACE_DETECT' and metadata ? 'pass'`)).rows).toHaveLength(0);
+  const database = new Uint8Array(await (await pg.dumpDataDir('gzip')).arrayBuffer());
+  await pg.close();
+  const manifest = JSON.parse(await entry(MANIFEST_ENTRY).text()) as BackupManifest;
+  const kept = (path: string) => !(withoutKeyframes && path.startsWith('keyframes/'));
+  const described = {
+    ...manifest,
+    counts: { ...manifest.counts!, people: manifest.counts!.people - 1 },
+    media: manifest.media.filter((m) => kept(m.path)),
+  };
+  await writeBackup(file, described, database, entries.filter((e) => e.name.startsWith(MEDIA_PREFIX) && kept(e.name.slice(MEDIA_PREFIX.length))));
+  return missed.number;
+}
 
 /** The scenes found for each query in profile A, to compare after the restore. */
 const found: Record<string, string[]> = {};
@@ -329,25 +360,8 @@ describe('backup and restore', () => {
   });
 
   it('a library whose faces were looked for at an earlier pass looks again as it opens, keeping names and marks', async () => {
-    // Profile A's backup as a release before the 0.3 face cut left it: FACE_DETECT records no pass, and one woman's
-    // face (with her person) was never found.
-    const entries: TarEntry[] = [];
-    for await (const entry of readTar(new Blob([readFileSync(backupFile)]))) entries.push(entry);
-    const entry = (name: string) => entries.find((e) => e.name === name)!.data;
-    const pg = await PGlite.create({ loadDataDir: entry(DATABASE_ENTRY), extensions: DB_EXTENSIONS });
-    const missed = (await pg.query<{ person_id: string; number: number }>(
-      `select person_id, number from face_profiles where not deleted and name is null order by number desc limit 1`,
-    )).rows[0]!;
-    await pg.query('delete from faces where person_id = $1', [missed.person_id]);
-    await pg.query('delete from face_profiles where person_id = $1', [missed.person_id]);
-    await pg.exec(`update jobs set metadata = metadata - 'pass' where stage = 'FACE_DETECT'`);
-    expect((await pg.query(`select 1 from jobs where stage = 'FACE_DETECT' and metadata ? 'pass'`)).rows).toHaveLength(0);
-    const database = new Uint8Array(await (await pg.dumpDataDir('gzip')).arrayBuffer());
-    await pg.close();
-    const manifest = JSON.parse(await entry(MANIFEST_ENTRY).text()) as BackupManifest;
     const earlier = join(dir, 'earlier-faces.tar');
-    const withOneFewer = { ...manifest, counts: { ...manifest.counts!, people: manifest.counts!.people - 1 } };
-    await writeBackup(earlier, withOneFewer, database, entries.filter((e) => e.name.startsWith('media/')));
+    const missed = await asBeforeTheFaceCut(earlier);
 
     await openSettings(b);
     await b.getByTestId('restore-input').setInputFiles(earlier);
@@ -363,14 +377,35 @@ describe('backup and restore', () => {
     await expect.poll(async () => Object.keys(await peopleOnGrid(b)).length, { timeout: 120_000 }).toBe(Object.keys(peopleInA).length);
     const people = await peopleOnGrid(b);
     expect(people.Rosalind).toBe(peopleInA.Rosalind);
-    const kept = Object.keys(peopleInA).filter((name) => name !== `Person ${missed.number}`);
+    const kept = Object.keys(peopleInA).filter((name) => name !== `Person ${missed}`);
     expect(Object.keys(people)).toEqual(expect.arrayContaining(kept));
     const newcomers = Object.keys(people).filter((name) => !kept.includes(name));
     expect(newcomers).toHaveLength(1);
     expect(newcomers[0]).toMatch(/^Person \d+$/);
-    expect(people[newcomers[0]!]).toBe(peopleInA[`Person ${missed.number}`]);
+    expect(people[newcomers[0]!]).toBe(peopleInA[`Person ${missed}`]);
     await openPerson(b, 'Person 3');
     await b.getByTestId('never-merge-list').getByText('Rosalind').waitFor();
     expect(await search(b, 'person:Rosalind')).toEqual(found.person);
+  });
+  it('a library whose faces cannot be looked for again keeps what it had, indexed and searchable', async () => {
+    const unreadable = join(dir, 'earlier-faces-no-keyframes.tar');
+    const missed = await asBeforeTheFaceCut(unreadable, { withoutKeyframes: true });
+    await openSettings(b);
+    await b.getByTestId('restore-input').setInputFiles(unreadable);
+    await b.getByTestId('restore-confirm-button').click();
+    await b.locator('[data-testid="video-card"]').waitFor({ timeout: 120_000 });
+
+    // Looking again fails (its keyframes are gone), so the stage is kept as skipped, with why: the video is indexed
+    // and searchable with the faces it had, never failed for work it had already done once.
+    await b.goto(`${server.url}/#/`);
+    await b.getByTestId('video-card').first().click();
+    await b.getByTestId('stage-skipped-reason').filter({ hasText: 'The earlier results are kept.' }).first().waitFor({ timeout: 300_000 });
+    await b.goto(`${server.url}/#/`);
+    await expect.poll(() => b.getByTestId('video-card').first().getAttribute('data-state'), { timeout: 120_000 }).toBe('INDEXED');
+    expect(await search(b, 'quarterly revenue')).toEqual(found.words);
+    expect(await search(b, 'person:Rosalind')).toEqual(found.person);
+    await openPeople(b);
+    const people = await peopleOnGrid(b);
+    expect(Object.keys(people).sort()).toEqual(Object.keys(peopleInA).filter((name) => name !== `Person ${missed}`).sort());
   });
 });

@@ -207,6 +207,27 @@ describe('stages run again at a raised pass', () => {
     expect((await passes(videoId)).FACE_DETECT).toBe(2);
   });
 
+  it('a stage run again that fails keeps the earlier results: skipped with why, and the video indexed again', async () => {
+    const videoId = await indexWithFaces('sha-unreadable-now', { outcome: 'done' });
+    expect(await api.runStagesAgain(videoId, ['FACE_DETECT', 'FACE_EMBED'])).toBe(2);
+    expect(await api.startStage(videoId, 'FACE_DETECT')).toBe(1);
+    expect(await api.failStage(videoId, 'FACE_DETECT', 'The video could not be read.', { details: 'decoder error' })).toBe(true);
+
+    const detect = (await api.listStages(videoId)).find((j) => j.stage === 'FACE_DETECT')!;
+    expect(detect).toMatchObject({ state: 'COMPLETED', error: null, fillable: false, skippedReason: 'The video could not be read. The earlier results are kept.' });
+    expect(await api.getVideo(videoId)).toMatchObject({ state: 'PROCESSING', error: null });
+    expect(await api.listScenes(videoId)).toHaveLength(3);
+    await runStage(videoId, 'FACE_EMBED', { outcome: 'skipped', reason: detect.skippedReason! });
+    await runStage(videoId, 'FINALIZE');
+    expect(await api.getVideo(videoId)).toMatchObject({ state: 'INDEXED', error: null });
+
+    // A stage that did not run again fails its video as before.
+    const fresh = await importVideo('sha-fresh', 'Fresh', [...FACE_STAGES]);
+    expect(await api.startStage(fresh, 'UPLOAD_VALIDATE')).toBe(1);
+    expect(await api.failStage(fresh, 'UPLOAD_VALIDATE', 'Not a video')).toBe(true);
+    expect(await api.getVideo(fresh)).toMatchObject({ state: 'FAILED', error: 'Not a video' });
+  });
+
   it('leaves a stage skipped for its missing model to the model (Re-index), and a video that is not indexed', async () => {
     const skipped = await indexWithFaces('sha-no-model', { outcome: 'skipped', reason: 'The faces model is not installed.', fillable: true });
     expect(await api.runStagesAgain(skipped, ['FACE_DETECT', 'FACE_EMBED'])).toBe(0);

@@ -63,15 +63,16 @@ const STOPPED_JOB_STATES: JobState[] = ['FAILED', 'CANCELLED'];
 
 /**
  * Puts these stages of a video back in the queue (a fresh PENDING job each, whatever they were) and derives its
- * state again: how a model change re-runs the stages that use it. Inside the caller's transaction.
+ * state again: how a model change re-runs the stages that use it. Inside the caller's transaction. `metadata`
+ * starts each job's metadata (runStagesAgain marks its stages `again`).
  */
-export async function requeueStages(tx: Tx, userId: string, videoId: string, stages: readonly JobStage[]): Promise<void> {
+export async function requeueStages(tx: Tx, userId: string, videoId: string, stages: readonly JobStage[], metadata: Record<string, unknown> = {}): Promise<void> {
   await tx
     .insert(jobs)
-    .values(stages.map((stage) => ({ videoId, stage })))
+    .values(stages.map((stage) => ({ videoId, stage, jobMetadata: metadata })))
     .onConflictDoUpdate({
       target: [jobs.videoId, jobs.stage],
-      set: { state: 'PENDING', progress: 0, attempts: 0, error: null, jobMetadata: {}, updatedAt: sql`now()` },
+      set: { state: 'PENDING', progress: 0, attempts: 0, error: null, jobMetadata: metadata, updatedAt: sql`now()` },
     });
   await syncVideoState(tx, userId, videoId);
 }
@@ -244,7 +245,8 @@ export function makeJobQueries(db: Db, userId: string) {
     /**
      * A RUNNING stage failed: the job is FAILED and the video FAILED with the human reason (its details
      * and whether a retry can help kept in the job's metadata); the results of earlier stages stay as
-     * they are. Returns false when the job was not RUNNING.
+     * they are. A stage run again on an indexed video (runStagesAgain) is kept as skipped instead, with the reason,
+     * and the video goes on with what it had. Returns false when the job was not RUNNING.
      */
     async failStage(
       videoId: string,
@@ -253,6 +255,16 @@ export function makeJobQueries(db: Db, userId: string) {
       failure: { details?: string | null; retryable?: boolean } = {},
     ): Promise<boolean> {
       return db.transaction(async (tx) => {
+        const running = and(eq(jobs.videoId, videoId), eq(jobs.stage, stage), eq(jobs.state, 'RUNNING'));
+        const [job] = await tx.select({ metadata: jobs.jobMetadata }).from(jobs).where(running);
+        if (job?.metadata.again === true) {
+          // Run again on an indexed video (runStagesAgain), the stage wrote nothing: the video keeps what it had and
+          // stays searchable, instead of failing for work it had already done once.
+          const kept = { outcome: 'skipped', reason: `${reason} The earlier results are kept.`, fillable: false };
+          await tx.update(jobs).set({ state: 'COMPLETED', progress: 1, error: null, jobMetadata: kept, updatedAt: sql`now()` }).where(running);
+          await syncVideoState(tx, userId, videoId);
+          return true;
+        }
         const metadata = { outcome: 'failed', details: failure.details ?? null, retryable: failure.retryable ?? true };
         const failed = await tx
           .update(jobs)
@@ -348,7 +360,8 @@ export function makeJobQueries(db: Db, userId: string) {
 
     /**
      * Runs `stages` of an indexed video again although they did their work (a stage's pass was raised: see
-     * pipeline/plan.ts, STAGE_PASSES), then FINALIZE; the video stays searchable meanwhile with what it had. Only
+     * pipeline/plan.ts, STAGE_PASSES), then FINALIZE; the video stays searchable meanwhile with what it had, and
+     * keeps it if one of them fails (failStage: the stage is kept as skipped, with why, and the video indexed). Only
      * stages that completed having done their work: a skipped one waits for its model (reindexVideo). Returns the
      * number of stages queued; 0 when the video is not INDEXED (busy, failed, gone).
      */
@@ -362,7 +375,7 @@ export function makeJobQueries(db: Db, userId: string) {
             and(eq(jobs.videoId, videoId), inArray(jobs.stage, stages), eq(jobs.state, 'COMPLETED'), sql`${jobs.jobMetadata} ->> 'outcome' = 'done'`),
           );
         if (done.length === 0) return 0;
-        await requeueStages(tx, userId, videoId, [...done.map((j) => j.stage), 'FINALIZE']);
+        await requeueStages(tx, userId, videoId, [...done.map((j) => j.stage), 'FINALIZE'], { again: true });
         return done.length;
       });
     },
