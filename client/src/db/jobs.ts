@@ -61,6 +61,9 @@ export interface StageCompletion {
 
 const STOPPED_JOB_STATES: JobState[] = ['FAILED', 'CANCELLED'];
 
+/** A COMPLETED job's metadata when its stage did no work: why, and whether installing something would fill it in. */
+const skippedMetadata = (reason: string, fillable: boolean) => ({ outcome: 'skipped', reason, fillable });
+
 /**
  * Puts these stages of a video back in the queue (a fresh PENDING job each, whatever they were) and derives its
  * state again: how a model change re-runs the stages that use it. Inside the caller's transaction. `metadata`
@@ -228,7 +231,7 @@ export function makeJobQueries(db: Db, userId: string) {
       return db.transaction(async (tx) => {
         const metadata =
           completion.outcome === 'skipped'
-            ? { outcome: 'skipped', reason: completion.reason ?? '', fillable: completion.fillable === true }
+            ? skippedMetadata(completion.reason ?? '', completion.fillable === true)
             : { outcome: 'done', ...(completion.pass === undefined ? {} : { pass: completion.pass }) };
         const done = await tx
           .update(jobs)
@@ -260,7 +263,7 @@ export function makeJobQueries(db: Db, userId: string) {
         if (job?.metadata.again === true) {
           // Run again on an indexed video (runStagesAgain), the stage wrote nothing: the video keeps what it had and
           // stays searchable, instead of failing for work it had already done once.
-          const kept = { outcome: 'skipped', reason: `${reason} The earlier results are kept.`, fillable: false };
+          const kept = skippedMetadata(`${reason} The earlier results are kept.`, false);
           await tx.update(jobs).set({ state: 'COMPLETED', progress: 1, error: null, jobMetadata: kept, updatedAt: sql`now()` }).where(running);
           await syncVideoState(tx, userId, videoId);
           return true;

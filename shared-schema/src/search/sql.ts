@@ -550,8 +550,9 @@ const wholeWords = (term: string) => `\\m${wordsOf(term).join('[^[:alnum:]]+')}\
  * the same. OFFSET 0 keeps the planner from folding a subquery back into each expression that reads it.
  */
 function ocrTsvector(forms: string[]): SQL {
-  const parsed = forms.length === 0 ? sql`''::tsvector` : sql`case when s.search_tsv @@ ${once(anyOf(forms))} then to_tsvector('english', ${searchedText('ocr_text')}) else ''::tsvector end`;
-  const said = forms.length === 0 ? sql`''::tsvector` : sql`case when tsv.ocr_text @@ ${once(anyOf(forms))} then to_tsvector('english', s.transcript) else ''::tsvector end`;
+  const any = once(anyOf(forms));
+  const parsed = forms.length === 0 ? sql`''::tsvector` : sql`case when s.search_tsv @@ ${any} then to_tsvector('english', ${searchedText('ocr_text')}) else ''::tsvector end`;
+  const said = forms.length === 0 ? sql`''::tsvector` : sql`case when tsv.ocr_text @@ ${any} then to_tsvector('english', s.transcript) else ''::tsvector end`;
   return sql`cross join lateral (select ${parsed} as ocr_text offset 0) tsv cross join lateral (select ${said} as transcript offset 0) said`;
 }
 
