@@ -228,6 +228,37 @@ describe('stages run again at a raised pass', () => {
     expect(await api.getVideo(fresh)).toMatchObject({ state: 'FAILED', error: 'Not a video' });
   });
 
+  it('cancelling a run-again before it wrote anything keeps the earlier results and the video indexed', async () => {
+    const videoId = await indexWithFaces('sha-cancel-early', { outcome: 'done' });
+    expect(await api.runStagesAgain(videoId, ['FACE_DETECT', 'FACE_EMBED'])).toBe(2);
+    expect(await api.startStage(videoId, 'FACE_DETECT')).toBe(1);
+    expect(await api.cancelVideo(videoId)).toBe(true);
+
+    expect(await api.getVideo(videoId)).toMatchObject({ state: 'INDEXED', error: null });
+    const stages = await api.listStages(videoId);
+    for (const stage of ['FACE_DETECT', 'FACE_EMBED', 'FINALIZE'] as const) {
+      expect(stages.find((j) => j.stage === stage)).toMatchObject({ state: 'COMPLETED', fillable: false, skippedReason: 'Cancelled. The earlier results are kept.' });
+    }
+    expect(stages.find((j) => j.stage === 'SCENE_DETECT')).toMatchObject({ state: 'COMPLETED', skippedReason: null });
+    expect(await api.listScenes(videoId)).toHaveLength(3);
+    expect(await api.cancelVideo(videoId)).toBe(false); // nothing left to cancel
+  });
+
+  it('cancelling a run-again after one of its stages wrote new results cancels the video, and Retry finishes it', async () => {
+    const videoId = await indexWithFaces('sha-cancel-late', { outcome: 'done' });
+    expect(await api.runStagesAgain(videoId, ['FACE_DETECT', 'FACE_EMBED'])).toBe(2);
+    await runStage(videoId, 'FACE_DETECT', { outcome: 'done', pass: 2 }); // the old faces are replaced now
+    expect(await api.startStage(videoId, 'FACE_EMBED')).toBe(1);
+    expect(await api.cancelVideo(videoId)).toBe(true);
+
+    expect(await api.getVideo(videoId)).toMatchObject({ state: 'FAILED', error: 'Cancelled' });
+    expect(await jobStates(videoId)).toMatchObject({ FACE_DETECT: 'COMPLETED', FACE_EMBED: 'CANCELLED', FINALIZE: 'PENDING' });
+    expect(await api.retryVideo(videoId)).toBe(true);
+    await runStage(videoId, 'FACE_EMBED');
+    await runStage(videoId, 'FINALIZE');
+    expect(await api.getVideo(videoId)).toMatchObject({ state: 'INDEXED', error: null });
+  });
+
   it('leaves a stage skipped for its missing model to the model (Re-index), and a video that is not indexed', async () => {
     const skipped = await indexWithFaces('sha-no-model', { outcome: 'skipped', reason: 'The faces model is not installed.', fillable: true });
     expect(await api.runStagesAgain(skipped, ['FACE_DETECT', 'FACE_EMBED'])).toBe(0);

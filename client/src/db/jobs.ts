@@ -287,16 +287,37 @@ export function makeJobQueries(db: Db, userId: string) {
      * Cancels a video's processing: its first unfinished stage (running or pending) becomes
      * CANCELLED and the video FAILED with "Cancelled". Earlier results stay. Returns false when
      * nothing was left to cancel.
+     *
+     * Stages run again on an indexed video (runStagesAgain) that have written nothing yet are kept as skipped
+     * instead ("Cancelled. The earlier results are kept."), and the video stays indexed and searchable: stopping a
+     * catch-up the person never asked for must not take the video out of search. Once one of them has written its
+     * results (faces detected anew, not yet embedded), the video is cancelled as any other, and Retry finishes it.
      */
     async cancelVideo(videoId: string): Promise<boolean> {
       return db.transaction(async (tx) => {
+        const unfinished = sql`j.video_id = ${videoId} and j.state in ('PENDING', 'RUNNING')`;
+        const first = sql`select j.job_id from jobs j join videos v on v.video_id = j.video_id
+            where ${unfinished} and v.user_id = ${userId} and not v.deleted and v.state in ('VALIDATING', 'PROCESSING')
+            order by j.stage limit 1`;
+        const [untouched] = (
+          await tx.execute<{ job_id: string }>(sql`
+            select j.job_id from jobs j where j.job_id = (${first}) and j.metadata->>'again' = 'true'
+              and not exists (select 1 from jobs done where done.video_id = j.video_id and done.state = 'COMPLETED'
+                and done.updated_at > (select min(a.updated_at) from jobs a where a.video_id = j.video_id
+                  and a.state in ('PENDING', 'RUNNING') and a.metadata->>'again' = 'true'))`)
+        ).rows;
+        if (untouched) {
+          const kept = skippedMetadata(`${CANCELLED_REASON}. The earlier results are kept.`, false);
+          await tx
+            .update(jobs)
+            .set({ state: 'COMPLETED', progress: 1, error: null, jobMetadata: kept, updatedAt: sql`now()` })
+            .where(and(eq(jobs.videoId, videoId), inArray(jobs.state, ['PENDING', 'RUNNING']), sql`${jobs.jobMetadata}->>'again' = 'true'`));
+          await syncVideoState(tx, userId, videoId);
+          return true;
+        }
         const cancelled = await tx.execute<{ job_id: string }>(sql`
           update jobs set state = 'CANCELLED', error = ${CANCELLED_REASON}, updated_at = now()
-          where job_id = (
-            select j.job_id from jobs j join videos v on v.video_id = j.video_id
-            where j.video_id = ${videoId} and v.user_id = ${userId} and not v.deleted
-              and v.state in ('VALIDATING', 'PROCESSING') and j.state in ('PENDING', 'RUNNING')
-            order by j.stage limit 1)
+          where job_id = (${first})
           returning job_id
         `);
         if (cancelled.rows.length === 0) return false;
