@@ -3,7 +3,7 @@
  * 1.2 GB more for 100k scenes). Measured apart, on an in-memory PGlite: a statement reading 50 thumbnails (what a
  * search read with its hits until the cards read their own) with PGlite's own bytea parser (the reference) and
  * with the codec every Heimdex database is opened with (shared-schema/src/pglite-bytea.ts); the 12 of the cards
- * a screen shows at once, read as they come into view (app/hit-thumbnails.ts); and writing a video's 100.
+ * a screen shows at once, read as they come into view (app/scene-thumbnails.ts); and writing a video's 100.
  */
 import { PGlite } from '@electric-sql/pglite';
 import { PGLITE_BYTEA } from '@heimdex/shared-schema/pglite-bytea';

@@ -197,6 +197,28 @@ describe('local library', () => {
     await waitForState('bench-720p-60s', 'INDEXED', 300_000);
   });
 
+  it('reads a scene’s thumbnail as the scene strip brings it near, not with the video’s scenes', async () => {
+    const wide = page.viewportSize()!;
+    await page.setViewportSize({ width: 320, height: 800 });
+    try {
+      await card('bench-720p-60s').first().click();
+      const scenes = page.getByTestId('scene');
+      await expect.poll(() => scenes.count(), { timeout: 30_000 }).toBe(6);
+      const shown = (scene: Locator) => scene.locator('img').evaluateAll((imgs) => imgs.some((img) => (img as HTMLImageElement).naturalWidth > 0));
+      await expect.poll(() => shown(scenes.first()), { timeout: 10_000 }).toBe(true);
+      const strip = page.locator('.scene-strip');
+      const last = scenes.last();
+      const [lastLeft, stripWidth] = [await last.evaluate((el) => el.parentElement!.offsetLeft), await strip.evaluate((el) => el.clientWidth)];
+      expect(lastLeft, 'the last scene lies beyond a strip’s width ahead of the visible part').toBeGreaterThan(2 * stripWidth);
+      expect(await last.locator('img').count(), 'the last scene’s thumbnail has not been read').toBe(0);
+      await strip.evaluate((el) => el.scrollTo({ left: el.scrollWidth }));
+      await expect.poll(() => shown(last), { timeout: 10_000 }).toBe(true);
+    } finally {
+      await page.setViewportSize(wide);
+    }
+    await page.goBack();
+  });
+
   it('deletes a video with its scenes, for good', async () => {
     await card('cuts-b').first().getByTestId('delete').click();
     await card('cuts-b').first().getByTestId('confirm-delete').click();

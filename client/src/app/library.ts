@@ -24,7 +24,7 @@ import { createPeople } from './people.ts';
 import { vanishedHere } from './vanished.ts';
 import type { QueueSummary } from './queue.ts';
 import { makeRefresh } from './refresh.ts';
-import { createHitThumbnails } from './hit-thumbnails.ts';
+import { createSceneThumbnails } from './scene-thumbnails.ts';
 import { createSearch } from './search.ts';
 import { makeFileRemovals } from './file-removals.ts';
 import { canHold, freeUpTo, makeStorage } from './storage-usage.ts';
@@ -386,8 +386,8 @@ export function createLibrary() {
       },
     }),
 
-    /** The thumbnails of a search's cards, read as they come into view (app/hit-thumbnails.ts). */
-    thumbnails: createHitThumbnails({
+    /** The thumbnails of the scenes shown (search cards, the scene strip), read as they come into view (app/scene-thumbnails.ts). */
+    thumbnails: createSceneThumbnails({
       local: async (sceneIds) => {
         await opened;
         return db.sceneThumbnails(sceneIds);

@@ -49,7 +49,8 @@ describe('stages', () => {
       [1, 4, 8, 5],
       [2, 8, 12, 9],
     ]);
-    expect(scenes[2]?.thumbnail).toEqual(new Uint8Array([0xff, 0xd8, 2]));
+    const [third] = await api.sceneThumbnails([scenes[2]!.sceneId]);
+    expect(third?.thumbnail).toEqual(new Uint8Array([0xff, 0xd8, 2]));
   });
 
   it('results and job completion are atomic: a throw in a write leaves the job RUNNING and the old results intact', async () => {

@@ -1,10 +1,11 @@
-// The scenes of a video as the app reads them: for the Video page (with thumbnails, text, faces and
-// people, without vectors), for the stages that need only their timing, and the thumbnails of a search's cards.
+// The scenes of a video as the app reads them: for the Video page (text, faces and people, without thumbnails or
+// vectors), for the stages that need only their timing, and the thumbnails of the scenes shown (a search's cards,
+// the Video page's scene strip) as they come into view.
 import { scenes, type Scene } from '@heimdex/shared-schema';
 import { and, asc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Db } from './types.ts';
 
-export type SceneRow = Pick<Scene, 'sceneId' | 'idx' | 'startS' | 'endS' | 'keyframeS' | 'thumbnail' | 'transcript' | 'ocrText'> & {
+export type SceneRow = Pick<Scene, 'sceneId' | 'idx' | 'startS' | 'endS' | 'keyframeS' | 'transcript' | 'ocrText'> & {
   faceCount: number;
   /** The people grouped from the scene's faces (hidden people left out), by name or "Person N". */
   people: { personId: string; name: string }[];
@@ -25,12 +26,15 @@ export function makeSceneQueries(db: Db, userId: string) {
   const liveScenesOf = (videoId: string) => and(eq(scenes.videoId, videoId), eq(scenes.userId, userId), eq(scenes.deleted, false));
 
   return {
-    /** Scenes of a video in order, with thumbnails, without vectors. */
+    /**
+     * Scenes of a video in order, without thumbnails or vectors: the strip reads a scene's thumbnail as it comes
+     * into view (sceneThumbnails), since a long video's hundreds of scenes (~12 KB of JPEG each) were read whole
+     * each time the page or the pipeline moved on.
+     */
     async listScenes(videoId: string): Promise<SceneRow[]> {
       const rows = await db
         .select({
           ...TIMES,
-          thumbnail: scenes.thumbnail,
           transcript: scenes.transcript,
           ocrText: scenes.ocrText,
           faceCount: sql<number>`(select count(*)::int from faces f where f.scene_id = "scenes"."scene_id" and not f.deleted)`,
@@ -44,12 +48,12 @@ export function makeSceneQueries(db: Db, userId: string) {
         .from(scenes)
         .where(liveScenesOf(videoId))
         .orderBy(asc(scenes.idx));
-      return rows.map((r) => ({ ...r, thumbnail: r.thumbnail ?? null }));
+      return rows;
     },
 
     /**
-     * The thumbnails of some scenes (a search's cards as they come into view), of this user's live scenes only;
-     * a scene without one, or no longer there, is left out.
+     * The thumbnails of some scenes (a search's cards, the scene strip's scenes, as they come into view), of this
+     * user's live scenes only; a scene without one, or no longer there, is left out.
      */
     async sceneThumbnails(sceneIds: readonly string[]): Promise<{ sceneId: string; thumbnail: Uint8Array }[]> {
       if (sceneIds.length === 0) return [];

@@ -234,7 +234,7 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
 
   /**
    * Turns the fused order into hits. Without their thumbnails: a card reads its own when it comes into view
-   * (app/hit-thumbnails.ts), since 50 thumbnails (~12 KB of JPEG each) took ~5 ms of a search to read
+   * (app/scene-thumbnails.ts), since 50 thumbnails (~12 KB of JPEG each) took ~5 ms of a search to read
    * (`npm run bench`, thumbnail rows) while a screen shows a dozen cards.
    */
   async function hitsOf(fused: { id: string; score: number }[], limit: number, terms: Terms, signals: HitSignals): Promise<SearchHit[]> {

@@ -25,7 +25,7 @@ export interface ExampleSearchRequest {
 
 /**
  * A hit as the app shows it: what every hit says (shared with the server). Its thumbnail is not in it: the card
- * reads it as it comes into view (app/hit-thumbnails.ts), from this device or, for a server hit, from the server.
+ * reads it as it comes into view (app/scene-thumbnails.ts), from this device or, for a server hit, from the server.
  */
 export interface SearchHit extends HitCore {
   /**

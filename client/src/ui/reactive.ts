@@ -105,18 +105,16 @@ export function createOnline(): Accessor<boolean> {
   return online;
 }
 
-/** One observer for every element waiting to be seen (a card each): the browser batches their changes. */
-let viewWatch: { observer: IntersectionObserver; seen: Map<Element, () => void> } | null = null;
-
 /**
- * Whether an element has come into view, or near it (a screen's height ahead, so that scrolling finds it ready);
- * it stays true from then on. Pass the returned function as the element's ref.
+ * A way to tell when elements come into view of `root` (the page's viewport when none), or near it: `margin` ahead
+ * (an IntersectionObserver rootMargin), so that scrolling finds them ready. One observer serves every element it
+ * watches (the browser batches their changes); it is made at the first element, so `root` may be an element whose
+ * ref is set just before its children's.
  */
-export function createSeen(): [seen: Accessor<boolean>, ref: (el: Element) => void] {
-  const [seen, setSeen] = createSignal(false);
-  let watched: Element | null = null;
-  const ref = (el: Element) => {
-    viewWatch ??= (() => {
+export function createViewWatch(options: { root?: () => Element | undefined; margin: string }): () => [seen: Accessor<boolean>, ref: (el: Element) => void] {
+  let watch: { observer: IntersectionObserver; seen: Map<Element, () => void> } | null = null;
+  const watching = () =>
+    (watch ??= (() => {
       const seenOf = new Map<Element, () => void>();
       const observer = new IntersectionObserver(
         (entries) => {
@@ -127,21 +125,34 @@ export function createSeen(): [seen: Accessor<boolean>, ref: (el: Element) => vo
             observer.unobserve(entry.target);
           }
         },
-        { rootMargin: '100% 0px' },
+        { root: options.root?.() ?? null, rootMargin: options.margin },
       );
       return { observer, seen: seenOf };
-    })();
-    watched = el;
-    viewWatch.seen.set(el, () => setSeen(true));
-    viewWatch.observer.observe(el);
+    })());
+  /** Whether an element has come into view (or near it); it stays true from then on. Pass `ref` as its ref. */
+  return () => {
+    const [seen, setSeen] = createSignal(false);
+    let watched: Element | null = null;
+    const ref = (el: Element) => {
+      const { observer, seen: seenOf } = watching();
+      watched = el;
+      seenOf.set(el, () => setSeen(true));
+      observer.observe(el);
+    };
+    onCleanup(() => {
+      if (!watched || !watch) return;
+      watch.seen.delete(watched);
+      watch.observer.unobserve(watched);
+    });
+    return [seen, ref];
   };
-  onCleanup(() => {
-    if (!watched || !viewWatch) return;
-    viewWatch.seen.delete(watched);
-    viewWatch.observer.unobserve(watched);
-  });
-  return [seen, ref];
 }
+
+/**
+ * Whether an element has come into view of the page, or near it (a screen's height ahead, so that scrolling finds
+ * it ready); it stays true from then on. Pass the returned function as the element's ref.
+ */
+export const createSeen = createViewWatch({ margin: '100% 0px' });
 
 export interface ScrollEdges {
   /** Content is hidden before the visible part (scrolled away to the left). */

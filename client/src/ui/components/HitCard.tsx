@@ -17,7 +17,7 @@ import { Thumbnail } from './Thumbnail.tsx';
 export function HitCard(props: { hit: SearchHit }): JSX.Element {
   const hit = () => props.hit;
   const { library, videos } = useApp();
-  // Its thumbnail is read once the card is in view or near it (app/hit-thumbnails.ts), not with the search.
+  // Its thumbnail is read once the card is in view or near it (app/scene-thumbnails.ts), not with the search.
   const [seen, seenRef] = createSeen();
   const thumbnail = createLoader(
     () => (seen() ? hit().sceneId : null),

@@ -1,7 +1,8 @@
 import { createEffect, For, Show, type JSX } from 'solid-js';
 import type { SceneCard } from '../../app/cards.ts';
 import { formatTimeRange, formatTimecode } from '../format.ts';
-import { createScrollEdges } from '../reactive.ts';
+import { useApp } from '../context.tsx';
+import { createLoader, createScrollEdges, createViewWatch } from '../reactive.ts';
 import { faceCountText } from '../scene-facts.ts';
 import { Icon } from './Icon.tsx';
 import { Thumbnail } from './Thumbnail.tsx';
@@ -12,10 +13,19 @@ const scrollBehavior = (): ScrollBehavior => (window.matchMedia('(prefers-reduce
  * The scenes of a video as a horizontal strip of buttons. Selecting one plays the video from it; the strip
  * keeps the active scene (the one being played) highlighted and scrolled into view. Badges on a thumb
  * say what was found in the scene: faces (with their count) and on-screen text ("T"). When the scenes do
- * not fit, faded edges and ◀ ▶ buttons show that the strip scrolls (each hidden at its end).
+ * not fit, faded edges and ◀ ▶ buttons show that the strip scrolls (each hidden at its end). A scene's thumbnail is
+ * read as the scene comes near the strip's visible part (a strip's width ahead either way), not with the video's
+ * scenes, and asked for again when `thumbnailsKey` changes (the pipeline moved on: thumbnails may have been made).
  */
-export function SceneStrip(props: { scenes: SceneCard[]; activeIdx: number | null; onSelect: (scene: SceneCard) => void }): JSX.Element {
+export function SceneStrip(props: {
+  scenes: SceneCard[];
+  activeIdx: number | null;
+  onSelect: (scene: SceneCard) => void;
+  thumbnailsKey: string;
+}): JSX.Element {
+  const { library } = useApp();
   let strip: HTMLOListElement | undefined;
+  const createSeenInStrip = createViewWatch({ root: () => strip, margin: '0px 100%' });
   const edges = createScrollEdges(() => strip);
   const sceneButtons = () => Array.from(strip?.querySelectorAll<HTMLButtonElement>('button') ?? []);
 
@@ -66,6 +76,12 @@ export function SceneStrip(props: { scenes: SceneCard[]; activeIdx: number | nul
       <ol class="scene-strip" ref={strip} onKeyDown={onKeyDown}>
         <For each={props.scenes}>
           {(scene, position) => {
+            const [seen, seenRef] = createSeenInStrip();
+            // Read thumbnails are kept (app/scene-thumbnails.ts): asking again reads only the ones still missing.
+            const thumbnail = createLoader(
+              () => (seen() ? `${scene.sceneId}|${props.thumbnailsKey}` : null),
+              () => library.thumbnails.of({ sceneId: scene.sceneId }),
+            );
             const active = () => props.activeIdx === scene.idx;
             const hasText = () => scene.ocrText.trim() !== '';
             const label = () =>
@@ -77,7 +93,7 @@ export function SceneStrip(props: { scenes: SceneCard[]; activeIdx: number | nul
                 .filter(Boolean)
                 .join(', ');
             return (
-              <li>
+              <li ref={seenRef}>
                 <button
                   type="button"
                   class="scene"
@@ -94,7 +110,7 @@ export function SceneStrip(props: { scenes: SceneCard[]; activeIdx: number | nul
                   onClick={() => props.onSelect(scene)}
                 >
                   <div class="scene-media">
-                    <Thumbnail bytes={scene.thumbnail} alt="" class="scene-thumb" />
+                    <Thumbnail bytes={thumbnail.value()} alt="" class="scene-thumb" />
                     <Show when={scene.faceCount > 0 || hasText()}>
                       <span class="scene-badges" aria-hidden="true">
                         <Show when={scene.faceCount > 0}>

@@ -209,7 +209,7 @@ function VideoDetails(props: { videoId: string; onDeleting: () => void; onDelete
                 </div>
                 <Switch>
                   <Match when={scenes.length > 0}>
-                    <SceneStrip scenes={scenes} activeIdx={activeIdx()} onSelect={selectScene} />
+                    <SceneStrip scenes={scenes} activeIdx={activeIdx()} onSelect={selectScene} thumbnailsKey={sceneKey() ?? ''} />
                     <Show when={shownScene()}>
                       {(shown) => (
                         <>

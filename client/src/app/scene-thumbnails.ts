@@ -1,26 +1,30 @@
-// The thumbnails of a search's cards, read as the cards come into view rather than with the search: a search
-// returns up to 50 hits and a screen shows a dozen, and 50 thumbnails (~12 KB of JPEG each) took ~5 ms of a
-// search's time to read from the database (`npm run bench`, thumbnail rows), the server's one request each.
-// Cards that come into view together are read in one statement; what was read is kept for the next searches
+// The thumbnails of the scenes shown (a search's cards, a video's scene strip), read as they come into view rather
+// than with the search or the video's scenes: a search returns up to 50 hits and a screen shows a dozen, and 50
+// thumbnails (~12 KB of JPEG each) took ~5 ms of a search's time to read from the database (`npm run bench`,
+// thumbnail rows), the server's one request each; a long video has hundreds of scenes and a strip shows a few.
+// Scenes that come into view together are read in one statement; what was read is kept for the next searches
 // (typing a query shows many of the same cards again).
 import type { SearchHit } from '../search/types.ts';
 
-export interface HitThumbnailSources {
+export interface SceneThumbnailSources {
   /** Thumbnails of this device's scenes; a scene without one is left out. */
   local(sceneIds: string[]): Promise<{ sceneId: string; thumbnail: Uint8Array }[]>;
   /** A thumbnail kept on the sync server, by its content address; null when it cannot be had now. */
   remote(sha256: string): Promise<Uint8Array | null>;
 }
 
-export interface HitThumbnails {
-  /** The hit's thumbnail; null when it has none or it cannot be read now (the card shows its placeholder). */
-  of(hit: Pick<SearchHit, 'sceneId' | 'fromServer'>): Promise<Uint8Array | null>;
+export interface SceneThumbnails {
+  /**
+   * The scene's thumbnail (a hit's from the server when the server found it); null when it has none or it cannot
+   * be read now (the card or strip shows its placeholder).
+   */
+  of(scene: Pick<SearchHit, 'sceneId' | 'fromServer'>): Promise<Uint8Array | null>;
 }
 
 /** Thumbnails kept between searches: ~3 MB of JPEG, the cards of many screens. */
 export const KEPT_THUMBNAILS = 240;
 
-export function createHitThumbnails(sources: HitThumbnailSources): HitThumbnails {
+export function createSceneThumbnails(sources: SceneThumbnailSources): SceneThumbnails {
   const kept = new Map<string, Promise<Uint8Array | null>>();
   /** Scenes asked for since the last read, with who waits for each. */
   let asked = new Map<string, ((bytes: Uint8Array | null) => void)[]>();

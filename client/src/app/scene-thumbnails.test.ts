@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createHitThumbnails, KEPT_THUMBNAILS, type HitThumbnailSources } from './hit-thumbnails.ts';
+import { createSceneThumbnails, KEPT_THUMBNAILS, type SceneThumbnailSources } from './scene-thumbnails.ts';
 
 const jpeg = (n: number) => new Uint8Array([0xff, 0xd8, n % 256]);
 const local = (sceneId: string) => ({ sceneId });
@@ -9,7 +9,7 @@ const fromServer = (sceneId: string, thumbnailSha256: string | null) => ({ scene
 function sources(held: Map<string, Uint8Array>, blobs = new Map<string, Uint8Array>()) {
   const reads: string[][] = [];
   const fetched: string[] = [];
-  const source: HitThumbnailSources = {
+  const source: SceneThumbnailSources = {
     async local(sceneIds) {
       reads.push(sceneIds);
       return sceneIds.flatMap((sceneId) => (held.has(sceneId) ? [{ sceneId, thumbnail: held.get(sceneId)! }] : []));
@@ -26,7 +26,7 @@ describe('the thumbnails of search cards', () => {
   it('reads the cards that come into view together in one statement, each answered with its own', async () => {
     const held = new Map(Array.from({ length: 12 }, (_, i) => [`s${i}`, jpeg(i)]));
     const { source, reads } = sources(held);
-    const thumbnails = createHitThumbnails(source);
+    const thumbnails = createSceneThumbnails(source);
     const answers = await Promise.all([...Array.from({ length: 12 }, (_, i) => thumbnails.of(local(`s${i}`))), thumbnails.of(local('gone'))]);
     expect(reads).toHaveLength(1);
     expect(reads[0]).toHaveLength(13);
@@ -36,7 +36,7 @@ describe('the thumbnails of search cards', () => {
   it('keeps what it read for the next searches, and asks again for a thumbnail it did not find', async () => {
     const held = new Map([['a', jpeg(1)]]);
     const { source, reads } = sources(held);
-    const thumbnails = createHitThumbnails(source);
+    const thumbnails = createSceneThumbnails(source);
     await Promise.all([thumbnails.of(local('a')), thumbnails.of(local('b'))]);
     held.set('b', jpeg(2)); // arrived by sync since
     expect(await thumbnails.of(local('a'))).toEqual(jpeg(1));
@@ -47,7 +47,7 @@ describe('the thumbnails of search cards', () => {
   it('keeps the most recently shown ones within its bound', async () => {
     const held = new Map(Array.from({ length: KEPT_THUMBNAILS + 1 }, (_, i) => [`s${i}`, jpeg(i)]));
     const { source, reads } = sources(held);
-    const thumbnails = createHitThumbnails(source);
+    const thumbnails = createSceneThumbnails(source);
     await Promise.all(Array.from({ length: KEPT_THUMBNAILS }, (_, i) => thumbnails.of(local(`s${i}`))));
     await thumbnails.of(local('s0')); // shown again: now the most recent
     await thumbnails.of(local(`s${KEPT_THUMBNAILS}`)); // one more: the least recent (s1) goes
@@ -58,7 +58,7 @@ describe('the thumbnails of search cards', () => {
 
   it('reads a server hit’s thumbnail from the server once, and has none when the hit has none', async () => {
     const { source, reads, fetched } = sources(new Map(), new Map([['f'.repeat(64), jpeg(7)]]));
-    const thumbnails = createHitThumbnails(source);
+    const thumbnails = createSceneThumbnails(source);
     expect(await thumbnails.of(fromServer('x', 'f'.repeat(64)))).toEqual(jpeg(7));
     expect(await thumbnails.of(fromServer('y', 'f'.repeat(64)))).toEqual(jpeg(7));
     expect(await thumbnails.of(fromServer('z', null))).toBeNull();
@@ -68,7 +68,7 @@ describe('the thumbnails of search cards', () => {
 
   it('shows the placeholder when a thumbnail cannot be read now, and tries again later', async () => {
     let failing = true;
-    const thumbnails = createHitThumbnails({
+    const thumbnails = createSceneThumbnails({
       async local(sceneIds) {
         if (failing) throw new Error('The database is busy');
         return sceneIds.map((sceneId) => ({ sceneId, thumbnail: jpeg(3) }));
