@@ -701,3 +701,22 @@ describe('user scoping', () => {
     expect(keys(await theirs.searchScenes({ query: parseQuery('person:ada'), textVector: null }))).toEqual(['theirs0']);
   });
 });
+
+describe('the moment to play from in a long video', () => {
+  it('is the best segment overlapping the scene, one that began before it included, never one before it', async () => {
+    // A lecture with a scene ten minutes in; full text of "pythagoras" everywhere else would rank other scenes.
+    const filler = Array.from({ length: 200 }, (_, i) => ({ start: i * 3, end: i * 3 + 3, text: `filler talk number ${i}` }));
+    await addVideo(LOCAL_USER_ID, 'lecture', 'Geometry lecture', 'lecture.mp4', {}, [{ key: 'lecture0', start: 600, end: 610, transcript: 'pythagoras pythagoras pythagoras and pythagoras again' }], [
+      ...filler,
+      { start: 10, end: 14, text: 'pythagoras pythagoras pythagoras pythagoras' }, // long before the scene
+      { start: 576, end: 603, text: 'pythagoras pythagoras pythagoras' }, // 27 s long, from 24 s before the scene: the best
+      { start: 605, end: 609, text: 'pythagoras again' },
+    ]);
+    const lecture = (await search('pythagoras')).hits.find((h) => h.sceneId === id('lecture0'))!;
+    expect(lecture.reasons).toContain('speech');
+    expect(lecture.playFromS).toBe(600);
+    // Without the segment that began before the scene, the one inside it.
+    await pg.query(`update transcript_segments set deleted = true where start_s = 576`);
+    expect((await search('pythagoras')).hits.find((h) => h.sceneId === id('lecture0'))!.playFromS).toBe(605);
+  });
+});

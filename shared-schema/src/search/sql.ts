@@ -578,6 +578,12 @@ function columnMatches(column: Column, terms: string[], query: SQL): SQL {
  */
 const HIT_WITH_VIDEO = sql`scenes s cross join lateral (select * from videos v where v.video_id = s.video_id offset 0) v`;
 
+/**
+ * The longest a transcript segment can be: Whisper hears 30 s at a time, and each segment lies inside the window
+ * it was heard in (ml/asr/whisper.ts clamps its end to the window's). Bounds the segments a hit's details read.
+ */
+export const LONGEST_SEGMENT_S = 30;
+
 /** What detailsQuery answers per scene (as its `hit` column), besides the columns a side adds. */
 export interface DetailRow {
   scene_id: string;
@@ -644,13 +650,17 @@ export function detailsQuery(userId: string, sceneIds: string[], terms: Terms, e
     ...terms.onScreen.map((t) => confidentIn(t, ['ocr_text'])),
   ];
   const segmentMatch = speechTerms.length === 0 ? null : or([
-    sql`to_tsvector('english', ts.text) @@ ${once(anyOf(speechTerms))}`,
+    sql`ts.words @@ ${once(anyOf(speechTerms))}`,
     ...fuzzyTerms(speechTerms).map((t) => sql`word_similarity(${t}, ts.text) >= ${TRIGRAM_CANDIDATE}`),
   ]);
+  // The segments that overlap the scene, read through the index on (video_id, start_s) from LONGEST_SEGMENT_S
+  // before the scene's start: bounded by the scene's end alone, a scene late in a long video read every segment
+  // before it. Their words are the row's own (transcript_segments.words), not parsed again here.
   const playFrom = segmentMatch
     ? sql`(select greatest(ts.start_s, s.start_s) from transcript_segments ts
-           where ts.video_id = s.video_id and not ts.deleted and ts.start_s < s.end_s and ts.end_s > s.start_s and ${segmentMatch}
-           order by ts_rank_cd(to_tsvector('english', ts.text), ${once(anyOf(speechTerms))}) desc,
+           where ts.video_id = s.video_id and not ts.deleted and ts.start_s > s.start_s - ${LONGEST_SEGMENT_S}::float8
+             and ts.start_s < s.end_s and ts.end_s > s.start_s and ${segmentMatch}
+           order by ts_rank_cd(ts.words, ${once(anyOf(speechTerms))}) desc,
              ${sum(fuzzyTerms(speechTerms).map((t) => sql`word_similarity(${t}, ts.text)`))} desc, ts.start_s
            limit 1)`
     : sql`null::float8`;

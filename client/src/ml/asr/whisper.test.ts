@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configureTransformers } from './transformers-runtime.ts';
 import { onnxRuntimeNodeProblem } from './testing/model-files.ts';
 import { TINY_DETECTED_LANGUAGE, TINY_WINDOW_SEGMENTS, writeTinyWhisper } from './testing/tiny-whisper.ts';
-import { loadAsr, whisperDevice, type AsrEngine } from './whisper.ts';
+import { LONGEST_SEGMENT_S } from '@heimdex/shared-schema/search';
+import { loadAsr, WHISPER_WINDOW_S, whisperDevice, type AsrEngine } from './whisper.ts';
 import { WHISPER_SAMPLE_RATE } from './types.ts';
 
 const runtimeProblem = onnxRuntimeNodeProblem();
@@ -125,5 +126,13 @@ describe('whisperDevice', () => {
     expect(whisperDevice('webgpu', { encoder_model: 'fp32', decoder_model_merged: 'fp16' })).toBe('wasm');
     expect(whisperDevice('webgpu', { encoder_model: 'fp32', decoder_model_merged: 'q4' })).toBe('webgpu');
     expect(whisperDevice('wasm', { encoder_model: 'fp32', decoder_model_merged: 'q4' })).toBe('wasm');
+  });
+});
+
+describe('window length', () => {
+  it('is what search takes for the longest segment, and longer windows are refused', async () => {
+    // A hit's details read the segments that start up to LONGEST_SEGMENT_S before its scene (detailsQuery).
+    expect(WHISPER_WINDOW_S).toBeLessThanOrEqual(LONGEST_SEGMENT_S);
+    await expect(loadAsr({ modelId: 'onnx-community/whisper-base', device: 'wasm', chunkS: 45 })).rejects.toThrow('Whisper hears at most 30 s');
   });
 });

@@ -52,6 +52,13 @@ export function whisperFiles(dtype: WhisperDtype): string[] {
   ];
 }
 
+/**
+ * The most Whisper hears at a time (its feature extractor's 30 s), and so the longest a segment can be: each lies
+ * inside its window (transcribe clamps its end). Search reads a hit's segments on that bound (shared-schema's
+ * LONGEST_SEGMENT_S, which a test holds to this).
+ */
+export const WHISPER_WINDOW_S = 30;
+
 export interface LoadAsrOptions {
   modelId: AsrModelId;
   device: MlDevice;
@@ -126,7 +133,8 @@ export async function loadAsr(options: LoadAsrOptions): Promise<AsrEngine> {
   const { modelId } = options;
   const dtype: WhisperDtype = { ...defaultWhisperDtype(), ...options.dtype };
   const device = whisperDevice(options.device, dtype);
-  const chunkS = options.chunkS ?? 30;
+  const chunkS = options.chunkS ?? WHISPER_WINDOW_S;
+  if (chunkS > WHISPER_WINDOW_S) throw new RangeError(`Whisper hears at most ${WHISPER_WINDOW_S} s at a time (asked for ${chunkS} s windows).`);
   const strideS = options.strideS ?? 5;
   chunkPlan(chunkS * 2, chunkS, strideS); // reject bad window settings now, not at the first file
 

@@ -1,0 +1,1 @@
+ALTER TABLE "transcript_segments" ADD COLUMN "words" "tsvector" GENERATED ALWAYS AS (to_tsvector('english', "transcript_segments"."text")) STORED;
