@@ -2,8 +2,9 @@
  * Search latency on PGlite in Node (the same WASM Postgres the DB worker runs), on synthetic libraries of 10k and
  * 100k scenes: 512-d picture vectors with cluster structure (64 topics, each scene near its topic's centre, as
  * real keyframe embeddings are — uniform noise would make HNSW look worse than it is) and transcripts / on-screen
- * text drawn from a Zipf vocabulary, each scene's speech also as three transcript segments. Rows are bulk-loaded first and the HNSW index built after (what a restore or
- * a sync pull would do; index build time is reported). Measured, each over the same query set:
+ * text drawn from a Zipf vocabulary, each scene's speech also as three transcript segments. Rows are bulk-loaded
+ * first and the HNSW index built after (what a restore or a sync pull would do; index build time is reported).
+ * Measured, each over the same query set:
  *   - nearest 100 scenes through the per-model HNSW index, exactly as db/search.ts writes the query;
  *   - the same statement with index scans off: the exact scan, the reference the ratios are taken against;
  *   - recall@10 of the HNSW answer against the exact one;
