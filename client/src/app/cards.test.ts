@@ -14,6 +14,7 @@ const job = (stage: JobStage, state: JobState, over: Partial<JobRow> = {}): JobR
   error: null,
   skippedReason: null,
   fillable: false,
+  keptEarlier: false,
   details: null,
   retryable: true,
   pass: 1,

@@ -78,6 +78,7 @@ export function stagesOf(jobs: readonly JobRow[], running: LiveStage | undefined
     attempts: job.attempts,
     skippedReason: job.skippedReason,
     fillable: job.fillable,
+    keptEarlier: job.keptEarlier,
   }));
 }
 

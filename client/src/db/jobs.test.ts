@@ -215,7 +215,13 @@ describe('stages run again at a raised pass', () => {
     expect(await api.failStage(videoId, 'FACE_DETECT', 'The video could not be read.', { details: 'decoder error' })).toBe(true);
 
     const detect = (await api.listStages(videoId)).find((j) => j.stage === 'FACE_DETECT')!;
-    expect(detect).toMatchObject({ state: 'COMPLETED', error: null, fillable: false, skippedReason: 'The video could not be read. The earlier results are kept.' });
+    expect(detect).toMatchObject({
+      state: 'COMPLETED',
+      error: null,
+      fillable: false,
+      keptEarlier: true,
+      skippedReason: 'The video could not be read. The earlier results are kept.',
+    });
     expect(await api.getVideo(videoId)).toMatchObject({ state: 'PROCESSING', error: null });
     expect(await api.listScenes(videoId)).toHaveLength(3);
     await runStage(videoId, 'FACE_EMBED', { outcome: 'skipped', reason: detect.skippedReason! });
@@ -238,7 +244,12 @@ describe('stages run again at a raised pass', () => {
     expect(await api.getVideo(videoId)).toMatchObject({ state: 'INDEXED', error: null });
     const stages = await api.listStages(videoId);
     for (const stage of ['FACE_DETECT', 'FACE_EMBED', 'FINALIZE'] as const) {
-      expect(stages.find((j) => j.stage === stage)).toMatchObject({ state: 'COMPLETED', fillable: false, skippedReason: 'Cancelled. The earlier results are kept.' });
+      expect(stages.find((j) => j.stage === stage)).toMatchObject({
+        state: 'COMPLETED',
+        fillable: false,
+        keptEarlier: true,
+        skippedReason: 'Cancelled. The earlier results are kept.',
+      });
     }
     expect(stages.find((j) => j.stage === 'SCENE_DETECT')).toMatchObject({ state: 'COMPLETED', skippedReason: null });
     expect(await api.listScenes(videoId)).toHaveLength(3);
@@ -258,6 +269,36 @@ describe('stages run again at a raised pass', () => {
     await runStage(videoId, 'FACE_EMBED');
     await runStage(videoId, 'FINALIZE');
     expect(await api.getVideo(videoId)).toMatchObject({ state: 'INDEXED', error: null });
+  });
+
+  it('filling in a gap (its model arrived, or Re-index) that fails keeps the video indexed with what it had', async () => {
+    const videoId = await indexWithFaces('sha-gap-fails', { outcome: 'skipped', reason: 'The faces model is not installed.', fillable: true });
+    expect(await api.reindexVideo(videoId, ['FACE_DETECT', 'FACE_EMBED'])).toBe(2);
+    expect((await api.getVideo(videoId))?.state).toBe('PROCESSING');
+    expect(await api.startStage(videoId, 'FACE_DETECT')).toBe(1);
+    expect(await api.failStage(videoId, 'FACE_DETECT', 'The faces model could not be loaded.')).toBe(true);
+
+    const detect = (await api.listStages(videoId)).find((j) => j.stage === 'FACE_DETECT')!;
+    // It never looked for faces: kept as skipped with why, not as "earlier results", and not queued again by itself.
+    expect(detect).toMatchObject({
+      state: 'COMPLETED',
+      fillable: false,
+      keptEarlier: false,
+      skippedReason: 'The faces model could not be loaded. The earlier results are kept.',
+    });
+    await runStage(videoId, 'FACE_EMBED', { outcome: 'skipped', reason: detect.skippedReason! });
+    await runStage(videoId, 'FINALIZE');
+    expect(await api.getVideo(videoId)).toMatchObject({ state: 'INDEXED', error: null });
+    expect(await api.listScenes(videoId)).toHaveLength(3);
+  });
+
+  it('cancelling a video in its first run is a cancel, even when a stage of it was queued again meanwhile', async () => {
+    const videoId = await importVideo('sha-first-run', 'First run', [...FACE_STAGES]);
+    await runStage(videoId, 'UPLOAD_VALIDATE', { outcome: 'done', writes: [{ kind: 'probe', probe }] });
+    // A model change queues a finished stage again (requeueStages) while later stages of the first run wait.
+    await pg.query(`update jobs set metadata = '{"again": true, "hadResults": true}', updated_at = now() where video_id = $1 and stage = 'SCENE_DETECT'`, [videoId]);
+    expect(await api.cancelVideo(videoId)).toBe(true);
+    expect(await api.getVideo(videoId)).toMatchObject({ state: 'FAILED', error: CANCELLED_REASON });
   });
 
   it('leaves a stage skipped for its missing model to the model (Re-index), and a video that is not indexed', async () => {

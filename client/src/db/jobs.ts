@@ -19,6 +19,11 @@ export type JobRow = Pick<Job, 'stage' | 'state' | 'progress' | 'attempts' | 'er
   skippedReason: string | null;
   /** The skip can be filled in by Re-index (a model was missing). */
   fillable: boolean;
+  /**
+   * A stage run again that failed or was cancelled after it had done its work once: skipped now, and what the
+   * video shows is what that earlier run found (so "no faces" still means none were found, not "not looked for").
+   */
+  keptEarlier: boolean;
   /** Technical details of a FAILED stage (shown behind "Show details"); null when none. */
   details: string | null;
   /** Whether retrying a FAILED stage can help (false for a bad file); true for every other state. */
@@ -65,11 +70,26 @@ const STOPPED_JOB_STATES: JobState[] = ['FAILED', 'CANCELLED'];
 const skippedMetadata = (reason: string, fillable: boolean) => ({ outcome: 'skipped', reason, fillable });
 
 /**
- * Puts these stages of a video back in the queue (a fresh PENDING job each, whatever they were) and derives its
- * state again: how a model change re-runs the stages that use it. Inside the caller's transaction. `metadata`
- * starts each job's metadata (runStagesAgain marks its stages `again`).
+ * A stage queued again on an indexed video (runStagesAgain, reindexVideo): `again`, so that its failure or
+ * cancellation keeps the video's earlier results (failStage, cancelVideo) instead of failing the video; `hadResults`
+ * when it had done its work before (see JobRow.keptEarlier).
  */
-export async function requeueStages(tx: Tx, userId: string, videoId: string, stages: readonly JobStage[], metadata: Record<string, unknown> = {}): Promise<void> {
+const againMetadata = (hadResults: boolean) => ({ again: true, hadResults });
+
+/** A stage run again that stopped without writing (see againMetadata): skipped, the earlier results kept. */
+const keptMetadata = (reason: string, queued: Record<string, unknown>) => ({
+  ...skippedMetadata(`${reason} The earlier results are kept.`, false),
+  keptEarlier: queued.hadResults === true,
+});
+
+/**
+ * Puts these stages of a video back in the queue (a fresh PENDING job each, whatever they were) and derives its
+ * state again: how a model change, Re-index or a raised pass runs stages again. Inside the caller's transaction.
+ * Each is marked run again (againMetadata; `hadResults` when the stages had done their work, see JobRow.keptEarlier),
+ * so that one failing or cancelled before it writes keeps what the video had instead of failing it.
+ */
+export async function requeueStages(tx: Tx, userId: string, videoId: string, stages: readonly JobStage[], hadResults = false): Promise<void> {
+  const metadata = againMetadata(hadResults);
   await tx
     .insert(jobs)
     .values(stages.map((stage) => ({ videoId, stage, jobMetadata: metadata })))
@@ -114,6 +134,7 @@ export async function jobsOf(q: Queryable, videoIds: string[]): Promise<Map<stri
       error: jobs.error,
       skippedReason: sql<string | null>`case when ${jobs.jobMetadata} ->> 'outcome' = 'skipped' then ${jobs.jobMetadata} ->> 'reason' end`,
       fillable: sql<boolean>`coalesce((${jobs.jobMetadata} ->> 'fillable')::boolean, false)`,
+      keptEarlier: sql<boolean>`coalesce((${jobs.jobMetadata} ->> 'keptEarlier')::boolean, false)`,
       details: sql<string | null>`case when ${jobs.state} = 'FAILED' then ${jobs.jobMetadata} ->> 'details' end`,
       retryable: sql<boolean>`${jobs.state} <> 'FAILED' or coalesce((${jobs.jobMetadata} ->> 'retryable')::boolean, true)`,
       pass: sql<number>`coalesce((${jobs.jobMetadata} ->> 'pass')::int, 1)`,
@@ -248,8 +269,8 @@ export function makeJobQueries(db: Db, userId: string) {
     /**
      * A RUNNING stage failed: the job is FAILED and the video FAILED with the human reason (its details
      * and whether a retry can help kept in the job's metadata); the results of earlier stages stay as
-     * they are. A stage run again on an indexed video (runStagesAgain) is kept as skipped instead, with the reason,
-     * and the video goes on with what it had. Returns false when the job was not RUNNING.
+     * they are. A stage run again on an indexed video (runStagesAgain, reindexVideo) is kept as skipped instead, with
+     * the reason, and the video goes on with what it had. Returns false when the job was not RUNNING.
      */
     async failStage(
       videoId: string,
@@ -261,10 +282,12 @@ export function makeJobQueries(db: Db, userId: string) {
         const running = and(eq(jobs.videoId, videoId), eq(jobs.stage, stage), eq(jobs.state, 'RUNNING'));
         const [job] = await tx.select({ metadata: jobs.jobMetadata }).from(jobs).where(running);
         if (job?.metadata.again === true) {
-          // Run again on an indexed video (runStagesAgain), the stage wrote nothing: the video keeps what it had and
-          // stays searchable, instead of failing for work it had already done once.
-          const kept = skippedMetadata(`${reason} The earlier results are kept.`, false);
-          await tx.update(jobs).set({ state: 'COMPLETED', progress: 1, error: null, jobMetadata: kept, updatedAt: sql`now()` }).where(running);
+          // Run again on an indexed video, the stage wrote nothing: the video keeps what it had and stays
+          // searchable, instead of failing for work it had already done once or a gap it had before.
+          await tx
+            .update(jobs)
+            .set({ state: 'COMPLETED', progress: 1, error: null, jobMetadata: keptMetadata(reason, job.metadata), updatedAt: sql`now()` })
+            .where(running);
           await syncVideoState(tx, userId, videoId);
           return true;
         }
@@ -288,7 +311,7 @@ export function makeJobQueries(db: Db, userId: string) {
      * CANCELLED and the video FAILED with "Cancelled". Earlier results stay. Returns false when
      * nothing was left to cancel.
      *
-     * Stages run again on an indexed video (runStagesAgain) that have written nothing yet are kept as skipped
+     * Stages run again on an indexed video (runStagesAgain, reindexVideo) that have written nothing yet are kept as skipped
      * instead ("Cancelled. The earlier results are kept."), and the video stays indexed and searchable: stopping a
      * catch-up the person never asked for must not take the video out of search. Once one of them has written its
      * results (faces detected anew, not yet embedded), the video is cancelled as any other, and Retry finishes it.
@@ -302,16 +325,20 @@ export function makeJobQueries(db: Db, userId: string) {
         const [untouched] = (
           await tx.execute<{ job_id: string }>(sql`
             select j.job_id from jobs j where j.job_id = (${first}) and j.metadata->>'again' = 'true'
+              and not exists (select 1 from jobs other where other.video_id = j.video_id
+                and other.state in ('PENDING', 'RUNNING') and other.metadata->>'again' is distinct from 'true')
               and not exists (select 1 from jobs done where done.video_id = j.video_id and done.state = 'COMPLETED'
                 and done.updated_at > (select min(a.updated_at) from jobs a where a.video_id = j.video_id
                   and a.state in ('PENDING', 'RUNNING') and a.metadata->>'again' = 'true'))`)
         ).rows;
         if (untouched) {
-          const kept = skippedMetadata(`${CANCELLED_REASON}. The earlier results are kept.`, false);
-          await tx
-            .update(jobs)
-            .set({ state: 'COMPLETED', progress: 1, error: null, jobMetadata: kept, updatedAt: sql`now()` })
-            .where(and(eq(jobs.videoId, videoId), inArray(jobs.state, ['PENDING', 'RUNNING']), sql`${jobs.jobMetadata}->>'again' = 'true'`));
+          const again = and(eq(jobs.videoId, videoId), inArray(jobs.state, ['PENDING', 'RUNNING']), sql`${jobs.jobMetadata}->>'again' = 'true'`);
+          for (const job of await tx.select({ stage: jobs.stage, metadata: jobs.jobMetadata }).from(jobs).where(again)) {
+            await tx
+              .update(jobs)
+              .set({ state: 'COMPLETED', progress: 1, error: null, jobMetadata: keptMetadata(`${CANCELLED_REASON}.`, job.metadata), updatedAt: sql`now()` })
+              .where(and(eq(jobs.videoId, videoId), eq(jobs.stage, job.stage)));
+          }
           await syncVideoState(tx, userId, videoId);
           return true;
         }
@@ -357,27 +384,27 @@ export function makeJobQueries(db: Db, userId: string) {
 
     /**
      * Fills in what an indexed video lacks: each of `stages` skipped in a way that can be filled in (its model was absent)
-     * or that the video has no job for (indexed by an older version) runs again, then FINALIZE.
-     * Returns the number of stages queued; 0 when there is nothing to fill in or the video is busy.
+     * or that the video has no job for (indexed by an older version) runs again, then TEXT_INDEX (it embeds the text
+     * the stages before it write) and FINALIZE. The video stays searchable meanwhile with what it had, and keeps it
+     * if one of them fails or is cancelled (see againMetadata): a model that arrives, or an update, must not take a
+     * video out of search. Returns the number of stages queued; 0 when there is nothing to fill in or the video is busy.
      */
     async reindexVideo(videoId: string, stages: JobStage[]): Promise<number> {
       return db.transaction(async (tx) => {
         if (!(await isIndexed(tx, videoId))) return 0;
         const existing = await tx.select({ stage: jobs.stage, metadata: jobs.jobMetadata }).from(jobs).where(eq(jobs.videoId, videoId));
-        const known = new Set(existing.map((j) => j.stage));
-        const missing = stages.filter((stage) => !known.has(stage));
-        if (missing.length > 0) await tx.insert(jobs).values(missing.map((stage) => ({ videoId, stage })));
+        const missing = stages.filter((stage) => !existing.some((j) => j.stage === stage));
         const skipped = existing
           .filter((j) => stages.includes(j.stage) && j.metadata.outcome === 'skipped' && j.metadata.fillable === true)
           .map((j) => j.stage);
         const queued = [...missing, ...skipped];
         if (queued.length === 0) return 0;
-        await tx
-          .update(jobs)
-          .set({ state: 'PENDING', progress: 0, attempts: 0, error: null, jobMetadata: {}, updatedAt: sql`now()` })
-          // TEXT_INDEX embeds the text the stages before it write: whatever runs again, it runs again after.
-          .where(and(eq(jobs.videoId, videoId), inArray(jobs.stage, [...skipped, 'TEXT_INDEX', 'FINALIZE'])));
-        await syncVideoState(tx, userId, videoId);
+        const after = existing.filter((j) => (j.stage === 'TEXT_INDEX' || j.stage === 'FINALIZE') && !queued.includes(j.stage));
+        await requeueStages(tx, userId, videoId, queued);
+        for (const hadResults of [true, false]) {
+          const again = after.filter((j) => (j.metadata.outcome === 'done') === hadResults).map((j) => j.stage);
+          if (again.length > 0) await requeueStages(tx, userId, videoId, again, hadResults);
+        }
         return queued.length;
       });
     },
@@ -399,7 +426,7 @@ export function makeJobQueries(db: Db, userId: string) {
             and(eq(jobs.videoId, videoId), inArray(jobs.stage, stages), eq(jobs.state, 'COMPLETED'), sql`${jobs.jobMetadata} ->> 'outcome' = 'done'`),
           );
         if (done.length === 0) return 0;
-        await requeueStages(tx, userId, videoId, [...done.map((j) => j.stage), 'FINALIZE'], { again: true });
+        await requeueStages(tx, userId, videoId, [...done.map((j) => j.stage), 'FINALIZE'], true);
         return done.length;
       });
     },

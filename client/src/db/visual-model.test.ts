@@ -136,11 +136,13 @@ describe('re-embedding for another visual model', () => {
     ]);
     expect(await api.nextWork()).toEqual({ videoId: onA, stage: 'VISION_EMBED' });
 
-    // The stage fails (e.g. the worker crashed): the old vectors are still there.
+    // The stage fails (e.g. the worker crashed): the old vectors are still there, and the video is not failed for
+    // it; the next catch-up (the app's next start) queues it again.
     expect(await api.startStage(onA, 'VISION_EMBED')).not.toBeNull();
     await api.failStage(onA, 'VISION_EMBED', 'boom');
     expect((await vectorsOf(onA)).map((v) => v.model)).toEqual([A, A]);
-    await api.retryVideo(onA);
+    expect(await jobState(onA, 'VISION_EMBED')).toBe('COMPLETED');
+    expect(await api.queueReembed(B)).toEqual([onA]);
 
     await run(onA, 'VISION_EMBED', embedWith(B, 768));
     expect(await vectorsOf(onA)).toEqual([
@@ -162,6 +164,18 @@ describe('re-embedding for another visual model', () => {
     expect(await api.reembedProgress()).toEqual({ modelId: B, total: 1, done: 0, waiting: 0, stopped: 1 });
     // `except` keeps a video from being queued again for the same model in the same session.
     expect(await api.queueReembed(B, [onA])).toEqual([]);
+  });
+
+  it('a re-embed that fails keeps the video indexed and searchable with what it had, and counts as stopped', async () => {
+    const onA = await videoOn('a', A);
+    await api.queueReembed(B);
+    expect(await api.startStage(onA, 'VISION_EMBED')).not.toBeNull();
+    expect(await api.failStage(onA, 'VISION_EMBED', 'The picture model ran out of memory.')).toBe(true);
+    expect((await api.getVideo(onA))?.state).toBe('PROCESSING'); // FINALIZE still to run, not FAILED
+    await run(onA, 'FINALIZE');
+    expect((await api.getVideo(onA))?.state).toBe('INDEXED');
+    expect((await vectorsOf(onA)).map((v) => v.model)).toEqual([A, A]);
+    expect(await api.reembedProgress()).toEqual({ modelId: B, total: 1, done: 0, waiting: 0, stopped: 1 });
   });
 
   it('reports progress as videos move to the new model; a new choice starts a new batch', async () => {

@@ -3,10 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { analysisOf, emptyFactText, faceCountText, firstSentence } from './scene-facts.ts';
 
 const stages = [
-  { stage: 'OCR', state: 'COMPLETED', skippedReason: 'The ocr model ppocr-v4 is not installed. Missing 3 of 3 files: run `x`.' },
-  { stage: 'ASR_FAST', state: 'COMPLETED', skippedReason: 'The video has no sound.' },
-  { stage: 'FACE_DETECT', state: 'COMPLETED', skippedReason: null },
-  { stage: 'VISION_EMBED', state: 'PENDING', skippedReason: null },
+  { stage: 'OCR', state: 'COMPLETED', skippedReason: 'The ocr model ppocr-v4 is not installed. Missing 3 of 3 files: run `x`.', keptEarlier: false },
+  { stage: 'ASR_FAST', state: 'COMPLETED', skippedReason: 'The video has no sound.', keptEarlier: false },
+  { stage: 'FACE_DETECT', state: 'COMPLETED', skippedReason: null, keptEarlier: false },
+  { stage: 'VISION_EMBED', state: 'PENDING', skippedReason: null, keptEarlier: false },
 ] as const;
 
 describe('analysisOf', () => {
@@ -15,6 +15,13 @@ describe('analysisOf', () => {
     expect(analysisOf(stages, 'ASR_FAST')).toEqual({ kind: 'skipped', reason: 'The video has no sound.' });
     expect(analysisOf(stages, 'VISION_EMBED')).toEqual({ kind: 'pending' });
     expect(analysisOf(stages, 'TEXT_INDEX')).toEqual({ kind: 'absent' });
+  });
+
+  it('reads a stage run again that failed, its earlier results kept, as done: what it found before still stands', () => {
+    const failedAgain = { stage: 'FACE_DETECT', state: 'COMPLETED', skippedReason: 'The video could not be read. The earlier results are kept.' } as const;
+    expect(emptyFactText('faces', analysisOf([{ ...failedAgain, keptEarlier: true }], 'FACE_DETECT'))).toBe('No faces found.');
+    // A gap filled in (its model had been missing) that failed never looked: it says so.
+    expect(emptyFactText('faces', analysisOf([{ ...failedAgain, keptEarlier: false }], 'FACE_DETECT'))).toBe('Not looked for: the video could not be read.');
   });
 });
 

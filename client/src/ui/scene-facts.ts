@@ -9,11 +9,12 @@ import type { StageStatus } from '../app/cards.ts';
 /** done: the stage ran; skipped: it did no work (reason given); pending: not run yet; absent: not planned for this video. */
 export type Analysis = { kind: 'done' } | { kind: 'skipped'; reason: string } | { kind: 'pending' } | { kind: 'absent' };
 
-export function analysisOf(stages: readonly Pick<StageStatus, 'stage' | 'state' | 'skippedReason'>[], stage: JobStage): Analysis {
+export function analysisOf(stages: readonly Pick<StageStatus, 'stage' | 'state' | 'skippedReason' | 'keptEarlier'>[], stage: JobStage): Analysis {
   const row = stages.find((candidate) => candidate.stage === stage);
   if (!row) return { kind: 'absent' };
   if (row.state !== 'COMPLETED') return { kind: 'pending' };
-  return row.skippedReason ? { kind: 'skipped', reason: row.skippedReason } : { kind: 'done' };
+  // A run again that failed kept what the stage found the time before: an empty field is still "none found".
+  return row.skippedReason && !row.keptEarlier ? { kind: 'skipped', reason: row.skippedReason } : { kind: 'done' };
 }
 
 /** The fields of the panel, the stage that fills each, and what to say when it is empty. */
