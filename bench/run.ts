@@ -23,6 +23,7 @@ import { runSearchBench, sizesFromArgs } from './search.ts';
 import { formatFirstResultReport, runFirstResultBench } from './first-result.ts';
 import { formatLibraryStartReport, runLibraryStartBench } from './library-start.ts';
 import { runSyncBench, syncOptionsFromArgs } from './sync.ts';
+import { runChangeTrackingBench } from './change-tracking.ts';
 import { runSearchLoadBench, searchLoadOptionsFromArgs } from './search-load.ts';
 import { lengthsFromArgs, runLongFilesBench } from './long-files.ts';
 import { runLargeFileBench } from './large-file.ts';
@@ -112,10 +113,10 @@ function withTimeout<T>(work: Promise<T>, ms: number, message: string): Promise<
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
-const PARTS = ['media', 'models', 'search', 'first-result', 'library-start', 'sync', 'search-load', 'long-files', 'large-file', 'memory-steps'] as const;
+const PARTS = ['media', 'models', 'search', 'first-result', 'library-start', 'sync', 'change-tracking', 'search-load', 'long-files', 'large-file', 'memory-steps'] as const;
 
 /**
- * `npm run bench -- --only search` (or media, models, first-result, library-start, sync, search-load, long-files,
+ * `npm run bench -- --only search` (or media, models, first-result, library-start, sync, change-tracking, search-load, long-files,
  * large-file, memory-steps): one part of the bench. media includes the models; models alone skips the three
  * cut-detection runs. large-file (a 4 GB video, its backup and restore: ~18 GB of disk while it runs) runs only when
  * asked for.
@@ -136,6 +137,7 @@ async function main(): Promise<void> {
   if (only === null || only === 'first-result') console.log(formatFirstResultReport(await runFirstResultBench()));
   if (only === null || only === 'library-start') console.log(formatLibraryStartReport(await runLibraryStartBench()));
   if (only === null || only === 'sync') console.log(await runSyncBench(syncOptionsFromArgs(process.argv)));
+  if (only === null || only === 'change-tracking') console.log(await runChangeTrackingBench());
   if (only === null || only === 'search-load') console.log(await runSearchLoadBench(searchLoadOptionsFromArgs(process.argv)));
   if (only === null || only === 'long-files') console.log(await runLongFilesBench(lengthsFromArgs(process.argv)));
   if (only === 'large-file') console.log(await runLargeFileBench(process.argv.includes('--keep-fixtures')));

@@ -83,6 +83,23 @@ describe('change tracking', () => {
     expect(video!.hlc).toBe(list.find((e) => e.kind === 'video')!.hlc);
   });
 
+  it('counts up within a millisecond the wall clock has not reached, and borrows the next one after 65536 changes', async () => {
+    const ahead = Date.now() + 3_600_000; // a clock an hour ahead, as after a pull from a device that is
+    await pg.query(`insert into device_sync_state (id, node, clock_millis, clock_counter) values (1, 'node-1', $1, 65533)
+      on conflict (id) do update set clock_millis = excluded.clock_millis, clock_counter = excluded.clock_counter`, [ahead]);
+    const stamps: string[] = [];
+    for (const n of [1, 2, 3]) {
+      const created = await api.createVideo({ title: `v${n}`, fileName: `v${n}.mp4`, sizeBytes: 1, mime: null, contentSha256: String(n).repeat(64) });
+      if (created.status !== 'created') throw new Error(created.status);
+      stamps.push((await db().select({ hlc: videos.hlc }).from(videos).where(eq(videos.videoId, created.videoId)))[0]!.hlc!);
+    }
+    expect(stamps.map((s) => parseHlc(s)).map(({ millis, counter }) => [millis - ahead, counter])).toEqual([
+      [0, 0xfffe],
+      [0, 0xffff],
+      [1, 0],
+    ]);
+  });
+
   it('records nothing for a change that rolls back, and nothing for an update that changes nothing synced', async () => {
     await expect(
       db().transaction(async (tx) => {
