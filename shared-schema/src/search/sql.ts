@@ -676,10 +676,13 @@ export function detailsQuery(userId: string, sceneIds: string[], terms: Terms, e
     end_s: sql`s.end_s`,
     transcript: sql`s.transcript`,
     ocr_text: sql`s.ocr_text`,
-    speech_match: matchIn('transcript', speechTerms),
+    speech_match: sql`speech.matched`,
     text_match: sql`(${matchIn('ocr_text', textTerms)} or ${gluedIn([...terms.glued, ...gluedPatterns([], terms.onScreen)])})`,
     words_confident: sql`(${required.length > 0 ? and(required) : sql`false`} or ${gluedIn(terms.glued)})`,
-    play_from: playFrom,
+    // Only where speech matched: the card plays from the scene's start otherwise (describeHits), and a hit found by
+    // its picture or its on-screen text alone read the segments for nothing (hybrid, interleaved on the 100k bench
+    // library: paired median −0.32 ms, every hit the same).
+    play_from: sql`case when speech.matched then ${playFrom} end`,
     people: sql`(select array_agg(coalesce(fp.name, 'Person ' || fp.number) order by fp.name nulls last, fp.number)
          from scene_people sp join face_profiles fp on fp.person_id = sp.person_id
          where sp.scene_id = s.scene_id and sp.user_id = ${userId} and not sp.deleted and fp.user_id = ${userId}
@@ -689,6 +692,7 @@ export function detailsQuery(userId: string, sceneIds: string[], terms: Terms, e
   return sql`
     select json_build_object(${hit}) as hit ${extra.columns ? sql`, ${extra.columns}` : sql``}
     from ${HIT_WITH_VIDEO} ${extra.joins ?? sql``} ${ocrTsvector(parsedForms)}
+      cross join lateral (select ${matchIn('transcript', speechTerms)} as matched offset 0) speech
     where ${ownScenes(userId)} and s.scene_id = any(${sql.param(sceneIds)}::uuid[])`;
 }
 
