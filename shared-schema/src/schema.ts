@@ -194,6 +194,14 @@ export const scenes = pgTable(
       (): SQL =>
         sql`to_tsvector('english', coalesce(${scenes.transcript}, '') || ' ' || coalesce(${scenes.ocrText}, '') || ' ' || coalesce(${scenes.ocrWords}, ''))`,
     ),
+    /**
+     * The on-screen text's own words as search reads them (ocr_text and ocr_words, parsed): which of a hit's words
+     * are on screen rather than said (search/sql.ts, detailsQuery). Kept by a trigger whenever ocr_text or ocr_words
+     * is written (migration 0011), on both sides, and never synced; null for a scene written before it existed,
+     * which search parses as it always did. Not a generated column: adding one rewrites the table and rebuilds
+     * every index, HNSW included (minutes for a large library, at the first open after an update).
+     */
+    ocrTsv: tsvector('ocr_tsv'),
     deleted: boolean('deleted').notNull().default(false),
     ...syncColumns(),
     createdAt: createdAt(),

@@ -178,6 +178,37 @@ describe('spelling corrections', () => {
   });
 });
 
+describe("the on-screen text's words, parsed as they are written (scenes.ocr_tsv)", () => {
+  const unlike = async () =>
+    (await pg.query<{ ocr_text: string }>(`
+      select ocr_text from scenes
+      where ocr_tsv is distinct from to_tsvector('english', ocr_text || ' ' || coalesce(ocr_words, ''))`)).rows;
+
+  it('are kept by the database as on-screen text and its split words are written, and by nothing else', async () => {
+    expect(await unlike()).toEqual([]);
+    const [scene] = (await pg.query<{ scene_id: string }>(`select scene_id from scenes where ocr_text = 'Carton of milk'`)).rows;
+    await pg.query(`update scenes set ocr_text = 'Carton of oat milk', ocr_words = '' where scene_id = $1`, [scene!.scene_id]);
+    await pg.query(`update scenes set transcript = 'a word said' where scene_id = $1`, [scene!.scene_id]);
+    expect(await unlike()).toEqual([]);
+    expect((await pg.query(`select ocr_tsv @@ to_tsquery('english', 'oat') as oat from scenes where scene_id = $1`, [scene!.scene_id])).rows).toEqual([{ oat: true }]);
+    await pg.query(`update scenes set ocr_text = 'Carton of milk', transcript = '' where scene_id = $1`, [scene!.scene_id]);
+  });
+
+  it('answer as the text parsed at search time did, for scenes written before they were kept', async () => {
+    const queries = ['wet', 'paint wet', 'text:wet', 'said:wet', 'blueberry', '0xC0000005', '€12.50', 'note', 'bread', 'milk carton', 'no entry'];
+    const answers = async () => Promise.all(queries.map(async (q) => (await search(q)).hits.map(({ sceneId, confident, reasons, snippets }) => ({ sceneId, confident, reasons, snippets }))));
+    const stored = await answers();
+    expect(stored.flat().filter((h) => h.reasons.includes('text')).length).toBeGreaterThan(10);
+    await pg.query(`update scenes set ocr_tsv = null`);
+    try {
+      expect(await answers()).toEqual(stored);
+    } finally {
+      await pg.query(`update scenes set ocr_text = ocr_text`);
+    }
+    expect(await unlike()).toEqual([]);
+  });
+});
+
 describe('the start-up backfill', () => {
   it('splits the glued words of scenes indexed before, and records no change for sync', async () => {
     const videoId = await videoWithText('old', { old: 'FRESHBREAD daily', plain: 'Fresh bread', none: '' });

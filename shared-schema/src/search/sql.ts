@@ -198,11 +198,18 @@ export type Column = 'transcript' | 'ocr_text';
 export const searchedText = (column: Column) =>
   column === 'ocr_text' ? sql.raw(`(s.ocr_text || ' ' || coalesce(s.ocr_words, ''))`) : sql.raw(`s.${column}`);
 
+/**
+ * A column's searched text as a tsvector: the on-screen text's as stored (scenes.ocr_tsv, kept by a trigger as it is
+ * written; parsed here only for a scene written before it existed), the transcript's parsed here.
+ */
+const parsedText = (column: Column) =>
+  column === 'ocr_text' ? sql`coalesce(s.ocr_tsv, to_tsvector('english', ${searchedText(column)}))` : sql`to_tsvector('english', ${searchedText(column)})`;
+
 /** A term in one column, as a word or stem, as one of its spelling corrections (see corrections()), or in on-screen text with its words run together (see gluedPattern). */
 function termInColumn(term: string, column: Column, typos: ReadonlyMap<string, string[]>): SQL {
   const forms = [term, ...(typos.get(term) ?? [])];
   // The GIN tsvector index narrows the scenes; the column's own tsvector decides.
-  const lexical = sql`(s.search_tsv @@ ${anyOf(forms)} and to_tsvector('english', ${searchedText(column)}) @@ ${anyOf(forms)})`;
+  const lexical = sql`(s.search_tsv @@ ${anyOf(forms)} and ${parsedText(column)} @@ ${anyOf(forms)})`;
   const glued = column === 'ocr_text' ? gluedPattern(term) : null;
   return glued ? sql`(${lexical} or s.ocr_text ~* ${glued})` : lexical;
 }
@@ -427,6 +434,14 @@ export function correctedQuery(terms: string[], typos: ReadonlyMap<string, reado
 }
 
 /**
+ * FROM for a statement that reads few scenes (the hits' details, the glued words' matches): each scene's video looked
+ * up by its key (a LATERAL subquery that OFFSET 0 keeps apart). Joined plainly, the generic plan hashed every video
+ * of the library for them: 0.3 of 2.7 ms of the 50 hits' details at 500 videos (100k bench library), and more the
+ * more videos a library holds.
+ */
+const EACH_SCENES_VIDEO = sql`scenes s cross join lateral (select * from videos v where v.video_id = s.video_id offset 0) v`;
+
+/**
  * The words of a glued-words pattern as a LIKE pattern ('%harbor%festival%'): a superset of the pattern's
  * matches. pg_trgm answers it from the trigram index in ~1.3 ms where the regular expression itself, analysed
  * into trigrams, took ~10 ms at 100k scenes (measured, EXPLAIN ANALYZE in PGlite). regexp_like needs
@@ -442,7 +457,7 @@ const gluedLike = (pattern: string) => `%${pattern.split(GLUE).map(escapeLike).j
 export function gluedQuery(patterns: string[], where: SQL): SQL {
   const narrowed = or(patterns.map((p) => sql`(s.ocr_text ilike ${gluedLike(p)} and regexp_like(s.ocr_text, ${p}, 'i'))`));
   return sql`
-    select s.scene_id from ${FROM}
+    select s.scene_id from ${EACH_SCENES_VIDEO}
     where ${where} and ${narrowed}
     order by length(s.ocr_text), s.scene_id
     limit ${CANDIDATES}`;
@@ -454,7 +469,7 @@ export function columnQuery(terms: string[], typos: ReadonlyMap<string, string[]
   return sql`
     select s.scene_id from ${FROM}
     where ${where}
-    order by ts_rank_cd(to_tsvector('english', ${searchedText(column)}), ${anyOf(forms)}) desc, s.scene_id
+    order by ts_rank_cd(${parsedText(column)}, ${anyOf(forms)}) desc, s.scene_id
     limit ${CANDIDATES}`;
 }
 
@@ -541,17 +556,22 @@ function otherSignPattern(term: string): string | null {
 const wholeWords = (term: string) => `\\m${wordsOf(term).join('[^[:alnum:]]+')}\\M`;
 
 /**
- * The on-screen text's tsvector, parsed once per hit for detailsQuery (alias tsv), and only for a hit whose
- * search_tsv holds one of `forms` (every form a tsquery of detailsQuery names): search_tsv parses the on-screen text
- * too, so a hit without any of them cannot match one in its on-screen text (a hit found by its picture alone). The
- * transcript's (alias said), once per hit too, and only where the on-screen text holds one of them: the only case
- * columnMatches reads it (a word matched on screen may also have been said). Each check parsed it again before (up
- * to three per hit): interleaved on the 100k bench library, hybrid paired median −0.23 ms, words −0.28, every hit
- * the same. OFFSET 0 keeps the planner from folding a subquery back into each expression that reads it.
+ * The on-screen text's tsvector for detailsQuery (alias tsv): as stored (scenes.ocr_tsv), or for a scene written
+ * before that column existed, parsed once per hit and only for a hit whose search_tsv holds one of `forms` (every
+ * form a tsquery of detailsQuery names): search_tsv parses the on-screen text too, so a hit without any of them
+ * cannot match one in its on-screen text (a hit found by its picture alone). Parsing it was ~0.85 ms of a 50-hit
+ * words search's details at 100k scenes (four words of on-screen text a scene). The transcript's (alias said),
+ * once per hit too, and only where the on-screen text holds one of them: the only case columnMatches reads it (a
+ * word matched on screen may also have been said). Each check parsed it again before (up to three per hit):
+ * interleaved on the 100k bench library, hybrid paired median −0.23 ms, words −0.28, every hit the same. OFFSET 0
+ * keeps the planner from folding a subquery back into each expression that reads it.
  */
 function ocrTsvector(forms: string[]): SQL {
   const any = once(anyOf(forms));
-  const parsed = forms.length === 0 ? sql`''::tsvector` : sql`case when s.search_tsv @@ ${any} then to_tsvector('english', ${searchedText('ocr_text')}) else ''::tsvector end`;
+  const parsed =
+    forms.length === 0
+      ? sql`''::tsvector`
+      : sql`case when s.ocr_tsv is not null then s.ocr_tsv when s.search_tsv @@ ${any} then ${parsedText('ocr_text')} else ''::tsvector end`;
   const said = forms.length === 0 ? sql`''::tsvector` : sql`case when tsv.ocr_text @@ ${any} then to_tsvector('english', s.transcript) else ''::tsvector end`;
   return sql`cross join lateral (select ${parsed} as ocr_text offset 0) tsv cross join lateral (select ${said} as transcript offset 0) said`;
 }
@@ -571,12 +591,6 @@ function columnMatches(column: Column, terms: string[], query: SQL): SQL {
   return sql`(s.search_tsv @@ ${query} and (not (tsv.ocr_text @@ ${query}) or said.transcript @@ ${query}))`;
 }
 
-/**
- * FROM for detailsQuery: each hit's video looked up by its key (a LATERAL subquery that OFFSET 0 keeps apart).
- * Joined plainly, the generic plan hashed every video of the library for the 50 hits: 0.3 of 2.7 ms at 500 videos
- * (100k bench library), and more the more videos a library holds.
- */
-const HIT_WITH_VIDEO = sql`scenes s cross join lateral (select * from videos v where v.video_id = s.video_id offset 0) v`;
 
 /**
  * The longest a transcript segment can be: Whisper hears 30 s at a time, and each segment lies inside the window
@@ -691,7 +705,7 @@ export function detailsQuery(userId: string, sceneIds: string[], terms: Terms, e
   const hit = sql.join(Object.entries(columns).map(([name, value]) => sql`${sql.raw(`'${name}'`)}, ${value}`), sql`, `);
   return sql`
     select json_build_object(${hit}) as hit ${extra.columns ? sql`, ${extra.columns}` : sql``}
-    from ${HIT_WITH_VIDEO} ${extra.joins ?? sql``} ${ocrTsvector(parsedForms)}
+    from ${EACH_SCENES_VIDEO} ${extra.joins ?? sql``} ${ocrTsvector(parsedForms)}
       cross join lateral (select ${matchIn('transcript', speechTerms)} as matched offset 0) speech
     where ${ownScenes(userId)} and s.scene_id = any(${sql.param(sceneIds)}::uuid[])`;
 }
