@@ -9,6 +9,7 @@ import { makeSearchRepo, type SearchRepo } from './search.ts';
 import { migrationFiles, migrationJournal } from './bundled-migrations.ts';
 import { applyMigrations } from './migrate.ts';
 import { backfillOcrWords } from './ocr-words.ts';
+import { setVectorDistanceCost } from './planner-costs.ts';
 import { openDatabase } from './open.ts';
 import { makeIndexPrewarm } from './prewarm.ts';
 import { startSync, type SyncApi } from '../sync/service.ts';
@@ -92,6 +93,7 @@ async function open(): Promise<{ pg: PGlite; api: DbApi & PeopleRepo & SearchRep
   try {
     await applyMigrations(pg, migrationJournal, migrationFiles);
     await trackChanges(pg);
+    await setVectorDistanceCost(pg);
     await backfillOcrWords(pg);
     await rememberDatabaseSize(folder, pg);
   } catch (error) {
