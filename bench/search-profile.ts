@@ -67,7 +67,7 @@ try {
   for (const words of warmUpQueries(library.words)) await repo.searchScenes({ query: parseQuery(words), textVector: null });
   const words = middlingWordQueries(library.words);
   const texts = kind === 'misspelt' ? misspelt(words) : words;
-  const vectors = vectorQueries(library.centres);
+  const vectors = vectorQueries(library.centres, words.length);
   const search = (i: number) => repo.searchScenes({ query: parseQuery(texts[i]!), textVector: kind === 'hybrid' ? vectors[i]! : null });
   // --second: the pass timed is the second over the same queries (their rows and vectors read before).
   if (process.argv.includes('--second')) for (let i = 0; i < texts.length; i++) await search(i);
