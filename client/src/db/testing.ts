@@ -11,8 +11,8 @@ import { setVectorDistanceCost } from './planner-costs.ts';
 let migratedImage: Promise<File | Blob> | undefined;
 
 /**
- * A fresh, migrated database that tracks its changes for sync and knows what a vector distance costs, as the app's does. The first call migrates; later
- * ones start from its data-dir image (faster).
+ * A fresh, migrated database that tracks its changes for sync and knows what a vector distance costs, as the app's
+ * does. The first call migrates; later ones start from its data-dir image (faster).
  */
 export async function openTestDatabase(): Promise<PGlite> {
   migratedImage ??= (async () => {

@@ -203,7 +203,9 @@ export const searchedText = (column: Column) =>
  * written; parsed here only for a scene written before it existed), the transcript's parsed here.
  */
 const parsedText = (column: Column) =>
-  column === 'ocr_text' ? sql`coalesce(s.ocr_tsv, to_tsvector('english', ${searchedText(column)}))` : sql`to_tsvector('english', ${searchedText(column)})`;
+  column === 'ocr_text'
+    ? sql`coalesce(s.ocr_tsv, to_tsvector('english', ${searchedText(column)}))`
+    : sql`to_tsvector('english', ${searchedText(column)})`;
 
 /** A term in one column, as a word or stem, as one of its spelling corrections (see corrections()), or in on-screen text with its words run together (see gluedPattern). */
 function termInColumn(term: string, column: Column, typos: ReadonlyMap<string, string[]>): SQL {
@@ -559,12 +561,12 @@ const wholeWords = (term: string) => `\\m${wordsOf(term).join('[^[:alnum:]]+')}\
  * The on-screen text's tsvector for detailsQuery (alias tsv): as stored (scenes.ocr_tsv), or for a scene written
  * before that column existed, parsed once per hit and only for a hit whose search_tsv holds one of `forms` (every
  * form a tsquery of detailsQuery names): search_tsv parses the on-screen text too, so a hit without any of them
- * cannot match one in its on-screen text (a hit found by its picture alone). Parsing it was ~0.85 ms of a 50-hit
- * words search's details at 100k scenes (four words of on-screen text a scene). The transcript's (alias said),
- * once per hit too, and only where the on-screen text holds one of them: the only case columnMatches reads it (a
- * word matched on screen may also have been said). Each check parsed it again before (up to three per hit):
- * interleaved on the 100k bench library, hybrid paired median −0.23 ms, words −0.28, every hit the same. OFFSET 0
- * keeps the planner from folding a subquery back into each expression that reads it.
+ * cannot match one in its on-screen text (a hit found by its picture alone). A parse costs ~1 µs a word in PGlite;
+ * reading the stored one instead: words paired median −0.25 ms at 100k scenes (four words on screen a scene). The
+ * transcript's (alias said), once per hit too, and only where the on-screen text holds one of them: the only case
+ * columnMatches reads it (a word matched on screen may also have been said). Each check parsed it again before (up
+ * to three per hit): interleaved on the 100k bench library, hybrid paired median −0.23 ms, words −0.28, every hit
+ * the same. OFFSET 0 keeps the planner from folding a subquery back into each expression that reads it.
  */
 function ocrTsvector(forms: string[]): SQL {
   const any = once(anyOf(forms));
@@ -590,7 +592,6 @@ function columnMatches(column: Column, terms: string[], query: SQL): SQL {
   if (terms.some((t) => wordsOf(t).length > 1)) return sql`to_tsvector('english', s.transcript) @@ ${query}`;
   return sql`(s.search_tsv @@ ${query} and (not (tsv.ocr_text @@ ${query}) or said.transcript @@ ${query}))`;
 }
-
 
 /**
  * The longest a transcript segment can be: Whisper hears 30 s at a time, and each segment lies inside the window
