@@ -3,7 +3,7 @@
 // (planner-costs.ts), on a real PGlite holding thousands of scenes with 512-d picture vectors. Its own library:
 // plans depend on the size of the tables.
 import type { PGlite } from '@electric-sql/pglite';
-import { sql, type SQL } from 'drizzle-orm';
+import type { SQL } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/pglite';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -53,7 +53,7 @@ async function genericPlan(query: SQL): Promise<string> {
 
 const nearest = () => {
   const vector = Array.from({ length: 512 }, (_, i) => Math.sin(i));
-  return nearestScenesQuery({ modelId: MODEL, vector }, sql`${ownScenes(LOCAL_USER_ID)}`);
+  return nearestScenesQuery({ modelId: MODEL, vector }, ownScenes(LOCAL_USER_ID));
 };
 
 describe('the nearest pictures of a library of thousands of scenes', () => {

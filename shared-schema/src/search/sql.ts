@@ -573,7 +573,7 @@ function ocrTsvector(forms: string[]): SQL {
   const parsed =
     forms.length === 0
       ? sql`''::tsvector`
-      : sql`case when s.ocr_tsv is not null then s.ocr_tsv when s.search_tsv @@ ${any} then ${parsedText('ocr_text')} else ''::tsvector end`;
+      : sql`case when s.ocr_tsv is not null or s.search_tsv @@ ${any} then ${parsedText('ocr_text')} else ''::tsvector end`;
   const said = forms.length === 0 ? sql`''::tsvector` : sql`case when tsv.ocr_text @@ ${any} then to_tsvector('english', s.transcript) else ''::tsvector end`;
   return sql`cross join lateral (select ${parsed} as ocr_text offset 0) tsv cross join lateral (select ${said} as transcript offset 0) said`;
 }
