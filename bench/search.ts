@@ -35,8 +35,9 @@ import { ensureVectorIndex, makeSearchRepo, nearestScenesQuery, ownScenes } from
 import { openTestDatabase } from '../client/src/db/testing.ts';
 import { makeIndexPrewarm } from '../client/src/db/prewarm.ts';
 import { setVectorDistanceCost } from '../client/src/db/planner-costs.ts';
-import { allOf, anyOf, CANDIDATES, filtersOf, FROM, freeTerms, fullTextList, parseQuery, RANKED_MATCHES, SOME_TERMS_RANKED, type ModelVector, type RunRows } from '@heimdex/shared-schema/search';
+import { allOf, anyOf, CANDIDATES, filtersOf, FROM, freeTerms, fullTextList, HNSW_BUILD, parseQuery, RANKED_MATCHES, SOME_TERMS_RANKED, type ModelVector, type RunRows } from '@heimdex/shared-schema/search';
 import { sql, type SQL } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import { measureThumbnailReads } from './thumbnail-reads.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -50,8 +51,8 @@ const COPY_BATCH = 5000;
 const DEFAULT_SIZES = [10_000, 100_000];
 /**
  * Built libraries (data-dir images) kept between runs: the 100k library takes minutes to load and index. A
- * library is rebuilt when the migrations, PGlite or the generator below change (LIBRARY_VERSION: bump it when
- * load() or the synthetic data change). `--rebuild` ignores the cache.
+ * library is rebuilt when the migrations, PGlite, how HNSW indexes are built (HNSW_BUILD) or the generator below
+ * change (LIBRARY_VERSION: bump it when load() or the synthetic data change). `--rebuild` ignores the cache.
  */
 const CACHE = join(ROOT, 'bench/cache');
 const LIBRARY_VERSION = 4;
@@ -300,6 +301,7 @@ export type PageCache = 'sized' | 'default';
 function libraryKey(scenes: number): string {
   const hash = createHash('sha256').update(`${LIBRARY_VERSION}:${scenes}:`);
   hash.update(readFileSync(join(ROOT, 'node_modules/@electric-sql/pglite/package.json')));
+  hash.update(new PgDialect().sqlToQuery(HNSW_BUILD).sql);
   // released.json only records which migrations have shipped (upgrades.test); it changes no database.
   const files = readdirSync(migrationsFolder, { recursive: true, withFileTypes: true }).filter((f) => f.isFile() && f.name !== 'released.json');
   for (const f of files.map((f) => join(f.parentPath, f.name)).sort()) hash.update(f.slice(migrationsFolder.length)).update(readFileSync(f));

@@ -215,6 +215,8 @@ describe.each(TEST_DATABASES)('search on $name', ({ open }) => {
     const [holder] = await selectRows<{ user_id: string }>(database.db, sql`select user_id from scenes where text_model = ${MEANING_MODEL} limit 1`);
     await makeVectorIndexes(database.db, () => {}, { minUserRows: 0 }).ensure([model], holder!.user_id);
     expect(await indexNames()).toContain(vectorIndexName(model));
+    const [made] = await selectRows<{ indexdef: string }>(database.db, sql`select indexdef from pg_indexes where indexname = ${vectorIndexName(model)}`);
+    expect(made!.indexdef).toContain("vector_cosine_ops) WITH (ef_construction='128') WHERE");
     // A handful of rows would be sorted rather than looked up: the index must be usable, which only the
     // planner's last resort shows on a table this small.
     const plan = await database.db.transaction(async (tx) => {

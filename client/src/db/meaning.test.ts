@@ -80,8 +80,9 @@ describe('meaning vectors', () => {
       { idx: 1, text_model: A, has_vec: true },
       { idx: 2, text_model: null, has_vec: false },
     ]);
-    const { rows } = await pg.query<{ indexname: string }>("select indexname from pg_indexes where indexname like 'scenes_text_vec_%'");
+    const { rows } = await pg.query<{ indexname: string; indexdef: string }>("select indexname, indexdef from pg_indexes where indexname like 'scenes_text_vec_%'");
     expect(rows.map((r) => r.indexname)).toEqual([textVectorIndexName(A, DIM)]);
+    expect(rows[0]!.indexdef).toContain("vector_cosine_ops) WITH (ef_construction='128') WHERE");
   });
 
   it('are found nearest-first by the model’s own index, and never compared with another model’s', async () => {

@@ -4,7 +4,7 @@
 // text changed). Composed into the DB worker's repository by makeDbApi (api.ts); the search reads the index
 // through nearestMeaningQuery.
 import { scenes, type JobStage, type Scene } from '@heimdex/shared-schema';
-import { checkDim, cosineNearestQuery, hashTag, literal, type ModelVector } from '@heimdex/shared-schema/search';
+import { checkDim, cosineNearestQuery, hashTag, HNSW_BUILD, literal, type ModelVector } from '@heimdex/shared-schema/search';
 import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
 import { requeueStages } from './jobs.ts';
 import { staleVectorVideos, type VectorKind } from './stale-vectors.ts';
@@ -27,7 +27,7 @@ export async function ensureTextVectorIndex(q: Executor, modelId: string, dim: n
   const name = textVectorIndexName(modelId, dim);
   await q.execute(sql`
     create index if not exists ${sql.identifier(name)} on scenes
-    using hnsw (${textVecOf('scenes', dim)} vector_cosine_ops)
+    using hnsw (${textVecOf('scenes', dim)} vector_cosine_ops) ${HNSW_BUILD}
     where text_model = ${literal(modelId)}`);
   return name;
 }

@@ -543,7 +543,9 @@ describe('the vector index follows the pipeline', () => {
         expect(await api.completeStage(created.videoId, stage, { outcome: 'done', writes: writes as never })).toBe(true);
       }
       const { rows } = await fresh.query<{ indexdef: string }>('select indexdef from pg_indexes where indexname = $1', [vectorIndexName('clip-c', DIM)]);
-      expect(rows[0]?.indexdef).toContain("USING hnsw (((image_vec)::vector(8)) vector_cosine_ops) WHERE (image_model = 'clip-c'::text)");
+      expect(rows[0]?.indexdef).toContain(
+        "USING hnsw (((image_vec)::vector(8)) vector_cosine_ops) WITH (ef_construction='128') WHERE (image_model = 'clip-c'::text)",
+      );
     } finally {
       await fresh.close();
     }

@@ -18,6 +18,7 @@ import {
   FROM,
   freeTerms,
   fuseRanks,
+  HNSW_BUILD,
   gluedPatterns,
   gluedQuery,
   fullTextAndTypos,
@@ -90,7 +91,7 @@ export async function ensureVectorIndex(q: Executor, modelId: string, dim: numbe
   const name = vectorIndexName(modelId, dim);
   await q.execute(sql`
     create index if not exists ${sql.identifier(name)} on scenes
-    using hnsw (${imageVecOf('scenes', dim)} vector_cosine_ops)
+    using hnsw (${imageVecOf('scenes', dim)} vector_cosine_ops) ${HNSW_BUILD}
     where image_model = ${literal(modelId)}`);
   return name;
 }

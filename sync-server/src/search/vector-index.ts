@@ -3,7 +3,7 @@
 // partial expression index with a cast, as in the app. Unlike
 // the app, any user can send any model id: the predicate also names the size, so a vector of another size under
 // the same id is left out of the index instead of failing the insert (for every user of that id).
-import { checkDim, hashTag, literal } from '@heimdex/shared-schema/search';
+import { checkDim, hashTag, HNSW_BUILD, literal } from '@heimdex/shared-schema/search';
 import type { VectorKind, VectorModel } from '@heimdex/shared-schema/sync';
 import { sql, type SQL } from 'drizzle-orm';
 import { selectRows } from '../db/rows.ts';
@@ -58,7 +58,7 @@ export function makeVectorIndexes(db: Db, log: (line: string) => void, opts: { m
           if (Number(held?.n ?? 0) <= opts.minUserRows) continue;
           await db.execute(sql`
             create index if not exists ${sql.identifier(name)} on scenes
-            using hnsw (${indexedVector('scenes', model)} vector_cosine_ops)
+            using hnsw (${indexedVector('scenes', model)} vector_cosine_ops) ${HNSW_BUILD}
             where ${ofModel('scenes', model)}`);
           made.add(name);
         } catch (error) {
