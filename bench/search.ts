@@ -14,6 +14,8 @@
  *     recall@100 of the bounded list against it;
  *   - searchScenes end to end (full text + typo lists + fusion + snippets), words only and words + vector; for one
  *     misspelt word, recall@10 against the same words spelt right;
+ *   - words only again on a library just written to (REWRITTEN_SCENES scenes rewritten, their index entries in the
+ *     GIN pending lists), then after the app's tidy;
  *   - a session's first search, after the app's warm-up at open and without it (firstSearchRows).
  * `npm run bench` runs it after the media rows (`npm run bench -- --only search` for this part alone);
  * `tsx bench/search.ts --sizes 10000` runs it directly. Writes bench/results/search.json. Built libraries are kept in
@@ -34,6 +36,7 @@ import { LOCAL_USER_ID } from '../client/src/db/api.ts';
 import { ensureVectorIndex, makeSearchRepo, nearestScenesQuery, ownScenes } from '../client/src/db/search.ts';
 import { openTestDatabase } from '../client/src/db/testing.ts';
 import { makeIndexPrewarm } from '../client/src/db/prewarm.ts';
+import { makeMaintenanceQueries } from '../client/src/db/maintenance.ts';
 import { setVectorDistanceCost } from '../client/src/db/planner-costs.ts';
 import { allOf, anyOf, CANDIDATES, filtersOf, FROM, freeTerms, fullTextList, HNSW_BUILD, parseQuery, RANKED_MATCHES, SOME_TERMS_RANKED, type ModelVector, type RunRows } from '@heimdex/shared-schema/search';
 import { sql, type SQL } from 'drizzle-orm';
@@ -231,6 +234,8 @@ export function vectorQueries(centres: Float64Array[], count = 60): ModelVector[
  */
 export const middlingWordQueries = (words: string[]) =>
   [[50, 60], [51, 53], [55, 57]].flatMap(([first, second]) => Array.from({ length: 30 }, (_, i) => `${words[first! + i * 8]} ${words[second! + i * 8]}`));
+/** Scenes rewritten to measure a library just written to (see measureSize): ten videos of SCENES_PER_VIDEO. */
+const REWRITTEN_SCENES = 2000;
 /** Searches that warm a fresh process up before the measured ones (see measureSize). */
 const WARM_UP_SEARCHES = 40;
 /** Two-word queries of words of other ranks (400–1600) than middlingWordQueries', to warm a fresh process up. */
@@ -362,7 +367,7 @@ export async function openLibrary(scenes: number, log: (line: string) => void, r
  * searchScenes on the middling-word queries, words only and with a vector (hybrid), after the warm-up searches the
  * first searches of a freshly opened library need; wall and CPU ms, and the words-only hits.
  */
-async function timeWordSearches(repo: ReturnType<typeof makeSearchRepo>, library: Library) {
+async function timeWordSearches(repo: ReturnType<typeof makeSearchRepo>, library: Library, options = { hybrid: true }) {
   const wordQueries = middlingWordQueries(library.words);
   const vectors = vectorQueries(library.centres, wordQueries.length);
   const textOnly: number[] = [];
@@ -375,7 +380,7 @@ async function timeWordSearches(repo: ReturnType<typeof makeSearchRepo>, library
     cpu.textOnly.push(cpuMs);
     rightHits.push(value.hits.map((h) => h.sceneId));
   }
-  for (const [i, words] of wordQueries.entries()) {
+  for (const [i, words] of options.hybrid ? wordQueries.entries() : []) {
     const { ms, cpuMs } = await timed(() => repo.searchScenes({ query: parseQuery(words), textVector: vectors[i]! }));
     hybrid.push(ms);
     cpu.hybrid.push(cpuMs);
@@ -584,6 +589,19 @@ async function measureSize(scenes: number, log: (line: string) => void, options:
       typoHits.push(value.hits.map((h) => h.sceneId));
     }
 
+    // A library just written to, as after ten videos' indexing: REWRITTEN_SCENES scenes' transcript and on-screen
+    // text rewritten, their full-text and trigram index entries waiting in the GIN pending lists every search reads;
+    // then the app's tidy as the runner runs it after each video (db/maintenance.ts). Last: it changes the library.
+    await pg.query(
+      `update scenes set transcript = transcript || ' ' || split_part(transcript, ' ', 1), ocr_text = ocr_text || ' ' || split_part(ocr_text, ' ', 1)
+       where scene_id in (select scene_id from scenes order by md5(scene_id::text) limit $1)`,
+      [REWRITTEN_SCENES],
+    );
+    const justWritten = await timeWordSearches(repo, library, { hybrid: false });
+    const tidy = await timed(() => makeMaintenanceQueries(db).tidyTables());
+    log(`  ${scenes} scenes: the app's tidy after ${REWRITTEN_SCENES} rewritten scenes took ${(tidy.ms / 1000).toFixed(1)} s`);
+    const tidied = await timeWordSearches(repo, library, { hybrid: false });
+
     const exactP50 = percentile(exact.map((e) => e.ms), 50);
     const row = (name: string, ms: number[], recallAt10: number | null = null, reference = exactP50, recallAt100: number | null = null, scoreRecallAt10: number | null = null): SearchBenchRow => ({
       name,
@@ -622,6 +640,8 @@ async function measureSize(scenes: number, log: (line: string) => void, options:
         withCpu(row(`searchScenes: words (${pageCache} page cache)`, textOnly), cpu.textOnly),
         withCpu(row('searchScenes: words, one misspelt', typos, recallAtK(rightHits, typoHits, 10)), typoCpu),
         withCpu(row(`searchScenes: words + vector (hybrid) (${pageCache} page cache)`, hybrid), cpu.hybrid),
+        withCpu(row(`searchScenes: words, ${REWRITTEN_SCENES} scenes just rewritten (GIN pending lists)`, justWritten.textOnly), justWritten.cpu.textOnly),
+        withCpu(row('searchScenes: words, after the app\'s tidy (pending lists merged)', tidied.textOnly), tidied.cpu.textOnly),
         // The same searches on the library opened again with PostgreSQL's default cache, when the sized one differs.
         ...(await withDefaultCache(scenes, log, pageCache, (label, ms, cpuMs) => withCpu(row(label, ms), cpuMs))),
         ...(await firstSearchRows(scenes, log, (label, ms, reference) => row(label, ms, null, reference))),

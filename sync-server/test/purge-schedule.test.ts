@@ -2,6 +2,7 @@
 // The tombstone purge's timer: when it runs, with which cut-off, never overlapping, surviving a failed run,
 // and stopping cleanly before the database closes. (The purge itself is tested on real databases in sync.test.ts.)
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { MERGE_GIN_PENDING_LISTS } from '@heimdex/shared-schema/pglite-upkeep';
 import { sql } from 'drizzle-orm';
 import { openDatabase } from '../src/db/open.ts';
 import { selectRows } from '../src/db/rows.ts';
@@ -83,10 +84,18 @@ describe('tombstone purge schedule', () => {
     expect(calls).toBe(1);
   });
 
-  it('tidies the embedded database after the purge (VACUUM, ANALYZE: PGlite has no autovacuum)', async () => {
+  it('tidies the embedded database after the purge (VACUUM, ANALYZE, GIN pending lists: PGlite has no autovacuum)', async () => {
     vi.useRealTimers();
     const database = await openDatabase({ dataDir: 'memory://' });
     try {
+      // Pushed scenes wait in the full-text and trigram indexes' pending lists, which every search reads.
+      await database.db.execute(sql`
+        with u as (insert into users (email) values ('tidy@example.com') returning user_id),
+        v as (insert into videos (user_id, title, file_name, size_bytes, content_sha256)
+              select user_id, 'v', 'v.mp4', 1, 'sha' from u returning video_id, user_id)
+        insert into scenes (video_id, user_id, idx, start_s, end_s, transcript, ocr_text)
+        select v.video_id, v.user_id, g, g, g + 1, 'the harbor festival opens at noon ' || g, 'TICKETS ' || g
+        from v, generate_series(0, 199) g`);
       const counts = async () =>
         (await selectRows<{ vacuumed: number; analysed: number }>(database.db, sql`
           select vacuum_count::int as vacuumed, analyze_count::int as analysed from pg_stat_user_tables where relname = 'scenes'`))[0]!;
@@ -94,6 +103,9 @@ describe('tombstone purge schedule', () => {
       const schedule = scheduleTombstonePurge(database.db, { retentionDays: 30, log: () => {}, firstAfterMs: 0, tidy: true });
       await vi.waitFor(async () => expect(await counts()).toEqual({ vacuumed: 1, analysed: 1 }), { timeout: 10_000 });
       await schedule.stop();
+      // Merged by the tidy: nothing is left to merge.
+      const [merged] = await selectRows<{ pages: number }>(database.db, MERGE_GIN_PENDING_LISTS);
+      expect(merged!.pages).toBe(0);
     } finally {
       await database.close();
     }

@@ -1,7 +1,9 @@
 // Upkeep the server's Postgres gets from autovacuum and an app's PGlite never does (it runs no background workers):
 // every stage rewrites a scene row (transcript, on-screen text, vectors, thumbnail), so without VACUUM the old
-// versions stay in the tables' pages, and without ANALYZE the planner keeps the row counts of an empty library and
-// picks its plans for that.
+// versions stay in the tables' pages, without ANALYZE the planner keeps the row counts of an empty library and
+// picks its plans for that, and the full-text and trigram indexes keep the rows written since in pending lists that
+// every search reads (MERGE_GIN_PENDING_LISTS).
+import { MERGE_GIN_PENDING_LISTS } from '@heimdex/shared-schema/pglite-upkeep';
 import { sql } from 'drizzle-orm';
 import type { Db } from './types.ts';
 
@@ -19,9 +21,10 @@ const TIDY = sql.raw(`vacuum (analyze, index_cleanup off) ${TABLES.join(', ')}`)
 
 export function makeMaintenanceQueries(db: Db) {
   return {
-    /** See TIDY; run when indexing settles (never inside a transaction). */
+    /** See TIDY and MERGE_GIN_PENDING_LISTS; run when indexing settles (never inside a transaction). */
     async tidyTables(): Promise<void> {
       await db.execute(TIDY);
+      await db.execute(MERGE_GIN_PENDING_LISTS);
     },
   };
 }

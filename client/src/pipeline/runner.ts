@@ -499,10 +499,11 @@ export function createRunner<C>(options: RunnerOptions<C>): Runner {
   }
 
   /**
-   * The database's upkeep (tidyTables: VACUUM and ANALYZE, which PGlite never runs by itself) after each video's last
-   * stage and when the queue drains, so the statistics follow a library as it grows video by video (~0.9 s at 100k
-   * scenes, during which the database answers nothing else). A failure only means the tables stay as they are until
-   * the next time.
+   * The database's upkeep (tidyTables: VACUUM and ANALYZE, which PGlite never runs by itself, and the GIN pending
+   * lists merged) after each video's last stage and when the queue drains, so the statistics follow a library as it
+   * grows video by video and searches stop reading what indexing queued (~0.9 s at 100k scenes; 1.1 s after 2000
+   * rewritten scenes, `npm run bench`; the database answers nothing else meanwhile). A failure only means the tables
+   * stay as they are until the next time.
    */
   let untidy = false;
   async function tidy() {

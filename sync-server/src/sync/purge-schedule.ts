@@ -1,6 +1,7 @@
 // Runs the tombstone purge now and then, so deleted rows do not pile up forever. Safe with several server
 // instances against one database: a purge is idempotent and takes each user's sync lock, so two instances
 // purging at once only repeat each other's work. The timer never keeps the process alive.
+import { MERGE_GIN_PENDING_LISTS } from '@heimdex/shared-schema/pglite-upkeep';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/types.ts';
 import { purgeTombstones } from './pull.ts';
@@ -68,14 +69,18 @@ export function schedulePurge({ purge, retentionDays, log, everyMs = PURGE_EVERY
  * embedded PGlite, which runs no autovacuum (Postgres has its own): every push rewrites rows, and without it the
  * old versions stay in the tables and the planner keeps the row counts of an empty database. Without index cleanup,
  * as the app's (client/src/db/maintenance.ts): PGlite answers no request while it runs, and clearing index entries
- * repairs the HNSW graph around each one (30 s for 10k rewritten rows of a 100k-scene library).
+ * repairs the HNSW graph around each one (30 s for 10k rewritten rows of a 100k-scene library). The GIN indexes'
+ * pending lists, which that cleanup would have merged and every search reads, are merged on their own.
  */
 export const scheduleTombstonePurge = (db: Db, { tidy = false, ...opts }: Omit<PurgeScheduleOptions, 'purge'> & { tidy?: boolean }): PurgeSchedule =>
   schedulePurge({
     ...opts,
     purge: async (olderThan) => {
       const purged = await purgeTombstones(db, olderThan);
-      if (tidy) await db.execute(sql`vacuum (analyze, index_cleanup off)`);
+      if (tidy) {
+        await db.execute(sql`vacuum (analyze, index_cleanup off)`);
+        await db.execute(MERGE_GIN_PENDING_LISTS);
+      }
       return purged;
     },
   });
