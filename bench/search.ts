@@ -380,10 +380,12 @@ async function timeWordSearches(repo: ReturnType<typeof makeSearchRepo>, library
     cpu.textOnly.push(cpuMs);
     rightHits.push(value.hits.map((h) => h.sceneId));
   }
-  for (const [i, words] of options.hybrid ? wordQueries.entries() : []) {
-    const { ms, cpuMs } = await timed(() => repo.searchScenes({ query: parseQuery(words), textVector: vectors[i]! }));
-    hybrid.push(ms);
-    cpu.hybrid.push(cpuMs);
+  if (options.hybrid) {
+    for (const [i, words] of wordQueries.entries()) {
+      const { ms, cpuMs } = await timed(() => repo.searchScenes({ query: parseQuery(words), textVector: vectors[i]! }));
+      hybrid.push(ms);
+      cpu.hybrid.push(cpuMs);
+    }
   }
   return { textOnly, hybrid, cpu, rightHits };
 }

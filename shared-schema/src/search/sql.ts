@@ -87,16 +87,6 @@ export function cosineQueryVector(values: ArrayLike<number>, dim?: number): { ct
 }
 
 /**
- * The CANDIDATES scenes nearest a query vector by cosine distance: rows of scene_id and distance (1 − cosine
- * similarity), nearest first — under hnsw.iterative_scan = relaxed_order a scan may return one slightly out of
- * place, so callers sort again. `vector` is the scenes' vector expression (a per-model index's own, for its HNSW
- * index to order by), `where` the filters and the model predicate, `dim` types the query vector for such an index,
- * and `tieBreak` orders equal distances (an exact scan). The distance is written once and ordered by its name:
- * ordering by the expression again made PostgreSQL compute it twice per row, each time reading the row's vector
- * (2 KB at 512 dimensions) out of TOAST: 100 neighbours at 100k scenes, p50 4.8 ms before and 3.9 ms after (PGlite,
- * the bench library).
- */
-/**
  * How every HNSW index of ours is built (`create index … using hnsw (…) ${HNSW_BUILD} where …`): ef_construction
  * 128 instead of pgvector's 64, m at its default 16. On the 100k bench library (512-d, PGlite in Node), three builds
  * each: recall@10 at ef_search 100 0.993–0.997 against 0.950–0.987 (and 0.92–1.0 in three builds of earlier
@@ -108,6 +98,16 @@ export function cosineQueryVector(values: ArrayLike<number>, dim?: number): { ct
  */
 export const HNSW_BUILD = sql.raw('with (ef_construction = 128)');
 
+/**
+ * The CANDIDATES scenes nearest a query vector by cosine distance: rows of scene_id and distance (1 − cosine
+ * similarity), nearest first — under hnsw.iterative_scan = relaxed_order a scan may return one slightly out of
+ * place, so callers sort again. `vector` is the scenes' vector expression (a per-model index's own, for its HNSW
+ * index to order by), `where` the filters and the model predicate, `dim` types the query vector for such an index,
+ * and `tieBreak` orders equal distances (an exact scan). The distance is written once and ordered by its name:
+ * ordering by the expression again made PostgreSQL compute it twice per row, each time reading the row's vector
+ * (2 KB at 512 dimensions) out of TOAST: 100 neighbours at 100k scenes, p50 4.8 ms before and 3.9 ms after (PGlite,
+ * the bench library).
+ */
 export function cosineNearestQuery(values: ArrayLike<number>, vector: SQL, where: SQL, options: { dim?: number; tieBreak?: SQL } = {}): SQL {
   const target = cosineQueryVector(values, options.dim);
   // No cast on the distance (<=> is float8 already): ORDER BY a cast would no longer be the index's expression.
