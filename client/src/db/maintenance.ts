@@ -26,5 +26,9 @@ export function makeMaintenanceQueries(db: Db) {
       await db.execute(TIDY);
       await db.execute(MERGE_GIN_PENDING_LISTS);
     },
+    /** MERGE_GIN_PENDING_LISTS alone, when few rows were written (sync/engine.ts). */
+    async mergePendingLists(): Promise<void> {
+      await db.execute(MERGE_GIN_PENDING_LISTS);
+    },
   };
 }

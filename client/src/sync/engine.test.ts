@@ -137,6 +137,24 @@ describe('sync between two devices through the server', () => {
     expect(await outboxSize(drizzle(b.pg)), 'B sends nothing back').toBe(0);
   });
 
+  it('tidies what a pull wrote: the GIN pending lists merged after every pull, VACUUM and ANALYZE after a large one', async () => {
+    await b.pg.exec('create extension if not exists pageinspect');
+    const pending = async () =>
+      count(b.pg, `select sum((select n_pending_tuples from gin_metapage_info(get_raw_page(i, 0))))::int as n
+        from unnest(array['scenes_tsv_idx', 'scenes_transcript_trgm_idx', 'scenes_ocr_trgm_idx']) i`);
+    const vacuumed = () => count(b.pg, `select vacuum_count::int as n from pg_stat_user_tables where relname = 'scenes'`);
+    await indexOn(a, 'hallway');
+    await a.sync();
+    expect((await b.sync()).pulled).toBeGreaterThan(0);
+    expect(await pending(), 'merged after a small pull').toBe(0);
+    expect(await vacuumed(), 'no VACUUM for a small pull').toBe(0);
+    await indexOn(a, 'stairs');
+    await a.sync();
+    await syncRound(drizzle(b.pg), b.server, LOCAL_USER_ID, { batchChanges: 4, pullLimit: 5, tidyAfterPulled: 1 });
+    expect(await pending()).toBe(0);
+    expect(await vacuumed(), 'VACUUM after a large pull').toBe(1);
+  });
+
   it('carries a rename from B to A, a deletion from A to B, and ends concurrent renames the same on both', async () => {
     const videoId = await indexOn(a, 'garden');
     await a.sync();

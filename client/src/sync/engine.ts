@@ -1,10 +1,12 @@
 // One round of sync: push the outbox in numbered batches, pull every page, fetch the images the pulled rows point
 // at. Each step is durable on its own: a batch is saved before it is sent and resent unchanged until the server
 // acknowledges it (the server skips a number it has applied, so a cut connection never loses or doubles a change);
-// a pulled page and its cursor are applied in one local transaction.
+// a pulled page and its cursor are applied in one local transaction. What it wrote then gets the upkeep indexing
+// gets (tidyAfterPull).
 import { faces, scenes } from '@heimdex/shared-schema';
 import type { BlobContentType, SyncChange } from '@heimdex/shared-schema/protocol';
 import { and, eq, isNotNull, isNull, sql } from 'drizzle-orm';
+import { makeMaintenanceQueries } from '../db/maintenance.ts';
 import type { Db } from '../db/types.ts';
 import { applyRemoteChanges } from './apply.ts';
 import { acknowledge, takeChanges } from './outbox.ts';
@@ -16,6 +18,8 @@ export interface SyncLimits {
   /** Changes per push batch (the protocol allows 1000; smaller batches lose less to a cut connection). */
   batchChanges: number;
   pullLimit: number;
+  /** Changes pulled in one round from which the whole tidy runs after it (see tidyAfterPull); TIDY_AFTER_PULLED. */
+  tidyAfterPulled?: number;
 }
 export const DEFAULT_SYNC_LIMITS: SyncLimits = { batchChanges: 500, pullLimit: 500 };
 
@@ -29,7 +33,27 @@ export async function syncRound(db: Db, server: SyncServer, userId: string, limi
   const pushed = await pushAll(db, server, limits);
   const pulled = await pullAll(db, server, userId, limits);
   const blobs = await fetchMissingBlobs(db, server);
+  if (pulled + blobs > 0) await tidyAfterPull(db, pulled >= (limits.tidyAfterPulled ?? TIDY_AFTER_PULLED));
   return { pushed, pulled, blobs };
+}
+
+/** Changes pulled in one round from which the whole tidy runs after it (a first pull of a library, say). */
+const TIDY_AFTER_PULLED = 1000;
+
+/**
+ * The runner tidies a library after each video it indexes (db/maintenance.ts); a device that only pulls indexes
+ * nothing. So after a round that wrote rows: the GIN pending lists merged (every search reads them; the cost follows
+ * what was written), and after a large pull the whole tidy (VACUUM and ANALYZE: the planner would otherwise keep
+ * the row counts of the empty library the pull started from). A failure leaves the tables as they are until the
+ * next time; what the round applied stays applied.
+ */
+async function tidyAfterPull(db: Db, many: boolean): Promise<void> {
+  const upkeep = makeMaintenanceQueries(db);
+  try {
+    await (many ? upkeep.tidyTables() : upkeep.mergePendingLists());
+  } catch (error) {
+    console.warn('Tidying the library after sync did not finish; searches may be slower until the next tidy.', error);
+  }
 }
 
 /** Pushes until the outbox is empty; answers how many changes the server took. */
