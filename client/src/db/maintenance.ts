@@ -20,15 +20,16 @@ const TABLES = ['scenes', 'faces', 'transcript_segments', 'scene_people', 'face_
 const TIDY = sql.raw(`vacuum (analyze, index_cleanup off) ${TABLES.join(', ')}`);
 
 export function makeMaintenanceQueries(db: Db) {
+  /** MERGE_GIN_PENDING_LISTS alone, when few rows were written (sync/engine.ts); part of tidyTables. */
+  async function mergePendingLists(): Promise<void> {
+    await db.execute(MERGE_GIN_PENDING_LISTS);
+  }
   return {
     /** See TIDY and MERGE_GIN_PENDING_LISTS; run when indexing settles (never inside a transaction). */
     async tidyTables(): Promise<void> {
       await db.execute(TIDY);
-      await db.execute(MERGE_GIN_PENDING_LISTS);
+      await mergePendingLists();
     },
-    /** MERGE_GIN_PENDING_LISTS alone, when few rows were written (sync/engine.ts). */
-    async mergePendingLists(): Promise<void> {
-      await db.execute(MERGE_GIN_PENDING_LISTS);
-    },
+    mergePendingLists,
   };
 }
