@@ -47,6 +47,7 @@ beforeAll(async () => {
   await videoWithText('bakery', { blueberry: 'BLUEBERRY MUFFINS', blackberry: 'Blackberry jam', pavement: 'Mind the pavement' });
   await videoWithText('counter', { receive: 'Please receive your order here', sky: 'Blue sky bakery', carton: 'Carton of milk' });
   await videoWithText('stall', { jam: 'BLUE BERRY JAM 4,90 €', tea: 'Mint tea 3.20', total: 'Total 1,250 items' });
+  await videoWithText('cafe', { dessert: 'Dessert of the day', cocoa: 'Hot cocoa', desk: 'Order at the desk' });
 });
 afterAll(async () => {
   await pg.close();
@@ -148,6 +149,16 @@ describe('typos', () => {
     }
   });
 
+  it('takes a word of the library spelt very like a short or English query word for it, confidently, and no looser one', async () => {
+    // "desert" is an English word of six letters, so no two slips are forgiven, and "dessert" is another stem: only
+    // their likeness (strict_word_similarity 0.67, at least TRIGRAM_CONFIDENT) makes the match.
+    const result = await search('desert');
+    expect(keys(result)).toEqual(['dessert']);
+    expect(result.hits[0]!.confident).toBe(true);
+    expect(result.hits[0]!.reasons).toEqual(['text']);
+    expect(result.hits[0]!.snippets[0]!.parts.filter((p) => p.highlight).map((p) => p.text)).toEqual(['Dessert']);
+  });
+
   it('never turns a word into another one that is three slips away, or an English word into another', async () => {
     expect(await confidentKeys('blubery')).toEqual(['blueberry']);
     expect(await confidentKeys('payment')).toEqual([]);
@@ -168,7 +179,7 @@ describe('spelling corrections', () => {
       db.transaction(async (tx) => {
         await tx.execute(trigramThresholdStatement(true));
         await tx.execute(sql`set local enable_seqscan = off`);
-        return correctionsOf(LOCAL_USER_ID, 'quinao', async (query) => (await tx.execute(query)).rows as never);
+        return (await correctionsOf(LOCAL_USER_ID, 'quinao', async (query) => (await tx.execute(query)).rows as never)).corrections;
       });
     expect(await correctionsNow()).toContain('quinoa');
     await pg.query(`update scenes set deleted = true where video_id = $1`, [videoId]);

@@ -246,6 +246,10 @@ describe('full text', () => {
   it('plays from the transcript segment that holds the words', async () => {
     const top = (await search('revenue')).hits.find((h) => h.sceneId === id('call1'))!;
     expect(top.playFromS).toBe(14.5);
+    // Misspelt, one slip or two: the segment that holds the word it stands for.
+    for (const typo of ['revnue', 'reveneu']) {
+      expect((await search(typo)).hits.find((h) => h.sceneId === id('call1'))?.playFromS, typo).toBe(14.5);
+    }
     // On-screen text alone: the scene start.
     const sunset = (await search('sunset')).hits[0]!;
     expect(keyOf(sunset.sceneId)).toBe('beach1');

@@ -51,6 +51,7 @@ import {
   type HitSignals,
   type ModelVector,
   type RunRows,
+  type Spelling,
   type Terms,
 } from '@heimdex/shared-schema/search';
 import { sql, type SQL } from 'drizzle-orm';
@@ -148,8 +149,8 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
   }
 
   /** Spelling corrections of the terms that look misspelt (see correctionsQuery). */
-  async function corrections(terms: string[]): Promise<Map<string, string[]>> {
-    const typos = new Map<string, string[]>();
+  async function corrections(terms: string[]): Promise<Map<string, Spelling>> {
+    const typos = new Map<string, Spelling>();
     const counts = spellingCountsQuery(userId, terms);
     if (!counts) return typos;
     const misspelt = misspeltTerms(await plainRows<{ term: string; nodes: number; n: number }>(counts));
@@ -377,7 +378,7 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
       // Without filters every list reads the user's own scenes whatever the spelling corrections (which only narrow
       // said: and text:), so they all go at once, the typed words' list among them; under a filter, after it.
       const unfiltered = filtered ? null : await independentLists(false, queriesUnder(filtersOf(userId, q, new Map()), typedWordsQuery(userId, q)));
-      const { typos, where, wordLists } = await fullTextAndTypos(userId, q, longListRows, corrections, unfiltered?.typed);
+      const { typos, alike, where, wordLists } = await fullTextAndTypos(userId, q, longListRows, corrections, unfiltered?.typed);
       const found = unfiltered ?? (await independentLists(true, queriesUnder(where, null)));
 
       const lists: Candidate[][] = [];
@@ -397,7 +398,7 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
 
       const fused = fuseRanks(lists.map((l) => l.map((c) => c.id)));
       const people = named ? [...q.people, named.text] : q.people;
-      const hits = await hitsOf(fused, limit, { free, said: q.said, onScreen: q.onScreen, people, typos, glued }, {
+      const hits = await hitsOf(fused, limit, { free, said: q.said, onScreen: q.onScreen, people, typos, alike, glued }, {
         visual,
         visualThreshold: vector ? visualTextThreshold(vector.modelId) : Infinity,
         faceScenes: new Map(),

@@ -7,7 +7,8 @@ import type { SQL } from 'drizzle-orm';
 import { freeTerms } from './parse.ts';
 import {
   correctedQuery,
-  correctionsQuery,
+  alikeWordsQuery,
+  CORRECTIONS_PER_TERM,
   filtersOf,
   fullTextList,
   fullTextListOf,
@@ -15,6 +16,7 @@ import {
   SPELT_RIGHT_SCENES,
   twoSlipCandidatesQuery,
   type FullTextList,
+  type AlikeWords,
   type FullTextRow,
 } from './sql.ts';
 import type { ParsedQuery } from './types.ts';
@@ -23,15 +25,26 @@ import type { ParsedQuery } from './types.ts';
 const TWO_SLIPS_CANDIDATES = 50;
 const TWO_SLIPS_KEPT = 3;
 
+/** What one misspelt term's lookup found: its spelling corrections, and the words spelt like it (see AlikeWords). */
+export interface Spelling {
+  corrections: string[];
+  alike: AlikeWords;
+}
+
 /**
  * The corrections of one misspelt term (run in a transaction where trigramThresholdStatement and
- * `enable_seqscan = off` hold, as correctionsQuery needs).
+ * `enable_seqscan = off` hold, as alikeWordsQuery needs).
  */
-export async function correctionsOf(userId: string, term: string, run: RunRows): Promise<string[]> {
-  const found = (await run<{ word: string }>(correctionsQuery(userId, term))).map((r) => r.word);
-  if (!mayHaveTwoSlips(term) || closeSpellings(term, found).length > 0) return found;
+export async function correctionsOf(userId: string, term: string, run: RunRows): Promise<Spelling> {
+  const alike = await run<{ word: string; confident: boolean }>(alikeWordsQuery(userId, term));
+  const spelling = (corrections: string[]): Spelling => ({
+    corrections,
+    alike: { words: alike.map((r) => r.word), confident: alike.filter((r) => r.confident).map((r) => r.word) },
+  });
+  const found = alike.slice(0, CORRECTIONS_PER_TERM).map((r) => r.word);
+  if (!mayHaveTwoSlips(term) || closeSpellings(term, found).length > 0) return spelling(found);
   const close = closeSpellings(term, (await run<{ word: string }>(twoSlipCandidatesQuery(userId, term, TWO_SLIPS_CANDIDATES))).map((r) => r.word));
-  return [...found, ...close.filter((w) => !found.includes(w))].slice(0, found.length + TWO_SLIPS_KEPT);
+  return spelling([...found, ...close.filter((w) => !found.includes(w))].slice(0, found.length + TWO_SLIPS_KEPT));
 }
 
 /** Whether fullTextAndTypos runs the typed words' full-text list first: free words and no said:/text: terms. */
@@ -57,21 +70,18 @@ export async function fullTextAndTypos(
   userId: string,
   q: ParsedQuery,
   run: RunRows,
-  corrections: (terms: string[]) => Promise<Map<string, string[]>>,
+  corrections: (terms: string[]) => Promise<Map<string, Spelling>>,
   typed?: readonly FullTextRow[],
-): Promise<{ typos: Map<string, string[]>; where: SQL; wordLists: string[][] }> {
+): Promise<{ typos: Map<string, string[]>; alike: Map<string, AlikeWords>; where: SQL; wordLists: string[][] }> {
   const free = freeTerms(q);
   const spellable = [...free, ...q.said, ...q.onScreen];
-  if (typedWordsFirst(q)) {
-    const first = typed ? fullTextListOf(typed) : await fullTextList(free, filtersOf(userId, q, new Map()), run);
-    const typos = first.everyTerm >= SPELT_RIGHT_SCENES ? new Map<string, string[]>() : await corrections(spellable);
-    const where = filtersOf(userId, q, typos);
-    return { typos, where, wordLists: await withCorrections(first, free, typos, where, run) };
-  }
-  const typos = await corrections(spellable);
+  const first = typedWordsFirst(q) ? (typed ? fullTextListOf(typed) : await fullTextList(free, filtersOf(userId, q, new Map()), run)) : null;
+  const spellings = first && first.everyTerm >= SPELT_RIGHT_SCENES ? new Map<string, Spelling>() : await corrections(spellable);
+  const typos = new Map([...spellings].map(([term, s]) => [term, s.corrections]));
+  const alike = new Map([...spellings].map(([term, s]) => [term, s.alike]));
   const where = filtersOf(userId, q, typos);
-  if (free.length === 0) return { typos, where, wordLists: [] };
-  return { typos, where, wordLists: await withCorrections(await fullTextList(free, where, run), free, typos, where, run) };
+  if (free.length === 0) return { typos, alike, where, wordLists: [] };
+  return { typos, alike, where, wordLists: await withCorrections(first ?? (await fullTextList(free, where, run)), free, typos, where, run) };
 }
 
 /**

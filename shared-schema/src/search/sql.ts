@@ -158,7 +158,12 @@ export const spellable = (terms: string[]) => terms.filter((t) => wordsOf(t).len
  */
 export const SPELT_RIGHT_SCENES = 5;
 /** Spelling corrections kept per misspelt word. */
-const CORRECTIONS_PER_TERM = 3;
+export const CORRECTIONS_PER_TERM = 3;
+/**
+ * The words spelt like a misspelt word that a hit may hold to match it (see alikeWordsQuery), the most similar: a hit
+ * holding only a less similar one is not said to match the word.
+ */
+const ALIKE_WORDS = 50;
 
 export const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
@@ -198,8 +203,6 @@ const VIDEO_DAY = sql.raw(`(case
 
 export const and = (parts: SQL[]) => (parts.length === 0 ? sql`true` : sql.join(parts, sql` and `));
 export const or = (parts: SQL[]) => (parts.length === 0 ? sql`false` : sql`(${sql.join(parts, sql` or `)})`);
-// A bare 0 in ORDER BY would name a column position.
-const sum = (parts: SQL[]) => (parts.length === 0 ? sql`0::float8` : sql`(${sql.join(parts, sql` + `)})`);
 
 export type Column = 'transcript' | 'ocr_text';
 
@@ -312,19 +315,21 @@ export const trigramThresholdStatement = (local: boolean) =>
 const similarWords = (operator: SQL) => sql`select w.word, w.user_id, w.scenes from scene_words w where ${operator}`;
 
 /**
- * Spelling corrections of one misspelt term: the words of the user's live scenes (scene_words, counted by triggers
- * on scenes) most similar to it ("quartely" → "quarterly"); rows of `word`. The corrections then search as words,
- * through the full-text index. The trigram index over the distinct words answers in about a millisecond; taking
- * the words of a few scenes that the trigram indexes over the scenes' whole texts picked cost 20–32 ms at 100k
- * scenes (measured in the bench), and matching whole scenes by trigrams 2.6 s on 20k scenes.
+ * The words of the user's live scenes (scene_words, counted by triggers on scenes) spelt like one misspelt term
+ * (word_similarity ≥ TRIGRAM_CANDIDATE), most similar first, at most ALIKE_WORDS: rows of `word` and `confident`
+ * (strict_word_similarity ≥ TRIGRAM_CONFIDENT). The first CORRECTIONS_PER_TERM are the term's spelling corrections
+ * ("quartely" → "quarterly"), which then search as words through the full-text index; all of them say which hits
+ * hold the term spelt alike (see Spelling). The trigram index over the distinct words answers in about a
+ * millisecond; taking the words of a few scenes that the trigram indexes over the scenes' whole texts picked cost
+ * 20–32 ms at 100k scenes (measured in the bench), and matching whole scenes by trigrams 2.6 s on 20k scenes.
  */
-export function correctionsQuery(userId: string, term: string): SQL {
+export function alikeWordsQuery(userId: string, term: string): SQL {
   return sql`
     with spelt_alike as materialized (${similarWords(sql`w.word %> ${term}`)})
-    select word from spelt_alike
+    select word, strict_word_similarity(${term}, word) >= ${TRIGRAM_CONFIDENT} as confident from spelt_alike
     where user_id = ${userId} and scenes > 0 and word <> lower(${term}) and word_similarity(${term}, word) >= ${TRIGRAM_CANDIDATE}
     order by similarity(${term}, word) desc, word
-    limit ${CORRECTIONS_PER_TERM}`;
+    limit ${ALIKE_WORDS}`;
 }
 
 /**
@@ -542,11 +547,25 @@ export interface Terms {
   people: string[];
   /** The terms that take part in the typo signal (see SPELT_RIGHT_SCENES), with their corrections. */
   typos: ReadonlyMap<string, readonly string[]>;
+  /** The same terms, with the library's words spelt like them (see AlikeWords). */
+  alike: ReadonlyMap<string, AlikeWords>;
   /** Glued-words patterns of the free words (see gluedPattern): a match is a confident on-screen text match. */
   glued: string[];
 }
 
-export const NO_TERMS: Terms = { free: [], said: [], onScreen: [], people: [], typos: new Map(), glued: [] };
+export const NO_TERMS: Terms = { free: [], said: [], onScreen: [], people: [], typos: new Map(), alike: new Map(), glued: [] };
+
+/**
+ * The library's words spelt like a misspelt term (alikeWordsQuery): a hit's text holding one of `words` matches the
+ * term, one of `confident` holds it confidently. Asked once per search from the few thousand words of scene_words
+ * instead of a trigram similarity over each hit's whole text (~70 µs a 200-character transcript in PGlite, up to
+ * four per hit: 5–6 ms of a misspelt search's 50 hits' details at 100k scenes). Word by word, as highlighting
+ * matches (snippets.ts); a misspelt word that only text run across two words resembles no longer matches it.
+ */
+export interface AlikeWords {
+  words: readonly string[];
+  confident: readonly string[];
+}
 
 /** Signs the english parser drops though they change what is meant: currency, number and percent signs. */
 const SIGNS = '$€£¥₹¢#%';
@@ -644,16 +663,19 @@ export const detailRows = <Extra>(rows: readonly DetailQueryRow<Extra>[]): (Deta
  * than 50 of one (100k bench library, interleaved: p50 2.66 → 2.22 ms).
  */
 export function detailsQuery(userId: string, sceneIds: string[], terms: Terms, extra: { columns?: SQL; joins?: SQL } = {}): SQL {
-  const fuzzyTerms = (list: string[]) => list.filter((t) => terms.typos.has(t));
   const speechTerms = [...terms.free, ...terms.said];
   const textTerms = [...terms.free, ...terms.onScreen];
+  /**
+   * The terms and the words that stand for them: their corrections within two slips (closeSpellings) and, for a
+   * misspelt term, the library's words spelt like it (AlikeWords).
+   */
+  const formsOf = (list: string[]) => [
+    ...new Set(list.flatMap((t) => [t, ...closeSpellings(t, terms.typos.get(t) ?? []), ...(terms.alike.get(t)?.words ?? [])])),
+  ];
   const matchIn = (column: Column, list: string[]) => {
     if (list.length === 0) return sql`false`;
-    const col = sql.raw(`s.${column}`);
-    const fuzzy = fuzzyTerms(list).map((t) => sql`word_similarity(${t}, ${col}) >= ${TRIGRAM_CANDIDATE}`);
-    const close = list.flatMap((t) => closeSpellings(t, terms.typos.get(t) ?? []));
-    const forms = [...list, ...close];
-    return or([columnMatches(column, forms, once(anyOf(forms))), ...fuzzy]);
+    const forms = formsOf(list);
+    return columnMatches(column, forms, once(anyOf(forms)));
   };
   /**
    * A term is confidently there: as a word or stem, or spelt within TRIGRAM_CONFIDENT, in the allowed columns; a
@@ -662,7 +684,8 @@ export function detailsQuery(userId: string, sceneIds: string[], terms: Terms, e
    */
   const confidentIn = (term: string, columns: Column[]) => {
     const lexical = columns.map((c) => columnMatches(c, [term], once(termQuery(term))));
-    const spelt = fuzzyTerms([term]).length > 0 ? columns.map((c) => sql`strict_word_similarity(${term}, ${sql.raw(`s.${c}`)}) >= ${TRIGRAM_CONFIDENT}`) : [];
+    const alike = terms.alike.get(term)?.confident ?? [];
+    const spelt = alike.length > 0 ? columns.map((c) => columnMatches(c, [...alike], once(anyOf([...alike])))) : [];
     const glued = columns.includes('ocr_text') ? gluedPattern(term) : null;
     const stopWords = columns.map((c) => sql`(numnode(${once(termQuery(term))}) = 0 and ${searchedText(c)} ~* ${wholeWords(term)})`);
     const close = closeSpellings(term, terms.typos.get(term) ?? []);
@@ -676,23 +699,23 @@ export function detailsQuery(userId: string, sceneIds: string[], terms: Terms, e
     ...terms.said.map((t) => confidentIn(t, ['transcript'])),
     ...terms.onScreen.map((t) => confidentIn(t, ['ocr_text'])),
   ];
-  const segmentMatch = speechTerms.length === 0 ? null : or([
-    sql`ts.words @@ ${once(anyOf(speechTerms))}`,
-    ...fuzzyTerms(speechTerms).map((t) => sql`word_similarity(${t}, ts.text) >= ${TRIGRAM_CANDIDATE}`),
-  ]);
+  const speechForms = formsOf(speechTerms);
+  // A segment holding any of them matches; the best is the one that holds most of what the search looked for: the
+  // terms and their corrections, not every word spelt alike.
+  const rankedForms = [...new Set(speechTerms.flatMap((t) => [t, ...(terms.typos.get(t) ?? [])]))];
   // The segments that overlap the scene, read through the index on (video_id, start_s) from LONGEST_SEGMENT_S
   // before the scene's start: bounded by the scene's end alone, a scene late in a long video read every segment
   // before it. Their words are the row's own (transcript_segments.words), not parsed again here.
-  const playFrom = segmentMatch
-    ? sql`(select greatest(ts.start_s, s.start_s) from transcript_segments ts
+  const playFrom =
+    speechForms.length > 0
+      ? sql`(select greatest(ts.start_s, s.start_s) from transcript_segments ts
            where ts.video_id = s.video_id and not ts.deleted and ts.start_s > s.start_s - ${LONGEST_SEGMENT_S}::float8
-             and ts.start_s < s.end_s and ts.end_s > s.start_s and ${segmentMatch}
-           order by ts_rank_cd(ts.words, ${once(anyOf(speechTerms))}) desc,
-             ${sum(fuzzyTerms(speechTerms).map((t) => sql`word_similarity(${t}, ts.text)`))} desc, ts.start_s
+             and ts.start_s < s.end_s and ts.end_s > s.start_s and ts.words @@ ${once(anyOf(speechForms))}
+           order by ts_rank_cd(ts.words, ${once(anyOf(rankedForms))}) desc, ts.start_s
            limit 1)`
-    : sql`null::float8`;
+      : sql`null::float8`;
   const named = terms.people.length > 0 ? or(terms.people.map(personMatches)) : sql`false`;
-  const parsedForms = [...new Set([...speechTerms, ...textTerms].flatMap((t) => [t, ...closeSpellings(t, terms.typos.get(t) ?? [])]))];
+  const parsedForms = formsOf([...speechTerms, ...textTerms]);
   const columns: Record<keyof DetailRow, SQL> = {
     scene_id: sql`s.scene_id`,
     video_id: sql`s.video_id`,

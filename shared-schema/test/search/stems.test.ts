@@ -58,7 +58,7 @@ it('stems the matched texts’ words that could share a stem with a query word, 
     people: null,
   });
   const rows = [row('The Runner was running past the harbour', 'HARBORFESTIVAL tonight'), row('', 'Dying light')];
-  const terms = { free: ['run', 'festival'], said: [], onScreen: [], people: [], typos: new Map<string, string[]>(), glued: [] };
+  const terms = { free: ['run', 'festival'], said: [], onScreen: [], people: [], typos: new Map<string, string[]>(), alike: new Map(), glued: [] };
   expect(new Set(wordsToStem(rows, terms))).toEqual(new Set(['run', 'festival', 'runner', 'running', 'festival']));
   const dying = { ...terms, free: ['die'] };
   expect(wordsToStem(rows, dying)).toContain('dying');

@@ -12,6 +12,7 @@ import {
   trigramThresholdStatement,
   cosineNearestQuery,
   type DetailRow,
+  type Spelling,
   type DetailQueryRow,
   type Terms,
 } from '@heimdex/shared-schema/search';
@@ -76,8 +77,8 @@ export function makeSearchRepo(db: Db, { exactScanMax = EXACT_SCAN_MAX }: { exac
     },
 
     /** Spelling corrections of the terms that look misspelt (see correctionsQuery), by term. */
-    async corrections(userId: string, terms: string[]): Promise<Map<string, string[]>> {
-      const typos = new Map<string, string[]>();
+    async corrections(userId: string, terms: string[]): Promise<Map<string, Spelling>> {
+      const typos = new Map<string, Spelling>();
       const counts = spellingCountsQuery(userId, terms);
       if (!counts) return typos;
       const misspelt = misspeltTerms(await selectRows<{ term: string; nodes: number; n: number }>(db, counts));

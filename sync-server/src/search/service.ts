@@ -34,7 +34,7 @@ export async function search(repo: SearchRepo, userId: string, request: SearchRe
   // The vector is the text embedding of the query's words, or an example picture's when it has none.
   if (isEmptyQuery(q) && !request.vector) return done([]);
   const free = freeTerms(q);
-  const { typos, where, wordLists } = await fullTextAndTypos(userId, q, repo.rows, (terms) => repo.corrections(userId, terms));
+  const { typos, alike, where, wordLists } = await fullTextAndTypos(userId, q, repo.rows, (terms) => repo.corrections(userId, terms));
 
   const lists: Candidate[][] = [];
   lists.push(...wordLists.map((list) => list.map((id) => ({ id }))));
@@ -68,7 +68,7 @@ export async function search(repo: SearchRepo, userId: string, request: SearchRe
 
   const top = fuseRanks(lists.map((l) => l.map((c) => c.id))).slice(0, limit);
   const people = named ? [...q.people, named.text] : q.people;
-  const terms: Terms = { free, said: q.said, onScreen: q.onScreen, people, typos, glued };
+  const terms: Terms = { free, said: q.said, onScreen: q.onScreen, people, typos, alike, glued };
   const rows = await repo.details(userId, top.map((f) => f.id), terms);
   const stemOf = await repo.stems(wordsToStem(rows, terms));
   const signals = {
