@@ -148,7 +148,7 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
     return (await run<{ scene_id: string }>(query)).map((r) => ({ id: r.scene_id }));
   }
 
-  /** Spelling corrections of the terms that look misspelt (see correctionsQuery). */
+  /** Spelling corrections of the terms that look misspelt and the words spelt like them (see alikeWordsQuery). */
   async function corrections(terms: string[]): Promise<Map<string, Spelling>> {
     const typos = new Map<string, Spelling>();
     const counts = spellingCountsQuery(userId, terms);

@@ -1,5 +1,5 @@
 // Spelling corrections of a misspelt query word, as both sides find them: the user's words (scene_words) spelt
-// like it (correctionsQuery: one-letter slips), then, for a longer word that is not itself an English word, words
+// like it (alikeWordsQuery: one-letter slips), then, for a longer word that is not itself an English word, words
 // within two letter slips ("blubery" → "blueberry", see spelling.ts).
 import type { RunRows } from './ocr-words.ts';
 import { closeSpellings, mayHaveTwoSlips } from './spelling.ts';

@@ -301,7 +301,7 @@ export const misspeltTerms = (counts: { term: string; nodes: number; n: number }
   counts.filter((r) => Number(r.nodes) > 0 && Number(r.n) < SPELT_RIGHT_SCENES).map((r) => r.term);
 
 /**
- * Sets the `%>` and `%>>` operators' thresholds for correctionsQuery and twoSlipCandidatesQuery (the caller's
+ * Sets the `%>` and `%>>` operators' thresholds for alikeWordsQuery and twoSlipCandidatesQuery (the caller's
  * transaction, or its session). Run with `enable_seqscan = off`: on a small table the planner prefers a sequential
  * scan that computes the similarity of every row (400 ms on 2000 scenes when corrections came from the scenes'
  * texts, measured); the trigram index answers in a few ms.
@@ -323,7 +323,7 @@ const similarWords = (operator: SQL) => sql`select w.word, w.user_id, w.scenes f
  * (word_similarity ≥ TRIGRAM_CANDIDATE), most similar first, at most ALIKE_WORDS: rows of `word` and `confident`
  * (strict_word_similarity ≥ TRIGRAM_CONFIDENT). The first CORRECTIONS_PER_TERM are the term's spelling corrections
  * ("quartely" → "quarterly"), which then search as words through the full-text index; all of them say which hits
- * hold the term spelt alike (see Spelling). The trigram index over the distinct words answers in about a
+ * hold the term spelt alike (see AlikeWords). The trigram index over the distinct words answers in about a
  * millisecond; taking the words of a few scenes that the trigram indexes over the scenes' whole texts picked cost
  * 20–32 ms at 100k scenes (measured in the bench), and matching whole scenes by trigrams 2.6 s on 20k scenes.
  */

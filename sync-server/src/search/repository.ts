@@ -76,7 +76,7 @@ export function makeSearchRepo(db: Db, { exactScanMax = EXACT_SCAN_MAX }: { exac
       return (await selectRows<{ scene_id: string }>(db, query)).map((r) => ({ id: r.scene_id }));
     },
 
-    /** Spelling corrections of the terms that look misspelt (see correctionsQuery), by term. */
+    /** Spelling corrections of the terms that look misspelt and the words spelt like them (see alikeWordsQuery), by term. */
     async corrections(userId: string, terms: string[]): Promise<Map<string, Spelling>> {
       const typos = new Map<string, Spelling>();
       const counts = spellingCountsQuery(userId, terms);
