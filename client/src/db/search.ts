@@ -148,6 +148,26 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
     return (await run<{ scene_id: string }>(query)).map((r) => ({ id: r.scene_id }));
   }
 
+  /**
+   * Settings of this session (the DB worker's one connection; nothing else changes them), set once, when a search
+   * first needs them, instead of a statement before each search that does (~0.3–0.45 ms); tried again on the next
+   * search after a failure.
+   */
+  const sessionSettings = (statement: SQL) => {
+    let set: Promise<unknown> | null = null;
+    return () =>
+      (set ??= plainRows(statement).catch((error: unknown) => {
+        set = null;
+        throw error;
+      }));
+  };
+  /** The HNSW scan's settings, for the nearest-neighbour lists. */
+  const withHnswSettings = sessionSettings(
+    sql`select set_config('hnsw.ef_search', ${String(EF_SEARCH)}, false), set_config('hnsw.iterative_scan', 'relaxed_order', false)`,
+  );
+  /** The trigram operators' thresholds, for the spelling corrections. */
+  const withTrigramThresholds = sessionSettings(trigramThresholdStatement(false));
+
   /** Spelling corrections of the terms that look misspelt and the words spelt like them (see alikeWordsQuery). */
   async function corrections(terms: string[]): Promise<Map<string, Spelling>> {
     const typos = new Map<string, Spelling>();
@@ -155,7 +175,7 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
     if (!counts) return typos;
     const misspelt = misspeltTerms(await plainRows<{ term: string; nodes: number; n: number }>(counts));
     if (misspelt.length === 0) return typos;
-    await plainRows(trigramThresholdStatement(false));
+    await withTrigramThresholds();
     await db.transaction(async (tx) => {
       await tx.execute(sql`set local enable_seqscan = off`);
       for (const term of misspelt) {
@@ -168,19 +188,6 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
   const columnList = (terms: string[], typos: ReadonlyMap<string, string[]>, column: 'transcript' | 'ocr_text', where: SQL) =>
     ids(long.unplanned, columnQuery(terms, typos, column, where));
   const browseList = (where: SQL) => ids(long.unplanned, browseQuery(where));
-
-  /**
-   * The HNSW scan's settings, for this session (the DB worker's one connection; nothing else changes them): set
-   * once, on the first nearest-neighbour search, instead of a statement before each (~0.3 ms).
-   */
-  let hnswSettings: Promise<unknown> | null = null;
-  const withHnswSettings = () =>
-    (hnswSettings ??= plainRows(sql`select set_config('hnsw.ef_search', ${String(EF_SEARCH)}, false), set_config('hnsw.iterative_scan', 'relaxed_order', false)`).catch(
-      (error: unknown) => {
-        hnswSettings = null; // tried again on the next search
-        throw error;
-      },
-    ));
 
   type Neighbour = { scene_id: string; distance: number };
   /** The nearest keyframes' rows (nearestScenesQuery) as a list, most similar first. */
