@@ -409,9 +409,6 @@ describe.each(TEST_DATABASES)('search on $name', ({ open }) => {
           .map((r) => r['QUERY PLAN'])
           .join('\n');
       expect(await plan('index')).toContain(`Index Scan using ${vectorIndexName(model)}`);
-      // In the index's own order, stopped at the limit: a join that loses the order (a hash join, then a sort) read
-      // every vector the index holds (15k scenes of one user on embedded PGlite: 145 ms against 8).
-      console.log("PLAN", await plan("index"));
       expect(await plan('exact')).not.toContain('scenes_image_vec_srv');
       // The target scene's own picture is its first hit either way.
       const [targetId, target] = [...small][17]!;

@@ -106,11 +106,12 @@ export const HNSW_BUILD = sql.raw('with (ef_construction = 128)');
  * and `tieBreak` orders equal distances (an exact scan). The distance is written once and ordered by its name:
  * ordering by the expression again made PostgreSQL compute it twice per row, each time reading the row's vector
  * (2 KB at 512 dimensions) out of TOAST: 100 neighbours at 100k scenes, p50 4.8 ms before and 3.9 ms after (PGlite,
- * the bench library). Served by an index, each scene's video is looked up by its key (EACH_SCENES_VIDEO), a join that
- * keeps the index's order: joined plainly, the planner hashed a user's videos whenever it expected few rows (the
- * server's index predicate names the vector size, which it cannot estimate), and the scan then read every vector
- * the index holds and sorted them (the server's embedded PGlite, 15k scenes of one user in 75 videos: 145 ms against
- * 8). In the app's 100k bench library the two joins took the same time (p50 3.9 ms).
+ * the bench library). Without `tieBreak` the statement is one an index serves, and each scene's video is looked up by
+ * its key (EACH_SCENES_VIDEO), a join that keeps the index's order: joined plainly, the planner hashed a user's
+ * videos whenever it expected few rows (the server's index predicate names the vector size, which it cannot
+ * estimate), and the scan then read every vector the index holds and sorted them (the server's embedded PGlite, 15k
+ * scenes of one user in 75 videos: 145 ms against 8). In the app's 100k bench library the two joins took the same
+ * time (p50 3.9 ms).
  */
 export function cosineNearestQuery(values: ArrayLike<number>, vector: SQL, where: SQL, options: { dim?: number; tieBreak?: SQL } = {}): SQL {
   const target = cosineQueryVector(values, options.dim);
@@ -457,10 +458,10 @@ export function correctedQuery(terms: string[], typos: ReadonlyMap<string, reado
 }
 
 /**
- * FROM for a statement that reads few scenes (the hits' details, the glued words' matches, an index's nearest): each scene's video looked
- * up by its key (a LATERAL subquery that OFFSET 0 keeps apart). Joined plainly, the generic plan hashed every video
- * of the library for them: 0.3 of 2.7 ms of the 50 hits' details at 500 videos (100k bench library), and more the
- * more videos a library holds.
+ * FROM for a statement that reads few scenes (the hits' details, the glued words' matches, the nearest neighbours an
+ * index gives): each scene's video looked up by its key (a LATERAL subquery that OFFSET 0 keeps apart). Joined
+ * plainly, the generic plan hashed every video of the library for them: 0.3 of 2.7 ms of the 50 hits' details at
+ * 500 videos (100k bench library), and more the more videos a library holds.
  */
 const EACH_SCENES_VIDEO = sql`scenes s cross join lateral (select * from videos v where v.video_id = s.video_id offset 0) v`;
 
@@ -682,14 +683,15 @@ export function detailsQuery(userId: string, sceneIds: string[], terms: Terms, e
     return columnMatches(column, forms, once(anyOf(forms)));
   };
   /**
-   * A term is confidently there: as a word or stem, or spelt within TRIGRAM_CONFIDENT, in the allowed columns; a
+   * A term is confidently there: as a word or stem, or as a word spelt within TRIGRAM_CONFIDENT of it (AlikeWords) or
+   * two slips of it (closeSpellings), in the allowed columns; a
    * term of stop words only ("no", "do not": full text drops them) as written, as whole words. A price or a
    * number with a sign full text drops is not there when the text shows it with another sign (see otherSignPattern).
    */
   const confidentIn = (term: string, columns: Column[]) => {
     const lexical = columns.map((c) => columnMatches(c, [term], once(termQuery(term))));
-    const alike = terms.alike.get(term)?.confident ?? [];
-    const spelt = alike.length > 0 ? columns.map((c) => columnMatches(c, [...alike], once(anyOf([...alike])))) : [];
+    const alike = [...(terms.alike.get(term)?.confident ?? [])];
+    const spelt = alike.length > 0 ? columns.map((c) => columnMatches(c, alike, once(anyOf(alike)))) : [];
     const glued = columns.includes('ocr_text') ? gluedPattern(term) : null;
     const stopWords = columns.map((c) => sql`(numnode(${once(termQuery(term))}) = 0 and ${searchedText(c)} ~* ${wholeWords(term)})`);
     const close = closeSpellings(term, terms.typos.get(term) ?? []);

@@ -4,17 +4,17 @@
 
 /**
  * pg_trgm `word_similarity` a word of the library must reach to stand for a misspelt query word: to be one of its
- * corrections, and for a hit holding it to match the word (AlikeWords; the `<%` operator's threshold, set per search). Measured on PGlite: "quartely"→"QUARTERLY" 0.67, "revenu"→"REVENUE"
- * 0.86, "cart"→"carton" 0.80 (a candidate, but see below), "meeting"→"meat" 0.25, "teh"→"the" 0.25.
+ * corrections, and for a hit holding it to match the word (AlikeWords; the `<%` operator's threshold). Measured on
+ * PGlite: "quartely"→"QUARTERLY" 0.67, "revenu"→"REVENUE" 0.86, "cart"→"carton" 0.80 (a candidate, but see
+ * below), "meeting"→"meat" 0.25, "teh"→"the" 0.25.
  */
 export const TRIGRAM_CANDIDATE = 0.5;
 
 /**
  * pg_trgm `strict_word_similarity` (whole words only) at which a word of the library spelt like a misspelt query
- * word counts as a confident match of it. Measured:
- * typos "quartely" 0.58, "revenu" 0.67, "zebra"→"zebras" 0.63; different words that share a prefix "cart"→
- * "carton", "planet"→"plan", "sales"→"salesman" all 0.50, "elephant"→"elegant" 0.42. (Plain word_similarity
- * cannot tell these apart: a prefix scores 0.8.)
+ * word counts as a confident match of it. Measured: typos "quartely" 0.58, "revenu" 0.67, "zebra"→"zebras" 0.63;
+ * different words that share a prefix "cart"→"carton", "planet"→"plan", "sales"→"salesman" all 0.50,
+ * "elephant"→"elegant" 0.42. (Plain word_similarity cannot tell these apart: a prefix scores 0.8.)
  */
 export const TRIGRAM_CONFIDENT = 0.55;
 
