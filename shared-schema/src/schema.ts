@@ -213,10 +213,10 @@ export const scenes = pgTable(
     uniqueIndex('scenes_video_idx_idx').on(t.videoId, t.idx).where(sql`${t.deleted} = false`),
     index('scenes_user_idx').on(t.userId),
     index('scenes_user_seq_idx').on(t.userId, t.serverSeq),
+    // The GIN indexes' pending lists are kept to 512 kB (migration 0012): every search reads them.
     index('scenes_tsv_idx').using('gin', t.searchTsv),
-    // Typo-tolerant matching (`word_similarity`, the `<%` operator) on each text signal apart,
-    // so `said:` and `text:` filters keep their index.
-    index('scenes_transcript_trgm_idx').using('gin', t.transcript.op('gin_trgm_ops')),
+    // On-screen text with its words run together (gluedQuery: ILIKE through the trigram index). The transcript has
+    // none: no statement used it once typos were matched through scene_words (migration 0012 dropped it).
     index('scenes_ocr_trgm_idx').using('gin', t.ocrText.op('gin_trgm_ops')),
   ],
 );

@@ -141,7 +141,7 @@ describe('sync between two devices through the server', () => {
     await b.pg.exec('create extension if not exists pageinspect');
     const pending = async () =>
       count(b.pg, `select sum((select n_pending_tuples from gin_metapage_info(get_raw_page(i, 0))))::int as n
-        from unnest(array['scenes_tsv_idx', 'scenes_transcript_trgm_idx', 'scenes_ocr_trgm_idx']) i`);
+        from unnest(array['scenes_tsv_idx', 'scenes_ocr_trgm_idx']) i`);
     const vacuumed = () => count(b.pg, `select vacuum_count::int as n from pg_stat_user_tables where relname = 'scenes'`);
     await indexOn(a, 'hallway');
     await a.sync();
