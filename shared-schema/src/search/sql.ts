@@ -487,7 +487,7 @@ export function gluedQuery(patterns: string[], where: SQL): SQL {
     limit ${CANDIDATES}`;
 }
 
-/** said:/text: terms, ranked by their column's own full-text rank, then by spelling (the filter requires them). */
+/** said:/text: terms, ranked by their column's own full-text rank (the filter requires them), then by scene id. */
 export function columnQuery(terms: string[], typos: ReadonlyMap<string, string[]>, column: Column, where: SQL): SQL {
   const forms = terms.flatMap((t) => [t, ...(typos.get(t) ?? [])]);
   return sql`
