@@ -4,7 +4,7 @@
 // splits the glued words of scenes indexed by an older version. (Its own library: search.test.ts's query plans
 // depend on the size of its tables.)
 import type { PGlite } from '@electric-sql/pglite';
-import { correctionsOf, parseQuery, trigramThresholdStatement } from '@heimdex/shared-schema/search';
+import { parseQuery, spellingsOf, trigramThresholdStatement } from '@heimdex/shared-schema/search';
 import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -179,13 +179,35 @@ describe('spelling corrections', () => {
       db.transaction(async (tx) => {
         await tx.execute(trigramThresholdStatement(true));
         await tx.execute(sql`set local enable_seqscan = off`);
-        return (await correctionsOf(LOCAL_USER_ID, 'quinao', async (query) => (await tx.execute(query)).rows as never)).corrections;
+        const quinao = { term: 'quinao', held: false };
+        const spellings = await spellingsOf(LOCAL_USER_ID, [quinao], ['quinao'], async (query) => (await tx.execute(query)).rows as never);
+        return spellings.get('quinao')!.corrections;
       });
     expect(await correctionsNow()).toContain('quinoa');
     await pg.query(`update scenes set deleted = true where video_id = $1`, [videoId]);
     expect((await pg.query(`select scenes from scene_words where word = 'quinoa'`)).rows).toEqual([{ scenes: 0 }]);
     expect(await correctionsNow()).not.toContain('quinoa');
     expect(keys(await search('quinao'))).toEqual([]);
+  });
+
+  it('take a rare word the library holds as meant: a word spelt like it is a weaker match', async () => {
+    await videoWithText('studio', { pain: 'No pain no gain', paint: 'Fresh paint', class: 'Oil painting class' });
+    // "pain" is in one scene only, so it is looked up as a possible slip: "paint" is spelt within TRIGRAM_CONFIDENT of
+    // it (0.57), but the scene that holds "pain" itself is the one meant.
+    const pain = await search('pain');
+    expect(pain.hits.filter((h) => h.confident).map((h) => sceneKeys.get(h.sceneId))).toEqual(['pain']);
+    expect(keys(pain)).toContain('paint');
+    // A word the library lacks still takes a confident spelling.
+    expect(await confidentKeys('paintt')).toContain('paint');
+  });
+
+  it('never let one word of the query stand for another', async () => {
+    await videoWithText('decorator', { both: 'Paint by a painter', wet: 'Wet paint', shop: 'Paint shop' });
+    // "paintr" is spelt within TRIGRAM_CONFIDENT of "paint" (0.62) as well as like "painter": typed beside "paint",
+    // it stands for another word, so a scene holding only "paint" holds one of the two.
+    const result = await search('paint paintr');
+    expect(keys(result)[0]).toBe('both');
+    expect(result.hits.filter((h) => h.confident && sceneKeys.get(h.sceneId) !== 'both').map((h) => sceneKeys.get(h.sceneId))).toEqual([]);
   });
 });
 

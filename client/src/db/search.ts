@@ -9,7 +9,7 @@ import {
   CANDIDATES,
   checkDim,
   columnQuery,
-  correctionsOf,
+  spellingsOf,
   DEFAULT_LIMIT,
   describeHits,
   NO_FILTERS,
@@ -170,19 +170,15 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
 
   /** Spelling corrections of the terms that look misspelt and the words spelt like them (see alikeWordsQuery). */
   async function corrections(terms: string[]): Promise<Map<string, Spelling>> {
-    const typos = new Map<string, Spelling>();
     const counts = spellingCountsQuery(userId, terms);
-    if (!counts) return typos;
+    if (!counts) return new Map();
     const misspelt = misspeltTerms(await plainRows<{ term: string; nodes: number; n: number }>(counts));
-    if (misspelt.length === 0) return typos;
+    if (misspelt.length === 0) return new Map();
     await withTrigramThresholds();
-    await db.transaction(async (tx) => {
+    return db.transaction(async (tx) => {
       await tx.execute(sql`set local enable_seqscan = off`);
-      for (const term of misspelt) {
-        typos.set(term, await correctionsOf(userId, term, async (query) => (await tx.execute(query)).rows as never));
-      }
+      return spellingsOf(userId, misspelt, terms, async (query) => (await tx.execute(query)).rows as never);
     });
-    return typos;
   }
 
   const columnList = (terms: string[], typos: ReadonlyMap<string, string[]>, column: 'transcript' | 'ocr_text', where: SQL) =>

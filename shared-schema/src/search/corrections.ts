@@ -5,6 +5,7 @@ import type { RunRows } from './ocr-words.ts';
 import { closeSpellings, mayHaveTwoSlips } from './spelling.ts';
 import type { SQL } from 'drizzle-orm';
 import { freeTerms } from './parse.ts';
+import { wordsOf } from './snippets.ts';
 import {
   correctedQuery,
   alikeWordsQuery,
@@ -16,6 +17,7 @@ import {
   SPELT_RIGHT_SCENES,
   twoSlipCandidatesQuery,
   type FullTextList,
+  type MisspeltTerm,
   type AlikeWords,
   type FullTextRow,
 } from './sql.ts';
@@ -32,19 +34,35 @@ export interface Spelling {
 }
 
 /**
- * The corrections of one misspelt term (run in a transaction where trigramThresholdStatement and
- * `enable_seqscan = off` hold, as alikeWordsQuery needs).
+ * The spelling of one misspelt term (run in a transaction where trigramThresholdStatement and `enable_seqscan = off`
+ * hold, as alikeWordsQuery needs). A word the query holds besides (`queryWords`) never stands for it: "haka hakaz" is
+ * not "haka" twice. The words that hold it confidently are the alike words within TRIGRAM_CONFIDENT and the
+ * corrections within two slips (closeSpellings) — none when a scene holds the term as typed: a rare word the library
+ * has ("pain") is taken as meant, and a word spelt like it ("paint", 0.57) is a weaker match.
  */
-export async function correctionsOf(userId: string, term: string, run: RunRows): Promise<Spelling> {
-  const alike = await run<{ word: string; confident: boolean }>(alikeWordsQuery(userId, term));
-  const spelling = (corrections: string[]): Spelling => ({
-    corrections,
-    alike: { words: alike.map((r) => r.word), confident: alike.filter((r) => r.confident).map((r) => r.word) },
-  });
+async function correctionsOf(userId: string, { term, held }: MisspeltTerm, queryWords: readonly string[], run: RunRows): Promise<Spelling> {
+  const others = new Set(queryWords.map((w) => w.toLowerCase()));
+  const notTyped = <T extends { word: string }>(rows: T[]) => rows.filter((r) => !others.has(r.word));
+  const alike = notTyped(await run<{ word: string; confident: boolean }>(alikeWordsQuery(userId, term)));
   const found = alike.slice(0, CORRECTIONS_PER_TERM).map((r) => r.word);
-  if (!mayHaveTwoSlips(term) || closeSpellings(term, found).length > 0) return spelling(found);
-  const close = closeSpellings(term, (await run<{ word: string }>(twoSlipCandidatesQuery(userId, term, TWO_SLIPS_CANDIDATES))).map((r) => r.word));
-  return spelling([...found, ...close.filter((w) => !found.includes(w))].slice(0, found.length + TWO_SLIPS_KEPT));
+  let corrections = found;
+  if (mayHaveTwoSlips(term) && closeSpellings(term, found).length === 0) {
+    const candidates = notTyped(await run<{ word: string }>(twoSlipCandidatesQuery(userId, term, TWO_SLIPS_CANDIDATES)));
+    const close = closeSpellings(term, candidates.map((r) => r.word));
+    corrections = [...found, ...close.filter((w) => !found.includes(w))].slice(0, found.length + TWO_SLIPS_KEPT);
+  }
+  const confident = held ? [] : [...new Set([...alike.filter((r) => r.confident).map((r) => r.word), ...closeSpellings(term, corrections)])];
+  return { corrections, alike: { words: alike.map((r) => r.word), confident } };
+}
+
+/**
+ * Each misspelt term's spelling (correctionsOf), by term, in the caller's transaction (see correctionsOf). `terms`:
+ * every term of the query, whose words never stand for another.
+ */
+export async function spellingsOf(userId: string, misspelt: readonly MisspeltTerm[], terms: readonly string[], run: RunRows): Promise<Map<string, Spelling>> {
+  const spellings = new Map<string, Spelling>();
+  for (const m of misspelt) spellings.set(m.term, await correctionsOf(userId, m, terms.filter((t) => t !== m.term).flatMap(wordsOf), run));
+  return spellings;
 }
 
 /** Whether fullTextAndTypos runs the typed words' full-text list first: free words and no said:/text: terms. */

@@ -297,9 +297,18 @@ export function spellingCountsQuery(userId: string, terms: string[]): SQL | null
   );
 }
 
+/**
+ * A query term that may be misspelt: found in fewer than SPELT_RIGHT_SCENES scenes. `held`: some scene holds it as
+ * typed (as a word or stem), so it may be a rare word meant as written rather than a slip (see correctionsOf).
+ */
+export interface MisspeltTerm {
+  term: string;
+  held: boolean;
+}
+
 /** The terms of spellingCountsQuery's rows that look misspelt. */
-export const misspeltTerms = (counts: { term: string; nodes: number; n: number }[]) =>
-  counts.filter((r) => Number(r.nodes) > 0 && Number(r.n) < SPELT_RIGHT_SCENES).map((r) => r.term);
+export const misspeltTerms = (counts: { term: string; nodes: number; n: number }[]): MisspeltTerm[] =>
+  counts.filter((r) => Number(r.nodes) > 0 && Number(r.n) < SPELT_RIGHT_SCENES).map((r) => ({ term: r.term, held: Number(r.n) > 0 }));
 
 /**
  * Sets the `%>` and `%>>` operators' thresholds for alikeWordsQuery and twoSlipCandidatesQuery (the caller's
@@ -562,9 +571,9 @@ export const NO_TERMS: Terms = { free: [], said: [], onScreen: [], people: [], t
 
 /**
  * The library's words spelt like a misspelt term (alikeWordsQuery): a hit's text holding one of `words` matches the
- * term, one of `confident` holds it confidently. Asked once per search from the few thousand words of scene_words
- * instead of a trigram similarity over each hit's whole text (~70 µs a 200-character transcript in PGlite, up to
- * four per hit: 5–6 ms of a misspelt search's 50 hits' details at 100k scenes). Word by word, as highlighting
+ * term, one of `confident` holds it confidently (which those are: correctionsOf). Asked once per search from the few
+ * thousand words of scene_words instead of a trigram similarity over each hit's whole text (~70 µs a 200-character
+ * transcript in PGlite, up to four per hit: 5–6 ms of a misspelt search's 50 hits' details at 100k scenes). Word by word, as highlighting
  * matches (snippets.ts); a misspelt word that only text run across two words resembles no longer matches it.
  */
 export interface AlikeWords {
@@ -683,8 +692,8 @@ export function detailsQuery(userId: string, sceneIds: string[], terms: Terms, e
     return columnMatches(column, forms, once(anyOf(forms)));
   };
   /**
-   * A term is confidently there: as a word or stem, or as a word spelt within TRIGRAM_CONFIDENT of it (AlikeWords) or
-   * two slips of it (closeSpellings), in the allowed columns; a
+   * A term is confidently there: as a word or stem, or as one of the words that confidently stand for it
+   * (AlikeWords.confident: spelt within TRIGRAM_CONFIDENT or two slips of it), in the allowed columns; a
    * term of stop words only ("no", "do not": full text drops them) as written, as whole words. A price or a
    * number with a sign full text drops is not there when the text shows it with another sign (see otherSignPattern).
    */
@@ -694,9 +703,7 @@ export function detailsQuery(userId: string, sceneIds: string[], terms: Terms, e
     const spelt = alike.length > 0 ? columns.map((c) => columnMatches(c, alike, once(anyOf(alike)))) : [];
     const glued = columns.includes('ocr_text') ? gluedPattern(term) : null;
     const stopWords = columns.map((c) => sql`(numnode(${once(termQuery(term))}) = 0 and ${searchedText(c)} ~* ${wholeWords(term)})`);
-    const close = closeSpellings(term, terms.typos.get(term) ?? []);
-    const twoSlips = close.length > 0 ? columns.map((c) => columnMatches(c, close, once(anyOf(close)))) : [];
-    const found = or([...lexical, ...spelt, ...(glued ? [sql`s.ocr_text ~* ${glued}`] : []), ...stopWords, ...twoSlips]);
+    const found = or([...lexical, ...spelt, ...(glued ? [sql`s.ocr_text ~* ${glued}`] : []), ...stopWords]);
     const otherSign = otherSignPattern(term);
     return otherSign ? sql`(${found} and not ${or(columns.map((c) => sql`${sql.raw(`s.${c}`)} ~ ${otherSign}`))})` : found;
   };

@@ -3,7 +3,7 @@
 // Every statement is scoped to one user (the shared statements through ownScenes/filtersOf, the rest here).
 import {
   CANDIDATES,
-  correctionsOf,
+  spellingsOf,
   detailsQuery,
   detailRows,
   misspeltTerms,
@@ -78,20 +78,16 @@ export function makeSearchRepo(db: Db, { exactScanMax = EXACT_SCAN_MAX }: { exac
 
     /** Spelling corrections of the terms that look misspelt and the words spelt like them (see alikeWordsQuery), by term. */
     async corrections(userId: string, terms: string[]): Promise<Map<string, Spelling>> {
-      const typos = new Map<string, Spelling>();
       const counts = spellingCountsQuery(userId, terms);
-      if (!counts) return typos;
+      if (!counts) return new Map();
       const misspelt = misspeltTerms(await selectRows<{ term: string; nodes: number; n: number }>(db, counts));
-      if (misspelt.length === 0) return typos;
+      if (misspelt.length === 0) return new Map();
       // Settings local to the transaction: a pooled connection must not carry them to another request.
-      await db.transaction(async (tx) => {
+      return db.transaction(async (tx) => {
         await tx.execute(trigramThresholdStatement(true));
         await tx.execute(sql`set local enable_seqscan = off`);
-        for (const term of misspelt) {
-          typos.set(term, await correctionsOf(userId, term, (query) => selectRows(tx as Db, query)));
-        }
+        return spellingsOf(userId, misspelt, terms, (query) => selectRows(tx as Db, query));
       });
-      return typos;
     },
 
     /**
