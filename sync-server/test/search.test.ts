@@ -249,6 +249,19 @@ describe.each(TEST_DATABASES)('search on $name', ({ open }) => {
     expect(twoSlips.hits[0]!.confident).toBe(true);
   });
 
+  it('takes a rare word the library holds as meant, as the app does: a word spelt like it is a weaker match', async () => {
+    const token = await signUp(app, `c-${randomUUID().slice(0, 8)}@example.org`);
+    const laptop = await deviceOf(token, "Cy's laptop");
+    const [studio, motto, sign] = [randomUUID(), randomUUID(), randomUUID()];
+    laptop.write('video', { videoId: studio }, video(laptop.deviceId, 'Studio'));
+    laptop.write('scene', { sceneId: motto }, scene(studio, { idx: 0, transcript: 'No pain, no gain.' }));
+    laptop.write('scene', { sceneId: sign }, scene(studio, { idx: 1, ocr: 'Fresh paint' }));
+    await laptop.pushAll();
+    const answer = await found(token, { query: 'pain' });
+    expect(answer.hits.filter((h) => h.confident).map((h) => h.sceneId)).toEqual([motto]);
+    expect(answer.hits.map((h) => h.sceneId)).toEqual([motto, sign]);
+  });
+
   it('finds a word of a sign OCR glued, as the app does: a confident on-screen text match', async () => {
     for (const query of ['wet', 'paint', 'do not touch']) {
       const answer = await found(tokenA, { query });
