@@ -3,11 +3,11 @@
 // Every statement is scoped to one user (the shared statements through ownScenes/filtersOf, the rest here).
 import {
   CANDIDATES,
-  spellingsOf,
   detailsQuery,
   detailRows,
   misspeltTerms,
   spellingCountsQuery,
+  spellingsOf,
   makeStemCache,
   trigramThresholdStatement,
   cosineNearestQuery,
