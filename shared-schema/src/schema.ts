@@ -224,9 +224,10 @@ export const scenes = pgTable(
 /**
  * Every word (three letters or more, lower-cased) of a user's live scenes' transcripts and on-screen text, with
  * how many scenes hold it: where a misspelt query word finds its spelling corrections and the words spelt like it
- * (search/sql.ts, alikeWordsQuery) through a trigram index over a few thousand words instead of the scenes' whole texts. Kept by
- * triggers on scenes (migration 0009_scene_words) on both sides; never synced. A word whose last scene goes stays
- * with 0 scenes. The word leads the key so that the trigram index, not the key, is the way in for a user.
+ * (search/sql.ts, alikeWordsQuery) through a trigram index over a few thousand words instead of the scenes' whole
+ * texts. Kept by triggers on scenes (migration 0009_scene_words) on both sides; never synced. A word whose last
+ * scene goes stays with 0 scenes. The word leads the key so that the trigram index, not the key, is the way in for a
+ * user.
  */
 export const sceneWords = pgTable(
   'scene_words',

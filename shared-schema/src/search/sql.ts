@@ -573,8 +573,9 @@ export const NO_TERMS: Terms = { free: [], said: [], onScreen: [], people: [], t
  * The library's words spelt like a misspelt term (alikeWordsQuery): a hit's text holding one of `words` matches the
  * term, one of `confident` holds it confidently (which those are: correctionsOf). Asked once per search from the few
  * thousand words of scene_words instead of a trigram similarity over each hit's whole text (~70 µs a 200-character
- * transcript in PGlite, up to four per hit: 5–6 ms of a misspelt search's 50 hits' details at 100k scenes). Word by word, as highlighting
- * matches (snippets.ts); a misspelt word that only text run across two words resembles no longer matches it.
+ * transcript in PGlite, up to four per hit: 5–6 ms of a misspelt search's 50 hits' details at 100k scenes). Word by
+ * word, as highlighting matches (snippets.ts); a misspelt word that only text run across two words resembles no
+ * longer matches it.
  */
 export interface AlikeWords {
   words: readonly string[];

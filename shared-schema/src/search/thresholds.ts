@@ -14,7 +14,9 @@ export const TRIGRAM_CANDIDATE = 0.5;
  * pg_trgm `strict_word_similarity` (whole words only) at which a word of the library spelt like a misspelt query
  * word counts as a confident match of it. Measured: typos "quartely" 0.58, "revenu" 0.67, "zebra"→"zebras" 0.63;
  * different words that share a prefix "cart"→"carton", "planet"→"plan", "sales"→"salesman" all 0.50,
- * "elephant"→"elegant" 0.42. (Plain word_similarity cannot tell these apart: a prefix scores 0.8.)
+ * "elephant"→"elegant" 0.42. (Plain word_similarity cannot tell these apart: a prefix scores 0.8.) Never for a query
+ * word some scene holds as typed: "pain"→"paint" is 0.57, and a rare word the library has is taken as meant
+ * (correctionsOf).
  */
 export const TRIGRAM_CONFIDENT = 0.55;
 
