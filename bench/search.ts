@@ -486,7 +486,7 @@ async function measureSize(scenes: number, log: (line: string) => void, options:
     const exactCount = scenes > 50_000 ? 15 : 40;
     const queries = vectorQueries(library.centres);
     const nearest = async (vector: ModelVector) =>
-      (await db.execute<{ scene_id: string }>(nearestScenesQuery(vector, ownScenes(LOCAL_USER_ID)))).rows.map((r) => r.scene_id);
+      (await db.execute<{ scene_id: string }>(nearestScenesQuery(vector, ownScenes(LOCAL_USER_ID), { readsVideo: false }))).rows.map((r) => r.scene_id);
 
     // The exact scan first: it reads every vector (at 100k scenes the table's 260 MB of them), which pushes the
     // index out of the page cache, and the app never scans them all. Then the library as the DB worker opens it.

@@ -34,11 +34,12 @@ export async function ensureTextVectorIndex(q: Executor, modelId: string, dim: n
 
 /**
  * Scenes nearest a query's sentence embedding by cosine, of the same meaning model only; rows of scene_id and
- * distance, nearest first (up to relaxed_order). The vector expression and the model predicate are the index's own.
+ * distance, nearest first (up to relaxed_order). The vector expression and the model predicate are the index's own;
+ * `readsVideo` as cosineNearestQuery's.
  */
-export function nearestMeaningQuery(vector: ModelVector, where: SQL): SQL {
+export function nearestMeaningQuery(vector: ModelVector, where: SQL, readsVideo = true): SQL {
   const dim = checkDim(vector.vector.length);
-  return cosineNearestQuery(vector.vector, textVecOf('s', dim), sql`${where} and s.text_model = ${literal(vector.modelId)}`, { dim });
+  return cosineNearestQuery(vector.vector, textVecOf('s', dim), sql`${where} and s.text_model = ${literal(vector.modelId)}`, { dim, readsVideo });
 }
 
 // ---- what a scene means ----------------------------------------------------------------------------------------

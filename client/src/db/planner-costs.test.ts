@@ -51,9 +51,10 @@ async function genericPlan(query: SQL): Promise<string> {
   }
 }
 
-const nearest = () => {
+/** As a search runs it: without a filter on the video (no video read), unless `readsVideo`. */
+const nearest = (readsVideo = false) => {
   const vector = Array.from({ length: 512 }, (_, i) => Math.sin(i));
-  return nearestScenesQuery({ modelId: MODEL, vector }, ownScenes(LOCAL_USER_ID));
+  return nearestScenesQuery({ modelId: MODEL, vector }, ownScenes(LOCAL_USER_ID), { readsVideo });
 };
 
 describe('the nearest pictures of a library of thousands of scenes', () => {
@@ -61,6 +62,7 @@ describe('the nearest pictures of a library of thousands of scenes', () => {
     const { rows } = await pg.query<{ procost: number }>(`select procost from pg_proc where oid = 'cosine_distance(vector, vector)'::regprocedure`);
     expect(Number(rows[0]!.procost)).toBe(COSINE_DISTANCE_COST);
     expect(await genericPlan(nearest())).toContain(`Index Scan using ${indexName}`);
+    expect(await genericPlan(nearest(true))).toContain(`Index Scan using ${indexName}`);
   });
 
   it('came from reading and sorting every scene while the planner took a distance for as cheap as an addition', async () => {

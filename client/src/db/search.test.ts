@@ -517,6 +517,11 @@ describe('visual', () => {
       const generic = await makePreparedStatements(pg).plan(nearestScenesQuery(query(4), ownScenes(LOCAL_USER_ID)));
       expect(generic).toMatch(/user_id = \$\d/);
       expect(generic).toContain(`Index Scan using ${vectorIndexName(MODEL_A, DIM)}`);
+      // As a search without a filter on the video runs it: the same index, and no scene's video read.
+      const alone = await makePreparedStatements(pg).plan(nearestScenesQuery(query(4), ownScenes(LOCAL_USER_ID), { readsVideo: false }));
+      expect(alone).toContain(`Index Scan using ${vectorIndexName(MODEL_A, DIM)}`);
+      expect(alone).not.toMatch(/videos v\b|videos_pkey/);
+      expect(generic).toMatch(/videos_pkey|videos v\b/);
     } finally {
       await pg.exec('reset enable_seqscan');
     }

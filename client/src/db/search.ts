@@ -22,6 +22,7 @@ import {
   gluedQuery,
   fullTextAndTypos,
   filtersOf,
+  filtersReadVideo,
   typedWordsQuery,
   type FullTextRow,
   hashTag,
@@ -109,12 +110,14 @@ interface Candidate {
 /**
  * Nearest keyframes of the vector's model by cosine distance. The ORDER BY expression and the model predicate are
  * those of the per-model HNSW index (ensureVectorIndex), the model id a literal so the planner can prove the
- * partial index applies; a vector of another model is never compared.
+ * partial index applies; a vector of another model is never compared. `readsVideo`: whether `where` reads the
+ * scenes' videos (see cosineNearestQuery).
  */
-export function nearestScenesQuery(vector: ModelVector, where: SQL, excludeSceneId?: string): SQL {
+export function nearestScenesQuery(vector: ModelVector, where: SQL, options: { excludeSceneId?: string; readsVideo?: boolean } = {}): SQL {
   const dim = checkDim(vector.vector.length);
+  const { excludeSceneId, readsVideo } = options;
   const conditions = sql`${where} and s.image_model = ${literal(vector.modelId)}${excludeSceneId ? sql` and s.scene_id <> ${excludeSceneId}` : sql``}`;
-  return cosineNearestQuery(vector.vector, imageVecOf('s', dim), conditions, { dim });
+  return cosineNearestQuery(vector.vector, imageVecOf('s', dim), conditions, { dim, readsVideo });
 }
 
 /** Search over one user's library (the DB worker passes LOCAL_USER_ID until sync signs in). */
@@ -200,7 +203,7 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
   /** Nearest keyframes of the same model (see nearestScenesQuery), most similar first. */
   async function visualList(run: RunRows, vector: ModelVector, where: SQL, excludeSceneId?: string): Promise<Candidate[]> {
     await withHnswSettings();
-    return visualCandidates(await run<Neighbour>(nearestScenesQuery(vector, where, excludeSceneId)));
+    return visualCandidates(await run<Neighbour>(nearestScenesQuery(vector, where, { excludeSceneId, readsVideo: false })));
   }
 
   interface IndependentQueries {
@@ -369,14 +372,15 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
       const longListRows = filtered ? long.unplanned : long.planned;
       const glued = gluedPatterns(q.words, q.phrases);
       const name = typedName(q);
+      const readsVideo = filtersReadVideo(q);
       const vector = free.length > 0 ? request.textVector : null;
       const meaningVector = free.length > 0 ? request.meaningVector : null;
       const queriesUnder = (where: SQL, typed: SQL | null): IndependentQueries => ({
         typed,
         glued: glued.length > 0 ? gluedQuery(glued, where) : null,
         people: name === null ? null : namedPeopleQuery(userId, name),
-        visual: vector ? nearestScenesQuery(vector, where) : null,
-        meaning: meaningVector ? nearestMeaningQuery(meaningVector, where) : null,
+        visual: vector ? nearestScenesQuery(vector, where, { readsVideo }) : null,
+        meaning: meaningVector ? nearestMeaningQuery(meaningVector, where, readsVideo) : null,
       });
       // Without filters every list reads the user's own scenes whatever the spelling corrections (which only narrow
       // said: and text:), so they all go at once, the typed words' list among them; under a filter, after it.
