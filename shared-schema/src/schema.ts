@@ -140,6 +140,10 @@ export const videos = pgTable(
     unique('videos_user_device_sha_key').on(t.userId, t.deviceId, t.contentSha256).nullsNotDistinct(),
     index('videos_user_state_idx').on(t.userId, t.state),
     index('videos_user_seq_idx').on(t.userId, t.serverSeq),
+    // The user's videos that are not searched (search's ownScenes reads them once per statement): mostly none.
+    index('videos_unsearched_idx')
+      .on(t.userId)
+      .where(sql`${t.deleted} or ${t.state} in ('FAILED', 'DELETED')`),
   ],
 );
 
