@@ -274,7 +274,6 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
       const near = await rows<{ scene_id: string; person_id: string | null; distance: number }>(sql`
         with ${target.cte}, same_model as materialized (
           select f.scene_id, f.person_id, f.embedding from faces f join scenes s on s.scene_id = f.scene_id
-          join videos v on v.video_id = s.video_id
           where ${OWN} and f.user_id = ${userId} and not f.deleted and f.face_model = ${face.modelId}
             and f.embedding is not null and vector_dims(f.embedding) = ${dim})
         select scene_id, person_id, distance from (
@@ -311,7 +310,7 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
       const scenesOfPeople = await rows<{ scene_id: string; person_id: string }>(sql`
         select sp.scene_id, sp.person_id from scene_people sp
         join face_profiles fp on fp.person_id = sp.person_id
-        join scenes s on s.scene_id = sp.scene_id join videos v on v.video_id = s.video_id
+        join scenes s on s.scene_id = sp.scene_id
         where ${OWN} and sp.user_id = ${userId} and fp.user_id = ${userId} and not fp.deleted
           and sp.person_id = any(${sql.param(personIds)}::uuid[])
         order by s.video_id, s.idx`);
