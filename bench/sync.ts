@@ -98,6 +98,7 @@ function libraryChanges(sceneCount: number, holderDeviceId: string): SyncChange[
         state: 'INDEXED',
         error: null,
         metadata: { codec: 'avc1' },
+        firstIndexing: false,
         deviceId: holderDeviceId,
         createdAt: new Date(Date.UTC(2026, 0, 1) + v * 60_000).toISOString(),
       },

@@ -66,7 +66,8 @@ export const jobState = pgEnum('job_state', ['PENDING', 'RUNNING', 'COMPLETED', 
 /**
  * Pipeline stages, in the order they run: the database sorts a video's jobs by this enum's order.
  * Unlike the original server pipeline, speech (ASR_FAST) runs after the per-keyframe models: it is
- * the slowest stage on a CPU, and scenes, thumbnails, on-screen text and faces are searchable first.
+ * the slowest stage on a CPU, and scenes, thumbnails, on-screen text and faces are on the video's page first (search
+ * reads a video once its first run is done: videos.firstIndexing).
  */
 export const jobStage = pgEnum('job_stage', [
   'UPLOAD_VALIDATE',
@@ -128,6 +129,12 @@ export const videos = pgTable(
     state: videoState('state').notNull().default('VALIDATING'),
     error: text('error'),
     metadata: jsonb('metadata').$type<Record<string, unknown>>().notNull().default({}),
+    /**
+     * The video is being indexed for the first time (imported, not yet INDEXED once): search leaves it out until
+     * it is done, so that a search never answers from half a video. Stages run again later (a model installed,
+     * Re-index) leave it false: the video stays searchable on what it had. Synced, so every device agrees.
+     */
+    firstIndexing: boolean('first_indexing').notNull().default(false),
     deleted: boolean('deleted').notNull().default(false),
     ...syncColumns(),
     createdAt: createdAt(),
@@ -143,7 +150,7 @@ export const videos = pgTable(
     // The user's videos that are not searched (search's ownScenes reads them once per statement): mostly none.
     index('videos_unsearched_idx')
       .on(t.userId)
-      .where(sql`${t.deleted} or ${t.state} in ('FAILED', 'DELETED')`),
+      .where(sql`${t.deleted} or ${t.firstIndexing} or ${t.state} in ('FAILED', 'DELETED')`),
   ],
 );
 

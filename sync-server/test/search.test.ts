@@ -40,6 +40,7 @@ const video = (deviceId: string, title: string): VideoRow => ({
   state: 'INDEXED',
   error: null,
   metadata: {},
+  firstIndexing: false,
   deviceId,
   createdAt: '2026-11-20T10:00:00.000Z',
 });
@@ -339,6 +340,24 @@ describe.each(TEST_DATABASES)('search on $name', ({ open }) => {
   it('leaves out the scenes of a deleted video', async () => {
     expect(keysOf(await found(tokenA, { query: 'confidential roadmap' }))).toEqual([]);
     expect(keysOf(await found(tokenA, { query: '', vector: wire(MODEL_A, axis(0)) }))).not.toContain('secret');
+  });
+
+  it('leaves out a video its device is still indexing for the first time, until the device sends it done', async () => {
+    const tablet = await deviceOf(tokenA, "Ada's tablet");
+    const [videoId, sceneId] = [randomUUID(), randomUUID()];
+    ids.set('zeppelin', sceneId);
+    tablet.write('video', { videoId }, { ...video(tablet.deviceId, 'Airship day'), state: 'PROCESSING', firstIndexing: true });
+    tablet.write('scene', { sceneId }, scene(videoId, { idx: 0, transcript: 'The zeppelin takes off.' }));
+    await tablet.pushAll();
+    expect(keysOf(await found(tokenA, { query: 'zeppelin' }))).toEqual([]);
+    tablet.write('video', { videoId }, video(tablet.deviceId, 'Airship day'));
+    await tablet.pushAll();
+    expect(keysOf(await found(tokenA, { query: 'zeppelin' }))).toEqual(['zeppelin']);
+    // An app made before the field existed sends none: searched, as such apps did.
+    const { firstIndexing: _, ...older } = { ...video(tablet.deviceId, 'Airship day'), state: 'PROCESSING' as const };
+    tablet.write('video', { videoId }, older as VideoRow);
+    await tablet.pushAll();
+    expect(keysOf(await found(tokenA, { query: 'zeppelin' }))).toEqual(['zeppelin']);
   });
 
   it('refuses a bad request naming the field, and a signed-out or oversized one', async () => {

@@ -33,6 +33,7 @@ const video = (n: number, over: Partial<VideoRow> = {}): VideoRow => ({
   state: 'INDEXED',
   error: null,
   metadata: { codec: 'avc1' },
+  firstIndexing: false,
   deviceId: HOLDER,
   createdAt: '2026-11-20T10:00:00.000Z',
   ...over,

@@ -366,6 +366,26 @@ describe('search', () => {
     await page.getByTestId('example-input').setInputFiles(fixture('cuts-a.mp4'));
     await page.locator('.notice', { hasText: 'Not an image' }).waitFor({ timeout: 10_000 });
   });
+
+  it('searches a video once its first indexing is done, says so meanwhile, and then searches again by itself', async () => {
+    const indexingNote = page.locator('[data-testid="search-note"][data-kind="indexing"]');
+    expect(await searchFor('harbour report')).toEqual([]);
+    await expect(indexingNote.count()).resolves.toBe(0);
+    await page.goto(`${server.url}/#/`);
+    await page.getByTestId('import-input').setInputFiles(fixture('cutaways.mp4'));
+    // Saved and queued: being indexed for the first time from here until it is INDEXED (tens of seconds).
+    const card = page.getByTestId('video-card').filter({ has: page.getByTestId('video-title').getByText('cutaways', { exact: true }) });
+    await card.and(page.locator('[data-state="VALIDATING"], [data-state="PROCESSING"]')).waitFor({ timeout: 60_000 });
+    const hits = await searchFor('harbour');
+    await expect(indexingNote.textContent()).resolves.toBe('One video is still being indexed: it will be searched once it is done.');
+    expect(hits.filter((hit) => hit.fileName === 'cutaways.mp4')).toEqual([]);
+    // No retyping: the search runs again when the video is done, finds its sign and says nothing more.
+    await expect
+      .poll(async () => (await readHits()).filter((hit) => hit.fileName === 'cutaways.mp4' && hit.reasons.includes('text')).length, { timeout: 300_000 })
+      .toBeGreaterThan(0);
+    await expect(indexingNote.count()).resolves.toBe(0);
+    await expect(statusFor('harbour').count()).resolves.toBe(1);
+  });
 });
 
 /** Whether the build being tested serves every file of some visual (CLIP-family) model. */

@@ -11,6 +11,9 @@ import { probe, threeScenes, videoSteps } from './testing-steps.ts';
 let pg: PGlite;
 let api: DbApi;
 const { importVideo, runStage, runThroughScenes, jobStates } = videoSteps(() => api);
+/** Whether search still leaves the video out as being indexed for the first time (videos.first_indexing). */
+const firstIndexing = async (videoId: string) =>
+  (await pg.query<{ f: boolean }>('select first_indexing as f from videos where video_id = $1', [videoId])).rows[0]?.f;
 
 beforeEach(async () => {
   pg = await openTestDatabase();
@@ -23,8 +26,10 @@ afterEach(async () => {
 describe('stages', () => {
   it('walks VALIDATING → PROCESSING → INDEXED as the stages complete, storing the probe', async () => {
     const videoId = await importVideo('sha-1');
+    expect(await firstIndexing(videoId)).toBe(true);
     await runStage(videoId, 'UPLOAD_VALIDATE', { outcome: 'done', writes: [{ kind: 'probe', probe }] });
     expect(await api.getVideo(videoId)).toMatchObject({ state: 'PROCESSING', durationS: 12, width: 640, height: 360, fps: 25 });
+    expect(await firstIndexing(videoId)).toBe(true);
     expect(await api.getProbe(videoId)).toEqual(probe);
     await runStage(videoId, 'AUDIO_EXTRACT', { outcome: 'done', writes: [{ kind: 'audio', audio: { sampleRate: 16000, samples: 192000 } }] });
     await runStage(videoId, 'SCENE_DETECT', { outcome: 'done', writes: [{ kind: 'scenes', scenes: threeScenes }] });
@@ -41,6 +46,7 @@ describe('stages', () => {
 
     const video = await api.getVideo(videoId);
     expect(video).toMatchObject({ state: 'INDEXED', currentStage: null, error: null });
+    expect(await firstIndexing(videoId)).toBe(false);
     expect(video?.thumbnail).toEqual(new Uint8Array([0xff, 0xd8, 0]));
     expect(await api.nextWork()).toBeNull();
     const scenes = await api.listScenes(videoId);
@@ -197,6 +203,7 @@ describe('stages run again at a raised pass', () => {
       FINALIZE: 'PENDING',
     });
     expect((await api.getVideo(videoId))?.state).toBe('PROCESSING');
+    expect(await firstIndexing(videoId)).toBe(false); // indexed once: searched on what it has
     expect(await api.listScenes(videoId)).toHaveLength(3); // what it had stays until the stage replaces it
     // Busy now: asked again, nothing more is queued.
     expect(await api.runStagesAgain(videoId, ['FACE_DETECT', 'FACE_EMBED'])).toBe(0);

@@ -100,7 +100,10 @@ export async function requeueStages(tx: Tx, userId: string, videoId: string, sta
   await syncVideoState(tx, userId, videoId);
 }
 
-/** Derives the video state from its jobs (see the header) unless it is FAILED or DELETED. */
+/**
+ * Derives the video state from its jobs (see the header) unless it is FAILED or DELETED; the first time every stage
+ * has completed, the video's first indexing is over (search reads it from then on, see videos.firstIndexing).
+ */
 export async function syncVideoState(q: Queryable, userId: string, videoId: string): Promise<void> {
   await q.execute(sql`
     update videos v set
@@ -112,6 +115,7 @@ export async function syncVideoState(q: Queryable, userId: string, videoId: stri
           then 'VALIDATING'::video_state
         else 'PROCESSING'::video_state
       end,
+      first_indexing = v.first_indexing and exists (select 1 from jobs j where j.video_id = v.video_id and j.state <> 'COMPLETED'),
       error = null,
       updated_at = now()
     where v.video_id = ${videoId} and v.user_id = ${userId} and not v.deleted

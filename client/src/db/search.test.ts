@@ -60,15 +60,15 @@ async function addVideo(
   key: string,
   title: string,
   fileName: string,
-  meta: { creationTime?: string; deleted?: boolean; state?: string },
+  meta: { creationTime?: string; deleted?: boolean; state?: string; firstIndexing?: boolean },
   scenes: SceneSpec[],
   segments: { start: number; end: number; text: string }[] = [],
 ) {
   const probe = { durationS: 60, width: 1280, height: 720, fps: 25, ...(meta.creationTime ? { creationTime: meta.creationTime } : {}) };
   const { rows } = await pg.query<{ video_id: string }>(
-    `insert into videos (user_id, title, file_name, size_bytes, content_sha256, state, metadata, deleted)
-     values ($1, $2, $3, 1000, $4, $7, $5, $6) returning video_id`,
-    [user, title, fileName, `${user}-${key}`, JSON.stringify({ probe }), meta.deleted ?? false, meta.state ?? 'INDEXED'],
+    `insert into videos (user_id, title, file_name, size_bytes, content_sha256, state, metadata, deleted, first_indexing)
+     values ($1, $2, $3, 1000, $4, $7, $5, $6, $8) returning video_id`,
+    [user, title, fileName, `${user}-${key}`, JSON.stringify({ probe }), meta.deleted ?? false, meta.state ?? 'INDEXED', meta.firstIndexing ?? false],
   );
   const videoId = rows[0]!.video_id;
   videoIds.set(key, videoId);
@@ -187,11 +187,11 @@ beforeAll(async () => {
   await addFace(me, 'call3', null, face(1, 0), 'other-face-model');
   await addFace(OTHER_USER, 'theirs0', 'theirAda', face(1, 0));
 
-  // A video whose indexing failed, and one still being indexed, both dated 2026-01-10.
+  // A video whose indexing failed, and one being indexed for the first time, both dated 2026-01-10.
   await addVideo(me, 'failed', 'Broken Upload', 'broken.mp4', { creationTime: '2026-01-10T10:00:00Z', state: 'FAILED' }, [
     { key: 'failed0', start: 0, end: 5, transcript: 'the zeppelin hangar tour', ocr: 'ZEPPELIN' },
   ]);
-  await addVideo(me, 'running', 'Still Indexing', 'running.mp4', { creationTime: '2026-01-10T11:00:00Z', state: 'PROCESSING' }, [
+  await addVideo(me, 'running', 'Still Indexing', 'running.mp4', { creationTime: '2026-01-10T11:00:00Z', state: 'PROCESSING', firstIndexing: true }, [
     { key: 'running0', start: 0, end: 5, transcript: 'the zeppelin takes off' },
   ]);
 
@@ -428,9 +428,35 @@ describe('filters', () => {
     expect(keys(await search('video:%'))).toEqual([]);
   });
 
-  it('leaves out a video whose indexing failed (by words and by date), and searches one still being indexed', async () => {
-    expect(keys(await search('zeppelin'))).toEqual(['running0']);
-    expect(keys(await search('after:2026-01-10 before:2026-01-10'))).toEqual(['running0']);
+  it('leaves out a video whose indexing failed or has not finished once (by words, date and picture), and says so', async () => {
+    const byWords = await search('zeppelin');
+    expect(keys(byWords)).toEqual([]);
+    expect(byWords.stillIndexing).toBe(1);
+    expect(keys(await search('after:2026-01-10 before:2026-01-10'))).toEqual([]);
+    // Set here only (one more vector or scene changes the tiny fixture's plans, see 'visual'): its picture, and an
+    // indexed video whose stages run again (a model installed since), which is searched on what it has meanwhile.
+    const setPicture = (vec: number[] | null) =>
+      pg.query(`update scenes set image_vec = $2::vector, image_model = $3 where scene_id = $1`, [id('running0'), vec && `[${vec.join(',')}]`, vec && MODEL_A]);
+    const setState = (key: string, state: string, firstIndexing: boolean) =>
+      pg.query(`update videos set state = $2, first_indexing = $3 where video_id = $1`, [videoIds.get(key), state, firstIndexing]);
+    await setPicture(unit(5));
+    await setState('off', 'PROCESSING', false);
+    try {
+      const byPicture = await repo.searchByExample({ imageVector: { modelId: MODEL_A, vector: unit(5) }, faces: [] });
+      expect(byPicture.hits.map((h) => h.sceneId)).not.toContain(id('running0'));
+      expect(byPicture.stillIndexing).toBe(1);
+      expect(keys(await search('roadmap'))).toEqual(['off0']);
+      // Done: searched from then on, and nothing is said any more.
+      await setState('running', 'INDEXED', false);
+      const done = await search('zeppelin');
+      expect(keys(done)).toEqual(['running0']);
+      expect(done.stillIndexing).toBeUndefined();
+      expect((await repo.searchByExample({ imageVector: { modelId: MODEL_A, vector: unit(5) }, faces: [] })).hits[0]!.sceneId).toBe(id('running0'));
+    } finally {
+      await setState('running', 'PROCESSING', true);
+      await setState('off', 'INDEXED', false);
+      await setPicture(null);
+    }
   });
 
   it('after: and before: use the recorded creation time, else the import date', async () => {

@@ -124,6 +124,7 @@ export function makeVideoQueries(db: Db, userId: string) {
           sizeBytes: input.sizeBytes,
           mime: input.mime,
           state: 'UPLOADING' as const,
+          firstIndexing: true,
         };
         if (!existing) {
           const [row] = await tx

@@ -154,6 +154,12 @@ export function modelNotes(
 }
 
 /** Router paths (the hash router adds the '#'). */
+/** What a search says of the videos it could not read yet (SearchResult.stillIndexing). */
+export const stillIndexingNote = (videos: number) =>
+  videos === 1
+    ? 'One video is still being indexed: it will be searched once it is done.'
+    : `${videos} videos are still being indexed: they will be searched once they are done.`;
+
 export const searchPath = (query: string) => (query.trim() ? `/search?q=${encodeURIComponent(query)}` : '/search');
 export const moreLikePath = (sceneId: string) => `/search?like=${encodeURIComponent(sceneId)}`;
 /** A search by a picture: its name (what the page says) and the id it is kept under on this device, when kept. */

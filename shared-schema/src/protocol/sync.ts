@@ -64,6 +64,11 @@ export const videoRow = z.object({
   error: z.string().max(10_000).nullable(),
   metadata: z.record(z.string(), z.unknown()),
   /**
+   * Being indexed for the first time: not searched until done (videos.firstIndexing). Absent from apps made before
+   * it existed, which searched such videos: false.
+   */
+  firstIndexing: z.boolean().default(false),
+  /**
    * The device that holds the original file (its registered id). Required: the server never rewrites a field
    * without a new stamp, or the devices holding the old value would never learn of the change.
    */

@@ -70,6 +70,7 @@ const video: KindSpec<'video'> = {
     state: c.state as VideoRow['state'],
     error: c.error as string | null,
     metadata: c.metadata as Record<string, unknown>,
+    firstIndexing: c.firstIndexing === true,
     deviceId: c.deviceId as string,
     createdAt: iso(c.createdAt),
   }),
