@@ -36,6 +36,7 @@ function row(videoId: string, state: VideoState, jobs: JobRow[], over: Partial<V
     state,
     error: null,
     deviceId: null,
+    firstIndexing: state !== 'INDEXED',
     thumbnail: null,
     currentStage: current?.stage ?? null,
     currentStageProgress: current?.progress ?? 0,

@@ -16,7 +16,7 @@ export type StageStatus = Omit<JobRow, 'details' | 'retryable' | 'pass'>;
 /** A video as the library shows it. `error`: why it failed, in one short sentence. */
 export type VideoCard = Pick<
   VideoRow,
-  'videoId' | 'title' | 'fileName' | 'sizeBytes' | 'durationS' | 'width' | 'height' | 'state' | 'error' | 'thumbnail' | 'createdAt'
+  'videoId' | 'title' | 'fileName' | 'sizeBytes' | 'durationS' | 'width' | 'height' | 'state' | 'error' | 'thumbnail' | 'createdAt' | 'firstIndexing'
 > & {
   /** The device that holds the original file: null for this one (a video pulled from another device names it). */
   deviceId: VideoRow['deviceId'];
@@ -103,6 +103,7 @@ export function cardOfRow(stored: VideoRow, tab: TabView): VideoCard {
     width: row.width,
     height: row.height,
     state: row.state,
+    firstIndexing: row.firstIndexing,
     error: row.error,
     errorDetails: stopped?.details ?? null,
     // Without a job the import itself failed: only a file this tab still holds can be imported again.
@@ -132,6 +133,7 @@ export function cardOfImport(pending: PendingImport): VideoCard {
     width: null,
     height: null,
     state: pending.error ? 'FAILED' : 'UPLOADING',
+    firstIndexing: true,
     error: pending.error,
     errorDetails: pending.errorDetails,
     retryable: pending.error !== null,

@@ -36,7 +36,6 @@ import {
   parseQuery,
   ownScenes,
   spellingCountsQuery,
-  stillIndexingQuery,
   spellingsOf,
   makeStemCache,
   trigramThresholdStatement,
@@ -147,12 +146,6 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
   const long = { planned: asOneValue(rows), unplanned: asOneValue(plainRows) };
 
   const OWN = ownScenes(userId);
-
-  /** A result with how many videos this search could not read yet (SearchResult.stillIndexing), when any. */
-  async function withStillIndexing(result: SearchResult): Promise<SearchResult> {
-    const [row] = await rows<{ n: number }>(stillIndexingQuery(userId));
-    return row && row.n > 0 ? { ...result, stillIndexing: row.n } : result;
-  }
 
   async function ids(run: RunRows, query: SQL): Promise<Candidate[]> {
     return (await run<{ scene_id: string }>(query)).map((r) => ({ id: r.scene_id }));
@@ -361,7 +354,7 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
       named: null,
       filterOnly: false,
     });
-    return withStillIndexing({ hits, notes, tookMs: performance.now() - started });
+    return { hits, notes, tookMs: performance.now() - started };
   }
 
   const repo = {
@@ -421,7 +414,7 @@ export function makeSearchRepo(pg: PGlite, userId: string) {
         meaning,
         meaningThreshold: meaningVector ? meaningThreshold(meaningVector.modelId) : Infinity,
       });
-      return withStillIndexing({ hits, notes, tookMs: performance.now() - started, query: q });
+      return { hits, notes, tookMs: performance.now() - started, query: q };
     },
 
     /** Scenes like an example: its picture (same visual model) and its faces (same face model, then their people). */

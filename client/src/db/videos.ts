@@ -25,7 +25,7 @@ export type CreateVideoResult =
 
 export type VideoRow = Pick<
   Video,
-  'videoId' | 'title' | 'fileName' | 'sizeBytes' | 'mime' | 'durationS' | 'width' | 'height' | 'fps' | 'state' | 'error' | 'deviceId'
+  'videoId' | 'title' | 'fileName' | 'sizeBytes' | 'mime' | 'durationS' | 'width' | 'height' | 'fps' | 'state' | 'error' | 'deviceId' | 'firstIndexing'
 > & {
   /** Thumbnail of the first scene that has one. */
   thumbnail: Uint8Array | null;
@@ -67,6 +67,7 @@ export function makeVideoQueries(db: Db, userId: string) {
         state: videos.state,
         error: videos.error,
         deviceId: videos.deviceId,
+        firstIndexing: videos.firstIndexing,
         createdAt: videos.createdAt,
         updatedAt: videos.updatedAt,
         thumbnail: sql<Uint8Array | null>`(

@@ -45,11 +45,6 @@ export interface SearchResult {
    * this means from what it knows of the models, with a way to get them.
    */
   unavailable?: ModelTask[];
-  /**
-   * The library's videos being indexed for the first time, which no search reads until they are done (see
-   * videos.firstIndexing): the UI says so, and searches again when one is done. Absent when none.
-   */
-  stillIndexing?: number;
   /** Milliseconds the search took, end to end. */
   tookMs: number;
   /** The query as parsed (text searches only), e.g. to show its filters as chips; its warnings are also in `notes`. */

@@ -10,6 +10,7 @@ import {
   faceMatchLabel,
   modelNotes,
   moreLikePath,
+  notSearchedYet,
   playPath,
   reasonPhrases,
   sameTarget,
@@ -17,6 +18,7 @@ import {
   searchTarget,
   splitByConfidence,
   startTimeOf,
+  stillIndexingNote,
 } from './search-format.ts';
 
 describe('searchTarget', () => {
@@ -223,5 +225,22 @@ describe('faceMatchLabel', () => {
   it('says how close the face is, and whose it is', () => {
     expect(faceMatchLabel({ percent: 87, confident: true }, ['Ada Lovelace'])).toBe('Same face, 87%: Ada Lovelace');
     expect(faceMatchLabel({ percent: 62, confident: false }, [])).toBe('Similar face, 62%');
+  });
+});
+
+describe('videos not searched yet', () => {
+  it('counts the videos being imported or indexed for the first time, not failed, deleted or indexed once', () => {
+    const videos = [
+      { state: 'UPLOADING', firstIndexing: true },
+      { state: 'PROCESSING', firstIndexing: true },
+      { state: 'PROCESSING', firstIndexing: false }, // indexed once, its stages run again: searched meanwhile
+      { state: 'FAILED', firstIndexing: true },
+      { state: 'DELETED', firstIndexing: true },
+      { state: 'INDEXED', firstIndexing: false },
+    ] as const;
+    expect(notSearchedYet(videos)).toBe(2);
+    expect(notSearchedYet([])).toBe(0);
+    expect(stillIndexingNote(1)).toBe('One video is still being indexed: it will be searched once it is done.');
+    expect(stillIndexingNote(2)).toBe('2 videos are still being indexed: they will be searched once they are done.');
   });
 });

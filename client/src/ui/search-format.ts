@@ -5,6 +5,7 @@
 import type { ModelStatus, ModelTask } from '../ml/registry.ts';
 import type { MatchedFilter, MatchReason } from '@heimdex/shared-schema/search';
 import type { SearchHit } from '../search/types.ts';
+import type { VideoCard } from '../app/cards.ts';
 import { formatTimecode } from './format.ts';
 
 export const REASON_LABELS: Record<MatchReason, string> = {
@@ -154,7 +155,14 @@ export function modelNotes(
 }
 
 /** Router paths (the hash router adds the '#'). */
-/** What a search says of the videos it could not read yet (SearchResult.stillIndexing). */
+/**
+ * The library's videos no search reads yet: being imported or indexed for the first time (videos.firstIndexing),
+ * neither failed nor deleted.
+ */
+export const notSearchedYet = (videos: readonly Pick<VideoCard, 'state' | 'firstIndexing'>[]) =>
+  videos.filter((v) => v.firstIndexing && v.state !== 'FAILED' && v.state !== 'DELETED').length;
+
+/** What the search page says while `videos` (notSearchedYet) are left out. */
 export const stillIndexingNote = (videos: number) =>
   videos === 1
     ? 'One video is still being indexed: it will be searched once it is done.'

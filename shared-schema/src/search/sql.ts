@@ -271,10 +271,6 @@ const nameMatches = (text: string) => sql`(lower(fp.name) = lower(${text})
 export const ownScenes = (userId: string) =>
   sql`s.user_id = ${userId} and not s.deleted and s.video_id <> all (array(
     select h.video_id from videos h where h.user_id = ${userId} and (h.deleted or h.first_indexing or h.state in ('FAILED', 'DELETED'))))`;
-/** How many of the user's videos ownScenes leaves out because they are being indexed for the first time (column n). */
-export const stillIndexingQuery = (userId: string) =>
-  sql`select count(*)::int as n from videos h
-    where h.user_id = ${userId} and h.first_indexing and not h.deleted and h.state not in ('FAILED', 'DELETED')`;
 /**
  * The scenes and their videos (aliases s and v). A left join on the video's key, which PostgreSQL drops from a
  * statement that reads nothing of v (ownScenes alone names no video column); a filter on the video (video:,

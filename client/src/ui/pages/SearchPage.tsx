@@ -5,7 +5,16 @@ import { useApp } from '../context.tsx';
 import { createFileDrop } from '../drop.ts';
 import { errorMessage } from '../notices.ts';
 import { createDocumentTitle, createLoader } from '../reactive.ts';
-import { examplePath, modelNotes, sameTarget, searchTarget, splitByConfidence, stillIndexingNote, type SearchTarget } from '../search-format.ts';
+import {
+  examplePath,
+  modelNotes,
+  notSearchedYet,
+  sameTarget,
+  searchTarget,
+  splitByConfidence,
+  stillIndexingNote,
+  type SearchTarget,
+} from '../search-format.ts';
 import { IDLE_VIEW, makeLatestSearch, type SearchRequest, type SearchView } from '../search-run.ts';
 import { HitCard } from '../components/HitCard.tsx';
 import { Icon } from '../components/Icon.tsx';
@@ -97,12 +106,12 @@ export function SearchPage(): JSX.Element {
     if (request) search.schedule(request, { immediate: true });
   };
   window.addEventListener(SEARCH_NOW_EVENT, searchNow);
-  // A result that left out videos still being indexed is searched again as soon as a video is done (the count of
-  // indexed videos grows: it may be one of them), so that what the note promised happens without a retype.
-  const indexedVideos = createMemo(() => library.videos().filter((v) => v.state === 'INDEXED').length);
+  // Videos no search reads yet (being imported or indexed for the first time): the results say so, and are searched
+  // again as soon as one is done, so that what the note promises happens without a retype.
+  const stillIndexing = createMemo(() => notSearchedYet(library.videos()));
   createEffect(
-    on(indexedVideos, (now, before) => {
-      if (before !== undefined && now > before && view().phase === 'done' && (view().result?.stillIndexing ?? 0) > 0) searchNow();
+    on(stillIndexing, (now, before) => {
+      if (before !== undefined && now < before && view().phase === 'done') searchNow();
     }),
   );
   onCleanup(() => window.removeEventListener(SEARCH_NOW_EVENT, searchNow));
@@ -135,7 +144,6 @@ export function SearchPage(): JSX.Element {
     const warnings = new Set(found?.query?.warnings ?? []);
     return (found?.notes ?? []).map((text) => ({ text, warning: warnings.has(text) }));
   });
-  const stillIndexing = () => result()?.stillIndexing ?? 0;
   const shownKind = () => (view().shownKey.startsWith('example:') ? 'example' : 'text');
   // Which models are here, asked again for each search shown: one may have been downloaded meanwhile.
   const models = createLoader(
@@ -205,7 +213,7 @@ export function SearchPage(): JSX.Element {
         {(example) => <ExamplePreview image={example().image} name={example().name} />}
       </Show>
 
-      <Show when={notes().length > 0 || missingModels().length > 0 || stillIndexing() > 0}>
+      <Show when={result() && (notes().length > 0 || missingModels().length > 0 || stillIndexing() > 0)}>
         <ul class="search-notes">
           <Show when={stillIndexing() > 0}>
             <li class="search-note" data-testid="search-note" data-kind="indexing">
