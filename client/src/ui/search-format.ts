@@ -154,7 +154,6 @@ export function modelNotes(
   });
 }
 
-/** Router paths (the hash router adds the '#'). */
 /**
  * The library's videos no search reads yet: being imported or indexed for the first time (videos.firstIndexing),
  * neither failed nor deleted.
@@ -168,6 +167,7 @@ export const stillIndexingNote = (videos: number) =>
     ? 'One video is still being indexed: it will be searched once it is done.'
     : `${videos} videos are still being indexed: they will be searched once they are done.`;
 
+/** Router paths (the hash router adds the '#'). */
 export const searchPath = (query: string) => (query.trim() ? `/search?q=${encodeURIComponent(query)}` : '/search');
 export const moreLikePath = (sceneId: string) => `/search?like=${encodeURIComponent(sceneId)}`;
 /** A search by a picture: its name (what the page says) and the id it is kept under on this device, when kept. */

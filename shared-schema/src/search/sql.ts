@@ -260,11 +260,11 @@ const nameMatches = (text: string) => sql`(lower(fp.name) = lower(${text})
  * The user's live scenes of live videos that finished indexing: every statement starts from here. A video whose
  * indexing failed is left out (what it found is partial and the card says it failed), and so is one being indexed
  * for the first time (first_indexing: half a video would answer as if it were all); one whose stages run again (a
- * model installed, Re-index) is searched on what it has. Said of the scene alone (alias s), its video's state as the list
- * of the user's videos that are not searched (an InitPlan, read once per statement: mostly none), so that a list
- * needing nothing else of the video reads no video at all (FROM's join is then dropped): on the 100k bench library
- * (500 videos), interleaved, same hits, a one-word search p50 11.82 → 10.50 ms and two common words 20.39 → 19.08,
- * where the join looked up each of the up to RANKED_MATCHES scenes' video; two middling words (a few hundred
+ * model installed, Re-index) is searched on what it has. Said of the scene alone (alias s), its video's state as the
+ * list of the user's videos that are not searched (an InitPlan, read once per statement: mostly none), so that a
+ * list needing nothing else of the video reads no video at all (FROM's join is then dropped): on the 100k bench
+ * library (500 videos), interleaved, same hits, a one-word search p50 11.82 → 10.50 ms and two common words 20.39 →
+ * 19.08, where the join looked up each of the up to RANKED_MATCHES scenes' video; two middling words (a few hundred
  * scenes read) 10.60 → 10.48. A scene's video is always the same user's (a foreign key, and the server refuses a
  * batch naming another user's rows).
  */
