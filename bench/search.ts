@@ -33,7 +33,8 @@ import { DB_OPTIONS } from '../client/src/db/extensions.ts';
 import { trackChanges } from '../client/src/sync/tracking.ts';
 import { drizzle } from 'drizzle-orm/pglite';
 import { LOCAL_USER_ID } from '../client/src/db/api.ts';
-import { ensureVectorIndex, makeSearchRepo, nearestScenesQuery, ownScenes } from '../client/src/db/search.ts';
+import { ensureVectorIndex, makeSearchRepo, nearestScenesQuery, ownScenes, type PictureSource } from '../client/src/db/search.ts';
+import { makePictureIndex, PICTURE_EF_SEARCH, type PictureIndex } from '../client/src/db/picture-index.ts';
 import { openTestDatabase } from '../client/src/db/testing.ts';
 import { makeIndexPrewarm } from '../client/src/db/prewarm.ts';
 import { makeMaintenanceQueries } from '../client/src/db/maintenance.ts';
@@ -94,6 +95,8 @@ export interface SearchBenchSize {
   indexBuildS: number;
   tableMB: number;
   hnswMB: number;
+  /** The same vectors' graph in memory (picture-index.ts): read from the library and built, in seconds. */
+  pictureIndexS: { read: number; build: number };
   rows: SearchBenchRow[];
 }
 
@@ -367,12 +370,21 @@ export async function openLibrary(scenes: number, log: (line: string) => void, r
  * searchScenes on the middling-word queries, words only and with a vector (hybrid), after the warm-up searches the
  * first searches of a freshly opened library need; wall and CPU ms, and the words-only hits.
  */
-async function timeWordSearches(repo: ReturnType<typeof makeSearchRepo>, library: Library, options = { hybrid: true }) {
+/**
+ * Words-only searches, then hybrid ones; with `inMemory` (the same library's search with its pictures from memory:
+ * PictureSource), each hybrid search also through it, which of the two goes first alternating per query.
+ */
+async function timeWordSearches(
+  repo: ReturnType<typeof makeSearchRepo>,
+  library: Library,
+  options: { hybrid: boolean; inMemory?: ReturnType<typeof makeSearchRepo> } = { hybrid: true },
+) {
   const wordQueries = middlingWordQueries(library.words);
   const vectors = vectorQueries(library.centres, wordQueries.length);
   const textOnly: number[] = [];
   const hybrid: number[] = [];
-  const cpu = { textOnly: [] as number[], hybrid: [] as number[] };
+  const hybridInMemory: number[] = [];
+  const cpu = { textOnly: [] as number[], hybrid: [] as number[], hybridInMemory: [] as number[] };
   const rightHits: string[][] = [];
   for (const words of wordQueries) {
     const { ms, cpuMs, value } = await timed(() => repo.searchScenes({ query: parseQuery(words), textVector: null }));
@@ -382,12 +394,26 @@ async function timeWordSearches(repo: ReturnType<typeof makeSearchRepo>, library
   }
   if (options.hybrid) {
     for (const [i, words] of wordQueries.entries()) {
-      const { ms, cpuMs } = await timed(() => repo.searchScenes({ query: parseQuery(words), textVector: vectors[i]! }));
-      hybrid.push(ms);
-      cpu.hybrid.push(cpuMs);
+      const request = { query: parseQuery(words), textVector: vectors[i]! };
+      const statement = async () => {
+        const { ms, cpuMs } = await timed(() => repo.searchScenes(request));
+        hybrid.push(ms);
+        cpu.hybrid.push(cpuMs);
+      };
+      const inMemory = options.inMemory;
+      if (!inMemory) {
+        await statement();
+        continue;
+      }
+      const memory = async () => {
+        const { ms, cpuMs } = await timed(() => inMemory.searchScenes(request));
+        hybridInMemory.push(ms);
+        cpu.hybridInMemory.push(cpuMs);
+      };
+      for (const run of i % 2 === 0 ? [statement, memory] : [memory, statement]) await run();
     }
   }
-  return { textOnly, hybrid, cpu, rightHits };
+  return { textOnly, hybrid, hybridInMemory, cpu, rightHits };
 }
 
 /**
@@ -494,6 +520,11 @@ async function measureSize(scenes: number, log: (line: string) => void, options:
     const exact: { ms: number; value: string[] }[] = [];
     for (const q of queries.slice(0, exactCount)) exact.push(await timed(() => nearest(q)));
     await pg.exec('reset enable_indexscan; reset enable_bitmapscan');
+    // The vectors' graph in memory, read and built here, where the cache already holds the vectors the exact scan
+    // read: what the DB worker would build from the library.
+    log(`  ${scenes} scenes: building the picture graph in memory…`);
+    const { index: pictureIndex, readS, buildS } = await buildPictureIndex(pg);
+    const pictures: PictureSource = { nearest: (vector, k) => (vector.modelId === MODEL ? pictureIndex.nearest(vector.vector, k) : null) };
     await openAsTheApp(pg, repo);
 
     await pg.exec(`set hnsw.ef_search = 100; set hnsw.iterative_scan = relaxed_order`);
@@ -507,6 +538,9 @@ async function measureSize(scenes: number, log: (line: string) => void, options:
     const hnswWide: { ms: number; value: string[] }[] = [];
     for (const q of queries) hnswWide.push(await timed(() => nearest(q)));
     await pg.exec('set hnsw.ef_search = 100');
+
+    const inMemory: { ms: number; value: string[] }[] = [];
+    for (const q of queries) inMemory.push(await timed(async () => pictures.nearest(q, CANDIDATES)!.map((n) => n.sceneId)));
 
     const recallOf = (approximate: { value: string[] }[]) =>
       exact.reduce((total, e, i) => {
@@ -528,7 +562,10 @@ async function measureSize(scenes: number, log: (line: string) => void, options:
 
     // Words of middling frequency (ranks 50–300): a few hundred to a few thousand scenes each.
     const wordQueries = middlingWordQueries(library.words);
-    const { textOnly, hybrid, cpu, rightHits } = await timeWordSearches(repo, library);
+    const { textOnly, hybrid, hybridInMemory, cpu, rightHits } = await timeWordSearches(repo, library, {
+      hybrid: true,
+      inMemory: makeSearchRepo(pg, LOCAL_USER_ID, pictures),
+    });
     // The full-text list alone, bounded against every match ranked, one query after the other (alternating which
     // goes first), so both see the same load. Common words: ranks 3–26, each in ~15–70% of the scenes.
     const commonQueries = Array.from({ length: 15 }, (_, i) => `${library.words[3 + i]} ${library.words[11 + i]}`);
@@ -631,10 +668,12 @@ async function measureSize(scenes: number, log: (line: string) => void, options:
       indexBuildS,
       tableMB: sizes!.table_mb,
       hnswMB: sizes!.index_mb,
+      pictureIndexS: { read: readS, build: buildS },
       rows: [
         row('nearest 100, exact scan (reference)', exact.map((e) => e.ms)),
         row('nearest 100, HNSW (ef_search 100)', hnsw.map((h) => h.ms), recallOf(hnsw)),
         row('nearest 100, HNSW (ef_search 200)', hnswWide.map((h) => h.ms), recallOf(hnswWide)),
+        row(`nearest 100, graph in memory (hnswlib, ef_search ${PICTURE_EF_SEARCH})`, inMemory.map((h) => h.ms), recallOf(inMemory)),
         ...textRows('middling words', middling),
         ...textRows('one middling word', single),
         ...textRows('common words', common),
@@ -642,6 +681,7 @@ async function measureSize(scenes: number, log: (line: string) => void, options:
         withCpu(row(`searchScenes: words (${pageCache} page cache)`, textOnly), cpu.textOnly),
         withCpu(row('searchScenes: words, one misspelt', typos, recallAtK(rightHits, typoHits, 10)), typoCpu),
         withCpu(row(`searchScenes: words + vector (hybrid) (${pageCache} page cache)`, hybrid), cpu.hybrid),
+        withCpu(row('searchScenes: words + vector (hybrid), pictures from the graph in memory', hybridInMemory), cpu.hybridInMemory),
         withCpu(row(`searchScenes: words, ${REWRITTEN_SCENES} scenes just rewritten (GIN pending lists)`, justWritten.textOnly), justWritten.cpu.textOnly),
         withCpu(row('searchScenes: words, after the app\'s tidy (pending lists merged)', tidied.textOnly), tidied.cpu.textOnly),
         // The same searches on the library opened again with PostgreSQL's default cache, when the sized one differs.
@@ -652,6 +692,25 @@ async function measureSize(scenes: number, log: (line: string) => void, options:
   } finally {
     await pg.close();
   }
+}
+
+/** Every picture vector of the bench model, read a batch at a time, into a graph in memory (picture-index.ts). */
+async function buildPictureIndex(pg: PGlite): Promise<{ index: PictureIndex; readS: number; buildS: number }> {
+  const index = await makePictureIndex(DIM);
+  const vectors: { sceneId: string; vector: number[] }[] = [];
+  const reading = performance.now();
+  for (let after = '00000000-0000-0000-0000-000000000000'; ; ) {
+    const { rows } = await pg.query<{ scene_id: string; v: string }>(
+      `select scene_id, image_vec::text as v from scenes where image_model = $1 and scene_id > $2 order by scene_id limit 5000`,
+      [MODEL, after],
+    );
+    if (rows.length === 0) break;
+    for (const r of rows) vectors.push({ sceneId: r.scene_id, vector: JSON.parse(r.v) as number[] });
+    after = rows.at(-1)!.scene_id;
+  }
+  const building = performance.now();
+  for (const v of vectors) index.put(v.sceneId, v.vector);
+  return { index, readS: (building - reading) / 1000, buildS: (performance.now() - building) / 1000 };
 }
 
 // ---- report -----------------------------------------------------------------------------------------------
@@ -677,7 +736,8 @@ export function formatSearchReport(results: SearchBenchSize[], machine: string, 
   for (const size of results) {
     out.push(
       `${size.scenes} scenes: bulk load ${size.insertS.toFixed(1)} s (COPY), full-text + trigram indexes ${size.textIndexS.toFixed(1)} s, HNSW build ${size.indexBuildS.toFixed(1)} s ` +
-        `(maintenance_work_mem 512MB); scenes ${size.tableMB.toFixed(0)} MB of which HNSW ${size.hnswMB.toFixed(0)} MB.`,
+        `(maintenance_work_mem 512MB); scenes ${size.tableMB.toFixed(0)} MB of which HNSW ${size.hnswMB.toFixed(0)} MB; ` +
+        `the graph in memory: vectors read in ${size.pictureIndexS.read.toFixed(1)} s, built in ${size.pictureIndexS.build.toFixed(1)} s.`,
     );
   }
   out.push(

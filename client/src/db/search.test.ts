@@ -7,10 +7,11 @@ import type { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { faceMatchPercent, PROFILE_ALLOWANCE_MAX, profileAllowance } from '../ml/faces/distance.ts';
 import { FACE_MODEL_ID } from '../ml/faces/engine.ts';
-import { filtersOf, fullTextQuery, parseQuery, type ModelVector } from '@heimdex/shared-schema/search';
+import { filtersOf, FROM, fullTextQuery, parseQuery, type ModelVector } from '@heimdex/shared-schema/search';
 import type { SearchHit, SearchResult } from '../search/types.ts';
 import { LOCAL_USER_ID, makeDbApi } from './api.ts';
-import { ensureVectorIndex, makeSearchRepo, nearestScenesQuery, ownScenes, vectorIndexName, type SearchRepo } from './search.ts';
+import { makePictureIndex } from './picture-index.ts';
+import { ensureVectorIndex, makeSearchRepo, nearestScenesQuery, ownScenes, vectorIndexName, type PictureSource, type SearchRepo } from './search.ts';
 import { backfillOcrWords } from './ocr-words.ts';
 import { makePreparedStatements } from './prepared.ts';
 import { openTestDatabase } from './testing.ts';
@@ -546,6 +547,38 @@ describe('visual', () => {
     } finally {
       await pg.exec('reset enable_seqscan');
     }
+  });
+
+  it('takes the nearest pictures from an index in memory when it can answer, with the same hits', async () => {
+    // The index holds what the source must hold: the searchable scenes' vectors of one model.
+    const index = await makePictureIndex(DIM);
+    const searchable = await drizzle(pg).execute<{ scene_id: string; v: string }>(
+      sql`select s.scene_id, s.image_vec::text as v from ${FROM} where ${ownScenes(LOCAL_USER_ID)} and s.image_model = ${MODEL_A}`,
+    );
+    for (const r of searchable.rows) index.put(r.scene_id, JSON.parse(r.v) as number[]);
+    const asked: string[] = [];
+    const source: PictureSource = {
+      nearest: (vector, k) => {
+        asked.push(vector.modelId);
+        return vector.modelId === MODEL_A ? index.nearest(vector.vector, k) : null;
+      },
+    };
+    const inMemory = makeSearchRepo(pg, LOCAL_USER_ID, source);
+    const both = async (raw: string, vector: ModelVector) => {
+      const request = { query: parseQuery(raw), textVector: vector };
+      const [fromMemory, fromStatement] = [await inMemory.searchScenes(request), await repo.searchScenes(request)];
+      expect(fromMemory.hits.length).toBeGreaterThan(0);
+      expect(fromMemory.hits).toEqual(fromStatement.hits);
+    };
+    await both('seaside', query(4));
+    await both('marketing', query(0));
+    expect(asked).toEqual([MODEL_A, MODEL_A]);
+    // A model it does not hold: the statement answers, and a model-B query still sees only model B.
+    await both('seaside', query(4, MODEL_B));
+    expect(asked).toEqual([MODEL_A, MODEL_A, MODEL_B]);
+    // A filter is read by the statements first: the index is not asked.
+    await both('video:img_2041 seaside', query(4));
+    expect(asked).toHaveLength(3);
   });
 
   it('creating the index again is harmless and names differ per model', async () => {

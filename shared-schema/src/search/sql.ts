@@ -94,9 +94,11 @@ export function cosineQueryVector(values: ArrayLike<number>, dim?: number): { ct
  * 148–154 s against 111–122 s; a scene row rewritten with the index in place (every later stage rewrites the
  * row, and pgvector searches the graph again to file the same vector) 1.93 against 1.55–1.84 ms at 10k scenes.
  * m 8 was faster (3.45 ms) at recall 0.86; m 12 slower (5.5 ms) at 0.997. An index built before keeps its own
- * settings until it is built again.
+ * settings until it is built again. HNSW_GRAPH: the same numbers, for the graphs built outside PostgreSQL
+ * (client/src/db/picture-index.ts).
  */
-export const HNSW_BUILD = sql.raw('with (ef_construction = 128)');
+export const HNSW_GRAPH = { m: 16, efConstruction: 128 } as const;
+export const HNSW_BUILD = sql.raw(`with (ef_construction = ${HNSW_GRAPH.efConstruction})`);
 
 /**
  * The CANDIDATES scenes nearest a query vector by cosine distance: rows of scene_id and distance (1 − cosine
