@@ -9,7 +9,7 @@ import { loadHnswlib } from './hnswlib.ts';
 
 /** The graph walk's candidate list: recall@100 0.976 at 150, 0.988 at 200, 0.996 at 300 (1.3, 1.5, 1.7 ms p50). */
 export const PICTURE_EF_SEARCH = 200;
-/** Scenes the graph has room for at first; it doubles when full. */
+/** Scenes the graph has room for at least, at first; it doubles when full. */
 const FIRST_CAPACITY = 1024;
 /** hnswlib draws each scene's level at random: seeded, so a library builds the same graph each time. */
 const SEED = 100;
@@ -32,11 +32,12 @@ export interface PictureIndex {
   nearest(vector: ArrayLike<number>, k: number): PictureNeighbour[];
 }
 
-export async function makePictureIndex(dim: number): Promise<PictureIndex> {
+/** `capacity`: the scenes expected, so that a graph built from a library is not copied each time it doubles. */
+export async function makePictureIndex(dim: number, capacity = FIRST_CAPACITY): Promise<PictureIndex> {
   checkDim(dim);
   const hnswlib = await loadHnswlib();
   const graph = new hnswlib.HierarchicalNSW('cosine', dim, '');
-  graph.initIndex(FIRST_CAPACITY, HNSW_GRAPH.m, HNSW_GRAPH.efConstruction, SEED);
+  graph.initIndex(Math.max(FIRST_CAPACITY, Math.ceil(capacity)), HNSW_GRAPH.m, HNSW_GRAPH.efConstruction, SEED);
   graph.setEfSearch(PICTURE_EF_SEARCH);
   // hnswlib knows scenes by a number: their order of arrival here.
   const labelOf = new Map<string, number>();

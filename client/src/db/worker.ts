@@ -12,6 +12,7 @@ import { backfillOcrWords } from './ocr-words.ts';
 import { setVectorDistanceCost } from './planner-costs.ts';
 import { openDatabase } from './open.ts';
 import { makeIndexPrewarm } from './prewarm.ts';
+import { makePictureGraphs, type PictureGraphs } from './picture-graphs.ts';
 import { startSync, type SyncApi } from '../sync/service.ts';
 import { trackChanges } from '../sync/tracking.ts';
 import { opfsStorage, rememberDatabaseSize } from './opfs-storage.ts';
@@ -101,12 +102,14 @@ async function open(): Promise<{ pg: PGlite; api: DbApi & PeopleRepo & SearchRep
     throw damaged(`The local library could not be upgraded: ${messageOf(error)}`);
   }
   const prewarm = makeIndexPrewarm(pg);
-  const { warmUp, prewarmStep, ...queued } = serialise({
+  const pictures = makePictureGraphs(pg, LOCAL_USER_ID);
+  const { warmUp, prewarmStep, pictureStep, ...queued } = serialise({
     ...makeDbApi(pg),
     ...makePeopleRepo(pg, LOCAL_USER_ID),
-    ...makeSearchRepo(pg, LOCAL_USER_ID),
+    ...makeSearchRepo(pg, LOCAL_USER_ID, pictures.source),
     ...makeDumpQueries(pg, migrationJournal),
     prewarmStep: prewarm.step,
+    pictureStep: pictures.step,
   });
   // First in the queue, so that the person's first search does not pay for what every session's first search loads.
   const warming = performance.now();
@@ -115,6 +118,7 @@ async function open(): Promise<{ pg: PGlite; api: DbApi & PeopleRepo & SearchRep
     (error: unknown) => console.warn('The search warm-up failed; the first search will be slower.', error),
   );
   void prewarmIndexes(prewarmStep, prewarm.done);
+  void keepPictureGraphs(pictureStep, pictures);
   return { pg, api: { ...queued, ...startSync(pg, LOCAL_USER_ID) } };
 }
 
@@ -127,6 +131,24 @@ async function prewarmIndexes(step: () => Promise<boolean>, done: { pages: numbe
     console.info(`vector indexes read into the page cache: ${Math.round(done.pages / 128)} MB in ${Math.round(done.ms)} ms (${steps} steps)`);
   } catch (error) {
     console.warn('The vector indexes could not be read ahead; the first searches by picture will be slower.', error);
+  }
+}
+
+/**
+ * Builds the picture graphs in memory (picture-graphs.ts) a step at a time through the queue, then applies each
+ * change the library notices. Until they are built, and after a failure, searches read the HNSW statement.
+ */
+async function keepPictureGraphs(step: () => Promise<boolean>, graphs: PictureGraphs): Promise<void> {
+  const started = performance.now();
+  try {
+    while (await step());
+    console.info(`pictures held in memory for search: ${graphs.size} scenes in ${Math.round(performance.now() - started)} ms`);
+    for (;;) {
+      await graphs.noticed();
+      while (await step());
+    }
+  } catch (error) {
+    console.warn('The pictures could not be held in memory; searches by picture read the database instead.', error);
   }
 }
 
