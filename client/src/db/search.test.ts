@@ -579,6 +579,12 @@ describe('visual', () => {
     // A filter is read by the statements first: the index is not asked.
     await both('video:img_2041 seaside', query(4));
     expect(asked).toHaveLength(3);
+    // More like this: the example's own picture, the example left out.
+    const [fromMemory, fromStatement] = [await inMemory.moreLikeThis(id('call0')), await repo.moreLikeThis(id('call0'))];
+    expect(asked).toEqual([MODEL_A, MODEL_A, MODEL_B, MODEL_A]);
+    expect(keys(fromMemory)).not.toContain('call0');
+    expect(keys(fromMemory).slice(0, 2)).toEqual(['call1', 'call2']);
+    expect(fromMemory.hits).toEqual(fromStatement.hits);
   });
 
   it('creating the index again is harmless and names differ per model', async () => {

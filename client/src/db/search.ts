@@ -216,10 +216,18 @@ export function makeSearchRepo(pg: PGlite, userId: string, pictures: PictureSour
       .filter((c) => c.value >= MEANING_FLOOR)
       .sort((a, b) => b.value - a.value);
 
-  /** Nearest keyframes of the same model (see nearestScenesQuery), most similar first. */
-  async function visualList(run: RunRows, vector: ModelVector, where: SQL, excludeSceneId?: string): Promise<Candidate[]> {
+  /**
+   * The user's nearest keyframes of the same model but the example's own (see nearestScenesQuery), most similar
+   * first: from memory when it can answer (PictureSource).
+   */
+  async function exampleVisualList(vector: ModelVector, excludeSceneId?: string): Promise<Candidate[]> {
+    const inMemory = pictures?.nearest(vector, CANDIDATES + 1);
+    if (inMemory) {
+      const others = inMemory.filter((n) => n.sceneId !== excludeSceneId).slice(0, CANDIDATES);
+      return visualCandidates(others.map((n) => ({ scene_id: n.sceneId, distance: n.distance })));
+    }
     await withHnswSettings();
-    return visualCandidates(await run<Neighbour>(nearestScenesQuery(vector, where, { excludeSceneId, readsVideo: false })));
+    return visualCandidates(await long.planned<Neighbour>(nearestScenesQuery(vector, OWN, { excludeSceneId, readsVideo: false })));
   }
 
   interface IndependentQueries {
@@ -347,7 +355,7 @@ export function makeSearchRepo(pg: PGlite, userId: string, pictures: PictureSour
     const lists: Candidate[][] = [];
     const visual = new Map<string, number>();
     if (request.imageVector) {
-      const list = await visualList(long.planned, request.imageVector, OWN, request.excludeSceneId);
+      const list = await exampleVisualList(request.imageVector, request.excludeSceneId);
       for (const c of list) visual.set(c.id, c.value!);
       if (list.length === 0) notes.push('No scene has a picture embedding from the same visual model yet.');
       lists.push(list);
