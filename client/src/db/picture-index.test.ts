@@ -4,28 +4,22 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { vectorText } from '@heimdex/shared-schema/search';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tinyWeights } from '../ml/embed/testing/tiny-models.ts';
 import { makePictureIndex } from './picture-index.ts';
 import { openTestDatabase } from './testing.ts';
 
 const DIM = 64;
 
-/** mulberry32: the same vectors every run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-const random = seeded(7);
-const centres = Array.from({ length: 8 }, () => Array.from({ length: DIM }, () => random() - 0.5));
+/** Rows of deterministic values in [-1, 1): the same vectors every run. */
+const rowsOf = (count: number, seed: number) => {
+  const values = tinyWeights(count, DIM, seed);
+  return Array.from({ length: count }, (_, i) => Array.from(values.subarray(i * DIM, (i + 1) * DIM)));
+};
+const centres = rowsOf(8, 7);
 /** Scenes in clusters, as real keyframes are: neighbours at close distances, the hard case for a graph. */
-const near = (centre: number[], spread = 0.35) => centre.map((x) => x + (random() - 0.5) * spread);
-const scenes = Array.from({ length: 400 }, (_, i) => ({ id: `scene-${i}`, vector: near(centres[i % centres.length]!) }));
-const queries = Array.from({ length: 12 }, (_, i) => near(centres[(i * 3) % centres.length]!, 0.5));
+const near = (centre: number[], offsets: number[], spread: number) => centre.map((x, i) => x + offsets[i]! * spread);
+const scenes = rowsOf(400, 13).map((offsets, i) => ({ id: `scene-${i}`, vector: near(centres[i % centres.length]!, offsets, 0.35) }));
+const queries = rowsOf(12, 17).map((offsets, i) => near(centres[(i * 3) % centres.length]!, offsets, 0.5));
 
 let pg: PGlite;
 beforeAll(async () => {
