@@ -2,11 +2,14 @@
 // loopback, for the model download tests: CORS as the hub sends it, Range requests, a throttled stream (so
 // progress can be watched), and scripted failures (a connection dropped mid-file, a file with wrong bytes).
 import { createHash } from 'node:crypto';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { openBrowser, startServer, type BrowserSession, type RunningServer } from './harness.ts';
 
 export type HubFault = 'drop-half' | 'wrong-bytes';
 
@@ -122,4 +125,44 @@ export function appPublishingModel(hub: ModelHub, repo: string, modelId: string,
   });
   writeFileSync(manifestPath, JSON.stringify(manifest));
   return dir;
+}
+
+/** A model's browser test: the app, its server and a browser, with the hub the app downloads the model from. */
+export interface AppWithModelHub {
+  hub: ModelHub;
+  server: RunningServer;
+  browser: BrowserSession;
+  page: Page;
+}
+
+/**
+ * Registers the hooks of a browser test file that installs a model from the app: `writeModel` writes the model's
+ * files under a folder of their own (`<root>/<repo>/…`), served by a stand-in hub, and the app is published naming
+ * it as model `modelId`; then the server and a browser, all closed after the file's tests, the page's console and
+ * the hub's requests printed when a test fails. The returned object is filled in by the first beforeAll.
+ */
+export function useAppPublishingModel(repo: string, modelId: string, writeModel: (root: string) => void): AppWithModelHub {
+  const app = {} as AppWithModelHub;
+  let root = '';
+  let dist = '';
+  beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), 'heimdex-hub-'));
+    writeModel(root);
+    app.hub = await startModelHub(repo, join(root, repo));
+    dist = appPublishingModel(app.hub, repo, modelId, root);
+    app.server = await startServer(dist);
+    app.browser = await openBrowser();
+    app.page = app.browser.page;
+  });
+  afterAll(async () => {
+    await app.browser?.close();
+    await app.server?.stop();
+    await app.hub?.close();
+    if (root) rmSync(root, { recursive: true, force: true });
+    if (dist) rmSync(dist, { recursive: true, force: true });
+  });
+  afterEach((ctx) => {
+    if (ctx.task.result?.state === 'fail') console.log(`page console:\n${app.browser.logs.slice(-60).join('\n')}\nhub:\n${JSON.stringify(app.hub.requests)}`);
+  });
+  return app;
 }

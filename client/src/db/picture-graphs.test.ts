@@ -13,10 +13,9 @@ import { LOCAL_USER_ID, makeDbApi, type DbApi } from './api.ts';
 import type { StageCompletion } from './jobs.ts';
 import { makePictureGraphs, PICTURE_CHANNEL, type PictureGraphs } from './picture-graphs.ts';
 import { openTestDatabase } from './testing.ts';
+import { probe, threeScenes, videoSteps } from './testing-steps.ts';
 
 const STAGES: JobStage[] = ['UPLOAD_VALIDATE', 'SCENE_DETECT', 'VISION_EMBED', 'OCR', 'FINALIZE'];
-const probe = { durationS: 9, width: 640, height: 360, fps: 25, videoCodec: 'h264', audioCodec: null, container: 'mp4' };
-const threeScenes = [0, 1, 2].map((idx) => ({ idx, startS: idx * 3, endS: idx * 3 + 3 }));
 const A = 'clip-a';
 const B = 'clip-b';
 const DIM = 8;
@@ -37,24 +36,22 @@ afterEach(async () => {
   await pg.close();
 });
 
-async function run(videoId: string, stage: JobStage, completion: StageCompletion = { outcome: 'done' }) {
-  expect(await api.startStage(videoId, stage)).not.toBeNull();
-  expect(await api.completeStage(videoId, stage, completion)).toBe(true);
+const steps = videoSteps(() => api);
+const run = (videoId: string, stage: JobStage) => steps.claimAndComplete(videoId, stage, { outcome: 'done' });
+
+/** What stage `stage` of video number `n` writes: its pictures by model A at VISION_EMBED. */
+function completionOf(n: number, stage: JobStage): StageCompletion {
+  if (stage === 'UPLOAD_VALIDATE') return { outcome: 'done', writes: [{ kind: 'probe', probe }] };
+  if (stage === 'SCENE_DETECT') return { outcome: 'done', writes: [{ kind: 'scenes', scenes: threeScenes }] };
+  if (stage !== 'VISION_EMBED') return { outcome: 'done' };
+  return { outcome: 'done', writes: [{ kind: 'imageVectors', modelId: A, vectors: threeScenes.map((s) => ({ idx: s.idx, vector: pictureOf(n, s.idx) })) }] };
 }
 
-/** Video number `n` imported and taken through the stages up to `until`, its pictures by model A. */
+/** Video number `n` imported and taken through the stages up to `until`. */
 async function video(n: number, until: JobStage = 'FINALIZE'): Promise<string> {
-  const created = await api.createVideo({ title: `v${n}`, fileName: `v${n}.mp4`, sizeBytes: 10, mime: null, contentSha256: `sha${n}` });
-  if (created.status === 'duplicate') throw new Error('duplicate');
-  const { videoId } = created;
-  await api.queueVideo(videoId, STAGES);
+  const videoId = await steps.importVideo(`sha${n}`, `v${n}`, STAGES);
   for (const stage of STAGES) {
-    if (stage === 'UPLOAD_VALIDATE') await run(videoId, stage, { outcome: 'done', writes: [{ kind: 'probe', probe }] });
-    else if (stage === 'SCENE_DETECT') await run(videoId, stage, { outcome: 'done', writes: [{ kind: 'scenes', scenes: threeScenes }] });
-    else if (stage === 'VISION_EMBED') {
-      const vectors = threeScenes.map((s) => ({ idx: s.idx, vector: pictureOf(n, s.idx) }));
-      await run(videoId, stage, { outcome: 'done', writes: [{ kind: 'imageVectors', modelId: A, vectors }] });
-    } else await run(videoId, stage);
+    await steps.claimAndComplete(videoId, stage, completionOf(n, stage));
     if (stage === until) break;
   }
   return videoId;
