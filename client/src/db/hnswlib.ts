@@ -1,5 +1,5 @@
 // hnswlib (hnswlib-wasm: its C++ HNSW graphs built to WebAssembly), loaded once per thread, and only when a library
-// has picture vectors: its ~0.9 MB of JavaScript (the WebAssembly inside) is a chunk of its own. The package names
+// has picture vectors: its ~0.7 MB of JavaScript (the WebAssembly inside) is a chunk of its own. The package names
 // its entry only as a bundler's `module`, so it is imported by path, which Vite and Node both resolve.
 import type { HnswlibModule } from 'hnswlib-wasm/dist/hnswlib.js';
 
