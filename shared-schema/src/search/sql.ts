@@ -788,3 +788,15 @@ export function detailsQuery(userId: string, sceneIds: string[], terms: Terms, e
 /** english_stem lexemes of each distinct lower-cased word: rows of `w` and `l` (null when not stemmed). */
 export const stemsQuery = (distinctWords: string[]) =>
   sql`select w, ts_lexize('english_stem', w) as l from unnest(${sql.param(distinctWords)}::text[]) w`;
+
+/**
+ * The same for a library's `limit` commonest words (scene_words: three letters or more) and every word of one or two
+ * letters or digits (a, to, tv, 3d), the words its searches' snippets mostly need stemmed (see makeStemCache).
+ */
+export function commonStemsQuery(userId: string, limit: number): SQL {
+  const characters = 'abcdefghijklmnopqrstuvwxyz0123456789';
+  const short = [...characters].flatMap((first) => [first, ...[...characters].map((second) => first + second)]);
+  return sql`select w, ts_lexize('english_stem', w) as l from (
+      (select word as w from scene_words where user_id = ${userId} and scenes > 0 order by scenes desc limit ${limit})
+      union all select unnest(${sql.param(short)}::text[])) words`;
+}

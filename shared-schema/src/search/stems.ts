@@ -6,11 +6,23 @@ import { stemsQuery } from './sql.ts';
 
 /** Words remembered before the cache starts over (a few hundred KB at most). */
 const MAX_WORDS = 20_000;
+/** A library's commonest words stemmed ahead (commonStemsQuery): half the cache, the rest left to searches' own. */
+export const STEMS_AHEAD = MAX_WORDS / 2;
 
-export function makeStemCache(rows: (query: SQL) => Promise<{ w: string; l: string[] | null }[]>) {
+type StemRow = { w: string; l: string[] | null };
+
+/**
+ * Each word's stems (the word itself when it has none to give, an empty list for a stop word); `remember` keeps
+ * words stemmed ahead (commonStemsQuery's rows, as a library opens), so that searches need not ask for them.
+ */
+export type StemCache = ((words: readonly string[]) => Promise<Map<string, string[]>>) & { remember(rows: readonly StemRow[]): void };
+
+export function makeStemCache(rows: (query: SQL) => Promise<StemRow[]>): StemCache {
   const known = new Map<string, string[]>();
-  /** Each word's stems (the word itself when it has none to give, an empty list for a stop word). */
-  return async function stemsOf(words: readonly string[]): Promise<Map<string, string[]>> {
+  const remember = (found: readonly StemRow[]) => {
+    for (const r of found) if (known.size < MAX_WORDS) known.set(r.w, r.l ?? [r.w]);
+  };
+  return Object.assign(async function stemsOf(words: readonly string[]): Promise<Map<string, string[]>> {
     const found = new Map<string, string[]>();
     const missing = new Set<string>();
     for (const w of words) {
@@ -27,5 +39,5 @@ export function makeStemCache(rows: (query: SQL) => Promise<{ w: string; l: stri
       }
     }
     return found;
-  };
+  }, { remember });
 }

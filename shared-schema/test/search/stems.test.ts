@@ -5,7 +5,7 @@ import { drizzle } from 'drizzle-orm/pglite';
 import { afterAll, expect, it } from 'vitest';
 import { ENGLISH_WORDS_BY_FREQUENCY } from '../../src/search/english-words.ts';
 import { wordsToStem } from '../../src/search/hits.ts';
-import type { DetailRow } from '../../src/search/sql.ts';
+import { commonStemsQuery, type DetailRow } from '../../src/search/sql.ts';
 import { makeStemCache } from '../../src/search/stems.ts';
 
 const pg = await PGlite.create();
@@ -28,6 +28,29 @@ it('asks the database once per word, and answers stems, the word itself or nothi
   expect((await stemsOf(['the'])).get('the')).toEqual([]);
   expect(await stemsOf([])).toEqual(new Map());
   expect(asked).toEqual([3, 1]);
+});
+
+it("remembers the stems of a library's commonest words and of every short word, asked once ahead", async () => {
+  const user = '00000000-0000-4000-8000-000000000001';
+  await pg.exec(`create table scene_words (word text, user_id uuid, scenes int)`);
+  await pg.query(`insert into scene_words values ('harbours', $1, 9), ('sailing', $1, 5), ('rare', $1, 1), ('gone', $1, 0), ('theirs', '00000000-0000-4000-8000-000000000002', 7)`, [user]);
+  const asked: string[][] = [];
+  const stemsOf = makeStemCache(async (query: SQL) => {
+    const rows = (await db.execute<{ w: string; l: string[] | null }>(query)).rows;
+    asked.push(rows.map((r) => r.w));
+    return rows;
+  });
+  const ahead = (await db.execute<{ w: string; l: string[] | null }>(commonStemsQuery(user, 2))).rows;
+  // The two commonest live words of this user, and the 36 + 36 × 36 words of one or two letters or digits.
+  expect(ahead.filter((r) => r.w.length > 2).map((r) => r.w)).toEqual(['harbours', 'sailing']);
+  expect(ahead).toHaveLength(2 + 36 + 36 * 36);
+  stemsOf.remember(ahead);
+  const found = await stemsOf(['harbours', 'sailing', 'a', 'tv', '3d', 'to']);
+  expect(Object.fromEntries(found)).toEqual({ harbours: ['harbour'], sailing: ['sail'], a: [], tv: ['tv'], '3d': ['3d'], to: [] });
+  expect(asked).toEqual([]);
+  // A word not stemmed ahead is asked for, alone.
+  expect((await stemsOf(['rare', 'harbours'])).get('rare')).toEqual(['rare']);
+  expect(asked).toEqual([['rare']]);
 });
 
 it("keeps every word's first letter (what wordsToStem relies on to leave words out), over 30,000 English words", async () => {
