@@ -40,6 +40,7 @@ import {
   makeStemCache,
   commonStemsQuery,
   splitGluedWord,
+  stemsQuery,
   STEMS_AHEAD,
   trigramThresholdStatement,
   typedName,
@@ -487,7 +488,8 @@ export function makeSearchRepo(pg: PGlite, userId: string, pictures: PictureSour
      * warm-up itself 33–44 ms, in the DB worker, before anyone has typed; `npm run bench`, fresh opens). A word of the library's own (so that there are
      * hits to describe) and one it lacks (the typo path), with one of its picture vectors when it has any (the
      * hybrid statement). Then the stems of the library's commonest words (commonStemsQuery), which a session's first
-     * searches asked for one statement at a time: in the bench's first pass over its queries, 89 of 90 did.
+     * searches asked for one statement at a time: in the bench's first pass over its queries, 89 of 90 did (40–130
+     * ms more of warm-up at 100k scenes, 6,332 words).
      */
     async warmUp(): Promise<void> {
       const [word] = await rows<{ word: string }>(sql`select word from scene_words where user_id = ${userId} and scenes > 0 limit 1`);
@@ -499,8 +501,10 @@ export function makeSearchRepo(pg: PGlite, userId: string, pictures: PictureSour
       await repo.searchScenes({ query: parseQuery(words), textVector, limit: 1 });
       const common = await rows<{ w: string; l: string[] | null }>(commonStemsQuery(userId, STEMS_AHEAD));
       stemsOf.remember(common);
-      // And the dictionary words they split into where OCR glued words together (wordsToStem asks for those too).
-      await stemsOf([...new Set(common.flatMap((r) => splitGluedWord(r.w) ?? []))]);
+      // And the dictionary words they split into where OCR glued words together (wordsToStem asks for those too),
+      // as room allows: remembering never starts the cache over.
+      const parts = [...new Set(common.flatMap((r) => splitGluedWord(r.w) ?? []))];
+      if (parts.length > 0) stemsOf.remember(await rows<{ w: string; l: string[] | null }>(stemsQuery(parts)));
     },
   };
 }
