@@ -39,19 +39,21 @@ afterEach(async () => {
 const steps = videoSteps(() => api);
 const run = (videoId: string, stage: JobStage) => steps.claimAndComplete(videoId, stage, { outcome: 'done' });
 
+type Scenes = typeof threeScenes;
+
 /** What stage `stage` of video number `n` writes: its pictures by model A at VISION_EMBED. */
-function completionOf(n: number, stage: JobStage): StageCompletion {
+function completionOf(n: number, stage: JobStage, scenes: Scenes): StageCompletion {
   if (stage === 'UPLOAD_VALIDATE') return { outcome: 'done', writes: [{ kind: 'probe', probe }] };
-  if (stage === 'SCENE_DETECT') return { outcome: 'done', writes: [{ kind: 'scenes', scenes: threeScenes }] };
+  if (stage === 'SCENE_DETECT') return { outcome: 'done', writes: [{ kind: 'scenes', scenes }] };
   if (stage !== 'VISION_EMBED') return { outcome: 'done' };
-  return { outcome: 'done', writes: [{ kind: 'imageVectors', modelId: A, vectors: threeScenes.map((s) => ({ idx: s.idx, vector: pictureOf(n, s.idx) })) }] };
+  return { outcome: 'done', writes: [{ kind: 'imageVectors', modelId: A, vectors: scenes.map((s) => ({ idx: s.idx, vector: pictureOf(n, s.idx) })) }] };
 }
 
 /** Video number `n` imported and taken through the stages up to `until`. */
-async function video(n: number, until: JobStage = 'FINALIZE'): Promise<string> {
+async function video(n: number, until: JobStage = 'FINALIZE', scenes: Scenes = threeScenes): Promise<string> {
   const videoId = await steps.importVideo(`sha${n}`, `v${n}`, STAGES);
   for (const stage of STAGES) {
-    await steps.claimAndComplete(videoId, stage, completionOf(n, stage));
+    await steps.claimAndComplete(videoId, stage, completionOf(n, stage, scenes));
     if (stage === until) break;
   }
   return videoId;
@@ -135,6 +137,22 @@ describe('picture graphs', () => {
     expect(await api.deleteVideo(second)).toBe(true);
     await settle();
     expect(graphs.size).toBe(3);
+    await agrees();
+  });
+
+  it('take a long video in steps of a few dozen scenes, the queue never held long', async () => {
+    graphs = makePictureGraphs(pg, LOCAL_USER_ID);
+    await settle();
+    const long = Array.from({ length: 120 }, (_, idx) => ({ idx, startS: idx, endS: idx + 1 }));
+    await video(0, 'FINALIZE', long);
+    // The video's notice becomes its scenes' notices, then 50 scenes a step: 1 + 3 steps.
+    let stepped = 0;
+    while (await graphs.step()) {
+      stepped++;
+      expect(fromGraphs(query(0))).toBeNull();
+    }
+    expect(stepped).toBeGreaterThanOrEqual(3);
+    expect(graphs.size).toBe(120);
     await agrees();
   });
 

@@ -15,10 +15,11 @@ export const PICTURE_CHANNEL = 'heimdex_pictures';
 const VIDEO_NOTICE = 'video:';
 /** Vectors read per statement while building: ~70 ms of a 512-d model's. */
 const READ_BATCH = 1000;
-/** Vectors put per step: ~1.2 ms each (HNSW_GRAPH), so that a step holds the worker's queue ~60 ms at most. */
+/**
+ * Vectors put per step, building or applying notices: ~1.3 ms each (HNSW_GRAPH), so that a step holds the worker's
+ * queue ~65 ms at most, whether a library opens, a long video becomes searchable or a sync brings many scenes.
+ */
 const PUT_BATCH = 50;
-/** Notices applied per step. */
-const NOTICE_BATCH = 500;
 
 interface Reading {
   /** Models still to read (the first is being read), with their searchable scenes' count. */
@@ -100,13 +101,21 @@ export function makePictureGraphs(pg: PGlite, userId: string): PictureGraphs {
     r.after = batch.at(-1)!.scene_id;
   }
 
-  /** Every scene a notice names (a video's: all of its scenes) leaves every graph; those searchable come back. */
+  /**
+   * A video's notice becomes its scenes' (one statement for every video noticed); then each scene noticed leaves
+   * every graph and comes back if it is searchable with a picture, PUT_BATCH scenes a step.
+   */
   async function applyNotices(): Promise<void> {
-    const taken = [...notices].slice(0, NOTICE_BATCH);
-    for (const notice of taken) notices.delete(notice);
-    const videos = taken.filter((n) => n.startsWith(VIDEO_NOTICE)).map((n) => n.slice(VIDEO_NOTICE.length));
-    const ofVideos = videos.length === 0 ? [] : await rows<{ scene_id: string }>(sql`select scene_id from scenes where video_id = any(${sql.param(videos)}::uuid[])`);
-    const named = [...taken.filter((n) => !n.startsWith(VIDEO_NOTICE)), ...ofVideos.map((r) => r.scene_id)];
+    const videos = [...notices].filter((n) => n.startsWith(VIDEO_NOTICE));
+    if (videos.length > 0) {
+      for (const notice of videos) notices.delete(notice);
+      const ids = videos.map((n) => n.slice(VIDEO_NOTICE.length));
+      const scenes = await rows<{ scene_id: string }>(sql`select scene_id from scenes where video_id = any(${sql.param(ids)}::uuid[])`);
+      for (const r of scenes) notices.add(r.scene_id);
+      return;
+    }
+    const named = [...notices].slice(0, PUT_BATCH);
+    for (const notice of named) notices.delete(notice);
     const current = await rows<{ scene_id: string; image_model: string; v: string }>(sql`
       select s.scene_id, s.image_model, s.image_vec::text as v from scenes s
       where ${OWN} and s.image_vec is not null and s.image_model is not null and s.scene_id = any(${sql.param(named)}::uuid[])`);
