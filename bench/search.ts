@@ -34,7 +34,8 @@ import { trackChanges } from '../client/src/sync/tracking.ts';
 import { drizzle } from 'drizzle-orm/pglite';
 import { LOCAL_USER_ID } from '../client/src/db/api.ts';
 import { ensureVectorIndex, makeSearchRepo, nearestScenesQuery, ownScenes, type PictureSource } from '../client/src/db/search.ts';
-import { makePictureIndex, PICTURE_EF_SEARCH, type PictureIndex } from '../client/src/db/picture-index.ts';
+import { makePictureGraphs } from '../client/src/db/picture-graphs.ts';
+import { PICTURE_EF_SEARCH } from '../client/src/db/picture-index.ts';
 import { openTestDatabase } from '../client/src/db/testing.ts';
 import { makeIndexPrewarm } from '../client/src/db/prewarm.ts';
 import { makeMaintenanceQueries } from '../client/src/db/maintenance.ts';
@@ -95,8 +96,8 @@ export interface SearchBenchSize {
   indexBuildS: number;
   tableMB: number;
   hnswMB: number;
-  /** The same vectors' graph in memory (picture-index.ts): read from the library and built, in seconds. */
-  pictureIndexS: { read: number; build: number };
+  /** The same vectors' graph in memory, read from the library and built as the DB worker does (picture-graphs.ts), in seconds. */
+  pictureGraphS: number;
   rows: SearchBenchRow[];
 }
 
@@ -368,11 +369,9 @@ export async function openLibrary(scenes: number, log: (line: string) => void, r
 
 /**
  * searchScenes on the middling-word queries, words only and with a vector (hybrid), after the warm-up searches the
- * first searches of a freshly opened library need; wall and CPU ms, and the words-only hits.
- */
-/**
- * Words-only searches, then hybrid ones; with `inMemory` (the same library's search with its pictures from memory:
- * PictureSource), each hybrid search also through it, which of the two goes first alternating per query.
+ * first searches of a freshly opened library need; wall and CPU ms, and the words-only hits. With `inMemory` (the
+ * same library's search with its pictures from memory: PictureSource), each hybrid search also through it, which of
+ * the two goes first alternating per query.
  */
 async function timeWordSearches(
   repo: ReturnType<typeof makeSearchRepo>,
@@ -523,8 +522,11 @@ async function measureSize(scenes: number, log: (line: string) => void, options:
     // The vectors' graph in memory, read and built here, where the cache already holds the vectors the exact scan
     // read: what the DB worker would build from the library.
     log(`  ${scenes} scenes: building the picture graph in memory…`);
-    const { index: pictureIndex, readS, buildS } = await buildPictureIndex(pg);
-    const pictures: PictureSource = { nearest: (vector, k) => (vector.modelId === MODEL ? pictureIndex.nearest(vector.vector, k) : null) };
+    const building = performance.now();
+    const graphs = makePictureGraphs(pg, LOCAL_USER_ID);
+    while (await graphs.step());
+    const pictureGraphS = (performance.now() - building) / 1000;
+    const pictures: PictureSource = graphs.source;
     await openAsTheApp(pg, repo);
 
     await pg.exec(`set hnsw.ef_search = 100; set hnsw.iterative_scan = relaxed_order`);
@@ -668,7 +670,7 @@ async function measureSize(scenes: number, log: (line: string) => void, options:
       indexBuildS,
       tableMB: sizes!.table_mb,
       hnswMB: sizes!.index_mb,
-      pictureIndexS: { read: readS, build: buildS },
+      pictureGraphS,
       rows: [
         row('nearest 100, exact scan (reference)', exact.map((e) => e.ms)),
         row('nearest 100, HNSW (ef_search 100)', hnsw.map((h) => h.ms), recallOf(hnsw)),
@@ -692,25 +694,6 @@ async function measureSize(scenes: number, log: (line: string) => void, options:
   } finally {
     await pg.close();
   }
-}
-
-/** Every picture vector of the bench model, read a batch at a time, into a graph in memory (picture-index.ts). */
-async function buildPictureIndex(pg: PGlite): Promise<{ index: PictureIndex; readS: number; buildS: number }> {
-  const index = await makePictureIndex(DIM);
-  const vectors: { sceneId: string; vector: number[] }[] = [];
-  const reading = performance.now();
-  for (let after = '00000000-0000-0000-0000-000000000000'; ; ) {
-    const { rows } = await pg.query<{ scene_id: string; v: string }>(
-      `select scene_id, image_vec::text as v from scenes where image_model = $1 and scene_id > $2 order by scene_id limit 5000`,
-      [MODEL, after],
-    );
-    if (rows.length === 0) break;
-    for (const r of rows) vectors.push({ sceneId: r.scene_id, vector: JSON.parse(r.v) as number[] });
-    after = rows.at(-1)!.scene_id;
-  }
-  const building = performance.now();
-  for (const v of vectors) index.put(v.sceneId, v.vector);
-  return { index, readS: (building - reading) / 1000, buildS: (performance.now() - building) / 1000 };
 }
 
 // ---- report -----------------------------------------------------------------------------------------------
@@ -737,7 +720,7 @@ export function formatSearchReport(results: SearchBenchSize[], machine: string, 
     out.push(
       `${size.scenes} scenes: bulk load ${size.insertS.toFixed(1)} s (COPY), full-text + trigram indexes ${size.textIndexS.toFixed(1)} s, HNSW build ${size.indexBuildS.toFixed(1)} s ` +
         `(maintenance_work_mem 512MB); scenes ${size.tableMB.toFixed(0)} MB of which HNSW ${size.hnswMB.toFixed(0)} MB; ` +
-        `the graph in memory: vectors read in ${size.pictureIndexS.read.toFixed(1)} s, built in ${size.pictureIndexS.build.toFixed(1)} s.`,
+        `the graph in memory read and built in ${size.pictureGraphS.toFixed(1)} s.`,
     );
   }
   out.push(
