@@ -150,7 +150,7 @@ export const videos = pgTable(
     // The user's videos that are not searched (search's ownScenes reads them once per statement): mostly none.
     index('videos_unsearched_idx')
       .on(t.userId)
-      .where(sql`${t.deleted} or ${t.firstIndexing} or ${t.state} in ('FAILED', 'DELETED')`),
+      .where(sql`${t.deleted} or ${t.firstIndexing} or ${t.state} = 'DELETED'`),
   ],
 );
 

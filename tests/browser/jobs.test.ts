@@ -67,6 +67,8 @@ describe('jobs', () => {
     await benchCard().getByTestId('cancel').click();
     await benchCard().and(page.locator('[data-state="FAILED"]')).waitFor({ timeout: 15_000 });
     expect(await benchCard().getByTestId('video-error').textContent()).toMatch(/cancelled/i);
+    // Cancelled in its first run: not searched, and the card does not say it is.
+    expect(await benchCard().getByTestId('video-still-searched').count()).toBe(0);
     const cancelled = await stagesOnVideoPage();
     expect(cancelled.rows.find((r) => r.stage === 'UPLOAD_VALIDATE')?.state).toBe('COMPLETED');
     expect(cancelled.rows.find((r) => r.stage === 'SCENE_DETECT')?.state).toBe('CANCELLED');

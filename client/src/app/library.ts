@@ -336,7 +336,10 @@ export function createLibrary() {
       return new Blob([clip.bytes as Uint8Array<ArrayBuffer>], { type: clip.mime });
     },
 
-    /** Stops an import or the video's processing; the video ends FAILED "Cancelled" (retry resumes). */
+    /**
+     * Stops an import or the video's processing; the video ends FAILED "Cancelled" (retry resumes), or stays
+     * indexed when a run again had written nothing yet (jobs.ts cancelVideo).
+     */
     async cancel(videoId: string): Promise<void> {
       if (imports.cancel(videoId)) return;
       await opened;

@@ -2,8 +2,11 @@
 // The pipeline's jobs on a real in-memory PGlite: claiming, completing and failing stages, the video state they
 // decide, cancel, retry, resume after a reload, and which stage runs next.
 import type { PGlite } from '@electric-sql/pglite';
+import { ownScenes } from '@heimdex/shared-schema/search';
+import { sql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/pglite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { makeDbApi, type DbApi } from './api.ts';
+import { LOCAL_USER_ID, makeDbApi, type DbApi } from './api.ts';
 import { CANCELLED_REASON, type StageCompletion } from './jobs.ts';
 import { openTestDatabase } from './testing.ts';
 import { probe, threeScenes, videoSteps } from './testing-steps.ts';
@@ -14,6 +17,14 @@ const { importVideo, runStage, runThroughScenes, jobStates } = videoSteps(() => 
 /** Whether search still leaves the video out as being indexed for the first time (videos.first_indexing). */
 const firstIndexing = async (videoId: string) =>
   (await pg.query<{ f: boolean }>('select first_indexing as f from videos where video_id = $1', [videoId])).rows[0]?.f;
+
+/** How many of the video's scenes search reads (ownScenes: every search statement starts from it). */
+const searchedScenes = async (videoId: string) =>
+  (
+    await drizzle(pg).execute<{ n: number }>(
+      sql`select count(*)::int as n from scenes s where ${ownScenes(LOCAL_USER_ID)} and s.video_id = ${videoId}`,
+    )
+  ).rows[0]!.n;
 
 beforeEach(async () => {
   pg = await openTestDatabase();
@@ -130,6 +141,9 @@ describe('stages', () => {
     expect(await api.completeStage(videoId, 'KEYFRAMES', { outcome: 'done' })).toBe(false);
     expect(await api.cancelVideo(videoId)).toBe(false);
     expect(await api.listScenes(videoId)).toHaveLength(3);
+    // Cancelled in its first run: its scenes are kept for Retry, and search leaves them out.
+    expect(await firstIndexing(videoId)).toBe(true);
+    expect(await searchedScenes(videoId)).toBe(0);
   });
 
   it('resetInterruptedJobs puts RUNNING stages back to PENDING', async () => {
@@ -263,7 +277,7 @@ describe('stages run again at a raised pass', () => {
     expect(await api.cancelVideo(videoId)).toBe(false); // nothing left to cancel
   });
 
-  it('cancelling a run-again after one of its stages wrote new results cancels the video, and Retry finishes it', async () => {
+  it('cancelling a run-again after one of its stages wrote new results cancels the video, still searched, and Retry finishes it', async () => {
     const videoId = await indexWithFaces('sha-cancel-late', { outcome: 'done' });
     expect(await api.runStagesAgain(videoId, ['FACE_DETECT', 'FACE_EMBED'])).toBe(2);
     await runStage(videoId, 'FACE_DETECT', { outcome: 'done', pass: 2 }); // the old faces are replaced now
@@ -272,10 +286,14 @@ describe('stages run again at a raised pass', () => {
 
     expect(await api.getVideo(videoId)).toMatchObject({ state: 'FAILED', error: 'Cancelled' });
     expect(await jobStates(videoId)).toMatchObject({ FACE_DETECT: 'COMPLETED', FACE_EMBED: 'CANCELLED', FINALIZE: 'PENDING' });
+    // Indexed once: search reads it on what it has, as it did all through the run.
+    expect(await firstIndexing(videoId)).toBe(false);
+    expect(await searchedScenes(videoId)).toBe(3);
     expect(await api.retryVideo(videoId)).toBe(true);
     await runStage(videoId, 'FACE_EMBED');
     await runStage(videoId, 'FINALIZE');
     expect(await api.getVideo(videoId)).toMatchObject({ state: 'INDEXED', error: null });
+    expect(await searchedScenes(videoId)).toBe(3);
   });
 
   it('filling in a gap (its model arrived, or Re-index) that fails keeps the video indexed with what it had', async () => {
@@ -306,6 +324,7 @@ describe('stages run again at a raised pass', () => {
     await pg.query(`update jobs set metadata = '{"again": true, "hadResults": true}', updated_at = now() where video_id = $1 and stage = 'SCENE_DETECT'`, [videoId]);
     expect(await api.cancelVideo(videoId)).toBe(true);
     expect(await api.getVideo(videoId)).toMatchObject({ state: 'FAILED', error: CANCELLED_REASON });
+    expect(await firstIndexing(videoId)).toBe(true); // its first run never finished: search leaves it out
   });
 
   it('leaves a stage skipped for its missing model to the model (Re-index), and a video that is not indexed', async () => {

@@ -318,7 +318,8 @@ export function makeJobQueries(db: Db, userId: string) {
      * Stages run again on an indexed video (runStagesAgain, reindexVideo) that have written nothing yet are kept as skipped
      * instead ("Cancelled. The earlier results are kept."), and the video stays indexed and searchable: stopping a
      * catch-up the person never asked for must not take the video out of search. Once one of them has written its
-     * results (faces detected anew, not yet embedded), the video is cancelled as any other, and Retry finishes it.
+     * results (faces detected anew, not yet embedded), the video is cancelled as any other, and Retry finishes it;
+     * search still reads it meanwhile, on what it has (its first indexing is over: ownScenes, migration 0016).
      */
     async cancelVideo(videoId: string): Promise<boolean> {
       return db.transaction(async (tx) => {

@@ -107,7 +107,7 @@ describe('picture graphs', () => {
     expect((await statement(query(0, B))).size).toBe(0);
   });
 
-  it('follow a video through its first indexing run, its failure and its deletion', async () => {
+  it('follow a video through its first indexing run, a failure and its deletion', async () => {
     await video(0);
     graphs = makePictureGraphs(pg, LOCAL_USER_ID);
     await settle();
@@ -125,12 +125,17 @@ describe('picture graphs', () => {
     await settle();
     expect(graphs.size).toBe(6);
     await agrees();
-    // Failed: left out.
+    // Failed after its first run (a run again cancelled once it wrote): still searched, nothing to notice.
     await pg.query(`update videos set state = 'FAILED' where video_id = $1`, [second]);
+    await settle();
+    expect(graphs.size).toBe(6);
+    await agrees();
+    // Back in a first run (as a failed first run stays): left out, then searched again.
+    await pg.query(`update videos set first_indexing = true where video_id = $1`, [second]);
     await settle();
     expect(graphs.size).toBe(3);
     await agrees();
-    await pg.query(`update videos set state = 'INDEXED' where video_id = $1`, [second]);
+    await pg.query(`update videos set state = 'INDEXED', first_indexing = false where video_id = $1`, [second]);
     await settle();
     expect(graphs.size).toBe(6);
     // Deleted: left out.

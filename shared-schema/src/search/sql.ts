@@ -259,20 +259,21 @@ const nameMatches = (text: string) => sql`(lower(fp.name) = lower(${text})
     or (' ' || lower(fp.name) || ' ') like '% ' || lower(${escapeLike(text.trim())}) || ' %' escape '\\')`;
 
 /**
- * The user's live scenes of live videos that finished indexing: every statement starts from here. A video whose
- * indexing failed is left out (what it found is partial and the card says it failed), and so is one being indexed
- * for the first time (first_indexing: half a video would answer as if it were all); one whose stages run again (a
- * model installed, Re-index) is searched on what it has. Said of the scene alone (alias s), its video's state as the
- * list of the user's videos that are not searched (an InitPlan, read once per statement: mostly none), so that a
- * list needing nothing else of the video reads no video at all (FROM's join is then dropped): on the 100k bench
- * library (500 videos), interleaved, same hits, a one-word search p50 11.82 → 10.50 ms and two common words 20.39 →
- * 19.08, where the join looked up each of the up to RANKED_MATCHES scenes' video; two middling words (a few hundred
- * scenes read) 10.60 → 10.48. A scene's video is always the same user's (a foreign key, and the server refuses a
- * batch naming another user's rows).
+ * The user's live scenes of live videos that finished indexing: every statement starts from here. A video in its
+ * first indexing run is left out (first_indexing: half a video would answer as if it were all), and so is one whose
+ * first run failed or was cancelled (first_indexing stays set: what it found is partial, and the card says so). One
+ * whose stages run again (a model installed, Re-index) is searched on what it has, during the run and after it,
+ * even when the run is cancelled after a stage wrote (migration 0016). Said of the scene alone (alias s), its
+ * video's state as the list of the user's videos that are not searched (an InitPlan, read once per statement:
+ * mostly none), so that a list needing nothing else of the video reads no video at all (FROM's join is then
+ * dropped): on the 100k bench library (500 videos), interleaved, same hits, a one-word search p50 11.82 → 10.50 ms
+ * and two common words 20.39 → 19.08, where the join looked up each of the up to RANKED_MATCHES scenes' video; two
+ * middling words (a few hundred scenes read) 10.60 → 10.48. A scene's video is always the same user's (a foreign
+ * key, and the server refuses a batch naming another user's rows).
  */
 export const ownScenes = (userId: string) =>
   sql`s.user_id = ${userId} and not s.deleted and s.video_id <> all (array(
-    select h.video_id from videos h where h.user_id = ${userId} and (h.deleted or h.first_indexing or h.state in ('FAILED', 'DELETED'))))`;
+    select h.video_id from videos h where h.user_id = ${userId} and (h.deleted or h.first_indexing or h.state = 'DELETED')))`;
 /**
  * The scenes and their videos (aliases s and v). A left join on the video's key, which PostgreSQL drops from a
  * statement that reads nothing of v (ownScenes alone names no video column); a filter on the video (video:,

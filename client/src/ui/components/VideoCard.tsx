@@ -85,6 +85,12 @@ export function VideoCard(props: { video: VideoCardData }): JSX.Element {
         </Show>
         <Show when={props.video.state === 'FAILED'}>
           <FailureMessage error={props.video.error} details={props.video.errorDetails} />
+          {/* A run again stopped after it wrote (a model installed, Re-index): search keeps the video (ownScenes). */}
+          <Show when={!props.video.firstIndexing}>
+            <p class="card-meta" data-testid="video-still-searched">
+              Search still finds this video by what was indexed before. Retry to finish indexing.
+            </p>
+          </Show>
         </Show>
         <Show when={props.video.gaps.length > 0}>
           <GapList gaps={props.video.gaps} />
