@@ -16,7 +16,8 @@
  *     misspelt word, recall@10 against the same words spelt right;
  *   - words only again on a library just written to (REWRITTEN_SCENES scenes rewritten, their index entries in the
  *     GIN pending lists), then after the app's tidy;
- *   - a session's first search, after the app's warm-up at open and without it (firstSearchRows).
+ *   - a session's first search, after the app's warm-up at open and without it (firstSearchRows);
+ *   - how steady the machine's CPU was around each pass of searches (steadiness.ts), on the report's first lines.
  * `npm run bench` runs it after the media rows (`npm run bench -- --only search` for this part alone);
  * `tsx bench/search.ts --sizes 10000` runs it directly. Writes bench/results/search.json. Built libraries are kept in
  * bench/cache (see CACHE; `--rebuild` builds them afresh).
@@ -44,6 +45,7 @@ import { allOf, anyOf, CANDIDATES, filtersOf, FROM, freeTerms, fullTextList, HNS
 import { sql, type SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
 import { measureThumbnailReads } from './thumbnail-reads.ts';
+import { makeSteadinessProbe, steadinessLine } from './steadiness.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const RESULTS = join(ROOT, 'bench/results/search.json');
@@ -378,6 +380,7 @@ async function timeWordSearches(
   library: Library,
   options: { hybrid: boolean; inMemory?: ReturnType<typeof makeSearchRepo> } = { hybrid: true },
 ) {
+  steadiness?.sample();
   const wordQueries = middlingWordQueries(library.words);
   const vectors = vectorQueries(library.centres, wordQueries.length);
   const textOnly: number[] = [];
@@ -412,6 +415,7 @@ async function timeWordSearches(
       for (const run of i % 2 === 0 ? [statement, memory] : [memory, statement]) await run();
     }
   }
+  steadiness?.sample();
   return { textOnly, hybrid, hybridInMemory, cpu, rightHits };
 }
 
@@ -698,6 +702,9 @@ async function measureSize(scenes: number, log: (line: string) => void, options:
 
 // ---- report -----------------------------------------------------------------------------------------------
 
+/** Samples the machine's steadiness around each pass of searches while runSearchBench runs (see steadiness.ts). */
+let steadiness: ReturnType<typeof makeSteadinessProbe> | null = null;
+
 export function formatSearchReport(results: SearchBenchSize[], machine: string, thumbnails: SearchBenchRow[] = []): string {
   const header = ['search (PGlite in Node)', 'scenes', 'p50 ms', 'p95 ms', 'vs ref', 'recall@10', 'by rank@10', 'recall@100', 'by rank@100', 'cpu p50/p95 ms', 'queries'];
   const body = [...results.flatMap((size) => size.rows), ...thumbnails].map((r) => [
@@ -740,11 +747,14 @@ export async function runSearchBench(options: { sizes?: number[]; log?: (line: s
   const loadAverage = loadavg()[0]!.toFixed(1);
   const results: SearchBenchSize[] = [];
   log('search bench:');
+  steadiness = makeSteadinessProbe();
   for (const scenes of sizes) results.push(await measureSize(scenes, log, { rebuild: options.rebuild ?? false }));
   const thumbnails = await measureThumbnailReads();
-  const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'} (load ${loadAverage} at start); Node ${process.version}, PGlite in memory`;
+  const steady = steadiness.summary();
+  steadiness = null;
+  const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'} (load ${loadAverage} at start); Node ${process.version}, PGlite in memory\n${steadinessLine(steady)}`;
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
-  writeFileSync(RESULTS, `${JSON.stringify({ date: new Date().toISOString(), machine, results, thumbnails }, null, 2)}\n`);
+  writeFileSync(RESULTS, `${JSON.stringify({ date: new Date().toISOString(), machine, steadiness: steady, results, thumbnails }, null, 2)}\n`);
   return `${formatSearchReport(results, machine, thumbnails)}\nwritten: ${RESULTS}`;
 }
 
