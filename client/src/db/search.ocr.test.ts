@@ -4,13 +4,14 @@
 // splits the glued words of scenes indexed by an older version. (Its own library: search.test.ts's query plans
 // depend on the size of its tables.)
 import type { PGlite } from '@electric-sql/pglite';
-import { parseQuery, spellingsOf, trigramThresholdStatement } from '@heimdex/shared-schema/search';
+import { filtersOf, gluedQuery, gluedRuns, parseQuery, spellingsOf, trigramThresholdStatement } from '@heimdex/shared-schema/search';
 import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeDbApi, type DbApi } from './api.ts';
 import { backfillOcrWords } from './ocr-words.ts';
 import { LOCAL_USER_ID } from './api.ts';
+import { makePreparedStatements } from './prepared.ts';
 import { makeSearchRepo, type SearchRepo } from './search.ts';
 import { openTestDatabase } from './testing.ts';
 import { STAGES, videoSteps } from './testing-steps.ts';
@@ -48,6 +49,7 @@ beforeAll(async () => {
   await videoWithText('counter', { receive: 'Please receive your order here', sky: 'Blue sky bakery', carton: 'Carton of milk' });
   await videoWithText('stall', { jam: 'BLUE BERRY JAM 4,90 €', tea: 'Mint tea 3.20', total: 'Total 1,250 items' });
   await videoWithText('cafe', { dessert: 'Dessert of the day', cocoa: 'Hot cocoa', desk: 'Order at the desk' });
+  await videoWithText('brand', { gluedBrand: 'ZEPHYRAXKLOTT est. 1987', apartBrand: 'Zephyrax and Klott', neither: 'Open daily' });
 });
 afterAll(async () => {
   await pg.close();
@@ -70,6 +72,32 @@ describe('glued words on a sign', () => {
       expect(top!.snippets, query).toEqual([{ source: 'text', parts: [{ text: 'WETPAINT', highlight: true }, { text: ' do not touch', highlight: false }] }]);
     }
     expect(keys(await search('said:wet'))).toEqual([]);
+  });
+});
+
+describe('words typed apart that a sign shows run together, no run of dictionary words', () => {
+  it('finds the sign as a confident on-screen text match, besides the scene that shows the words apart', async () => {
+    // Nothing was split at index time: only the glued-words list can find it.
+    const rows = (await pg.query<{ ocr_words: string }>(`select ocr_words from scenes where ocr_text like 'ZEPHYRAX%'`)).rows;
+    expect(rows).toEqual([{ ocr_words: '' }]);
+    const result = await search('zephyrax klott');
+    expect(keys(result).sort()).toEqual(['apartBrand', 'gluedBrand']);
+    const glued = result.hits.find((h) => sceneKeys.get(h.sceneId) === 'gluedBrand')!;
+    expect(glued.confident).toBe(true);
+    expect(glued.reasons).toEqual(['text']);
+    expect(glued.snippets[0]!.parts.filter((p) => p.highlight).map((p) => p.text)).toEqual(['ZEPHYRAXKLOTT']);
+    expect(await confidentKeys('"zephyrax klott"')).toContain('gluedBrand');
+  });
+
+  it("asks the library's words first, and reads no scene when none holds the run (one plan for any words)", async () => {
+    const where = filtersOf(LOCAL_USER_ID, parseQuery('zephyrax klott'), new Map());
+    const query = gluedQuery(LOCAL_USER_ID, gluedRuns(['zephyrax', 'klott'], []), where);
+    const plan = await makePreparedStatements(pg).plan(query);
+    expect(plan).toMatch(/One-Time Filter: \(InitPlan \d+\)\.col1/);
+    expect(plan).toMatch(/on scene_words w/);
+    // The filter stands above the scan of the scenes' on-screen text, which runs only when it holds.
+    expect(plan.indexOf('One-Time Filter')).toBeLessThan(plan.indexOf('on scenes s'));
+    expect(await confidentKeys('zephyrax klottz')).not.toContain('gluedBrand');
   });
 });
 

@@ -18,8 +18,8 @@ import {
   freeTerms,
   fuseRanks,
   HNSW_BUILD,
-  gluedPatterns,
   gluedQuery,
+  gluedRuns,
   fullTextAndTypos,
   filtersOf,
   filtersReadVideo,
@@ -396,7 +396,8 @@ export function makeSearchRepo(pg: PGlite, userId: string, pictures: PictureSour
       const filtered = hasFilters(q);
       const listRows = filtered ? plainRows : rows;
       const longListRows = filtered ? long.unplanned : long.planned;
-      const glued = gluedPatterns(q.words, q.phrases);
+      const runs = gluedRuns(q.words, q.phrases);
+      const glued = runs.map((r) => r.pattern);
       const name = typedName(q);
       const readsVideo = filtersReadVideo(q);
       const vector = free.length > 0 ? request.textVector : null;
@@ -406,7 +407,7 @@ export function makeSearchRepo(pg: PGlite, userId: string, pictures: PictureSour
       const inMemory = vector && !filtered ? (pictures?.nearest(vector, CANDIDATES) ?? null) : null;
       const queriesUnder = (where: SQL, typed: SQL | null): IndependentQueries => ({
         typed,
-        glued: glued.length > 0 ? gluedQuery(glued, where) : null,
+        glued: runs.length > 0 ? gluedQuery(userId, runs, where) : null,
         people: name === null ? null : namedPeopleQuery(userId, name),
         visual: vector && !inMemory ? nearestScenesQuery(vector, where, { readsVideo }) : null,
         meaning: meaningVector ? nearestMeaningQuery(meaningVector, where, readsVideo) : null,

@@ -191,21 +191,38 @@ export const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 export const GLUE = '[^[:alnum:]]*';
 
 export function gluedPattern(text: string): string | null {
-  let words = wordsOf(text).map((w) => w.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '')).filter((w) => w.length > 0);
-  if (words.length === 1) words = splitQueryWord(words[0]!) ?? words;
-  if (words.length < 2 || words.join('').length < 8) return null;
-  return words.join(GLUE);
+  return gluedRun(text)?.pattern ?? null;
 }
 
 /**
- * The glued-words patterns of a query: the plain words as one run (with no phrases beside them), and each phrase.
- * A scene matching one holds the whole query (a confident hit): a word of several that reads as several words is
- * matched as such per term instead (confidentIn).
+ * A run of the query's words (see gluedPattern): its pattern, and whether it was typed as one word. What full text
+ * cannot match differs: words typed apart may stand run together on screen (one token, "WETPAINT"); a word typed
+ * whole may stand apart ("BLUE BERRY").
  */
-export function gluedPatterns(words: string[], phrases: string[]): string[] {
-  const runs = phrases.length === 0 ? [words.join(' ')] : words.length === 0 ? phrases : [];
-  return runs.map(gluedPattern).filter((p): p is string => p !== null);
+export interface GluedRun {
+  pattern: string;
+  typedWhole: boolean;
 }
+
+function gluedRun(text: string): GluedRun | null {
+  let words = wordsOf(text).map((w) => w.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '')).filter((w) => w.length > 0);
+  const typedWhole = words.length === 1;
+  if (typedWhole) words = splitQueryWord(words[0]!) ?? words;
+  if (words.length < 2 || words.join('').length < 8) return null;
+  return { pattern: words.join(GLUE), typedWhole };
+}
+
+/** The glued-words runs of a query: the plain words as one run (with no phrases beside them), and each phrase. */
+export function gluedRuns(words: string[], phrases: string[]): GluedRun[] {
+  const runs = phrases.length === 0 ? [words.join(' ')] : words.length === 0 ? phrases : [];
+  return runs.map(gluedRun).filter((r): r is GluedRun => r !== null);
+}
+
+/**
+ * The glued-words patterns of a query (see gluedRuns). A scene matching one holds the whole query (a confident
+ * hit): a word of several that reads as several words is matched as such per term instead (confidentIn).
+ */
+export const gluedPatterns = (words: string[], phrases: string[]): string[] => gluedRuns(words, phrases).map((r) => r.pattern);
 
 export const gluedIn = (patterns: string[]) => or(patterns.map((p) => sql`s.ocr_text ~* ${p}`));
 
@@ -501,24 +518,37 @@ export function correctedQuery(terms: string[], typos: ReadonlyMap<string, reado
 const EACH_SCENES_VIDEO = sql`scenes s cross join lateral (select * from videos v where v.video_id = s.video_id and v.user_id = s.user_id offset 0) v`;
 
 /**
- * The words of a glued-words pattern as a LIKE pattern ('%harbor%festival%'): a superset of the pattern's
- * matches. pg_trgm answers it from the trigram index in ~1.3 ms where the regular expression itself, analysed
- * into trigrams, took ~10 ms at 100k scenes (measured, EXPLAIN ANALYZE in PGlite). regexp_like needs
- * PostgreSQL 15 or later (PGlite is 18, deploy/ runs 17).
+ * The words of a glued-words pattern as a LIKE pattern ('%blue%berry%'): a superset of the pattern's matches.
+ * pg_trgm answers it from the trigram index in ~1.3 ms where the regular expression itself, analysed into trigrams,
+ * took ~10 ms at 100k scenes (measured, EXPLAIN ANALYZE in PGlite). regexp_like needs PostgreSQL 15 or later
+ * (PGlite is 18, deploy/ runs 17).
  */
 const gluedLike = (pattern: string) => `%${pattern.split(GLUE).map(escapeLike).join('%')}%`;
 
 /**
- * On-screen text holding the query's words run together (see gluedPattern). The trigram index narrows by the
- * words (gluedLike); the pattern is then checked on those rows only, as regexp_like — a function, which the
- * planner does not hand to the index.
+ * On-screen text holding a glued run in the form full text cannot match (see GluedRun), where the run's own rank
+ * is its text's length (shortest first):
+ * - Words typed apart, run together in one token of on-screen text: ILIKE through the trigram index, asked only when
+ *   the library's words (scene_words, every run of letters and digits of its texts) hold one with the run inside —
+ *   as good as never but for a glued sign, and ~0.1 ms where the scan took ~1 ms, up to ~5 ms, on every search of
+ *   two words or more (100k bench library). The words side by side are full text's every-word matches.
+ * - A word typed whole that reads as several, its parts apart on screen: narrowed by their words (gluedLike), then
+ *   the pattern checked on those rows only, as regexp_like — a function, which the planner does not hand to the index.
  */
-export function gluedQuery(patterns: string[], where: SQL): SQL {
-  const narrowed = or(patterns.map((p) => sql`(s.ocr_text ilike ${gluedLike(p)} and regexp_like(s.ocr_text, ${p}, 'i'))`));
+function gluedRunScenes(userId: string, run: GluedRun, where: SQL): SQL {
+  if (run.typedWhole) return sql`${where} and s.ocr_text ilike ${gluedLike(run.pattern)} and regexp_like(s.ocr_text, ${run.pattern}, 'i')`;
+  // A condition on no column of the scan: the planner runs it once, before the scan, and skips the scan when false.
+  const inside = `%${escapeLike(run.pattern.split(GLUE).join(''))}%`;
+  return sql`${where} and s.ocr_text ilike ${inside}
+    and exists (select from scene_words w where w.user_id = ${userId} and w.scenes > 0 and w.word ilike ${inside})`;
+}
+
+/** The scenes of the query's glued runs (see gluedRunScenes), shortest on-screen text first. */
+export function gluedQuery(userId: string, runs: GluedRun[], where: SQL): SQL {
+  const each = runs.map((run) => sql`select s.scene_id, length(s.ocr_text) as length from ${EACH_SCENES_VIDEO} where ${gluedRunScenes(userId, run, where)}`);
   return sql`
-    select s.scene_id from ${EACH_SCENES_VIDEO}
-    where ${where} and ${narrowed}
-    order by length(s.ocr_text), s.scene_id
+    select g.scene_id from (${sql.join(each, sql` union `)}) g
+    order by g.length, g.scene_id
     limit ${CANDIDATES}`;
 }
 

@@ -9,8 +9,8 @@ import {
   freeTerms,
   fullTextAndTypos,
   fuseRanks,
-  gluedPatterns,
   gluedQuery,
+  gluedRuns,
   isEmptyQuery,
   MEANING_FLOOR,
   meaningThreshold,
@@ -38,8 +38,9 @@ export async function search(repo: SearchRepo, userId: string, request: SearchRe
 
   const lists: Candidate[][] = [];
   lists.push(...wordLists.map((list) => list.map((id) => ({ id }))));
-  const glued = gluedPatterns(q.words, q.phrases);
-  if (glued.length > 0) lists.push(await repo.ranked(gluedQuery(glued, where)));
+  const runs = gluedRuns(q.words, q.phrases);
+  const glued = runs.map((r) => r.pattern);
+  if (runs.length > 0) lists.push(await repo.ranked(gluedQuery(userId, runs, where)));
   if (q.said.length > 0) lists.push(await repo.ranked(columnQuery(q.said, typos, 'transcript', where)));
   if (q.onScreen.length > 0) lists.push(await repo.ranked(columnQuery(q.onScreen, typos, 'ocr_text', where)));
   const name = typedName(q);
