@@ -87,6 +87,8 @@ describe('words typed apart that a sign shows run together, no run of dictionary
     expect(glued.reasons).toEqual(['text']);
     expect(glued.snippets[0]!.parts.filter((p) => p.highlight).map((p) => p.text)).toEqual(['ZEPHYRAXKLOTT']);
     expect(await confidentKeys('"zephyrax klott"')).toContain('gluedBrand');
+    // Each phrase is a run of its own, in one statement: "blue berry" finds BLUEBERRY run together as well.
+    expect((await confidentKeys('"zephyrax klott" "blue berry"')).sort()).toEqual(['blueberry', 'gluedBrand', 'jam']);
   });
 
   it("asks the library's words first, and reads no scene when none holds the run (one plan for any words)", async () => {
