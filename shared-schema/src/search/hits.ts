@@ -1,7 +1,7 @@
 // From the fused order and detailsQuery's rows to hits: why each scene matched, whether confidently, its
 // highlighted snippets, the moment to play from and its people. Pure: the word stems come from the caller's
 // database (stemsQuery), so highlights agree with what full text matched.
-import { GLUE, gluedPatterns, type DetailRow, type Terms } from './sql.ts';
+import { GLUE, gluedPatterns, runTogether, type DetailRow, type Terms } from './sql.ts';
 import { splitGluedWord } from './glued-words.ts';
 import { closeSpellings } from './spelling.ts';
 import { makeMatcher, snippetParts, wordsOf } from './snippets.ts';
@@ -117,7 +117,7 @@ export function wordsToStem(rows: readonly DetailRow[], terms: Terms): string[] 
 
 /** Snippets of one hit: the speech and the on-screen text that matched, the matching words highlighted. */
 function makeSnippets(terms: Terms, stemOf: ReadonlyMap<string, readonly string[]>): (r: DetailRow) => Snippet[] {
-  const gluedRuns = gluedOf(terms).map((p) => p.split(GLUE).join(''));
+  const gluedRuns = gluedOf(terms).map(runTogether);
   const matcherFor = (list: string[], partsOf?: (word: string) => readonly string[] | null) => {
     // A correction within two slips stands for the word itself (see closeSpellings).
     const words = list.flatMap((t) => [...wordsOf(t), ...closeSpellings(t, terms.typos.get(t) ?? [])]);

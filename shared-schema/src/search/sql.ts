@@ -184,11 +184,14 @@ export const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 /**
  * OCR often drops the spaces between words ("HARBORFESTIVALTICKETS", measured on text over busy
  * backgrounds). A run of two or more words also matches on-screen text where the words stand together
- * with or without anything between them: a regular expression, which the trigram index on ocr_text answers.
- * A single word that reads as two or more words (splitQueryWord: "blueberry") is such a run of its parts, so it
+ * with or without anything between them: a regular expression, what a hit's details check (gluedIn; the list of
+ * glued scenes looks for the form full text cannot match: gluedQuery). A single word that reads as two or more words (splitQueryWord: "blueberry") is such a run of its parts, so it
  * also finds the sign OCR read apart ("BLUE BERRY"). Null for any other single word or a run too short to be telling.
  */
 export const GLUE = '[^[:alnum:]]*';
+
+/** A glued-words pattern's words with nothing between them ("wetpaint"), as OCR reads a tight sign. */
+export const runTogether = (pattern: string) => pattern.split(GLUE).join('');
 
 export function gluedPattern(text: string): string | null {
   return gluedRun(text)?.pattern ?? null;
@@ -538,7 +541,7 @@ const gluedLike = (pattern: string) => `%${pattern.split(GLUE).map(escapeLike).j
 function gluedRunScenes(userId: string, run: GluedRun, where: SQL): SQL {
   if (run.typedWhole) return sql`${where} and s.ocr_text ilike ${gluedLike(run.pattern)} and regexp_like(s.ocr_text, ${run.pattern}, 'i')`;
   // A condition on no column of the scan: the planner runs it once, before the scan, and skips the scan when false.
-  const inside = `%${escapeLike(run.pattern.split(GLUE).join(''))}%`;
+  const inside = `%${escapeLike(runTogether(run.pattern))}%`;
   return sql`${where} and s.ocr_text ilike ${inside}
     and exists (select from scene_words w where w.user_id = ${userId} and w.scenes > 0 and w.word ilike ${inside})`;
 }
