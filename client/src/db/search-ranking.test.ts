@@ -5,8 +5,9 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drizzle } from 'drizzle-orm/pglite';
-import { CANDIDATES, correctedQuery, filtersOf, fullTextList, parseQuery, RANKED_MATCHES, SOME_TERMS_RANKED } from '@heimdex/shared-schema/search';
+import { CANDIDATES, correctedQuery, filtersOf, fullTextList, fullTextListOf, fullTextQuery, parseQuery, RANKED_MATCHES, SOME_TERMS_RANKED, type FullTextRow } from '@heimdex/shared-schema/search';
 import type { SQL } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import { LOCAL_USER_ID } from './api.ts';
 import { openTestDatabase } from './testing.ts';
 
@@ -90,6 +91,29 @@ describe('the bounded full-text ranking', () => {
     // The same list as the words spelt right (one of the corrections is what was meant).
     expect(await list(correctedQuery(['heron', 'otterr'], typos, where())!)).toEqual(await fullText(['heron', 'otter']));
     expect(correctedQuery(['heron', 'otter'], new Map(), where())).toBeNull();
+  });
+
+  it('asked for fewer rows, gives the first of the whole list, and reads no scene of some of the words when every-word scenes fill them', async () => {
+    const rows = async (wanted: number) => (await drizzle(pg).execute<FullTextRow>(fullTextQuery(['heron', 'otter'], where(), wanted))).rows;
+    const whole = await fullText(['heron', 'otter']);
+    for (const wanted of [3, 5, 8]) expect((await rows(wanted)).map((r) => r.scene_id), String(wanted)).toEqual(whole.slice(0, wanted));
+    // 5 scenes say both words: a list of 3 or 5 is theirs alone and whole only when it came back shorter.
+    expect(fullTextListOf(await rows(5), 5).whole).toBe(false);
+    expect(fullTextListOf(await rows(8), 8)).toMatchObject({ everyTerm: 5, whole: false });
+    expect(fullTextListOf(await rows(5), CANDIDATES).whole).toBe(true);
+    const onlyOtter = await drizzle(pg).execute<FullTextRow>(fullTextQuery(['otter', 'shore'], where(), 60));
+    expect(fullTextListOf(onlyOtter.rows, 60)).toMatchObject({ everyTerm: 0, whole: true });
+    // The some-words tier (the scan of scenes with a word but not every word) runs only when the first is short.
+    const tiersRead = async (wanted: number) => {
+      const { sql: text, params } = new PgDialect().sqlToQuery(fullTextQuery(['heron', 'otter'], where(), wanted));
+      const { rows: plan } = await pg.query<{ 'QUERY PLAN': string }>(`explain (analyze, costs off, timing off, summary off) ${text}`, params);
+      const scans = plan.map((r) => r['QUERY PLAN']).filter((line) => /Scan(?: using \S+)? on scenes s/.test(line));
+      expect(scans, String(wanted)).toHaveLength(2);
+      return scans.filter((line) => !line.includes('never executed')).length;
+    };
+    expect(await tiersRead(5)).toBe(1);
+    expect(await tiersRead(6)).toBe(2);
+    expect(await tiersRead(CANDIDATES)).toBe(2);
   });
 
   it('ranks a single common word over its first RANKED_MATCHES matches only', async () => {

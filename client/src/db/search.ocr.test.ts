@@ -241,6 +241,29 @@ describe('spelling corrections', () => {
   });
 });
 
+describe('a search for fewer hits than fusion reads', () => {
+  const first = async (raw: string, limit: number) => keys(await repo.searchScenes({ query: parseQuery(raw), textVector: null, limit }));
+
+  it('gives the first hits of the same search for more, the words list read whole when the glued words list fuses with it', async () => {
+    await videoWithText('roasts', { roastTwice: 'roast chicken, roast chicken', roastTwiceToday: 'roast chicken, roast chicken today', roastSign: 'ROASTCHICKEN' });
+    await videoWithText('grill', { slip: 'roast chickenn wings', rye: 'Rye and chicken', beef: 'Roast beef' });
+    const all = await first('roast chicken', 50);
+    // The sign says the words once, after the scenes that say them twice, and is the one glued match: fused, the
+    // two lists put it first. Read only as far as the hits shown, the words list would not hold it.
+    expect(all[0]).toBe('roastSign');
+    expect(new Set(all.slice(1, 3))).toEqual(new Set(['roastTwice', 'roastTwiceToday']));
+    for (const limit of [1, 2]) expect(await first('roast chicken', limit), String(limit)).toEqual(all.slice(0, limit));
+  });
+
+  it('gives them for words no other list fuses with, and for a misspelt word with its corrections', async () => {
+    for (const raw of ['chicken', 'roast today', 'chicken roast', 'roast chickenn']) {
+      const all = await first(raw, 50);
+      expect(all.length, raw).toBeGreaterThan(2);
+      for (const limit of [1, 2]) expect(await first(raw, limit), `${raw} ${limit}`).toEqual(all.slice(0, limit));
+    }
+  });
+});
+
 describe("the on-screen text's words, parsed as they are written (scenes.ocr_tsv)", () => {
   const unlike = async () =>
     (await pg.query<{ ocr_text: string }>(`

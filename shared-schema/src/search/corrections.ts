@@ -70,10 +70,23 @@ const typedWordsFirst = (q: ParsedQuery) => freeTerms(q).length > 0 && q.said.le
 
 /**
  * The statement fullTextAndTypos runs first when it runs the typed words' list first (see typedWordsFirst), else
- * null: for a side that sends it along with statements of its own and hands its rows to fullTextAndTypos.
+ * null: for a side that sends it along with statements of its own and hands its rows to fullTextAndTypos (TypedWords).
+ * `wanted`: its length (fullTextQuery).
  */
-export function typedWordsQuery(userId: string, q: ParsedQuery): SQL | null {
-  return typedWordsFirst(q) ? fullTextQuery(freeTerms(q), filtersOf(userId, q, new Map())) : null;
+export function typedWordsQuery(userId: string, q: ParsedQuery, wanted?: number): SQL | null {
+  return typedWordsFirst(q) ? fullTextQuery(freeTerms(q), filtersOf(userId, q, new Map()), wanted) : null;
+}
+
+/**
+ * The rows of typedWordsQuery, run by the caller with `wanted` rows. `alone`: the search fuses no list but the
+ * full-text ones (no picture, meaning, glued words or named person), so that when no spelling correction is fused
+ * either, its hits are the list's first ones: `wanted` rows, the hits shown, are enough. Otherwise the whole list is
+ * read again (FullTextList.whole).
+ */
+export interface TypedWords {
+  rows: readonly FullTextRow[];
+  wanted: number;
+  alone: boolean;
 }
 
 /**
@@ -89,34 +102,32 @@ export async function fullTextAndTypos(
   q: ParsedQuery,
   run: RunRows,
   corrections: (terms: string[]) => Promise<Map<string, Spelling>>,
-  typed?: readonly FullTextRow[],
+  typed?: TypedWords,
 ): Promise<{ typos: Map<string, string[]>; alike: Map<string, AlikeWords>; where: SQL; wordLists: string[][] }> {
   const free = freeTerms(q);
   const spellable = [...free, ...q.said, ...q.onScreen];
-  const first = typedWordsFirst(q) ? (typed ? fullTextListOf(typed) : await fullTextList(free, filtersOf(userId, q, new Map()), run)) : null;
+  const first = typedWordsFirst(q) ? (typed ? fullTextListOf(typed.rows, typed.wanted) : await fullTextList(free, filtersOf(userId, q, new Map()), run)) : null;
   const spellings = first && first.everyTerm >= SPELT_RIGHT_SCENES ? new Map<string, Spelling>() : await corrections(spellable);
   const typos = new Map([...spellings].map(([term, s]) => [term, s.corrections]));
   const alike = new Map([...spellings].map(([term, s]) => [term, s.alike]));
   const where = filtersOf(userId, q, typos);
   if (free.length === 0) return { typos, alike, where, wordLists: [] };
-  return { typos, alike, where, wordLists: await withCorrections(first ?? (await fullTextList(free, where, run)), free, typos, where, run) };
+  const typedList = first ?? (await fullTextList(free, where, run));
+  /** The typed words' list as fusing it with another needs it (see TypedWords). */
+  const whole = async () => (typedList.whole ? typedList : await fullTextList(free, where, run));
+  const query = correctedQuery(free, typos, where);
+  if (!query) return { typos, alike, where, wordLists: [(typed?.alone ?? true) ? typedList.ids : (await whole()).ids] };
+  return { typos, alike, where, wordLists: await withCorrections(typedList.everyTerm, whole, query, run) };
 }
 
 /**
- * The full-text lists to fuse: the typed words' list and, when a word has spelling corrections, the corrections'
- * (correctedQuery). With no scene holding every word as typed, the corrections' list alone: it holds the typed
- * words' scenes too, after the scenes of every word as meant, where fusing both lists put scenes of one typed word
- * among them (on the 100k bench library, one letter dropped: 0.28 of the right spelling's top 10 with both lists).
+ * The full-text lists to fuse when a word has spelling corrections: the typed words' list and the corrections'
+ * (correctedQuery). With no scene holding every word as typed (`everyTerm`), the corrections' list alone: it holds
+ * the typed words' scenes too, after the scenes of every word as meant, where fusing both lists put scenes of one
+ * typed word among them (on the 100k bench library, one letter dropped: 0.28 of the right spelling's top 10 with
+ * both lists).
  */
-async function withCorrections(
-  typed: FullTextList,
-  free: string[],
-  typos: ReadonlyMap<string, string[]>,
-  where: SQL,
-  run: RunRows,
-): Promise<string[][]> {
-  const query = correctedQuery(free, typos, where);
-  if (!query) return [typed.ids];
-  const corrected = (await run<{ scene_id: string }>(query)).map((r) => r.scene_id);
-  return typed.everyTerm === 0 ? [corrected] : [typed.ids, corrected];
+async function withCorrections(everyTerm: number, typed: () => Promise<FullTextList>, corrected: SQL, run: RunRows): Promise<string[][]> {
+  const ids = (await run<{ scene_id: string }>(corrected)).map((r) => r.scene_id);
+  return everyTerm === 0 ? [ids] : [(await typed()).ids, ids];
 }

@@ -435,11 +435,11 @@ const matches = (condition: SQL, where: SQL, limit = RANKED_MATCHES) =>
   sql`select s.scene_id, s.search_tsv from ${FROM} where ${where} and ${condition} limit ${limit}`;
 
 /** Scenes matching `any`, best first by ts_rank_cd over at most RANKED_MATCHES of its matches (see fullTextQuery). */
-function rankedMatches(any: SQL, where: SQL): SQL {
+function rankedMatches(any: SQL, where: SQL, wanted: number): SQL {
   return sql`
     select m.scene_id, 0 as tier from (${matches(sql`s.search_tsv @@ ${any}`, where)}) m
     order by ts_rank_cd(m.search_tsv, ${any}) desc, m.scene_id
-    limit ${CANDIDATES}`;
+    limit ${wanted}`;
 }
 
 /**
@@ -461,18 +461,21 @@ function rankedMatches(any: SQL, where: SQL): SQL {
  * a plan made for each search's words cost 0.8–1.9 ms to make and chose the same scans (100k bench library, p50,
  * the same lists: two middling words 4.6 → 3.6 ms, rare words 3.3 → 2.8, common words 12.0 → 11.5, one word
  * 6.4 → 6.7).
+ * `wanted`: the list's length, CANDIDATES unless the caller fuses it with no other list and shows fewer hits (see
+ * FullTextList.whole); its rows are the first `wanted` of the CANDIDATES list, and the second tier is only read
+ * when the first holds fewer than `wanted`.
  */
-export function fullTextQuery(terms: string[], where: SQL): SQL {
-  return termGroupsQuery(terms.map((term) => [term]), where);
+export function fullTextQuery(terms: string[], where: SQL, wanted = CANDIDATES): SQL {
+  return termGroupsQuery(terms.map((term) => [term]), where, wanted);
 }
 
 /**
  * fullTextQuery over groups of terms where any term of a group stands for the group (a misspelt word or one of its
  * spelling corrections): "every term" is one of each group.
  */
-function termGroupsQuery(groups: string[][], where: SQL): SQL {
+function termGroupsQuery(groups: string[][], where: SQL, wanted = CANDIDATES): SQL {
   const any = once(anyOf(groups.flat()));
-  if (groups.length === 1) return rankedMatches(any, where);
+  if (groups.length === 1) return rankedMatches(any, where, wanted);
   const all = once(groups.every((group) => group.length === 1) ? allOf(groups.flat()) : sql`(${sql.join(groups.map(anyOf), sql` && `)})`);
   return sql`
     with every_term as materialized (${matches(sql`s.search_tsv @@ ${all}`, where)})
@@ -480,10 +483,10 @@ function termGroupsQuery(groups: string[][], where: SQL): SQL {
       select scene_id, 0 as tier, ts_rank_cd(search_tsv, ${any}) as rank from every_term
       union all
       select m.scene_id, 1, ts_rank_cd(m.search_tsv, ${any}) from (${matches(sql`s.search_tsv @@ ${any} and not (s.search_tsv @@ ${all})`, where, SOME_TERMS_RANKED)}) m
-      where (select count(*) from every_term) < ${CANDIDATES}
+      where (select count(*) from every_term) < ${wanted}
     ) ranked
     order by tier, rank desc, scene_id
-    limit ${CANDIDATES}`;
+    limit ${wanted}`;
 }
 
 /** The full-text list (see fullTextQuery): the scene ids, best first, and how many of them hold every term. */
@@ -493,11 +496,23 @@ export async function fullTextList(terms: string[], where: SQL, run: RunRows): P
 
 /** A row of fullTextQuery. */
 export type FullTextRow = { scene_id: string; tier: number };
-export type FullTextList = { ids: string[]; everyTerm: number };
+export interface FullTextList {
+  ids: string[];
+  everyTerm: number;
+  /**
+   * Whether `ids` is the whole list of CANDIDATES, as fusion with other lists needs it: a list asked for fewer rows
+   * (fullTextQuery's `wanted`) is whole when it came back shorter than that.
+   */
+  whole: boolean;
+}
 
-/** fullTextList from the rows of fullTextQuery. */
-export function fullTextListOf(found: readonly FullTextRow[]): FullTextList {
-  return { ids: found.map((r) => r.scene_id), everyTerm: found.filter((r) => Number(r.tier) === 0).length };
+/** fullTextList from the rows of fullTextQuery, asked for `wanted` rows. */
+export function fullTextListOf(found: readonly FullTextRow[], wanted = CANDIDATES): FullTextList {
+  return {
+    ids: found.map((r) => r.scene_id),
+    everyTerm: found.filter((r) => Number(r.tier) === 0).length,
+    whole: wanted >= CANDIDATES || found.length < wanted,
+  };
 }
 
 /**
