@@ -16,7 +16,6 @@ import {
   fullTextQuery,
   SPELT_RIGHT_SCENES,
   twoSlipCandidatesQuery,
-  type FullTextList,
   type MisspeltTerm,
   type AlikeWords,
   type FullTextRow,
@@ -95,7 +94,7 @@ export interface TypedWords {
  * in the order that saves work. Corrections change only the said:/text: filters; without those the full-text list goes
  * first, and when its every-term tier holds SPELT_RIGHT_SCENES scenes each term is in that many and none is misspelt:
  * the spelling counts are not asked for (the same corrections, one statement fewer for most searches). `typed`: the
- * rows of typedWordsQuery when the caller ran it already.
+ * rows of typedWordsQuery when the caller ran it already (TypedWords).
  */
 export async function fullTextAndTypos(
   userId: string,
@@ -113,21 +112,15 @@ export async function fullTextAndTypos(
   const where = filtersOf(userId, q, typos);
   if (free.length === 0) return { typos, alike, where, wordLists: [] };
   const typedList = first ?? (await fullTextList(free, where, run));
-  /** The typed words' list as fusing it with another needs it (see TypedWords). */
-  const whole = async () => (typedList.whole ? typedList : await fullTextList(free, where, run));
-  const query = correctedQuery(free, typos, where);
-  if (!query) return { typos, alike, where, wordLists: [(typed?.alone ?? true) ? typedList.ids : (await whole()).ids] };
-  return { typos, alike, where, wordLists: await withCorrections(typedList.everyTerm, whole, query, run) };
-}
-
-/**
- * The full-text lists to fuse when a word has spelling corrections: the typed words' list and the corrections'
- * (correctedQuery). With no scene holding every word as typed (`everyTerm`), the corrections' list alone: it holds
- * the typed words' scenes too, after the scenes of every word as meant, where fusing both lists put scenes of one
- * typed word among them (on the 100k bench library, one letter dropped: 0.28 of the right spelling's top 10 with
- * both lists).
- */
-async function withCorrections(everyTerm: number, typed: () => Promise<FullTextList>, corrected: SQL, run: RunRows): Promise<string[][]> {
-  const ids = (await run<{ scene_id: string }>(corrected)).map((r) => r.scene_id);
-  return everyTerm === 0 ? [ids] : [(await typed()).ids, ids];
+  const correctedList = correctedQuery(free, typos, where);
+  const corrected = correctedList && (await run<{ scene_id: string }>(correctedList)).map((r) => r.scene_id);
+  // The full-text lists to fuse: the typed words' list and, when a word has spelling corrections, the corrections'.
+  // With no scene holding every word as typed, the corrections' list alone: it holds the typed words' scenes too,
+  // after the scenes of every word as meant, where fusing both lists put scenes of one typed word among them (on
+  // the 100k bench library, one letter dropped: 0.28 of the right spelling's top 10 with both lists).
+  if (corrected && typedList.everyTerm === 0) return { typos, alike, where, wordLists: [corrected] };
+  // Fused with another list, the typed words' list is read whole (see TypedWords).
+  const fused = corrected !== null || !(typed?.alone ?? true);
+  const typedIds = fused && !typedList.whole ? (await fullTextList(free, where, run)).ids : typedList.ids;
+  return { typos, alike, where, wordLists: corrected ? [typedIds, corrected] : [typedIds] };
 }
