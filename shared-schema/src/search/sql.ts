@@ -185,8 +185,9 @@ export const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
  * OCR often drops the spaces between words ("HARBORFESTIVALTICKETS", measured on text over busy
  * backgrounds). A run of two or more words also matches on-screen text where the words stand together
  * with or without anything between them: a regular expression, what a hit's details check (gluedIn; the list of
- * glued scenes looks for the form full text cannot match: gluedQuery). A single word that reads as two or more words (splitQueryWord: "blueberry") is such a run of its parts, so it
- * also finds the sign OCR read apart ("BLUE BERRY"). Null for any other single word or a run too short to be telling.
+ * glued scenes looks for the form full text cannot match: gluedQuery). A single word that reads as two or more
+ * words (splitQueryWord: "blueberry") is such a run of its parts, so it also finds the sign OCR read apart
+ * ("BLUE BERRY"). Null for any other single word or a run too short to be telling.
  */
 export const GLUE = '[^[:alnum:]]*';
 
