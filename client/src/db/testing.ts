@@ -6,19 +6,19 @@ import { drizzle } from 'drizzle-orm/pglite';
 import { migrate } from 'drizzle-orm/pglite/migrator';
 import { trackChanges } from '../sync/tracking.ts';
 import { DB_OPTIONS } from './extensions.ts';
-import { setVectorDistanceCost } from './planner-costs.ts';
+import { setPlannerCosts } from './planner-costs.ts';
 
 let migratedImage: Promise<File | Blob> | undefined;
 
 /**
- * A fresh, migrated database that tracks its changes for sync and knows what a vector distance costs, as the app's
- * does. The first call migrates; later ones start from its data-dir image (faster).
+ * A fresh, migrated database that tracks its changes for sync and knows what a vector distance and ILIKE cost
+ * (planner-costs.ts), as the app's does. The first call migrates; later ones start from its data-dir image (faster).
  */
 export async function openTestDatabase(): Promise<PGlite> {
   migratedImage ??= (async () => {
     const pg = await PGlite.create(DB_OPTIONS);
     await migrate(drizzle(pg), { migrationsFolder });
-    await setVectorDistanceCost(pg);
+    await setPlannerCosts(pg);
     const image = await pg.dumpDataDir('none');
     await pg.close();
     return image;

@@ -9,7 +9,7 @@ import { makeSearchRepo, type SearchRepo } from './search.ts';
 import { migrationFiles, migrationJournal } from './bundled-migrations.ts';
 import { applyMigrations } from './migrate.ts';
 import { backfillOcrWords } from './ocr-words.ts';
-import { setVectorDistanceCost } from './planner-costs.ts';
+import { setPlannerCosts } from './planner-costs.ts';
 import { openDatabase } from './open.ts';
 import { makeIndexPrewarm } from './prewarm.ts';
 import { makePictureGraphs, type PictureGraphs } from './picture-graphs.ts';
@@ -94,7 +94,7 @@ async function open(): Promise<{ pg: PGlite; api: DbApi & PeopleRepo & SearchRep
   try {
     await applyMigrations(pg, migrationJournal, migrationFiles);
     await trackChanges(pg);
-    await setVectorDistanceCost(pg);
+    await setPlannerCosts(pg);
     await backfillOcrWords(pg);
     await rememberDatabaseSize(folder, pg);
   } catch (error) {
