@@ -29,13 +29,12 @@ import {
   hasFilters,
   isEmptyQuery,
   literal,
-  misspeltTerms,
+  misspeltOf,
   namedPeopleQuery,
   namedPersonScenes,
   NO_TERMS,
   parseQuery,
   ownScenes,
-  spellingCountsQuery,
   spellingsOf,
   makeStemCache,
   commonStemsQuery,
@@ -150,8 +149,8 @@ export function makeSearchRepo(pg: PGlite, userId: string, pictures: PictureSour
   const prepared = makePreparedStatements(pg);
   const rows: RunRows = prepared.rows;
   /**
-   * Statements planned for their values, each time: the spelling counts (see spellingCountsQuery), settings, and
-   * every list under a filter (a narrow filter is best read first).
+   * Statements planned for their values, each time: the spelling counts (see misspeltOf), settings, and every list
+   * under a filter (a narrow filter is best read first).
    */
   const plainRows: RunRows = async (query) => (await db.execute(query)).rows as never;
   const stemsOf = makeStemCache((query) => rows<{ w: string; l: string[] | null }>(query));
@@ -190,9 +189,7 @@ export function makeSearchRepo(pg: PGlite, userId: string, pictures: PictureSour
 
   /** Spelling corrections of the terms that look misspelt and the words spelt like them (see alikeWordsQuery). */
   async function corrections(terms: string[]): Promise<Map<string, Spelling>> {
-    const counts = spellingCountsQuery(userId, terms);
-    if (!counts) return new Map();
-    const misspelt = misspeltTerms(await plainRows<{ term: string; nodes: number; n: number }>(counts));
+    const misspelt = await misspeltOf(userId, terms, rows, plainRows);
     if (misspelt.length === 0) return new Map();
     await withTrigramThresholds();
     return db.transaction(async (tx) => {

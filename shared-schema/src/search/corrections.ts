@@ -14,7 +14,10 @@ import {
   fullTextList,
   fullTextListOf,
   fullTextQuery,
+  misspeltTerms,
   SPELT_RIGHT_SCENES,
+  spellingCountsQuery,
+  speltRightQuery,
   twoSlipCandidatesQuery,
   type MisspeltTerm,
   type AlikeWords,
@@ -25,6 +28,19 @@ import type { ParsedQuery } from './types.ts';
 /** Two-slip candidates looked at (closest first: at this loose threshold "blubery" also reaches "blue"), and the corrections kept. */
 const TWO_SLIPS_CANDIDATES = 50;
 const TWO_SLIPS_KEPT = 3;
+
+/**
+ * The terms that look misspelt (see MisspeltTerm): those the library's words do not show spelt right
+ * (speltRightQuery, one plan for any words: `prepared`), their scenes counted (spellingCountsQuery: `planned` for
+ * its words).
+ */
+export async function misspeltOf(userId: string, terms: string[], prepared: RunRows, planned: RunRows): Promise<MisspeltTerm[]> {
+  const known = speltRightQuery(userId, terms);
+  if (!known) return [];
+  const right = new Set((await prepared<{ term: string }>(known)).map((r) => r.term));
+  const counts = spellingCountsQuery(userId, terms.filter((t) => !right.has(t)));
+  return counts ? misspeltTerms(await planned<{ term: string; nodes: number; n: number }>(counts)) : [];
+}
 
 /** What one misspelt term's lookup found: its spelling corrections, and the words spelt like it (see AlikeWords). */
 export interface Spelling {

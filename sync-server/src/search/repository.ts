@@ -5,8 +5,7 @@ import {
   CANDIDATES,
   detailsQuery,
   detailRows,
-  misspeltTerms,
-  spellingCountsQuery,
+  misspeltOf,
   spellingsOf,
   makeStemCache,
   trigramThresholdStatement,
@@ -14,6 +13,7 @@ import {
   type DetailRow,
   type Spelling,
   type DetailQueryRow,
+  type RunRows,
   type Terms,
 } from '@heimdex/shared-schema/search';
 import { sql, type SQL } from 'drizzle-orm';
@@ -78,9 +78,8 @@ export function makeSearchRepo(db: Db, { exactScanMax = EXACT_SCAN_MAX }: { exac
 
     /** Spelling corrections of the terms that look misspelt and the words spelt like them (see alikeWordsQuery), by term. */
     async corrections(userId: string, terms: string[]): Promise<Map<string, Spelling>> {
-      const counts = spellingCountsQuery(userId, terms);
-      if (!counts) return new Map();
-      const misspelt = misspeltTerms(await selectRows<{ term: string; nodes: number; n: number }>(db, counts));
+      const run: RunRows = (query) => selectRows(db, query);
+      const misspelt = await misspeltOf(userId, terms, run, run); // the server plans every statement alike
       if (misspelt.length === 0) return new Map();
       // Settings local to the transaction: a pooled connection must not carry them to another request.
       return db.transaction(async (tx) => {
