@@ -4,10 +4,11 @@
 //   ~0.016 µs for a plain operator (PGlite in Node, summed over 5,000 rows: about 250 times as much). Believing it
 //   cheap, the planner read and sorted every scene of a 10k-scene library instead of asking the HNSW index: the
 //   bench's hybrid search took 52.5 ms p50 there, 8.8 ms with the cost set.
-// - ILIKE (texticlike): ~1.5 µs a row on the library's words against ~0.1 µs for LIKE (a scan of 3,913 words,
-//   PGlite in Node), since each row is lower-cased first. The glued words' gate (search/sql.ts, gluedRunScenes),
-//   asked on every search of two words or more, is a prepared statement whose one plan cannot see its pattern:
-//   on the 1k-scene bench library it scanned every word (2.8 ms) instead of asking the trigram index (~0.1 ms).
+// - ILIKE (texticlike): 0.6–1.5 µs a row on the library's words (3,913 of them, PGlite in Node; 3.9 µs on a
+//   216-character transcript) against ~0.1 µs for LIKE, since each row is lower-cased first. The glued words' gate
+//   (search/sql.ts, gluedRunScenes), asked on every search of two words or more, is a prepared statement whose one
+//   plan cannot see its pattern: on the 1k-scene bench library it scanned every word (2.8 ms) instead of asking the
+//   trigram index (~0.1 ms). With the gate a count (not EXISTS) and this cost, the index is the cheaper plan.
 // The catalog keeps the settings; they are set again on each open, since updating PostgreSQL or the extension would
 // bring their own back.
 import type { PGlite } from '@electric-sql/pglite';
