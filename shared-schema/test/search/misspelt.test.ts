@@ -36,11 +36,12 @@ beforeAll(async () => {
       `insert into videos (user_id, title, file_name, size_bytes, content_sha256) values ($1, 'v', 'v.mp4', 1, 'x') returning video_id`,
       [user],
     );
+    let next = 0;
     const scenes = (count: number, text: string, deleted = false) =>
       pg.query(
         `insert into scenes (video_id, user_id, idx, start_s, end_s, transcript, deleted)
-         select $1, $2, i, i, i + 1, $3, $5 from generate_series((select coalesce(max(idx) + 1, 0) from scenes where video_id = $1), (select coalesce(max(idx), -1) from scenes where video_id = $1) + $4) i`,
-        [rows[0]!.video_id, user, text, count, deleted],
+         select $1, $2, i, i, i + 1, $3, $4 from generate_series($5::int, $6::int) i`,
+        [rows[0]!.video_id, user, text, deleted, next, (next += count) - 1],
       );
     if (user === A) {
       await scenes(SPELT_RIGHT_SCENES, 'a heron by the lake');
